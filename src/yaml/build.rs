@@ -1,0 +1,326 @@
+//! Builds span-carrying trees from the parser's events, one document chunk at
+//! a time, without recursion: nesting depth, node count and alias expansion
+//! are counted as events arrive and stop the document with an error the
+//! moment a limit is crossed.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use super::lines::LineIndex;
+use super::node::{Entry, Node, Span, Value};
+use super::scalar::{self, CoreTag};
+use super::{Limits, YamlError};
+
+/// Parses one chunk (`text` starts at byte `base` of the input) into its
+/// documents. Most chunks hold exactly one.
+pub fn parse_chunk(
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+) -> Vec<Result<Node, YamlError>> {
+    let mut builder = Builder {
+        offsets: CharOffsets::new(text, base),
+        lines,
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        alias_nodes: 0,
+    };
+    let mut docs = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(ok) => ok,
+            Err(e) => {
+                let at = builder.span_at(e.marker().index(), e.marker().index());
+                docs.push(Err(YamlError::new(syntax_message(e.info(), limits), at)));
+                return docs;
+            }
+        };
+        let span = builder.span_at(span.start.index(), span.end.index());
+        match builder.event(event, span) {
+            Ok(Some(root)) => {
+                docs.push(Ok(root));
+                builder.reset();
+            }
+            Ok(None) => {}
+            Err(e) => {
+                docs.push(Err(e));
+                return docs;
+            }
+        }
+    }
+    docs
+}
+
+fn syntax_message(info: &str, limits: &Limits) -> String {
+    // The scanner counts flow nesting in a byte and gives up past 255.
+    if info == "recursion limit exceeded" {
+        return depth_message(limits);
+    }
+    format!("YAML syntax error: {info}")
+}
+
+fn depth_message(limits: &Limits) -> String {
+    format!("nesting deeper than {} levels (limit max_depth)", limits.max_depth)
+}
+
+struct Builder<'a> {
+    offsets: CharOffsets<'a>,
+    lines: &'a LineIndex<'a>,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    /// Anchored nodes with the number of nodes each holds.
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+enum Frame {
+    Seq {
+        start: Span,
+        anchor: usize,
+        items: Vec<Node>,
+        count: usize,
+    },
+    Map {
+        start: Span,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Span, bool)>,
+        merges: Vec<Node>,
+        count: usize,
+    },
+}
+
+impl Builder<'_> {
+    fn reset(&mut self) {
+        self.stack.clear();
+        self.anchors.clear();
+        self.nodes = 0;
+        self.alias_nodes = 0;
+    }
+
+    fn span_at(&self, start_char: usize, end_char: usize) -> Span {
+        Span {
+            start: self.lines.pos(self.offsets.byte(start_char)),
+            end: self.lines.pos(self.offsets.byte(end_char)),
+        }
+    }
+
+    /// Feeds one event; returns a document's root when one is complete.
+    fn event(&mut self, event: Event, span: Span) -> Result<Option<Node>, YamlError> {
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let tag = core_tag(tag.as_deref());
+                let value = scalar::resolve(&text, style == ScalarStyle::Plain, tag)
+                    .map_err(|m| YamlError::new(m, span))?;
+                let is_merge = style == ScalarStyle::Plain && &*text == "<<";
+                self.count(1, span)?;
+                self.complete(Node { span, value }, anchor, 1, is_merge || tag == Some(CoreTag::Merge))
+            }
+            Event::Alias(id) => {
+                let Some((node, count)) = self.anchors.get(&id).cloned() else {
+                    return Err(YamlError::new("alias to an unknown anchor", span));
+                };
+                self.alias_nodes += count;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(YamlError::new(
+                        format!(
+                            "aliases expand to more than {} nodes (limit max_alias_nodes): \
+                             the document looks like an alias bomb",
+                            self.limits.max_alias_nodes
+                        ),
+                        span,
+                    ));
+                }
+                self.count(count, span)?;
+                self.complete(node, 0, count, false)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Seq { start: span, anchor, items: Vec::new(), count: 1 });
+                Ok(None)
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Map {
+                    start: span,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    count: 1,
+                });
+                Ok(None)
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(span),
+            Event::DocumentEnd if self.stack.is_empty() => Ok(None),
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {
+                Ok(None)
+            }
+        }
+    }
+
+    fn open(&mut self, span: Span) -> Result<(), YamlError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(YamlError::new(depth_message(self.limits), span));
+        }
+        self.count(1, span)
+    }
+
+    fn count(&mut self, n: usize, span: Span) -> Result<(), YamlError> {
+        self.nodes += n;
+        if self.nodes > self.limits.max_nodes {
+            return Err(YamlError::new(
+                format!("document has more than {} nodes (limit max_nodes)", self.limits.max_nodes),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, end: Span) -> Result<Option<Node>, YamlError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(None);
+        };
+        match frame {
+            Frame::Seq { start, anchor, items, count } => {
+                let last = items.last().map_or(start, |n| n.span);
+                let span = start.to(self.closing(end, last));
+                self.complete(Node { span, value: Value::Seq(items) }, anchor, count, false)
+            }
+            Frame::Map { start, anchor, entries, merges, count, .. } => {
+                let last = entries.last().map_or(start, |e| e.value.span);
+                let span = start.to(self.closing(end, last));
+                let entries = merge(entries, merges, span)?;
+                self.complete(Node { span, value: Value::Map(entries) }, anchor, count, false)
+            }
+        }
+    }
+
+    /// Flow collections end at their closing bracket (the end event's span
+    /// also covers trailing blanks and comments); block collections end at
+    /// their last child, since their end event is wherever the next token is.
+    fn closing(&self, end: Span, last_child: Span) -> Span {
+        if end.start.offset < end.end.offset {
+            Span { start: end.start, end: self.lines.pos(end.start.offset + 1) }
+        } else {
+            last_child
+        }
+    }
+
+    /// Hands a finished node to its parent, or returns it as the root.
+    fn complete(&mut self, node: Node, anchor: usize, count: usize, is_merge_key: bool) -> Result<Option<Node>, YamlError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        let Some(parent) = self.stack.last_mut() else {
+            return Ok(Some(node));
+        };
+        match parent {
+            Frame::Seq { items, count: total, .. } => {
+                *total += count;
+                items.push(node);
+            }
+            Frame::Map { entries, key, merges, count: total, .. } => {
+                *total += count;
+                match key.take() {
+                    None => {
+                        let name = scalar::key_string(&node.value).map_err(|m| YamlError::new(m, node.span))?;
+                        *key = Some((name, node.span, is_merge_key));
+                    }
+                    Some((_, _, true)) => merges.push(node),
+                    Some((name, key_span, false)) => {
+                        entries.push(Entry { key: name, key_span, value: node });
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+
+/// Rejects duplicate keys, as the API server's strict decoding does, then
+/// applies `<<` merges: explicit keys win over merged ones, and earlier merge
+/// sources win over later ones.
+fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, span: Span) -> Result<Vec<Entry>, YamlError> {
+    let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+    for entry in &entries {
+        if let Some(first) = seen.insert(&entry.key, entry.key_span) {
+            return Err(YamlError::new(
+                format!(
+                    "duplicate key {:?} (first defined at line {}); the API server rejects duplicate fields",
+                    entry.key, first.start.line
+                ),
+                entry.key_span,
+            ));
+        }
+    }
+    if merges.is_empty() {
+        return Ok(entries);
+    }
+    let mut present: HashSet<String> = entries.iter().map(|e| e.key.clone()).collect();
+    for source in merges {
+        let maps: Vec<Node> = match source.value {
+            Value::Map(_) => vec![source],
+            Value::Seq(items) => items,
+            _ => return Err(YamlError::new("a merge key (<<) needs a mapping or a list of mappings", source.span)),
+        };
+        for map in maps {
+            let Value::Map(merged) = map.value else {
+                return Err(YamlError::new("a merge key (<<) needs a mapping or a list of mappings", span));
+            };
+            for entry in merged {
+                if present.insert(entry.key.clone()) {
+                    entries.push(entry);
+                }
+            }
+        }
+    }
+    Ok(entries)
+}
+
+fn core_tag(tag: Option<&Tag>) -> Option<CoreTag> {
+    let tag = tag?;
+    Some(if tag.is_yaml_core_schema() {
+        CoreTag::from_suffix(&tag.suffix)
+    } else {
+        CoreTag::Other
+    })
+}
+
+/// The parser counts positions in characters; spans are in bytes.
+struct CharOffsets<'a> {
+    base: usize,
+    /// Byte offset of every 64th character; empty when the text is ASCII.
+    checkpoints: Vec<usize>,
+    text: &'a str,
+}
+
+impl<'a> CharOffsets<'a> {
+    fn new(text: &'a str, base: usize) -> Self {
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().step_by(64).map(|(i, _)| i).collect()
+        };
+        CharOffsets { base, checkpoints, text }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return self.base + char_index;
+        }
+        let Some(&from) = self.checkpoints.get(char_index / 64) else {
+            return self.base + self.text.len();
+        };
+        let rest = char_index % 64;
+        let within = self.text[from..].char_indices().nth(rest).map_or(self.text.len() - from, |(i, _)| i);
+        self.base + from + within
+    }
+}

@@ -1,0 +1,140 @@
+//! The parsed tree: JSON-shaped values (what Kubernetes sees after its own
+//! YAML-to-JSON step), each carrying where it came from.
+
+use serde::Serialize;
+
+/// A position in the input: 0-based byte offset, 1-based line, 1-based column
+/// counted in Unicode scalar values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+/// A half-open byte range with the positions of both ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// One `key: value` pair. Keys are strings, as after Kubernetes' YAML-to-JSON
+/// conversion (`1:` becomes `"1"`, `on:` becomes `"true"`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Entry {
+    /// From the start of the key to the end of the value.
+    pub fn span(&self) -> Span {
+        self.key_span.to(self.value.span)
+    }
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// An integer, including floats with no fractional part: Kubernetes
+    /// re-encodes `1e3` or `0.0` as JSON numbers an integer field accepts.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?.iter().find(|e| e.key == key)
+    }
+
+    /// The value under `key`; an explicit `null` counts as absent, as it does
+    /// for Kubernetes' optional fields.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value).filter(|v| !v.is_null())
+    }
+
+    /// Follows a path of keys.
+    pub fn at(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// The items of a sequence under `key`, or nothing.
+    pub fn items(&self, key: &str) -> &[Node] {
+        self.get(key).and_then(Node::as_seq).unwrap_or(&[])
+    }
+
+    /// A short rendering of a scalar, for messages.
+    pub fn display(&self) -> String {
+        match &self.value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) => format!("{s:?}"),
+            Value::Seq(_) => "a list".into(),
+            Value::Map(_) => "a mapping".into(),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+use super::*;
+
+fn parse(text: &str) -> Vec<Document> {
+    parse_with(text, &Limits::default())
+}
+
+fn parse_with(text: &str, limits: &Limits) -> Vec<Document> {
+    parse_stream(text.as_bytes(), &LineIndex::new(text.as_bytes()), limits)
+}
+
+fn root(text: &str) -> Node {
+    let mut docs = parse(text);
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    docs.remove(0).root.expect("parses")
+}
+
+fn slice<'a>(text: &'a str, span: Span) -> &'a str {
+    &text[span.start.offset..span.end.offset]
+}
+
+#[test]
+fn every_node_knows_where_it_is() {
+    let text = "kind: Pod\nspec:\n  containers:\n  - name: app\n    image: \"nginx:1\"\n";
+    let doc = root(text);
+    let containers = doc.at(&["spec", "containers"]).unwrap();
+    let first = &containers.as_seq().unwrap()[0];
+    assert_eq!(first.span.start.line, 4);
+    assert_eq!(first.span.start.column, 5);
+    assert_eq!(slice(text, first.span), "name: app\n    image: \"nginx:1\"");
+    let image = first.entry("image").unwrap();
+    assert_eq!(slice(text, image.key_span), "image");
+    assert_eq!(slice(text, image.value.span), "\"nginx:1\"");
+    assert_eq!((image.value.span.start.line, image.value.span.start.column), (5, 12));
+    assert_eq!(slice(text, image.span()), "image: \"nginx:1\"");
+}
+
+#[test]
+fn flow_collections_end_at_their_bracket() {
+    let text = "a: {b: [1, 2], c: x}  # trailing\n";
+    let a = root(text);
+    let a = a.get("a").unwrap();
+    assert_eq!(slice(text, a.span), "{b: [1, 2], c: x}");
+    assert_eq!(slice(text, a.get("b").unwrap().span), "[1, 2]");
+}
+
+#[test]
+fn columns_count_characters_and_offsets_count_bytes() {
+    let text = "name: \"héllo\"\nimage: x\n";
+    let doc = root(text);
+    let image = doc.entry("image").unwrap();
+    assert_eq!(image.value.span.start.offset, text.find(": x").unwrap() + 2);
+    assert_eq!(image.value.span.start.column, 8);
+    let name = doc.get("name").unwrap();
+    assert_eq!(name.span.end.column, 14);
+    assert_eq!(slice(text, name.span), "\"héllo\"");
+}
+
+#[test]
+fn a_broken_document_does_not_hide_the_others() {
+    let text = "a: 1\n---\nb: [unclosed\nc: 2\n---\nd: 4\n";
+    let docs = parse(text);
+    assert_eq!(docs.len(), 3);
+    assert!(docs[0].root.is_ok());
+    let err = docs[1].root.as_ref().unwrap_err();
+    assert!(err.message.starts_with("YAML syntax error"), "{}", err.message);
+    assert!((3..=5).contains(&err.span.start.line), "{err:?}");
+    assert_eq!(docs[2].index, 3);
+    assert_eq!(docs[2].root.as_ref().unwrap().get("d").unwrap().as_i64(), Some(4));
+}
+
+#[test]
+fn duplicate_keys_are_errors_like_strict_decoding() {
+    let text = "metadata:\n  name: a\n  name: b\n";
+    let err = parse(text).remove(0).root.unwrap_err();
+    assert!(err.message.contains("duplicate key \"name\""), "{}", err.message);
+    assert!(err.message.contains("line 2"));
+    assert_eq!(err.span.start.line, 3);
+    // Keys equal after conversion to JSON are duplicates too.
+    assert!(parse("1: a\n\"1\": b\n").remove(0).root.is_err());
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    let text = "base: &b {p: 1, q: 2}\nuse:\n  <<: *b\n  q: 3\nlist: [*b]\n";
+    let doc = root(text);
+    let used = doc.get("use").unwrap();
+    assert_eq!(used.get("p").unwrap().as_i64(), Some(1));
+    assert_eq!(used.get("q").unwrap().as_i64(), Some(3));
+    assert_eq!(doc.at(&["list"]).unwrap().as_seq().unwrap()[0].get("q").unwrap().as_i64(), Some(2));
+    // A YAML 1.1 gotcha Kubernetes shares: a plain `y` key is the boolean true.
+    assert!(root("y: 1\n").get("true").is_some());
+}
+
+#[test]
+fn kubernetes_scalar_meanings_apply_to_keys_and_values() {
+    let doc = root("privileged: yes\non: 1\nmode: 0644\nquoted: \"yes\"\n");
+    assert_eq!(doc.get("privileged").unwrap().as_bool(), Some(true));
+    assert_eq!(doc.get("true").unwrap().as_i64(), Some(1));
+    assert_eq!(doc.get("mode").unwrap().as_i64(), Some(0o644));
+    assert_eq!(doc.get("quoted").unwrap().as_str(), Some("yes"));
+}
+
+#[test]
+fn alias_bombs_stop_at_the_limit() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    text.push_str("---\nok: 1\n");
+    let docs = parse(&text);
+    let err = docs[0].root.as_ref().unwrap_err();
+    assert!(err.message.contains("max_alias_nodes"), "{}", err.message);
+    assert!(docs[1].root.is_ok());
+}
+
+#[test]
+fn deep_nesting_stops_at_the_limit() {
+    let depth = 100_000;
+    let limit = Limits::default().max_depth;
+    let flow = format!("{}{}\n---\nok: 1\n", "[".repeat(depth), "]".repeat(depth));
+    let block = format!("{}x\n---\nok: 1\n", "- ".repeat(depth));
+    for text in [flow, block] {
+        let docs = parse(&text);
+        let err = docs[0].root.as_ref().unwrap_err();
+        assert!(err.message.contains("nesting deeper than"), "{}", err.message);
+        assert!(err.span.start.offset <= 2 * limit + 2, "{err:?}");
+        assert!(docs[1].root.is_ok());
+    }
+}
+
+#[test]
+fn size_and_document_limits_keep_what_came_before() {
+    let limits = Limits { max_bytes: 12, max_documents: 2, ..Limits::default() };
+    let docs = parse_with("a: 1\n---\nb: 2222222\n", &limits);
+    assert!(docs[0].root.is_ok());
+    assert!(docs[1].root.as_ref().unwrap_err().message.contains("max_bytes"));
+    let docs = parse_with("a: 1\n---\nb: 2\n---\nc: 3\n", &Limits { max_documents: 2, ..Limits::default() });
+    assert_eq!(docs.len(), 3);
+    let err = docs[2].root.as_ref().unwrap_err();
+    assert!(err.message.contains("max_documents"));
+    assert_eq!(err.span.start.line, 4);
+}
+
+#[test]
+fn invalid_utf8_is_an_error_for_its_document_only() {
+    let mut text = b"a: 1\n---\nb: \"".to_vec();
+    text.extend_from_slice(&[0xff, 0xfe]);
+    text.extend_from_slice(b"\"\n---\nc: 3\n");
+    let docs = parse_stream(&text, &LineIndex::new(&text), &Limits::default());
+    assert_eq!(docs.len(), 3);
+    let err = docs[1].root.as_ref().unwrap_err();
+    assert_eq!((err.span.start.line, err.span.start.column), (3, 5));
+    assert!(docs[2].root.is_ok());
+}
+
+#[test]
+fn empty_and_comment_only_input_has_no_documents() {
+    assert!(parse("").is_empty());
+    assert!(parse("# nothing\n").is_empty());
+    assert!(root("---\n").is_null());
+}
