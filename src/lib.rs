@@ -2,4 +2,11 @@
 //! in, report out, with no I/O, clock or randomness, so it behaves the same
 //! natively and in WebAssembly.
 
+pub mod engine;
+pub mod k8s;
+pub mod report;
+pub mod rules;
 pub mod yaml;
+
+pub use engine::{check, Options};
+pub use report::{Finding, InputError, Report};

@@ -120,6 +120,12 @@ impl Node {
         path.iter().try_fold(self, |node, key| node.get(key))
     }
 
+    /// The entry at the end of a path of keys.
+    pub fn entry_at(&self, path: &[&str]) -> Option<&Entry> {
+        let (last, parents) = path.split_last()?;
+        self.at(parents)?.entry(last).filter(|e| !e.value.is_null())
+    }
+
     /// The items of a sequence under `key`, or nothing.
     pub fn items(&self, key: &str) -> &[Node] {
         self.get(key).and_then(Node::as_seq).unwrap_or(&[])

@@ -1,0 +1,101 @@
+//! Kubernetes objects found in a document: apiVersion, kind and metadata,
+//! with `kind: List` (what `kubectl get -o yaml` prints) unwrapped.
+
+use serde::Serialize;
+
+use crate::yaml::{Node, YamlError};
+
+use super::pod::PodView;
+
+#[derive(Clone, Debug)]
+pub struct Object<'a> {
+    pub node: &'a Node,
+    pub api_version: &'a str,
+    pub kind: &'a str,
+    pub name: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+}
+
+/// How a finding names its object in reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+}
+
+impl<'a> Object<'a> {
+    pub fn metadata(&self) -> Option<&'a Node> {
+        self.node.get("metadata")
+    }
+
+    /// The API group: `""` for the core group (`apiVersion: v1`).
+    pub fn group(&self) -> &'a str {
+        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+    }
+
+    /// The pod this object runs or templates, if it is a workload.
+    pub fn pod(&self) -> Option<PodView<'a>> {
+        PodView::of(self)
+    }
+
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: self.api_version.to_owned(),
+            kind: self.kind.to_owned(),
+            name: self.name.map(str::to_owned),
+            namespace: self.namespace.map(str::to_owned),
+        }
+    }
+
+    fn from_node(node: &'a Node) -> Self {
+        let text = |key| node.get(key).and_then(Node::as_str).unwrap_or("");
+        let meta = |key| node.at(&["metadata", key]).and_then(Node::as_str);
+        Object {
+            node,
+            api_version: text("apiVersion"),
+            kind: text("kind"),
+            name: meta("name").or_else(|| meta("generateName")),
+            namespace: meta("namespace"),
+        }
+    }
+}
+
+/// What a document holds.
+pub enum Contents<'a> {
+    Objects(Vec<Object<'a>>),
+    /// YAML that is not a Kubernetes object (no apiVersion and no kind), such
+    /// as Helm values; it is counted and otherwise left alone.
+    NotKubernetes,
+}
+
+pub fn contents(root: &Node) -> Result<Contents<'_>, YamlError> {
+    let mut objects = Vec::new();
+    let mut pending = vec![root];
+    while let Some(node) = pending.pop() {
+        if node.as_map().is_none() {
+            if std::ptr::eq(node, root) {
+                return Ok(Contents::NotKubernetes);
+            }
+            return Err(YamlError::new("a List item must be an object (a mapping)", node.span));
+        }
+        let field = |key| node.entry(key);
+        match (field("apiVersion"), field("kind")) {
+            (None, None) if std::ptr::eq(node, root) => return Ok(Contents::NotKubernetes),
+            (Some(v), Some(k)) if v.value.as_str().is_some() && k.value.as_str().is_some() => {}
+            (Some(_), Some(_)) => {
+                return Err(YamlError::new("apiVersion and kind must be strings", node.span));
+            }
+            (None, _) => return Err(YamlError::new("object has no apiVersion", node.span)),
+            (_, None) => return Err(YamlError::new("object has no kind", node.span)),
+        }
+        let object = Object::from_node(node);
+        match node.get("items").and_then(Node::as_seq) {
+            Some(items) if object.kind.ends_with("List") => pending.extend(items.iter().rev()),
+            _ => objects.push(object),
+        }
+    }
+    Ok(Contents::Objects(objects))
+}

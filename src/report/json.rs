@@ -1,0 +1,35 @@
+//! The JSON report: the CLI contract other tools parse.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{Finding, Report};
+
+#[derive(Serialize)]
+struct Remediation<'a> {
+    text: &'a str,
+    snippet: &'a str,
+}
+
+fn finding(f: &Finding) -> Value {
+    json!({
+        "rule": f.rule.id,
+        "title": f.rule.title,
+        "severity": f.severity,
+        "message": f.message,
+        "file": f.file,
+        "document": f.document,
+        "object": f.object,
+        "span": f.span,
+        "remediation": Remediation { text: f.rule.remediation, snippet: &f.snippet },
+    })
+}
+
+pub fn to_json(report: &Report) -> String {
+    let value = json!({
+        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "errors": report.errors,
+        "summary": report.summary(),
+    });
+    serde_json::to_string_pretty(&value).expect("a report always serializes")
+}

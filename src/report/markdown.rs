@@ -1,0 +1,55 @@
+//! A Markdown report, for pull-request comments and review notes.
+
+use std::fmt::Write;
+
+use super::text::summary_line;
+use super::Report;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn to_markdown(report: &Report) -> String {
+    let mut out = String::from("# Posture report\n\n");
+    let _ = writeln!(out, "{}\n", summary_line(report));
+    if !report.findings.is_empty() {
+        out.push_str("| Severity | Rule | Location | Object | Finding |\n|---|---|---|---|---|\n");
+        for f in &report.findings {
+            let object = format!(
+                "{} {}{}",
+                f.object.kind,
+                f.object.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default(),
+                f.object.name.as_deref().unwrap_or("")
+            );
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | `{}:{}:{}` | {} | {} |",
+                f.severity.name(),
+                f.rule.id,
+                cell(&f.file),
+                f.span.start.line,
+                f.span.start.column,
+                cell(&object),
+                cell(&f.message)
+            );
+        }
+        out.push_str("\n## How to fix\n");
+        for rule in report.rules() {
+            let _ = writeln!(out, "\n### `{}`: {}\n\n{}\n\n**Fix:** {}\n\n```yaml\n{}\n```", rule.id, rule.title, rule.rationale, rule.remediation, rule.snippet);
+            for r in rule.references {
+                let _ = writeln!(out, "- [{}]({})", r.title, r.url);
+            }
+        }
+    }
+    if !report.errors.is_empty() {
+        out.push_str("\n## Input errors\n\n");
+        for e in &report.errors {
+            let at = match (e.span, e.document) {
+                (Some(span), Some(doc)) => format!("{}:{}:{} (document {doc})", e.file, span.start.line, span.start.column),
+                _ => e.file.clone(),
+            };
+            let _ = writeln!(out, "- `{}`: {}", cell(&at), cell(&e.message));
+        }
+    }
+    out
+}

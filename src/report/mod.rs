@@ -1,0 +1,100 @@
+//! What a check produces, and its renderings: text, JSON, SARIF, Markdown.
+
+mod json;
+mod markdown;
+mod sarif;
+mod text;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::k8s::ObjectRef;
+use crate::rules::{Rule, Severity};
+use crate::yaml::Span;
+
+pub use json::to_json;
+pub use markdown::to_markdown;
+pub use sarif::to_sarif;
+pub use text::{to_text, Style};
+
+#[derive(Debug)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    /// 1-based index of the document in its file.
+    pub document: usize,
+    pub object: ObjectRef,
+    pub span: Span,
+    /// The YAML that fixes this finding.
+    pub snippet: String,
+}
+
+/// Input that could not be checked: a document that does not parse, or a
+/// file that could not be read (no document, no span).
+#[derive(Debug, Serialize)]
+pub struct InputError {
+    pub file: String,
+    pub document: Option<usize>,
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    /// Documents that are YAML but not Kubernetes objects.
+    pub skipped_documents: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub objects: usize,
+    #[serde(rename = "skippedDocuments")]
+    pub skipped_documents: usize,
+    pub findings: usize,
+    pub errors: usize,
+    /// Findings per severity, every severity present.
+    #[serde(rename = "bySeverity")]
+    pub by_severity: BTreeMap<&'static str, usize>,
+}
+
+impl Report {
+    pub fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.files += other.files;
+        self.documents += other.documents;
+        self.objects += other.objects;
+        self.skipped_documents += other.skipped_documents;
+    }
+
+    pub fn summary(&self) -> Summary {
+        let by_severity = Severity::ALL
+            .iter()
+            .map(|s| (s.name(), self.findings.iter().filter(|f| f.severity == *s).count()))
+            .collect();
+        Summary {
+            files: self.files,
+            documents: self.documents,
+            objects: self.objects,
+            skipped_documents: self.skipped_documents,
+            findings: self.findings.len(),
+            errors: self.errors.len(),
+            by_severity,
+        }
+    }
+
+    /// The rules that produced findings, in registry order (for SARIF).
+    pub fn rules(&self) -> Vec<&'static Rule> {
+        crate::rules::all().iter().copied().filter(|r| self.findings.iter().any(|f| f.rule.id == r.id)).collect()
+    }
+}

@@ -1,0 +1,134 @@
+//! SARIF 2.1.0, for code-scanning dashboards.
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::rules::{Rule, Severity};
+use crate::yaml::Span;
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// The score GitHub code scanning sorts security results by.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+fn descriptor(rule: &Rule) -> Value {
+    let references: Vec<String> = rule.references.iter().map(|r| format!("- [{}]({})", r.title, r.url)).collect();
+    let markdown = format!(
+        "{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n\n{}",
+        rule.rationale,
+        rule.remediation,
+        rule.snippet,
+        references.join("\n")
+    );
+    let mut descriptor = json!({
+        "id": rule.id,
+        "name": rule.title,
+        "shortDescription": { "text": rule.title },
+        "fullDescription": { "text": rule.rationale },
+        "help": { "text": format!("{}\n\n{}", rule.remediation, rule.snippet), "markdown": markdown },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": {
+            "tags": ["security", "kubernetes", rule.id.split('/').next().unwrap_or("")],
+            "security-severity": security_severity(rule.severity),
+        },
+    });
+    if let Some(first) = rule.references.first() {
+        descriptor["helpUri"] = json!(first.url);
+    }
+    descriptor
+}
+
+/// Percent-encodes a path into a relative URI reference.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn location(file: &str, span: Span) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(file) },
+            "region": {
+                "startLine": span.start.line,
+                "startColumn": span.start.column,
+                "endLine": span.end.line,
+                "endColumn": span.end.column,
+                "byteOffset": span.start.offset,
+                "byteLength": span.end.offset - span.start.offset,
+            }
+        }
+    })
+}
+
+pub fn to_sarif(report: &Report) -> String {
+    let rules = report.rules();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "ruleId": f.rule.id,
+                "ruleIndex": rules.iter().position(|r| r.id == f.rule.id),
+                "level": level(f.severity),
+                "message": { "text": f.message },
+                "locations": [location(&f.file, f.span)],
+                "properties": {
+                    "severity": f.severity,
+                    "document": f.document,
+                    "object": f.object,
+                    "remediation": { "text": f.rule.remediation, "snippet": f.snippet },
+                },
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| {
+            let mut n = json!({ "level": "error", "message": { "text": e.message } });
+            if let Some(span) = e.span {
+                n["locations"] = json!([location(&e.file, span)]);
+            }
+            n
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "posture",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&log).expect("a SARIF log always serializes")
+}

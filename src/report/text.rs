@@ -1,0 +1,133 @@
+//! Human-readable output, laid out like a compiler's: location, the source
+//! line, and a caret under the span.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::Report;
+use crate::rules::Severity;
+use crate::yaml::{LineIndex, Span};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity_code(severity: Severity) -> &'static str {
+        match severity {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "1;33",
+            Severity::Low => "1;36",
+            Severity::Info => "1;34",
+        }
+    }
+}
+
+/// `sources` maps each file label to its text, to quote the lines.
+pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style) -> String {
+    let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+    let mut out = String::new();
+    let mut quote = |out: &mut String, file: &str, span: Span, code: &str| {
+        let Some((file, text)) = sources.get_key_value(file) else { return };
+        let index = indexes.entry(file.as_str()).or_insert_with(|| LineIndex::new(text));
+        let line = String::from_utf8_lossy(index.line_text(span.start.line)).into_owned();
+        let number = span.start.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let lead: String = line
+            .chars()
+            .take(span.start.column as usize - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = if span.end.line == span.start.line {
+            span.end.column.saturating_sub(span.start.column) as usize
+        } else {
+            line.chars().count().saturating_sub(span.start.column as usize - 1)
+        };
+        let _ = writeln!(out, "{gutter} |\n{number} | {line}\n{gutter} | {lead}{}", style.paint(code, &"^".repeat(width.max(1))));
+    };
+    for f in &report.findings {
+        let code = Style::severity_code(f.severity);
+        let name = f.object.name.as_deref().unwrap_or("<unnamed>");
+        let object = match &f.object.namespace {
+            Some(ns) => format!("{} {ns}/{name}", f.object.kind),
+            None => format!("{} {name}", f.object.kind),
+        };
+        let _ = writeln!(
+            out,
+            "{}: {}\n  --> {}:{}:{} (document {}, {object})",
+            style.paint(code, &format!("{}[{}]", f.severity.name(), f.rule.id)),
+            style.paint("1", &f.message),
+            display_file(&f.file),
+            f.span.start.line,
+            f.span.start.column,
+            f.document,
+        );
+        quote(&mut out, &f.file, f.span, code);
+        let _ = writeln!(out, "  = help: {}", f.rule.remediation);
+        for line in f.snippet.lines() {
+            let _ = writeln!(out, "  |   {line}");
+        }
+        out.push('\n');
+    }
+    for e in &report.errors {
+        let _ = writeln!(out, "{}: {}", style.paint("1;31", "error"), style.paint("1", &e.message));
+        match (e.span, e.document) {
+            (Some(span), Some(doc)) => {
+                let _ = writeln!(out, "  --> {}:{}:{} (document {doc})", display_file(&e.file), span.start.line, span.start.column);
+                quote(&mut out, &e.file, span, "1;31");
+            }
+            _ => {
+                let _ = writeln!(out, "  --> {}", display_file(&e.file));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}
+
+fn display_file(file: &str) -> &str {
+    if file == "-" {
+        "<stdin>"
+    } else {
+        file
+    }
+}
+
+/// `3 findings (1 critical, 2 medium), 1 error in 2 files (5 documents, 4 objects)`
+pub fn summary_line(report: &Report) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = report.findings.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {}", s.name()))
+        })
+        .collect();
+    let mut line = plural(report.findings.len(), "finding");
+    if !counts.is_empty() {
+        line.push_str(&format!(" ({})", counts.join(", ")));
+    }
+    if !report.errors.is_empty() {
+        line.push_str(&format!(", {}", plural(report.errors.len(), "error")));
+    }
+    line.push_str(&format!(
+        " in {} ({}, {})",
+        plural(report.files, "file"),
+        plural(report.documents, "document"),
+        plural(report.objects, "object")
+    ));
+    line
+}

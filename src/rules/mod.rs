@@ -1,0 +1,158 @@
+//! The rule registry: every rule's metadata, docs, examples and detection in
+//! one table. Docs, `posture rules`, SARIF rule descriptors and the
+//! playground's rule list all read [`all`].
+
+pub mod pss;
+
+use serde::Serialize;
+
+use crate::k8s::Object;
+use crate::yaml::{Node, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|v| v.name() == s)
+    }
+}
+
+/// The Pod Security Standards level whose controls `pss/*` rules enforce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PssLevel {
+    Baseline,
+    Restricted,
+}
+
+impl PssLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            PssLevel::Baseline => "baseline",
+            PssLevel::Restricted => "restricted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PssLevel> {
+        [PssLevel::Baseline, PssLevel::Restricted].into_iter().find(|l| l.name() == s)
+    }
+}
+
+/// A Pod Security Admission check a rule reproduces.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PssControl {
+    /// PSA's check id, e.g. `capabilities_baseline`.
+    pub check: &'static str,
+    pub level: PssLevel,
+    /// Policy version the implementation applies from.
+    pub since: &'static str,
+    /// The baseline check this one replaces at the restricted level.
+    pub overrides: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Reference {
+    pub title: &'static str,
+    pub url: &'static str,
+}
+
+/// A bad example and the line its finding must start on.
+#[derive(Debug, Serialize)]
+pub struct Bad {
+    pub yaml: &'static str,
+    pub line: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rule {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    /// Why it matters: the risk in a few sentences.
+    pub rationale: &'static str,
+    pub references: &'static [Reference],
+    pub remediation: &'static str,
+    /// A YAML fragment that fixes the typical case.
+    pub snippet: &'static str,
+    pub pss: Option<PssControl>,
+    pub bad: &'static [Bad],
+    pub good: &'static [&'static str],
+    #[serde(skip)]
+    pub check: fn(&Object, &mut Hits),
+}
+
+impl Rule {
+    /// Whether the rule runs at the given Pod Security level.
+    pub fn applies_at(&self, level: PssLevel) -> bool {
+        match &self.pss {
+            None => true,
+            Some(control) if control.level > level => false,
+            Some(control) => {
+                level == PssLevel::Baseline || !all().iter().any(|r| r.overridden_check() == Some(control.check))
+            }
+        }
+    }
+
+    fn overridden_check(&self) -> Option<&'static str> {
+        self.pss.as_ref().and_then(|c| c.overrides)
+    }
+}
+
+/// Every rule, in a stable order: the registry.
+pub fn all() -> &'static [&'static Rule] {
+    pss::RULES
+}
+
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    all().iter().copied().find(|r| r.id == id)
+}
+
+/// What a rule's detection found: where, what, and the fix for this case.
+#[derive(Debug)]
+pub struct Hit {
+    pub span: Span,
+    pub message: String,
+    pub snippet: Option<String>,
+}
+
+/// Collects a rule's hits for one object.
+#[derive(Default)]
+pub struct Hits(pub Vec<Hit>);
+
+impl Hits {
+    pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
+        self.0.push(Hit { span, message: message.into(), snippet: None });
+        self.0.last_mut().expect("just pushed")
+    }
+
+    pub fn node(&mut self, node: &Node, message: impl Into<String>) -> &mut Hit {
+        self.at(node.span, message)
+    }
+}
+
+impl Hit {
+    pub fn fix(&mut self, snippet: String) {
+        self.snippet = Some(snippet);
+    }
+}

@@ -1,0 +1,118 @@
+//! Linux capabilities a container may hold.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::yaml::Node;
+
+use super::{cis, container_fix, label, psa_source, PSS_DOC};
+
+/// Capabilities (baseline). Restricted field:
+/// `<every container>.securityContext.capabilities.add`. Allowed: the
+/// container runtime's default set in [`BASELINE_CAPABILITIES`], spelled
+/// exactly so (no `CAP_` prefix, upper case).
+pub static CAPABILITIES_BASELINE: Rule = Rule {
+    id: "pss/capabilities-baseline",
+    title: "Container adds a capability beyond the runtime's defaults",
+    severity: Severity::High,
+    rationale: "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE or NET_RAW each grant a \
+        slice of root's power over the kernel; several are enough on their own to escape the \
+        container or attack other pods on the network.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_capabilities_baseline.go"),
+        cis!("5.2.9", "Minimize the admission of containers with added capabilities"),
+    ],
+    remediation: "Remove the capability from capabilities.add. If the workload needs it, find the \
+        narrower mechanism (a port above 1024, a sidecar, a node-level agent).",
+    snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
+    pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n", line: 11 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [CHOWN]\n"],
+    check: capabilities_baseline,
+};
+
+const BASELINE_CAPABILITIES: [&str; 13] = [
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+fn capabilities_baseline(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    for c in pod.containers() {
+        for cap in added(c.sc(&["capabilities"])) {
+            let name = cap.as_str().unwrap_or("");
+            if !BASELINE_CAPABILITIES.contains(&name) {
+                hits.node(cap, format!("{} adds capability {}", label(&c), cap.display()))
+                    .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]"));
+            }
+        }
+    }
+}
+
+fn added(capabilities: Option<&Node>) -> &[Node] {
+    capabilities.map_or(&[], |caps| caps.items("add"))
+}
+
+/// Capabilities (restricted, v1.25). Restricted fields:
+/// `<every container>.securityContext.capabilities.drop` must contain `ALL`;
+/// `.add` may hold only `NET_BIND_SERVICE`. Pods with `spec.os.name: windows`
+/// are exempt.
+pub static CAPABILITIES_RESTRICTED: Rule = Rule {
+    id: "pss/capabilities-restricted",
+    title: "Container does not drop all capabilities",
+    severity: Severity::Medium,
+    rationale: "Containers start with a default set of capabilities (CHOWN, DAC_OVERRIDE, \
+        NET_RAW, SETUID, ...) that most applications never use and an attacker can. Dropping ALL \
+        and adding back only NET_BIND_SERVICE when a low port is needed leaves nothing to abuse.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_capabilities_restricted.go"),
+        cis!("5.2.10", "Minimize the admission of containers with capabilities assigned"),
+    ],
+    remediation: "Drop ALL capabilities in every container; add back NET_BIND_SERVICE only if the \
+        process binds a port below 1024.",
+    snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
+    pss: Some(PssControl {
+        check: "capabilities_restricted",
+        level: PssLevel::Restricted,
+        since: "v1.25",
+        overrides: Some("capabilities_baseline"),
+    }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [NET_RAW]\n", line: 11 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n"],
+    check: capabilities_restricted,
+};
+
+fn capabilities_restricted(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod().filter(|p| !p.is_windows()) else { return };
+    let drop_all = "securityContext:\n  capabilities:\n    drop: [\"ALL\"]";
+    for c in pod.containers() {
+        let capabilities = c.sc(&["capabilities"]);
+        let drops_all = capabilities.is_some_and(|caps| caps.items("drop").iter().any(|d| d.as_str() == Some("ALL")));
+        if !drops_all {
+            let at = match capabilities.and_then(|caps| caps.entry("drop")) {
+                Some(drop) => drop.span(),
+                None => c.sc_parent(&["capabilities"]).span,
+            };
+            hits.at(at, format!("{} does not drop ALL capabilities", label(&c)))
+                .fix(container_fix(&pod, &c, drop_all));
+        }
+        for cap in added(capabilities) {
+            if cap.as_str() != Some("NET_BIND_SERVICE") {
+                hits.node(cap, format!("{} adds capability {}; only NET_BIND_SERVICE may be added", label(&c), cap.display()))
+                    .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]"));
+            }
+        }
+    }
+}

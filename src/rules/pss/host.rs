@@ -1,0 +1,218 @@
+//! Controls that keep a pod out of the node's namespaces, ports and kernel
+//! settings.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::yaml::Node;
+
+use super::{cis, container_fix, label, pod_fix, psa_source, PSS_DOC};
+
+/// Host Namespaces (baseline). Restricted fields: `spec.hostNetwork`,
+/// `spec.hostPID`, `spec.hostIPC`. Allowed: unset or `false`.
+pub static HOST_NAMESPACES: Rule = Rule {
+    id: "pss/host-namespaces",
+    title: "Pod shares the node's network, process or IPC namespace",
+    severity: Severity::High,
+    rationale: "With hostNetwork the pod sees and binds the node's interfaces, including services \
+        listening only on localhost and the cloud metadata endpoint; with hostPID it can see and \
+        signal every process on the node; with hostIPC it can read the shared memory of other \
+        workloads. Each one removes an isolation boundary between the pod and the node.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_hostNamespaces.go"),
+        cis!("5.2.3", "Minimize the admission of containers wishing to share the host process ID namespace"),
+        cis!("5.2.4", "Minimize the admission of containers wishing to share the host IPC namespace"),
+        cis!("5.2.5", "Minimize the admission of containers wishing to share the host network namespace"),
+    ],
+    remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false). \
+        Expose ports through a Service instead of the host network.",
+    snippet: "hostNetwork: false\nhostPID: false\nhostIPC: false",
+    pss: Some(PssControl { check: "hostNamespaces", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 6 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  hostNetwork: false\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    check: host_namespaces,
+};
+
+fn host_namespaces(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    for (field, what) in [
+        ("hostNetwork", "the node's network namespace"),
+        ("hostPID", "the node's process namespace"),
+        ("hostIPC", "the node's IPC namespace"),
+    ] {
+        if let Some(entry) = pod.spec.entry(field).filter(|e| e.value.as_bool() == Some(true)) {
+            hits.at(entry.span(), format!("the pod shares {what} ({field}: true)"))
+                .fix(pod_fix(&pod, &format!("{field}: false")));
+        }
+    }
+}
+
+/// Host Ports (baseline). Restricted field: `containers[*].ports[*].hostPort`
+/// (all container lists). Allowed: unset or `0`.
+pub static HOST_PORTS: Rule = Rule {
+    id: "pss/host-ports",
+    title: "Container binds a port on the node",
+    severity: Severity::Medium,
+    rationale: "A hostPort opens a port on the node's own address, bypassing Service and \
+        NetworkPolicy controls that apply to pod IPs, and it ties the pod to nodes where the port \
+        is free.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_hostPorts.go"),
+        cis!("5.2.13", "Minimize the admission of containers which use HostPorts"),
+    ],
+    remediation: "Remove hostPort and reach the container through a Service (ClusterIP, or a \
+        NodePort/LoadBalancer when it must be reachable from outside).",
+    snippet: "ports:\n  - containerPort: 8080",
+    pss: Some(PssControl { check: "hostPorts", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: 80\n", line: 11 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n"],
+    check: host_ports,
+};
+
+fn host_ports(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    for c in pod.containers() {
+        for port in c.node.items("ports") {
+            let Some(entry) = port.entry("hostPort") else { continue };
+            if entry.value.as_i64().is_some_and(|p| p != 0) {
+                let container_port = port.get("containerPort").map_or_else(|| "8080".into(), Node::display);
+                hits.at(entry.span(), format!("{} binds port {} on the node (hostPort)", label(&c), entry.value.display()))
+                    .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")));
+            }
+        }
+    }
+}
+
+/// Host Probes / Lifecycle Hooks (baseline, v1.34+). Restricted fields: the
+/// `httpGet.host` and `tcpSocket.host` of `livenessProbe`, `readinessProbe`,
+/// `startupProbe`, `lifecycle.postStart` and `lifecycle.preStop`. Allowed:
+/// unset or `""`.
+pub static HOST_PROBES: Rule = Rule {
+    id: "pss/host-probes-lifecycle",
+    title: "Probe or lifecycle hook targets another host",
+    severity: Severity::Medium,
+    rationale: "The kubelet runs probes and lifecycle hooks from the node. A host field makes it \
+        send requests to an arbitrary address with the node's network position, which can reach \
+        services the pod itself could not (a server-side request forgery through the kubelet).",
+    references: &[PSS_DOC, psa_source!("check_hostProbesAndHostLifecycle.go")],
+    remediation: "Remove the host field so the probe targets the pod's own IP.",
+    snippet: "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
+    pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: "v1.34", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        host: 169.254.169.254\n        path: /\n        port: 80\n", line: 11 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /\n        port: 80\n"],
+    check: host_probes,
+};
+
+fn host_probes(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    const HANDLERS: [&[&str]; 5] = [
+        &["livenessProbe"],
+        &["readinessProbe"],
+        &["startupProbe"],
+        &["lifecycle", "postStart"],
+        &["lifecycle", "preStop"],
+    ];
+    for c in pod.containers() {
+        for path in HANDLERS {
+            let Some(handler) = c.node.at(path) else { continue };
+            for kind in ["httpGet", "tcpSocket"] {
+                let Some(entry) = handler.entry_at(&[kind, "host"]) else { continue };
+                if entry.value.as_str().is_some_and(|h| !h.is_empty()) {
+                    hits.at(
+                        entry.span(),
+                        format!("{} {} sends {kind} to host {}", label(&c), path.join("."), entry.value.display()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Sysctls (baseline, v1.37). Restricted field:
+/// `spec.securityContext.sysctls[*].name`. Allowed: the namespaced sysctls
+/// in [`ALLOWED_SYSCTLS`], exactly.
+pub static SYSCTLS: Rule = Rule {
+    id: "pss/sysctls",
+    title: "Pod sets a sysctl outside the safe set",
+    severity: Severity::Medium,
+    rationale: "Only a small set of sysctls is isolated per pod. Others change kernel behaviour \
+        for the whole node or can be used to exhaust its resources, affecting every other \
+        workload there.",
+    references: &[PSS_DOC, psa_source!("check_sysctls.go")],
+    remediation: "Remove the sysctl, or set it on dedicated nodes through node configuration \
+        rather than from a pod.",
+    snippet: "securityContext:\n  sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"1024 65535\"",
+    pss: Some(PssControl { check: "sysctls", level: PssLevel::Baseline, since: "v1.37", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  securityContext:\n    sysctls:\n    - name: kernel.msgmax\n      value: \"65536\"\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  securityContext:\n    sysctls:\n    - name: net.ipv4.tcp_syncookies\n      value: \"1\"\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    check: sysctls,
+};
+
+/// The sysctls policy v1.37 allows.
+const ALLOWED_SYSCTLS: [&str; 14] = [
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+    "net.ipv4.tcp_rmem",
+    "net.ipv4.tcp_wmem",
+    "net.ipv4.tcp_slow_start_after_idle",
+    "net.ipv4.tcp_notsent_lowat",
+];
+
+fn sysctls(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    let Some(list) = pod.sc(&["sysctls"]).and_then(Node::as_seq) else { return };
+    for item in list {
+        let name = item.get("name").and_then(Node::as_str).unwrap_or("");
+        if !ALLOWED_SYSCTLS.contains(&name) {
+            hits.node(item, format!("sysctl {name:?} is not in the set Pod Security allows"));
+        }
+    }
+}
+
+/// HostProcess (baseline). Restricted fields:
+/// `spec.securityContext.windowsOptions.hostProcess` and the same in every
+/// container. Allowed: unset or `false`.
+pub static WINDOWS_HOST_PROCESS: Rule = Rule {
+    id: "pss/windows-host-process",
+    title: "Windows HostProcess container",
+    severity: Severity::Critical,
+    rationale: "A Windows HostProcess container runs directly on the node as a host process, \
+        with the node's network and file system: the equivalent of a privileged Linux container.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_windowsHostProcess.go"),
+        cis!("5.2.11", "Minimize the admission of Windows HostProcess containers"),
+    ],
+    remediation: "Remove windowsOptions.hostProcess (or set it to false); run node management \
+        tasks outside ordinary workloads.",
+    snippet: "securityContext:\n  windowsOptions:\n    hostProcess: false",
+    pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  securityContext:\n    windowsOptions:\n      hostProcess: true\n  hostNetwork: true\n  containers:\n  - name: app\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: app\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n"],
+    check: windows_host_process,
+};
+
+fn windows_host_process(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    const PATH: [&str; 3] = ["securityContext", "windowsOptions", "hostProcess"];
+    let fix = "securityContext:\n  windowsOptions:\n    hostProcess: false";
+    if let Some(entry) = pod.spec.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
+        hits.at(entry.span(), "the pod runs as a Windows HostProcess (hostProcess: true)")
+            .fix(pod_fix(&pod, fix));
+    }
+    for c in pod.containers() {
+        if let Some(entry) = c.node.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
+            hits.at(entry.span(), format!("{} runs as a Windows HostProcess (hostProcess: true)", label(&c)))
+                .fix(container_fix(&pod, &c, fix));
+        }
+    }
+}

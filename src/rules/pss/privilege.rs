@@ -1,0 +1,134 @@
+//! Controls on how much privilege a container's processes hold or can gain.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+
+use super::{cis, container_fix, label, psa_source, PSS_DOC};
+
+/// Privileged Containers (baseline). Restricted field:
+/// `<every container>.securityContext.privileged`. Allowed: unset or `false`.
+pub static PRIVILEGED: Rule = Rule {
+    id: "pss/privileged",
+    title: "Privileged container",
+    severity: Severity::Critical,
+    rationale: "A privileged container gets every capability, all host devices and no \
+        seccomp, AppArmor or SELinux confinement: a process in it is effectively root on the \
+        node and can take over the node and everything scheduled there.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_privileged.go"),
+        cis!("5.2.2", "Minimize the admission of privileged containers"),
+    ],
+    remediation: "Remove privileged: true. Grant the one capability the workload really needs \
+        instead, or move node-level work to a dedicated, separately reviewed component.",
+    snippet: "securityContext:\n  privileged: false",
+    pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext:\n          privileged: true\n", line: 12 }],
+    good: &["apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext:\n          privileged: false\n"],
+    check: privileged,
+};
+
+fn privileged(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    for c in pod.containers() {
+        if let Some(entry) = c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true)) {
+            hits.at(entry.span(), format!("{} runs privileged", label(&c)))
+                .fix(container_fix(&pod, &c, "securityContext:\n  privileged: false"));
+        }
+    }
+}
+
+/// Privilege Escalation (restricted, v1.25). Restricted field:
+/// `<every container>.securityContext.allowPrivilegeEscalation`. Allowed:
+/// `false` only; it must be set. Pods with `spec.os.name: windows` are exempt.
+pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
+    id: "pss/allow-privilege-escalation",
+    title: "Container may gain more privileges than it started with",
+    severity: Severity::Medium,
+    rationale: "Unless allowPrivilegeEscalation is false, the no_new_privs flag is not set, so a \
+        setuid binary or file capability inside the image can raise a process's privileges, \
+        turning a foothold in the container into root within it.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_allowPrivilegeEscalation.go"),
+        cis!("5.2.6", "Minimize the admission of containers with allowPrivilegeEscalation"),
+    ],
+    remediation: "Set allowPrivilegeEscalation: false in every container's securityContext.",
+    snippet: "securityContext:\n  allowPrivilegeEscalation: false",
+    pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: "v1.25", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: true\n", line: 10 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n"],
+    check: allow_privilege_escalation,
+};
+
+fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod().filter(|p| !p.is_windows()) else { return };
+    const FIELD: &str = "allowPrivilegeEscalation";
+    for c in pod.containers() {
+        let fix = container_fix(&pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
+        match c.node.entry_at(&["securityContext", FIELD]) {
+            Some(entry) if entry.value.as_bool() == Some(false) => {}
+            Some(entry) => {
+                hits.at(entry.span(), format!("{} allows privilege escalation ({FIELD}: {})", label(&c), entry.value.display()))
+                    .fix(fix);
+            }
+            None => {
+                hits.node(c.sc_parent(&[]), format!("{} does not set {FIELD}: false", label(&c))).fix(fix);
+            }
+        }
+    }
+}
+
+/// /proc Mount Type (baseline, v1.35). Restricted field:
+/// `<every container>.securityContext.procMount`. Allowed: unset or
+/// `Default`; any value when the pod sets `hostUsers: false`.
+pub static PROC_MOUNT: Rule = Rule {
+    id: "pss/proc-mount",
+    title: "Container unmasks /proc",
+    severity: Severity::High,
+    rationale: "The default /proc mount masks and makes read-only the paths that reveal or change \
+        kernel and node state. An Unmasked /proc exposes them to the container; outside a user \
+        namespace that is a direct path to the node.",
+    references: &[PSS_DOC, psa_source!("check_procMount.go")],
+    remediation: "Remove procMount (or set it to Default). If the workload really needs an \
+        unmasked /proc, run it in a user namespace with hostUsers: false.",
+    snippet: "securityContext:\n  procMount: Default",
+    pss: Some(PssControl { check: "procMount", level: PssLevel::Baseline, since: "v1.35", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n", line: 10 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n"],
+    check: proc_mount,
+};
+
+fn proc_mount(object: &Object, hits: &mut Hits) {
+    if object.pod().is_some_and(|p| !p.in_user_namespace()) {
+        proc_mount_restricted(object, hits);
+    }
+}
+
+/// /proc Mount Type (restricted, v1.35). As [`PROC_MOUNT`], but a user
+/// namespace does not relax it.
+pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
+    id: "pss/proc-mount-restricted",
+    title: "Container unmasks /proc (even in a user namespace)",
+    severity: Severity::Medium,
+    rationale: "At the restricted level the default /proc mount is required even when the pod \
+        runs in its own user namespace: the unmasked paths still expose kernel state.",
+    references: &[PSS_DOC, psa_source!("check_procMount.go")],
+    remediation: "Remove procMount (or set it to Default).",
+    snippet: "securityContext:\n  procMount: Default",
+    pss: Some(PssControl { check: "procMount_restricted", level: PssLevel::Restricted, since: "v1.35", overrides: Some("procMount") }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n", line: 11 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n"],
+    check: proc_mount_restricted,
+};
+
+fn proc_mount_restricted(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    for c in pod.containers() {
+        let Some(entry) = c.node.entry_at(&["securityContext", "procMount"]) else { continue };
+        if entry.value.as_str() != Some("Default") {
+            hits.at(entry.span(), format!("{} sets procMount: {}", label(&c), entry.value.display()))
+                .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Mandatory access control and syscall filtering profiles: AppArmor,
+//! SELinux and seccomp.
+
+use crate::k8s::{Container, Object, PodView};
+use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::yaml::{Entry, Node};
+
+use super::{cis, container_fix, label, pod_fix, psa_source, PSS_DOC};
+
+/// AppArmor (baseline). Restricted fields:
+/// `spec.securityContext.appArmorProfile.type`, the same in every container,
+/// and annotations `container.apparmor.security.beta.kubernetes.io/*`.
+/// Allowed types: `RuntimeDefault`, `Localhost` (when the profile is set);
+/// allowed annotation values: `""`, `runtime/default`, `localhost/*`.
+pub static APPARMOR: Rule = Rule {
+    id: "pss/apparmor",
+    title: "AppArmor confinement turned off",
+    severity: Severity::Medium,
+    rationale: "The runtime's default AppArmor profile blocks many of the kernel interfaces used \
+        in container escapes (mounting, writing to /proc and /sys). An Unconfined profile removes \
+        that layer.",
+    references: &[PSS_DOC, psa_source!("check_appArmorProfile.go")],
+    remediation: "Use the runtime's default profile (type RuntimeDefault) or a profile loaded on \
+        the node (type Localhost), and drop unconfined annotations.",
+    snippet: "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault",
+    pss: Some(PssControl { check: "appArmorProfile", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: localhost/k8s-nginx\nspec:\n  securityContext:\n    appArmorProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    check: apparmor,
+};
+
+const APPARMOR_ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";
+
+fn apparmor(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    let fix = "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault";
+    let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
+    if let Some((at, t)) = profile_type(pod.spec, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
+        hits.at(at.span(), format!("the pod sets AppArmor profile type {t:?}")).fix(pod_fix(&pod, fix));
+    }
+    for c in pod.containers() {
+        if let Some((at, t)) = profile_type(c.node, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
+            hits.at(at.span(), format!("{} sets AppArmor profile type {t:?}", label(&c)))
+                .fix(container_fix(&pod, &c, fix));
+        }
+    }
+    for entry in pod.annotations() {
+        if !entry.key.starts_with(APPARMOR_ANNOTATION) {
+            continue;
+        }
+        let value = entry.value.as_str().unwrap_or("");
+        if !(value.is_empty() || value == "runtime/default" || value.starts_with("localhost/")) {
+            hits.at(entry.span(), format!("annotation {} sets AppArmor profile {value:?}", entry.key));
+        }
+    }
+}
+
+/// A `securityContext.<field>` profile that is set, with the entry to point
+/// at (its `type`, or the profile when the type is missing) and its type.
+fn profile_type<'a>(holder: &'a Node, field: &str) -> Option<(&'a Entry, &'a str)> {
+    let profile = holder.entry_at(&["securityContext", field])?;
+    Some(match profile.value.entry("type").filter(|e| !e.value.is_null()) {
+        Some(t) => (t, t.value.as_str().unwrap_or("")),
+        None => (profile, ""),
+    })
+}
+
+/// SELinux (baseline, v1.31). Restricted fields:
+/// `spec.securityContext.seLinuxOptions` and the same in every container:
+/// `type` must be unset, `""`, `container_t`, `container_init_t`,
+/// `container_kvm_t` or `container_engine_t`; `user` and `role` must be unset
+/// or `""`.
+pub static SELINUX: Rule = Rule {
+    id: "pss/selinux",
+    title: "Custom SELinux user, role or type",
+    severity: Severity::Medium,
+    rationale: "Setting a custom SELinux type, user or role can place the container in a more \
+        privileged domain (for example spc_t, which is unconfined), undoing the labelling that \
+        keeps containers from touching host files and each other.",
+    references: &[PSS_DOC, psa_source!("check_seLinuxOptions.go")],
+    remediation: "Remove seLinuxOptions.type, user and role, or use one of the container types \
+        (container_t, container_init_t, container_kvm_t, container_engine_t); level may be set.",
+    snippet: "securityContext:\n  seLinuxOptions:\n    level: \"s0:c123,c456\"",
+    pss: Some(PssControl { check: "seLinuxOptions", level: PssLevel::Baseline, since: "v1.31", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      seLinuxOptions:\n        type: spc_t\n", line: 11 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      seLinuxOptions:\n        type: container_t\n        level: s0:c1,c2\n"],
+    check: selinux,
+};
+
+const SELINUX_TYPES: [&str; 5] = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
+
+fn selinux(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    let holders = std::iter::once((pod.spec, "the pod".to_owned(), None))
+        .chain(pod.containers().map(|c| (c.node, label(&c), Some(c))));
+    for (holder, who, container) in holders {
+        let Some(options) = holder.at(&["securityContext", "seLinuxOptions"]) else { continue };
+        for field in ["type", "user", "role"] {
+            let Some(entry) = options.entry(field).filter(|e| !e.value.is_null()) else { continue };
+            let value = entry.value.as_str().unwrap_or("");
+            let ok = if field == "type" { SELINUX_TYPES.contains(&value) } else { value.is_empty() };
+            if !ok {
+                let hit = hits.at(entry.span(), format!("{who} sets SELinux {field} {value:?}"));
+                let fix = format!("securityContext:\n  seLinuxOptions:\n    {field}: \"\"  # or remove it");
+                hit.fix(match container {
+                    Some(c) => container_fix(&pod, &c, &fix),
+                    None => pod_fix(&pod, &fix),
+                });
+            }
+        }
+    }
+}
+
+const SECCOMP_FIX: &str = "securityContext:\n  seccompProfile:\n    type: RuntimeDefault";
+
+fn seccomp_ok(t: &str) -> bool {
+    matches!(t, "RuntimeDefault" | "Localhost")
+}
+
+/// Flags an explicitly bad seccomp profile on the pod or a container;
+/// returns whether the pod-level profile is set and valid.
+fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
+    let pod_level = profile_type(pod.spec, "seccompProfile");
+    if let Some((at, t)) = pod_level.filter(|(_, t)| !seccomp_ok(t)) {
+        hits.at(at.span(), format!("the pod sets seccomp profile type {t:?}")).fix(pod_fix(pod, SECCOMP_FIX));
+    }
+    for c in pod.containers() {
+        if let Some((at, t)) = profile_type(c.node, "seccompProfile").filter(|(_, t)| !seccomp_ok(t)) {
+            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", label(&c)))
+                .fix(container_fix(pod, &c, SECCOMP_FIX));
+        }
+    }
+    pod_level.is_some_and(|(_, t)| seccomp_ok(t))
+}
+
+/// Seccomp (baseline, v1.19). Restricted fields:
+/// `spec.securityContext.seccompProfile.type` and the same in every
+/// container. Allowed: unset, `RuntimeDefault`, `Localhost`.
+pub static SECCOMP_BASELINE: Rule = Rule {
+    id: "pss/seccomp-baseline",
+    title: "Seccomp filtering turned off",
+    severity: Severity::Medium,
+    rationale: "The runtime's default seccomp profile blocks dozens of rarely needed syscalls \
+        that account for a large share of kernel privilege-escalation exploits. Unconfined \
+        exposes all of them.",
+    references: &[PSS_DOC, psa_source!("check_seccompProfile_baseline.go")],
+    remediation: "Set the seccomp profile type to RuntimeDefault (or Localhost with a profile \
+        installed on the node).",
+    snippet: SECCOMP_FIX,
+    pss: Some(PssControl { check: "seccompProfile_baseline", level: PssLevel::Baseline, since: "v1.19", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seccompProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    check: seccomp_baseline,
+};
+
+fn seccomp_baseline(object: &Object, hits: &mut Hits) {
+    if let Some(pod) = object.pod() {
+        bad_seccomp_profiles(&pod, hits);
+    }
+}
+
+/// Seccomp (restricted, v1.25). Restricted fields as for the baseline
+/// control, but a profile must be set: on the pod, or on every container.
+/// Pods with `spec.os.name: windows` are exempt.
+pub static SECCOMP_RESTRICTED: Rule = Rule {
+    id: "pss/seccomp-restricted",
+    title: "No seccomp profile",
+    severity: Severity::Medium,
+    rationale: "Without a seccomp profile a container may run with no syscall filtering at all \
+        (the kubelet's default is Unconfined unless the node enables SeccompDefault), exposing \
+        the whole kernel syscall surface.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_seccompProfile_restricted.go"),
+        cis!("5.7.2", "Ensure that the seccomp profile is set to docker/default in your Pod definitions"),
+    ],
+    remediation: "Set seccompProfile.type: RuntimeDefault in the pod's securityContext (it \
+        covers every container), or in each container.",
+    snippet: SECCOMP_FIX,
+    pss: Some(PssControl {
+        check: "seccompProfile_restricted",
+        level: PssLevel::Restricted,
+        since: "v1.25",
+        overrides: Some("seccompProfile_baseline"),
+    }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    check: seccomp_restricted,
+};
+
+fn seccomp_restricted(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod().filter(|p| !p.is_windows()) else { return };
+    let pod_covers = bad_seccomp_profiles(&pod, hits);
+    // A bad pod-level profile is already reported; its containers need the
+    // same fix, so they are not reported again.
+    if pod_covers || profile_type(pod.spec, "seccompProfile").is_some() {
+        return;
+    }
+    let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
+    for c in unset {
+        hits.node(
+            c.sc_parent(&[]),
+            format!("{} has no seccomp profile, and the pod sets none for it", label(&c)),
+        )
+        .fix(pod_fix(&pod, SECCOMP_FIX));
+    }
+}

@@ -1,0 +1,95 @@
+//! Which user a container's processes run as.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+
+use super::{cis, container_fix, label, pod_fix, psa_source, PSS_DOC};
+
+/// Running as Non-root (restricted, v1.35). Restricted fields:
+/// `spec.securityContext.runAsNonRoot` and the same in every container.
+/// Allowed: `true`; a container may leave it unset when the pod sets `true`.
+/// `false` anywhere fails. Skipped for pods with `hostUsers: false`.
+pub static RUN_AS_NON_ROOT: Rule = Rule {
+    id: "pss/run-as-non-root",
+    title: "Container may run as root",
+    severity: Severity::Medium,
+    rationale: "Unless runAsNonRoot is true, a container whose image defaults to root runs as \
+        UID 0. Root in a container is the same user as root on the node, so any escape or \
+        writable host mount is immediately node-level compromise.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_runAsNonRoot.go"),
+        cis!("5.2.7", "Minimize the admission of root containers"),
+    ],
+    remediation: "Set runAsNonRoot: true in the pod's securityContext and give the image a \
+        non-root USER (or set runAsUser to a non-zero UID).",
+    snippet: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
+    pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: false\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    check: run_as_non_root,
+};
+
+fn run_as_non_root(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod().filter(|p| !p.in_user_namespace()) else { return };
+    const FIELD: &str = "runAsNonRoot";
+    let fix = "securityContext:\n  runAsNonRoot: true";
+    let pod_level = pod.spec.entry_at(&["securityContext", FIELD]);
+    let pod_value = pod_level.and_then(|e| e.value.as_bool());
+    if let Some(entry) = pod_level.filter(|_| pod_value != Some(true)) {
+        hits.at(entry.span(), format!("the pod sets {FIELD}: {}", entry.value.display())).fix(pod_fix(&pod, fix));
+    }
+    for c in pod.containers() {
+        match c.node.entry_at(&["securityContext", FIELD]) {
+            Some(entry) if entry.value.as_bool() == Some(true) => {}
+            Some(entry) => {
+                hits.at(entry.span(), format!("{} sets {FIELD}: {}", label(&c), entry.value.display()))
+                    .fix(container_fix(&pod, &c, fix));
+            }
+            // Covered by the pod-level finding when the pod sets it wrongly.
+            None if pod_level.is_none() => {
+                hits.node(c.sc_parent(&[]), format!("{} may run as root: neither it nor the pod sets {FIELD}: true", label(&c)))
+                    .fix(pod_fix(&pod, fix));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Running as Non-root user (restricted, v1.35). Restricted fields:
+/// `spec.securityContext.runAsUser` and the same in every container.
+/// Allowed: unset or any non-zero value. Skipped for pods with
+/// `hostUsers: false`.
+pub static RUN_AS_USER: Rule = Rule {
+    id: "pss/run-as-user",
+    title: "Container explicitly runs as root (UID 0)",
+    severity: Severity::High,
+    rationale: "runAsUser: 0 asks for root explicitly, overriding a non-root image and any \
+        runAsNonRoot intent; root in the container is root on the node.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_runAsUser.go"),
+        cis!("5.2.7", "Minimize the admission of root containers"),
+    ],
+    remediation: "Set runAsUser to a non-zero UID the image works with, or remove it and let \
+        the image's USER apply.",
+    snippet: "securityContext:\n  runAsUser: 10001",
+    pss: Some(PssControl { check: "runAsUser", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsUser: 0\n", line: 10 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsUser: 10001\n"],
+    check: run_as_user,
+};
+
+fn run_as_user(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod().filter(|p| !p.in_user_namespace()) else { return };
+    let fix = "securityContext:\n  runAsUser: 10001";
+    let is_root = |e: &&crate::yaml::Entry| e.value.as_i64() == Some(0);
+    if let Some(entry) = pod.spec.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
+        hits.at(entry.span(), "the pod runs as root (runAsUser: 0)").fix(pod_fix(&pod, fix));
+    }
+    for c in pod.containers() {
+        if let Some(entry) = c.node.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
+            hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", label(&c))).fix(container_fix(&pod, &c, fix));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Which volume types a pod may mount.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::yaml::{Entry, Node};
+
+use super::{cis, pod_fix, psa_source, PSS_DOC};
+
+/// HostPath Volumes (baseline). Restricted field: `spec.volumes[*].hostPath`.
+/// Allowed: unset.
+pub static HOST_PATH_VOLUMES: Rule = Rule {
+    id: "pss/host-path-volumes",
+    title: "Pod mounts a directory of the node",
+    severity: Severity::High,
+    rationale: "A hostPath volume gives the pod the node's own files: the container runtime \
+        socket, kubelet credentials, other pods' data, or /etc. Read access leaks secrets; write \
+        access is usually enough to take over the node.",
+    references: &[
+        PSS_DOC,
+        psa_source!("check_hostPathVolumes.go"),
+        cis!("5.2.12", "Minimize the admission of HostPath volumes"),
+    ],
+    remediation: "Replace the hostPath volume with an emptyDir, a ConfigMap or Secret, or a \
+        PersistentVolumeClaim.",
+    snippet: "volumes:\n  - name: data\n    emptyDir: {}",
+    pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: docker\n    hostPath:\n      path: /var/run/docker.sock\n", line: 10 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: scratch\n    emptyDir: {}\n"],
+    check: host_path_volumes,
+};
+
+fn host_path_volumes(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    for volume in pod.volumes() {
+        let Some(entry) = volume.entry("hostPath").filter(|e| !e.value.is_null()) else { continue };
+        let path = entry.value.get("path").map_or_else(|| "?".into(), Node::display);
+        hits.at(entry.span(), format!("volume {:?} mounts host path {path}", volume_name(volume)))
+            .fix(pod_fix(&pod, &empty_dir_fix(volume)));
+    }
+}
+
+fn volume_name(volume: &Node) -> &str {
+    volume.get("name").and_then(Node::as_str).unwrap_or("")
+}
+
+fn empty_dir_fix(volume: &Node) -> String {
+    format!("volumes:\n  - name: {}\n    emptyDir: {{}}", volume_name(volume))
+}
+
+/// Volume Types (restricted). Restricted field: `spec.volumes[*]`. Allowed
+/// sources: [`ALLOWED_SOURCES`]. A volume with no source at all is allowed:
+/// the API server defaults it to `emptyDir` before admission.
+pub static RESTRICTED_VOLUMES: Rule = Rule {
+    id: "pss/restricted-volumes",
+    title: "Volume type outside the restricted set",
+    severity: Severity::Medium,
+    rationale: "Besides hostPath, many in-tree volume types (nfs, iscsi, rbd, cephfs, flexVolume, \
+        gitRepo, ...) make the node mount remote storage or run plugins with node privileges on \
+        the pod's behalf. The restricted level allows only the types that cannot reach outside \
+        what the cluster grants: configMap, csi, downwardAPI, emptyDir, ephemeral, image, \
+        persistentVolumeClaim, projected and secret.",
+    references: &[PSS_DOC, psa_source!("check_restrictedVolumes.go")],
+    remediation: "Use a PersistentVolumeClaim (with a StorageClass for the storage) or another \
+        allowed volume type instead.",
+    snippet: "volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data",
+    pss: Some(PssControl {
+        check: "restrictedVolumes",
+        level: PssLevel::Restricted,
+        since: "v1.0",
+        overrides: Some("hostPathVolumes"),
+    }),
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: shared\n    nfs:\n      server: nfs.example.com\n      path: /exports\n", line: 10 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n  - name: defaulted\n"],
+    check: restricted_volumes,
+};
+
+const ALLOWED_SOURCES: [&str; 9] = [
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "image",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+];
+
+/// PSA's order for naming the type of a forbidden volume.
+const RESTRICTED_SOURCES: [&str; 21] = [
+    "hostPath",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "fc",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+];
+
+fn restricted_volumes(object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    let set = |volume: &Node, key: &str| volume.get(key).is_some();
+    for volume in pod.volumes() {
+        if ALLOWED_SOURCES.iter().any(|s| set(volume, s)) {
+            continue;
+        }
+        let source: Option<&Entry> = RESTRICTED_SOURCES
+            .iter()
+            .find_map(|s| volume.entry(s).filter(|e| !e.value.is_null()));
+        if let Some(entry) = source {
+            hits.at(
+                entry.span(),
+                format!("volume {:?} uses type {}, which the restricted level forbids", volume_name(volume), entry.key),
+            )
+            .fix(pod_fix(&pod, &format!("volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}", volume_name(volume))));
+        }
+    }
+}
