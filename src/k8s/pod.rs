@@ -1,7 +1,7 @@
 //! The pod spec of every workload kind, and its containers: one visitor, so
 //! no rule ever digs a template out of a Deployment or CronJob itself.
 
-use crate::yaml::Node;
+use crate::yaml::{Node, Span};
 
 use super::object::Object;
 
@@ -67,9 +67,9 @@ impl<'a> Container<'a> {
         self.security_context()?.at(path)
     }
 
-    /// The most specific node on the way to a securityContext field that is
-    /// missing: where the field should be added.
-    pub fn sc_parent(&self, path: &[&str]) -> &'a Node {
+    /// Where a missing field under `securityContext` (then `path`) should be
+    /// added: the deepest of those entries that exists, or the container.
+    pub fn missing(&self, path: &[&str]) -> Span {
         deepest(self.node, "securityContext", path)
     }
 }
@@ -96,11 +96,6 @@ impl<'a> PodView<'a> {
     /// A field of the pod-level securityContext.
     pub fn sc(&self, path: &[&str]) -> Option<&'a Node> {
         self.spec.get("securityContext")?.at(path)
-    }
-
-    /// Where a missing pod-level securityContext field should go.
-    pub fn sc_parent(&self, path: &[&str]) -> &'a Node {
-        deepest(self.spec, "securityContext", path)
     }
 
     /// `spec.os.name: windows` (exact, as the API defines it).
@@ -130,17 +125,19 @@ impl<'a> PodView<'a> {
     }
 }
 
-/// Walks `first` then `rest` from `node` as far as they exist.
-fn deepest<'a>(node: &'a Node, first: &str, rest: &[&str]) -> &'a Node {
-    let mut at = match node.get(first) {
-        Some(n) if n.as_map().is_some() => n,
-        _ => return node,
-    };
-    for key in rest {
-        match at.get(key) {
-            Some(n) if n.as_map().is_some() => at = n,
+/// Walks `first` then `rest` from `node` through mappings as far as they
+/// exist; the span of the last entry reached, or of `node`.
+fn deepest(node: &Node, first: &str, rest: &[&str]) -> Span {
+    let mut span = node.span;
+    let mut at = node;
+    for key in std::iter::once(&first).chain(rest) {
+        match at.entry(key) {
+            Some(entry) if entry.value.as_map().is_some() => {
+                span = entry.span();
+                at = &entry.value;
+            }
             _ => break,
         }
     }
-    at
+    span
 }

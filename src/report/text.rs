@@ -75,7 +75,7 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
         quote(&mut out, &f.file, f.span, code);
         let _ = writeln!(out, "  = help: {}", f.rule.remediation);
         for line in f.snippet.lines() {
-            let _ = writeln!(out, "  |   {line}");
+            let _ = writeln!(out, "      {line}");
         }
         out.push('\n');
     }

@@ -2,6 +2,7 @@
 //! one table. Docs, `posture rules`, SARIF rule descriptors and the
 //! playground's rule list all read [`all`].
 
+pub mod docs;
 pub mod pss;
 
 use serde::Serialize;

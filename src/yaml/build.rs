@@ -35,7 +35,11 @@ pub fn parse_chunk(
         let (event, span) = match event {
             Ok(ok) => ok,
             Err(e) => {
-                let at = builder.span_at(e.marker().index(), e.marker().index());
+                // An error at the very end (an unclosed bracket) is shown on
+                // the document's last content, not on the next `---`.
+                let end = text.trim_end().chars().count();
+                let index = e.marker().index().min(end);
+                let at = builder.span_at(index, index);
                 docs.push(Err(YamlError::new(syntax_message(e.info(), limits), at)));
                 return docs;
             }

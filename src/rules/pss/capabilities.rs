@@ -103,7 +103,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
         if !drops_all {
             let at = match capabilities.and_then(|caps| caps.entry("drop")) {
                 Some(drop) => drop.span(),
-                None => c.sc_parent(&["capabilities"]).span,
+                None => c.missing(&["capabilities"]),
             };
             hits.at(at, format!("{} does not drop ALL capabilities", label(&c)))
                 .fix(container_fix(&pod, &c, drop_all));

@@ -73,7 +73,7 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
                     .fix(fix);
             }
             None => {
-                hits.node(c.sc_parent(&[]), format!("{} does not set {FIELD}: false", label(&c))).fix(fix);
+                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", label(&c))).fix(fix);
             }
         }
     }

@@ -198,8 +198,8 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     }
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
     for c in unset {
-        hits.node(
-            c.sc_parent(&[]),
+        hits.at(
+            c.missing(&[]),
             format!("{} has no seccomp profile, and the pod sets none for it", label(&c)),
         )
         .fix(pod_fix(&pod, SECCOMP_FIX));

@@ -48,7 +48,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
             None if pod_level.is_none() => {
-                hits.node(c.sc_parent(&[]), format!("{} may run as root: neither it nor the pod sets {FIELD}: true", label(&c)))
+                hits.at(c.missing(&[]), format!("{} may run as root: neither it nor the pod sets {FIELD}: true", label(&c)))
                     .fix(pod_fix(&pod, fix));
             }
             None => {}

@@ -1,0 +1,181 @@
+//! The `posture` command line (native builds only).
+
+mod inputs;
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use posture::report::{self, Style};
+use posture::rules::{self, PssLevel, Severity};
+use posture::{Options, Report};
+
+#[derive(Parser)]
+#[command(name = "posture", version, about = "Check Kubernetes YAML for security-posture problems")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files, directories (walked for *.yaml and *.yml) or standard input (-).
+    Check(CheckArgs),
+    /// List every rule with its metadata.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to check; - reads standard input. Default: the current directory.
+    paths: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The Pod Security Standards level that pss/* rules enforce.
+    #[arg(long, value_enum, default_value = "restricted")]
+    pss_level: Level,
+    /// Run only rules whose id starts with PREFIX (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    select: Vec<String>,
+    /// Skip rules whose id starts with PREFIX (repeatable).
+    #[arg(long, value_name = "PREFIX")]
+    ignore: Vec<String>,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "low")]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Level {
+    Baseline,
+    Restricted,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => {
+            let out = match format {
+                RulesFormat::Text => rules_text(),
+                RulesFormat::Json => serde_json::to_string_pretty(rules::all()).expect("rules serialize"),
+                RulesFormat::Markdown => rules::docs::markdown(),
+            };
+            emit(&out)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let options = Options {
+        pss_level: match args.pss_level {
+            Level::Baseline => PssLevel::Baseline,
+            Level::Restricted => PssLevel::Restricted,
+        },
+        select: args.select,
+        ignore: args.ignore,
+        ..Options::default()
+    };
+    let unknown = options.unknown_prefixes();
+    if !unknown.is_empty() {
+        eprintln!("posture: no rule id starts with {}; see `posture rules`", unknown.join(", "));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths };
+    let max_bytes = options.limits.max_bytes;
+    let mut report = Report::default();
+    let mut sources = HashMap::new();
+    for input in inputs::collect(&paths, max_bytes) {
+        match input.text {
+            Ok(text) => {
+                report.merge(posture::check(&input.label, &text, &options));
+                sources.insert(input.label, text);
+            }
+            Err(message) => {
+                report.files += 1;
+                report.errors.push(posture::InputError { file: input.label, document: None, message, span: None });
+            }
+        }
+    }
+    let out = match args.format {
+        Format::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            report::to_text(&report, &sources, Style { color })
+        }
+        Format::Json => report::to_json(&report),
+        Format::Sarif => report::to_sarif(&report),
+        Format::Markdown => report::to_markdown(&report),
+    };
+    let written = emit(&out);
+    let threshold = match args.fail_on {
+        FailOn::Info => Severity::Info,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    };
+    if written != ExitCode::SUCCESS || !report.errors.is_empty() {
+        ExitCode::from(EXIT_USAGE)
+    } else if report.findings.iter().any(|f| f.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn emit(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("posture: cannot write output: {e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn rules_text() -> String {
+    let mut out = String::new();
+    for rule in rules::all() {
+        out.push_str(&format!("{:<34} {:<8} {}\n", rule.id, rule.severity.name(), rule.title));
+    }
+    out
+}
