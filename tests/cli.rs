@@ -1,0 +1,304 @@
+//! The `posture` command as other tools use it: arguments, exit codes, and
+//! every output format, on real and hostile input.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn posture(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_posture"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    // Written from a thread so a large input cannot deadlock against output.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn check_stdin(yaml: &[u8], extra: &[&str]) -> Run {
+    let mut args = vec!["check", "-", "--format", "json"];
+    args.extend_from_slice(extra);
+    posture(&args, yaml)
+}
+
+fn rules_of(json: &Value) -> Vec<String> {
+    json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect()
+}
+
+fn find<'a>(json: &'a Value, rule: &str) -> &'a Value {
+    json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("no {rule} in {json}"))
+}
+
+const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n";
+
+#[test]
+fn a_hardened_manifest_passes() {
+    let run = posture(&["check", "tests/data/hardened.yaml"], b"");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("0 findings in 1 file (2 documents, 2 objects)"), "{}", run.stdout);
+}
+
+#[test]
+fn findings_point_at_the_field_in_every_workload_kind() {
+    let run = posture(&["check", "tests/data/insecure.yaml", "--format", "json", "--pss-level", "baseline"], b"");
+    assert_eq!(run.code, 1);
+    let json = run.json();
+    let privileged = find(&json, "pss/privileged");
+    assert_eq!(privileged["severity"], "critical");
+    assert_eq!(privileged["file"], "tests/data/insecure.yaml");
+    assert_eq!(privileged["document"], 1);
+    assert_eq!(privileged["object"], serde_json::json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "node-agent", "namespace": "monitoring"}));
+    assert_eq!(privileged["span"]["start"], serde_json::json!({"line": 19, "column": 11, "offset": 363}));
+    assert_eq!(privileged["span"]["end"]["line"], 19);
+    assert!(privileged["remediation"]["snippet"].as_str().unwrap().contains("privileged: false"));
+    assert!(privileged["remediation"]["text"].as_str().unwrap().len() > 20);
+    let caps: Vec<&Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "pss/capabilities-baseline").collect();
+    assert_eq!(caps.len(), 2);
+    assert_eq!((caps[0]["span"]["start"]["line"].as_u64(), caps[0]["span"]["start"]["column"].as_u64()), (Some(21), Some(19)));
+    let host = find(&json, "pss/host-namespaces");
+    assert_eq!(host["span"]["start"]["line"], 13);
+    assert_eq!(find(&json, "pss/host-path-volumes")["span"]["start"]["line"], 26);
+    // Baseline level: restricted-only rules stay silent, even for the CronJob's root user.
+    assert!(rules_of(&json).iter().all(|r| !r.contains("run-as") && !r.contains("restricted")));
+    assert_eq!(json["summary"]["objects"], 2);
+    assert_eq!(json["summary"]["bySeverity"]["critical"], 1);
+}
+
+#[test]
+fn restricted_is_the_default_level() {
+    let json = posture(&["check", "tests/data/insecure.yaml", "--format", "json"], b"").json();
+    let root = find(&json, "pss/run-as-user");
+    assert_eq!(root["document"], 2);
+    assert_eq!(root["object"]["kind"], "CronJob");
+    assert_eq!(root["span"]["start"]["line"], 43);
+    assert!(rules_of(&json).contains(&"pss/capabilities-restricted".to_owned()));
+    // Overridden at restricted, as in Pod Security Admission.
+    assert!(!rules_of(&json).contains(&"pss/capabilities-baseline".to_owned()));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let args = |fail_on| vec!["check", "tests/data/insecure.yaml", "--select", "pss/run-as-user", "--fail-on", fail_on];
+    assert_eq!(posture(&args("high"), b"").code, 1);
+    assert_eq!(posture(&args("critical"), b"").code, 0);
+}
+
+#[test]
+fn select_and_ignore_take_prefixes() {
+    let json = posture(&["check", "tests/data/insecure.yaml", "--format", "json", "--select", "pss/host", "--ignore", "pss/host-namespaces", "--pss-level", "baseline"], b"").json();
+    let rules = rules_of(&json);
+    assert!(!rules.is_empty());
+    assert!(rules.iter().all(|r| r.starts_with("pss/host") && r != "pss/host-namespaces"), "{rules:?}");
+}
+
+#[test]
+fn lists_are_unwrapped() {
+    let json = posture(&["check", "tests/data/list.yaml", "--format", "json"], b"").json();
+    assert_eq!(json["summary"]["objects"], 2);
+    assert_eq!(find(&json, "pss/host-ports")["object"]["name"], "one");
+    assert_eq!(find(&json, "pss/host-ports")["span"]["start"]["line"], 16);
+    assert_eq!(find(&json, "pss/host-namespaces")["object"]["name"], "two");
+}
+
+#[test]
+fn directories_are_walked_for_yaml_only() {
+    let dir = tempdir("walk");
+    std::fs::write(dir.join("a.yaml"), PRIVILEGED_POD).unwrap();
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    std::fs::write(dir.join("nested/b.yml"), PRIVILEGED_POD).unwrap();
+    std::fs::write(dir.join("c.txt"), PRIVILEGED_POD).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/d.yaml"), PRIVILEGED_POD).unwrap();
+    let run = posture(&["check", dir.to_str().unwrap(), "--format", "json", "--select", "pss/privileged"], b"");
+    let json = run.json();
+    assert_eq!(json["summary"]["files"], 2);
+    let files: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert!(files[0].ends_with("a.yaml") && files[1].ends_with("nested/b.yml"), "{files:?}");
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let json = check_stdin(PRIVILEGED_POD.as_bytes(), &[]).json();
+    assert_eq!(find(&json, "pss/privileged")["file"], "-");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(posture(&["check", "--format", "yaml", "-"], b"").code, 2);
+    assert_eq!(posture(&["check", "--pss-level", "privileged", "-"], b"").code, 2);
+    let unknown = posture(&["check", "--select", "psss/", "-"], b"");
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("psss/"));
+    assert_eq!(posture(&["frobnicate"], b"").code, 2);
+}
+
+#[test]
+fn unreadable_input_exits_2_and_the_rest_is_checked() {
+    let run = posture(&["check", "missing.yaml", "tests/data/list.yaml", "--format", "json"], b"");
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert_eq!(json["errors"][0]["file"], "missing.yaml");
+    assert_eq!(json["errors"][0]["document"], Value::Null);
+    assert!(!json["findings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_broken_document_between_good_ones_hides_nothing() {
+    let input = format!("{PRIVILEGED_POD}---\nkind: Pod\nspec: [unclosed\n---\n{PRIVILEGED_POD}");
+    let run = check_stdin(input.as_bytes(), &["--select", "pss/privileged"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    let docs: Vec<u64> = json["findings"].as_array().unwrap().iter().map(|f| f["document"].as_u64().unwrap()).collect();
+    assert_eq!(docs, [1, 3]);
+    assert_eq!(json["findings"][1]["span"]["start"]["line"], 24);
+    let error = &json["errors"][0];
+    assert_eq!(error["document"], 2);
+    assert_eq!(error["span"]["start"]["line"], 13);
+    assert!(error["message"].as_str().unwrap().contains("YAML syntax error"));
+}
+
+#[test]
+fn duplicate_keys_are_rejected_as_the_api_server_does() {
+    let input = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\nspec: {}\n";
+    let json = check_stdin(input.as_bytes(), &[]).json();
+    let error = &json["errors"][0];
+    assert!(error["message"].as_str().unwrap().contains("duplicate key \"name\""));
+    assert_eq!(error["span"]["start"], serde_json::json!({"line": 5, "column": 3, "offset": 47}));
+}
+
+#[test]
+fn hostile_documents_fail_alone_with_a_named_limit() {
+    let deep = format!("{}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+    }
+    for (hostile, expect) in [(deep.as_str(), "max_depth"), (bomb.as_str(), "max_alias_nodes")] {
+        let input = format!("{PRIVILEGED_POD}---\n{hostile}---\n{PRIVILEGED_POD}");
+        let run = check_stdin(input.as_bytes(), &["--select", "pss/privileged"]);
+        assert_eq!(run.code, 2);
+        let json = run.json();
+        assert_eq!(json["findings"].as_array().unwrap().len(), 2, "{expect}");
+        assert!(json["errors"][0]["message"].as_str().unwrap().contains(expect));
+        assert_eq!(json["errors"][0]["document"], 2);
+    }
+}
+
+#[test]
+fn empty_input_is_fine() {
+    for input in [&b""[..], b"\n\n", b"# just a comment\n", b"---\n---\n"] {
+        let run = check_stdin(input, &[]);
+        assert_eq!(run.code, 0, "{input:?}");
+        assert_eq!(run.json()["summary"]["findings"], 0);
+    }
+}
+
+#[test]
+fn non_utf8_bytes_are_an_error_for_their_document_only() {
+    let mut input = PRIVILEGED_POD.as_bytes().to_vec();
+    input.extend_from_slice(b"---\nkind: Pod\nmetadata:\n  name: \xff\xfe\n");
+    let run = check_stdin(&input, &["--select", "pss/privileged"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(json["errors"][0]["span"]["start"]["line"], 14);
+    assert_eq!(json["errors"][0]["span"]["start"]["column"], 9);
+}
+
+#[test]
+fn a_huge_input_is_cut_at_the_size_limit() {
+    let mut input = format!("{PRIVILEGED_POD}---\nblob: \"").into_bytes();
+    input.resize(40 * 1024 * 1024, b'x');
+    let run = check_stdin(&input, &["--select", "pss/privileged"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("max_bytes"));
+}
+
+#[test]
+fn text_output_quotes_the_line_with_a_caret_and_no_color_in_a_pipe() {
+    let run = posture(&["check", "-", "--select", "pss/privileged"], PRIVILEGED_POD.as_bytes());
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("critical[pss/privileged]: container \"app\" runs privileged"));
+    assert!(run.stdout.contains("--> <stdin>:10:7 (document 1, Pod p)"));
+    assert!(run.stdout.contains("10 |       privileged: true\n   |       ^^^^^^^^^^^^^^^^\n"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\x1b'));
+}
+
+#[test]
+fn sarif_has_rules_results_and_regions() {
+    let run = posture(&["check", "tests/data/insecure.yaml", "--format", "sarif"], b"");
+    let sarif = run.json();
+    assert_eq!(sarif["version"], "2.1.0");
+    let sarif_run = &sarif["runs"][0];
+    let rules: Vec<&str> = sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for result in sarif_run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index], result["ruleId"]);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[key].as_u64().unwrap() >= 1, "{key}");
+        }
+    }
+    let privileged = sarif_run["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "pss/privileged").unwrap();
+    assert_eq!(privileged["level"], "error");
+    assert_eq!(privileged["locations"][0]["physicalLocation"]["region"]["startLine"], 19);
+    assert_eq!(privileged["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "tests/data/insecure.yaml");
+}
+
+#[test]
+fn markdown_lists_findings_and_fixes() {
+    let run = posture(&["check", "tests/data/insecure.yaml", "--format", "markdown", "--select", "pss/privileged"], b"");
+    assert!(run.stdout.contains("| critical | `pss/privileged` | `tests/data/insecure.yaml:19:11` | DaemonSet monitoring/node-agent |"), "{}", run.stdout);
+    assert!(run.stdout.contains("### `pss/privileged`: Privileged container"));
+}
+
+#[test]
+fn rules_are_listed_from_the_registry() {
+    let json: Value = serde_json::from_str(&posture(&["rules", "--format", "json"], b"").stdout).unwrap();
+    let rules = json.as_array().unwrap();
+    assert_eq!(rules.len(), posture::rules::all().len());
+    for rule in rules {
+        assert!(!rule["bad"].as_array().unwrap().is_empty() && !rule["good"].as_array().unwrap().is_empty());
+        assert!(rule["snippet"].as_str().is_some() && rule["references"].as_array().is_some());
+    }
+    let text = posture(&["rules"], b"").stdout;
+    assert!(text.lines().count() == rules.len() && text.contains("pss/privileged"));
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("posture-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
