@@ -85,7 +85,7 @@ fn findings_point_at_the_field_in_every_workload_kind() {
     assert_eq!((caps[0]["span"]["start"]["line"].as_u64(), caps[0]["span"]["start"]["column"].as_u64()), (Some(21), Some(19)));
     let host = find(&json, "pss/host-namespaces");
     assert_eq!(host["span"]["start"]["line"], 13);
-    assert_eq!(find(&json, "pss/host-path-volumes")["span"]["start"]["line"], 26);
+    assert_eq!(find(&json, "pss/host-path-volumes")["span"]["start"]["line"], 27);
     // Baseline level: restricted-only rules stay silent, even for the CronJob's root user.
     assert!(rules_of(&json).iter().all(|r| !r.contains("run-as") && !r.contains("restricted")));
     assert_eq!(json["summary"]["objects"], 2);
