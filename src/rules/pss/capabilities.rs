@@ -110,7 +110,8 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
         }
         for cap in added(capabilities) {
             if cap.as_str() != Some("NET_BIND_SERVICE") {
-                hits.node(cap, format!("{} adds capability {}; only NET_BIND_SERVICE may be added", label(&c), cap.display()))
+                let beyond = if BASELINE_CAPABILITIES.contains(&cap.as_str().unwrap_or("")) { "" } else { " (not allowed at the baseline level either)" };
+                hits.node(cap, format!("{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}", label(&c), cap.display()))
                     .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]"));
             }
         }

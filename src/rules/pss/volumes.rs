@@ -124,7 +124,12 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
         if let Some(entry) = source {
             hits.at(
                 entry.span(),
-                format!("volume {:?} uses type {}, which the restricted level forbids", volume_name(volume), entry.key),
+                format!(
+                    "volume {:?} uses type {}, which the restricted level forbids{}",
+                    volume_name(volume),
+                    entry.key,
+                    if entry.key == "hostPath" { " (and the baseline level too)" } else { "" }
+                ),
             )
             .fix(pod_fix(&pod, &format!("volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}", volume_name(volume))));
         }

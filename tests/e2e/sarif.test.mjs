@@ -1,0 +1,34 @@
+// The CLI's SARIF output is valid against the SARIF 2.1.0 schema.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import { run } from './common.mjs';
+
+const schema = JSON.parse(readFileSync(new URL('./schemas/sarif-2.1.0.json', import.meta.url)));
+const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+
+function sarif(args, input) {
+  const { stdout } = run(['check', ...args, '--format', 'sarif'], input);
+  const log = JSON.parse(stdout);
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  return log;
+}
+
+test('findings on real manifests', () => {
+  const log = sarif(['tests/data/insecure.yaml']);
+  assert.ok(log.runs[0].results.length > 5);
+  assert.equal(log.runs[0].tool.driver.name, 'posture');
+});
+
+test('input errors become notifications with a location', () => {
+  const log = sarif(['-'], 'a: 1\n---\nb: [\n---\nkind: Pod\n');
+  const notes = log.runs[0].invocations[0].toolExecutionNotifications;
+  assert.equal(notes.length, 2);
+  assert.equal(notes[0].locations[0].physicalLocation.region.startLine, 3);
+});
+
+test('an empty report', () => {
+  const log = sarif(['tests/data/hardened.yaml']);
+  assert.deepEqual(log.runs[0].results, []);
+});
