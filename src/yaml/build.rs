@@ -120,9 +120,9 @@ impl Builder<'_> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = core_tag(tag.as_deref());
-                let value = scalar::resolve(&text, style == ScalarStyle::Plain, tag)
-                    .map_err(|m| YamlError::new(m, span))?;
                 let is_merge = style == ScalarStyle::Plain && &*text == "<<";
+                let value = scalar::resolve(text, style == ScalarStyle::Plain, tag)
+                    .map_err(|m| YamlError::new(m, span))?;
                 self.count(1, span)?;
                 self.complete(Node { span, value }, anchor, 1, is_merge || tag == Some(CoreTag::Merge))
             }
@@ -253,17 +253,14 @@ impl Builder<'_> {
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
 /// sources win over later ones.
 fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, span: Span) -> Result<Vec<Entry>, YamlError> {
-    let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
-    for entry in &entries {
-        if let Some(first) = seen.insert(&entry.key, entry.key_span) {
-            return Err(YamlError::new(
-                format!(
-                    "duplicate key {:?} (first defined at line {}); the API server rejects duplicate fields",
-                    entry.key, first.start.line
-                ),
-                entry.key_span,
-            ));
-        }
+    if let Some((first, again)) = duplicate(&entries) {
+        return Err(YamlError::new(
+            format!(
+                "duplicate key {:?} (first defined at line {}); the API server rejects duplicate fields",
+                again.key, first.key_span.start.line
+            ),
+            again.key_span,
+        ));
     }
     if merges.is_empty() {
         return Ok(entries);
@@ -287,6 +284,19 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, span: Span) -> Result<Vec<E
         }
     }
     Ok(entries)
+}
+
+/// The first repeated key: pairwise for the small mappings Kubernetes
+/// objects are made of, hashed for large ones (a ConfigMap's data).
+fn duplicate(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .find_map(|(i, again)| entries[..i].iter().find(|e| e.key == again.key).map(|first| (first, again)));
+    }
+    let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
+    entries.iter().find_map(|again| seen.insert(&again.key, again).map(|first| (first, again)))
 }
 
 fn core_tag(tag: Option<&Tag>) -> Option<CoreTag> {

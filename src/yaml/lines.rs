@@ -1,18 +1,38 @@
 //! Byte offset to line and column, for the whole input.
 
+use std::cell::Cell;
+
 use super::node::Pos;
 
 pub struct LineIndex<'a> {
     text: &'a [u8],
     /// Byte offset where each line starts; lines end at `\n`.
     starts: Vec<usize>,
+    /// Columns are byte distances when the text is ASCII.
+    ascii: bool,
+    /// The line of the last lookup: the parser asks in increasing order.
+    last: Cell<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_iter(text).map(|i| i + 1));
-        LineIndex { text, starts }
+        starts.extend(text.iter().enumerate().filter_map(|(i, &b)| (b == b'\n').then_some(i + 1)));
+        LineIndex { text, starts, ascii: text.is_ascii(), last: Cell::new(0) }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        let hint = self.last.get();
+        let within = |line: usize| self.starts[line] <= offset && self.starts.get(line + 1).is_none_or(|&next| offset < next);
+        let line = if within(hint) {
+            hint
+        } else if hint + 1 < self.starts.len() && within(hint + 1) {
+            hint + 1
+        } else {
+            self.starts.partition_point(|&s| s <= offset) - 1
+        };
+        self.last.set(line);
+        line
     }
 
     /// Clamps `offset` into the text (and back to a character boundary) and
@@ -22,9 +42,9 @@ impl<'a> LineIndex<'a> {
         while offset > 0 && offset < self.text.len() && is_continuation(self.text[offset]) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_of(offset);
         let before = &self.text[self.starts[line]..offset];
-        let column = before.iter().filter(|&&b| !is_continuation(b)).count();
+        let column = if self.ascii { before.len() } else { before.iter().filter(|&&b| !is_continuation(b)).count() };
         Pos {
             line: line as u32 + 1,
             column: column as u32 + 1,
@@ -46,10 +66,4 @@ impl<'a> LineIndex<'a> {
 
 fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
-}
-
-fn memchr_iter(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    text.iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
 }

@@ -5,6 +5,8 @@
 //! `yes`, `on` and `Y` are booleans, `0755` is octal, `1e3` is a number, and
 //! timestamps stay strings. This module reproduces that `resolve` table.
 
+use std::borrow::Cow;
+
 use super::node::Value;
 
 /// An explicit tag from the core schema (`!!str`, `!!int`, ...). Other tags
@@ -37,14 +39,15 @@ impl CoreTag {
 
 /// Resolves a scalar's text. `plain` is false for quoted and block scalars,
 /// which are strings unless a tag says otherwise.
-pub fn resolve(text: &str, plain: bool, tag: Option<CoreTag>) -> Result<Value, String> {
+pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Value, String> {
     let value = match tag {
-        None if !plain => return Ok(Value::Str(text.to_owned())),
-        Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.to_owned())),
-        _ => implicit(text),
+        None if !plain => return Ok(Value::Str(text.into_owned())),
+        Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.into_owned())),
+        None => return Ok(implicit(text)),
+        Some(_) => implicit(text.clone()),
     };
     let fits = match (tag, &value) {
-        (None | Some(CoreTag::Merge), _) => true,
+        (Some(CoreTag::Merge), _) => true,
         (Some(CoreTag::Bool), Value::Bool(_)) => true,
         (Some(CoreTag::Int), Value::Int(_)) => true,
         (Some(CoreTag::Float), Value::Int(_) | Value::Float(_)) => true,
@@ -60,8 +63,8 @@ pub fn resolve(text: &str, plain: bool, tag: Option<CoreTag>) -> Result<Value, S
     })
 }
 
-fn implicit(text: &str) -> Value {
-    match text {
+fn implicit(text: Cow<str>) -> Value {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
             return Value::Bool(true)
@@ -75,11 +78,11 @@ fn implicit(text: &str) -> Value {
         _ => {}
     }
     match text.as_bytes()[0] {
-        b'.' => leading_dot_float(text),
-        b'+' | b'-' | b'0'..=b'9' => number(text),
+        b'.' => leading_dot_float(&text),
+        b'+' | b'-' | b'0'..=b'9' => number(&text),
         _ => None,
     }
-    .unwrap_or_else(|| Value::Str(text.to_owned()))
+    .unwrap_or_else(|| Value::Str(text.into_owned()))
 }
 
 /// go-yaml's 'D'/'S' branch: Go's `ParseInt(s, 0, 64)` on the text without
@@ -177,7 +180,7 @@ mod tests {
     use super::*;
 
     fn plain(s: &str) -> Value {
-        resolve(s, true, None).unwrap()
+        resolve(s.into(), true, None).unwrap()
     }
 
     #[test]
@@ -189,7 +192,7 @@ mod tests {
             assert_eq!(plain(f), Value::Bool(false), "{f}");
         }
         assert_eq!(plain("yES"), Value::Str("yES".into()));
-        assert_eq!(resolve("yes", false, None).unwrap(), Value::Str("yes".into()));
+        assert_eq!(resolve("yes".into(), false, None).unwrap(), Value::Str("yes".into()));
     }
 
     #[test]
@@ -224,11 +227,11 @@ mod tests {
 
     #[test]
     fn explicit_tags() {
-        assert_eq!(resolve("5", true, Some(CoreTag::Str)).unwrap(), Value::Str("5".into()));
-        assert_eq!(resolve("5", false, Some(CoreTag::Int)).unwrap(), Value::Int(5));
-        assert_eq!(resolve("yes", false, Some(CoreTag::Bool)).unwrap(), Value::Bool(true));
-        assert!(resolve("abc", true, Some(CoreTag::Int)).is_err());
-        assert_eq!(resolve("3", true, Some(CoreTag::Other)).unwrap(), Value::Str("3".into()));
+        assert_eq!(resolve("5".into(), true, Some(CoreTag::Str)).unwrap(), Value::Str("5".into()));
+        assert_eq!(resolve("5".into(), false, Some(CoreTag::Int)).unwrap(), Value::Int(5));
+        assert_eq!(resolve("yes".into(), false, Some(CoreTag::Bool)).unwrap(), Value::Bool(true));
+        assert!(resolve("abc".into(), true, Some(CoreTag::Int)).is_err());
+        assert_eq!(resolve("3".into(), true, Some(CoreTag::Other)).unwrap(), Value::Str("3".into()));
     }
 
     #[test]

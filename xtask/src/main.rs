@@ -1,1 +1,143 @@
-fn main() {}
+//! Project tasks, so a fresh machine needs only cargo:
+//!
+//! - `cargo xtask serve`: install what is missing, then serve the playground.
+//! - `cargo xtask test`: install what is missing, then run every test.
+//! - `cargo xtask setup`: only install what is missing.
+//! - `cargo xtask bench`: engine benchmarks.
+//!
+//! Everything comes from package registries (crates.io, Debian, npm); tools
+//! already on PATH at the right version are left alone.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{exit, Command};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn main() {
+    let task = env::args().nth(1).unwrap_or_default();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf();
+    env::set_current_dir(&root).expect("workspace root");
+    prepend_cargo_bin_to_path();
+    match task.as_str() {
+        "setup" => {
+            setup_web(&root);
+            setup_browser_tests(&root);
+        }
+        "serve" => {
+            setup_web(&root);
+            println!("Serving the playground at http://127.0.0.1:8080/ (Ctrl+C stops it)");
+            run("trunk", &["serve"]);
+        }
+        "test" => {
+            setup_web(&root);
+            setup_browser_tests(&root);
+            run("cargo", &["test", "--workspace"]);
+            run("trunk", &["build", "--release"]);
+            run("cargo", &["build", "--bin", "posture"]);
+            run_in(&root.join("tests/e2e"), "node", &["--test"]);
+        }
+        "bench" => run("cargo", &["bench", "--bench", "throughput"]),
+        _ => {
+            eprintln!("usage: cargo xtask <serve|test|setup|bench>");
+            exit(2);
+        }
+    }
+}
+
+/// The wasm target, wasm-bindgen-cli at the version in Cargo.lock, Trunk.
+fn setup_web(root: &Path) {
+    let targets = output("rustup", &["target", "list", "--installed"]);
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        run("rustup", &["target", "add", "wasm32-unknown-unknown"]);
+    }
+    let bindgen = lock_version(root, "wasm-bindgen");
+    let pinned = std::fs::read_to_string(root.join("Trunk.toml")).unwrap_or_default();
+    if !pinned.contains(&format!("wasm_bindgen = \"{bindgen}\"")) {
+        fail(&format!("Trunk.toml must pin wasm_bindgen = \"{bindgen}\", the version in Cargo.lock"));
+    }
+    if !version_of("wasm-bindgen").contains(&bindgen) {
+        // Not --locked: one of its locked dependencies was yanked.
+        run("cargo", &["install", "wasm-bindgen-cli", "--version", &bindgen]);
+    }
+    if !version_of("trunk").contains(TRUNK_VERSION) {
+        // Trunk 0.22 needs a newer rustc than this toolchain; 0.21 is pinned.
+        run("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]);
+    }
+}
+
+/// Debian's Chromium, and the npm packages the browser tests use.
+fn setup_browser_tests(root: &Path) {
+    if !Path::new(CHROMIUM).exists() {
+        let sudo = if output("id", &["-u"]).trim() == "0" { vec![] } else { vec!["sudo"] };
+        let apt = |args: &[&str]| {
+            let mut full = sudo.clone();
+            full.extend_from_slice(args);
+            run(full[0], &full[1..]);
+        };
+        apt(&["apt-get", "update", "-qq"]);
+        apt(&["apt-get", "install", "-y", "-qq", "chromium"]);
+    }
+    if which("npm").is_none() {
+        fail("npm is needed for the browser tests (Debian package npm)");
+    }
+    run_in(&root.join("tests/e2e"), "npm", &["ci", "--no-audit", "--no-fund"]);
+}
+
+/// The version of `name` recorded in Cargo.lock.
+fn lock_version(root: &Path, name: &str) -> String {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
+    let marker = format!("name = \"{name}\"\nversion = \"");
+    let Some(start) = lock.find(&marker).map(|i| i + marker.len()) else {
+        fail(&format!("{name} is not in Cargo.lock"));
+    };
+    lock[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+fn version_of(tool: &str) -> String {
+    if which(tool).is_none() {
+        return String::new();
+    }
+    output(tool, &["--version"])
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    env::split_paths(&env::var_os("PATH")?).map(|dir| dir.join(tool)).find(|p| p.is_file())
+}
+
+fn prepend_cargo_bin_to_path() {
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(bin) = cargo_home.map(|h| h.join("bin")) {
+        let mut paths = vec![bin];
+        paths.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+        env::set_var("PATH", env::join_paths(paths).expect("valid PATH"));
+    }
+}
+
+fn output(program: &str, args: &[&str]) -> String {
+    match Command::new(program).args(args).output() {
+        Ok(out) => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Err(e) => fail(&format!("cannot run {program}: {e}")),
+    }
+}
+
+fn run(program: &str, args: &[&str]) {
+    run_in(Path::new("."), program, args);
+}
+
+fn run_in(dir: &Path, program: &str, args: &[&str]) {
+    println!("$ {program} {}", args.join(" "));
+    match Command::new(program).args(args).current_dir(dir).status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => fail(&format!("{program} {} failed ({status})", args.join(" "))),
+        Err(e) => fail(&format!("cannot run {program}: {e}")),
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("xtask: {message}");
+    exit(1);
+}
