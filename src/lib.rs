@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod k8s;
+pub mod playground;
 pub mod report;
 pub mod rules;
 pub mod yaml;

@@ -1,66 +1,197 @@
-//! The findings panel: counts, then each finding with its fix.
-
-use std::rc::Rc;
+//! The findings panel: counts by severity, filters, findings grouped by
+//! object or by rule, each with its rationale, references and fix.
 
 use posture::report::Finding;
-use posture::Report;
+use posture::rules::Severity;
 use yew::prelude::*;
 
-#[derive(Properties)]
+use super::state::{families, family_of, Action, Group, State};
+
+/// Findings drawn before "Show all": a huge report must not stall the page.
+const FIRST_PAGE: usize = 300;
+
+#[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub state: UseReducerHandle<State>,
 }
 
-impl PartialEq for Props {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.report, &other.report)
-    }
-}
+#[function_component(FindingsPanel)]
+pub fn findings_panel(props: &Props) -> Html {
+    let state = &props.state;
+    let show_all = use_state(|| false);
+    let report = &state.checked.report;
+    let shown = state.shown_findings();
+    let dispatch = state.dispatcher();
 
-#[function_component(FindingList)]
-pub fn finding_list(props: &Props) -> Html {
-    let report = &props.report;
+    let groups = group(state, &shown);
+    let mut budget = if *show_all { usize::MAX } else { FIRST_PAGE };
+    let on_show_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |_| show_all.set(true))
+    };
     html! {
         <div class="findings">
-            <p class="summary" aria-live="polite">
+            <p class="summary" aria-live="polite" data-check-ms={format!("{:.2}", state.checked.millis)}>
                 <span data-testid="finding-count" class="count">{report.findings.len()}</span>
-                {format!(" finding{} in {} object{}", if report.findings.len() == 1 { "" } else { "s" }, report.objects, if report.objects == 1 { "" } else { "s" })}
+                {plural(report.findings.len(), " finding", " findings")}
+                {format!(" in {}", plural(report.objects, "1 object", &format!("{} objects", report.objects)))}
                 if !report.errors.is_empty() {
-                    {format!(", {} input error{}", report.errors.len(), if report.errors.len() == 1 { "" } else { "s" })}
+                    <span class="error-count">{format!(", {}", plural(report.errors.len(), "1 input error", &format!("{} input errors", report.errors.len())))}</span>
+                }
+                if shown.len() != report.findings.len() {
+                    {format!(" ({} shown)", shown.len())}
                 }
             </p>
+            <div class="filters" role="group" aria-label="Filter findings">
+                { for Severity::ALL.iter().rev().map(|&s| severity_chip(state, s)) }
+                { for families().into_iter().map(|f| family_filter(state, f)) }
+                <label class="group-by">{"Group by "}
+                    <select aria-label="Group findings by" onchange={
+                        let dispatch = dispatch.clone();
+                        Callback::from(move |e: Event| {
+                            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                            dispatch.dispatch(Action::Group(if value == "rule" { Group::Rule } else { Group::Object }));
+                        })
+                    }>
+                        <option value="object" selected={state.group == Group::Object}>{"object"}</option>
+                        <option value="rule" selected={state.group == Group::Rule}>{"rule"}</option>
+                    </select>
+                </label>
+            </div>
             <ul class="errors">
-                { for report.errors.iter().map(|e| html! {
-                    <li class="error" data-testid="input-error">
-                        <span class="where">{e.span.map(|s| format!("line {}:{}", s.start.line, s.start.column)).unwrap_or_default()}</span>
-                        {" "}{&e.message}
-                    </li>
+                { for report.errors.iter().map(|e| {
+                    let span = e.span;
+                    let onclick = {
+                        let dispatch = dispatch.clone();
+                        Callback::from(move |_| if let Some(s) = span { dispatch.dispatch(Action::Select(s.start.offset, s.end.offset)) })
+                    };
+                    html! {
+                        <li class="error" data-testid="input-error">
+                            <button class="jump" {onclick}>
+                                <span class="badge error">{"error"}</span>
+                                <span class="where">{span.map(|s| format!(" line {}:{} ", s.start.line, s.start.column)).unwrap_or_default()}</span>
+                                <span class="message">{&e.message}</span>
+                            </button>
+                        </li>
+                    }
                 }) }
             </ul>
-            <ol class="list">
-                { for report.findings.iter().map(finding) }
-            </ol>
+            { for groups.into_iter().map(|(heading, members)| {
+                let take = members.len().min(budget);
+                budget -= take;
+                html! {
+                    if take > 0 {
+                        <section class="group">
+                            <h3>{heading}<span class="group-count">{format!(" {}", members.len())}</span></h3>
+                            <ol class="list">
+                                { for members[..take].iter().map(|&i| finding(&report.findings[i], &dispatch)) }
+                            </ol>
+                        </section>
+                    }
+                }
+            }) }
+            if shown.len() > FIRST_PAGE && !*show_all {
+                <button class="show-all" onclick={on_show_all}>{format!("Show all {} findings", shown.len())}</button>
+            }
+            if report.findings.is_empty() && report.errors.is_empty() {
+                <p class="clean">{"No findings: nothing here breaks the enabled rules."}</p>
+            }
         </div>
     }
 }
 
-fn finding(f: &Finding) -> Html {
-    let severity = f.severity.name();
-    let line = f.span.start.line.to_string();
-    let object = format!("{} {}", f.object.kind, f.object.name.as_deref().unwrap_or(""));
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { one.to_owned() } else { many.to_owned() }
+}
+
+/// Findings in groups: by object (in order of appearance) or by rule.
+fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
+    let findings = &state.checked.report.findings;
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for &i in shown {
+        let f = &findings[i];
+        let key = match state.group {
+            Group::Object => {
+                let name = f.object.name.as_deref().unwrap_or("(unnamed)");
+                match &f.object.namespace {
+                    Some(ns) => format!("{} {ns}/{name}", f.object.kind),
+                    None => format!("{} {name}", f.object.kind),
+                }
+            }
+            Group::Rule => format!("{}: {}", f.rule.id, f.rule.title),
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    if state.group == Group::Rule {
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    groups
+}
+
+fn severity_chip(state: &UseReducerHandle<State>, severity: Severity) -> Html {
+    let count = state.checked.report.findings.iter().filter(|f| f.severity == severity).count();
+    let pressed = !state.hidden_severities.contains(&severity);
+    let dispatch = state.dispatcher();
     html! {
-        <li class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity} data-line={line.clone()}>
-            <div class="head">
+        <button class={classes!("chip", severity.name())} aria-pressed={pressed.to_string()}
+            title={format!("Show {} findings", severity.name())}
+            onclick={Callback::from(move |_| dispatch.dispatch(Action::ToggleSeverityFilter(severity)))}>
+            {format!("{} {count}", severity.name())}
+        </button>
+    }
+}
+
+fn family_filter(state: &UseReducerHandle<State>, family: &'static str) -> Html {
+    let dispatch = state.dispatcher();
+    html! {
+        <label class="family-filter">
+            <input type="checkbox" checked={!state.hidden_families.contains(family)}
+                onchange={Callback::from(move |_| dispatch.dispatch(Action::ToggleFamilyFilter(family)))} />
+            {format!(" {family}/*")}
+        </label>
+    }
+}
+
+fn finding(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
+    let severity = f.severity.name();
+    let (start, end) = (f.span.start.offset, f.span.end.offset);
+    let onclick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::Select(start, end)))
+    };
+    let on_copy = {
+        let snippet = f.snippet.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| {
+            let _ = gloo::utils::window().navigator().clipboard().write_text(&snippet);
+            dispatch.dispatch(Action::Status("Remediation snippet copied".into()));
+        })
+    };
+    html! {
+        <li class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity}
+            data-line={f.span.start.line.to_string()} data-family={family_of(f.rule.id).to_owned()}>
+            <button class="jump" {onclick} title="Show in the editor">
                 <span class={classes!("badge", severity)}>{severity}</span>
-                <code class="rule">{f.rule.id}</code>
-                <span class="where">{format!("line {line} · {object}")}</span>
-            </div>
-            <p class="message">{&f.message}</p>
+                <span class="title">{f.rule.title}</span>
+                <span class="where">{format!("line {}", f.span.start.line)}</span>
+                <span class="message">{&f.message}</span>
+            </button>
             <details>
-                <summary>{f.rule.title}</summary>
+                <summary>{"Why it matters and how to fix it "}<code class="rule">{f.rule.id}</code></summary>
                 <p>{f.rule.rationale}</p>
                 <p><strong>{"Fix: "}</strong>{f.rule.remediation}</p>
-                <pre class="snippet"><code>{&f.snippet}</code></pre>
+                <div class="snippet-box">
+                    <pre class="snippet"><code>{&f.snippet}</code></pre>
+                    <button class="copy" onclick={on_copy} aria-label="Copy the remediation snippet">{"Copy"}</button>
+                </div>
+                <ul class="refs">
+                    { for f.rule.references.iter().map(|r| html! {
+                        <li><a href={r.url} target="_blank" rel="noopener noreferrer">{r.title}</a></li>
+                    }) }
+                </ul>
             </details>
         </li>
     }

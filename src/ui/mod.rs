@@ -1,58 +1,136 @@
-//! The playground (wasm only): paste YAML, see findings. Everything runs in
-//! the page; the text never leaves the browser.
+//! The playground (wasm only): paste YAML, see every finding where it is.
+//! The engine runs in the page; the text never leaves the browser.
 
+mod controls;
+mod editor;
+mod examples;
 mod findings;
+mod state;
 
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::storage::{LocalStorage, Storage};
+use gloo::timers::callback::Timeout;
+use posture::playground::share;
 use posture::rules::PssLevel;
-use posture::{check, Options};
-use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::KeyboardEvent;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use findings::FindingList;
+use controls::Controls;
+use editor::Editor;
+use findings::FindingsPanel;
+use state::{families, Action, Checked, State};
 
-const EXAMPLE: &str = include_str!("../../web/examples/insecure-workloads.yaml");
+const STORED_TEXT: &str = "posture.text";
+const STORED_LEVEL: &str = "posture.level";
+/// Texts up to this size are checked on the next frame; larger ones wait for
+/// a pause in typing.
+const QUICK_CHECK_BYTES: usize = 256 * 1024;
+
+/// Content from a share link, else from the last visit, else the first example.
+fn initial_state() -> State {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    if let Some(shared) = share::decode(&hash) {
+        let off = families().into_iter().filter(|f| shared.off.iter().any(|o| o == f)).collect();
+        return State::new(shared.text, shared.level, off);
+    }
+    let text = LocalStorage::get::<String>(STORED_TEXT).unwrap_or_else(|_| examples::EXAMPLES[0].yaml.to_owned());
+    let level = LocalStorage::get::<String>(STORED_LEVEL).ok().and_then(|l| PssLevel::parse(&l)).unwrap_or(PssLevel::Restricted);
+    State::new(text, level, BTreeSet::new())
+}
 
 #[function_component(App)]
 fn app() -> Html {
-    let text = use_state(|| EXAMPLE.to_owned());
-    let level = use_state(|| PssLevel::Restricted);
-    let report = use_memo(((*text).clone(), *level), |(text, level)| {
-        check("playground", text.as_bytes(), &Options { pss_level: *level, ..Options::default() })
-    });
-    let on_input = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
-    };
-    let on_level = {
-        let level = level.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            level.set(PssLevel::parse(&value).unwrap_or(PssLevel::Restricted));
-        })
-    };
+    let state = use_reducer(initial_state);
+
+    // Check after a short pause; a newer edit cancels the pending check, so
+    // the newest text always wins.
+    {
+        let dispatch = state.dispatcher();
+        let text = state.text.clone();
+        let options = state.options();
+        let key = (Rc::as_ptr(&state.text) as usize, state.level, state.off.clone());
+        use_effect_with(key, move |_| {
+            let delay = if text.len() <= QUICK_CHECK_BYTES { 0 } else { 250 };
+            let pending = Timeout::new(delay, move || {
+                let clock = gloo::utils::window().performance();
+                let started = clock.as_ref().map_or(0.0, |p| p.now());
+                let mut checked = Checked::run(text, &options, 0.0);
+                checked.millis = clock.map_or(0.0, |p| p.now()) - started;
+                dispatch.dispatch(Action::Checked(Rc::new(checked)));
+            });
+            move || drop(pending)
+        });
+    }
+    // Keep the last content for the next visit (on this device only).
+    {
+        let checked = state.checked.clone();
+        let level = state.level;
+        use_effect_with(Rc::as_ptr(&state.checked) as usize, move |_| {
+            if checked.text.len() <= 2 * 1024 * 1024 {
+                let _ = LocalStorage::set(STORED_TEXT, checked.text.as_str());
+            }
+            let _ = LocalStorage::set(STORED_LEVEL, level.name());
+        });
+    }
+    // F8 / Shift+F8 step through findings from anywhere on the page.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
+                let Some(key) = e.dyn_ref::<KeyboardEvent>() else { return };
+                if key.key() == "F8" {
+                    key.prevent_default();
+                    dispatch.dispatch(Action::Step(!key.shift_key()));
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
     html! {
         <>
         <header class="bar">
             <h1>{"Posture"}</h1>
             <p class="tagline">{"Kubernetes security posture, checked in your browser. Nothing you paste leaves this page."}</p>
-            <label class="control">
-                {"Pod Security level "}
-                <select data-testid="pss-level" aria-label="Pod Security Standards level" onchange={on_level}>
-                    <option value="restricted" selected={*level == PssLevel::Restricted}>{"restricted"}</option>
-                    <option value="baseline" selected={*level == PssLevel::Baseline}>{"baseline"}</option>
-                </select>
-            </label>
+            <Controls state={state.clone()} />
         </header>
         <main class="panes">
-            <section class="pane editor-pane" aria-label="YAML input">
-                <textarea data-testid="editor" class="editor" spellcheck="false" aria-label="Kubernetes YAML"
-                    value={(*text).clone()} oninput={on_input} />
+            <section class="pane editor-pane" aria-label="Editor">
+                <Editor text={state.text.clone()} loaded={state.loaded} checked={state.checked.clone()}
+                    marks={state.marks.clone()} select={state.select} dispatch={state.dispatcher()} />
+                <p class="status" role="status" aria-live="polite">{status_line(&state)}</p>
             </section>
-            <section class="pane" aria-label="Findings">
-                <FindingList report={report} />
+            <section class="pane findings-pane" aria-label="Findings">
+                <FindingsPanel state={state.clone()} />
             </section>
         </main>
         </>
+    }
+}
+
+/// A message just sent, else what is under the caret.
+fn status_line(state: &State) -> String {
+    if let Some(status) = &state.status {
+        return status.clone();
+    }
+    let checked = &state.checked;
+    if !Rc::ptr_eq(&checked.text, &state.text) || checked.text.is_empty() {
+        return String::new();
+    }
+    let line = checked.lines.line_of(state.cursor);
+    let here = state.marks.at(line, state.cursor);
+    match here.first().map(|m| m.source) {
+        Some(posture::playground::marks::Source::Finding(i)) => {
+            let f = &checked.report.findings[i];
+            format!("Line {}: {} ({}): {}", line + 1, f.rule.title, f.severity.name(), f.message)
+        }
+        Some(posture::playground::marks::Source::Error(i)) => format!("Line {}: {}", line + 1, checked.report.errors[i].message),
+        None => format!("Line {}. F8 and Shift+F8 step through findings.", line + 1),
     }
 }
 

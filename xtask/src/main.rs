@@ -4,6 +4,7 @@
 //! - `cargo xtask test`: install what is missing, then run every test.
 //! - `cargo xtask setup`: only install what is missing.
 //! - `cargo xtask bench`: engine benchmarks.
+//! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
 //!
 //! Everything comes from package registries (crates.io, Debian, npm); tools
 //! already on PATH at the right version are left alone.
@@ -39,11 +40,39 @@ fn main() {
             run_in(&root.join("tests/e2e"), "node", &["--test"]);
         }
         "bench" => run("cargo", &["bench", "--bench", "throughput"]),
+        "csp" => csp(),
         _ => {
             eprintln!("usage: cargo xtask <serve|test|setup|bench>");
             exit(2);
         }
     }
+}
+
+/// Replaces `INLINE_SCRIPT_HASHES` in the built page's Content-Security-Policy
+/// with the hashes of its inline scripts (Trunk's loader, and in `trunk
+/// serve` its reload client), so the policy needs no 'unsafe-inline'.
+fn csp() {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let Some(dir) = env::var_os("TRUNK_STAGING_DIR") else { fail("csp runs as a Trunk post_build hook") };
+    let page = PathBuf::from(dir).join("index.html");
+    let html = std::fs::read_to_string(&page).unwrap_or_else(|e| fail(&format!("{}: {e}", page.display())));
+    let mut hashes = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(open) = rest.find("<script") {
+        let tag_end = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
+        let close = rest[tag_end..].find("</script>").map_or(rest.len(), |i| tag_end + i);
+        if !rest[open..tag_end].contains(" src=") {
+            let digest = Sha256::digest(rest[tag_end..close].as_bytes());
+            hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+        }
+        rest = &rest[close..];
+    }
+    if !html.contains("INLINE_SCRIPT_HASHES") {
+        fail("index.html has no INLINE_SCRIPT_HASHES placeholder in its Content-Security-Policy");
+    }
+    let html = html.replace("INLINE_SCRIPT_HASHES", &hashes.join(" "));
+    std::fs::write(&page, html).unwrap_or_else(|e| fail(&format!("{}: {e}", page.display())));
 }
 
 /// The wasm target, wasm-bindgen-cli at the version in Cargo.lock, Trunk.

@@ -1,0 +1,115 @@
+//! The header's controls: Pod Security level, rule families, examples,
+//! share link, and report downloads.
+
+use posture::playground::share::{self, Shared};
+use posture::report::{to_json, to_sarif};
+use posture::rules::PssLevel;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlSelectElement, Url};
+use yew::prelude::*;
+
+use super::examples::Gallery;
+use super::state::{families, Action, State};
+
+/// Longest share link offered; beyond it browsers and chat tools truncate.
+const MAX_LINK: usize = 1024 * 1024;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<State>,
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &Props) -> Html {
+    let state = &props.state;
+    let dispatch = state.dispatcher();
+    let on_level = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatch.dispatch(Action::Level(PssLevel::parse(&value).unwrap_or(PssLevel::Restricted)));
+        })
+    };
+    let on_share = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let shared = Shared {
+                text: state.text.to_string(),
+                level: state.level,
+                off: state.off.iter().map(|f| f.to_string()).collect(),
+            };
+            let fragment = share::encode(&shared);
+            let message = if fragment.len() > MAX_LINK {
+                format!("Too large to share as a link ({} KB compressed)", fragment.len() / 1024)
+            } else {
+                let location = gloo::utils::window().location();
+                let _ = location.set_hash(&fragment);
+                let link = location.href().unwrap_or_default();
+                let _ = gloo::utils::window().navigator().clipboard().write_text(&link);
+                "Share link copied. The content travels in the link itself, after the #, which browsers never send to a server.".to_owned()
+            };
+            state.dispatch(Action::Status(message));
+        })
+    };
+    let download = |kind: &'static str| {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let report = &state.checked.report;
+            let (body, name, mime) = match kind {
+                "sarif" => (to_sarif(report), "posture.sarif", "application/sarif+json"),
+                _ => (to_json(report), "posture.json", "application/json"),
+            };
+            save(&body, name, mime);
+        })
+    };
+    html! {
+        <div class="controls">
+            <label class="control">{"Pod Security level "}
+                <select data-testid="pss-level" aria-label="Pod Security Standards level" onchange={on_level}>
+                    <option value="restricted" selected={state.level == PssLevel::Restricted}>{"restricted"}</option>
+                    <option value="baseline" selected={state.level == PssLevel::Baseline}>{"baseline"}</option>
+                </select>
+            </label>
+            <fieldset class="families">
+                <legend>{"Rule families"}</legend>
+                { for families().into_iter().map(|family| {
+                    let dispatch = dispatch.clone();
+                    html! {
+                        <label>
+                            <input type="checkbox" data-testid="family-toggle" data-family={family}
+                                checked={!state.off.contains(family)}
+                                onchange={Callback::from(move |_| dispatch.dispatch(Action::ToggleFamily(family)))} />
+                            {format!(" {family}")}
+                        </label>
+                    }
+                }) }
+            </fieldset>
+            <Gallery dispatch={dispatch.clone()} />
+            <button data-testid="share" onclick={on_share}>{"Share link"}</button>
+            <button data-testid="download-json" onclick={download("json")}>{"JSON"}</button>
+            <button data-testid="download-sarif" onclick={download("sarif")}>{"SARIF"}</button>
+        </div>
+    }
+}
+
+/// Offers `body` as a file download, built in the page.
+fn save(body: &str, name: &str, mime: &str) {
+    let parts = js_sys_array(body);
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else { return };
+    let document = gloo::utils::document();
+    if let Some(a) = document.create_element("a").ok().and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok()) {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = Url::revoke_object_url(&url);
+}
+
+fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
+    let parts = js_sys::Array::new();
+    parts.push(&wasm_bindgen::JsValue::from_str(text));
+    parts.into()
+}

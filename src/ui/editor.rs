@@ -1,0 +1,342 @@
+//! The editor: a plain textarea for typing, with a backdrop under it that
+//! draws each finding's span as a coloured wavy underline, and a gutter with
+//! line numbers and markers. Only the lines in view are drawn, so a paste of
+//! tens of thousands of lines stays responsive.
+
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use posture::playground::marks::{LineMarks, Mark, Source};
+use posture::playground::text::{byte_of_utf16, utf16_of_byte, Lines};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent, MouseEvent};
+use yew::prelude::*;
+
+use super::state::{Action, Checked, State};
+
+/// Pixel height of one line; the stylesheet uses the same value.
+const LINE_HEIGHT: f64 = 20.0;
+/// The textarea's inner padding, also in the stylesheet.
+const PADDING: f64 = 8.0;
+/// Lines drawn beyond the visible ones, above and below.
+const OVERSCAN: usize = 10;
+/// Spaces Tab inserts.
+const INDENT: &str = "  ";
+
+#[derive(Properties)]
+pub struct Props {
+    pub text: Rc<String>,
+    pub loaded: u32,
+    pub checked: Rc<Checked>,
+    pub marks: Rc<LineMarks>,
+    pub select: Option<(usize, usize, u32)>,
+    pub dispatch: UseReducerDispatcher<State>,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.text, &other.text)
+            && self.loaded == other.loaded
+            && Rc::ptr_eq(&self.checked, &other.checked)
+            && Rc::ptr_eq(&self.marks, &other.marks)
+            && self.select == other.select
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Default)]
+struct View {
+    top: f64,
+    left: f64,
+    height: f64,
+}
+
+/// What the pointer is over: where to show the tooltip, and which marks.
+#[derive(Clone, PartialEq)]
+struct Hover {
+    x: f64,
+    y: f64,
+    marks: Vec<Mark>,
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &Props) -> Html {
+    let area = use_node_ref();
+    let backdrop = use_node_ref();
+    let gutter = use_node_ref();
+    let measure = use_node_ref();
+    let tooltip = use_node_ref();
+    let view = use_state(View::default);
+    let hover = use_state(|| None::<Hover>);
+    // Tab indents until Escape hands Tab back to focus navigation.
+    let tab_indents = use_mut_ref(|| true);
+
+    // Text from outside (an example, a share link) replaces the content.
+    {
+        let area = area.clone();
+        let text = props.text.clone();
+        use_effect_with(props.loaded, move |_| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                el.set_value(&text);
+                el.set_scroll_top(0);
+            }
+        });
+    }
+    // Selections asked for by the findings panel or F8.
+    {
+        let area = area.clone();
+        let text = props.text.clone();
+        use_effect_with(props.select, move |select| {
+            if let (Some((start, end, _)), Some(el)) = (select, area.cast::<HtmlTextAreaElement>()) {
+                let from = utf16_of_byte(&text, *start) as u32;
+                let to = utf16_of_byte(&text, *end) as u32;
+                let _ = el.focus();
+                let _ = el.set_selection_range(from, to);
+                let line = Lines::new(&text).line_of(*start) as f64;
+                let target = line * LINE_HEIGHT - el.client_height() as f64 / 3.0;
+                el.set_scroll_top(target.max(0.0) as i32);
+            }
+        });
+    }
+    // Keep the drawn window in step with the textarea's size.
+    {
+        let area = area.clone();
+        let view = view.clone();
+        use_effect_with((), move |_| {
+            let measure_view = {
+                let area = area.clone();
+                move || {
+                    if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                        view.set(View { top: el.scroll_top() as f64, left: el.scroll_left() as f64, height: el.client_height() as f64 });
+                    }
+                }
+            };
+            measure_view();
+            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure_view());
+            move || drop(listener)
+        });
+    }
+    let lines = &props.checked.lines;
+    let text_lines = Lines::new(&props.text).count().max(1);
+    let first = ((view.top / LINE_HEIGHT) as usize).saturating_sub(OVERSCAN);
+    let visible = (view.height / LINE_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+    // Move the drawn window under the textarea's scroll position (through
+    // the CSSOM: the page's CSP forbids inline style attributes).
+    {
+        let (backdrop, gutter) = (backdrop.clone(), gutter.clone());
+        let (dx, dy) = (-view.left, first as f64 * LINE_HEIGHT - view.top);
+        use_effect(move || {
+            for (node, x) in [(backdrop, dx), (gutter, 0.0)] {
+                if let Some(el) = node.cast::<HtmlElement>() {
+                    let _ = el.style().set_property("transform", &format!("translate({x}px, {dy}px)"));
+                }
+            }
+        });
+    }
+    {
+        let tooltip = tooltip.clone();
+        let at = hover.as_ref().map(|h| (h.x, h.y));
+        use_effect(move || {
+            if let (Some((x, y)), Some(el)) = (at, tooltip.cast::<HtmlElement>()) {
+                let _ = el.style().set_property("left", &format!("{x}px"));
+                let _ = el.style().set_property("top", &format!("{y}px"));
+            }
+        });
+    }
+
+    let on_scroll = {
+        let view = view.clone();
+        let hover = hover.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            view.set(View { top: el.scroll_top() as f64, left: el.scroll_left() as f64, height: el.client_height() as f64 });
+            hover.set(None);
+        })
+    };
+    let on_input = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::Typed(el.value()));
+        })
+    };
+    let report_cursor = {
+        let dispatch = props.dispatch.clone();
+        let text = props.text.clone();
+        move |el: &HtmlTextAreaElement| {
+            let at = el.selection_start().ok().flatten().unwrap_or(0) as usize;
+            dispatch.dispatch(Action::Cursor(byte_of_utf16(&text, at)));
+        }
+    };
+    let on_keydown = {
+        let tab_indents = tab_indents.clone();
+        let report_cursor = report_cursor.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let el: HtmlTextAreaElement = e.target_unchecked_into();
+            match e.key().as_str() {
+                "Escape" => *tab_indents.borrow_mut() = false,
+                "Tab" if *tab_indents.borrow() && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                    e.prevent_default();
+                    let _ = el.set_range_text_with_start_and_end_and_mode(
+                        INDENT,
+                        el.selection_start().ok().flatten().unwrap_or(0),
+                        el.selection_end().ok().flatten().unwrap_or(0),
+                        "end",
+                    );
+                    // setRangeText does not fire `input`; tell the app ourselves.
+                    let _ = el.dispatch_event(&web_sys::InputEvent::new("input").expect("an input event").into());
+                    report_cursor(&el);
+                }
+                _ => {}
+            }
+        })
+    };
+    let on_focus = {
+        let tab_indents = tab_indents.clone();
+        Callback::from(move |_: FocusEvent| *tab_indents.borrow_mut() = true)
+    };
+    let on_caret = {
+        let report_cursor = report_cursor.clone();
+        Callback::from(move |e: Event| report_cursor(&e.target_unchecked_into()))
+    };
+    let on_click = {
+        let report_cursor = report_cursor.clone();
+        Callback::from(move |e: MouseEvent| report_cursor(&e.target_unchecked_into()))
+    };
+    let on_keyup = {
+        let report_cursor = report_cursor.clone();
+        Callback::from(move |e: KeyboardEvent| report_cursor(&e.target_unchecked_into()))
+    };
+    let on_mousemove = {
+        let hover = hover.clone();
+        let measure = measure.clone();
+        let checked = props.checked.clone();
+        let marks = props.marks.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return };
+            let rect = el.get_bounding_client_rect();
+            let char_width = measure.cast::<HtmlElement>().map_or(7.8, |m| m.get_bounding_client_rect().width() / 10.0);
+            let x = e.client_x() as f64 - rect.left() + el.scroll_left() as f64 - PADDING;
+            let y = e.client_y() as f64 - rect.top() + el.scroll_top() as f64 - PADDING;
+            let line = (y / LINE_HEIGHT).floor();
+            if line < 0.0 || x < 0.0 || line as usize >= checked.lines.count() {
+                hover.set(None);
+                return;
+            }
+            let line = line as usize;
+            let offset = offset_at_column(&checked.text, checked.lines.range(line), (x / char_width) as usize);
+            let found = offset.map(|o| marks.at(line, o)).unwrap_or_default();
+            let next = (!found.is_empty()).then(|| Hover {
+                x: e.client_x() as f64 - rect.left() + 12.0,
+                y: e.client_y() as f64 - rect.top() + 16.0,
+                marks: found,
+            });
+            if *hover != next {
+                hover.set(next);
+            }
+        })
+    };
+    let on_mouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+
+    let last = (first + visible).min(lines.count());
+    let digits = text_lines.to_string().len().max(2);
+    html! {
+        <div class="editor-frame">
+            <div class={classes!("gutter", format!("digits-{digits}"))} aria-hidden="true">
+                <div class="gutter-inner" ref={gutter}>
+                    { for (first..(first + visible).min(text_lines)).map(|line| gutter_line(line, &props.marks)) }
+                </div>
+            </div>
+            <div class="code">
+                <div class="backdrop" aria-hidden="true">
+                    <div class="backdrop-inner" ref={backdrop}>
+                        { for (first..last).map(|line| backdrop_line(line, &props.checked, &props.marks)) }
+                    </div>
+                </div>
+                <textarea ref={area} data-testid="editor" class="editor" spellcheck="false" wrap="off"
+                    autocomplete="off" autocapitalize="off"
+                    aria-label="Kubernetes YAML to check. Tab indents; press Escape, then Tab, to leave the editor. F8 and Shift+F8 step through findings."
+                    oninput={on_input} onscroll={on_scroll} onkeydown={on_keydown} onkeyup={on_keyup}
+                    onclick={on_click} onselect={on_caret} onfocus={on_focus}
+                    onmousemove={on_mousemove} onmouseleave={on_mouseleave} />
+                <span class="measure" ref={measure} aria-hidden="true">{"0000000000"}</span>
+            </div>
+            if let Some(h) = &*hover {
+                <div class="tooltip" role="tooltip" ref={tooltip}>
+                    { for h.marks.iter().map(|m| tooltip_entry(m, &props.checked)) }
+                </div>
+            }
+        </div>
+    }
+}
+
+fn gutter_line(line: usize, marks: &LineMarks) -> Html {
+    let marker = marks.worst(line).map(|m| severity_class(m));
+    html! {
+        <div class={classes!("gutter-line", marker.map(|c| format!("marked {c}")))}>{line + 1}</div>
+    }
+}
+
+fn backdrop_line(line: usize, checked: &Checked, marks: &LineMarks) -> Html {
+    let range = checked.lines.range(line);
+    let text = &checked.text;
+    html! {
+        <div class="line">
+            { for marks.segments(line, range).into_iter().map(|seg| {
+                let piece = &text[seg.start..seg.end];
+                match seg.mark {
+                    None => html! { <span>{piece}</span> },
+                    Some(mark) => html! {
+                        <mark class={classes!("hl", severity_class(&mark))} data-testid="highlight" data-rule={rule_of(&mark, checked)}>{piece}</mark>
+                    },
+                }
+            }) }
+            {"\u{200b}"}
+        </div>
+    }
+}
+
+fn tooltip_entry(mark: &Mark, checked: &Checked) -> Html {
+    match mark.source {
+        Source::Finding(i) => {
+            let f = &checked.report.findings[i];
+            html! {
+                <div class="tip">
+                    <span class={classes!("badge", f.severity.name())}>{f.severity.name()}</span>
+                    {" "}<strong>{f.rule.title}</strong>{" "}<code>{f.rule.id}</code>
+                    <div>{&f.message}</div>
+                </div>
+            }
+        }
+        Source::Error(i) => html! {
+            <div class="tip"><span class="badge error">{"error"}</span>{" "}{&checked.report.errors[i].message}</div>
+        },
+    }
+}
+
+fn severity_class(mark: &Mark) -> &'static str {
+    mark.severity.map_or("error", |s| s.name())
+}
+
+/// The rule id a highlight stands for (`error` for input errors).
+fn rule_of(mark: &Mark, checked: &Checked) -> &'static str {
+    match mark.source {
+        Source::Finding(i) => checked.report.findings[i].rule.id,
+        Source::Error(_) => "error",
+    }
+}
+
+/// The byte offset at a visual column of a line (tabs are two columns wide,
+/// as in the stylesheet).
+fn offset_at_column(text: &str, (start, end): (usize, usize), column: usize) -> Option<usize> {
+    let mut col = 0;
+    for (i, c) in text[start..end].char_indices() {
+        col += if c == '\t' { 2 } else { 1 };
+        if col > column {
+            return Some(start + i);
+        }
+    }
+    None
+}
