@@ -116,7 +116,11 @@ pub fn editor(props: &Props) -> Html {
         });
     }
     let lines = &props.checked.lines;
-    let text_lines = Lines::new(&props.text).count().max(1);
+    // Counted once per text, not on every scroll.
+    let text_lines = {
+        let text = props.text.clone();
+        *use_memo(Rc::as_ptr(&props.text) as usize, move |_| Lines::new(&text).count().max(1))
+    };
     let first = ((view.top / LINE_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let visible = (view.height / LINE_HEIGHT).ceil() as usize + 2 * OVERSCAN;
     // Move the drawn window under the textarea's scroll position (through
@@ -283,7 +287,7 @@ fn backdrop_line(line: usize, checked: &Checked, marks: &LineMarks) -> Html {
     let range = checked.lines.range(line);
     let text = &checked.text;
     html! {
-        <div class="line">
+        <div class="line" data-line={(line + 1).to_string()}>
             { for marks.segments(line, range).into_iter().map(|seg| {
                 let piece = &text[seg.start..seg.end];
                 match seg.mark {

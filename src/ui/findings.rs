@@ -7,8 +7,10 @@ use yew::prelude::*;
 
 use super::state::{families, family_of, Action, Group, State};
 
-/// Findings drawn before "Show all": a huge report must not stall the page.
+/// Findings drawn before "Show more", and at most: a huge report must not
+/// stall the page (the downloads hold every finding).
 const FIRST_PAGE: usize = 300;
+const MOST: usize = 5_000;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -24,7 +26,7 @@ pub fn findings_panel(props: &Props) -> Html {
     let dispatch = state.dispatcher();
 
     let groups = group(state, &shown);
-    let mut budget = if *show_all { usize::MAX } else { FIRST_PAGE };
+    let mut budget = if *show_all { MOST } else { FIRST_PAGE };
     let on_show_all = {
         let show_all = show_all.clone();
         Callback::from(move |_| show_all.set(true))
@@ -91,7 +93,10 @@ pub fn findings_panel(props: &Props) -> Html {
                 }
             }) }
             if shown.len() > FIRST_PAGE && !*show_all {
-                <button class="show-all" onclick={on_show_all}>{format!("Show all {} findings", shown.len())}</button>
+                <button class="show-all" onclick={on_show_all}>{format!("Show more ({} of {} shown)", FIRST_PAGE, shown.len())}</button>
+            }
+            if shown.len() > MOST && *show_all {
+                <p class="clean">{format!("The first {MOST} of {} findings are listed; the JSON and SARIF downloads hold all of them.", shown.len())}</p>
             }
             if report.findings.is_empty() && report.errors.is_empty() {
                 <p class="clean">{"No findings: nothing here breaks the enabled rules."}</p>
@@ -108,6 +113,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
     let findings = &state.checked.report.findings;
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for &i in shown {
         let f = &findings[i];
         let key = match state.group {
@@ -120,9 +126,12 @@ fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
             }
             Group::Rule => format!("{}: {}", f.rule.id, f.rule.title),
         };
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((key, vec![i])),
+        match index.get(&key) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![i]));
+            }
         }
     }
     if state.group == Group::Rule {

@@ -1,15 +1,20 @@
-// The built playground in headless Chromium: it checks pasted YAML in the
-// page, reacts to the Pod Security level, and sends nothing anywhere.
+// The built playground (`trunk build --release`, in dist/) in headless
+// Chromium: checking as you type, highlights, navigation, settings, share
+// links, downloads, privacy. Screenshots and timings go to target/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { root, serve } from './common.mjs';
 
 let server;
 let browser;
-let page;
-const requests = [];
+const offOrigin = [];
+
+const INSECURE = readFileSync(path.join(root, 'tests/data/insecure.yaml'), 'utf8');
+const CLEAN = readFileSync(path.join(root, 'tests/data/hardened.yaml'), 'utf8');
+const PRIVILEGED = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext:\n          privileged: true\n';
 
 before(async () => {
   server = await serve(path.join(root, 'dist'));
@@ -18,10 +23,6 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(server.url);
-  await page.waitForSelector('[data-testid=finding]');
 });
 
 after(async () => {
@@ -29,42 +30,217 @@ after(async () => {
   server?.close();
 });
 
-const count = async () => Number(await page.textContent('[data-testid=finding-count]'));
-const rules = () => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
-
-test('the example shows findings on the right lines', async () => {
-  assert.ok(await count() > 5);
-  const privileged = await page.$('[data-testid=finding][data-rule="pss/privileged"]');
-  assert.equal(await privileged.getAttribute('data-line'), '19');
-  assert.equal(await privileged.getAttribute('data-severity'), 'critical');
-  await page.screenshot({ path: path.join(root, 'target/playground.png') });
-});
-
-test('the Pod Security level changes the findings', async () => {
-  const restricted = await count();
-  await page.selectOption('[data-testid=pss-level]', 'baseline');
-  assert.ok(await count() < restricted);
-  assert.ok((await rules()).every((r) => !r.includes('restricted') && !r.startsWith('pss/run-as')));
-  await page.selectOption('[data-testid=pss-level]', 'restricted');
-  assert.equal(await count(), restricted);
-});
-
-test('pasted YAML is checked, and a clean manifest has no findings', async () => {
-  await page.fill('[data-testid=editor]', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n');
-  assert.deepEqual((await rules()).filter((r) => r === 'pss/privileged').length, 1);
-  const clean = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities:\n        drop: [ALL]\n';
-  await page.fill('[data-testid=editor]', clean);
-  assert.equal(await count(), 0);
-});
-
-test('a broken document is shown as an error with its line', async () => {
-  await page.fill('[data-testid=editor]', 'kind: Pod\napiVersion: v1\nspec: [\n');
-  const error = await page.textContent('[data-testid=input-error]');
-  assert.match(error, /line 3/);
-});
-
-test('no request leaves the page origin', () => {
+/** A fresh page (its own storage) on the playground, with findings shown. */
+async function open(url = server.url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, ...options });
+  const page = await context.newPage();
   const origin = new URL(server.url).origin;
-  assert.ok(requests.length > 0);
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin), []);
+  page.on('request', (r) => { if (new URL(r.url()).origin !== origin) offOrigin.push(r.url()); });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('.summary[data-check-ms]');
+  page.errors = errors;
+  return page;
+}
+
+/** Replaces the editor's content the way a paste does, and waits for the check. */
+async function paste(page, text) {
+  const before = await page.getAttribute('.summary', 'data-check-ms');
+  await page.evaluate((t) => {
+    const el = document.querySelector('[data-testid=editor]');
+    el.focus();
+    el.value = t;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  await page.waitForFunction(([b, n]) => {
+    const s = document.querySelector('.summary');
+    return s.getAttribute('data-check-ms') !== b || document.querySelector('[data-testid=editor]').value.length !== n;
+  }, [before, -1]);
+  await page.waitForTimeout(50);
+}
+
+const count = async (page) => Number(await page.textContent('[data-testid=finding-count]'));
+const rules = (page) => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
+const caretLine = (page) => page.$eval('[data-testid=editor]', (el) => el.value.slice(0, el.selectionStart).split('\n').length);
+
+test('an insecure Deployment shows findings and highlights on the right lines', async () => {
+  const page = await open();
+  await paste(page, PRIVILEGED);
+  const finding = await page.$('[data-testid=finding][data-rule="pss/privileged"]');
+  assert.equal(await finding.getAttribute('data-line'), '12');
+  assert.equal(await finding.getAttribute('data-severity'), 'critical');
+  const highlight = await page.$('.line[data-line="12"] [data-testid=highlight][data-rule="pss/privileged"]');
+  assert.ok(highlight, 'privileged: true is underlined on line 12');
+  assert.equal(await highlight.textContent(), 'privileged: true');
+  assert.ok(await page.$('.gutter-line.marked.critical'));
+  assert.deepEqual(page.errors, []);
+});
+
+test('a clean manifest shows no findings and no highlights', async () => {
+  const page = await open();
+  await paste(page, CLEAN);
+  assert.equal(await count(page), 0);
+  assert.equal((await page.$$('[data-testid=highlight]')).length, 0);
+});
+
+test('clicking a finding moves the cursor to its line; F8 steps through findings', async () => {
+  const page = await open();
+  await paste(page, INSECURE);
+  await page.click('[data-testid=finding][data-rule="pss/privileged"] .jump');
+  assert.equal(await caretLine(page), 19);
+  await page.keyboard.press('F8');
+  const next = await caretLine(page);
+  assert.ok(next >= 19, `F8 moved to line ${next}`);
+  await page.keyboard.press('Shift+F8');
+  assert.equal(await caretLine(page), 19);
+});
+
+test('hovering a highlight shows the rule title and message', async () => {
+  const page = await open();
+  await paste(page, PRIVILEGED);
+  const box = await (await page.$('[data-testid=highlight][data-rule="pss/privileged"]')).boundingBox();
+  await page.mouse.move(box.x + 10, box.y + box.height / 2);
+  const tip = await page.waitForSelector('.tooltip');
+  assert.match(await tip.textContent(), /Privileged container.*runs privileged/);
+});
+
+test('the Pod Security level and rule families change the findings', async () => {
+  const page = await open();
+  await paste(page, INSECURE);
+  const restricted = await count(page);
+  await page.selectOption('[data-testid=pss-level]', 'baseline');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=finding-count]').textContent) !== n, restricted);
+  assert.ok(await count(page) < restricted);
+  assert.ok((await rules(page)).every((r) => !r.includes('restricted') && !r.startsWith('pss/run-as')));
+  await page.uncheck('[data-testid=family-toggle][data-family=pss]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=finding-count]').textContent === '0');
+  await page.check('[data-testid=family-toggle][data-family=pss]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=finding-count]').textContent !== '0');
+});
+
+test('severity filters hide findings in the panel and the editor', async () => {
+  const page = await open();
+  await paste(page, INSECURE);
+  await page.click('.chip.critical');
+  assert.ok(!(await rules(page)).includes('pss/privileged'));
+  assert.equal(await page.$('[data-testid=highlight][data-rule="pss/privileged"]'), null);
+  await page.click('.chip.critical');
+  assert.ok((await rules(page)).includes('pss/privileged'));
+});
+
+test('parse errors are shown inline with their position', async () => {
+  const page = await open();
+  await paste(page, 'apiVersion: v1\nkind: Pod\nspec: [\n');
+  assert.match(await page.textContent('[data-testid=input-error]'), /line 3/);
+  assert.ok(await page.$('[data-testid=highlight][data-rule=error]'));
+});
+
+test('Tab inserts spaces in the editor', async () => {
+  const page = await open();
+  await paste(page, 'a:\n');
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('b: 1');
+  assert.equal(await page.inputValue('[data-testid=editor]'), 'a:\n  b: 1');
+});
+
+test('every example in the gallery loads', async () => {
+  const page = await open();
+  const examples = await page.$$eval('[data-testid=example]', (els) => els.map((e) => e.dataset.example));
+  assert.ok(examples.length >= 7, examples.join());
+  for (const id of examples) {
+    await page.click('.gallery > summary');
+    await page.click(`[data-testid=example][data-example="${id}"] button`);
+    await page.waitForTimeout(50);
+    assert.ok((await page.inputValue('[data-testid=editor]')).length > 100, id);
+    await page.click('.gallery > summary');
+  }
+});
+
+test('a share link restores content and settings; the last content survives a reload', async () => {
+  const page = await open();
+  await paste(page, PRIVILEGED);
+  await page.selectOption('[data-testid=pss-level]', 'baseline');
+  await page.click('[data-testid=share]');
+  const url = page.url();
+  assert.match(url, /#level=baseline&yaml=/);
+  const other = await open(url);
+  assert.equal(await other.inputValue('[data-testid=editor]'), PRIVILEGED);
+  assert.equal(await other.inputValue('[data-testid=pss-level]'), 'baseline');
+  assert.ok((await rules(other)).includes('pss/privileged'));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid=finding]');
+  assert.equal(await page.inputValue('[data-testid=editor]'), PRIVILEGED);
+});
+
+test('reports download as JSON and SARIF', async () => {
+  const page = await open();
+  await paste(page, PRIVILEGED);
+  for (const [button, key] of [['download-json', 'findings'], ['download-sarif', 'runs']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${button}]`)]);
+    const body = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.ok(Array.isArray(body[key]), button);
+  }
+});
+
+test('works offline once loaded, and no request leaves the origin', async () => {
+  const page = await open();
+  await page.context().setOffline(true);
+  await paste(page, PRIVILEGED);
+  assert.ok((await rules(page)).includes('pss/privileged'));
+  assert.deepEqual(offOrigin, []);
+});
+
+test('timings and screenshots', async (t) => {
+  const page = await open();
+  const doc = (i) => PRIVILEGED.replace('name: web', `name: web-${i}`);
+  let thousand = '';
+  for (let i = 0; thousand.split('\n').length < 1000; i++) thousand += `---\n${doc(i)}`;
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    await paste(page, thousand + `# ${i}\n`);
+    runs.push(Number(await page.getAttribute('.summary', 'data-check-ms')));
+  }
+  t.diagnostic(`check of a ${thousand.split('\n').length}-line input: ${runs.map((r) => r.toFixed(1)).join(', ')} ms`);
+  let tenThousand = '';
+  for (let i = 0; tenThousand.split('\n').length < 10000; i++) tenThousand += `---\n${doc(i)}`;
+  let started = Date.now();
+  await paste(page, tenThousand);
+  t.diagnostic(`10,000-line paste to findings shown: ${Date.now() - started} ms (check ${await page.getAttribute('.summary', 'data-check-ms')} ms)`);
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('Control+End');
+  const keystrokes = [];
+  for (let i = 0; i < 5; i++) {
+    const before = await page.getAttribute('.summary', 'data-check-ms');
+    started = Date.now();
+    await page.keyboard.type('#');
+    await page.waitForFunction((b) => document.querySelector('.summary').getAttribute('data-check-ms') !== b, before);
+    keystrokes.push(Date.now() - started);
+  }
+  t.diagnostic(`10,000 lines, keystroke to updated findings: ${keystrokes.join(', ')} ms`);
+  let big = '';
+  const unit = `---\n${INSECURE}`;
+  while (big.length < 10 * 1024 * 1024) big += unit;
+  started = Date.now();
+  await paste(page, big);
+  await page.waitForFunction(() => Number(/in (\d+) objects/.exec(document.querySelector('.summary').textContent)?.[1]) > 5000, null, { timeout: 60000 });
+  t.diagnostic(`10 MB input: check ${Number(await page.getAttribute('.summary', 'data-check-ms')).toFixed(0)} ms, paste to findings shown ${Date.now() - started} ms (mostly Chromium laying out a 10 MB textarea)`);
+  await page.evaluate(() => document.querySelector('[data-testid=editor]').scrollTop = 400000);
+  await page.waitForTimeout(100);
+  assert.ok(await page.$('.line[data-line]'));
+
+  const shots = await open(server.url, { viewport: { width: 1400, height: 860 } });
+  await paste(shots, INSECURE);
+  await shots.click('[data-testid=finding][data-rule="pss/privileged"] .jump');
+  await shots.click('[data-testid=finding][data-rule="pss/privileged"] summary');
+  await shots.screenshot({ path: path.join(root, 'target/playground.png') });
+  const dark = await open(server.url, { colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
+  await dark.screenshot({ path: path.join(root, 'target/playground-dark.png') });
+  const phone = await open(server.url, { viewport: { width: 360, height: 740 } });
+  await phone.screenshot({ path: path.join(root, 'target/playground-360.png'), fullPage: true });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
 });

@@ -4,6 +4,7 @@
 //! - `cargo xtask test`: install what is missing, then run every test.
 //! - `cargo xtask setup`: only install what is missing.
 //! - `cargo xtask bench`: engine benchmarks.
+//! - `cargo xtask size`: build the playground for release, print its wasm size.
 //! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
 //!
 //! Everything comes from package registries (crates.io, Debian, npm); tools
@@ -37,7 +38,13 @@ fn main() {
             run("cargo", &["test", "--workspace"]);
             run("trunk", &["build", "--release"]);
             run("cargo", &["build", "--bin", "posture"]);
+            size(&root);
             run_in(&root.join("tests/e2e"), "node", &["--test"]);
+        }
+        "size" => {
+            setup_web(&root);
+            run("trunk", &["build", "--release"]);
+            size(&root);
         }
         "bench" => run("cargo", &["bench", "--bench", "throughput"]),
         "csp" => csp(),
@@ -46,6 +53,22 @@ fn main() {
             exit(2);
         }
     }
+}
+
+/// Prints the size of the release playground's wasm, raw and gzipped (what
+/// a server with compression sends).
+fn size(root: &Path) {
+    use std::io::Write;
+    let dist = root.join("dist");
+    let wasm = std::fs::read_dir(&dist)
+        .ok()
+        .and_then(|entries| entries.filter_map(Result::ok).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm")))
+        .unwrap_or_else(|| fail("no .wasm in dist/: run trunk build --release first"));
+    let bytes = std::fs::read(&wasm).unwrap_or_else(|e| fail(&format!("{}: {e}", wasm.display())));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).expect("in-memory gzip");
+    let gzipped = gz.finish().expect("in-memory gzip").len();
+    println!("playground wasm: {} KB raw, {} KB gzipped ({})", bytes.len() / 1024, gzipped / 1024, wasm.display());
 }
 
 /// Replaces `INLINE_SCRIPT_HASHES` in the built page's Content-Security-Policy
