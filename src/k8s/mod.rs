@@ -2,6 +2,8 @@
 
 mod object;
 mod pod;
+mod process;
 
 pub use object::{contents, Contents, Object, ObjectRef};
 pub use pod::{Container, ContainerList, PodView};
+pub use process::{Component, Flag, Process};

@@ -5,12 +5,22 @@ use std::fmt::Write;
 
 use super::{all, Rule};
 
-/// One line per rule: id, severity, title, and the PSA check it mirrors.
+/// One line per rule: id, severity, title, and the standard it follows
+/// (the PSA check it mirrors, the CIS items it covers).
 pub fn table() -> String {
-    let mut out = String::from("| Rule | Severity | What it finds | Pod Security control |\n|---|---|---|---|\n");
+    let mut out = String::from("| Rule | Severity | What it finds | Standard |\n|---|---|---|---|\n");
     for rule in all() {
-        let control = rule.pss.as_ref().map_or(String::new(), |c| format!("`{}` ({})", c.check, c.level.name()));
-        let _ = writeln!(out, "| `{}` | {} | {} | {} |", rule.id, rule.severity.name(), rule.title, control);
+        let mut standard: Vec<String> = rule.pss.iter().map(|c| format!("PSS `{}` ({})", c.check, c.level.name())).collect();
+        let cis: Vec<&str> = rule
+            .references
+            .iter()
+            .filter_map(|r| r.title.strip_prefix("CIS Kubernetes Benchmark v1.12, "))
+            .filter_map(|t| t.split(' ').next())
+            .collect();
+        if !cis.is_empty() {
+            standard.push(format!("CIS {}", cis.join(", ")));
+        }
+        let _ = writeln!(out, "| `{}` | {} | {} | {} |", rule.id, rule.severity.name(), rule.title, standard.join("; "));
     }
     out
 }

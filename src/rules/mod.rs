@@ -2,6 +2,30 @@
 //! one table. Docs, `posture rules`, SARIF rule descriptors and the
 //! playground's rule list all read [`all`].
 
+/// A CIS Kubernetes Benchmark item (numbering of benchmark v1.12, as
+/// kube-bench uses it).
+macro_rules! cis {
+    ($item:literal, $title:literal) => {
+        crate::rules::Reference {
+            title: concat!("CIS Kubernetes Benchmark v1.12, ", $item, " ", $title),
+            url: "https://www.cisecurity.org/benchmark/kubernetes",
+        }
+    };
+}
+
+/// A static pod manifest running `binary` with the given flag lines, for
+/// rule examples: the first flag is on line 13, `command:` on line 11.
+macro_rules! static_pod {
+    ($binary:literal, $flags:literal) => {
+        concat!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ", $binary, "\n  namespace: kube-system\nspec:\n",
+            "  hostNetwork: true\n  containers:\n  - name: ", $binary, "\n    image: registry.k8s.io/", $binary,
+            ":v1.34.1\n    command:\n    - ", $binary, "\n", $flags
+        )
+    };
+}
+
+pub mod apiserver;
 pub mod docs;
 pub mod pss;
 
@@ -120,9 +144,13 @@ impl Rule {
     }
 }
 
+/// Every family's rules, in the order they are listed and run.
+static FAMILIES: &[&[&Rule]] = &[pss::RULES, apiserver::RULES];
+
 /// Every rule, in a stable order: the registry.
 pub fn all() -> &'static [&'static Rule] {
-    pss::RULES
+    static ALL: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| FAMILIES.iter().flat_map(|family| family.iter().copied()).collect())
 }
 
 pub fn by_id(id: &str) -> Option<&'static Rule> {

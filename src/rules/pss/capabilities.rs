@@ -4,7 +4,7 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::Node;
 
-use super::{cis, container_fix, label, psa_source, PSS_DOC};
+use super::{container_fix, label, psa_source, PSS_DOC};
 
 /// Capabilities (baseline). Restricted field:
 /// `<every container>.securityContext.capabilities.add`. Allowed: the

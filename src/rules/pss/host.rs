@@ -5,7 +5,7 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::Node;
 
-use super::{cis, container_fix, label, pod_fix, psa_source, PSS_DOC};
+use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
 
 /// Host Namespaces (baseline). Restricted fields: `spec.hostNetwork`,
 /// `spec.hostPID`, `spec.hostIPC`. Allowed: unset or `false`.

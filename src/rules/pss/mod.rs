@@ -16,6 +16,7 @@ mod volumes;
 use crate::k8s::{Container, ContainerList, PodView};
 use crate::rules::{Reference, Rule};
 
+
 pub use capabilities::{CAPABILITIES_BASELINE, CAPABILITIES_RESTRICTED};
 pub use host::{HOST_NAMESPACES, HOST_PORTS, HOST_PROBES, SYSCTLS, WINDOWS_HOST_PROCESS};
 pub use privilege::{ALLOW_PRIVILEGE_ESCALATION, PRIVILEGED, PROC_MOUNT, PROC_MOUNT_RESTRICTED};
@@ -41,17 +42,6 @@ macro_rules! psa_source {
     };
 }
 pub(crate) use psa_source;
-
-/// A CIS Kubernetes Benchmark item.
-macro_rules! cis {
-    ($item:literal, $title:literal) => {
-        crate::rules::Reference {
-            title: concat!("CIS Kubernetes Benchmark v1.9.0, ", $item, " ", $title),
-            url: "https://www.cisecurity.org/benchmark/kubernetes",
-        }
-    };
-}
-pub(crate) use cis;
 
 /// `container "app"`, `init container "setup"`, ...
 pub fn label(c: &Container) -> String {

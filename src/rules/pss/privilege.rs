@@ -3,7 +3,7 @@
 use crate::k8s::Object;
 use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
 
-use super::{cis, container_fix, label, psa_source, PSS_DOC};
+use super::{container_fix, label, psa_source, PSS_DOC};
 
 /// Privileged Containers (baseline). Restricted field:
 /// `<every container>.securityContext.privileged`. Allowed: unset or `false`.

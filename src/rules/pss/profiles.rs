@@ -5,7 +5,7 @@ use crate::k8s::{Container, Object, PodView};
 use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
 
-use super::{cis, container_fix, label, pod_fix, psa_source, PSS_DOC};
+use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
 
 /// AppArmor (baseline). Restricted fields:
 /// `spec.securityContext.appArmorProfile.type`, the same in every container,

@@ -3,7 +3,7 @@
 use crate::k8s::Object;
 use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
 
-use super::{cis, container_fix, label, pod_fix, psa_source, PSS_DOC};
+use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
 
 /// Running as Non-root (restricted, v1.35). Restricted fields:
 /// `spec.securityContext.runAsNonRoot` and the same in every container.

@@ -4,7 +4,7 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
 
-use super::{cis, pod_fix, psa_source, PSS_DOC};
+use super::{pod_fix, psa_source, PSS_DOC};
 
 /// HostPath Volumes (baseline). Restricted field: `spec.volumes[*].hostPath`.
 /// Allowed: unset.

@@ -1,0 +1,160 @@
+//! Control-plane processes in static pod manifests (as kubeadm writes them
+//! to /etc/kubernetes/manifests), found by the binary a container runs, and
+//! their command-line flags.
+
+use crate::yaml::{Node, Span};
+
+use super::object::Object;
+use super::pod::Container;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Component {
+    ApiServer,
+    Etcd,
+    ControllerManager,
+    Scheduler,
+    Kubelet,
+}
+
+impl Component {
+    fn from_binary(path: &str) -> Option<Component> {
+        match path.rsplit('/').next()? {
+            "kube-apiserver" => Some(Component::ApiServer),
+            "etcd" => Some(Component::Etcd),
+            "kube-controller-manager" => Some(Component::ControllerManager),
+            "kube-scheduler" => Some(Component::Scheduler),
+            "kubelet" => Some(Component::Kubelet),
+            _ => None,
+        }
+    }
+
+    pub fn binary(self) -> &'static str {
+        match self {
+            Component::ApiServer => "kube-apiserver",
+            Component::Etcd => "etcd",
+            Component::ControllerManager => "kube-controller-manager",
+            Component::Scheduler => "kube-scheduler",
+            Component::Kubelet => "kubelet",
+        }
+    }
+}
+
+/// One `--name[=value]` on the command line.
+#[derive(Clone, Debug)]
+pub struct Flag {
+    pub name: String,
+    /// `None` for a bare `--name`.
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Process<'a> {
+    pub component: Component,
+    pub container: Container<'a>,
+    pub flags: Vec<Flag>,
+    /// The `command:` (or `args:`) entry: where a missing flag goes.
+    pub command: Span,
+    /// Dotted path of the container list, for remediation text.
+    pub list_path: String,
+}
+
+impl<'a> Process<'a> {
+    /// Every control-plane process an object's pod runs.
+    pub fn of(object: &Object<'a>) -> Vec<Process<'a>> {
+        let Some(pod) = object.pod() else { return Vec::new() };
+        pod.containers()
+            .filter_map(|c| {
+                let (component, flags, command) = parse(&c)?;
+                let list_path = format!("{}.{}[{}]", pod.spec_path, c.list.field(), c.name);
+                Some(Process { component, container: c, flags, command, list_path })
+            })
+            .collect()
+    }
+
+    /// The processes of one component an object runs.
+    pub fn running(object: &Object<'a>, component: Component) -> Vec<Process<'a>> {
+        Process::of(object).into_iter().filter(|p| p.component == component).collect()
+    }
+
+    /// The flag as the process sees it: the last occurrence wins.
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().rev().find(|f| f.name == name)
+    }
+
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.flag(name).map(|f| f.value.as_deref().unwrap_or("true"))
+    }
+
+    /// A boolean flag, parsed as Go's `strconv.ParseBool`; `default` when
+    /// absent. An unparsable value counts as absent.
+    pub fn bool(&self, name: &str, default: bool) -> bool {
+        match self.value(name) {
+            Some("1" | "t" | "T" | "true" | "TRUE" | "True") => true,
+            Some("0" | "f" | "F" | "false" | "FALSE" | "False") => false,
+            _ => default,
+        }
+    }
+
+    /// A comma-separated list flag's items.
+    pub fn list(&self, name: &str) -> Vec<&str> {
+        self.value(name).map_or_else(Vec::new, |v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).collect())
+    }
+
+    /// Where a finding about `name` points: the flag, or the command list.
+    pub fn at(&self, name: &str) -> Span {
+        self.flag(name).map_or(self.command, |f| f.span)
+    }
+
+    /// A remediation snippet adding or changing flags.
+    pub fn fix(&self, flags: &[&str]) -> String {
+        let mut out = format!("# in {} command\n", self.list_path);
+        for flag in flags {
+            out.push_str(&format!("- {flag}\n"));
+        }
+        out
+    }
+}
+
+/// The component, flags and command span of a container, if it runs a
+/// control-plane binary (directly, or through `sh -c "..."`).
+fn parse(c: &Container) -> Option<(Component, Vec<Flag>, Span)> {
+    let command_entry = c.node.entry("command").filter(|e| e.value.as_seq().is_some());
+    let items: Vec<&Node> = c.node.items("command").iter().chain(c.node.items("args")).collect();
+    let first = items.first()?.as_str()?;
+    let (component, words): (Component, Vec<(String, Span)>) = match Component::from_binary(first) {
+        Some(component) => (component, items[1..].iter().filter_map(|n| Some((n.as_str()?.to_owned(), n.span))).collect()),
+        None if matches!(first.rsplit('/').next(), Some("sh" | "bash")) => {
+            let script = items.iter().skip(1).find(|n| n.as_str().is_some_and(|s| s != "-c"))?;
+            let mut words = script.as_str()?.split_whitespace();
+            let component = Component::from_binary(words.next()?)?;
+            (component, words.map(|w| (w.to_owned(), script.span)).collect())
+        }
+        None => return None,
+    };
+    let command = command_entry.or_else(|| c.node.entry("args")).map_or(c.node.span, |e| e.span());
+    Some((component, flags(&words), command))
+}
+
+fn flags(words: &[(String, Span)]) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let (word, span) = &words[i];
+        i += 1;
+        let Some(body) = word.strip_prefix("--").or_else(|| word.strip_prefix('-')) else { continue };
+        let (name, value) = match body.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            // `--name value`: the next word is the value unless it is a flag.
+            None => match words.get(i) {
+                Some((next, _)) if !next.starts_with('-') => {
+                    i += 1;
+                    (body, Some(next.clone()))
+                }
+                _ => (body, None),
+            },
+        };
+        out.push(Flag { name: name.to_owned(), value, span: *span });
+    }
+    out
+}

@@ -1,0 +1,495 @@
+//! `apiserver/*`: kube-apiserver flags in its static pod manifest. Defaults
+//! are the binary's own when a flag is absent (kube-apiserver --help), which
+//! is often the unsafe value.
+
+use crate::k8s::{Component, Object, Process};
+use crate::rules::{Bad, Hits, Reference, Rule, Severity};
+
+const FLAGS_DOC: Reference = Reference {
+    title: "Kubernetes: kube-apiserver command-line reference",
+    url: "https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/",
+};
+
+/// A kube-apiserver with every flag these rules look for set safely.
+pub const HARDENED: &str = static_pod!(
+    "kube-apiserver",
+    "    - --anonymous-auth=false\n    - --authorization-mode=Node,RBAC\n    - --enable-admission-plugins=NodeRestriction\n    - --profiling=false\n    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/kubernetes/audit.log\n    - --audit-log-maxage=30\n    - --audit-log-maxbackup=10\n    - --audit-log-maxsize=100\n    - --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml\n    - --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n    - --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key\n    - --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt\n    - --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt\n    - --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt\n    - --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key\n    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n    - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n    - --client-ca-file=/etc/kubernetes/pki/ca.crt\n    - --tls-min-version=VersionTLS12\n    - --service-account-lookup=true\n"
+);
+
+fn each(object: &Object, check: impl FnMut(&Process)) {
+    Process::running(object, Component::ApiServer).iter().for_each(check);
+}
+
+/// Anonymous requests: `--anonymous-auth` defaults to true.
+pub static ANONYMOUS_AUTH: Rule = Rule {
+    id: "apiserver/anonymous-auth",
+    title: "API server accepts anonymous requests",
+    severity: Severity::Medium,
+    rationale: "With anonymous authentication on, any request without credentials is served as \
+        system:anonymous. One careless binding to that user or to system:unauthenticated then opens \
+        the API to anyone who can reach it, and even without one it exposes discovery and version \
+        information to the network.",
+    references: &[FLAGS_DOC, cis!("1.2.1", "Ensure that the --anonymous-auth argument is set to false")],
+    remediation: "Set --anonymous-auth=false (health checks can use authenticated probes, or the \
+        /livez and /readyz endpoints through a dedicated client).",
+    snippet: "- --anonymous-auth=false",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=true\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            if p.bool("anonymous-auth", true) {
+                let how = if p.flag("anonymous-auth").is_some() { "is set to true" } else { "is not set (it defaults to true)" };
+                hits.at(p.at("anonymous-auth"), format!("--anonymous-auth {how}: unauthenticated requests are served"))
+                    .fix(p.fix(&["--anonymous-auth=false"]));
+            }
+        })
+    },
+};
+
+/// Authorization: `--authorization-mode` defaults to AlwaysAllow.
+pub static AUTHORIZATION_MODE: Rule = Rule {
+    id: "apiserver/authorization-mode",
+    title: "API server authorization allows everything or lacks Node and RBAC",
+    severity: Severity::Critical,
+    rationale: "AlwaysAllow (the default when --authorization-mode is absent) lets every \
+        authenticated request do anything: RBAC, the first line of least privilege, is not consulted. \
+        Without the Node authorizer, kubelets are not limited to the objects of their own node.",
+    references: &[
+        FLAGS_DOC,
+        Reference { title: "Kubernetes: Authorization", url: "https://kubernetes.io/docs/reference/access-authn-authz/authorization/" },
+        cis!("1.2.6", "Ensure that the --authorization-mode argument is not set to AlwaysAllow"),
+        cis!("1.2.7", "Ensure that the --authorization-mode argument includes Node"),
+        cis!("1.2.8", "Ensure that the --authorization-mode argument includes RBAC"),
+    ],
+    remediation: "Set --authorization-mode=Node,RBAC (add Webhook if you use one).",
+    snippet: "- --authorization-mode=Node,RBAC",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --authorization-mode=AlwaysAllow\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            let modes = p.list("authorization-mode");
+            let fix = p.fix(&["--authorization-mode=Node,RBAC"]);
+            if modes.is_empty() {
+                hits.at(p.command, "--authorization-mode is not set, so it defaults to AlwaysAllow: every request is authorized").fix(fix);
+            } else if modes.contains(&"AlwaysAllow") {
+                hits.at(p.at("authorization-mode"), "--authorization-mode includes AlwaysAllow: every request is authorized").fix(fix);
+            } else {
+                let missing: Vec<&str> = ["Node", "RBAC"].into_iter().filter(|m| !modes.contains(m)).collect();
+                if !missing.is_empty() {
+                    hits.at(p.at("authorization-mode"), format!("--authorization-mode lacks {}", missing.join(" and "))).fix(fix);
+                }
+            }
+        })
+    },
+};
+
+/// The insecure port (removed in 1.24): unauthenticated, unauthorized HTTP.
+pub static INSECURE_PORT: Rule = Rule {
+    id: "apiserver/insecure-port",
+    title: "API server serves plain HTTP without authentication",
+    severity: Severity::Critical,
+    rationale: "The insecure port serves the whole API over HTTP with no authentication or \
+        authorization at all; anyone who can reach it is cluster-admin. The flags were removed in \
+        Kubernetes 1.24, so their presence also means an old, unsupported API server.",
+    references: &[FLAGS_DOC, Reference {
+        title: "Kubernetes 1.24 release notes: insecure serving flags removed",
+        url: "https://kubernetes.io/blog/2022/05/03/kubernetes-1-24-release-announcement/",
+    }],
+    remediation: "Remove --insecure-port and --insecure-bind-address (or set --insecure-port=0 on \
+        versions that still accept it), and upgrade.",
+    snippet: "- --insecure-port=0",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --insecure-port=8080\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            if p.value("insecure-port").is_some_and(|v| v != "0") {
+                hits.at(p.at("insecure-port"), format!("--insecure-port={} serves the API without authentication", p.value("insecure-port").unwrap_or("")))
+                    .fix(p.fix(&["--insecure-port=0"]));
+            }
+            if let Some(flag) = p.flag("insecure-bind-address") {
+                hits.at(flag.span, "--insecure-bind-address exposes the unauthenticated port on a network address")
+                    .fix(p.fix(&["--insecure-port=0"]));
+            }
+        })
+    },
+};
+
+/// Static token and basic-auth files.
+pub static STATIC_CREDENTIALS: Rule = Rule {
+    id: "apiserver/static-credentials",
+    title: "API server trusts a static token or password file",
+    severity: Severity::High,
+    rationale: "Tokens in a --token-auth-file (and passwords in the removed --basic-auth-file) never \
+        expire, cannot be revoked without restarting the API server, and sit in plaintext on the \
+        control-plane disk.",
+    references: &[
+        FLAGS_DOC,
+        cis!("1.2.2", "Ensure that the --token-auth-file parameter is not set"),
+    ],
+    remediation: "Remove --token-auth-file (and --basic-auth-file); authenticate people with OIDC or \
+        client certificates and workloads with service account tokens.",
+    snippet: "# remove: - --token-auth-file=...",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --token-auth-file=/etc/kubernetes/tokens.csv\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            for name in ["token-auth-file", "basic-auth-file"] {
+                if let Some(flag) = p.flag(name) {
+                    hits.at(flag.span, format!("--{name} makes the API server accept long-lived static credentials"));
+                }
+            }
+        })
+    },
+};
+
+/// Profiling endpoints: `--profiling` defaults to true.
+pub static PROFILING: Rule = Rule {
+    id: "apiserver/profiling",
+    title: "API server exposes profiling endpoints",
+    severity: Severity::Low,
+    rationale: "The /debug/pprof endpoints reveal detailed internals of the process and can be used \
+        to load it; they are not needed in production.",
+    references: &[FLAGS_DOC, cis!("1.2.15", "Ensure that the --profiling argument is set to false")],
+    remediation: "Set --profiling=false.",
+    snippet: "- --profiling=false",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --profiling=true\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| each(object, |p| profiling(p, hits)),
+};
+
+/// Shared by the control-plane components whose `--profiling` defaults to true.
+pub fn profiling(p: &Process, hits: &mut Hits) {
+    if p.bool("profiling", true) {
+        let how = if p.flag("profiling").is_some() { "is on" } else { "is on by default" };
+        hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary())).fix(p.fix(&["--profiling=false"]));
+    }
+}
+
+/// Audit logging: a policy file and a backend.
+pub static AUDIT_LOG: Rule = Rule {
+    id: "apiserver/audit-log",
+    title: "API server writes no audit log",
+    severity: Severity::Medium,
+    rationale: "Without an audit policy the API server records nothing about who did what; with a \
+        policy but neither a log path nor a webhook, events are evaluated and thrown away. Either way \
+        an intrusion or a mistake leaves no trail.",
+    references: &[
+        FLAGS_DOC,
+        Reference { title: "Kubernetes: Auditing", url: "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/" },
+        cis!("1.2.16", "Ensure that the --audit-log-path argument is set"),
+    ],
+    remediation: "Pass an audit policy with --audit-policy-file and send events somewhere with \
+        --audit-log-path (or --audit-webhook-config-file).",
+    snippet: "- --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n- --audit-log-path=/var/log/kubernetes/audit.log",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --audit-log-path=/var/log/kubernetes/audit.log\n"), line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            let policy = p.flag("audit-policy-file");
+            let backend = p.flag("audit-log-path").is_some() || p.flag("audit-webhook-config-file").is_some();
+            let fix = p.fix(&["--audit-policy-file=/etc/kubernetes/audit-policy.yaml", "--audit-log-path=/var/log/kubernetes/audit.log"]);
+            match (policy, backend) {
+                (None, _) => {
+                    hits.at(p.command, "no --audit-policy-file: audit logging is off").fix(fix);
+                }
+                (Some(flag), false) => {
+                    hits.at(flag.span, "an audit policy is set but neither --audit-log-path nor --audit-webhook-config-file: events are dropped")
+                        .fix(p.fix(&["--audit-log-path=/var/log/kubernetes/audit.log"]));
+                }
+                (Some(_), true) => {}
+            }
+        })
+    },
+};
+
+/// Audit log rotation limits.
+pub static AUDIT_LOG_RETENTION: Rule = Rule {
+    id: "apiserver/audit-log-retention",
+    title: "Audit log retention is not set",
+    severity: Severity::Low,
+    rationale: "Without --audit-log-maxage, --audit-log-maxbackup and --audit-log-maxsize, the audit \
+        log is never rotated, or old files are kept forever: either the disk fills up and the API \
+        server stops logging, or nothing says how long evidence is kept.",
+    references: &[
+        FLAGS_DOC,
+        cis!("1.2.17", "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate"),
+        cis!("1.2.18", "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate"),
+        cis!("1.2.19", "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate"),
+    ],
+    remediation: "Set the three retention flags to your retention policy.",
+    snippet: "- --audit-log-maxage=30\n- --audit-log-maxbackup=10\n- --audit-log-maxsize=100",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log\n"), line: 14 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            let Some(path) = p.flag("audit-log-path").filter(|f| f.value.as_deref() != Some("-")) else { return };
+            let missing: Vec<&str> = ["audit-log-maxage", "audit-log-maxbackup", "audit-log-maxsize"]
+                .into_iter()
+                .filter(|f| p.flag(f).is_none())
+                .collect();
+            if !missing.is_empty() {
+                let flags: Vec<String> = missing.iter().map(|f| format!("--{f}")).collect();
+                hits.at(path.span, format!("audit log has no {}", flags.join(", ")))
+                    .fix(p.fix(&["--audit-log-maxage=30", "--audit-log-maxbackup=10", "--audit-log-maxsize=100"]));
+            }
+        })
+    },
+};
+
+/// Encryption at rest: `--encryption-provider-config`.
+pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
+    id: "apiserver/encryption-provider-config",
+    title: "Secrets are stored unencrypted in etcd",
+    severity: Severity::High,
+    rationale: "Without an encryption provider configuration the API server writes Secrets to etcd \
+        as plain base64. Anyone with an etcd backup, a disk snapshot or etcd client access reads \
+        every credential in the cluster.",
+    references: &[
+        FLAGS_DOC,
+        Reference { title: "Kubernetes: Encrypting Confidential Data at Rest", url: "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/" },
+        cis!("1.2.27", "Ensure that the --encryption-provider-config argument is set as appropriate"),
+    ],
+    remediation: "Write an EncryptionConfiguration (a KMS v2 provider, or secretbox/aesgcm with \
+        rotation) covering secrets, and pass it with --encryption-provider-config.",
+    snippet: "- --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"), line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            if p.flag("encryption-provider-config").is_none() {
+                hits.at(p.command, "no --encryption-provider-config: Secrets are written to etcd unencrypted")
+                    .fix(p.fix(&["--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml"]));
+            }
+        })
+    },
+};
+
+/// Admission plugins: AlwaysAdmit, NodeRestriction, and the default plugins
+/// that must stay on.
+pub static ADMISSION_PLUGINS: Rule = Rule {
+    id: "apiserver/admission-plugins",
+    title: "Security-relevant admission plugins are off",
+    severity: Severity::High,
+    rationale: "AlwaysAdmit accepts every request unconditionally. NodeRestriction (not on by \
+        default) stops a kubelet from modifying other nodes and their pods. PodSecurity, \
+        ServiceAccount and NamespaceLifecycle are on by default; disabling them removes Pod Security \
+        Admission, service account token handling and protection of terminating namespaces.",
+    references: &[
+        FLAGS_DOC,
+        Reference { title: "Kubernetes: Admission Controllers", url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/" },
+        cis!("1.2.10", "Ensure that the admission control plugin AlwaysAdmit is not set"),
+        cis!("1.2.12", "Ensure that the admission control plugin ServiceAccount is set"),
+        cis!("1.2.13", "Ensure that the admission control plugin NamespaceLifecycle is set"),
+        cis!("1.2.14", "Ensure that the admission control plugin NodeRestriction is set"),
+    ],
+    remediation: "Add NodeRestriction to --enable-admission-plugins, remove AlwaysAdmit, and keep \
+        PodSecurity, ServiceAccount and NamespaceLifecycle out of --disable-admission-plugins.",
+    snippet: "- --enable-admission-plugins=NodeRestriction",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --enable-admission-plugins=AlwaysAdmit,NodeRestriction\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            let enabled = p.list("enable-admission-plugins");
+            let disabled = p.list("disable-admission-plugins");
+            let fix = p.fix(&["--enable-admission-plugins=NodeRestriction"]);
+            if enabled.contains(&"AlwaysAdmit") {
+                hits.at(p.at("enable-admission-plugins"), "AlwaysAdmit is enabled: every request is admitted").fix(fix.clone());
+            }
+            if !enabled.contains(&"NodeRestriction") {
+                hits.at(p.at("enable-admission-plugins"), "NodeRestriction is not enabled: kubelets can modify other nodes' objects").fix(fix);
+            }
+            for plugin in ["PodSecurity", "ServiceAccount", "NamespaceLifecycle"] {
+                if disabled.contains(&plugin) {
+                    hits.at(p.at("disable-admission-plugins"), format!("{plugin} admission is disabled"));
+                }
+            }
+        })
+    },
+};
+
+/// Flags that must all be present; one finding per missing group.
+fn require(p: &Process, hits: &mut Hits, flags: &[&str], message: &str, fix: &[&str]) {
+    let missing: Vec<String> = flags.iter().filter(|f| p.flag(f).is_none()).map(|f| format!("--{f}")).collect();
+    if !missing.is_empty() {
+        hits.at(p.command, format!("{} not set: {message}", missing.join(", "))).fix(p.fix(fix));
+    }
+}
+
+/// TLS to the kubelets.
+pub static KUBELET_CLIENT_TLS: Rule = Rule {
+    id: "apiserver/kubelet-client-tls",
+    title: "API server does not authenticate to kubelets or verify them",
+    severity: Severity::Medium,
+    rationale: "The API server calls kubelets for exec, logs and port-forward. Without a client \
+        certificate, kubelets cannot require authentication; without --kubelet-certificate-authority \
+        the API server does not verify it is talking to the real kubelet, so those streams can be \
+        intercepted.",
+    references: &[
+        FLAGS_DOC,
+        cis!("1.2.4", "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate"),
+        cis!("1.2.5", "Ensure that the --kubelet-certificate-authority argument is set as appropriate"),
+    ],
+    remediation: "Set --kubelet-client-certificate, --kubelet-client-key and \
+        --kubelet-certificate-authority.",
+    snippet: "- --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n- --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key\n- --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"), line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            require(p, hits, &["kubelet-client-certificate", "kubelet-client-key"], "kubelets cannot authenticate the API server", &[
+                "--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt",
+                "--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key",
+            ]);
+            require(p, hits, &["kubelet-certificate-authority"], "kubelet serving certificates are not verified", &[
+                "--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt",
+            ]);
+        })
+    },
+};
+
+/// TLS to etcd.
+pub static ETCD_CLIENT_TLS: Rule = Rule {
+    id: "apiserver/etcd-client-tls",
+    title: "API server talks to etcd without mutual TLS",
+    severity: Severity::High,
+    rationale: "etcd holds every object, Secrets included. The API server must present a client \
+        certificate (so etcd can require one from everybody) and verify etcd's certificate against \
+        its CA.",
+    references: &[
+        FLAGS_DOC,
+        cis!("1.2.23", "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate"),
+        cis!("1.2.26", "Ensure that the --etcd-cafile argument is set as appropriate"),
+    ],
+    remediation: "Set --etcd-certfile, --etcd-keyfile and --etcd-cafile.",
+    snippet: "- --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt\n- --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt\n- --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --etcd-servers=https://127.0.0.1:2379\n"), line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            require(p, hits, &["etcd-certfile", "etcd-keyfile", "etcd-cafile"], "the connection to etcd is not mutually authenticated", &[
+                "--etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt",
+                "--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt",
+                "--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
+            ]);
+        })
+    },
+};
+
+/// Serving certificate and client CA.
+pub static SERVING_TLS: Rule = Rule {
+    id: "apiserver/serving-tls",
+    title: "API server has no serving certificate or client CA",
+    severity: Severity::Medium,
+    rationale: "Without --tls-cert-file and --tls-private-key-file the API server serves a \
+        self-signed certificate clients cannot verify; without --client-ca-file it cannot \
+        authenticate client certificates, which kubelets and controllers rely on.",
+    references: &[
+        FLAGS_DOC,
+        cis!("1.2.24", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"),
+        cis!("1.2.25", "Ensure that the --client-ca-file argument is set as appropriate"),
+    ],
+    remediation: "Set --tls-cert-file, --tls-private-key-file and --client-ca-file.",
+    snippet: "- --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n- --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n- --client-ca-file=/etc/kubernetes/pki/ca.crt",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"), line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            require(p, hits, &["tls-cert-file", "tls-private-key-file"], "clients cannot verify the API server", &[
+                "--tls-cert-file=/etc/kubernetes/pki/apiserver.crt",
+                "--tls-private-key-file=/etc/kubernetes/pki/apiserver.key",
+            ]);
+            require(p, hits, &["client-ca-file"], "client certificates are not accepted", &["--client-ca-file=/etc/kubernetes/pki/ca.crt"]);
+        })
+    },
+};
+
+/// TLS versions and cipher suites.
+pub static WEAK_TLS: Rule = Rule {
+    id: "apiserver/weak-tls",
+    title: "API server allows old TLS versions or weak cipher suites",
+    severity: Severity::Medium,
+    rationale: "TLS 1.0 and 1.1 are deprecated and have known weaknesses; suites with RC4, 3DES or \
+        CBC mode, or with static RSA key exchange (no forward secrecy), let a recorded session be \
+        decrypted later or attacked in transit.",
+    references: &[
+        FLAGS_DOC,
+        cis!("1.2.29", "Ensure that the API Server only makes use of Strong Cryptographic Ciphers"),
+    ],
+    remediation: "Set --tls-min-version=VersionTLS12 (or 13) and list only ECDHE suites with GCM or \
+        ChaCha20-Poly1305 in --tls-cipher-suites.",
+    snippet: "- --tls-min-version=VersionTLS12\n- --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS10\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| each(object, |p| weak_tls(p, hits)),
+};
+
+/// A cipher suite without forward secrecy or with a weak cipher.
+pub fn weak_cipher(suite: &str) -> bool {
+    ["_RC4_", "_3DES_", "_CBC_"].iter().any(|w| suite.contains(w)) || suite.starts_with("TLS_RSA_")
+}
+
+/// Shared by every component with `--tls-min-version` / `--tls-cipher-suites`.
+pub fn weak_tls(p: &Process, hits: &mut Hits) {
+    if let Some(version @ ("VersionTLS10" | "VersionTLS11")) = p.value("tls-min-version") {
+        hits.at(p.at("tls-min-version"), format!("--tls-min-version={version} allows deprecated TLS versions"))
+            .fix(p.fix(&["--tls-min-version=VersionTLS12"]));
+    }
+    let weak: Vec<&str> = p.list("tls-cipher-suites").into_iter().filter(|s| weak_cipher(s)).collect();
+    if !weak.is_empty() {
+        hits.at(p.at("tls-cipher-suites"), format!("--tls-cipher-suites allows weak suites: {}", weak.join(", ")));
+    }
+}
+
+/// Service account token lookup.
+pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
+    id: "apiserver/service-account-lookup",
+    title: "Deleted service accounts' tokens stay valid",
+    severity: Severity::Low,
+    rationale: "With --service-account-lookup=false the API server accepts a service account token \
+        without checking the account still exists, so deleting an account does not revoke its \
+        tokens.",
+    references: &[FLAGS_DOC, cis!("1.2.21", "Ensure that the --service-account-lookup argument is set to true")],
+    remediation: "Remove --service-account-lookup=false (the default is true).",
+    snippet: "- --service-account-lookup=true",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --service-account-lookup=false\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            if !p.bool("service-account-lookup", true) {
+                hits.at(p.at("service-account-lookup"), "--service-account-lookup=false: tokens of deleted service accounts are accepted")
+                    .fix(p.fix(&["--service-account-lookup=true"]));
+            }
+        })
+    },
+};
+
+pub static RULES: &[&Rule] = &[
+    &ANONYMOUS_AUTH,
+    &AUTHORIZATION_MODE,
+    &INSECURE_PORT,
+    &STATIC_CREDENTIALS,
+    &PROFILING,
+    &AUDIT_LOG,
+    &AUDIT_LOG_RETENTION,
+    &ENCRYPTION_PROVIDER_CONFIG,
+    &ADMISSION_PLUGINS,
+    &KUBELET_CLIENT_TLS,
+    &ETCD_CLIENT_TLS,
+    &SERVING_TLS,
+    &WEAK_TLS,
+    &SERVICE_ACCOUNT_LOOKUP,
+];
