@@ -1,7 +1,7 @@
 //! The pod spec of every workload kind, and its containers: one visitor, so
 //! no rule ever digs a template out of a Deployment or CronJob itself.
 
-use crate::yaml::{Node, Span};
+use crate::yaml::{Entry, Node, Span};
 
 use super::object::Object;
 
@@ -70,7 +70,8 @@ impl<'a> Container<'a> {
     /// Where a missing field under `securityContext` (then `path`) should be
     /// added: the deepest of those entries that exists, or the container.
     pub fn missing(&self, path: &[&str]) -> Span {
-        deepest(self.node, "securityContext", path)
+        let full: Vec<&str> = std::iter::once("securityContext").chain(path.iter().copied()).collect();
+        self.node.nearest(&full)
     }
 }
 
@@ -89,7 +90,7 @@ impl<'a> PodView<'a> {
         Some(PodView { template, spec, spec_path })
     }
 
-    pub fn annotations(&self) -> &'a [crate::yaml::Entry] {
+    pub fn annotations(&self) -> &'a [Entry] {
         self.template.at(&["metadata", "annotations"]).and_then(Node::as_map).unwrap_or(&[])
     }
 
@@ -123,21 +124,4 @@ impl<'a> PodView<'a> {
     pub fn volumes(&self) -> &'a [Node] {
         self.spec.items("volumes")
     }
-}
-
-/// Walks `first` then `rest` from `node` through mappings as far as they
-/// exist; the span of the last entry reached, or of `node`.
-fn deepest(node: &Node, first: &str, rest: &[&str]) -> Span {
-    let mut span = node.span;
-    let mut at = node;
-    for key in std::iter::once(&first).chain(rest) {
-        match at.entry(key) {
-            Some(entry) if entry.value.as_map().is_some() => {
-                span = entry.span();
-                at = &entry.value;
-            }
-            _ => break,
-        }
-    }
-    span
 }

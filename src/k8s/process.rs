@@ -72,9 +72,9 @@ impl<'a> Process<'a> {
             .collect()
     }
 
-    /// The processes of one component an object runs.
-    pub fn running(object: &Object<'a>, component: Component) -> Vec<Process<'a>> {
-        Process::of(object).into_iter().filter(|p| p.component == component).collect()
+    /// Calls `f` for each process of one component that an object runs.
+    pub fn each(object: &Object<'a>, component: Component, f: impl FnMut(&Process)) {
+        Process::of(object).iter().filter(|p| p.component == component).for_each(f);
     }
 
     /// The flag as the process sees it: the last occurrence wins.

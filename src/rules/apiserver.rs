@@ -17,7 +17,7 @@ pub const HARDENED: &str = static_pod!(
 );
 
 fn each(object: &Object, check: impl FnMut(&Process)) {
-    Process::running(object, Component::ApiServer).iter().for_each(check);
+    Process::each(object, Component::ApiServer, check);
 }
 
 /// Anonymous requests: `--anonymous-auth` defaults to true.

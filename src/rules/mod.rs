@@ -26,8 +26,12 @@ macro_rules! static_pod {
 }
 
 pub mod apiserver;
+pub mod controller_manager;
 pub mod docs;
+pub mod etcd;
+pub mod kubelet;
 pub mod pss;
+pub mod scheduler;
 
 use serde::Serialize;
 
@@ -145,7 +149,7 @@ impl Rule {
 }
 
 /// Every family's rules, in the order they are listed and run.
-static FAMILIES: &[&[&Rule]] = &[pss::RULES, apiserver::RULES];
+static FAMILIES: &[&[&Rule]] = &[pss::RULES, apiserver::RULES, etcd::RULES, controller_manager::RULES, scheduler::RULES, kubelet::RULES];
 
 /// Every rule, in a stable order: the registry.
 pub fn all() -> &'static [&'static Rule] {

@@ -126,6 +126,23 @@ impl Node {
         self.at(parents)?.entry(last).filter(|e| !e.value.is_null())
     }
 
+    /// Where a missing field at `path` belongs: the span of the deepest
+    /// mapping entry along the path that exists, or of this node.
+    pub fn nearest(&self, path: &[&str]) -> Span {
+        let mut span = self.span;
+        let mut at = self;
+        for key in path {
+            match at.entry(key) {
+                Some(entry) if entry.value.as_map().is_some() => {
+                    span = entry.span();
+                    at = &entry.value;
+                }
+                _ => break,
+            }
+        }
+        span
+    }
+
     /// The items of a sequence under `key`, or nothing.
     pub fn items(&self, key: &str) -> &[Node] {
         self.get(key).and_then(Node::as_seq).unwrap_or(&[])

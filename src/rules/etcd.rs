@@ -1,0 +1,130 @@
+//! `etcd/*`: etcd flags in its static pod manifest. etcd holds every object
+//! of the cluster, Secrets included.
+
+use crate::k8s::{Component, Object, Process};
+use crate::rules::{Bad, Reference, Rule, Severity};
+
+const FLAGS_DOC: Reference = Reference {
+    title: "etcd: configuration flags",
+    url: "https://etcd.io/docs/latest/op-guide/configuration/",
+};
+const SECURITY_DOC: Reference = Reference {
+    title: "etcd: transport security model",
+    url: "https://etcd.io/docs/latest/op-guide/security/",
+};
+
+pub const HARDENED: &str = static_pod!(
+    "etcd",
+    "    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key\n    - --client-cert-auth=true\n    - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt\n    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n    - --peer-client-cert-auth=true\n    - --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt\n"
+);
+
+fn each(object: &Object, check: impl FnMut(&Process)) {
+    Process::each(object, Component::Etcd, check);
+}
+
+/// Client-facing TLS and client certificate authentication.
+pub static CLIENT_TLS: Rule = Rule {
+    id: "etcd/client-tls",
+    title: "etcd serves clients without TLS or without client certificates",
+    severity: Severity::High,
+    rationale: "Without --cert-file and --key-file etcd serves plain HTTP; without \
+        --client-cert-auth=true it accepts any client that can connect. Either way whoever reaches \
+        port 2379 reads and writes the whole cluster state, every Secret included.",
+    references: &[
+        FLAGS_DOC,
+        SECURITY_DOC,
+        cis!("2.1", "Ensure that the --cert-file and --key-file arguments are set as appropriate"),
+        cis!("2.2", "Ensure that the --client-cert-auth argument is set to true"),
+    ],
+    remediation: "Serve with --cert-file and --key-file, and require client certificates with \
+        --client-cert-auth=true and --trusted-ca-file.",
+    snippet: "- --cert-file=/etc/kubernetes/pki/etcd/server.crt\n- --key-file=/etc/kubernetes/pki/etcd/server.key\n- --client-cert-auth=true\n- --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("etcd", "    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key\n    - --client-cert-auth=false\n"), line: 15 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            let missing: Vec<&str> = ["cert-file", "key-file"].into_iter().filter(|f| p.flag(f).is_none()).collect();
+            if !missing.is_empty() {
+                hits.at(p.command, "etcd has no --cert-file/--key-file: clients connect over plain HTTP").fix(p.fix(&[
+                    "--cert-file=/etc/kubernetes/pki/etcd/server.crt",
+                    "--key-file=/etc/kubernetes/pki/etcd/server.key",
+                ]));
+            }
+            if !p.bool("client-cert-auth", false) {
+                hits.at(p.at("client-cert-auth"), "--client-cert-auth is not true: etcd accepts clients without a certificate")
+                    .fix(p.fix(&["--client-cert-auth=true", "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt"]));
+            }
+        })
+    },
+};
+
+/// Self-signed certificates.
+pub static AUTO_TLS: Rule = Rule {
+    id: "etcd/auto-tls",
+    title: "etcd uses self-signed certificates",
+    severity: Severity::High,
+    rationale: "--auto-tls and --peer-auto-tls make etcd generate self-signed certificates that no \
+        client or peer can verify, so the connections are encrypted but not authenticated: anyone \
+        can impersonate a member or sit in the middle.",
+    references: &[
+        FLAGS_DOC,
+        SECURITY_DOC,
+        cis!("2.3", "Ensure that the --auto-tls argument is not set to true"),
+        cis!("2.6", "Ensure that the --peer-auto-tls argument is not set to true"),
+    ],
+    remediation: "Remove --auto-tls and --peer-auto-tls and use certificates from the cluster's etcd \
+        CA.",
+    snippet: "- --auto-tls=false\n- --peer-auto-tls=false",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("etcd", "    - --auto-tls=true\n"), line: 13 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            for flag in ["auto-tls", "peer-auto-tls"] {
+                if p.bool(flag, false) {
+                    hits.at(p.at(flag), format!("--{flag} makes etcd use a self-signed certificate nobody can verify"))
+                        .fix(p.fix(&[&format!("--{flag}=false")]));
+                }
+            }
+        })
+    },
+};
+
+/// Peer TLS.
+pub static PEER_TLS: Rule = Rule {
+    id: "etcd/peer-tls",
+    title: "etcd members talk to each other without mutual TLS",
+    severity: Severity::Medium,
+    rationale: "Members replicate the whole data set between each other. Without peer certificates \
+        and --peer-client-cert-auth, anyone who reaches the peer port (2380) can join or read the \
+        replication stream.",
+    references: &[
+        FLAGS_DOC,
+        SECURITY_DOC,
+        cis!("2.4", "Ensure that the --peer-cert-file and --peer-key-file arguments are set as appropriate"),
+        cis!("2.5", "Ensure that the --peer-client-cert-auth argument is set to true"),
+    ],
+    remediation: "Set --peer-cert-file, --peer-key-file, --peer-client-cert-auth=true and \
+        --peer-trusted-ca-file.",
+    snippet: "- --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n- --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n- --peer-client-cert-auth=true\n- --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",
+    pss: None,
+    bad: &[Bad { yaml: static_pod!("etcd", "    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n    - --peer-client-cert-auth=false\n"), line: 15 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        each(object, |p| {
+            if ["peer-cert-file", "peer-key-file"].iter().any(|f| p.flag(f).is_none()) {
+                hits.at(p.command, "etcd has no --peer-cert-file/--peer-key-file: peer traffic is not encrypted").fix(p.fix(&[
+                    "--peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt",
+                    "--peer-key-file=/etc/kubernetes/pki/etcd/peer.key",
+                ]));
+            }
+            if !p.bool("peer-client-cert-auth", false) {
+                hits.at(p.at("peer-client-cert-auth"), "--peer-client-cert-auth is not true: peers are not authenticated")
+                    .fix(p.fix(&["--peer-client-cert-auth=true", "--peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt"]));
+            }
+        })
+    },
+};
+
+pub static RULES: &[&Rule] = &[&CLIENT_TLS, &AUTO_TLS, &PEER_TLS];
