@@ -2,6 +2,7 @@
 //! in, report out, with no I/O, clock or randomness, so it behaves the same
 //! natively and in WebAssembly.
 
+mod base64;
 pub mod engine;
 pub mod k8s;
 pub mod playground;

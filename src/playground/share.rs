@@ -22,7 +22,7 @@ pub fn encode(shared: &Shared) -> String {
         fragment.push_str(&format!("&off={}", shared.off.join(",")));
     }
     fragment.push_str("&yaml=");
-    fragment.push_str(&base64url(&packed));
+    fragment.push_str(&crate::base64::encode_url(&packed));
     fragment
 }
 
@@ -36,7 +36,7 @@ pub fn decode(fragment: &str) -> Option<Shared> {
             "level" => shared.level = PssLevel::parse(value)?,
             "off" => shared.off = value.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect(),
             "yaml" => {
-                let packed = unbase64url(value)?;
+                let packed = crate::base64::decode_url(value)?;
                 let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_TEXT).ok()?;
                 shared.text = String::from_utf8(bytes).ok()?;
                 found = true;
@@ -45,37 +45,6 @@ pub fn decode(fragment: &str) -> Option<Shared> {
         }
     }
     found.then_some(shared)
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-fn base64url(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-        }
-    }
-    out
-}
-
-fn unbase64url(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for chunk in text.as_bytes().chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
-        let mut n = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-            n |= v << (18 - 6 * i);
-        }
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

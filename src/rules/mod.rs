@@ -25,9 +25,12 @@ macro_rules! static_pod {
     };
 }
 
+pub mod admission;
 pub mod apiserver;
+pub mod audit;
 pub mod controller_manager;
 pub mod docs;
+pub mod encryption;
 pub mod etcd;
 pub mod kubelet;
 pub mod pss;
@@ -149,7 +152,7 @@ impl Rule {
 }
 
 /// Every family's rules, in the order they are listed and run.
-static FAMILIES: &[&[&Rule]] = &[pss::RULES, apiserver::RULES, etcd::RULES, controller_manager::RULES, scheduler::RULES, kubelet::RULES];
+static FAMILIES: &[&[&Rule]] = &[pss::RULES, apiserver::RULES, etcd::RULES, controller_manager::RULES, scheduler::RULES, kubelet::RULES, encryption::RULES, audit::RULES, admission::RULES];
 
 /// Every rule, in a stable order: the registry.
 pub fn all() -> &'static [&'static Rule] {

@@ -1,0 +1,199 @@
+//! `admission/*`: admission policies found in the input (Kyverno policies,
+//! Gatekeeper constraints, ValidatingAdmissionPolicy bindings): what they
+//! enforce, and which ones only report.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Reference, Rule, Severity};
+use crate::yaml::{Node, Span};
+
+const KYVERNO_DOC: Reference = Reference {
+    title: "Kyverno: Policy settings (validationFailureAction / failureAction)",
+    url: "https://kyverno.io/docs/writing-policies/policy-settings/",
+};
+const GATEKEEPER_DOC: Reference = Reference {
+    title: "Gatekeeper: Handling constraint violations (enforcementAction)",
+    url: "https://open-policy-agent.github.io/gatekeeper/website/docs/violations/",
+};
+const VAP_DOC: Reference = Reference {
+    title: "Kubernetes: Validating Admission Policy (validationActions)",
+    url: "https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/",
+};
+
+const KYVERNO_ENFORCED: &str = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: restrict-registries\nspec:\n  validationFailureAction: Enforce\n  rules:\n  - name: registries\n    match:\n      any:\n      - resources:\n          kinds: [Pod]\n    validate:\n      message: Images must come from registry.example.com.\n      pattern:\n        spec:\n          containers:\n          - image: registry.example.com/*\n";
+
+/// A policy's enforcement setting: where it is, what it says.
+struct Mode {
+    span: Span,
+    action: String,
+    audit_only: bool,
+    engine: &'static str,
+}
+
+fn kyverno(object: &Object) -> bool {
+    object.group() == "kyverno.io" && matches!(object.kind, "ClusterPolicy" | "Policy")
+}
+
+/// Enforcement modes the object declares (several for a Kyverno policy
+/// with per-rule actions).
+fn modes(object: &Object) -> Vec<Mode> {
+    let spec = object.node.get("spec");
+    fn entry_or<'a>(node: Option<&'a Node>, key: &str) -> Option<&'a crate::yaml::Entry> {
+        node.and_then(|n| n.entry(key)).filter(|e| !e.value.is_null())
+    }
+    if kyverno(object) {
+        let Some(spec) = spec else { return Vec::new() };
+        let mut out = Vec::new();
+        let policy_level = entry_or(Some(spec), "validationFailureAction");
+        let policy_action = policy_level.and_then(|e| e.value.as_str()).unwrap_or("Audit");
+        let mut per_rule = false;
+        for rule in spec.items("rules") {
+            let actions = ["validate", "verifyImages"].iter().flat_map(|k| {
+                let node = rule.get(k);
+                let list: Vec<&Node> = match node.and_then(Node::as_seq) {
+                    Some(items) => items.iter().collect(),
+                    None => node.into_iter().collect(),
+                };
+                list.into_iter().filter_map(|n| n.entry("failureAction").or_else(|| n.entry("validationFailureAction")))
+            });
+            for entry in actions {
+                per_rule = true;
+                let action = entry.value.as_str().unwrap_or("").to_owned();
+                out.push(Mode { span: entry.span(), audit_only: action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno" });
+            }
+        }
+        if !per_rule || policy_level.is_some() {
+            let span = policy_level.map_or_else(|| object.node.entry("spec").map_or(object.node.span, |e| e.key_span), |e| e.span());
+            let action = if policy_level.is_some() { policy_action.to_owned() } else { "Audit (the default)".to_owned() };
+            out.push(Mode { span, audit_only: policy_action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno" });
+        }
+        return out;
+    }
+    if object.group() == "constraints.gatekeeper.sh" {
+        let entry = entry_or(spec, "enforcementAction");
+        let action = entry.and_then(|e| e.value.as_str()).unwrap_or("deny");
+        let span = entry.map_or(object.node.span, |e| e.span());
+        return vec![Mode { span, audit_only: matches!(action, "dryrun" | "warn"), action: action.to_owned(), engine: "Gatekeeper" }];
+    }
+    if object.group() == "admissionregistration.k8s.io" && object.kind == "ValidatingAdmissionPolicyBinding" {
+        let entry = entry_or(spec, "validationActions");
+        let actions: Vec<&str> = entry.and_then(|e| e.value.as_seq()).unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        let span = entry.map_or(object.node.span, |e| e.span());
+        return vec![Mode {
+            span,
+            audit_only: !actions.contains(&"Deny"),
+            action: if actions.is_empty() { "none".into() } else { actions.join(", ") },
+            engine: "ValidatingAdmissionPolicy",
+        }];
+    }
+    Vec::new()
+}
+
+pub static AUDIT_ONLY: Rule = Rule {
+    id: "admission/audit-only",
+    title: "Admission policy only reports violations",
+    severity: Severity::Medium,
+    rationale: "A policy in audit mode (Kyverno Audit, which is also Kyverno's default; Gatekeeper \
+        dryrun or warn; a ValidatingAdmissionPolicyBinding without Deny) lets every violating \
+        object in and only records or warns. That is the right way to roll a policy out, and the \
+        wrong way to leave it: the control it describes is not in force.",
+    references: &[KYVERNO_DOC, GATEKEEPER_DOC, VAP_DOC],
+    remediation: "Once the audit results are clean, switch to enforcement: Kyverno \
+        `validationFailureAction: Enforce` (or `failureAction: Enforce` per rule), Gatekeeper \
+        `enforcementAction: deny`, or `validationActions: [Deny]`.",
+    snippet: "spec:\n  validationFailureAction: Enforce",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAllowedRepos\nmetadata:\n  name: repos\nspec:\n  enforcementAction: dryrun\n  parameters:\n    repos: [registry.example.com/]\n", line: 6 }],
+    good: &[KYVERNO_ENFORCED],
+    check: |object, hits| {
+        for mode in modes(object) {
+            if mode.audit_only {
+                hits.at(mode.span, format!("{} policy {:?} is in {} mode: violations are admitted and only reported",
+                    mode.engine, object.name.unwrap_or(""), mode.action));
+            }
+        }
+    },
+};
+
+/// What an admission policy enforces, in words, if Posture recognises it.
+fn controls(object: &Object) -> Vec<String> {
+    let mut out = Vec::new();
+    if kyverno(object) {
+        for rule in object.node.at(&["spec", "rules"]).and_then(Node::as_seq).unwrap_or(&[]) {
+            if let Some(verify) = rule.get("verifyImages").and_then(Node::as_seq) {
+                let refs: Vec<&str> = verify
+                    .iter()
+                    .flat_map(|v| v.items("imageReferences").iter().chain(v.items("image_references")))
+                    .filter_map(Node::as_str)
+                    .collect();
+                out.push(format!("image signature verification for {}", if refs.is_empty() { "images".to_owned() } else { refs.join(", ") }));
+            }
+            if let Some(level) = rule.at(&["validate", "podSecurity", "level"]).and_then(Node::as_str) {
+                let version = rule.at(&["validate", "podSecurity", "version"]).and_then(Node::as_str).unwrap_or("latest");
+                out.push(format!("Pod Security {level} (version {version})"));
+            }
+            let images = rule.at(&["validate", "pattern"]).map(image_patterns).unwrap_or_default();
+            if !images.is_empty() {
+                out.push(format!("image references matching {}", images.join(", ")));
+            }
+        }
+    } else if object.group() == "constraints.gatekeeper.sh" {
+        let params = object.node.at(&["spec", "parameters"]);
+        match object.kind {
+            "K8sAllowedRepos" => {
+                let repos: Vec<&str> = params.map_or(&[][..], |p| p.items("repos")).iter().filter_map(Node::as_str).collect();
+                out.push(format!("image registries limited to {}", repos.join(", ")));
+            }
+            kind if kind.starts_with("K8sPSP") => out.push(format!("a Pod Security control ({kind})")),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `image:` values in a Kyverno pattern (registry allowlists, tag rules).
+fn image_patterns(node: &Node) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut pending = vec![node];
+    while let Some(n) = pending.pop() {
+        if let Some(map) = n.as_map() {
+            for e in map {
+                match e.value.as_str() {
+                    Some(v) if e.key.trim_matches(|c| c == '=' || c == '(' || c == ')') == "image" => out.push(v),
+                    _ => pending.push(&e.value),
+                }
+            }
+        } else if let Some(items) = n.as_seq() {
+            pending.extend(items);
+        }
+    }
+    out
+}
+
+pub static ENFORCED_CONTROLS: Rule = Rule {
+    id: "admission/enforced-controls",
+    title: "Admission policy recognised: what it enforces",
+    severity: Severity::Info,
+    rationale: "Admission policies are compensating controls: a registry allowlist, a signature \
+        check or a Pod Security policy in the cluster changes what the workload findings mean. \
+        Listing what each policy in the input enforces (and whether it is enforced) makes the \
+        review complete.",
+    references: &[KYVERNO_DOC, GATEKEEPER_DOC, VAP_DOC],
+    remediation: "No change needed; check that the policy's scope covers the workloads in question.",
+    snippet: "spec:\n  validationFailureAction: Enforce",
+    pss: None,
+    bad: &[Bad { yaml: KYVERNO_ENFORCED, line: 2 }],
+    good: &["apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: labels\nspec:\n  validationFailureAction: Enforce\n  rules:\n  - name: team-label\n    validate:\n      pattern:\n        metadata:\n          labels:\n            team: \"?*\"\n"],
+    check: |object, hits| {
+        let controls = controls(object);
+        if controls.is_empty() {
+            return;
+        }
+        let enforced = modes(object).iter().all(|m| !m.audit_only);
+        let how = if enforced { "enforces" } else { "audits (does not enforce)" };
+        hits.at(object.node.entry("kind").map_or(object.node.span, |e| e.span()), format!(
+            "{} {:?} {how}: {}", object.kind, object.name.unwrap_or(""), controls.join("; ")
+        ));
+    },
+};
+
+pub static RULES: &[&Rule] = &[&AUDIT_ONLY, &ENFORCED_CONTROLS];

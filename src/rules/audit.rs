@@ -1,0 +1,434 @@
+//! `audit/*`: the API server's audit Policy (audit.k8s.io/v1), evaluated the
+//! way the API server does: rules are tried in order and the first rule that
+//! matches a request decides its level; a request no rule matches is not
+//! logged at all.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Reference, Rule, Severity};
+use crate::yaml::{Node, Span};
+
+const AUDIT_DOC: Reference = Reference {
+    title: "Kubernetes: Auditing (audit policy)",
+    url: "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/",
+};
+const AUDIT_API: Reference = Reference {
+    title: "Kubernetes: Audit Policy configuration (v1)",
+    url: "https://kubernetes.io/docs/reference/config-api/apiserver-audit.v1/",
+};
+
+/// A policy that logs Secrets and ConfigMaps at Metadata, quiets noisy
+/// reads, and ends with a catch-all.
+pub const HARDENED: &str = concat!(
+    "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n",
+    "- level: None\n  nonResourceURLs: [/healthz*, /readyz*, /livez*, /version]\n",
+    "- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets, configmaps, serviceaccounts/token]\n  - group: authentication.k8s.io\n    resources: [tokenreviews]\n",
+    "- level: RequestResponse\n  verbs: [create, update, patch, delete]\n  resources:\n  - group: rbac.authorization.k8s.io\n",
+    "- level: Metadata\n"
+);
+
+const LEVELS: [&str; 4] = ["None", "Metadata", "Request", "RequestResponse"];
+
+/// What a rule's `resources` entry selects.
+struct GroupResources<'a> {
+    group: &'a str,
+    /// Empty: every resource of the group.
+    resources: Vec<&'a str>,
+    /// Non-empty: only these object names.
+    names: Vec<&'a str>,
+}
+
+struct AuditRule<'a> {
+    node: &'a Node,
+    /// 1-based, as people count rules.
+    number: usize,
+    level: &'a str,
+    users: Vec<&'a str>,
+    groups: Vec<&'a str>,
+    verbs: Vec<&'a str>,
+    namespaces: Vec<&'a str>,
+    /// `None` when the rule does not restrict resources.
+    resources: Option<Vec<GroupResources<'a>>>,
+    urls: Vec<&'a str>,
+}
+
+fn strings<'a>(node: &'a Node, key: &str) -> Vec<&'a str> {
+    node.items(key).iter().filter_map(Node::as_str).collect()
+}
+
+impl<'a> AuditRule<'a> {
+    fn all(object: &Object<'a>) -> Option<Vec<AuditRule<'a>>> {
+        if object.kind != "Policy" || object.group() != "audit.k8s.io" {
+            return None;
+        }
+        Some(
+            object
+                .node
+                .items("rules")
+                .iter()
+                .enumerate()
+                .map(|(i, node)| AuditRule {
+                    node,
+                    number: i + 1,
+                    level: node.get("level").and_then(Node::as_str).unwrap_or(""),
+                    users: strings(node, "users"),
+                    groups: strings(node, "userGroups"),
+                    verbs: strings(node, "verbs"),
+                    namespaces: strings(node, "namespaces"),
+                    resources: node.get("resources").and_then(Node::as_seq).map(|list| {
+                        list.iter()
+                            .map(|gr| GroupResources {
+                                group: gr.get("group").and_then(Node::as_str).unwrap_or(""),
+                                resources: strings(gr, "resources"),
+                                names: strings(gr, "resourceNames"),
+                            })
+                            .collect()
+                    }),
+                    urls: strings(node, "nonResourceURLs"),
+                })
+                .collect(),
+        )
+    }
+
+    fn logs_bodies(&self) -> bool {
+        matches!(self.level, "Request" | "RequestResponse")
+    }
+
+    /// No filter on who, how or where.
+    fn unrestricted_requester(&self) -> bool {
+        self.users.is_empty() && self.groups.is_empty() && self.verbs.is_empty() && self.namespaces.is_empty()
+    }
+
+    fn is_catch_all(&self) -> bool {
+        self.unrestricted_requester() && self.resources.is_none() && self.urls.is_empty()
+    }
+
+    /// Whether the rule can match a request for `resource` (possibly
+    /// `name/subresource`) in `group`, and whether it matches all of them.
+    fn matches_resource(&self, group: &str, resource: &str) -> Option<bool> {
+        if self.resources.is_none() && !self.urls.is_empty() {
+            return None;
+        }
+        let Some(list) = &self.resources else { return Some(self.unrestricted_requester()) };
+        let gr = list.iter().find(|gr| gr.group == group && resource_matches(&gr.resources, resource))?;
+        Some(self.unrestricted_requester() && gr.names.is_empty())
+    }
+
+    fn label(&self) -> String {
+        format!("rule {} (line {})", self.number, self.node.span.start.line)
+    }
+
+    /// Where to point: the rule's level, or the rule.
+    fn span(&self) -> Span {
+        self.node.entry("level").map_or(self.node.span, |e| e.span())
+    }
+}
+
+/// The audit policy's resource matching: `*` matches everything (with
+/// subresources), `pods/*` every subresource of pods, `*/scale` every scale
+/// subresource; an empty list, every resource of the group.
+fn resource_matches(patterns: &[&str], resource: &str) -> bool {
+    if patterns.is_empty() {
+        return true;
+    }
+    let (base, sub) = resource.split_once('/').map_or((resource, None), |(b, s)| (b, Some(s)));
+    patterns.iter().any(|p| {
+        *p == "*"
+            || *p == resource
+            || (sub.is_some() && p.strip_suffix("/*") == Some(base))
+            || (sub.is_some() && p.strip_prefix("*/") == sub)
+    })
+}
+
+/// Requests whose bodies carry credentials or secret data.
+const SENSITIVE: [(&str, &str, &str); 4] = [
+    ("", "secrets", "Secrets"),
+    ("", "configmaps", "ConfigMaps"),
+    ("authentication.k8s.io", "tokenreviews", "TokenReviews"),
+    ("", "serviceaccounts/token", "service account token requests"),
+];
+
+pub static SENSITIVE_BODIES: Rule = Rule {
+    id: "audit/sensitive-bodies",
+    title: "Secret data is written to the audit log",
+    severity: Severity::High,
+    rationale: "At Request or RequestResponse level the audit log records request and response \
+        bodies. For Secrets, ConfigMaps, TokenReviews and service account token requests that is \
+        the secret data and bearer tokens themselves, copied into a log that is usually shipped, \
+        kept and read far more widely than etcd. The first matching rule decides, so a catch-all or \
+        wildcard rule placed early leaks them too.",
+    references: &[
+        AUDIT_DOC,
+        cis!("3.2.2", "Ensure that the audit policy covers key security concerns"),
+    ],
+    remediation: "Put a rule logging these resources at Metadata before any rule that would log \
+        them at Request or RequestResponse.",
+    snippet: "- level: Metadata\n  resources:\n    - group: \"\"\n      resources: [secrets, configmaps, serviceaccounts/token]\n    - group: authentication.k8s.io\n      resources: [tokenreviews]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n  resources:\n  - group: \"\"\n    resources: [\"pods\", \"secrets\"]\n", line: 4 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        let mut leaks: Vec<(usize, Vec<&str>)> = Vec::new();
+        for (group, resource, what) in SENSITIVE {
+            for (i, rule) in rules.iter().enumerate() {
+                let Some(all) = rule.matches_resource(group, resource) else { continue };
+                if rule.logs_bodies() {
+                    match leaks.iter_mut().find(|(r, _)| *r == i) {
+                        Some((_, whats)) => whats.push(what),
+                        None => leaks.push((i, vec![what])),
+                    }
+                }
+                if all {
+                    break;
+                }
+            }
+        }
+        leaks.sort_by_key(|(i, _)| *i);
+        for (i, whats) in leaks {
+            let rule = &rules[i];
+            let scope = if rule.unrestricted_requester() { "" } else { " (for the users, verbs or namespaces it names)" };
+            hits.at(rule.span(), format!(
+                "{} is the first rule matching {}, and logs them at {}{scope}: their contents end up in the audit log",
+                rule.label(), and_list(&whats), rule.level
+            ));
+        }
+    },
+};
+
+pub static SHADOWED: Rule = Rule {
+    id: "audit/rule-shadowed",
+    title: "Audit rule can never match",
+    severity: Severity::Medium,
+    rationale: "The first matching rule wins. A rule placed after one that matches every request \
+        it would match never applies, so the level it asks for (often a stricter or a quieter one) \
+        is silently ignored.",
+    references: &[AUDIT_DOC],
+    remediation: "Move the more specific rule before the general one, or remove it.",
+    snippet: "rules:\n  # specific rules first\n  - level: Metadata\n    resources:\n      - group: \"\"\n        resources: [secrets]\n  # the catch-all last\n  - level: RequestResponse",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets]\n", line: 5 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        for (j, later) in rules.iter().enumerate() {
+            if let Some(earlier) = rules[..j].iter().find(|earlier| covers(earlier, later)) {
+                hits.node(later.node, format!(
+                    "{} can never match: {} already matches every request it would",
+                    later.label(), earlier.label()
+                ));
+            }
+        }
+    },
+};
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// `a` (earlier) matches every request `b` (later) can match.
+fn covers(a: &AuditRule, b: &AuditRule) -> bool {
+    let superset = |a: &[&str], b: &[&str]| a.is_empty() || (!b.is_empty() && b.iter().all(|x| a.contains(x)));
+    if !(superset(&a.users, &b.users) && superset(&a.groups, &b.groups) && superset(&a.verbs, &b.verbs) && superset(&a.namespaces, &b.namespaces)) {
+        return false;
+    }
+    match (&a.resources, a.urls.is_empty()) {
+        (None, true) => true,
+        (Some(a_list), true) => match &b.resources {
+            Some(b_list) if b.urls.is_empty() && !b_list.is_empty() => b_list.iter().all(|bg| {
+                a_list.iter().any(|ag| {
+                    ag.group == bg.group
+                        && superset(&ag.names, &bg.names)
+                        && (ag.resources.is_empty()
+                            || (!bg.resources.is_empty() && bg.resources.iter().all(|r| resource_matches(&ag.resources, r))))
+                })
+            }),
+            _ => false,
+        },
+        (None, false) => {
+            b.resources.is_none() && !b.urls.is_empty() && b.urls.iter().all(|u| a.urls.iter().any(|p| url_matches(p, u)))
+        }
+        (Some(_), false) => false,
+    }
+}
+
+fn url_matches(pattern: &str, url: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => url.starts_with(prefix),
+        None => pattern == url,
+    }
+}
+
+pub static NO_CATCH_ALL: Rule = Rule {
+    id: "audit/no-catch-all",
+    title: "Requests matching no audit rule are not logged",
+    severity: Severity::Medium,
+    rationale: "A request that matches no rule is not audited at all. Without a final rule that \
+        matches everything (for example `- level: Metadata`), new resources, CRDs and anything the \
+        earlier rules did not foresee leave no trace.",
+    references: &[AUDIT_DOC, AUDIT_API],
+    remediation: "End the rules with a catch-all, usually `- level: Metadata`.",
+    snippet: "- level: Metadata",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets]\n", line: 3 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        if !rules.is_empty() && !rules.iter().any(AuditRule::is_catch_all) {
+            let at = object.node.entry("rules").map_or(object.node.span, |e| e.key_span);
+            hits.at(at, "no rule matches every request: whatever the rules do not name is not logged");
+        }
+    },
+};
+
+pub static NOTHING_LOGGED: Rule = Rule {
+    id: "audit/nothing-logged",
+    title: "The audit policy logs nothing",
+    severity: Severity::High,
+    rationale: "A policy without rules, or whose every rule is level None, audits nothing: the API \
+        server runs with auditing configured but no record of any request.",
+    references: &[AUDIT_DOC],
+    remediation: "Add rules at Metadata or above, ending with a catch-all `- level: Metadata`.",
+    snippet: "rules:\n  - level: Metadata",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n", line: 1 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        if rules.iter().all(|r| r.level == "None") {
+            let why = if rules.is_empty() { "it has no rules" } else { "every rule is level None" };
+            hits.at(object.node.span, format!("the audit policy logs nothing: {why}"));
+        }
+    },
+};
+
+pub static OMIT_STAGES: Rule = Rule {
+    id: "audit/omit-stages",
+    title: "Audit stages: duplicate events, or outcomes dropped",
+    severity: Severity::Low,
+    rationale: "Every request produces a RequestReceived event and a ResponseComplete event. \
+        Keeping RequestReceived doubles the log volume with an event that has no outcome; omitting \
+        ResponseComplete (or Panic) drops the outcome, which is what an investigation needs.",
+    references: &[AUDIT_DOC, AUDIT_API],
+    remediation: "Set `omitStages: [RequestReceived]` at the policy level and never omit \
+        ResponseComplete or Panic.",
+    snippet: "omitStages:\n  - RequestReceived",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n", line: 1 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        let policy = strings(object.node, "omitStages");
+        let logging: Vec<&AuditRule> = rules.iter().filter(|r| r.level != "None").collect();
+        if !policy.contains(&"RequestReceived") && logging.iter().any(|r| !strings(r.node, "omitStages").contains(&"RequestReceived")) {
+            let at = object.node.entry("omitStages").map_or(object.node.span, |e| e.span());
+            hits.at(at, "RequestReceived is not omitted: every request is logged twice");
+        }
+        for (stages, at) in std::iter::once((policy, object.node.entry("omitStages").map(|e| e.span())))
+            .chain(logging.iter().map(|r| (strings(r.node, "omitStages"), r.node.entry("omitStages").map(|e| e.span()))))
+        {
+            for stage in ["ResponseComplete", "Panic"] {
+                if let (true, Some(at)) = (stages.contains(&stage), at) {
+                    hits.at(at, format!("{stage} is omitted: the outcome of requests is not logged"));
+                }
+            }
+        }
+    },
+};
+
+/// High-volume read-only traffic.
+const NOISY: [(&str, &str); 5] = [("", "events"), ("", "endpoints"), ("discovery.k8s.io", "endpointslices"), ("coordination.k8s.io", "leases"), ("", "nodes/status")];
+const NOISY_URLS: [&str; 5] = ["/healthz", "/readyz", "/livez", "/metrics", "/version"];
+
+pub static NOISY_READS: Rule = Rule {
+    id: "audit/noisy-reads",
+    title: "High-volume read-only requests logged with full bodies",
+    severity: Severity::Low,
+    rationale: "Controllers and kubelets read and watch events, endpoints, leases and node status, \
+        and probes hit /healthz and /readyz, constantly. Logging those at RequestResponse fills the \
+        audit log (and its storage budget) with traffic of no security value, burying the requests \
+        that matter.",
+    references: &[AUDIT_DOC],
+    remediation: "Before the broad rule, add rules logging these at None or Metadata.",
+    snippet: "- level: None\n  nonResourceURLs: [/healthz*, /readyz*, /livez*, /version]\n- level: Metadata\n  verbs: [get, list, watch]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: RequestResponse\n", line: 5 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        let reads = |r: &AuditRule| r.verbs.is_empty() || r.verbs.iter().any(|v| matches!(*v, "get" | "list" | "watch"));
+        let mut noisy: Vec<(usize, Vec<&str>)> = Vec::new();
+        let mut note = |i: usize, what: &'static str| match noisy.iter_mut().find(|(r, _)| *r == i) {
+            Some((_, w)) => w.push(what),
+            None => noisy.push((i, vec![what])),
+        };
+        for (group, resource) in NOISY {
+            if let Some(i) = first_match(&rules, |r| r.matches_resource(group, resource)) {
+                if rules[i].level == "RequestResponse" && reads(&rules[i]) {
+                    note(i, resource);
+                }
+            }
+        }
+        for url in NOISY_URLS {
+            let hit = first_match(&rules, |r| {
+                let matches = if r.urls.is_empty() { r.resources.is_none() } else { r.urls.iter().any(|p| url_matches(p, url)) };
+                matches.then_some(r.unrestricted_requester())
+            });
+            if let Some(i) = hit.filter(|&i| rules[i].level == "RequestResponse" && reads(&rules[i])) {
+                note(i, url);
+            }
+        }
+        noisy.sort_by_key(|(i, _)| *i);
+        for (i, what) in noisy {
+            hits.at(rules[i].span(), format!("{} logs high-volume reads of {} at RequestResponse", rules[i].label(), what.join(", ")));
+        }
+    },
+};
+
+/// The first rule that can match (`matches` returns `Some` when it can).
+fn first_match(rules: &[AuditRule], matches: impl Fn(&AuditRule) -> Option<bool>) -> Option<usize> {
+    rules.iter().position(|r| matches(r).is_some())
+}
+
+pub static INVALID: Rule = Rule {
+    id: "audit/invalid",
+    title: "The API server refuses this audit policy",
+    severity: Severity::High,
+    rationale: "kube-apiserver validates the policy at start-up and exits on an error: an unknown \
+        level, a rule naming both resources and non-resource URLs, a URL wildcard anywhere but at \
+        the end, or a removed API version (audit.k8s.io/v1alpha1 and v1beta1 were removed in \
+        Kubernetes 1.24).",
+    references: &[AUDIT_API],
+    remediation: "Use apiVersion audit.k8s.io/v1, levels None, Metadata, Request or \
+        RequestResponse, and separate rules for resources and non-resource URLs.",
+    snippet: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Everything\n", line: 4 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(rules) = AuditRule::all(object) else { return };
+        if object.api_version != "audit.k8s.io/v1" {
+            let at = object.node.entry("apiVersion").map_or(object.node.span, |e| e.span());
+            hits.at(at, format!("{} was removed in Kubernetes 1.24: use audit.k8s.io/v1", object.api_version));
+        }
+        for rule in &rules {
+            if !LEVELS.contains(&rule.level) {
+                hits.at(rule.span(), format!("{} has level {:?}; valid levels are None, Metadata, Request, RequestResponse", rule.label(), rule.level));
+            }
+            if rule.resources.is_some() && !rule.urls.is_empty() {
+                hits.node(rule.node, format!("{} names both resources and nonResourceURLs", rule.label()));
+            }
+            for url in &rule.urls {
+                if url.trim_end_matches('*').contains('*') || !url.starts_with('/') && *url != "*" {
+                    hits.node(rule.node, format!("{} has an invalid non-resource URL {url:?}: it must start with / and may end with *", rule.label()));
+                }
+            }
+        }
+    },
+};
+
+pub static RULES: &[&Rule] = &[&SENSITIVE_BODIES, &SHADOWED, &NO_CATCH_ALL, &NOTHING_LOGGED, &OMIT_STAGES, &NOISY_READS, &INVALID];
