@@ -58,13 +58,13 @@ fn modes(object: &Object) -> Vec<Mode> {
             for entry in actions {
                 per_rule = true;
                 let action = entry.value.as_str().unwrap_or("").to_owned();
-                out.push(Mode { span: entry.span(), audit_only: action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno" });
+                out.push(Mode { span: entry.span(), audit_only: action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno policy" });
             }
         }
         if !per_rule || policy_level.is_some() {
             let span = policy_level.map_or_else(|| object.node.entry("spec").map_or(object.node.span, |e| e.key_span), |e| e.span());
             let action = if policy_level.is_some() { policy_action.to_owned() } else { "Audit (the default)".to_owned() };
-            out.push(Mode { span, audit_only: policy_action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno" });
+            out.push(Mode { span, audit_only: policy_action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno policy" });
         }
         return out;
     }
@@ -72,7 +72,7 @@ fn modes(object: &Object) -> Vec<Mode> {
         let entry = entry_or(spec, "enforcementAction");
         let action = entry.and_then(|e| e.value.as_str()).unwrap_or("deny");
         let span = entry.map_or(object.node.span, |e| e.span());
-        return vec![Mode { span, audit_only: matches!(action, "dryrun" | "warn"), action: action.to_owned(), engine: "Gatekeeper" }];
+        return vec![Mode { span, audit_only: matches!(action, "dryrun" | "warn"), action: action.to_owned(), engine: "Gatekeeper constraint" }];
     }
     if object.group() == "admissionregistration.k8s.io" && object.kind == "ValidatingAdmissionPolicyBinding" {
         let entry = entry_or(spec, "validationActions");
@@ -82,7 +82,7 @@ fn modes(object: &Object) -> Vec<Mode> {
             span,
             audit_only: !actions.contains(&"Deny"),
             action: if actions.is_empty() { "none".into() } else { actions.join(", ") },
-            engine: "ValidatingAdmissionPolicy",
+            engine: "ValidatingAdmissionPolicy binding",
         }];
     }
     Vec::new()
@@ -107,7 +107,7 @@ pub static AUDIT_ONLY: Rule = Rule {
     check: |object, hits| {
         for mode in modes(object) {
             if mode.audit_only {
-                hits.at(mode.span, format!("{} policy {:?} is in {} mode: violations are admitted and only reported",
+                hits.at(mode.span, format!("{} {:?} is in {} mode: violations are admitted and only reported",
                     mode.engine, object.name.unwrap_or(""), mode.action));
             }
         }

@@ -325,7 +325,8 @@ pub static UNLOADABLE: Rule = Rule {
     rationale: "kube-apiserver validates the file at start-up and exits on an error: an entry \
         with no resources or providers, more than one provider type in one list element, an \
         unknown provider, a provider without keys, a kms provider without name or endpoint, \
-        `cachesize` on KMS v2, a bare `*` resource, or a resource listed twice.",
+        `cachesize` on KMS v2, an unknown field (the file is decoded strictly), a bare `*` \
+        resource, or a resource listed twice.",
     references: &[CONFIG_API, ENCRYPT_DOC],
     remediation: "Fix the entry as the message says; `kube-apiserver --encryption-provider-config` \
         reports the same problems at start-up.",
@@ -369,6 +370,16 @@ fn provider_problems(p: &Provider, hits: &mut Hits) {
         return;
     }
     let config = &p.entry.value;
+    let known: &[&str] = match p.kind {
+        "kms" => &["apiVersion", "name", "endpoint", "cachesize", "timeout"],
+        "identity" => &[],
+        _ => &["keys"],
+    };
+    for entry in config.as_map().unwrap_or(&[]) {
+        if !known.contains(&entry.key.as_str()) {
+            hits.at(entry.key_span, format!("unknown field {:?} in {}: the API server decodes this file strictly and refuses it", entry.key, p.kind));
+        }
+    }
     if !key_lengths(p.kind).is_empty() && keys(p).is_empty() {
         hits.at(p.entry.span(), format!("{} provider has no keys", p.kind));
     }

@@ -75,6 +75,24 @@ pub const EXAMPLES: &[Example] = &[
             the host network and a hostPath mount, which is expected for the API server but worth knowing.",
         yaml: include_str!("../../web/examples/control-plane.yaml"),
     },
+    Example {
+        id: "kubelet-config",
+        practice: "Control-plane hardening",
+        title: "A kubelet anyone can drive",
+        look_for: "Anonymous requests allowed and authorization AlwaysAllow: anyone who reaches port 10250 can run \
+            commands in every container on the node. The read-only port 10255 serves pod specs without any \
+            authentication, idle exec sessions never time out, and certificates are never rotated.",
+        yaml: include_str!("../../web/examples/kubelet-config.yaml"),
+    },
+    Example {
+        id: "admission-policies",
+        practice: "Admission control",
+        title: "Policies that only watch",
+        look_for: "A Kyverno signature check without validationFailureAction (so Audit, the default), a \
+            Gatekeeper registry allowlist in dryrun, and a ValidatingAdmissionPolicy binding that only warns. Each \
+            describes a control; none of them stops anything.",
+        yaml: include_str!("../../web/examples/admission-policies.yaml"),
+    },
 ];
 
 #[derive(Properties, PartialEq)]
