@@ -1,10 +1,13 @@
-//! Text in, report out: parse every document, find its objects, run the
-//! enabled rules on each.
+//! Text in, report out: parse every input, find its objects, run the enabled
+//! rules on each. All inputs are checked together, so rules that relate
+//! objects (a RoleBinding and its Role, a namespace and its NetworkPolicies)
+//! see them even when they come from different files.
 
-use crate::k8s::{self, Contents};
-use crate::report::{Finding, InputError, Report};
+use crate::k8s::{self, Contents, Object};
+use crate::report::{Finding, InputError, Report, Suppressed};
 use crate::rules::{self, Hits, PssLevel, Rule};
-use crate::yaml::{self, LineIndex, Limits};
+use crate::suppress;
+use crate::yaml::{self, Document, Limits, LineIndex};
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -14,12 +17,21 @@ pub struct Options {
     pub select: Vec<String>,
     /// Rule id prefixes to skip, applied after `select`.
     pub ignore: Vec<String>,
+    /// Registries images may come from (`image/registry-allowlist`); empty
+    /// turns that rule off.
+    pub allowed_registries: Vec<String>,
     pub limits: Limits,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { pss_level: PssLevel::Restricted, select: Vec::new(), ignore: Vec::new(), limits: Limits::default() }
+        Options {
+            pss_level: PssLevel::Restricted,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            allowed_registries: Vec::new(),
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -40,58 +52,106 @@ impl Options {
     }
 }
 
+/// One input: a label for reports and its bytes.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub file: &'a str,
+    pub text: &'a [u8],
+}
+
+/// An object with where it came from.
+pub struct Located<'a> {
+    pub object: Object<'a>,
+    pub file: &'a str,
+    pub document: usize,
+    input: usize,
+}
+
+/// What rules may look at besides the object in hand.
+pub struct Scope<'a> {
+    pub options: &'a Options,
+    /// Every object of every input.
+    pub objects: Vec<Located<'a>>,
+}
+
 /// Checks one input. `file` only labels the findings.
 pub fn check(file: &str, text: &[u8], options: &Options) -> Report {
+    check_all(&[Input { file, text }], options)
+}
+
+/// Checks several inputs as one body of configuration.
+pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
-    let lines = LineIndex::new(&text[..text.len().min(options.limits.max_bytes.saturating_add(1))]);
-    let mut report = Report { files: 1, ..Report::default() };
-    for doc in yaml::parse_stream(text, &lines, &options.limits) {
-        report.documents += 1;
-        let error = |e: yaml::YamlError| InputError {
-            file: file.to_owned(),
-            document: Some(doc.index),
-            message: e.message,
-            span: Some(e.span),
-        };
-        let root = match doc.root {
-            Ok(root) => root,
-            Err(e) => {
-                report.errors.push(error(e));
-                continue;
-            }
-        };
-        if root.is_null() {
-            continue;
-        }
-        let objects = match k8s::contents(&root) {
-            Ok(Contents::Objects(objects)) => objects,
-            Ok(Contents::NotKubernetes) => {
-                report.skipped_documents += 1;
-                continue;
-            }
-            Err(e) => {
-                report.errors.push(error(e));
-                continue;
-            }
-        };
-        for object in objects {
-            report.objects += 1;
-            for rule in &enabled {
-                let mut hits = Hits::default();
-                (rule.check)(&object, &mut hits);
-                report.findings.extend(hits.0.into_iter().map(|hit| Finding {
-                    rule,
-                    severity: rule.severity,
-                    message: hit.message,
-                    file: file.to_owned(),
+    let mut report = Report { files: inputs.len(), ..Report::default() };
+    let lines: Vec<LineIndex> = inputs
+        .iter()
+        .map(|i| LineIndex::new(&i.text[..i.text.len().min(options.limits.max_bytes.saturating_add(1))]))
+        .collect();
+    let parsed: Vec<Vec<Document>> = inputs
+        .iter()
+        .zip(&lines)
+        .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
+        .collect();
+
+    let mut scope = Scope { options, objects: Vec::new() };
+    for (index, (input, docs)) in inputs.iter().zip(&parsed).enumerate() {
+        for doc in docs {
+            report.documents += 1;
+            let error = |e: &yaml::YamlError| InputError {
+                file: input.file.to_owned(),
+                document: Some(doc.index),
+                message: e.message.clone(),
+                span: Some(e.span),
+            };
+            let root = match &doc.root {
+                Ok(root) if root.is_null() => continue,
+                Ok(root) => root,
+                Err(e) => {
+                    report.errors.push(error(e));
+                    continue;
+                }
+            };
+            match k8s::contents(root) {
+                Ok(Contents::Objects(objects)) => scope.objects.extend(objects.into_iter().map(|object| Located {
+                    object,
+                    file: input.file,
                     document: doc.index,
-                    object: object.reference(),
-                    span: hit.span,
-                    snippet: hit.snippet.unwrap_or_else(|| rule.snippet.to_owned()),
-                }));
+                    input: index,
+                })),
+                Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
+                Err(e) => report.errors.push(error(&e)),
             }
         }
     }
-    report.findings.sort_by(|a, b| (a.span.start.offset, a.rule.id).cmp(&(b.span.start.offset, b.rule.id)));
+    report.objects = scope.objects.len();
+
+    for located in &scope.objects {
+        for rule in &enabled {
+            let mut hits = Hits::new(&scope);
+            (rule.check)(&located.object, &mut hits);
+            for hit in hits.found {
+                let finding = Finding {
+                    rule,
+                    severity: rule.severity,
+                    message: hit.message,
+                    file: located.file.to_owned(),
+                    document: located.document,
+                    object: located.object.reference(),
+                    span: hit.span,
+                    snippet: hit.snippet.unwrap_or_else(|| rule.snippet.to_owned()),
+                };
+                match suppress::find(&located.object, rule.id, &lines[located.input], hit.span.start.line) {
+                    Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
+                    None => report.findings.push(finding),
+                }
+            }
+        }
+    }
+    report.practices = crate::report::practices(&scope, &enabled, &report.findings);
+    let position: std::collections::HashMap<&str, usize> =
+        inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
+    let order = |f: &Finding| (position.get(f.file.as_str()).copied(), f.span.start.offset, f.rule.id);
+    report.findings.sort_by(|a, b| order(a).cmp(&order(b)));
+    report.suppressed.sort_by(|a, b| order(&a.finding).cmp(&order(&b.finding)));
     report
 }

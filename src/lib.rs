@@ -8,7 +8,8 @@ pub mod k8s;
 pub mod playground;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 pub mod yaml;
 
-pub use engine::{check, Options};
+pub use engine::{check, check_all, Input, Options};
 pub use report::{Finding, InputError, Report};

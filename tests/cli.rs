@@ -54,7 +54,12 @@ fn rules_of(json: &Value) -> Vec<String> {
 }
 
 fn find<'a>(json: &'a Value, rule: &str) -> &'a Value {
-    json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("no {rule} in {json}"))
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {json}"))
 }
 
 const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n";
@@ -75,14 +80,21 @@ fn findings_point_at_the_field_in_every_workload_kind() {
     assert_eq!(privileged["severity"], "critical");
     assert_eq!(privileged["file"], "tests/data/insecure.yaml");
     assert_eq!(privileged["document"], 1);
-    assert_eq!(privileged["object"], serde_json::json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "node-agent", "namespace": "monitoring"}));
+    assert_eq!(
+        privileged["object"],
+        serde_json::json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "node-agent", "namespace": "monitoring"})
+    );
     assert_eq!(privileged["span"]["start"], serde_json::json!({"line": 19, "column": 11, "offset": 363}));
     assert_eq!(privileged["span"]["end"]["line"], 19);
     assert!(privileged["remediation"]["snippet"].as_str().unwrap().contains("privileged: false"));
     assert!(privileged["remediation"]["text"].as_str().unwrap().len() > 20);
-    let caps: Vec<&Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "pss/capabilities-baseline").collect();
+    let caps: Vec<&Value> =
+        json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "pss/capabilities-baseline").collect();
     assert_eq!(caps.len(), 2);
-    assert_eq!((caps[0]["span"]["start"]["line"].as_u64(), caps[0]["span"]["start"]["column"].as_u64()), (Some(21), Some(19)));
+    assert_eq!(
+        (caps[0]["span"]["start"]["line"].as_u64(), caps[0]["span"]["start"]["column"].as_u64()),
+        (Some(21), Some(19))
+    );
     let host = find(&json, "pss/host-namespaces");
     assert_eq!(host["span"]["start"]["line"], 13);
     assert_eq!(find(&json, "pss/host-path-volumes")["span"]["start"]["line"], 27);
@@ -113,7 +125,22 @@ fn fail_on_sets_the_threshold() {
 
 #[test]
 fn select_and_ignore_take_prefixes() {
-    let json = posture(&["check", "tests/data/insecure.yaml", "--format", "json", "--select", "pss/host", "--ignore", "pss/host-namespaces", "--pss-level", "baseline"], b"").json();
+    let json = posture(
+        &[
+            "check",
+            "tests/data/insecure.yaml",
+            "--format",
+            "json",
+            "--select",
+            "pss/host",
+            "--ignore",
+            "pss/host-namespaces",
+            "--pss-level",
+            "baseline",
+        ],
+        b"",
+    )
+    .json();
     let rules = rules_of(&json);
     assert!(!rules.is_empty());
     assert!(rules.iter().all(|r| r.starts_with("pss/host") && r != "pss/host-namespaces"), "{rules:?}");
@@ -261,7 +288,8 @@ fn sarif_has_rules_results_and_regions() {
     let sarif = run.json();
     assert_eq!(sarif["version"], "2.1.0");
     let sarif_run = &sarif["runs"][0];
-    let rules: Vec<&str> = sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let rules: Vec<&str> =
+        sarif_run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     for result in sarif_run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index], result["ruleId"]);
@@ -278,8 +306,15 @@ fn sarif_has_rules_results_and_regions() {
 
 #[test]
 fn markdown_lists_findings_and_fixes() {
-    let run = posture(&["check", "tests/data/insecure.yaml", "--format", "markdown", "--select", "pss/privileged"], b"");
-    assert!(run.stdout.contains("| critical | `pss/privileged` | `tests/data/insecure.yaml:19:11` | DaemonSet monitoring/node-agent |"), "{}", run.stdout);
+    let run =
+        posture(&["check", "tests/data/insecure.yaml", "--format", "markdown", "--select", "pss/privileged"], b"");
+    assert!(
+        run.stdout.contains(
+            "| critical | `pss/privileged` | `tests/data/insecure.yaml:19:11` | DaemonSet monitoring/node-agent |"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("### `pss/privileged`: Privileged container"));
 }
 

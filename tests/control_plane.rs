@@ -46,7 +46,10 @@ fn kubeadm_default_api_server() {
 #[test]
 fn seed_audit_policy_logs_secret_bodies() {
     let found = findings("seed-audit-policy.yaml", "audit/");
-    assert_eq!(rules_and_lines(&found), [("audit/omit-stages", 3), ("audit/no-catch-all", 5), ("audit/sensitive-bodies", 6)]);
+    assert_eq!(
+        rules_and_lines(&found),
+        [("audit/omit-stages", 3), ("audit/no-catch-all", 5), ("audit/sensitive-bodies", 6)]
+    );
     let leak = &found[2].2;
     assert!(leak.contains("Secrets and ConfigMaps") && leak.contains("RequestResponse"), "{leak}");
 }
@@ -56,7 +59,12 @@ fn encryption_with_identity_first() {
     let found = findings("encryption-identity-first.yaml", "encryption/");
     assert_eq!(
         rules_and_lines(&found),
-        [("encryption/identity-first", 9), ("encryption/aescbc", 10), ("encryption/local-keys", 11), ("encryption/kms-v1", 17)]
+        [
+            ("encryption/identity-first", 9),
+            ("encryption/aescbc", 10),
+            ("encryption/local-keys", 11),
+            ("encryption/kms-v1", 17)
+        ]
     );
     assert!(found[0].2.contains("written to etcd unencrypted"));
 }
@@ -73,7 +81,9 @@ fn hardened_configuration_is_quiet() {
         rules::audit::HARDENED,
     ]
     .join("---\n");
-    for family in ["apiserver/", "etcd/", "controller-manager/", "scheduler/", "kubelet/", "encryption/", "audit/", "admission/"] {
+    for family in
+        ["apiserver/", "etcd/", "controller-manager/", "scheduler/", "kubelet/", "encryption/", "audit/", "admission/"]
+    {
         assert_eq!(run(all.as_bytes(), family), [], "{family}");
     }
 }
@@ -123,7 +133,10 @@ fn flags_given_through_a_shell_and_as_separate_words() {
     let found = run(shell.as_bytes(), "etcd/");
     let rules: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
     assert!(rules.contains(&"etcd/auto-tls"), "{found:?}");
-    assert!(!rules.contains(&"etcd/client-tls"), "--key-file value and bare --client-cert-auth are understood: {found:?}");
+    assert!(
+        !rules.contains(&"etcd/client-tls"),
+        "--key-file value and bare --client-cert-auth are understood: {found:?}"
+    );
 }
 
 #[test]
@@ -131,7 +144,12 @@ fn kubelet_configuration_and_admission_policies() {
     let kubelet = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: true\nauthorization:\n  mode: AlwaysAllow\nreadOnlyPort: 10255\n";
     let found = run(kubelet.as_bytes(), "kubelet/");
     let rules = rules_and_lines(&found);
-    for expected in [("kubelet/anonymous-auth", 5), ("kubelet/authorization-mode", 7), ("kubelet/read-only-port", 8), ("kubelet/client-ca", 3)] {
+    for expected in [
+        ("kubelet/anonymous-auth", 5),
+        ("kubelet/authorization-mode", 7),
+        ("kubelet/read-only-port", 8),
+        ("kubelet/client-ca", 3),
+    ] {
         assert!(rules.contains(&expected), "{expected:?} in {rules:?}");
     }
     let kyverno = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: verify\nspec:\n  rules:\n  - name: sig\n    verifyImages:\n    - imageReferences: [\"ghcr.io/company/*\"]\n";
@@ -139,7 +157,10 @@ fn kubelet_configuration_and_admission_policies() {
     let message = |rule: &str| found.iter().find(|(r, _, _)| r == rule).map(|(_, _, m)| m.as_str()).unwrap_or("");
     assert!(message("admission/audit-only").contains("Audit (the default)"), "{found:?}");
     let controls = message("admission/enforced-controls");
-    assert!(controls.contains("image signature verification for ghcr.io/company/*") && controls.contains("audits"), "{found:?}");
+    assert!(
+        controls.contains("image signature verification for ghcr.io/company/*") && controls.contains("audits"),
+        "{found:?}"
+    );
     let vap = "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: b\nspec:\n  policyName: p\n  validationActions: [Warn, Audit]\n";
     assert_eq!(rules_and_lines(&run(vap.as_bytes(), "admission/")), [("admission/audit-only", 7)]);
 }

@@ -15,5 +15,9 @@ fn readme_rule_table_matches_the_registry() {
         std::fs::write(path, format!("{}{table}{}", &readme[..start], &readme[end..])).unwrap();
         return;
     }
-    assert_eq!(&readme[start..end], table, "README rule table is stale: run POSTURE_UPDATE_DOCS=1 cargo test --test docs");
+    assert_eq!(
+        &readme[start..end],
+        table,
+        "README rule table is stale: run POSTURE_UPDATE_DOCS=1 cargo test --test docs"
+    );
 }

@@ -84,7 +84,12 @@ fn all_expectations_hold() {
             fired.contains(rule_for(&row.check, row.level))
         };
         if !ok {
-            failures.push(format!("{} at {}: expected {}, got {fired:?}", row.path, row.level.name(), if row.pass { "pass" } else { "fail" }));
+            failures.push(format!(
+                "{} at {}: expected {}, got {fired:?}",
+                row.path,
+                row.level.name(),
+                if row.pass { "pass" } else { "fail" }
+            ));
         }
     }
     assert!(failures.is_empty(), "{} of 205 differ:\n{}", failures.len(), failures.join("\n"));

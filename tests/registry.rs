@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use posture::rules::{self, PssLevel, Rule};
-use posture::yaml::{parse_stream, LineIndex, Limits};
+use posture::yaml::{parse_stream, Limits, LineIndex};
 use posture::{check, Options};
 
 fn level_for(rule: &Rule) -> PssLevel {
@@ -29,7 +29,8 @@ fn ids_are_unique_and_well_formed() {
     for rule in rules::all() {
         assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
         let (family, name) = rule.id.split_once('/').expect("family/name");
-        let kebab = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let kebab =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         assert!(kebab(family) && kebab(name), "{}", rule.id);
         assert!(rules::by_id(rule.id).is_some());
     }

@@ -26,9 +26,41 @@ impl Rng {
 }
 
 const SPECIAL: &[&[u8]] = &[
-    b"&a ", b"*a", b"<<: *a\n", b"!!str ", b"!!int ", b"!custom ", b"[", b"]", b"{", b"}", b",", b": ", b"- ", b"? ",
-    b"|\n", b">-\n", b"\"", b"'", b"#", b"\t", b"\r\n", b"\n", b"---\n", b"...\n", b"%YAML 1.1\n", b"\xEF\xBB\xBF",
-    b"\xff", b"\xc3", b"0x7fffffffffffffffff", b"1e999", b".nan", b"~", b"yes", b"      ", b"\\u0000",
+    b"&a ",
+    b"*a",
+    b"<<: *a\n",
+    b"!!str ",
+    b"!!int ",
+    b"!custom ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b",",
+    b": ",
+    b"- ",
+    b"? ",
+    b"|\n",
+    b">-\n",
+    b"\"",
+    b"'",
+    b"#",
+    b"\t",
+    b"\r\n",
+    b"\n",
+    b"---\n",
+    b"...\n",
+    b"%YAML 1.1\n",
+    b"\xEF\xBB\xBF",
+    b"\xff",
+    b"\xc3",
+    b"0x7fffffffffffffffff",
+    b"1e999",
+    b".nan",
+    b"~",
+    b"yes",
+    b"      ",
+    b"\\u0000",
 ];
 
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
@@ -88,7 +120,8 @@ fn mutated_manifests_never_panic() {
             assert!(span.start.offset <= input.len() && span.start.line >= 1);
         }
         let sources = HashMap::from([("fuzz.yaml".to_owned(), input.clone())]);
-        let _ = (to_text(&report, &sources, Style::default()), to_json(&report), to_sarif(&report), to_markdown(&report));
+        let _ =
+            (to_text(&report, &sources, Style::default()), to_json(&report), to_sarif(&report), to_markdown(&report));
         checked += 1;
     }
     assert_eq!(checked, rounds);

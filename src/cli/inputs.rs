@@ -38,10 +38,7 @@ fn file(path: &Path, max_bytes: usize) -> Input {
 
 fn read(reader: impl Read, max_bytes: usize) -> Result<Vec<u8>, String> {
     let mut text = Vec::new();
-    reader
-        .take(max_bytes as u64 + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| format!("cannot read: {e}"))?;
+    reader.take(max_bytes as u64 + 1).read_to_end(&mut text).map_err(|e| format!("cannot read: {e}"))?;
     Ok(text)
 }
 

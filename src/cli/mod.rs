@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use posture::report::{self, Style};
 use posture::rules::{self, PssLevel, Severity};
-use posture::{Options, Report};
+use posture::{Input, Options};
 
 #[derive(Parser)]
 #[command(name = "posture", version, about = "Check Kubernetes YAML for security-posture problems")]
@@ -44,6 +44,10 @@ struct CheckArgs {
     /// Skip rules whose id starts with PREFIX (repeatable).
     #[arg(long, value_name = "PREFIX")]
     ignore: Vec<String>,
+    /// A registry images may come from, e.g. registry.example.com or
+    /// ghcr.io/my-org (repeatable); turns on image/registry-allowlist.
+    #[arg(long, value_name = "REGISTRY")]
+    allowed_registry: Vec<String>,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "low")]
     fail_on: FailOn,
@@ -110,6 +114,7 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         select: args.select,
         ignore: args.ignore,
+        allowed_registries: args.allowed_registry,
         ..Options::default()
     };
     let unknown = options.unknown_prefixes();
@@ -118,21 +123,25 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     }
     let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths };
-    let max_bytes = options.limits.max_bytes;
-    let mut report = Report::default();
     let mut sources = HashMap::new();
-    for input in inputs::collect(&paths, max_bytes) {
+    let mut unreadable = Vec::new();
+    let mut order = Vec::new();
+    for input in inputs::collect(&paths, options.limits.max_bytes) {
         match input.text {
             Ok(text) => {
-                report.merge(posture::check(&input.label, &text, &options));
+                order.push(input.label.clone());
                 sources.insert(input.label, text);
             }
             Err(message) => {
-                report.files += 1;
-                report.errors.push(posture::InputError { file: input.label, document: None, message, span: None });
+                unreadable.push(posture::InputError { file: input.label, document: None, message, span: None })
             }
         }
     }
+    // Checked together, so rules relate objects across files.
+    let all: Vec<Input> = order.iter().map(|label| Input { file: label, text: &sources[label] }).collect();
+    let mut report = posture::check_all(&all, &options);
+    report.files += unreadable.len();
+    report.errors.splice(0..0, unreadable);
     let out = match args.format {
         Format::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

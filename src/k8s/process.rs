@@ -123,7 +123,9 @@ fn parse(c: &Container) -> Option<(Component, Vec<Flag>, Span)> {
     let items: Vec<&Node> = c.node.items("command").iter().chain(c.node.items("args")).collect();
     let first = items.first()?.as_str()?;
     let (component, words): (Component, Vec<(String, Span)>) = match Component::from_binary(first) {
-        Some(component) => (component, items[1..].iter().filter_map(|n| Some((n.as_str()?.to_owned(), n.span))).collect()),
+        Some(component) => {
+            (component, items[1..].iter().filter_map(|n| Some((n.as_str()?.to_owned(), n.span))).collect())
+        }
         None if matches!(first.rsplit('/').next(), Some("sh" | "bash")) => {
             let script = items.iter().skip(1).find(|n| n.as_str().is_some_and(|s| s != "-c"))?;
             let mut words = script.as_str()?.split_whitespace();

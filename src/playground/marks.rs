@@ -110,7 +110,12 @@ impl LineMarks {
 
     /// Marks covering a byte offset, most serious first.
     pub fn at(&self, line: usize, offset: usize) -> Vec<Mark> {
-        let mut found: Vec<Mark> = self.on_line(line).iter().filter(|m| m.start <= offset && offset < m.end.max(m.start + 1)).copied().collect();
+        let mut found: Vec<Mark> = self
+            .on_line(line)
+            .iter()
+            .filter(|m| m.start <= offset && offset < m.end.max(m.start + 1))
+            .copied()
+            .collect();
         found.sort_by_key(|m| std::cmp::Reverse(m.rank()));
         found
     }
@@ -135,7 +140,10 @@ mod tests {
         assert_eq!(segments[0].mark, None);
         assert_eq!(marks.worst(line).unwrap().severity, Some(Severity::Critical));
         let offset = POD.find("privileged").unwrap();
-        assert!(marks.at(line, offset).iter().any(|m| matches!(m.source, Source::Finding(i) if report.findings[i].rule.id == "pss/privileged")));
+        assert!(marks
+            .at(line, offset)
+            .iter()
+            .any(|m| matches!(m.source, Source::Finding(i) if report.findings[i].rule.id == "pss/privileged")));
         assert!(marks.on_line(0).is_empty());
     }
 

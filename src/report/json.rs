@@ -26,10 +26,21 @@ fn finding(f: &Finding) -> Value {
 }
 
 pub fn to_json(report: &Report) -> String {
+    let suppressed: Vec<Value> = report
+        .suppressed
+        .iter()
+        .map(|s| {
+            let mut value = finding(&s.finding);
+            value["suppression"] = json!(s.suppression);
+            value
+        })
+        .collect();
     let value = json!({
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "suppressed": suppressed,
         "errors": report.errors,
         "summary": report.summary(),
+        "practices": report.practices,
     });
     serde_json::to_string_pretty(&value).expect("a report always serializes")
 }

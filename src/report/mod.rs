@@ -2,6 +2,7 @@
 
 mod json;
 mod markdown;
+mod practices;
 mod sarif;
 mod text;
 
@@ -11,10 +12,12 @@ use serde::Serialize;
 
 use crate::k8s::ObjectRef;
 use crate::rules::{Rule, Severity};
+use crate::suppress::Suppression;
 use crate::yaml::Span;
 
 pub use json::to_json;
 pub use markdown::to_markdown;
+pub use practices::{practices, PracticeSummary};
 pub use sarif::to_sarif;
 pub use text::{to_text, Style};
 
@@ -42,9 +45,21 @@ pub struct InputError {
     pub span: Option<Span>,
 }
 
+/// A finding someone reviewed and accepted, with their reason.
+#[derive(Debug)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub suppression: Suppression,
+}
+
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// Findings suppressed by an annotation or comment: counted and listed
+    /// apart, never dropped.
+    pub suppressed: Vec<Suppressed>,
+    /// The posture per practice.
+    pub practices: Vec<PracticeSummary>,
     pub errors: Vec<InputError>,
     pub files: usize,
     pub documents: usize,
@@ -61,6 +76,7 @@ pub struct Summary {
     #[serde(rename = "skippedDocuments")]
     pub skipped_documents: usize,
     pub findings: usize,
+    pub suppressed: usize,
     pub errors: usize,
     /// Findings per severity, every severity present.
     #[serde(rename = "bySeverity")]
@@ -68,15 +84,6 @@ pub struct Summary {
 }
 
 impl Report {
-    pub fn merge(&mut self, other: Report) {
-        self.findings.extend(other.findings);
-        self.errors.extend(other.errors);
-        self.files += other.files;
-        self.documents += other.documents;
-        self.objects += other.objects;
-        self.skipped_documents += other.skipped_documents;
-    }
-
     pub fn summary(&self) -> Summary {
         let by_severity = Severity::ALL
             .iter()
@@ -88,13 +95,18 @@ impl Report {
             objects: self.objects,
             skipped_documents: self.skipped_documents,
             findings: self.findings.len(),
+            suppressed: self.suppressed.len(),
             errors: self.errors.len(),
             by_severity,
         }
     }
 
-    /// The rules that produced findings, in registry order (for SARIF).
+    /// The rules that produced findings (suppressed ones included), in
+    /// registry order (for SARIF).
     pub fn rules(&self) -> Vec<&'static Rule> {
-        crate::rules::all().iter().copied().filter(|r| self.findings.iter().any(|f| f.rule.id == r.id)).collect()
+        let fired = |id: &str| {
+            self.findings.iter().any(|f| f.rule.id == id) || self.suppressed.iter().any(|s| s.finding.rule.id == id)
+        };
+        crate::rules::all().iter().copied().filter(|r| fired(r.id)).collect()
     }
 }

@@ -83,11 +83,14 @@ fn location(file: &str, span: Span) -> Value {
 
 pub fn to_sarif(report: &Report) -> String {
     let rules = report.rules();
+    let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| {
-            json!({
+        .map(|f| (f, None))
+        .chain(suppressed)
+        .map(|(f, suppression)| {
+            let mut result = json!({
                 "ruleId": f.rule.id,
                 "ruleIndex": rules.iter().position(|r| r.id == f.rule.id),
                 "level": level(f.severity),
@@ -99,7 +102,11 @@ pub fn to_sarif(report: &Report) -> String {
                     "object": f.object,
                     "remediation": { "text": f.rule.remediation, "snippet": f.snippet },
                 },
-            })
+            });
+            if let Some(s) = suppression {
+                result["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
+            }
+            result
         })
         .collect();
     let notifications: Vec<Value> = report

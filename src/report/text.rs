@@ -43,17 +43,18 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
         let line = String::from_utf8_lossy(index.line_text(span.start.line)).into_owned();
         let number = span.start.line.to_string();
         let gutter = " ".repeat(number.len());
-        let lead: String = line
-            .chars()
-            .take(span.start.column as usize - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let lead: String =
+            line.chars().take(span.start.column as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         let width = if span.end.line == span.start.line {
             span.end.column.saturating_sub(span.start.column) as usize
         } else {
             line.chars().count().saturating_sub(span.start.column as usize - 1)
         };
-        let _ = writeln!(out, "{gutter} |\n{number} | {line}\n{gutter} | {lead}{}", style.paint(code, &"^".repeat(width.max(1))));
+        let _ = writeln!(
+            out,
+            "{gutter} |\n{number} | {line}\n{gutter} | {lead}{}",
+            style.paint(code, &"^".repeat(width.max(1)))
+        );
     };
     for f in &report.findings {
         let code = Style::severity_code(f.severity);
@@ -83,7 +84,13 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
         let _ = writeln!(out, "{}: {}", style.paint("1;31", "error"), style.paint("1", &e.message));
         match (e.span, e.document) {
             (Some(span), Some(doc)) => {
-                let _ = writeln!(out, "  --> {}:{}:{} (document {doc})", display_file(&e.file), span.start.line, span.start.column);
+                let _ = writeln!(
+                    out,
+                    "  --> {}:{}:{} (document {doc})",
+                    display_file(&e.file),
+                    span.start.line,
+                    span.start.column
+                );
                 quote(&mut out, &e.file, span, "1;31");
             }
             _ => {
@@ -92,7 +99,53 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
         }
         out.push('\n');
     }
+    if !report.suppressed.is_empty() {
+        let _ = writeln!(out, "{}", style.paint("1", "Suppressed (reviewed and accepted):"));
+        for s in &report.suppressed {
+            let f = &s.finding;
+            let _ = writeln!(
+                out,
+                "  {}:{}:{} {} ({}: {})",
+                display_file(&f.file),
+                f.span.start.line,
+                f.span.start.column,
+                f.rule.id,
+                s.suppression.via,
+                s.suppression.reason
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str(&practice_table(report, style));
     out.push_str(&summary_line(report));
+    out.push('\n');
+    out
+}
+
+/// The posture by practice, one line each.
+fn practice_table(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.paint("1", "Posture by practice:"));
+    for p in &report.practices {
+        let (label, code) = match p.status {
+            "fail" => ("fail", "1;31"),
+            "pass" => ("pass", "1;32"),
+            _ => ("n/a ", "2"),
+        };
+        let detail = match p.status {
+            "fail" => {
+                let counts: Vec<String> = Severity::ALL
+                    .iter()
+                    .rev()
+                    .filter_map(|s| p.by_severity.get(s.name()).filter(|&&n| n > 0).map(|n| format!("{n} {}", s.name())))
+                    .collect();
+                format!("{} finding{} ({})", p.findings, if p.findings == 1 { "" } else { "s" }, counts.join(", "))
+            }
+            "pass" => format!("{} rules, nothing found in {} object{}", p.rules, p.objects, if p.objects == 1 { "" } else { "s" }),
+            _ => "nothing in the input to check".to_owned(),
+        };
+        let _ = writeln!(out, "  {} {:<32} {detail}", style.paint(code, label), p.title);
+    }
     out.push('\n');
     out
 }
@@ -119,6 +172,9 @@ pub fn summary_line(report: &Report) -> String {
     let mut line = plural(report.findings.len(), "finding");
     if !counts.is_empty() {
         line.push_str(&format!(" ({})", counts.join(", ")));
+    }
+    if !report.suppressed.is_empty() {
+        line.push_str(&format!(", {} suppressed", report.suppressed.len()));
     }
     if !report.errors.is_empty() {
         line.push_str(&format!(", {}", plural(report.errors.len(), "error")));

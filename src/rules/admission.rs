@@ -3,7 +3,7 @@
 //! enforce, and which ones only report.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Reference, Rule, Severity};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
 
 const KYVERNO_DOC: Reference = Reference {
@@ -58,13 +58,25 @@ fn modes(object: &Object) -> Vec<Mode> {
             for entry in actions {
                 per_rule = true;
                 let action = entry.value.as_str().unwrap_or("").to_owned();
-                out.push(Mode { span: entry.span(), audit_only: action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno policy" });
+                out.push(Mode {
+                    span: entry.span(),
+                    audit_only: action.eq_ignore_ascii_case("audit"),
+                    action,
+                    engine: "Kyverno policy",
+                });
             }
         }
         if !per_rule || policy_level.is_some() {
-            let span = policy_level.map_or_else(|| object.node.entry("spec").map_or(object.node.span, |e| e.key_span), |e| e.span());
-            let action = if policy_level.is_some() { policy_action.to_owned() } else { "Audit (the default)".to_owned() };
-            out.push(Mode { span, audit_only: policy_action.eq_ignore_ascii_case("audit"), action, engine: "Kyverno policy" });
+            let span = policy_level
+                .map_or_else(|| object.node.entry("spec").map_or(object.node.span, |e| e.key_span), |e| e.span());
+            let action =
+                if policy_level.is_some() { policy_action.to_owned() } else { "Audit (the default)".to_owned() };
+            out.push(Mode {
+                span,
+                audit_only: policy_action.eq_ignore_ascii_case("audit"),
+                action,
+                engine: "Kyverno policy",
+            });
         }
         return out;
     }
@@ -72,11 +84,17 @@ fn modes(object: &Object) -> Vec<Mode> {
         let entry = entry_or(spec, "enforcementAction");
         let action = entry.and_then(|e| e.value.as_str()).unwrap_or("deny");
         let span = entry.map_or(object.node.span, |e| e.span());
-        return vec![Mode { span, audit_only: matches!(action, "dryrun" | "warn"), action: action.to_owned(), engine: "Gatekeeper constraint" }];
+        return vec![Mode {
+            span,
+            audit_only: matches!(action, "dryrun" | "warn"),
+            action: action.to_owned(),
+            engine: "Gatekeeper constraint",
+        }];
     }
     if object.group() == "admissionregistration.k8s.io" && object.kind == "ValidatingAdmissionPolicyBinding" {
         let entry = entry_or(spec, "validationActions");
-        let actions: Vec<&str> = entry.and_then(|e| e.value.as_seq()).unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        let actions: Vec<&str> =
+            entry.and_then(|e| e.value.as_seq()).unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
         let span = entry.map_or(object.node.span, |e| e.span());
         return vec![Mode {
             span,
@@ -92,6 +110,7 @@ pub static AUDIT_ONLY: Rule = Rule {
     id: "admission/audit-only",
     title: "Admission policy only reports violations",
     severity: Severity::Medium,
+    practice: Practice::Admission,
     rationale: "A policy in audit mode (Kyverno Audit, which is also Kyverno's default; Gatekeeper \
         dryrun or warn; a ValidatingAdmissionPolicyBinding without Deny) lets every violating \
         object in and only records or warns. That is the right way to roll a policy out, and the \
@@ -125,10 +144,14 @@ fn controls(object: &Object) -> Vec<String> {
                     .flat_map(|v| v.items("imageReferences").iter().chain(v.items("image_references")))
                     .filter_map(Node::as_str)
                     .collect();
-                out.push(format!("image signature verification for {}", if refs.is_empty() { "images".to_owned() } else { refs.join(", ") }));
+                out.push(format!(
+                    "image signature verification for {}",
+                    if refs.is_empty() { "images".to_owned() } else { refs.join(", ") }
+                ));
             }
             if let Some(level) = rule.at(&["validate", "podSecurity", "level"]).and_then(Node::as_str) {
-                let version = rule.at(&["validate", "podSecurity", "version"]).and_then(Node::as_str).unwrap_or("latest");
+                let version =
+                    rule.at(&["validate", "podSecurity", "version"]).and_then(Node::as_str).unwrap_or("latest");
                 out.push(format!("Pod Security {level} (version {version})"));
             }
             let images = rule.at(&["validate", "pattern"]).map(image_patterns).unwrap_or_default();
@@ -140,7 +163,8 @@ fn controls(object: &Object) -> Vec<String> {
         let params = object.node.at(&["spec", "parameters"]);
         match object.kind {
             "K8sAllowedRepos" => {
-                let repos: Vec<&str> = params.map_or(&[][..], |p| p.items("repos")).iter().filter_map(Node::as_str).collect();
+                let repos: Vec<&str> =
+                    params.map_or(&[][..], |p| p.items("repos")).iter().filter_map(Node::as_str).collect();
                 out.push(format!("image registries limited to {}", repos.join(", ")));
             }
             kind if kind.starts_with("K8sPSP") => out.push(format!("a Pod Security control ({kind})")),
@@ -173,6 +197,7 @@ pub static ENFORCED_CONTROLS: Rule = Rule {
     id: "admission/enforced-controls",
     title: "Admission policy recognised: what it enforces",
     severity: Severity::Info,
+    practice: Practice::Admission,
     rationale: "Admission policies are compensating controls: a registry allowlist, a signature \
         check or a Pod Security policy in the cluster changes what the workload findings mean. \
         Listing what each policy in the input enforces (and whether it is enforced) makes the \

@@ -3,7 +3,7 @@
 //! is often the unsafe value.
 
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Hits, Reference, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
 
 const FLAGS_DOC: Reference = Reference {
     title: "Kubernetes: kube-apiserver command-line reference",
@@ -25,6 +25,7 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
     id: "apiserver/anonymous-auth",
     title: "API server accepts anonymous requests",
     severity: Severity::Medium,
+    practice: Practice::ApiAccess,
     rationale: "With anonymous authentication on, any request without credentials is served as \
         system:anonymous. One careless binding to that user or to system:unauthenticated then opens \
         the API to anyone who can reach it, and even without one it exposes discovery and version \
@@ -39,7 +40,11 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
     check: |object, hits| {
         each(object, |p| {
             if p.bool("anonymous-auth", true) {
-                let how = if p.flag("anonymous-auth").is_some() { "is set to true" } else { "is not set (it defaults to true)" };
+                let how = if p.flag("anonymous-auth").is_some() {
+                    "is set to true"
+                } else {
+                    "is not set (it defaults to true)"
+                };
                 hits.at(p.at("anonymous-auth"), format!("--anonymous-auth {how}: unauthenticated requests are served"))
                     .fix(p.fix(&["--anonymous-auth=false"]));
             }
@@ -52,12 +57,16 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
     id: "apiserver/authorization-mode",
     title: "API server authorization allows everything or lacks Node and RBAC",
     severity: Severity::Critical,
+    practice: Practice::ApiAccess,
     rationale: "AlwaysAllow (the default when --authorization-mode is absent) lets every \
         authenticated request do anything: RBAC, the first line of least privilege, is not consulted. \
         Without the Node authorizer, kubelets are not limited to the objects of their own node.",
     references: &[
         FLAGS_DOC,
-        Reference { title: "Kubernetes: Authorization", url: "https://kubernetes.io/docs/reference/access-authn-authz/authorization/" },
+        Reference {
+            title: "Kubernetes: Authorization",
+            url: "https://kubernetes.io/docs/reference/access-authn-authz/authorization/",
+        },
         cis!("1.2.6", "Ensure that the --authorization-mode argument is not set to AlwaysAllow"),
         cis!("1.2.7", "Ensure that the --authorization-mode argument includes Node"),
         cis!("1.2.8", "Ensure that the --authorization-mode argument includes RBAC"),
@@ -72,13 +81,25 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
             let modes = p.list("authorization-mode");
             let fix = p.fix(&["--authorization-mode=Node,RBAC"]);
             if modes.is_empty() {
-                hits.at(p.command, "--authorization-mode is not set, so it defaults to AlwaysAllow: every request is authorized").fix(fix);
+                hits.at(
+                    p.command,
+                    "--authorization-mode is not set, so it defaults to AlwaysAllow: every request is authorized",
+                )
+                .fix(fix);
             } else if modes.contains(&"AlwaysAllow") {
-                hits.at(p.at("authorization-mode"), "--authorization-mode includes AlwaysAllow: every request is authorized").fix(fix);
+                hits.at(
+                    p.at("authorization-mode"),
+                    "--authorization-mode includes AlwaysAllow: every request is authorized",
+                )
+                .fix(fix);
             } else {
                 let missing: Vec<&str> = ["Node", "RBAC"].into_iter().filter(|m| !modes.contains(m)).collect();
                 if !missing.is_empty() {
-                    hits.at(p.at("authorization-mode"), format!("--authorization-mode lacks {}", missing.join(" and "))).fix(fix);
+                    hits.at(
+                        p.at("authorization-mode"),
+                        format!("--authorization-mode lacks {}", missing.join(" and ")),
+                    )
+                    .fix(fix);
                 }
             }
         })
@@ -90,13 +111,17 @@ pub static INSECURE_PORT: Rule = Rule {
     id: "apiserver/insecure-port",
     title: "API server serves plain HTTP without authentication",
     severity: Severity::Critical,
+    practice: Practice::ApiAccess,
     rationale: "The insecure port serves the whole API over HTTP with no authentication or \
         authorization at all; anyone who can reach it is cluster-admin. The flags were removed in \
         Kubernetes 1.24, so their presence also means an old, unsupported API server.",
-    references: &[FLAGS_DOC, Reference {
-        title: "Kubernetes 1.24 release notes: insecure serving flags removed",
-        url: "https://kubernetes.io/blog/2022/05/03/kubernetes-1-24-release-announcement/",
-    }],
+    references: &[
+        FLAGS_DOC,
+        Reference {
+            title: "Kubernetes 1.24 release notes: insecure serving flags removed",
+            url: "https://kubernetes.io/blog/2022/05/03/kubernetes-1-24-release-announcement/",
+        },
+    ],
     remediation: "Remove --insecure-port and --insecure-bind-address (or set --insecure-port=0 on \
         versions that still accept it), and upgrade.",
     snippet: "- --insecure-port=0",
@@ -106,8 +131,14 @@ pub static INSECURE_PORT: Rule = Rule {
     check: |object, hits| {
         each(object, |p| {
             if p.value("insecure-port").is_some_and(|v| v != "0") {
-                hits.at(p.at("insecure-port"), format!("--insecure-port={} serves the API without authentication", p.value("insecure-port").unwrap_or("")))
-                    .fix(p.fix(&["--insecure-port=0"]));
+                hits.at(
+                    p.at("insecure-port"),
+                    format!(
+                        "--insecure-port={} serves the API without authentication",
+                        p.value("insecure-port").unwrap_or("")
+                    ),
+                )
+                .fix(p.fix(&["--insecure-port=0"]));
             }
             if let Some(flag) = p.flag("insecure-bind-address") {
                 hits.at(flag.span, "--insecure-bind-address exposes the unauthenticated port on a network address")
@@ -122,18 +153,19 @@ pub static STATIC_CREDENTIALS: Rule = Rule {
     id: "apiserver/static-credentials",
     title: "API server trusts a static token or password file",
     severity: Severity::High,
+    practice: Practice::ApiAccess,
     rationale: "Tokens in a --token-auth-file (and passwords in the removed --basic-auth-file) never \
         expire, cannot be revoked without restarting the API server, and sit in plaintext on the \
         control-plane disk.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.2.2", "Ensure that the --token-auth-file parameter is not set"),
-    ],
+    references: &[FLAGS_DOC, cis!("1.2.2", "Ensure that the --token-auth-file parameter is not set")],
     remediation: "Remove --token-auth-file (and --basic-auth-file); authenticate people with OIDC or \
         client certificates and workloads with service account tokens.",
     snippet: "# remove: - --token-auth-file=...",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --token-auth-file=/etc/kubernetes/tokens.csv\n"), line: 13 }],
+    bad: &[Bad {
+        yaml: static_pod!("kube-apiserver", "    - --token-auth-file=/etc/kubernetes/tokens.csv\n"),
+        line: 13,
+    }],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -151,6 +183,7 @@ pub static PROFILING: Rule = Rule {
     id: "apiserver/profiling",
     title: "API server exposes profiling endpoints",
     severity: Severity::Low,
+    practice: Practice::ControlPlane,
     rationale: "The /debug/pprof endpoints reveal detailed internals of the process and can be used \
         to load it; they are not needed in production.",
     references: &[FLAGS_DOC, cis!("1.2.15", "Ensure that the --profiling argument is set to false")],
@@ -166,7 +199,8 @@ pub static PROFILING: Rule = Rule {
 pub fn profiling(p: &Process, hits: &mut Hits) {
     if p.bool("profiling", true) {
         let how = if p.flag("profiling").is_some() { "is on" } else { "is on by default" };
-        hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary())).fix(p.fix(&["--profiling=false"]));
+        hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary()))
+            .fix(p.fix(&["--profiling=false"]));
     }
 }
 
@@ -175,6 +209,7 @@ pub static AUDIT_LOG: Rule = Rule {
     id: "apiserver/audit-log",
     title: "API server writes no audit log",
     severity: Severity::Medium,
+    practice: Practice::Audit,
     rationale: "Without an audit policy the API server records nothing about who did what; with a \
         policy but neither a log path nor a webhook, events are evaluated and thrown away. Either way \
         an intrusion or a mistake leaves no trail.",
@@ -185,15 +220,22 @@ pub static AUDIT_LOG: Rule = Rule {
     ],
     remediation: "Pass an audit policy with --audit-policy-file and send events somewhere with \
         --audit-log-path (or --audit-webhook-config-file).",
-    snippet: "- --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n- --audit-log-path=/var/log/kubernetes/audit.log",
+    snippet:
+        "- --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n- --audit-log-path=/var/log/kubernetes/audit.log",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --audit-log-path=/var/log/kubernetes/audit.log\n"), line: 11 }],
+    bad: &[Bad {
+        yaml: static_pod!("kube-apiserver", "    - --audit-log-path=/var/log/kubernetes/audit.log\n"),
+        line: 11,
+    }],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
             let policy = p.flag("audit-policy-file");
             let backend = p.flag("audit-log-path").is_some() || p.flag("audit-webhook-config-file").is_some();
-            let fix = p.fix(&["--audit-policy-file=/etc/kubernetes/audit-policy.yaml", "--audit-log-path=/var/log/kubernetes/audit.log"]);
+            let fix = p.fix(&[
+                "--audit-policy-file=/etc/kubernetes/audit-policy.yaml",
+                "--audit-log-path=/var/log/kubernetes/audit.log",
+            ]);
             match (policy, backend) {
                 (None, _) => {
                     hits.at(p.command, "no --audit-policy-file: audit logging is off").fix(fix);
@@ -213,6 +255,7 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
     id: "apiserver/audit-log-retention",
     title: "Audit log retention is not set",
     severity: Severity::Low,
+    practice: Practice::Audit,
     rationale: "Without --audit-log-maxage, --audit-log-maxbackup and --audit-log-maxsize, the audit \
         log is never rotated, or old files are kept forever: either the disk fills up and the API \
         server stops logging, or nothing says how long evidence is kept.",
@@ -225,7 +268,13 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
     remediation: "Set the three retention flags to your retention policy.",
     snippet: "- --audit-log-maxage=30\n- --audit-log-maxbackup=10\n- --audit-log-maxsize=100",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log\n"), line: 14 }],
+    bad: &[Bad {
+        yaml: static_pod!(
+            "kube-apiserver",
+            "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log\n"
+        ),
+        line: 14,
+    }],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -236,8 +285,11 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
                 .collect();
             if !missing.is_empty() {
                 let flags: Vec<String> = missing.iter().map(|f| format!("--{f}")).collect();
-                hits.at(path.span, format!("audit log has no {}", flags.join(", ")))
-                    .fix(p.fix(&["--audit-log-maxage=30", "--audit-log-maxbackup=10", "--audit-log-maxsize=100"]));
+                hits.at(path.span, format!("audit log has no {}", flags.join(", "))).fix(p.fix(&[
+                    "--audit-log-maxage=30",
+                    "--audit-log-maxbackup=10",
+                    "--audit-log-maxsize=100",
+                ]));
             }
         })
     },
@@ -248,12 +300,16 @@ pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
     id: "apiserver/encryption-provider-config",
     title: "Secrets are stored unencrypted in etcd",
     severity: Severity::High,
+    practice: Practice::Encryption,
     rationale: "Without an encryption provider configuration the API server writes Secrets to etcd \
         as plain base64. Anyone with an etcd backup, a disk snapshot or etcd client access reads \
         every credential in the cluster.",
     references: &[
         FLAGS_DOC,
-        Reference { title: "Kubernetes: Encrypting Confidential Data at Rest", url: "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/" },
+        Reference {
+            title: "Kubernetes: Encrypting Confidential Data at Rest",
+            url: "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/",
+        },
         cis!("1.2.27", "Ensure that the --encryption-provider-config argument is set as appropriate"),
     ],
     remediation: "Write an EncryptionConfiguration (a KMS v2 provider, or secretbox/aesgcm with \
@@ -278,13 +334,17 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
     id: "apiserver/admission-plugins",
     title: "Security-relevant admission plugins are off",
     severity: Severity::High,
+    practice: Practice::Admission,
     rationale: "AlwaysAdmit accepts every request unconditionally. NodeRestriction (not on by \
         default) stops a kubelet from modifying other nodes and their pods. PodSecurity, \
         ServiceAccount and NamespaceLifecycle are on by default; disabling them removes Pod Security \
         Admission, service account token handling and protection of terminating namespaces.",
     references: &[
         FLAGS_DOC,
-        Reference { title: "Kubernetes: Admission Controllers", url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/" },
+        Reference {
+            title: "Kubernetes: Admission Controllers",
+            url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/",
+        },
         cis!("1.2.10", "Ensure that the admission control plugin AlwaysAdmit is not set"),
         cis!("1.2.12", "Ensure that the admission control plugin ServiceAccount is set"),
         cis!("1.2.13", "Ensure that the admission control plugin NamespaceLifecycle is set"),
@@ -294,7 +354,10 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
         PodSecurity, ServiceAccount and NamespaceLifecycle out of --disable-admission-plugins.",
     snippet: "- --enable-admission-plugins=NodeRestriction",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --enable-admission-plugins=AlwaysAdmit,NodeRestriction\n"), line: 13 }],
+    bad: &[Bad {
+        yaml: static_pod!("kube-apiserver", "    - --enable-admission-plugins=AlwaysAdmit,NodeRestriction\n"),
+        line: 13,
+    }],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -302,10 +365,15 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
             let disabled = p.list("disable-admission-plugins");
             let fix = p.fix(&["--enable-admission-plugins=NodeRestriction"]);
             if enabled.contains(&"AlwaysAdmit") {
-                hits.at(p.at("enable-admission-plugins"), "AlwaysAdmit is enabled: every request is admitted").fix(fix.clone());
+                hits.at(p.at("enable-admission-plugins"), "AlwaysAdmit is enabled: every request is admitted")
+                    .fix(fix.clone());
             }
             if !enabled.contains(&"NodeRestriction") {
-                hits.at(p.at("enable-admission-plugins"), "NodeRestriction is not enabled: kubelets can modify other nodes' objects").fix(fix);
+                hits.at(
+                    p.at("enable-admission-plugins"),
+                    "NodeRestriction is not enabled: kubelets can modify other nodes' objects",
+                )
+                .fix(fix);
             }
             for plugin in ["PodSecurity", "ServiceAccount", "NamespaceLifecycle"] {
                 if disabled.contains(&plugin) {
@@ -329,6 +397,7 @@ pub static KUBELET_CLIENT_TLS: Rule = Rule {
     id: "apiserver/kubelet-client-tls",
     title: "API server does not authenticate to kubelets or verify them",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "The API server calls kubelets for exec, logs and port-forward. Without a client \
         certificate, kubelets cannot require authentication; without --kubelet-certificate-authority \
         the API server does not verify it is talking to the real kubelet, so those streams can be \
@@ -362,6 +431,7 @@ pub static ETCD_CLIENT_TLS: Rule = Rule {
     id: "apiserver/etcd-client-tls",
     title: "API server talks to etcd without mutual TLS",
     severity: Severity::High,
+    practice: Practice::ControlPlane,
     rationale: "etcd holds every object, Secrets included. The API server must present a client \
         certificate (so etcd can require one from everybody) and verify etcd's certificate against \
         its CA.",
@@ -391,6 +461,7 @@ pub static SERVING_TLS: Rule = Rule {
     id: "apiserver/serving-tls",
     title: "API server has no serving certificate or client CA",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "Without --tls-cert-file and --tls-private-key-file the API server serves a \
         self-signed certificate clients cannot verify; without --client-ca-file it cannot \
         authenticate client certificates, which kubelets and controllers rely on.",
@@ -420,6 +491,7 @@ pub static WEAK_TLS: Rule = Rule {
     id: "apiserver/weak-tls",
     title: "API server allows old TLS versions or weak cipher suites",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "TLS 1.0 and 1.1 are deprecated and have known weaknesses; suites with RC4, 3DES or \
         CBC mode, or with static RSA key exchange (no forward secrecy), let a recorded session be \
         decrypted later or attacked in transit.",
@@ -458,6 +530,7 @@ pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     id: "apiserver/service-account-lookup",
     title: "Deleted service accounts' tokens stay valid",
     severity: Severity::Low,
+    practice: Practice::ApiAccess,
     rationale: "With --service-account-lookup=false the API server accepts a service account token \
         without checking the account still exists, so deleting an account does not revoke its \
         tokens.",
@@ -470,8 +543,11 @@ pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     check: |object, hits| {
         each(object, |p| {
             if !p.bool("service-account-lookup", true) {
-                hits.at(p.at("service-account-lookup"), "--service-account-lookup=false: tokens of deleted service accounts are accepted")
-                    .fix(p.fix(&["--service-account-lookup=true"]));
+                hits.at(
+                    p.at("service-account-lookup"),
+                    "--service-account-lookup=false: tokens of deleted service accounts are accepted",
+                )
+                .fix(p.fix(&["--service-account-lookup=true"]));
             }
         })
     },

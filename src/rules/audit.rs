@@ -4,7 +4,7 @@
 //! logged at all.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Reference, Rule, Severity};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
 
 const AUDIT_DOC: Reference = Reference {
@@ -151,6 +151,7 @@ pub static SENSITIVE_BODIES: Rule = Rule {
     id: "audit/sensitive-bodies",
     title: "Secret data is written to the audit log",
     severity: Severity::High,
+    practice: Practice::Audit,
     rationale: "At Request or RequestResponse level the audit log records request and response \
         bodies. For Secrets, ConfigMaps, TokenReviews and service account token requests that is \
         the secret data and bearer tokens themselves, copied into a log that is usually shipped, \
@@ -199,6 +200,7 @@ pub static SHADOWED: Rule = Rule {
     id: "audit/rule-shadowed",
     title: "Audit rule can never match",
     severity: Severity::Medium,
+    practice: Practice::Audit,
     rationale: "The first matching rule wins. A rule placed after one that matches every request \
         it would match never applies, so the level it asks for (often a stricter or a quieter one) \
         is silently ignored.",
@@ -233,7 +235,11 @@ fn and_list(items: &[&str]) -> String {
 /// `a` (earlier) matches every request `b` (later) can match.
 fn covers(a: &AuditRule, b: &AuditRule) -> bool {
     let superset = |a: &[&str], b: &[&str]| a.is_empty() || (!b.is_empty() && b.iter().all(|x| a.contains(x)));
-    if !(superset(&a.users, &b.users) && superset(&a.groups, &b.groups) && superset(&a.verbs, &b.verbs) && superset(&a.namespaces, &b.namespaces)) {
+    if !(superset(&a.users, &b.users)
+        && superset(&a.groups, &b.groups)
+        && superset(&a.verbs, &b.verbs)
+        && superset(&a.namespaces, &b.namespaces))
+    {
         return false;
     }
     match (&a.resources, a.urls.is_empty()) {
@@ -244,13 +250,16 @@ fn covers(a: &AuditRule, b: &AuditRule) -> bool {
                     ag.group == bg.group
                         && superset(&ag.names, &bg.names)
                         && (ag.resources.is_empty()
-                            || (!bg.resources.is_empty() && bg.resources.iter().all(|r| resource_matches(&ag.resources, r))))
+                            || (!bg.resources.is_empty()
+                                && bg.resources.iter().all(|r| resource_matches(&ag.resources, r))))
                 })
             }),
             _ => false,
         },
         (None, false) => {
-            b.resources.is_none() && !b.urls.is_empty() && b.urls.iter().all(|u| a.urls.iter().any(|p| url_matches(p, u)))
+            b.resources.is_none()
+                && !b.urls.is_empty()
+                && b.urls.iter().all(|u| a.urls.iter().any(|p| url_matches(p, u)))
         }
         (Some(_), false) => false,
     }
@@ -267,6 +276,7 @@ pub static NO_CATCH_ALL: Rule = Rule {
     id: "audit/no-catch-all",
     title: "Requests matching no audit rule are not logged",
     severity: Severity::Medium,
+    practice: Practice::Audit,
     rationale: "A request that matches no rule is not audited at all. Without a final rule that \
         matches everything (for example `- level: Metadata`), new resources, CRDs and anything the \
         earlier rules did not foresee leave no trace.",
@@ -289,6 +299,7 @@ pub static NOTHING_LOGGED: Rule = Rule {
     id: "audit/nothing-logged",
     title: "The audit policy logs nothing",
     severity: Severity::High,
+    practice: Practice::Audit,
     rationale: "A policy without rules, or whose every rule is level None, audits nothing: the API \
         server runs with auditing configured but no record of any request.",
     references: &[AUDIT_DOC],
@@ -310,6 +321,7 @@ pub static OMIT_STAGES: Rule = Rule {
     id: "audit/omit-stages",
     title: "Audit stages: duplicate events, or outcomes dropped",
     severity: Severity::Low,
+    practice: Practice::Audit,
     rationale: "Every request produces a RequestReceived event and a ResponseComplete event. \
         Keeping RequestReceived doubles the log volume with an event that has no outcome; omitting \
         ResponseComplete (or Panic) drops the outcome, which is what an investigation needs.",
@@ -324,13 +336,15 @@ pub static OMIT_STAGES: Rule = Rule {
         let Some(rules) = AuditRule::all(object) else { return };
         let policy = strings(object.node, "omitStages");
         let logging: Vec<&AuditRule> = rules.iter().filter(|r| r.level != "None").collect();
-        if !policy.contains(&"RequestReceived") && logging.iter().any(|r| !strings(r.node, "omitStages").contains(&"RequestReceived")) {
+        if !policy.contains(&"RequestReceived")
+            && logging.iter().any(|r| !strings(r.node, "omitStages").contains(&"RequestReceived"))
+        {
             let at = object.node.entry("omitStages").map_or(object.node.span, |e| e.span());
             hits.at(at, "RequestReceived is not omitted: every request is logged twice");
         }
-        for (stages, at) in std::iter::once((policy, object.node.entry("omitStages").map(|e| e.span())))
-            .chain(logging.iter().map(|r| (strings(r.node, "omitStages"), r.node.entry("omitStages").map(|e| e.span()))))
-        {
+        for (stages, at) in std::iter::once((policy, object.node.entry("omitStages").map(|e| e.span()))).chain(
+            logging.iter().map(|r| (strings(r.node, "omitStages"), r.node.entry("omitStages").map(|e| e.span()))),
+        ) {
             for stage in ["ResponseComplete", "Panic"] {
                 if let (true, Some(at)) = (stages.contains(&stage), at) {
                     hits.at(at, format!("{stage} is omitted: the outcome of requests is not logged"));
@@ -341,13 +355,20 @@ pub static OMIT_STAGES: Rule = Rule {
 };
 
 /// High-volume read-only traffic.
-const NOISY: [(&str, &str); 5] = [("", "events"), ("", "endpoints"), ("discovery.k8s.io", "endpointslices"), ("coordination.k8s.io", "leases"), ("", "nodes/status")];
+const NOISY: [(&str, &str); 5] = [
+    ("", "events"),
+    ("", "endpoints"),
+    ("discovery.k8s.io", "endpointslices"),
+    ("coordination.k8s.io", "leases"),
+    ("", "nodes/status"),
+];
 const NOISY_URLS: [&str; 5] = ["/healthz", "/readyz", "/livez", "/metrics", "/version"];
 
 pub static NOISY_READS: Rule = Rule {
     id: "audit/noisy-reads",
     title: "High-volume read-only requests logged with full bodies",
     severity: Severity::Low,
+    practice: Practice::Audit,
     rationale: "Controllers and kubelets read and watch events, endpoints, leases and node status, \
         and probes hit /healthz and /readyz, constantly. Logging those at RequestResponse fills the \
         audit log (and its storage budget) with traffic of no security value, burying the requests \
@@ -398,6 +419,7 @@ pub static INVALID: Rule = Rule {
     id: "audit/invalid",
     title: "The API server refuses this audit policy",
     severity: Severity::High,
+    practice: Practice::Audit,
     rationale: "kube-apiserver validates the policy at start-up and exits on an error: an unknown \
         level, a rule naming both resources and non-resource URLs, a URL wildcard anywhere but at \
         the end, or a removed API version (audit.k8s.io/v1alpha1 and v1beta1 were removed in \
@@ -417,18 +439,32 @@ pub static INVALID: Rule = Rule {
         }
         for rule in &rules {
             if !LEVELS.contains(&rule.level) {
-                hits.at(rule.span(), format!("{} has level {:?}; valid levels are None, Metadata, Request, RequestResponse", rule.label(), rule.level));
+                hits.at(
+                    rule.span(),
+                    format!(
+                        "{} has level {:?}; valid levels are None, Metadata, Request, RequestResponse",
+                        rule.label(),
+                        rule.level
+                    ),
+                );
             }
             if rule.resources.is_some() && !rule.urls.is_empty() {
                 hits.node(rule.node, format!("{} names both resources and nonResourceURLs", rule.label()));
             }
             for url in &rule.urls {
                 if url.trim_end_matches('*').contains('*') || !url.starts_with('/') && *url != "*" {
-                    hits.node(rule.node, format!("{} has an invalid non-resource URL {url:?}: it must start with / and may end with *", rule.label()));
+                    hits.node(
+                        rule.node,
+                        format!(
+                            "{} has an invalid non-resource URL {url:?}: it must start with / and may end with *",
+                            rule.label()
+                        ),
+                    );
                 }
             }
         }
     },
 };
 
-pub static RULES: &[&Rule] = &[&SENSITIVE_BODIES, &SHADOWED, &NO_CATCH_ALL, &NOTHING_LOGGED, &OMIT_STAGES, &NOISY_READS, &INVALID];
+pub static RULES: &[&Rule] =
+    &[&SENSITIVE_BODIES, &SHADOWED, &NO_CATCH_ALL, &NOTHING_LOGGED, &OMIT_STAGES, &NOISY_READS, &INVALID];

@@ -10,7 +10,8 @@ use super::{all, Rule};
 pub fn table() -> String {
     let mut out = String::from("| Rule | Severity | What it finds | Standard |\n|---|---|---|---|\n");
     for rule in all() {
-        let mut standard: Vec<String> = rule.pss.iter().map(|c| format!("PSS `{}` ({})", c.check, c.level.name())).collect();
+        let mut standard: Vec<String> =
+            rule.pss.iter().map(|c| format!("PSS `{}` ({})", c.check, c.level.name())).collect();
         let cis: Vec<&str> = rule
             .references
             .iter()
@@ -20,7 +21,8 @@ pub fn table() -> String {
         if !cis.is_empty() {
             standard.push(format!("CIS {}", cis.join(", ")));
         }
-        let _ = writeln!(out, "| `{}` | {} | {} | {} |", rule.id, rule.severity.name(), rule.title, standard.join("; "));
+        let _ =
+            writeln!(out, "| `{}` | {} | {} | {} |", rule.id, rule.severity.name(), rule.title, standard.join("; "));
     }
     out
 }
@@ -39,12 +41,19 @@ pub fn markdown() -> String {
 fn rule_section(rule: &Rule) -> String {
     let mut out = format!("## `{}`: {}\n\nSeverity: **{}**", rule.id, rule.title, rule.severity.name());
     if let Some(c) = &rule.pss {
-        let _ = write!(out, ". Pod Security Admission check `{}`, {} level, policy {} and later", c.check, c.level.name(), c.since);
+        let _ = write!(
+            out,
+            ". Pod Security Admission check `{}`, {} level, policy {} and later",
+            c.check,
+            c.level.name(),
+            c.since
+        );
         if let Some(over) = c.overrides {
             let _ = write!(out, "; replaces `{over}` at the restricted level");
         }
     }
-    let _ = write!(out, ".\n\n{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n\n", rule.rationale, rule.remediation, rule.snippet);
+    let _ =
+        write!(out, ".\n\n{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n\n", rule.rationale, rule.remediation, rule.snippet);
     for bad in rule.bad {
         let _ = write!(out, "Flagged (line {}):\n\n```yaml\n{}```\n\n", bad.line, bad.yaml);
     }

@@ -7,7 +7,7 @@
 //! first provider encrypts new writes; every provider is tried on reads.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Reference, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node, Span};
 
 const ENCRYPT_DOC: Reference = Reference {
@@ -32,7 +32,8 @@ pub const HARDENED: &str = concat!(
 
 /// Keys from the Kubernetes documentation's examples: copying one means
 /// the key is public.
-const DOCUMENTED_KEYS: [&str; 3] = ["c2VjcmV0IGlzIHNlY3VyZQ==", "dGhpcyBpcyBwYXNzd29yZA==", "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY="];
+const DOCUMENTED_KEYS: [&str; 3] =
+    ["c2VjcmV0IGlzIHNlY3VyZQ==", "dGhpcyBpcyBwYXNzd29yZA==", "YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY="];
 
 const PROVIDERS: [&str; 5] = ["identity", "aescbc", "aesgcm", "secretbox", "kms"];
 
@@ -105,6 +106,7 @@ pub static SECRETS_NOT_COVERED: Rule = Rule {
     id: "encryption/secrets-not-covered",
     title: "Secrets are not covered by the encryption configuration",
     severity: Severity::High,
+    practice: Practice::Encryption,
     rationale: "Only the resources an entry names (directly, or through `*.` for the core group or \
         `*.*` for everything) are encrypted. A configuration that never names secrets leaves them \
         in etcd as plain base64, whatever else it encrypts.",
@@ -128,6 +130,7 @@ pub static IDENTITY_FIRST: Rule = Rule {
     id: "encryption/identity-first",
     title: "New data is written unencrypted (identity is the first provider)",
     severity: Severity::High,
+    practice: Practice::Encryption,
     rationale: "The first provider of an entry encrypts every write. With `identity` first, new and \
         updated objects reach etcd in plaintext even though later providers hold keys: those are \
         only used to read data written earlier.",
@@ -152,6 +155,7 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
     id: "encryption/identity-fallback",
     title: "Unencrypted data is still readable (identity after an encrypting provider)",
     severity: Severity::Info,
+    practice: Practice::Encryption,
     rationale: "An identity provider after the first lets the API server read objects stored before \
         encryption was enabled. That is right during a migration; once every object has been \
         rewritten, removing it ensures nothing unencrypted is accepted from etcd.",
@@ -174,6 +178,7 @@ pub static AESCBC: Rule = Rule {
     id: "encryption/aescbc",
     title: "aescbc provider: weak against padding-oracle attacks",
     severity: Severity::Medium,
+    practice: Practice::Encryption,
     rationale: "The Kubernetes documentation no longer recommends aescbc: CBC mode is vulnerable to \
         padding-oracle attacks, and like every local provider its key sits in this file on the \
         control-plane disk.",
@@ -197,6 +202,7 @@ pub static AESGCM: Rule = Rule {
     id: "encryption/aesgcm",
     title: "aesgcm provider: safe only with automated key rotation",
     severity: Severity::Low,
+    practice: Practice::Encryption,
     rationale: "AES-GCM with a static key is only safe for a bounded number of writes (the \
         documentation says to rotate about every 200,000 writes), because nonces are random. Without \
         automated rotation that bound is easy to exceed.",
@@ -220,6 +226,7 @@ pub static KMS_V1: Rule = Rule {
     id: "encryption/kms-v1",
     title: "KMS v1 provider: deprecated and off by default",
     severity: Severity::Medium,
+    practice: Practice::Encryption,
     rationale: "KMS v1 is deprecated since Kubernetes 1.28 and disabled by default since 1.29 (an \
         API server that does not enable it refuses to start with this file). KMS v2 is stable, \
         faster, and supports key rotation and observability.",
@@ -251,6 +258,7 @@ pub static KEY_MATERIAL: Rule = Rule {
     id: "encryption/key-material",
     title: "Encryption key is not valid for its provider",
     severity: Severity::High,
+    practice: Practice::Encryption,
     rationale: "Each key's secret must be base64 of exactly the key size the provider needs (16, 24 \
         or 32 bytes for AES, 32 for secretbox); otherwise the API server refuses to load the file \
         and does not start. Keys with a repeated name within one provider are refused too. A key \
@@ -297,6 +305,7 @@ pub static LOCAL_KEYS: Rule = Rule {
     id: "encryption/local-keys",
     title: "Encryption keys are stored in the configuration file",
     severity: Severity::Low,
+    practice: Practice::Encryption,
     rationale: "With aescbc, aesgcm or secretbox the keys live in this file on every control-plane \
         node, next to the etcd data and often in the same backups: whoever gets both decrypts \
         everything. A KMS v2 plugin keeps the key-encryption key in an external KMS.",
@@ -322,6 +331,7 @@ pub static UNLOADABLE: Rule = Rule {
     id: "encryption/unloadable",
     title: "The API server refuses this encryption configuration",
     severity: Severity::High,
+    practice: Practice::Encryption,
     rationale: "kube-apiserver validates the file at start-up and exits on an error: an entry \
         with no resources or providers, more than one provider type in one list element, an \
         unknown provider, a provider without keys, a kms provider without name or endpoint, \
@@ -377,7 +387,13 @@ fn provider_problems(p: &Provider, hits: &mut Hits) {
     };
     for entry in config.as_map().unwrap_or(&[]) {
         if !known.contains(&entry.key.as_str()) {
-            hits.at(entry.key_span, format!("unknown field {:?} in {}: the API server decodes this file strictly and refuses it", entry.key, p.kind));
+            hits.at(
+                entry.key_span,
+                format!(
+                    "unknown field {:?} in {}: the API server decodes this file strictly and refuses it",
+                    entry.key, p.kind
+                ),
+            );
         }
     }
     if !key_lengths(p.kind).is_empty() && keys(p).is_empty() {

@@ -2,16 +2,12 @@
 //! of the cluster, Secrets included.
 
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Reference, Rule, Severity};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 
-const FLAGS_DOC: Reference = Reference {
-    title: "etcd: configuration flags",
-    url: "https://etcd.io/docs/latest/op-guide/configuration/",
-};
-const SECURITY_DOC: Reference = Reference {
-    title: "etcd: transport security model",
-    url: "https://etcd.io/docs/latest/op-guide/security/",
-};
+const FLAGS_DOC: Reference =
+    Reference { title: "etcd: configuration flags", url: "https://etcd.io/docs/latest/op-guide/configuration/" };
+const SECURITY_DOC: Reference =
+    Reference { title: "etcd: transport security model", url: "https://etcd.io/docs/latest/op-guide/security/" };
 
 pub const HARDENED: &str = static_pod!(
     "etcd",
@@ -27,6 +23,7 @@ pub static CLIENT_TLS: Rule = Rule {
     id: "etcd/client-tls",
     title: "etcd serves clients without TLS or without client certificates",
     severity: Severity::High,
+    practice: Practice::ControlPlane,
     rationale: "Without --cert-file and --key-file etcd serves plain HTTP; without \
         --client-cert-auth=true it accepts any client that can connect. Either way whoever reaches \
         port 2379 reads and writes the whole cluster state, every Secret included.",
@@ -64,6 +61,7 @@ pub static AUTO_TLS: Rule = Rule {
     id: "etcd/auto-tls",
     title: "etcd uses self-signed certificates",
     severity: Severity::High,
+    practice: Practice::ControlPlane,
     rationale: "--auto-tls and --peer-auto-tls make etcd generate self-signed certificates that no \
         client or peer can verify, so the connections are encrypted but not authenticated: anyone \
         can impersonate a member or sit in the middle.",
@@ -96,6 +94,7 @@ pub static PEER_TLS: Rule = Rule {
     id: "etcd/peer-tls",
     title: "etcd members talk to each other without mutual TLS",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "Members replicate the whole data set between each other. Without peer certificates \
         and --peer-client-cert-auth, anyone who reaches the peer port (2380) can join or read the \
         replication stream.",

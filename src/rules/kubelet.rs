@@ -4,7 +4,7 @@
 //! both.
 
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Hits, Reference, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span, Value};
 
 const CONFIG_DOC: Reference = Reference {
@@ -73,7 +73,11 @@ impl Kubelet<'_> {
                 let mut out = String::from("# in the KubeletConfiguration\n");
                 for (depth, key) in s.path.iter().enumerate() {
                     let last = depth + 1 == s.path.len();
-                    out.push_str(&format!("{}{key}:{}\n", "  ".repeat(depth), if last { format!(" {value}") } else { String::new() }));
+                    out.push_str(&format!(
+                        "{}{key}:{}\n",
+                        "  ".repeat(depth),
+                        if last { format!(" {value}") } else { String::new() }
+                    ));
                 }
                 out
             }
@@ -94,7 +98,14 @@ fn scalar(node: &Node) -> String {
 }
 
 /// Flags a setting whose effective value fails `ok`.
-fn check(object: &Object, hits: &mut Hits, s: &Setting, ok: impl Fn(&str) -> bool, safe: &str, message: impl Fn(&str) -> String) {
+fn check(
+    object: &Object,
+    hits: &mut Hits,
+    s: &Setting,
+    ok: impl Fn(&str) -> bool,
+    safe: &str,
+    message: impl Fn(&str) -> String,
+) {
     for kubelet in Kubelet::all(object) {
         let (value, span, explicit) = kubelet.get(s);
         if !ok(&value) {
@@ -105,12 +116,18 @@ fn check(object: &Object, hits: &mut Hits, s: &Setting, ok: impl Fn(&str) -> boo
     }
 }
 
-const ANONYMOUS: Setting = Setting { path: &["authentication", "anonymous", "enabled"], config_default: "false", flag: "anonymous-auth", flag_default: "true" };
+const ANONYMOUS: Setting = Setting {
+    path: &["authentication", "anonymous", "enabled"],
+    config_default: "false",
+    flag: "anonymous-auth",
+    flag_default: "true",
+};
 
 pub static ANONYMOUS_AUTH: Rule = Rule {
     id: "kubelet/anonymous-auth",
     title: "Kubelet accepts anonymous requests",
     severity: Severity::High,
+    practice: Practice::ControlPlane,
     rationale: "The kubelet API runs commands in containers, reads logs and lists pods. With \
         anonymous authentication on, requests without credentials reach it as system:anonymous, \
         and with a permissive authorizer that is remote code execution on every node.",
@@ -118,78 +135,175 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
     remediation: "Set authentication.anonymous.enabled: false (flag --anonymous-auth=false).",
     snippet: "authentication:\n  anonymous:\n    enabled: false",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "authentication:\n  anonymous:\n    enabled: true\n"), line: 5 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "authentication:\n  anonymous:\n    enabled: true\n"
+        ),
+        line: 5,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &ANONYMOUS, |v| v == "false", "false", |_| "unauthenticated requests reach the kubelet API".into()),
+    check: |object, hits| {
+        check(
+            object,
+            hits,
+            &ANONYMOUS,
+            |v| v == "false",
+            "false",
+            |_| "unauthenticated requests reach the kubelet API".into(),
+        )
+    },
 };
 
-const AUTHZ: Setting = Setting { path: &["authorization", "mode"], config_default: "Webhook", flag: "authorization-mode", flag_default: "AlwaysAllow" };
+const AUTHZ: Setting = Setting {
+    path: &["authorization", "mode"],
+    config_default: "Webhook",
+    flag: "authorization-mode",
+    flag_default: "AlwaysAllow",
+};
 
 pub static AUTHORIZATION_MODE: Rule = Rule {
     id: "kubelet/authorization-mode",
     title: "Kubelet authorizes every request",
     severity: Severity::Critical,
+    practice: Practice::ControlPlane,
     rationale: "With authorization mode AlwaysAllow, anyone who authenticates to the kubelet (or \
         anyone at all, with anonymous auth on) may exec into any container on the node. Webhook mode \
         asks the API server, so RBAC applies.",
-    references: &[CONFIG_DOC, AUTH_DOC, cis!("4.2.2", "Ensure that the --authorization-mode argument is not set to AlwaysAllow")],
+    references: &[
+        CONFIG_DOC,
+        AUTH_DOC,
+        cis!("4.2.2", "Ensure that the --authorization-mode argument is not set to AlwaysAllow"),
+    ],
     remediation: "Set authorization.mode: Webhook (flag --authorization-mode=Webhook), with \
         authentication.webhook.enabled: true.",
     snippet: "authorization:\n  mode: Webhook",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "authorization:\n  mode: AlwaysAllow\n"), line: 4 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "authorization:\n  mode: AlwaysAllow\n"
+        ),
+        line: 4,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &AUTHZ, |v| v != "AlwaysAllow", "Webhook", |_| "every request to the kubelet API is allowed".into()),
+    check: |object, hits| {
+        check(
+            object,
+            hits,
+            &AUTHZ,
+            |v| v != "AlwaysAllow",
+            "Webhook",
+            |_| "every request to the kubelet API is allowed".into(),
+        )
+    },
 };
 
-const CLIENT_CA: Setting = Setting { path: &["authentication", "x509", "clientCAFile"], config_default: "unset", flag: "client-ca-file", flag_default: "unset" };
+const CLIENT_CA: Setting = Setting {
+    path: &["authentication", "x509", "clientCAFile"],
+    config_default: "unset",
+    flag: "client-ca-file",
+    flag_default: "unset",
+};
 
 pub static CLIENT_CA_FILE: Rule = Rule {
     id: "kubelet/client-ca",
     title: "Kubelet does not verify client certificates",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "Without a client CA the kubelet cannot authenticate the API server's client \
         certificate, so it falls back to tokens or anonymous access for the calls that stream exec \
         and log sessions.",
-    references: &[CONFIG_DOC, AUTH_DOC, cis!("4.2.3", "Ensure that the --client-ca-file argument is set as appropriate")],
+    references: &[
+        CONFIG_DOC,
+        AUTH_DOC,
+        cis!("4.2.3", "Ensure that the --client-ca-file argument is set as appropriate"),
+    ],
     remediation: "Set authentication.x509.clientCAFile (flag --client-ca-file) to the cluster CA.",
     snippet: "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "authentication:\n  webhook:\n    enabled: true\n"), line: 3 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "authentication:\n  webhook:\n    enabled: true\n"
+        ),
+        line: 3,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &CLIENT_CA, |v| v != "unset" && !v.is_empty(), "/etc/kubernetes/pki/ca.crt", |_| "client certificates are not verified".into()),
+    check: |object, hits| {
+        check(
+            object,
+            hits,
+            &CLIENT_CA,
+            |v| v != "unset" && !v.is_empty(),
+            "/etc/kubernetes/pki/ca.crt",
+            |_| "client certificates are not verified".into(),
+        )
+    },
 };
 
-const READ_ONLY_PORT: Setting = Setting { path: &["readOnlyPort"], config_default: "0", flag: "read-only-port", flag_default: "10255" };
+const READ_ONLY_PORT: Setting =
+    Setting { path: &["readOnlyPort"], config_default: "0", flag: "read-only-port", flag_default: "10255" };
 
 pub static READ_ONLY_PORT_RULE: Rule = Rule {
     id: "kubelet/read-only-port",
     title: "Kubelet serves its read-only port",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "The read-only port (10255) serves pod specs, environment variables included, and \
         metrics over plain HTTP with no authentication at all.",
     references: &[CONFIG_DOC, cis!("4.2.4", "Verify that the --read-only-port argument is set to 0")],
     remediation: "Set readOnlyPort: 0 (flag --read-only-port=0).",
     snippet: "readOnlyPort: 0",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "readOnlyPort: 10255\n"), line: 3 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "readOnlyPort: 10255\n"
+        ),
+        line: 3,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &READ_ONLY_PORT, |v| v == "0", "0", |_| "pod specs are served without authentication".into()),
+    check: |object, hits| {
+        check(
+            object,
+            hits,
+            &READ_ONLY_PORT,
+            |v| v == "0",
+            "0",
+            |_| "pod specs are served without authentication".into(),
+        )
+    },
 };
 
-const IDLE_TIMEOUT: Setting = Setting { path: &["streamingConnectionIdleTimeout"], config_default: "4h0m0s", flag: "streaming-connection-idle-timeout", flag_default: "4h0m0s" };
+const IDLE_TIMEOUT: Setting = Setting {
+    path: &["streamingConnectionIdleTimeout"],
+    config_default: "4h0m0s",
+    flag: "streaming-connection-idle-timeout",
+    flag_default: "4h0m0s",
+};
 
 pub static STREAMING_IDLE_TIMEOUT: Rule = Rule {
     id: "kubelet/streaming-idle-timeout",
     title: "Idle exec and port-forward sessions never time out",
     severity: Severity::Low,
+    practice: Practice::ControlPlane,
     rationale: "A streaming connection idle timeout of 0 keeps idle exec, attach and port-forward \
         sessions open forever, leaving forgotten shells into containers and exhausting the node.",
-    references: &[CONFIG_DOC, cis!("4.2.5", "Ensure that the --streaming-connection-idle-timeout argument is not set to 0")],
+    references: &[
+        CONFIG_DOC,
+        cis!("4.2.5", "Ensure that the --streaming-connection-idle-timeout argument is not set to 0"),
+    ],
     remediation: "Set streamingConnectionIdleTimeout to a duration such as 5m.",
     snippet: "streamingConnectionIdleTimeout: 5m",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "streamingConnectionIdleTimeout: 0s\n"), line: 3 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "streamingConnectionIdleTimeout: 0s\n"
+        ),
+        line: 3,
+    }],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &IDLE_TIMEOUT, |v| !zero_duration(v), "5m", |_| "idle streaming sessions stay open".into())
@@ -201,12 +315,18 @@ fn zero_duration(value: &str) -> bool {
     !value.is_empty() && value.chars().all(|c| c == '0' || c.is_ascii_alphabetic() || c == '.')
 }
 
-const KERNEL_DEFAULTS: Setting = Setting { path: &["protectKernelDefaults"], config_default: "false", flag: "protect-kernel-defaults", flag_default: "false" };
+const KERNEL_DEFAULTS: Setting = Setting {
+    path: &["protectKernelDefaults"],
+    config_default: "false",
+    flag: "protect-kernel-defaults",
+    flag_default: "false",
+};
 
 pub static PROTECT_KERNEL_DEFAULTS: Rule = Rule {
     id: "kubelet/protect-kernel-defaults",
     title: "Kubelet may change kernel settings it depends on",
     severity: Severity::Low,
+    practice: Practice::ControlPlane,
     rationale: "With protectKernelDefaults the kubelet refuses to start when the node's kernel \
         tunables differ from what it expects, instead of silently changing them; without it, \
         hardened sysctls can be overwritten.",
@@ -214,47 +334,100 @@ pub static PROTECT_KERNEL_DEFAULTS: Rule = Rule {
     remediation: "Set protectKernelDefaults: true (and set the kubelet's expected sysctls on the node).",
     snippet: "protectKernelDefaults: true",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "protectKernelDefaults: false\n"), line: 3 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "protectKernelDefaults: false\n"
+        ),
+        line: 3,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &KERNEL_DEFAULTS, |v| v == "true", "true", |_| "the kubelet may override hardened kernel settings".into()),
+    check: |object, hits| {
+        check(
+            object,
+            hits,
+            &KERNEL_DEFAULTS,
+            |v| v == "true",
+            "true",
+            |_| "the kubelet may override hardened kernel settings".into(),
+        )
+    },
 };
 
-const IPTABLES: Setting = Setting { path: &["makeIPTablesUtilChains"], config_default: "true", flag: "make-iptables-util-chains", flag_default: "true" };
+const IPTABLES: Setting = Setting {
+    path: &["makeIPTablesUtilChains"],
+    config_default: "true",
+    flag: "make-iptables-util-chains",
+    flag_default: "true",
+};
 
 pub static IPTABLES_UTIL_CHAINS: Rule = Rule {
     id: "kubelet/iptables-util-chains",
     title: "Kubelet does not manage its iptables chains",
     severity: Severity::Low,
+    practice: Practice::ControlPlane,
     rationale: "When the kubelet does not create its iptables utility chains, the node's packet \
         filtering drifts from what pod networking expects, which can leave traffic unfiltered.",
     references: &[CONFIG_DOC, cis!("4.2.7", "Ensure that the --make-iptables-util-chains argument is set to true")],
     remediation: "Set makeIPTablesUtilChains: true (the default).",
     snippet: "makeIPTablesUtilChains: true",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "makeIPTablesUtilChains: false\n"), line: 3 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "makeIPTablesUtilChains: false\n"
+        ),
+        line: 3,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &IPTABLES, |v| v == "true", "true", |_| "iptables utility chains are not maintained".into()),
+    check: |object, hits| {
+        check(object, hits, &IPTABLES, |v| v == "true", "true", |_| "iptables utility chains are not maintained".into())
+    },
 };
 
-const ROTATE: Setting = Setting { path: &["rotateCertificates"], config_default: "false", flag: "rotate-certificates", flag_default: "false" };
+const ROTATE: Setting = Setting {
+    path: &["rotateCertificates"],
+    config_default: "false",
+    flag: "rotate-certificates",
+    flag_default: "false",
+};
 
 pub static CERTIFICATE_ROTATION: Rule = Rule {
     id: "kubelet/certificate-rotation",
     title: "Kubelet certificates are not rotated",
     severity: Severity::Low,
+    practice: Practice::ControlPlane,
     rationale: "Without rotation the kubelet's client certificate is used until it expires (and \
         then the node drops out), and a stolen certificate stays valid just as long.",
     references: &[
         CONFIG_DOC,
-        Reference { title: "Kubernetes: Certificate Management with kubeadm / kubelet certificate rotation", url: "https://kubernetes.io/docs/tasks/tls/certificate-rotation/" },
+        Reference {
+            title: "Kubernetes: Certificate Management with kubeadm / kubelet certificate rotation",
+            url: "https://kubernetes.io/docs/tasks/tls/certificate-rotation/",
+        },
         cis!("4.2.11", "Ensure that the --rotate-certificates argument is not set to false"),
     ],
     remediation: "Set rotateCertificates: true (flag --rotate-certificates).",
     snippet: "rotateCertificates: true",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n", "rotateCertificates: false\n"), line: 3 }],
+    bad: &[Bad {
+        yaml: concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "rotateCertificates: false\n"
+        ),
+        line: 3,
+    }],
     good: &[HARDENED],
-    check: |object, hits| check(object, hits, &ROTATE, |v| v == "true", "true", |_| "client certificates are not renewed before they expire".into()),
+    check: |object, hits| {
+        check(
+            object,
+            hits,
+            &ROTATE,
+            |v| v == "true",
+            "true",
+            |_| "client certificates are not renewed before they expire".into(),
+        )
+    },
 };
 
 pub static RULES: &[&Rule] = &[
@@ -285,8 +458,17 @@ mod tests {
     #[test]
     fn kubelet_flags_have_the_unsafe_defaults() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kubelet\nspec:\n  containers:\n  - name: kubelet\n    image: k\n    command: [kubelet, --config=/var/lib/kubelet/config.yaml]\n";
-        let report = crate::check("t", yaml.as_bytes(), &crate::Options { select: vec!["kubelet/".into()], ..Default::default() });
+        let report = crate::check(
+            "t",
+            yaml.as_bytes(),
+            &crate::Options { select: vec!["kubelet/".into()], ..Default::default() },
+        );
         let ids: Vec<&str> = report.findings.iter().map(|f| f.rule.id).collect();
-        assert!(ids.contains(&"kubelet/anonymous-auth") && ids.contains(&"kubelet/authorization-mode") && ids.contains(&"kubelet/read-only-port"), "{ids:?}");
+        assert!(
+            ids.contains(&"kubelet/anonymous-auth")
+                && ids.contains(&"kubelet/authorization-mode")
+                && ids.contains(&"kubelet/read-only-port"),
+            "{ids:?}"
+        );
     }
 }

@@ -18,9 +18,17 @@ macro_rules! cis {
 macro_rules! static_pod {
     ($binary:literal, $flags:literal) => {
         concat!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ", $binary, "\n  namespace: kube-system\nspec:\n",
-            "  hostNetwork: true\n  containers:\n  - name: ", $binary, "\n    image: registry.k8s.io/", $binary,
-            ":v1.34.1\n    command:\n    - ", $binary, "\n", $flags
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ",
+            $binary,
+            "\n  namespace: kube-system\nspec:\n",
+            "  hostNetwork: true\n  containers:\n  - name: ",
+            $binary,
+            "\n    image: registry.k8s.io/",
+            $binary,
+            ":v1.34.1\n    command:\n    - ",
+            $binary,
+            "\n",
+            $flags
         )
     };
 }
@@ -38,6 +46,7 @@ pub mod scheduler;
 
 use serde::Serialize;
 
+use crate::engine::Scope;
 use crate::k8s::Object;
 use crate::yaml::{Node, Span};
 
@@ -52,7 +61,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -66,6 +76,50 @@ impl Severity {
 
     pub fn parse(s: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|v| v.name() == s)
+    }
+}
+
+/// The security practices of the seed articles; every rule serves one, and
+/// the posture summary reports per practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Practice {
+    ApiAccess,
+    Encryption,
+    PodSecurity,
+    ImagePolicy,
+    NetworkPolicy,
+    Audit,
+    ControlPlane,
+    ResourceLimits,
+    Admission,
+}
+
+impl Practice {
+    pub const ALL: [Practice; 9] = [
+        Practice::ApiAccess,
+        Practice::Encryption,
+        Practice::PodSecurity,
+        Practice::ImagePolicy,
+        Practice::NetworkPolicy,
+        Practice::Audit,
+        Practice::ControlPlane,
+        Practice::ResourceLimits,
+        Practice::Admission,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Practice::ApiAccess => "API access and RBAC",
+            Practice::Encryption => "Secrets and encryption at rest",
+            Practice::PodSecurity => "Pod Security",
+            Practice::ImagePolicy => "Image policy",
+            Practice::NetworkPolicy => "Network policy and exposure",
+            Practice::Audit => "Audit and monitoring",
+            Practice::ControlPlane => "Control-plane hardening",
+            Practice::ResourceLimits => "Resource limits",
+            Practice::Admission => "Admission control",
+        }
     }
 }
 
@@ -121,6 +175,7 @@ pub struct Rule {
     pub id: &'static str,
     pub title: &'static str,
     pub severity: Severity,
+    pub practice: Practice,
     /// Why it matters: the risk in a few sentences.
     pub rationale: &'static str,
     pub references: &'static [Reference],
@@ -152,7 +207,17 @@ impl Rule {
 }
 
 /// Every family's rules, in the order they are listed and run.
-static FAMILIES: &[&[&Rule]] = &[pss::RULES, apiserver::RULES, etcd::RULES, controller_manager::RULES, scheduler::RULES, kubelet::RULES, encryption::RULES, audit::RULES, admission::RULES];
+static FAMILIES: &[&[&Rule]] = &[
+    pss::RULES,
+    apiserver::RULES,
+    etcd::RULES,
+    controller_manager::RULES,
+    scheduler::RULES,
+    kubelet::RULES,
+    encryption::RULES,
+    audit::RULES,
+    admission::RULES,
+];
 
 /// Every rule, in a stable order: the registry.
 pub fn all() -> &'static [&'static Rule] {
@@ -172,14 +237,25 @@ pub struct Hit {
     pub snippet: Option<String>,
 }
 
-/// Collects a rule's hits for one object.
-#[derive(Default)]
-pub struct Hits(pub Vec<Hit>);
+/// Collects a rule's hits for one object, and gives the rule the rest of the
+/// input (other objects, the run's options) to relate it to.
+pub struct Hits<'s> {
+    pub found: Vec<Hit>,
+    scope: &'s Scope<'s>,
+}
 
-impl Hits {
+impl<'s> Hits<'s> {
+    pub fn new(scope: &'s Scope<'s>) -> Self {
+        Hits { found: Vec::new(), scope }
+    }
+
+    pub fn scope(&self) -> &'s Scope<'s> {
+        self.scope
+    }
+
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
-        self.0.push(Hit { span, message: message.into(), snippet: None });
-        self.0.last_mut().expect("just pushed")
+        self.found.push(Hit { span, message: message.into(), snippet: None });
+        self.found.last_mut().expect("just pushed")
     }
 
     pub fn node(&mut self, node: &Node, message: impl Into<String>) -> &mut Hit {

@@ -1,7 +1,7 @@
 //! `scheduler/*`: kube-scheduler flags in its static pod manifest.
 
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Reference, Rule, Severity};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 
 const FLAGS_DOC: Reference = Reference {
     title: "Kubernetes: kube-scheduler command-line reference",
@@ -18,6 +18,7 @@ pub static BIND_ADDRESS: Rule = Rule {
     id: "scheduler/bind-address",
     title: "Scheduler listens on all interfaces",
     severity: Severity::Medium,
+    practice: Practice::ControlPlane,
     rationale: "--bind-address defaults to 0.0.0.0, exposing the scheduler's secure port (metrics, \
         health, debug endpoints) to the whole network instead of only the node.",
     references: &[FLAGS_DOC, cis!("1.4.2", "Ensure that the --bind-address argument is set to 127.0.0.1")],
@@ -33,6 +34,7 @@ pub static PROFILING: Rule = Rule {
     id: "scheduler/profiling",
     title: "Scheduler exposes profiling endpoints",
     severity: Severity::Low,
+    practice: Practice::ControlPlane,
     rationale: "The /debug/pprof endpoints reveal process internals and are not needed in production.",
     references: &[FLAGS_DOC, cis!("1.4.1", "Ensure that the --profiling argument is set to false")],
     remediation: "Set --profiling=false.",

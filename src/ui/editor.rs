@@ -106,7 +106,11 @@ pub fn editor(props: &Props) -> Html {
                 let area = area.clone();
                 move || {
                     if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                        view.set(View { top: el.scroll_top() as f64, left: el.scroll_left() as f64, height: el.client_height() as f64 });
+                        view.set(View {
+                            top: el.scroll_top() as f64,
+                            left: el.scroll_left() as f64,
+                            height: el.client_height() as f64,
+                        });
                     }
                 }
             };
@@ -152,7 +156,11 @@ pub fn editor(props: &Props) -> Html {
         let hover = hover.clone();
         Callback::from(move |e: Event| {
             let el: HtmlTextAreaElement = e.target_unchecked_into();
-            view.set(View { top: el.scroll_top() as f64, left: el.scroll_left() as f64, height: el.client_height() as f64 });
+            view.set(View {
+                top: el.scroll_top() as f64,
+                left: el.scroll_left() as f64,
+                height: el.client_height() as f64,
+            });
             hover.set(None);
         })
     };

@@ -106,7 +106,11 @@ pub fn findings_panel(props: &Props) -> Html {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { one.to_owned() } else { many.to_owned() }
+    if n == 1 {
+        one.to_owned()
+    } else {
+        many.to_owned()
+    }
 }
 
 /// Findings in groups: by object (in order of appearance) or by rule.

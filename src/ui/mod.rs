@@ -15,8 +15,8 @@ use gloo::storage::{LocalStorage, Storage};
 use gloo::timers::callback::Timeout;
 use posture::playground::share;
 use posture::rules::PssLevel;
-use web_sys::KeyboardEvent;
 use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use controls::Controls;
@@ -38,7 +38,10 @@ fn initial_state() -> State {
         return State::new(shared.text, shared.level, off);
     }
     let text = LocalStorage::get::<String>(STORED_TEXT).unwrap_or_else(|_| examples::EXAMPLES[0].yaml.to_owned());
-    let level = LocalStorage::get::<String>(STORED_LEVEL).ok().and_then(|l| PssLevel::parse(&l)).unwrap_or(PssLevel::Restricted);
+    let level = LocalStorage::get::<String>(STORED_LEVEL)
+        .ok()
+        .and_then(|l| PssLevel::parse(&l))
+        .unwrap_or(PssLevel::Restricted);
     State::new(text, level, BTreeSet::new())
 }
 
@@ -129,7 +132,9 @@ fn status_line(state: &State) -> String {
             let f = &checked.report.findings[i];
             format!("Line {}: {} ({}): {}", line + 1, f.rule.title, f.severity.name(), f.message)
         }
-        Some(posture::playground::marks::Source::Error(i)) => format!("Line {}: {}", line + 1, checked.report.errors[i].message),
+        Some(posture::playground::marks::Source::Error(i)) => {
+            format!("Line {}: {}", line + 1, checked.report.errors[i].message)
+        }
         None => format!("Line {}. F8 and Shift+F8 step through findings.", line + 1),
     }
 }

@@ -14,12 +14,7 @@ use super::{Limits, YamlError};
 
 /// Parses one chunk (`text` starts at byte `base` of the input) into its
 /// documents. Most chunks hold exactly one.
-pub fn parse_chunk(
-    text: &str,
-    base: usize,
-    lines: &LineIndex,
-    limits: &Limits,
-) -> Vec<Result<Node, YamlError>> {
+pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder {
         offsets: CharOffsets::new(text, base),
         lines,
@@ -109,10 +104,7 @@ impl Builder<'_> {
     }
 
     fn span_at(&self, start_char: usize, end_char: usize) -> Span {
-        Span {
-            start: self.lines.pos(self.offsets.byte(start_char)),
-            end: self.lines.pos(self.offsets.byte(end_char)),
-        }
+        Span { start: self.lines.pos(self.offsets.byte(start_char)), end: self.lines.pos(self.offsets.byte(end_char)) }
     }
 
     /// Feeds one event; returns a document's root when one is complete.
@@ -121,8 +113,8 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = core_tag(tag.as_deref());
                 let is_merge = style == ScalarStyle::Plain && &*text == "<<";
-                let value = scalar::resolve(text, style == ScalarStyle::Plain, tag)
-                    .map_err(|m| YamlError::new(m, span))?;
+                let value =
+                    scalar::resolve(text, style == ScalarStyle::Plain, tag).map_err(|m| YamlError::new(m, span))?;
                 self.count(1, span)?;
                 self.complete(Node { span, value }, anchor, 1, is_merge || tag == Some(CoreTag::Merge))
             }
@@ -218,7 +210,13 @@ impl Builder<'_> {
     }
 
     /// Hands a finished node to its parent, or returns it as the root.
-    fn complete(&mut self, node: Node, anchor: usize, count: usize, is_merge_key: bool) -> Result<Option<Node>, YamlError> {
+    fn complete(
+        &mut self,
+        node: Node,
+        anchor: usize,
+        count: usize,
+        is_merge_key: bool,
+    ) -> Result<Option<Node>, YamlError> {
         if anchor != 0 {
             self.anchors.insert(anchor, (node.clone(), count));
         }
@@ -247,7 +245,6 @@ impl Builder<'_> {
         Ok(None)
     }
 }
-
 
 /// Rejects duplicate keys, as the API server's strict decoding does, then
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
@@ -301,11 +298,7 @@ fn duplicate(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
 
 fn core_tag(tag: Option<&Tag>) -> Option<CoreTag> {
     let tag = tag?;
-    Some(if tag.is_yaml_core_schema() {
-        CoreTag::from_suffix(&tag.suffix)
-    } else {
-        CoreTag::Other
-    })
+    Some(if tag.is_yaml_core_schema() { CoreTag::from_suffix(&tag.suffix) } else { CoreTag::Other })
 }
 
 /// The parser counts positions in characters; spans are in bytes.
@@ -318,11 +311,8 @@ struct CharOffsets<'a> {
 
 impl<'a> CharOffsets<'a> {
     fn new(text: &'a str, base: usize) -> Self {
-        let checkpoints = if text.is_ascii() {
-            Vec::new()
-        } else {
-            text.char_indices().step_by(64).map(|(i, _)| i).collect()
-        };
+        let checkpoints =
+            if text.is_ascii() { Vec::new() } else { text.char_indices().step_by(64).map(|(i, _)| i).collect() };
         CharOffsets { base, checkpoints, text }
     }
 

@@ -23,7 +23,8 @@ impl<'a> LineIndex<'a> {
 
     fn line_of(&self, offset: usize) -> usize {
         let hint = self.last.get();
-        let within = |line: usize| self.starts[line] <= offset && self.starts.get(line + 1).is_none_or(|&next| offset < next);
+        let within =
+            |line: usize| self.starts[line] <= offset && self.starts.get(line + 1).is_none_or(|&next| offset < next);
         let line = if within(hint) {
             hint
         } else if hint + 1 < self.starts.len() && within(hint + 1) {
@@ -45,11 +46,7 @@ impl<'a> LineIndex<'a> {
         let line = self.line_of(offset);
         let before = &self.text[self.starts[line]..offset];
         let column = if self.ascii { before.len() } else { before.iter().filter(|&&b| !is_continuation(b)).count() };
-        Pos {
-            line: line as u32 + 1,
-            column: column as u32 + 1,
-            offset,
-        }
+        Pos { line: line as u32 + 1, column: column as u32 + 1, offset }
     }
 
     /// The text of a 1-based line, without its line break.

@@ -66,9 +66,7 @@ pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Valu
 fn implicit(text: Cow<str>) -> Value {
     match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Value::Bool(true)
-        }
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => return Value::Bool(true),
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             return Value::Bool(false)
         }
@@ -127,11 +125,7 @@ fn go_parse_int(s: &str) -> Option<i128> {
     }
     let magnitude = i128::from_str_radix(body, radix).ok()?;
     let value = if negative { -magnitude } else { magnitude };
-    let fits = if negative {
-        value >= i64::MIN as i128
-    } else {
-        value <= u64::MAX as i128
-    };
+    let fits = if negative { value >= i64::MIN as i128 } else { value <= u64::MAX as i128 };
     fits.then_some(value)
 }
 
@@ -154,10 +148,7 @@ fn is_yaml_float(s: &str) -> bool {
 
 /// go-yaml's '.' branch: Go's `ParseFloat` on text such as `.5` or `.5e3`.
 fn leading_dot_float(text: &str) -> Option<Value> {
-    is_yaml_float(text)
-        .then(|| text.parse::<f64>().ok())
-        .flatten()
-        .map(Value::Float)
+    is_yaml_float(text).then(|| text.parse::<f64>().ok()).flatten().map(Value::Float)
 }
 
 /// How `sigs.k8s.io/yaml` turns a resolved key into a JSON object key.

@@ -14,10 +14,7 @@ pub fn documents(text: &[u8]) -> Vec<Range<usize>> {
     let mut start = bom;
     let mut line_start = bom;
     while line_start < text.len() {
-        let next = text[line_start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |i| line_start + i + 1);
+        let next = text[line_start..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..next];
         if is_marker(line, b"---") {
             chunks.push(start..line_start);

@@ -62,7 +62,9 @@ fn size(root: &Path) {
     let dist = root.join("dist");
     let wasm = std::fs::read_dir(&dist)
         .ok()
-        .and_then(|entries| entries.filter_map(Result::ok).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm")))
+        .and_then(|entries| {
+            entries.filter_map(Result::ok).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm"))
+        })
         .unwrap_or_else(|| fail("no .wasm in dist/: run trunk build --release first"));
     let bytes = std::fs::read(&wasm).unwrap_or_else(|e| fail(&format!("{}: {e}", wasm.display())));
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

@@ -1,7 +1,7 @@
 //! Linux capabilities a container may hold.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::Node;
 
 use super::{container_fix, label, psa_source, PSS_DOC};
@@ -14,6 +14,7 @@ pub static CAPABILITIES_BASELINE: Rule = Rule {
     id: "pss/capabilities-baseline",
     title: "Container adds a capability beyond the runtime's defaults",
     severity: Severity::High,
+    practice: Practice::PodSecurity,
     rationale: "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE or NET_RAW each grant a \
         slice of root's power over the kernel; several are enough on their own to escape the \
         container or attack other pods on the network.",
@@ -53,8 +54,11 @@ fn capabilities_baseline(object: &Object, hits: &mut Hits) {
         for cap in added(c.sc(&["capabilities"])) {
             let name = cap.as_str().unwrap_or("");
             if !BASELINE_CAPABILITIES.contains(&name) {
-                hits.node(cap, format!("{} adds capability {}", label(&c), cap.display()))
-                    .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]"));
+                hits.node(cap, format!("{} adds capability {}", label(&c), cap.display())).fix(container_fix(
+                    &pod,
+                    &c,
+                    "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
+                ));
             }
         }
     }
@@ -72,6 +76,7 @@ pub static CAPABILITIES_RESTRICTED: Rule = Rule {
     id: "pss/capabilities-restricted",
     title: "Container does not drop all capabilities",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Containers start with a default set of capabilities (CHOWN, DAC_OVERRIDE, \
         NET_RAW, SETUID, ...) that most applications never use and an attacker can. Dropping ALL \
         and adding back only NET_BIND_SERVICE when a low port is needed leaves nothing to abuse.",
@@ -105,14 +110,28 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),
             };
-            hits.at(at, format!("{} does not drop ALL capabilities", label(&c)))
-                .fix(container_fix(&pod, &c, drop_all));
+            hits.at(at, format!("{} does not drop ALL capabilities", label(&c))).fix(container_fix(&pod, &c, drop_all));
         }
         for cap in added(capabilities) {
             if cap.as_str() != Some("NET_BIND_SERVICE") {
-                let beyond = if BASELINE_CAPABILITIES.contains(&cap.as_str().unwrap_or("")) { "" } else { " (not allowed at the baseline level either)" };
-                hits.node(cap, format!("{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}", label(&c), cap.display()))
-                    .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]"));
+                let beyond = if BASELINE_CAPABILITIES.contains(&cap.as_str().unwrap_or("")) {
+                    ""
+                } else {
+                    " (not allowed at the baseline level either)"
+                };
+                hits.node(
+                    cap,
+                    format!(
+                        "{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}",
+                        label(&c),
+                        cap.display()
+                    ),
+                )
+                .fix(container_fix(
+                    &pod,
+                    &c,
+                    "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]",
+                ));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! settings.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::Node;
 
 use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
@@ -13,6 +13,7 @@ pub static HOST_NAMESPACES: Rule = Rule {
     id: "pss/host-namespaces",
     title: "Pod shares the node's network, process or IPC namespace",
     severity: Severity::High,
+    practice: Practice::PodSecurity,
     rationale: "With hostNetwork the pod sees and binds the node's interfaces, including services \
         listening only on localhost and the cloud metadata endpoint; with hostPID it can see and \
         signal every process on the node; with hostIPC it can read the shared memory of other \
@@ -53,6 +54,7 @@ pub static HOST_PORTS: Rule = Rule {
     id: "pss/host-ports",
     title: "Container binds a port on the node",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "A hostPort opens a port on the node's own address, bypassing Service and \
         NetworkPolicy controls that apply to pod IPs, and it ties the pod to nodes where the port \
         is free.",
@@ -77,8 +79,11 @@ fn host_ports(object: &Object, hits: &mut Hits) {
             let Some(entry) = port.entry("hostPort") else { continue };
             if entry.value.as_i64().is_some_and(|p| p != 0) {
                 let container_port = port.get("containerPort").map_or_else(|| "8080".into(), Node::display);
-                hits.at(entry.span(), format!("{} binds port {} on the node (hostPort)", label(&c), entry.value.display()))
-                    .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")));
+                hits.at(
+                    entry.span(),
+                    format!("{} binds port {} on the node (hostPort)", label(&c), entry.value.display()),
+                )
+                .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")));
             }
         }
     }
@@ -92,6 +97,7 @@ pub static HOST_PROBES: Rule = Rule {
     id: "pss/host-probes-lifecycle",
     title: "Probe or lifecycle hook targets another host",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "The kubelet runs probes and lifecycle hooks from the node. A host field makes it \
         send requests to an arbitrary address with the node's network position, which can reach \
         services the pod itself could not (a server-side request forgery through the kubelet).",
@@ -136,6 +142,7 @@ pub static SYSCTLS: Rule = Rule {
     id: "pss/sysctls",
     title: "Pod sets a sysctl outside the safe set",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Only a small set of sysctls is isolated per pod. Others change kernel behaviour \
         for the whole node or can be used to exhaust its resources, affecting every other \
         workload there.",
@@ -185,6 +192,7 @@ pub static WINDOWS_HOST_PROCESS: Rule = Rule {
     id: "pss/windows-host-process",
     title: "Windows HostProcess container",
     severity: Severity::Critical,
+    practice: Practice::PodSecurity,
     rationale: "A Windows HostProcess container runs directly on the node as a host process, \
         with the node's network and file system: the equivalent of a privileged Linux container.",
     references: &[
@@ -206,8 +214,7 @@ fn windows_host_process(object: &Object, hits: &mut Hits) {
     const PATH: [&str; 3] = ["securityContext", "windowsOptions", "hostProcess"];
     let fix = "securityContext:\n  windowsOptions:\n    hostProcess: false";
     if let Some(entry) = pod.spec.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
-        hits.at(entry.span(), "the pod runs as a Windows HostProcess (hostProcess: true)")
-            .fix(pod_fix(&pod, fix));
+        hits.at(entry.span(), "the pod runs as a Windows HostProcess (hostProcess: true)").fix(pod_fix(&pod, fix));
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {

@@ -16,7 +16,6 @@ mod volumes;
 use crate::k8s::{Container, ContainerList, PodView};
 use crate::rules::{Reference, Rule};
 
-
 pub use capabilities::{CAPABILITIES_BASELINE, CAPABILITIES_RESTRICTED};
 pub use host::{HOST_NAMESPACES, HOST_PORTS, HOST_PROBES, SYSCTLS, WINDOWS_HOST_PROCESS};
 pub use privilege::{ALLOW_PRIVILEGE_ESCALATION, PRIVILEGED, PROC_MOUNT, PROC_MOUNT_RESTRICTED};

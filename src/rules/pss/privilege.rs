@@ -1,7 +1,7 @@
 //! Controls on how much privilege a container's processes hold or can gain.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 
 use super::{container_fix, label, psa_source, PSS_DOC};
 
@@ -11,6 +11,7 @@ pub static PRIVILEGED: Rule = Rule {
     id: "pss/privileged",
     title: "Privileged container",
     severity: Severity::Critical,
+    practice: Practice::PodSecurity,
     rationale: "A privileged container gets every capability, all host devices and no \
         seccomp, AppArmor or SELinux confinement: a process in it is effectively root on the \
         node and can take over the node and everything scheduled there.",
@@ -31,9 +32,14 @@ pub static PRIVILEGED: Rule = Rule {
 fn privileged(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
     for c in pod.containers() {
-        if let Some(entry) = c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true)) {
-            hits.at(entry.span(), format!("{} runs privileged", label(&c)))
-                .fix(container_fix(&pod, &c, "securityContext:\n  privileged: false"));
+        if let Some(entry) =
+            c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true))
+        {
+            hits.at(entry.span(), format!("{} runs privileged", label(&c))).fix(container_fix(
+                &pod,
+                &c,
+                "securityContext:\n  privileged: false",
+            ));
         }
     }
 }
@@ -45,6 +51,7 @@ pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
     id: "pss/allow-privilege-escalation",
     title: "Container may gain more privileges than it started with",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Unless allowPrivilegeEscalation is false, the no_new_privs flag is not set, so a \
         setuid binary or file capability inside the image can raise a process's privileges, \
         turning a foothold in the container into root within it.",
@@ -69,8 +76,11 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(false) => {}
             Some(entry) => {
-                hits.at(entry.span(), format!("{} allows privilege escalation ({FIELD}: {})", label(&c), entry.value.display()))
-                    .fix(fix);
+                hits.at(
+                    entry.span(),
+                    format!("{} allows privilege escalation ({FIELD}: {})", label(&c), entry.value.display()),
+                )
+                .fix(fix);
             }
             None => {
                 hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", label(&c))).fix(fix);
@@ -86,6 +96,7 @@ pub static PROC_MOUNT: Rule = Rule {
     id: "pss/proc-mount",
     title: "Container unmasks /proc",
     severity: Severity::High,
+    practice: Practice::PodSecurity,
     rationale: "The default /proc mount masks and makes read-only the paths that reveal or change \
         kernel and node state. An Unmasked /proc exposes them to the container; outside a user \
         namespace that is a direct path to the node.",
@@ -111,6 +122,7 @@ pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
     id: "pss/proc-mount-restricted",
     title: "Container unmasks /proc (even in a user namespace)",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "At the restricted level the default /proc mount is required even when the pod \
         runs in its own user namespace: the unmasked paths still expose kernel state.",
     references: &[PSS_DOC, psa_source!("check_procMount.go")],

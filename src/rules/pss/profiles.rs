@@ -2,7 +2,7 @@
 //! SELinux and seccomp.
 
 use crate::k8s::{Container, Object, PodView};
-use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
 
 use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
@@ -16,6 +16,7 @@ pub static APPARMOR: Rule = Rule {
     id: "pss/apparmor",
     title: "AppArmor confinement turned off",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "The runtime's default AppArmor profile blocks many of the kernel interfaces used \
         in container escapes (mounting, writing to /proc and /sys). An Unconfined profile removes \
         that layer.",
@@ -74,6 +75,7 @@ pub static SELINUX: Rule = Rule {
     id: "pss/selinux",
     title: "Custom SELinux user, role or type",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Setting a custom SELinux type, user or role can place the container in a more \
         privileged domain (for example spc_t, which is unconfined), undoing the labelling that \
         keeps containers from touching host files and each other.",
@@ -126,8 +128,11 @@ fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "seccompProfile").filter(|(_, t)| !seccomp_ok(t)) {
-            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", label(&c)))
-                .fix(container_fix(pod, &c, SECCOMP_FIX));
+            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", label(&c))).fix(container_fix(
+                pod,
+                &c,
+                SECCOMP_FIX,
+            ));
         }
     }
     pod_level.is_some_and(|(_, t)| seccomp_ok(t))
@@ -140,6 +145,7 @@ pub static SECCOMP_BASELINE: Rule = Rule {
     id: "pss/seccomp-baseline",
     title: "Seccomp filtering turned off",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "The runtime's default seccomp profile blocks dozens of rarely needed syscalls \
         that account for a large share of kernel privilege-escalation exploits. Unconfined \
         exposes all of them.",
@@ -166,6 +172,7 @@ pub static SECCOMP_RESTRICTED: Rule = Rule {
     id: "pss/seccomp-restricted",
     title: "No seccomp profile",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Without a seccomp profile a container may run with no syscall filtering at all \
         (the kubelet's default is Unconfined unless the node enables SeccompDefault), exposing \
         the whole kernel syscall surface.",
@@ -198,10 +205,7 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     }
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
     for c in unset {
-        hits.at(
-            c.missing(&[]),
-            format!("{} has no seccomp profile, and the pod sets none for it", label(&c)),
-        )
-        .fix(pod_fix(&pod, SECCOMP_FIX));
+        hits.at(c.missing(&[]), format!("{} has no seccomp profile, and the pod sets none for it", label(&c)))
+            .fix(pod_fix(&pod, SECCOMP_FIX));
     }
 }

@@ -1,7 +1,7 @@
 //! Which user a container's processes run as.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 
 use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
 
@@ -13,6 +13,7 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
     id: "pss/run-as-non-root",
     title: "Container may run as root",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Unless runAsNonRoot is true, a container whose image defaults to root runs as \
         UID 0. Root in a container is the same user as root on the node, so any escape or \
         writable host mount is immediately node-level compromise.",
@@ -48,8 +49,11 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
             None if pod_level.is_none() => {
-                hits.at(c.missing(&[]), format!("{} may run as root: neither it nor the pod sets {FIELD}: true", label(&c)))
-                    .fix(pod_fix(&pod, fix));
+                hits.at(
+                    c.missing(&[]),
+                    format!("{} may run as root: neither it nor the pod sets {FIELD}: true", label(&c)),
+                )
+                .fix(pod_fix(&pod, fix));
             }
             None => {}
         }
@@ -64,6 +68,7 @@ pub static RUN_AS_USER: Rule = Rule {
     id: "pss/run-as-user",
     title: "Container explicitly runs as root (UID 0)",
     severity: Severity::High,
+    practice: Practice::PodSecurity,
     rationale: "runAsUser: 0 asks for root explicitly, overriding a non-root image and any \
         runAsNonRoot intent; root in the container is root on the node.",
     references: &[
@@ -89,7 +94,8 @@ fn run_as_user(object: &Object, hits: &mut Hits) {
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
-            hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", label(&c))).fix(container_fix(&pod, &c, fix));
+            hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", label(&c)))
+                .fix(container_fix(&pod, &c, fix));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Which volume types a pod may mount.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
 
 use super::{pod_fix, psa_source, PSS_DOC};
@@ -12,6 +12,7 @@ pub static HOST_PATH_VOLUMES: Rule = Rule {
     id: "pss/host-path-volumes",
     title: "Pod mounts a directory of the node",
     severity: Severity::High,
+    practice: Practice::PodSecurity,
     rationale: "A hostPath volume gives the pod the node's own files: the container runtime \
         socket, kubelet credentials, other pods' data, or /etc. Read access leaks secrets; write \
         access is usually enough to take over the node.",
@@ -54,6 +55,7 @@ pub static RESTRICTED_VOLUMES: Rule = Rule {
     id: "pss/restricted-volumes",
     title: "Volume type outside the restricted set",
     severity: Severity::Medium,
+    practice: Practice::PodSecurity,
     rationale: "Besides hostPath, many in-tree volume types (nfs, iscsi, rbd, cephfs, flexVolume, \
         gitRepo, ...) make the node mount remote storage or run plugins with node privileges on \
         the pod's behalf. The restricted level allows only the types that cannot reach outside \
@@ -118,9 +120,8 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
         if ALLOWED_SOURCES.iter().any(|s| set(volume, s)) {
             continue;
         }
-        let source: Option<&Entry> = RESTRICTED_SOURCES
-            .iter()
-            .find_map(|s| volume.entry(s).filter(|e| !e.value.is_null()));
+        let source: Option<&Entry> =
+            RESTRICTED_SOURCES.iter().find_map(|s| volume.entry(s).filter(|e| !e.value.is_null()));
         if let Some(entry) = source {
             hits.at(
                 entry.span(),
@@ -131,7 +132,13 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
                     if entry.key == "hostPath" { " (and the baseline level too)" } else { "" }
                 ),
             )
-            .fix(pod_fix(&pod, &format!("volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}", volume_name(volume))));
+            .fix(pod_fix(
+                &pod,
+                &format!(
+                    "volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}",
+                    volume_name(volume)
+                ),
+            ));
         }
     }
 }

@@ -1,0 +1,100 @@
+//! The posture summary: for each practice of the seed articles, what was
+//! checked and what failed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::Finding;
+use crate::engine::Scope;
+use crate::k8s::{Object, Process};
+use crate::rules::{Practice, Rule, Severity};
+
+#[derive(Debug, Serialize)]
+pub struct PracticeSummary {
+    pub practice: Practice,
+    pub title: &'static str,
+    /// `fail` (findings), `pass` (checked, nothing found), or `not-assessed`
+    /// (nothing in the input this practice applies to, or its rules are off).
+    pub status: &'static str,
+    /// Enabled rules serving this practice.
+    pub rules: usize,
+    /// Objects in the input this practice applies to.
+    pub objects: usize,
+    pub findings: usize,
+    #[serde(rename = "bySeverity")]
+    pub by_severity: BTreeMap<&'static str, usize>,
+}
+
+pub fn practices(scope: &Scope, enabled: &[&Rule], findings: &[Finding]) -> Vec<PracticeSummary> {
+    let facts: Vec<Facts> = scope.objects.iter().map(|o| Facts::of(&o.object)).collect();
+    Practice::ALL
+        .iter()
+        .map(|&practice| {
+            let rules = enabled.iter().filter(|r| r.practice == practice).count();
+            let objects = facts.iter().filter(|f| f.relevant(practice)).count();
+            let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule.practice == practice).collect();
+            let by_severity =
+                Severity::ALL.iter().map(|s| (s.name(), mine.iter().filter(|f| f.severity == *s).count())).collect();
+            let status = if !mine.is_empty() {
+                "fail"
+            } else if rules == 0 || objects == 0 {
+                "not-assessed"
+            } else {
+                "pass"
+            };
+            PracticeSummary {
+                practice,
+                title: practice.title(),
+                status,
+                rules,
+                objects,
+                findings: mine.len(),
+                by_severity,
+            }
+        })
+        .collect()
+}
+
+/// What kind of thing an object is, as far as the practices care.
+struct Facts<'a> {
+    kind: &'a str,
+    group: &'a str,
+    workload: bool,
+    control_plane: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn of(object: &Object<'a>) -> Self {
+        Facts {
+            kind: object.kind,
+            group: object.group(),
+            workload: object.pod().is_some(),
+            control_plane: !Process::of(object).is_empty(),
+        }
+    }
+
+    /// Whether the object is something a practice's rules look at.
+    fn relevant(&self, practice: Practice) -> bool {
+        let Facts { kind, group, workload, control_plane } = *self;
+        match practice {
+            Practice::ApiAccess => {
+                group == "rbac.authorization.k8s.io" || kind == "ServiceAccount" || workload || control_plane
+            }
+            Practice::Encryption => {
+                matches!(kind, "EncryptionConfiguration" | "EncryptionConfig" | "Secret" | "ConfigMap") || workload
+            }
+            Practice::PodSecurity | Practice::ImagePolicy | Practice::ResourceLimits => workload,
+            Practice::NetworkPolicy => {
+                matches!(kind, "NetworkPolicy" | "Service" | "Ingress" | "Namespace") || workload
+            }
+            Practice::Audit => (kind == "Policy" && group == "audit.k8s.io") || control_plane,
+            Practice::ControlPlane => control_plane || kind == "KubeletConfiguration",
+            Practice::Admission => {
+                matches!(group, "kyverno.io" | "constraints.gatekeeper.sh" | "admissionregistration.k8s.io")
+                    || kind == "Namespace"
+                    || control_plane
+            }
+        }
+    }
+}
