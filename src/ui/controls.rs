@@ -70,20 +70,23 @@ pub fn controls(props: &Props) -> Html {
                     <option value="baseline" selected={state.level == PssLevel::Baseline}>{"baseline"}</option>
                 </select>
             </label>
-            <fieldset class="families">
-                <legend>{"Rule families"}</legend>
-                { for families().into_iter().map(|family| {
-                    let dispatch = dispatch.clone();
-                    html! {
-                        <label>
-                            <input type="checkbox" data-testid="family-toggle" data-family={family}
-                                checked={!state.off.contains(family)}
-                                onchange={Callback::from(move |_| dispatch.dispatch(Action::ToggleFamily(family)))} />
-                            {format!(" {family}")}
-                        </label>
-                    }
-                }) }
-            </fieldset>
+            <details class="menu families-menu">
+                <summary>{format!("Rule families ({} of {})", families().len() - state.off.len(), families().len())}</summary>
+                <fieldset class="families">
+                    <legend>{"Run these rule families"}</legend>
+                    { for families().into_iter().map(|family| {
+                        let dispatch = dispatch.clone();
+                        html! {
+                            <label>
+                                <input type="checkbox" data-testid="family-toggle" data-family={family}
+                                    checked={!state.off.contains(family)}
+                                    onchange={Callback::from(move |_| dispatch.dispatch(Action::ToggleFamily(family)))} />
+                                {format!(" {family}")}
+                            </label>
+                        }
+                    }) }
+                </fieldset>
+            </details>
             <Gallery dispatch={dispatch.clone()} />
             <button data-testid="share" onclick={on_share}>{"Share link"}</button>
             <button data-testid="download-json" onclick={download("json")}>{"JSON"}</button>

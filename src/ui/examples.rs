@@ -103,7 +103,7 @@ pub struct Props {
 #[function_component(Gallery)]
 pub fn gallery(props: &Props) -> Html {
     html! {
-        <details class="gallery">
+        <details class="menu gallery">
             <summary>{"Examples"}</summary>
             <ul>
                 { for EXAMPLES.iter().map(|example| {
