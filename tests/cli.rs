@@ -68,7 +68,7 @@ const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\ns
 fn a_hardened_manifest_passes() {
     let run = posture(&["check", "tests/data/hardened.yaml"], b"");
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("0 findings in 1 file (2 documents, 2 objects)"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 findings in 1 file (6 documents, 6 objects)"), "{}", run.stdout);
 }
 
 #[test]

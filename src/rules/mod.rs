@@ -43,6 +43,7 @@ pub mod etcd;
 pub mod kubelet;
 pub mod pss;
 pub mod scheduler;
+pub mod workload;
 
 use serde::Serialize;
 
@@ -209,6 +210,7 @@ impl Rule {
 /// Every family's rules, in the order they are listed and run.
 static FAMILIES: &[&[&Rule]] = &[
     pss::RULES,
+    workload::RULES,
     apiserver::RULES,
     etcd::RULES,
     controller_manager::RULES,

@@ -1,0 +1,408 @@
+//! `workload/*`: what a reviewer checks in a pod spec beyond the Pod Security
+//! Standards: resources, the root file system, users and groups, service
+//! account tokens, host mounts, and capabilities that matter most.
+
+use crate::k8s::{Container, ContainerList, PodView};
+use crate::rules::pss::{container_fix, label, pod_fix};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::yaml::Node;
+
+const SECURITY_CONTEXT_DOC: Reference = Reference {
+    title: "Kubernetes: Configure a Security Context for a Pod or Container",
+    url: "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+};
+
+/// A pod meeting every workload rule.
+pub const HARDENED: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      serviceAccountName: web\n      automountServiceAccountToken: false\n      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n        runAsGroup: 10001\n        fsGroup: 10001\n      containers:\n      - name: web\n        image: registry.example.com/web:1.4.2\n        securityContext:\n          readOnlyRootFilesystem: true\n          capabilities:\n            drop: [ALL]\n        resources:\n          requests: {cpu: 100m, memory: 128Mi}\n          limits: {cpu: 500m, memory: 256Mi}\n";
+
+/// Containers that run workload code (ephemeral debug containers take no
+/// resources and are not part of the workload's design).
+fn workload_containers<'a>(pod: &PodView<'a>) -> impl Iterator<Item = Container<'a>> {
+    pod.containers().filter(|c| c.list != ContainerList::Ephemeral)
+}
+
+pub static RESOURCES: Rule = Rule {
+    id: "workload/resources",
+    title: "Container has no CPU or memory requests and limits",
+    severity: Severity::Low,
+    practice: Practice::ResourceLimits,
+    rationale: "Without requests the scheduler packs pods blindly; without limits one container can \
+        take a node's memory or CPU, starving its neighbours (a denial of service that a compromised \
+        or buggy pod causes without any privilege). A namespace ResourceQuota is ineffective unless \
+        pods declare them.",
+    references: &[Reference {
+        title: "Kubernetes: Resource Management for Pods and Containers",
+        url: "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+    }],
+    remediation: "Set requests and limits for cpu and memory in every container (memory limit equal \
+        to or near the request).",
+    snippet: "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        for c in workload_containers(&pod) {
+            let missing: Vec<String> = [("requests", "cpu"), ("requests", "memory"), ("limits", "cpu"), ("limits", "memory")]
+                .into_iter()
+                .filter(|(kind, what)| c.node.at(&["resources", kind, what]).is_none())
+                .map(|(kind, what)| format!("{kind}.{what}"))
+                .collect();
+            if !missing.is_empty() {
+                hits.at(c.node.nearest(&["resources"]), format!("{} sets no {}", label(&c), missing.join(", ")))
+                    .fix(container_fix(&pod, &c, RESOURCES.snippet));
+            }
+        }
+    },
+};
+
+pub static READ_ONLY_ROOT_FS: Rule = Rule {
+    id: "workload/read-only-root-fs",
+    title: "Container can write to its root file system",
+    severity: Severity::Low,
+    practice: Practice::PodSecurity,
+    rationale: "A writable root file system lets an intruder drop tools, modify binaries and \
+        persist for the life of the container. A read-only root, with emptyDir mounts for the \
+        paths the program writes, removes that foothold.",
+    references: &[SECURITY_CONTEXT_DOC],
+    remediation: "Set readOnlyRootFilesystem: true and mount an emptyDir where the program needs to \
+        write (for example /tmp).",
+    snippet: "securityContext:\n  readOnlyRootFilesystem: true",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      readOnlyRootFilesystem: false\n", line: 10 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        for c in workload_containers(&pod) {
+            match c.node.entry_at(&["securityContext", "readOnlyRootFilesystem"]) {
+                Some(e) if e.value.as_bool() == Some(true) => {}
+                Some(e) => {
+                    hits.at(e.span(), format!("{} has a writable root file system", label(&c)))
+                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
+                }
+                None => {
+                    hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", label(&c)))
+                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
+                }
+            }
+        }
+    },
+};
+
+pub static ROOT_GROUP: Rule = Rule {
+    id: "workload/root-group",
+    title: "Pod or container runs with group 0 (root)",
+    severity: Severity::Medium,
+    practice: Practice::PodSecurity,
+    rationale: "Pod Security checks the user but not the group: runAsGroup, fsGroup or \
+        supplementalGroups of 0 give processes the root group, which owns many files on the node and \
+        in images (for example /etc/shadow on some distributions).",
+    references: &[SECURITY_CONTEXT_DOC],
+    remediation: "Use a non-zero group id for runAsGroup, fsGroup and supplementalGroups.",
+    snippet: "securityContext:\n  runAsGroup: 10001\n  fsGroup: 10001",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsGroup: 0\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        let is_zero = |n: &Node| n.as_i64() == Some(0);
+        for field in ["runAsGroup", "fsGroup"] {
+            if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
+                hits.at(e.span(), format!("the pod sets {field}: 0 (the root group)")).fix(pod_fix(&pod, ROOT_GROUP.snippet));
+            }
+        }
+        if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
+            for g in groups.iter().filter(|g| is_zero(g)) {
+                hits.node(g, "the pod adds supplemental group 0 (the root group)");
+            }
+        }
+        for c in pod.containers() {
+            if let Some(e) = c.node.entry_at(&["securityContext", "runAsGroup"]).filter(|e| is_zero(&e.value)) {
+                hits.at(e.span(), format!("{} sets runAsGroup: 0 (the root group)", label(&c)))
+                    .fix(container_fix(&pod, &c, "securityContext:\n  runAsGroup: 10001"));
+            }
+        }
+    },
+};
+
+pub static AUTOMOUNT_TOKEN: Rule = Rule {
+    id: "workload/automount-token",
+    title: "Service account token mounted into the pod",
+    severity: Severity::Low,
+    practice: Practice::ApiAccess,
+    rationale: "Unless automountServiceAccountToken is false, every container gets a token for the \
+        pod's service account. Most applications never call the Kubernetes API; for them the token \
+        is only useful to an attacker who gets code execution in the pod.",
+    references: &[Reference {
+        title: "Kubernetes: Configure Service Accounts for Pods (opt out of API credential automounting)",
+        url: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting",
+    }],
+    remediation: "Set automountServiceAccountToken: false on the pod (or on its service account); \
+        mount a projected token only where the API is really needed.",
+    snippet: "automountServiceAccountToken: false",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: app\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 5 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        let entry = pod.spec.entry("automountServiceAccountToken");
+        if entry.is_some_and(|e| e.value.as_bool() == Some(false)) {
+            return;
+        }
+        // The service account may opt out for every pod using it.
+        let account = service_account(&pod);
+        let namespace = object.namespace.unwrap_or("default");
+        let opted_out = hits.scope().objects.iter().any(|o| {
+            o.object.kind == "ServiceAccount"
+                && o.object.name == Some(account)
+                && o.object.namespace.unwrap_or("default") == namespace
+                && o.object.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
+        });
+        if !opted_out {
+            let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
+            hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
+                .fix(pod_fix(&pod, AUTOMOUNT_TOKEN.snippet));
+        }
+    },
+};
+
+/// The pod spec's `spec:` key: where a missing pod-level field goes.
+fn spec_key(pod: &PodView) -> crate::yaml::Span {
+    pod.template.entry("spec").map_or(pod.spec.span, |e| e.key_span)
+}
+
+fn service_account<'a>(pod: &PodView<'a>) -> &'a str {
+    pod.spec
+        .get("serviceAccountName")
+        .or_else(|| pod.spec.get("serviceAccount"))
+        .and_then(Node::as_str)
+        .unwrap_or("default")
+}
+
+pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
+    id: "workload/default-service-account",
+    title: "Pod runs as the namespace's default service account",
+    severity: Severity::Low,
+    practice: Practice::ApiAccess,
+    rationale: "Every pod without a serviceAccountName shares the namespace's default account, so \
+        any permission granted to it for one workload is granted to all of them, and access cannot \
+        be told apart in audit logs.",
+    references: &[Reference {
+        title: "Kubernetes: Service Accounts (use a dedicated service account per workload)",
+        url: "https://kubernetes.io/docs/concepts/security/service-accounts/",
+    }],
+    remediation: "Create a ServiceAccount per workload and set serviceAccountName.",
+    snippet: "serviceAccountName: my-app",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 5 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        if service_account(&pod) == "default" {
+            let at = pod.spec.entry("serviceAccountName").map_or_else(|| spec_key(&pod), |e| e.span());
+            hits.at(at, "the pod uses the namespace's default service account").fix(pod_fix(&pod, DEFAULT_SERVICE_ACCOUNT.snippet));
+        }
+    },
+};
+
+/// Container runtime sockets: whoever can talk to them controls every
+/// container on the node.
+const RUNTIME_SOCKETS: [&str; 6] = [
+    "/var/run/docker.sock",
+    "/run/docker.sock",
+    "/var/run/containerd/containerd.sock",
+    "/run/containerd/containerd.sock",
+    "/var/run/crio/crio.sock",
+    "/run/crio/crio.sock",
+];
+
+/// Host paths that hold the node's credentials or control its kernel.
+const SENSITIVE_PATHS: [&str; 14] = [
+    "/", "/etc", "/root", "/home", "/proc", "/sys", "/dev", "/boot", "/var/lib/kubelet", "/var/lib/docker",
+    "/var/lib/containerd", "/etc/kubernetes", "/var/run", "/run",
+];
+
+fn host_path(volume: &Node) -> Option<(&crate::yaml::Entry, &str)> {
+    let entry = volume.entry("hostPath").filter(|e| !e.value.is_null())?;
+    let path = entry.value.get("path").and_then(Node::as_str).unwrap_or("");
+    let trimmed = path.trim_end_matches('/');
+    Some((entry, if trimmed.is_empty() { "/" } else { trimmed }))
+}
+
+pub static RUNTIME_SOCKET: Rule = Rule {
+    id: "workload/runtime-socket",
+    title: "Container runtime socket mounted into the pod",
+    severity: Severity::Critical,
+    practice: Practice::PodSecurity,
+    rationale: "The Docker, containerd or CRI-O socket accepts commands to start privileged \
+        containers with the node's file system mounted: mounting it is handing over the node, and \
+        every other workload on it.",
+    references: &[Reference {
+        title: "Kubernetes: Pod Security Standards (HostPath volumes)",
+        url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+    }],
+    remediation: "Remove the socket mount. Build images with a rootless builder (BuildKit rootless, \
+        Kaniko) and get container data through the kubelet or CRI APIs with proper authorization.",
+    snippet: "volumes:\n  - name: scratch\n    emptyDir: {}",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: docker:27\n  volumes:\n  - name: sock\n    hostPath:\n      path: /var/run/docker.sock\n", line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        for volume in pod.volumes() {
+            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| RUNTIME_SOCKETS.contains(p)) {
+                hits.at(entry.span(), format!("the container runtime socket {path} is mounted: it controls every container on the node"));
+            }
+        }
+    },
+};
+
+pub static SENSITIVE_HOST_PATH: Rule = Rule {
+    id: "workload/sensitive-host-path",
+    title: "Sensitive directory of the node mounted",
+    severity: Severity::High,
+    practice: Practice::PodSecurity,
+    rationale: "The node's root, /etc, /proc, /sys, /dev, the kubelet's and the runtime's state \
+        directories hold node credentials, other pods' secrets and the kernel's controls; mounting \
+        them lets a compromised container read or change all of it.",
+    references: &[Reference {
+        title: "Kubernetes: Volumes (hostPath security considerations)",
+        url: "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
+    }],
+    remediation: "Mount only the specific file or directory needed, read-only, or use a CSI driver \
+        or a ConfigMap instead.",
+    snippet: "volumes:\n  - name: config\n    configMap:\n      name: app-config",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: etc\n    hostPath:\n      path: /etc\n", line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        for volume in pod.volumes() {
+            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| SENSITIVE_PATHS.contains(p)) {
+                hits.at(entry.span(), format!("the node's {path} is mounted into the pod"));
+            }
+        }
+    },
+};
+
+pub static WRITABLE_HOST_PATH: Rule = Rule {
+    id: "workload/writable-host-path",
+    title: "Node directory mounted writable",
+    severity: Severity::Medium,
+    practice: Practice::PodSecurity,
+    rationale: "A hostPath mounted without readOnly lets the container change files on the node, \
+        which other pods and the node itself trust: planting binaries, editing configuration, or \
+        filling the disk.",
+    references: &[Reference {
+        title: "Kubernetes: Volumes (hostPath)",
+        url: "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
+    }],
+    remediation: "Add readOnly: true to the volumeMount (and keep writable data in emptyDir or a \
+        PersistentVolumeClaim).",
+    snippet: "volumeMounts:\n  - name: logs\n    mountPath: /host/var/log\n    readOnly: true",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: fluent-bit:3.1\n    volumeMounts:\n    - name: logs\n      mountPath: /var/log\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n", line: 10 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: fluent-bit:3.1\n    volumeMounts:\n    - name: logs\n      mountPath: /var/log\n      readOnly: true\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n"],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        let host_volumes: Vec<&str> = pod
+            .volumes()
+            .iter()
+            .filter(|v| host_path(v).is_some())
+            .filter_map(|v| v.get("name").and_then(Node::as_str))
+            .collect();
+        for c in pod.containers() {
+            for mount in c.node.items("volumeMounts") {
+                let name = mount.get("name").and_then(Node::as_str).unwrap_or("");
+                if host_volumes.contains(&name) && mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
+                    hits.node(mount, format!("{} mounts host path volume {name:?} writable", label(&c)))
+                        .fix(container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true")));
+                }
+            }
+        }
+    },
+};
+
+pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
+    id: "workload/share-process-namespace",
+    title: "Containers of the pod share one process namespace",
+    severity: Severity::Low,
+    practice: Practice::PodSecurity,
+    rationale: "With shareProcessNamespace every container sees and can signal the others' \
+        processes, and read their environment and file systems through /proc: a compromise of the \
+        weakest container reaches the secrets of the others.",
+    references: &[Reference {
+        title: "Kubernetes: Share Process Namespace between Containers in a Pod",
+        url: "https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/",
+    }],
+    remediation: "Remove shareProcessNamespace unless a debugging sidecar really needs it.",
+    snippet: "shareProcessNamespace: false",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  shareProcessNamespace: true\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        if let Some(e) = pod.spec.entry("shareProcessNamespace").filter(|e| e.value.as_bool() == Some(true)) {
+            hits.at(e.span(), "containers share a process namespace: each can read the others' processes and secrets")
+                .fix(pod_fix(&pod, SHARE_PROCESS_NAMESPACE.snippet));
+        }
+    },
+};
+
+/// Capabilities that are each enough to escape, sniff or tamper.
+const DANGEROUS: [(&str, &str); 11] = [
+    ("SYS_ADMIN", "mounts, namespaces and much of the kernel: a near-complete escape"),
+    ("NET_ADMIN", "network configuration: reroute or intercept the pod network"),
+    ("SYS_PTRACE", "tracing other processes: read their memory and secrets"),
+    ("BPF", "loading eBPF programs: observe or alter the whole node"),
+    ("SYS_MODULE", "loading kernel modules: full control of the node"),
+    ("SYS_RAWIO", "raw device I/O"),
+    ("DAC_READ_SEARCH", "reading any file, including through open_by_handle_at escapes"),
+    ("PERFMON", "kernel performance monitoring: observe other workloads"),
+    ("NET_RAW", "raw sockets: spoofing and sniffing on the pod network"),
+    ("SYS_BOOT", "rebooting the node"),
+    ("ALL", "every capability"),
+];
+
+pub static DANGEROUS_CAPABILITIES: Rule = Rule {
+    id: "workload/dangerous-capabilities",
+    title: "Container adds a capability that breaks isolation",
+    severity: Severity::High,
+    practice: Practice::PodSecurity,
+    rationale: "Some capabilities are each enough to leave the container or spy on the node and \
+        its neighbours: SYS_ADMIN, NET_ADMIN, SYS_PTRACE, BPF, SYS_MODULE and the like. They deserve \
+        a reviewer's attention whatever Pod Security level a namespace enforces.",
+    references: &[SECURITY_CONTEXT_DOC, cis!("5.2.9", "Minimize the admission of containers with added capabilities")],
+    remediation: "Remove the capability; find a design that does not need it (a node agent reviewed \
+        on its own, a narrower capability).",
+    snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [\"SYS_PTRACE\"]\n", line: 11 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        for c in pod.containers() {
+            for cap in c.sc(&["capabilities"]).map_or(&[][..], |caps| caps.items("add")) {
+                let name = cap.as_str().unwrap_or("");
+                let name = name.strip_prefix("CAP_").unwrap_or(name).to_ascii_uppercase();
+                if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
+                    hits.node(cap, format!("{} adds {name}: {why}", label(&c)))
+                        .fix(container_fix(&pod, &c, DANGEROUS_CAPABILITIES.snippet));
+                }
+            }
+        }
+    },
+};
+
+pub static RULES: &[&Rule] = &[
+    &RESOURCES,
+    &READ_ONLY_ROOT_FS,
+    &ROOT_GROUP,
+    &AUTOMOUNT_TOKEN,
+    &DEFAULT_SERVICE_ACCOUNT,
+    &RUNTIME_SOCKET,
+    &SENSITIVE_HOST_PATH,
+    &WRITABLE_HOST_PATH,
+    &SHARE_PROCESS_NAMESPACE,
+    &DANGEROUS_CAPABILITIES,
+];
