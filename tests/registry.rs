@@ -11,8 +11,15 @@ fn level_for(rule: &Rule) -> PssLevel {
     rule.pss.as_ref().map_or(PssLevel::Restricted, |c| c.level)
 }
 
+/// Examples run at their rule's Pod Security level, with the registry
+/// allowlist `registry.example.com` (for image/registry-allowlist).
 fn run(rule: &Rule, yaml: &str) -> posture::Report {
-    let options = Options { pss_level: level_for(rule), select: vec![rule.id.to_owned()], ..Options::default() };
+    let options = Options {
+        pss_level: level_for(rule),
+        select: vec![rule.id.to_owned()],
+        allowed_registries: vec!["registry.example.com".into()],
+        ..Options::default()
+    };
     let report = check("example.yaml", yaml.as_bytes(), &options);
     assert!(report.errors.is_empty(), "{}: example does not parse: {:?}", rule.id, report.errors);
     report

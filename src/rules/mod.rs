@@ -40,6 +40,7 @@ pub mod controller_manager;
 pub mod docs;
 pub mod encryption;
 pub mod etcd;
+pub mod image;
 pub mod kubelet;
 pub mod pss;
 pub mod scheduler;
@@ -211,6 +212,7 @@ impl Rule {
 static FAMILIES: &[&[&Rule]] = &[
     pss::RULES,
     workload::RULES,
+    image::RULES,
     apiserver::RULES,
     etcd::RULES,
     controller_manager::RULES,

@@ -1,0 +1,195 @@
+//! `image/*`: where container images come from and whether what runs can
+//! change without a deploy.
+
+use crate::k8s::Container;
+use crate::rules::pss::{container_fix, label};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::yaml::Span;
+
+const IMAGES_DOC: Reference =
+    Reference { title: "Kubernetes: Images (image names, tags and digests)", url: "https://kubernetes.io/docs/concepts/containers/images/" };
+
+/// A parsed image reference: `[registry/]repository[:tag][@digest]`.
+#[derive(Debug, PartialEq)]
+pub struct ImageRef<'a> {
+    /// As Docker resolves it: `docker.io` when the first part is not a host.
+    pub registry: &'a str,
+    pub repository: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+impl<'a> ImageRef<'a> {
+    pub fn parse(image: &'a str) -> ImageRef<'a> {
+        let (rest, digest) = match image.split_once('@') {
+            Some((rest, digest)) => (rest, Some(digest)),
+            None => (image, None),
+        };
+        // A tag is after the last ':' that comes after the last '/'.
+        let slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[slash..].rfind(':') {
+            Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..])),
+            None => (rest, None),
+        };
+        let (registry, repository) = match name.split_once('/') {
+            Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => (first, rest),
+            _ => ("docker.io", name),
+        };
+        ImageRef { registry, repository, tag, digest }
+    }
+
+    /// Tag and digest absent or `latest`: what runs can change.
+    fn mutable_latest(&self) -> bool {
+        self.digest.is_none() && self.tag.is_none_or(|t| t == "latest")
+    }
+}
+
+/// Every container's image, with its entry.
+fn each_image<'o>(object: &crate::k8s::Object<'o>, mut f: impl FnMut(&crate::k8s::PodView<'o>, &Container<'o>, &'o str, Span)) {
+    let Some(pod) = object.pod() else { return };
+    for c in pod.containers() {
+        if let Some(entry) = c.node.entry("image") {
+            if let Some(image) = entry.value.as_str() {
+                f(&pod, &c, image, entry.span());
+            }
+        }
+    }
+}
+
+pub static LATEST_TAG: Rule = Rule {
+    id: "image/latest-tag",
+    title: "Image has no tag or uses latest",
+    severity: Severity::Medium,
+    practice: Practice::ImagePolicy,
+    rationale: "Without a tag, or with :latest, the image that runs is whatever the registry serves \
+        when a node pulls it: two replicas can run different code, a rollback does not roll back, and \
+        a compromised registry account changes production without a deploy.",
+    references: &[IMAGES_DOC],
+    remediation: "Use an explicit version tag, and better a digest (`image: repo/app:1.4.2@sha256:...`).",
+    snippet: "image: registry.example.com/team/app:1.4.2@sha256:<digest>",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:latest\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788\n"],
+    check: |object, hits| {
+        each_image(object, |pod, c, image, span| {
+            let reference = ImageRef::parse(image);
+            if reference.mutable_latest() {
+                let what = if reference.tag.is_some() { "uses the latest tag" } else { "has no tag (so latest)" };
+                hits.at(span, format!("{} image {image:?} {what}", label(c)))
+                    .fix(container_fix(pod, c, &format!("image: {}/{}:<version>", reference.registry, reference.repository)));
+            }
+        })
+    },
+};
+
+pub static NOT_PINNED: Rule = Rule {
+    id: "image/not-pinned",
+    title: "Image is not pinned by digest",
+    severity: Severity::Low,
+    practice: Practice::ImagePolicy,
+    rationale: "Tags are mutable: whoever can push to the repository can move 1.4.2 to other \
+        content. Only a digest names exactly the image that was reviewed and scanned.",
+    references: &[IMAGES_DOC],
+    remediation: "Append the digest: `image: repo/app:1.4.2@sha256:...` (tools like crane or \
+        `docker buildx imagetools inspect` print it; many CD tools pin automatically).",
+    snippet: "image: registry.example.com/team/app:1.4.2@sha256:<digest>",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788\n"],
+    check: |object, hits| {
+        each_image(object, |pod, c, image, span| {
+            let reference = ImageRef::parse(image);
+            // Untagged and latest images are image/latest-tag's finding.
+            if reference.digest.is_none() && !reference.mutable_latest() {
+                hits.at(span, format!("{} image {image:?} is not pinned by digest", label(c)))
+                    .fix(container_fix(pod, c, &format!("image: {image}@sha256:<digest>")));
+            }
+        })
+    },
+};
+
+pub static REGISTRY_ALLOWLIST: Rule = Rule {
+    id: "image/registry-allowlist",
+    title: "Image comes from a registry outside the allowlist",
+    severity: Severity::High,
+    practice: Practice::ImagePolicy,
+    rationale: "Images from arbitrary registries bypass the scanning, signing and provenance \
+        controls of the trusted ones. This rule runs when an allowlist is given (`posture check \
+        --allowed-registry registry.example.com`, or the playground's setting).",
+    references: &[IMAGES_DOC, Reference {
+        title: "Kubernetes: Image policy (admission controllers ImagePolicyWebhook)",
+        url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#imagepolicywebhook",
+    }],
+    remediation: "Mirror the image into an allowed registry, or add the registry to the allowlist \
+        after review.",
+    snippet: "image: registry.example.com/mirror/app:1.4.2@sha256:<digest>",
+    pss: None,
+    // Examples run with the allowlist [registry.example.com].
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: docker.io/someone/tool:1.0\n", line: 8 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/team/app:1.0\n"],
+    check: |object, hits| {
+        // Cloned: the closure below also needs `hits`.
+        let allowed = hits.scope().options.allowed_registries.clone();
+        if allowed.is_empty() {
+            return;
+        }
+        each_image(object, |pod, c, image, span| {
+            let reference = ImageRef::parse(image);
+            let full = format!("{}/{}", reference.registry, reference.repository);
+            let ok = allowed.iter().any(|a| {
+                let a = a.trim_end_matches('/');
+                full == a || full.starts_with(&format!("{a}/"))
+            });
+            if !ok {
+                hits.at(span, format!("{} image {image:?} comes from {}, which is not an allowed registry", label(c), reference.registry))
+                    .fix(container_fix(pod, c, REGISTRY_ALLOWLIST.snippet));
+            }
+        })
+    },
+};
+
+pub static PULL_POLICY: Rule = Rule {
+    id: "image/pull-policy",
+    title: "Pull policy does not fit a mutable tag",
+    severity: Severity::Low,
+    practice: Practice::ImagePolicy,
+    rationale: "With latest (or no tag), IfNotPresent or Never keeps whatever version a node pulled \
+        first: nodes run different code under the same name, and a fixed image never arrives. \
+        Kubernetes defaults latest to Always for this reason.",
+    references: &[IMAGES_DOC],
+    remediation: "Pin a version (or digest) and keep IfNotPresent, or use imagePullPolicy: Always with a mutable tag.",
+    snippet: "imagePullPolicy: Always",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx\n    imagePullPolicy: IfNotPresent\n", line: 9 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2\n    imagePullPolicy: IfNotPresent\n"],
+    check: |object, hits| {
+        each_image(object, |pod, c, image, _| {
+            let Some(policy) = c.node.entry("imagePullPolicy") else { return };
+            let value = policy.value.as_str().unwrap_or("");
+            if ImageRef::parse(image).mutable_latest() && matches!(value, "IfNotPresent" | "Never") {
+                hits.at(policy.span(), format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", label(c)))
+                    .fix(container_fix(pod, c, PULL_POLICY.snippet));
+            }
+        })
+    },
+};
+
+pub static RULES: &[&Rule] = &[&LATEST_TAG, &NOT_PINNED, &REGISTRY_ALLOWLIST, &PULL_POLICY];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_image_references_as_docker_does() {
+        let p = ImageRef::parse;
+        assert_eq!(p("nginx"), ImageRef { registry: "docker.io", repository: "nginx", tag: None, digest: None });
+        assert_eq!(p("nginx:1.27").tag, Some("1.27"));
+        assert_eq!(p("localhost:5000/app").registry, "localhost:5000");
+        assert_eq!(p("localhost:5000/app").tag, None);
+        assert_eq!(p("ghcr.io/org/app:v1@sha256:abc").digest, Some("sha256:abc"));
+        assert_eq!(p("ghcr.io/org/app:v1@sha256:abc").tag, Some("v1"));
+        assert_eq!(p("someone/tool:1.0").registry, "docker.io");
+        assert_eq!(p("registry.example.com/team/app").repository, "team/app");
+    }
+}
