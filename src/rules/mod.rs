@@ -44,6 +44,7 @@ pub mod image;
 pub mod kubelet;
 pub mod pss;
 pub mod scheduler;
+pub mod secrets;
 pub mod workload;
 
 use serde::Serialize;
@@ -213,6 +214,7 @@ static FAMILIES: &[&[&Rule]] = &[
     pss::RULES,
     workload::RULES,
     image::RULES,
+    secrets::RULES,
     apiserver::RULES,
     etcd::RULES,
     controller_manager::RULES,

@@ -1,0 +1,215 @@
+//! `secrets/*`: how Secrets reach workloads, and secret values that are not
+//! in Secrets at all.
+
+use crate::rules::pss::{container_fix, label};
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::yaml::{Node, Value};
+
+const SECRETS_DOC: Reference = Reference {
+    title: "Kubernetes: Good practices for Kubernetes Secrets",
+    url: "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
+};
+
+pub static ENV_VAR: Rule = Rule {
+    id: "secrets/env-var",
+    title: "Secret passed as an environment variable",
+    severity: Severity::Low,
+    practice: Practice::Encryption,
+    rationale: "Environment variables leak: they are inherited by every child process, printed by \
+        crash handlers and debug endpoints, visible in /proc to anything sharing the process \
+        namespace, and never updated when the Secret rotates. Mounted Secret files avoid all of it.",
+    references: &[SECRETS_DOC, cis!("5.4.1", "Prefer using Secrets as files over Secrets as environment variables")],
+    remediation: "Mount the Secret as a volume and have the program read the file.",
+    snippet: "volumeMounts:\n  - name: db\n    mountPath: /etc/secrets/db\n    readOnly: true\n# and in the pod spec:\n# volumes:\n#   - name: db\n#     secret:\n#       secretName: db",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app:1\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n", line: 12 }],
+    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app:1\n    volumeMounts:\n    - name: db\n      mountPath: /etc/secrets/db\n  volumes:\n  - name: db\n    secret:\n      secretName: db\n"],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        for c in pod.containers() {
+            for env in c.node.items("env") {
+                if let Some(r) = env.get("valueFrom").and_then(|v| v.entry("secretKeyRef")) {
+                    let name = env.get("name").and_then(Node::as_str).unwrap_or("");
+                    hits.at(r.span(), format!("{} reads Secret {} into environment variable {name}", label(&c), secret_name(&r.value)))
+                        .fix(container_fix(&pod, &c, ENV_VAR.snippet));
+                }
+            }
+            for from in c.node.items("envFrom") {
+                if let Some(r) = from.entry("secretRef") {
+                    hits.at(r.span(), format!("{} loads every key of Secret {} into its environment", label(&c), secret_name(&r.value)))
+                        .fix(container_fix(&pod, &c, ENV_VAR.snippet));
+                }
+            }
+        }
+    },
+};
+
+fn secret_name(reference: &Node) -> String {
+    format!("{:?}", reference.get("name").and_then(Node::as_str).unwrap_or(""))
+}
+
+/// Names that say "this is a credential".
+const SECRET_WORDS: [&str; 12] = [
+    "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "privatekey", "private_key", "credential",
+    "accesskey", "access_key",
+];
+
+fn secret_name_like(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// A value that is plausibly a real credential rather than a path, a
+/// reference, a placeholder or a flag.
+fn credential_like(value: &str) -> bool {
+    let v = value.trim();
+    v.len() >= 6
+        && !v.starts_with('/')
+        && !v.starts_with("$(")
+        && !v.starts_with("${")
+        && !v.starts_with('<')
+        && !v.contains("://")
+        && !v.contains(char::is_whitespace)
+        && !matches!(v, "true" | "false" | "changeme" | "REPLACE_ME" | "redacted")
+}
+
+/// Well-known token formats, found whatever the key is called.
+fn known_format(value: &str) -> Option<&'static str> {
+    let starts = |p: &str| value.contains(p);
+    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    let word_after = |prefix: &str, len: usize, ok: fn(char) -> bool| {
+        value.match_indices(prefix).any(|(i, _)| value[i + prefix.len()..].chars().take(len).filter(|&c| ok(c)).count() == len)
+    };
+    fn upper_digit(c: char) -> bool {
+        c.is_ascii_uppercase() || c.is_ascii_digit()
+    }
+    fn alnum(c: char) -> bool {
+        c.is_ascii_alphanumeric()
+    }
+    fn token_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    }
+    if word_after("AKIA", 16, upper_digit) {
+        return Some("an AWS access key id");
+    }
+    if ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_"].iter().any(|p| word_after(p, 20, alnum)) {
+        return Some("a GitHub token");
+    }
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"].iter().any(|p| starts(p)) {
+        return Some("a Slack token");
+    }
+    if word_after("glpat-", 20, token_char) {
+        return Some("a GitLab token");
+    }
+    if word_after("sk_live_", 20, alnum) {
+        return Some("a Stripe live key");
+    }
+    if word_after("AIza", 35, token_char) {
+        return Some("a Google API key");
+    }
+    None
+}
+
+pub static LITERAL: Rule = Rule {
+    id: "secrets/literal",
+    title: "Secret value written in plain configuration",
+    severity: Severity::High,
+    practice: Practice::Encryption,
+    rationale: "A password, token or private key written into an env value, a ConfigMap or an \
+        annotation is stored unencrypted in etcd, readable by everyone who can read the object \
+        (ConfigMaps and pod specs are far more widely readable than Secrets), and kept forever in \
+        the repository's history.",
+    references: &[SECRETS_DOC],
+    remediation: "Move the value to a Secret (created out of band, or from an external store such \
+        as External Secrets or Sealed Secrets) and rotate it: it has been exposed.",
+    snippet: "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: token",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  db_password: hunter2hunter2\n", line: 6 }],
+    good: &["apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  password_file: /etc/secrets/db/password\n  log_level: info\n"],
+    check: |object, hits| {
+        let mut check = |name: &str, value: &Node, span, place: &str| {
+            let Value::Str(text) = &value.value else { return };
+            if let Some(format) = known_format(text) {
+                hits.at(span, format!("{place} {name:?} holds what looks like {format}"));
+            } else if secret_name_like(name) && credential_like(text) {
+                hits.at(span, format!("{place} {name:?} holds a literal credential"));
+            }
+        };
+        if let Some(pod) = object.pod() {
+            for c in pod.containers() {
+                for env in c.node.items("env") {
+                    let (Some(name), Some(value)) = (env.get("name").and_then(Node::as_str), env.get("value")) else { continue };
+                    check(name, value, env.span, &format!("{} environment variable", label(&c)));
+                }
+            }
+        }
+        if object.kind == "ConfigMap" {
+            for key in ["data", "binaryData"] {
+                for entry in object.node.get(key).and_then(Node::as_map).unwrap_or(&[]) {
+                    check(&entry.key, &entry.value, entry.span(), "ConfigMap key");
+                }
+            }
+        }
+        for entry in object.node.at(&["metadata", "annotations"]).and_then(Node::as_map).unwrap_or(&[]) {
+            if let Value::Str(text) = &entry.value.value {
+                if let Some(format) = known_format(text) {
+                    hits.at(entry.span(), format!("annotation {:?} holds what looks like {format}", entry.key));
+                } else if entry.key == "kubectl.kubernetes.io/last-applied-configuration" && object.kind == "Secret" {
+                    hits.at(entry.span(), "the last-applied-configuration annotation repeats this Secret's data in plain JSON");
+                }
+            }
+        }
+    },
+};
+
+pub static COMMITTED: Rule = Rule {
+    id: "secrets/committed",
+    title: "Secret with its data in the manifest",
+    severity: Severity::Medium,
+    practice: Practice::Encryption,
+    rationale: "A Secret manifest with data or stringData puts the credential into the repository \
+        (base64 is an encoding, not encryption), where every clone, fork and CI log keeps it. \
+        Secrets belong in an external store, or encrypted (Sealed Secrets, SOPS) before they are \
+        committed.",
+    references: &[SECRETS_DOC],
+    remediation: "Remove the data from the repository, rotate the credential, and create the Secret \
+        from an external store (External Secrets Operator, Vault, a cloud secret manager) or commit \
+        it encrypted.",
+    snippet: "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  secretStoreRef:\n    name: vault\n    kind: ClusterSecretStore\n  target:\n    name: db\n  dataFrom:\n    - extract:\n        key: prod/db",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: aHVudGVyMg==\n", line: 6 }],
+    good: &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  annotations:\n    kubernetes.io/service-account.name: build\ntype: kubernetes.io/service-account-token\n"],
+    check: |object, hits| {
+        if object.kind != "Secret" || object.group() != "" {
+            return;
+        }
+        for key in ["data", "stringData"] {
+            if let Some(entry) = object.node.entry(key).filter(|e| e.value.as_map().is_some_and(|m| !m.is_empty())) {
+                let keys: Vec<&str> = entry.value.as_map().unwrap_or(&[]).iter().map(|e| e.key.as_str()).collect();
+                hits.at(entry.key_span, format!("Secret {:?} carries its {key} ({}) in the manifest", object.name.unwrap_or(""), keys.join(", ")));
+            }
+        }
+    },
+};
+
+pub static RULES: &[&Rule] = &[&ENV_VAR, &LITERAL, &COMMITTED];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_credentials_not_references() {
+        assert_eq!(known_format("-----BEGIN RSA PRIVATE KEY-----\nMII..."), Some("a private key"));
+        assert_eq!(known_format("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key id"));
+        assert_eq!(known_format("token ghp_abcdefghijklmnopqrstuvwxyz0123456789"), Some("a GitHub token"));
+        assert_eq!(known_format("AKIA-short"), None);
+        assert!(credential_like("hunter2hunter2"));
+        for not in ["/etc/secrets/token", "$(TOKEN)", "${TOKEN}", "<your token>", "true", "abc", "https://vault/x"] {
+            assert!(!credential_like(not), "{not}");
+        }
+        assert!(secret_name_like("DB_PASSWORD") && secret_name_like("apiKey") && !secret_name_like("LOG_LEVEL"));
+    }
+}
