@@ -43,6 +43,7 @@ pub mod etcd;
 pub mod image;
 pub mod kubelet;
 pub mod pss;
+pub mod rbac;
 pub mod scheduler;
 pub mod secrets;
 pub mod workload;
@@ -215,6 +216,7 @@ static FAMILIES: &[&[&Rule]] = &[
     workload::RULES,
     image::RULES,
     secrets::RULES,
+    rbac::RULES,
     apiserver::RULES,
     etcd::RULES,
     controller_manager::RULES,

@@ -1,0 +1,493 @@
+//! `rbac/*`: least privilege in Roles, ClusterRoles and their bindings.
+//!
+//! Matching follows the RBAC authorizer: a rule grants a request when its
+//! apiGroups, resources and verbs each contain the request's value or `*`;
+//! a subresource is named `pods/exec`, and `*/exec` matches it in any
+//! resource. Rules that name a resource explicitly get the specific rule
+//! below; grants through `*` are reported once, by `rbac/wildcard`.
+
+use crate::engine::Scope;
+use crate::k8s::Object;
+use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
+use crate::yaml::{Node, Span};
+
+const RBAC_DOC: Reference =
+    Reference { title: "Kubernetes: Using RBAC Authorization", url: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/" };
+const GOOD_PRACTICES: Reference = Reference {
+    title: "Kubernetes: Role Based Access Control Good Practices",
+    url: "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+};
+
+const RBAC: &str = "rbac.authorization.k8s.io";
+
+/// A Role with narrowly named permissions.
+pub const HARDENED: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods\", \"services\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: web\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\n";
+
+/// One entry of a role's `rules`.
+struct PolicyRule<'a> {
+    node: &'a Node,
+    groups: Vec<&'a str>,
+    resources: Vec<&'a str>,
+    verbs: Vec<&'a str>,
+}
+
+fn strings<'a>(node: &'a Node, key: &str) -> Vec<&'a str> {
+    node.items(key).iter().filter_map(Node::as_str).collect()
+}
+
+fn is_role(object: &Object) -> bool {
+    object.group() == RBAC && matches!(object.kind, "Role" | "ClusterRole")
+}
+
+fn policy_rules<'a>(role: &Object<'a>) -> Vec<PolicyRule<'a>> {
+    if !is_role(role) {
+        return Vec::new();
+    }
+    role.node
+        .items("rules")
+        .iter()
+        .map(|node| PolicyRule {
+            node,
+            groups: strings(node, "apiGroups"),
+            resources: strings(node, "resources"),
+            verbs: strings(node, "verbs"),
+        })
+        .collect()
+}
+
+impl PolicyRule<'_> {
+    /// Grants `verb` on `resource` in `group`, naming the resource (not
+    /// through `*`).
+    fn names(&self, group: &str, resource: &str, verbs: &[&str]) -> bool {
+        let named = self.resources.iter().any(|r| *r == resource || resource.split_once('/').is_some_and(|(_, sub)| r.strip_prefix("*/") == Some(sub)));
+        (self.groups.contains(&group) || self.groups.contains(&"*"))
+            && named
+            && (self.verbs.contains(&"*") || verbs.iter().any(|v| self.verbs.contains(v)))
+    }
+
+    fn granted_verbs(&self, verbs: &[&str]) -> Vec<String> {
+        if self.verbs.contains(&"*") {
+            return vec!["*".into()];
+        }
+        self.verbs.iter().filter(|v| verbs.contains(v)).map(|v| v.to_string()).collect()
+    }
+
+    fn is_full_wildcard(&self) -> bool {
+        [&self.groups, &self.resources, &self.verbs].iter().all(|list| list.contains(&"*"))
+    }
+}
+
+/// A check on each rule of each role: which (group, resource) pairs, with
+/// which verbs, make it dangerous, and how to say so.
+fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs: &[&str], what: &str) {
+    for rule in policy_rules(object) {
+        let named: Vec<&str> = targets.iter().filter(|(g, r)| rule.names(g, r, verbs)).map(|(_, r)| *r).collect();
+        if !named.is_empty() {
+            hits.node(rule.node, format!(
+                "{} {:?} grants {} on {}: {what}",
+                object.kind,
+                object.name.unwrap_or(""),
+                rule.granted_verbs(verbs).join(", "),
+                named.join(", ")
+            ));
+        }
+    }
+}
+
+pub static WILDCARD: Rule = Rule {
+    id: "rbac/wildcard",
+    title: "Role grants with wildcards",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "A `*` in verbs, resources or apiGroups grants everything that exists today and \
+        everything added later (new resources, CRDs, subresources such as pods/exec): `*` on all \
+        three is cluster-admin. Least privilege means naming what is needed.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.3", "Minimize wildcard use in Roles and ClusterRoles")],
+    remediation: "Replace each `*` with the exact API groups, resources and verbs the subject needs.",
+    snippet: "rules:\n  - apiGroups: [\"apps\"]\n    resources: [\"deployments\"]\n    verbs: [\"get\", \"list\", \"watch\", \"update\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"*\"]\n  verbs: [\"get\"]\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        for rule in policy_rules(object) {
+            let starred: Vec<&str> =
+                ["apiGroups", "resources", "verbs"].into_iter().filter(|key| strings(rule.node, key).contains(&"*")).collect();
+            if starred.is_empty() {
+                continue;
+            }
+            // One field alone: point at it; several: at the whole rule.
+            let at = match starred.as_slice() {
+                [key] => rule.node.entry(key).map_or(rule.node.span, |e| e.span()),
+                _ => rule.node.span,
+            };
+            let scope = if rule.is_full_wildcard() { ": every verb on every resource, which is cluster-admin" } else { "" };
+            hits.at(at, format!("{} {:?} uses * in {}{scope}", object.kind, object.name.unwrap_or(""), starred.join(", ")));
+        }
+    },
+};
+
+pub static SECRETS_READ: Rule = Rule {
+    id: "rbac/secrets-read",
+    title: "Role can read Secrets",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "get, list or watch on secrets reads every credential in scope (list and watch return \
+        every Secret's data at once), including service account tokens that carry other \
+        identities' permissions: it is a privilege escalation path, not a read-only right.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.2", "Minimize access to secrets")],
+    remediation: "Grant access to specific Secrets by resourceNames with get only, or mount the Secret \
+        into the workload instead of reading it through the API.",
+    snippet: "- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  resourceNames: [\"app-config\"]\n  verbs: [\"get\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  verbs: [\"list\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        for rule in policy_rules(object) {
+            let restricted = rule.node.get("resourceNames").and_then(Node::as_seq).is_some_and(|n| !n.is_empty());
+            if rule.names("", "secrets", &["get", "list", "watch"]) && !(restricted && !rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"))) {
+                hits.node(rule.node, format!(
+                    "{} {:?} grants {} on secrets: it reads credentials",
+                    object.kind,
+                    object.name.unwrap_or(""),
+                    rule.granted_verbs(&["get", "list", "watch"]).join(", ")
+                ));
+            }
+        }
+    },
+};
+
+const WORKLOADS: [(&str, &str); 8] = [
+    ("", "pods"),
+    ("apps", "deployments"),
+    ("apps", "daemonsets"),
+    ("apps", "statefulsets"),
+    ("apps", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+    ("", "replicationcontrollers"),
+];
+
+pub static WORKLOAD_CREATE: Rule = Rule {
+    id: "rbac/workload-create",
+    title: "Role can create pods or workloads",
+    severity: Severity::Medium,
+    practice: Practice::ApiAccess,
+    rationale: "Whoever can create a pod (directly or through a Deployment, Job, DaemonSet...) can \
+        run it as any service account in the namespace and mount any Secret there: the right is \
+        worth the union of everything the namespace holds, unless Pod Security and admission \
+        policies limit what the pod may do.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.4", "Minimize access to create pods")],
+    remediation: "Limit workload creation to deployment automation, in namespaces that enforce the \
+        restricted Pod Security level.",
+    snippet: "- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"get\", \"list\", \"watch\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"create\", \"update\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| role_check(object, hits, &WORKLOADS, &["create"], "it can run code as any service account of the namespace"),
+};
+
+pub static POD_EXEC: Rule = Rule {
+    id: "rbac/pod-exec",
+    title: "Role can exec, attach or port-forward into pods",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "pods/exec and pods/attach give a shell in running containers, with their secrets, \
+        tokens and network position; pods/portforward reaches their ports past every \
+        NetworkPolicy. It is interactive access to production.",
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    remediation: "Grant exec, attach and port-forward only to break-glass roles, bound temporarily and \
+        audited.",
+    snippet: "- apiGroups: [\"\"]\n  resources: [\"pods\", \"pods/log\"]\n  verbs: [\"get\", \"list\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        role_check(object, hits, &[("", "pods/exec"), ("", "pods/attach"), ("", "pods/portforward")], &["create", "get"], "interactive access to running containers")
+    },
+};
+
+pub static ESCALATION: Rule = Rule {
+    id: "rbac/escalation",
+    title: "Role can grant itself more (escalate, bind, impersonate)",
+    severity: Severity::Critical,
+    practice: Practice::ApiAccess,
+    rationale: "escalate lets a subject write roles with permissions it does not have; bind lets it \
+        bind any role (cluster-admin included) to itself; impersonate lets it act as any user, \
+        group or service account. Each one is equivalent to the highest privilege in its scope.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.8", "Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster")],
+    remediation: "Remove escalate, bind and impersonate; keep them for cluster administrators only.",
+    snippet: "- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"roles\"]\n  verbs: [\"get\", \"list\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"users\", \"groups\"]\n  verbs: [\"impersonate\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        role_check(object, hits, &[(RBAC, "roles"), (RBAC, "clusterroles")], &["escalate", "bind"], "it can grant permissions it does not hold");
+        role_check(
+            object,
+            hits,
+            &[("", "users"), ("", "groups"), ("", "serviceaccounts"), ("authentication.k8s.io", "userextras/scopes"), ("authentication.k8s.io", "uids")],
+            &["impersonate"],
+            "it can act as other identities",
+        );
+    },
+};
+
+pub static NODES_PROXY: Rule = Rule {
+    id: "rbac/nodes-proxy",
+    title: "Role can reach kubelets through nodes/proxy",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "nodes/proxy forwards requests to the kubelet API of any node: running commands in \
+        any container on it, bypassing the audit trail and admission control of pods/exec.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.10", "Minimize access to the proxy sub-resource of nodes")],
+    remediation: "Remove nodes/proxy; monitoring agents should read metrics from the kubelet's \
+        /metrics endpoints with a scoped role (nodes/metrics, nodes/stats).",
+    snippet: "- apiGroups: [\"\"]\n  resources: [\"nodes/metrics\", \"nodes/stats\"]\n  verbs: [\"get\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"nodes/proxy\"]\n  verbs: [\"get\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| role_check(object, hits, &[("", "nodes/proxy")], &["get", "create", "update", "patch", "delete"], "it can run commands on nodes through the kubelet"),
+};
+
+pub static TOKEN_CREATE: Rule = Rule {
+    id: "rbac/token-create",
+    title: "Role can mint service account tokens",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "create on serviceaccounts/token issues a token for any service account in scope, so \
+        the subject holds the union of all those accounts' permissions.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.13", "Minimize access to the service account token creation")],
+    remediation: "Remove serviceaccounts/token create, or restrict it with resourceNames to the \
+        account that needs it.",
+    snippet: "- apiGroups: [\"\"]\n  resources: [\"serviceaccounts/token\"]\n  resourceNames: [\"ci-runner\"]\n  verbs: [\"create\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"serviceaccounts/token\"]\n  verbs: [\"create\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        for rule in policy_rules(object) {
+            let restricted = rule.node.get("resourceNames").and_then(Node::as_seq).is_some_and(|n| !n.is_empty());
+            if rule.names("", "serviceaccounts/token", &["create"]) && !restricted {
+                hits.node(rule.node, format!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")));
+            }
+        }
+    },
+};
+
+pub static CSR_APPROVE: Rule = Rule {
+    id: "rbac/csr-approve",
+    title: "Role can approve certificate signing requests",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "Approving CertificateSigningRequests issues client certificates the API server \
+        trusts; with a permissive signer that means certificates for any user or group, \
+        system:masters included.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.11", "Minimize access to the approval sub-resource of certificatesigningrequests objects")],
+    remediation: "Keep CSR approval to the controller manager and cluster administrators.",
+    snippet: "- apiGroups: [\"certificates.k8s.io\"]\n  resources: [\"certificatesigningrequests\"]\n  verbs: [\"get\", \"list\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"certificates.k8s.io\"]\n  resources: [\"certificatesigningrequests/approval\"]\n  verbs: [\"update\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        role_check(object, hits, &[("certificates.k8s.io", "certificatesigningrequests/approval")], &["update", "patch"], "it can approve certificates the API server trusts")
+    },
+};
+
+pub static WEBHOOK_CONFIG: Rule = Rule {
+    id: "rbac/webhook-config",
+    title: "Role can change admission webhooks",
+    severity: Severity::High,
+    practice: Practice::ApiAccess,
+    rationale: "Whoever can create or change Validating/MutatingWebhookConfigurations decides what \
+        the API server admits: they can switch off policy enforcement or inject a mutating webhook \
+        that rewrites every pod.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.12", "Minimize access to webhook configuration objects")],
+    remediation: "Keep webhook configuration changes to cluster administrators and the operators \
+        that own them (by resourceNames).",
+    snippet: "- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: [\"validatingwebhookconfigurations\"]\n  verbs: [\"get\", \"list\"]",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: [\"mutatingwebhookconfigurations\"]\n  verbs: [\"create\", \"patch\"]\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let targets = [("admissionregistration.k8s.io", "validatingwebhookconfigurations"), ("admissionregistration.k8s.io", "mutatingwebhookconfigurations")];
+        role_check(object, hits, &targets, &["create", "update", "patch", "delete"], "it controls what the API server admits")
+    },
+};
+
+/// A binding's parts.
+struct Binding<'a> {
+    role_kind: &'a str,
+    role_name: &'a str,
+    role_ref: Span,
+    subjects: Vec<&'a Node>,
+}
+
+fn binding<'a>(object: &Object<'a>) -> Option<Binding<'a>> {
+    if object.group() != RBAC || !matches!(object.kind, "RoleBinding" | "ClusterRoleBinding") {
+        return None;
+    }
+    let role_ref = object.node.entry("roleRef")?;
+    Some(Binding {
+        role_kind: role_ref.value.get("kind").and_then(Node::as_str).unwrap_or(""),
+        role_name: role_ref.value.get("name").and_then(Node::as_str).unwrap_or(""),
+        role_ref: role_ref.span(),
+        subjects: object.node.items("subjects").iter().collect(),
+    })
+}
+
+fn subject(node: &Node) -> (&str, &str, Option<&str>) {
+    let field = |k| node.get(k).and_then(Node::as_str);
+    (field("kind").unwrap_or(""), field("name").unwrap_or(""), field("namespace"))
+}
+
+/// The role a binding refers to, if it is in the input.
+fn bound_role<'s>(scope: &'s Scope, object: &Object, b: &Binding) -> Option<&'s Object<'s>> {
+    let namespace = object.namespace.unwrap_or("default");
+    scope
+        .objects
+        .iter()
+        .map(|o| &o.object)
+        .find(|o| o.group() == RBAC && o.kind == b.role_kind && o.name == Some(b.role_name) && (o.kind == "ClusterRole" || o.namespace.unwrap_or("default") == namespace))
+}
+
+pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
+    id: "rbac/cluster-admin-binding",
+    title: "cluster-admin (or an equivalent role) bound to a non-system subject",
+    severity: Severity::Critical,
+    practice: Practice::ApiAccess,
+    rationale: "cluster-admin is every permission on every object. Bound to a user, group or \
+        service account (a CI robot, an operator), compromising that subject is compromising the \
+        cluster; it should be reserved for break-glass use.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.1", "Ensure that the cluster-admin role is only used where required")],
+    remediation: "Bind a role with only the permissions the subject needs; keep cluster-admin for \
+        an audited break-glass group.",
+    snippet: "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: my-app-deployer",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nsubjects:\n- kind: ServiceAccount\n  name: ci\n  namespace: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\n", line: 9 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(b) = binding(object) else { return };
+        let equivalent = bound_role(hits.scope(), object, &b).is_some_and(|role| policy_rules(role).iter().any(PolicyRule::is_full_wildcard));
+        if !(b.role_kind == "ClusterRole" && b.role_name == "cluster-admin") && !equivalent {
+            return;
+        }
+        let who: Vec<String> = b
+            .subjects
+            .iter()
+            .map(|s| subject(s))
+            .filter(|(_, name, _)| !name.starts_with("system:"))
+            .map(|(kind, name, ns)| format!("{kind} {}{name}", ns.map(|n| format!("{n}/")).unwrap_or_default()))
+            .collect();
+        if !who.is_empty() {
+            let role = if equivalent { format!("{} (every verb on every resource)", b.role_name) } else { "cluster-admin".into() };
+            hits.at(b.role_ref, format!("{role} is bound to {}", who.join(", ")));
+        }
+    },
+};
+
+pub static SYSTEM_GROUP_BINDING: Rule = Rule {
+    id: "rbac/system-group-binding",
+    title: "Role bound to anonymous, unauthenticated or all authenticated users",
+    severity: Severity::Critical,
+    practice: Practice::ApiAccess,
+    rationale: "system:anonymous and system:unauthenticated are anyone who can reach the API \
+        server; system:authenticated is every user and every service account of the cluster. \
+        Binding a role to them gives its permissions to all of those at once.",
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    remediation: "Bind to the specific users, groups or service accounts that need the role.",
+    snippet: "subjects:\n  - kind: Group\n    name: team-shop\n    apiGroup: rbac.authorization.k8s.io",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: Group\n  name: system:authenticated\n  apiGroup: rbac.authorization.k8s.io\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(b) = binding(object) else { return };
+        // Kubernetes' own bootstrap bindings (system:public-info-viewer,
+        // system:discovery, ...) bind these groups to built-in roles on purpose.
+        if b.role_name.starts_with("system:") {
+            return;
+        }
+        for s in &b.subjects {
+            let (_, name, _) = subject(s);
+            let who = match name {
+                "system:anonymous" | "system:unauthenticated" => "anyone who can reach the API server",
+                "system:authenticated" => "every authenticated user and service account",
+                _ => continue,
+            };
+            hits.node(s, format!("{} {:?} is bound to {name}: {who}", b.role_kind, b.role_name));
+        }
+    },
+};
+
+pub static DEFAULT_SA_BINDING: Rule = Rule {
+    id: "rbac/default-sa-binding",
+    title: "Role bound to a namespace's default service account",
+    severity: Severity::Medium,
+    practice: Practice::ApiAccess,
+    rationale: "Every pod without its own serviceAccountName runs as `default`, so a role bound to it \
+        is granted to all of them, including pods that never needed it.",
+    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.5", "Ensure that default service accounts are not actively used")],
+    remediation: "Create a dedicated ServiceAccount for the workload that needs the role and bind \
+        that instead.",
+    snippet: "subjects:\n  - kind: ServiceAccount\n    name: my-app\n    namespace: shop",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        let Some(b) = binding(object) else { return };
+        for s in &b.subjects {
+            let (kind, name, ns) = subject(s);
+            if kind == "ServiceAccount" && name == "default" {
+                let namespace = ns.or(object.namespace).unwrap_or("default");
+                hits.node(s, format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name));
+            }
+        }
+    },
+};
+
+pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
+    id: "rbac/effective-permissions",
+    title: "What each subject of a binding effectively gets",
+    severity: Severity::Info,
+    practice: Practice::ApiAccess,
+    rationale: "Reading a binding alone does not say what it grants. When the bound Role or \
+        ClusterRole is in the input too, this lists its permissions on the binding, in the \
+        binding's scope, so a reviewer sees who can do what in one place.",
+    references: &[RBAC_DOC],
+    remediation: "Check that each subject needs every permission listed.",
+    snippet: "# kubectl auth can-i --list --as=system:serviceaccount:shop:web -n shop",
+    pss: None,
+    bad: &[Bad { yaml: HARDENED, line: 20 }],
+    good: &["apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: not-in-the-input\n"],
+    check: |object, hits| {
+        let Some(b) = binding(object) else { return };
+        let Some(role) = bound_role(hits.scope(), object, &b) else { return };
+        let grants: Vec<String> = policy_rules(role)
+            .iter()
+            .map(|r| {
+                let groups: Vec<String> = r.groups.iter().map(|g| if g.is_empty() { "core".to_owned() } else { g.to_string() }).collect();
+                format!("{} on {} ({})", r.verbs.join("/"), r.resources.join(", "), groups.join(", "))
+            })
+            .collect();
+        let scope = match (object.kind, role.kind) {
+            ("ClusterRoleBinding", _) => "cluster-wide".to_owned(),
+            _ => format!("in namespace {}", object.namespace.unwrap_or("default")),
+        };
+        let who: Vec<String> = b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| format!("{kind} {name}")).collect();
+        hits.at(b.role_ref, format!("{} get, {scope}: {}", who.join(", "), if grants.is_empty() { "nothing".into() } else { grants.join("; ") }));
+    },
+};
+
+pub static RULES: &[&Rule] = &[
+    &WILDCARD,
+    &SECRETS_READ,
+    &WORKLOAD_CREATE,
+    &POD_EXEC,
+    &ESCALATION,
+    &NODES_PROXY,
+    &TOKEN_CREATE,
+    &CSR_APPROVE,
+    &WEBHOOK_CONFIG,
+    &CLUSTER_ADMIN_BINDING,
+    &SYSTEM_GROUP_BINDING,
+    &DEFAULT_SA_BINDING,
+    &EFFECTIVE_PERMISSIONS,
+];
