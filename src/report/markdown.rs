@@ -54,7 +54,16 @@ pub fn to_markdown(report: &Report) -> String {
         out.push_str("\n## Suppressed\n\n");
         for s in &report.suppressed {
             let f = &s.finding;
-            let _ = writeln!(out, "- `{}` at `{}:{}`: {} ({}: {})", f.rule.id, cell(&f.file), f.span.start.line, cell(&f.message), s.suppression.via, cell(&s.suppression.reason));
+            let _ = writeln!(
+                out,
+                "- `{}` at `{}:{}`: {} ({}: {})",
+                f.rule.id,
+                cell(&f.file),
+                f.span.start.line,
+                cell(&f.message),
+                s.suppression.via,
+                cell(&s.suppression.reason)
+            );
         }
     }
     if !report.errors.is_empty() {

@@ -137,11 +137,18 @@ fn practice_table(report: &Report, style: Style) -> String {
                 let counts: Vec<String> = Severity::ALL
                     .iter()
                     .rev()
-                    .filter_map(|s| p.by_severity.get(s.name()).filter(|&&n| n > 0).map(|n| format!("{n} {}", s.name())))
+                    .filter_map(|s| {
+                        p.by_severity.get(s.name()).filter(|&&n| n > 0).map(|n| format!("{n} {}", s.name()))
+                    })
                     .collect();
                 format!("{} finding{} ({})", p.findings, if p.findings == 1 { "" } else { "s" }, counts.join(", "))
             }
-            "pass" => format!("{} rules, nothing found in {} object{}", p.rules, p.objects, if p.objects == 1 { "" } else { "s" }),
+            "pass" => format!(
+                "{} rules, nothing found in {} object{}",
+                p.rules,
+                p.objects,
+                if p.objects == 1 { "" } else { "s" }
+            ),
             _ => "nothing in the input to check".to_owned(),
         };
         let _ = writeln!(out, "  {} {:<32} {detail}", style.paint(code, label), p.title);

@@ -6,8 +6,10 @@ use crate::rules::pss::{container_fix, label};
 use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::Span;
 
-const IMAGES_DOC: Reference =
-    Reference { title: "Kubernetes: Images (image names, tags and digests)", url: "https://kubernetes.io/docs/concepts/containers/images/" };
+const IMAGES_DOC: Reference = Reference {
+    title: "Kubernetes: Images (image names, tags and digests)",
+    url: "https://kubernetes.io/docs/concepts/containers/images/",
+};
 
 /// A parsed image reference: `[registry/]repository[:tag][@digest]`.
 #[derive(Debug, PartialEq)]
@@ -45,7 +47,10 @@ impl<'a> ImageRef<'a> {
 }
 
 /// Every container's image, with its entry.
-fn each_image<'o>(object: &crate::k8s::Object<'o>, mut f: impl FnMut(&crate::k8s::PodView<'o>, &Container<'o>, &'o str, Span)) {
+fn each_image<'o>(
+    object: &crate::k8s::Object<'o>,
+    mut f: impl FnMut(&crate::k8s::PodView<'o>, &Container<'o>, &'o str, Span),
+) {
     let Some(pod) = object.pod() else { return };
     for c in pod.containers() {
         if let Some(entry) = c.node.entry("image") {

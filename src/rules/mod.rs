@@ -42,10 +42,13 @@ pub mod encryption;
 pub mod etcd;
 pub mod image;
 pub mod kubelet;
+pub mod namespace;
+pub mod network;
 pub mod pss;
 pub mod rbac;
 pub mod scheduler;
 pub mod secrets;
+pub mod service;
 pub mod workload;
 
 use serde::Serialize;
@@ -217,6 +220,9 @@ static FAMILIES: &[&[&Rule]] = &[
     image::RULES,
     secrets::RULES,
     rbac::RULES,
+    network::RULES,
+    namespace::RULES,
+    service::RULES,
     apiserver::RULES,
     etcd::RULES,
     controller_manager::RULES,

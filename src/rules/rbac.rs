@@ -11,8 +11,10 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
 
-const RBAC_DOC: Reference =
-    Reference { title: "Kubernetes: Using RBAC Authorization", url: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/" };
+const RBAC_DOC: Reference = Reference {
+    title: "Kubernetes: Using RBAC Authorization",
+    url: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+};
 const GOOD_PRACTICES: Reference = Reference {
     title: "Kubernetes: Role Based Access Control Good Practices",
     url: "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
@@ -59,7 +61,9 @@ impl PolicyRule<'_> {
     /// Grants `verb` on `resource` in `group`, naming the resource (not
     /// through `*`).
     fn names(&self, group: &str, resource: &str, verbs: &[&str]) -> bool {
-        let named = self.resources.iter().any(|r| *r == resource || resource.split_once('/').is_some_and(|(_, sub)| r.strip_prefix("*/") == Some(sub)));
+        let named = self.resources.iter().any(|r| {
+            *r == resource || resource.split_once('/').is_some_and(|(_, sub)| r.strip_prefix("*/") == Some(sub))
+        });
         (self.groups.contains(&group) || self.groups.contains(&"*"))
             && named
             && (self.verbs.contains(&"*") || verbs.iter().any(|v| self.verbs.contains(v)))
@@ -83,13 +87,16 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
     for rule in policy_rules(object) {
         let named: Vec<&str> = targets.iter().filter(|(g, r)| rule.names(g, r, verbs)).map(|(_, r)| *r).collect();
         if !named.is_empty() {
-            hits.node(rule.node, format!(
-                "{} {:?} grants {} on {}: {what}",
-                object.kind,
-                object.name.unwrap_or(""),
-                rule.granted_verbs(verbs).join(", "),
-                named.join(", ")
-            ));
+            hits.node(
+                rule.node,
+                format!(
+                    "{} {:?} grants {} on {}: {what}",
+                    object.kind,
+                    object.name.unwrap_or(""),
+                    rule.granted_verbs(verbs).join(", "),
+                    named.join(", ")
+                ),
+            );
         }
     }
 }
@@ -342,11 +349,12 @@ fn subject(node: &Node) -> (&str, &str, Option<&str>) {
 /// The role a binding refers to, if it is in the input.
 fn bound_role<'s>(scope: &'s Scope, object: &Object, b: &Binding) -> Option<&'s Object<'s>> {
     let namespace = object.namespace.unwrap_or("default");
-    scope
-        .objects
-        .iter()
-        .map(|o| &o.object)
-        .find(|o| o.group() == RBAC && o.kind == b.role_kind && o.name == Some(b.role_name) && (o.kind == "ClusterRole" || o.namespace.unwrap_or("default") == namespace))
+    scope.objects.iter().map(|o| &o.object).find(|o| {
+        o.group() == RBAC
+            && o.kind == b.role_kind
+            && o.name == Some(b.role_name)
+            && (o.kind == "ClusterRole" || o.namespace.unwrap_or("default") == namespace)
+    })
 }
 
 pub static CLUSTER_ADMIN_BINDING: Rule = Rule {

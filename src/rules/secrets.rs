@@ -50,8 +50,18 @@ fn secret_name(reference: &Node) -> String {
 
 /// Names that say "this is a credential".
 const SECRET_WORDS: [&str; 12] = [
-    "password", "passwd", "secret", "token", "apikey", "api_key", "api-key", "privatekey", "private_key", "credential",
-    "accesskey", "access_key",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "privatekey",
+    "private_key",
+    "credential",
+    "accesskey",
+    "access_key",
 ];
 
 fn secret_name_like(name: &str) -> bool {
@@ -80,7 +90,9 @@ fn known_format(value: &str) -> Option<&'static str> {
         return Some("a private key");
     }
     let word_after = |prefix: &str, len: usize, ok: fn(char) -> bool| {
-        value.match_indices(prefix).any(|(i, _)| value[i + prefix.len()..].chars().take(len).filter(|&c| ok(c)).count() == len)
+        value
+            .match_indices(prefix)
+            .any(|(i, _)| value[i + prefix.len()..].chars().take(len).filter(|&c| ok(c)).count() == len)
     };
     fn upper_digit(c: char) -> bool {
         c.is_ascii_uppercase() || c.is_ascii_digit()

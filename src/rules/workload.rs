@@ -218,8 +218,20 @@ const RUNTIME_SOCKETS: [&str; 6] = [
 
 /// Host paths that hold the node's credentials or control its kernel.
 const SENSITIVE_PATHS: [&str; 14] = [
-    "/", "/etc", "/root", "/home", "/proc", "/sys", "/dev", "/boot", "/var/lib/kubelet", "/var/lib/docker",
-    "/var/lib/containerd", "/etc/kubernetes", "/var/run", "/run",
+    "/",
+    "/etc",
+    "/root",
+    "/home",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/boot",
+    "/var/lib/kubelet",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/etc/kubernetes",
+    "/var/run",
+    "/run",
 ];
 
 fn host_path(volume: &Node) -> Option<(&crate::yaml::Entry, &str)> {

@@ -1,0 +1,178 @@
+//! `namespace/*`: Pod Security Admission labels on Namespaces, and what
+//! that admission would do to the pods of the input.
+
+use crate::engine::Scope;
+use crate::k8s::Object;
+use crate::rules::{pss, Bad, Hits, Practice, PssLevel, Reference, Rule, Severity};
+use crate::yaml::Entry;
+
+const PSA_DOC: Reference = Reference {
+    title: "Kubernetes: Enforce Pod Security Standards with Namespace Labels",
+    url: "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-namespace-labels/",
+};
+const LABEL: &str = "pod-security.kubernetes.io/";
+
+pub const HARDENED: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest\n    pod-security.kubernetes.io/warn: restricted\n    pod-security.kubernetes.io/audit: restricted\n";
+
+fn is_namespace(object: &Object) -> bool {
+    object.kind == "Namespace" && object.group().is_empty()
+}
+
+fn label<'a>(namespace: &'a Object, mode: &str) -> Option<&'a Entry> {
+    namespace.node.at(&["metadata", "labels"])?.entry(&format!("{LABEL}{mode}"))
+}
+
+fn rank(level: &str) -> Option<u8> {
+    match level {
+        "privileged" => Some(0),
+        "baseline" => Some(1),
+        "restricted" => Some(2),
+        _ => None,
+    }
+}
+
+pub static PSS_LABELS: Rule = Rule {
+    id: "namespace/pss-labels",
+    title: "Namespace does not enforce a Pod Security level",
+    severity: Severity::Medium,
+    practice: Practice::Admission,
+    rationale: "Pod Security Admission only rejects pods in namespaces labelled \
+        pod-security.kubernetes.io/enforce (unless the cluster sets a default). Without the label, \
+        or with `privileged`, any pod is admitted: privileged, host namespaces, hostPath.",
+    references: &[PSA_DOC, cis!("5.2.1", "Ensure that the cluster has at least one active policy control mechanism in place")],
+    remediation: "Label the namespace with `pod-security.kubernetes.io/enforce: restricted` (or \
+        baseline where restricted is not yet possible).",
+    snippet: "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n", line: 6 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        if !is_namespace(object) {
+            return;
+        }
+        let name = object.name.unwrap_or("");
+        match label(object, "enforce") {
+            None => {
+                hits.at(object.node.nearest(&["metadata", "labels"]), format!("namespace {name} has no pod-security.kubernetes.io/enforce label: any pod is admitted"));
+            }
+            Some(e) if e.value.as_str() == Some("privileged") => {
+                hits.at(e.span(), format!("namespace {name} enforces the privileged level: any pod is admitted"));
+            }
+            Some(_) => {}
+        }
+    },
+};
+
+/// Policy versions before this one lack hostProbesAndHostLifecycle (v1.34).
+const OLDEST_CURRENT: u32 = 34;
+
+pub static PSS_VERSION: Rule = Rule {
+    id: "namespace/pss-version",
+    title: "Pod Security enforcement pinned to an old policy version",
+    severity: Severity::Low,
+    practice: Practice::Admission,
+    rationale: "enforce-version pins the checks to a policy version. Versions before v1.34 do not \
+        check probe and lifecycle hosts, and later versions refined others; a pin left behind \
+        silently enforces an older, weaker standard.",
+    references: &[PSA_DOC],
+    remediation: "Set enforce-version to latest, or to the current minor version after testing.",
+    snippet: "pod-security.kubernetes.io/enforce-version: latest",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: v1.25\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        if !is_namespace(object) {
+            return;
+        }
+        let Some(e) = label(object, "enforce-version") else { return };
+        let minor = e.value.as_str().and_then(|v| v.strip_prefix("v1.")).and_then(|m| m.parse::<u32>().ok());
+        if let Some(minor) = minor.filter(|m| *m < OLDEST_CURRENT) {
+            hits.at(e.span(), format!("enforcement is pinned to policy v1.{minor}; the current version is {}", pss::POLICY_VERSION));
+        }
+    },
+};
+
+pub static PSS_MODES: Rule = Rule {
+    id: "namespace/pss-modes",
+    title: "Pod Security warn or audit weaker than enforce",
+    severity: Severity::Low,
+    practice: Practice::Admission,
+    rationale: "warn and audit exist to show what a stricter level would reject before enforcing \
+        it. Set weaker than enforce (or absent), they report nothing useful: teams learn about a \
+        violation only when a deploy fails.",
+    references: &[PSA_DOC],
+    remediation: "Set warn and audit at least as strict as enforce (restricted, when enforce is \
+        baseline, to prepare the next step).",
+    snippet: "pod-security.kubernetes.io/warn: restricted\npod-security.kubernetes.io/audit: restricted",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/warn: baseline\n    pod-security.kubernetes.io/audit: restricted\n", line: 7 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        if !is_namespace(object) {
+            return;
+        }
+        let Some(enforce) = label(object, "enforce").and_then(|e| e.value.as_str()).and_then(|v| rank(v).map(|r| (v, r))) else { return };
+        for mode in ["warn", "audit"] {
+            match label(object, mode) {
+                Some(e) if e.value.as_str().and_then(rank).is_some_and(|r| r < enforce.1) => {
+                    hits.at(e.span(), format!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0));
+                }
+                None if enforce.1 < 2 => {
+                    hits.at(object.node.nearest(&["metadata", "labels"]), format!("no {mode} label: nothing shows what restricted would reject"));
+                }
+                _ => {}
+            }
+        }
+    },
+};
+
+/// The enforce level of the namespace an object is in, from a Namespace
+/// in the input.
+fn enforced_level<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, PssLevel)> {
+    let ns = object.namespace.unwrap_or("default");
+    let namespace = scope.objects.iter().map(|o| &o.object).find(|o| is_namespace(o) && o.name == Some(ns))?;
+    let level = label(namespace, "enforce")?.value.as_str()?;
+    Some((namespace.name.unwrap_or(""), PssLevel::parse(level)?))
+}
+
+pub static ADMISSION_REJECTS: Rule = Rule {
+    id: "namespace/admission-rejects",
+    title: "Pod Security Admission would reject this pod",
+    severity: Severity::High,
+    practice: Practice::Admission,
+    rationale: "The namespace in the input enforces a Pod Security level this pod does not meet: \
+        the API server will refuse it (for a workload, the controller's pods are refused and the \
+        rollout stalls, with only a warning at apply time).",
+    references: &[PSA_DOC, pss::PSS_DOC],
+    remediation: "Fix the pod's pss/* findings at the namespace's level (listed in the message).",
+    snippet: "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers:\n  - name: web\n    image: web:1\n", line: 12 }],
+    good: &[HARDENED],
+    check: |object, hits| {
+        if object.pod().is_none() {
+            return;
+        }
+        let Some((ns, level)) = enforced_level(hits.scope(), object) else { return };
+        let mut failing: Vec<&str> = Vec::new();
+        for rule in pss::RULES.iter().filter(|r| r.applies_at(level)) {
+            let mut probe = Hits::new(hits.scope());
+            (rule.check)(object, &mut probe);
+            if !probe.found.is_empty() {
+                failing.push(rule.pss.as_ref().map_or(rule.id, |c| c.check));
+            }
+        }
+        if failing.is_empty() {
+            return;
+        }
+        let how = if object.kind == "Pod" { "rejects this pod" } else { "will reject the pods this workload creates" };
+        let at = object.node.at(&["metadata"]).and_then(|m| m.entry("namespace")).map_or(object.node.span, Entry::span);
+        hits.at(at, format!(
+            "namespace {ns} enforces Pod Security {}: admission {how} (fails {})",
+            level.name(),
+            failing.join(", ")
+        ));
+    },
+};
+
+pub static RULES: &[&Rule] = &[&PSS_LABELS, &PSS_VERSION, &PSS_MODES, &ADMISSION_REJECTS];

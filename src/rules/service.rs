@@ -1,0 +1,105 @@
+//! `service/*`: how workloads are exposed outside the cluster.
+
+use crate::k8s::Object;
+use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::yaml::{Entry, Node};
+
+const SERVICE_DOC: Reference =
+    Reference { title: "Kubernetes: Service", url: "https://kubernetes.io/docs/concepts/services-networking/service/" };
+
+fn is_service(object: &Object) -> bool {
+    object.kind == "Service" && object.group().is_empty()
+}
+
+pub static EXPOSED: Rule = Rule {
+    id: "service/exposed",
+    title: "Service exposed outside the cluster without source restrictions",
+    severity: Severity::Medium,
+    practice: Practice::NetworkPolicy,
+    rationale: "A LoadBalancer without loadBalancerSourceRanges is reachable from the whole \
+        internet; a NodePort opens the port on every node's address. Either may be intended, but \
+        both put the workload in front of traffic no NetworkPolicy inside the cluster has seen.",
+    references: &[SERVICE_DOC, Reference {
+        title: "Kubernetes: Configure firewall rules (loadBalancerSourceRanges)",
+        url: "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/",
+    }],
+    remediation: "Restrict a LoadBalancer with loadBalancerSourceRanges, or expose through an \
+        Ingress/Gateway; prefer ClusterIP over NodePort.",
+    snippet: "spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n    - 203.0.113.0/24",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 443\n", line: 6 }],
+    good: &["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/24]\n  ports:\n  - port: 443\n"],
+    check: |object, hits| {
+        if !is_service(object) {
+            return;
+        }
+        let Some(kind) = object.node.at(&["spec"]).and_then(|s| s.entry("type")) else { return };
+        let name = object.name.unwrap_or("");
+        match kind.value.as_str() {
+            Some("LoadBalancer") => {
+                let ranges = object.node.at(&["spec", "loadBalancerSourceRanges"]).and_then(Node::as_seq).unwrap_or(&[]);
+                if ranges.is_empty() || ranges.iter().any(|r| matches!(r.as_str(), Some("0.0.0.0/0" | "::/0"))) {
+                    hits.at(kind.span(), format!("Service {name:?} is a LoadBalancer open to every source address"));
+                }
+            }
+            Some("NodePort") => {
+                hits.at(kind.span(), format!("Service {name:?} opens a port on every node"));
+            }
+            _ => {}
+        }
+    },
+};
+
+pub static EXTERNAL_IPS: Rule = Rule {
+    id: "service/external-ips",
+    title: "Service sets externalIPs (CVE-2020-8554)",
+    severity: Severity::High,
+    practice: Practice::NetworkPolicy,
+    rationale: "externalIPs makes every node route traffic for those addresses to the Service. \
+        Anyone who can create Services can use it to intercept traffic meant for any IP \
+        (CVE-2020-8554); clusters should block it with the DenyServiceExternalIPs admission plugin.",
+    references: &[SERVICE_DOC, Reference {
+        title: "CVE-2020-8554: Man in the middle using LoadBalancer or ExternalIPs",
+        url: "https://github.com/kubernetes/kubernetes/issues/97076",
+    }],
+    remediation: "Remove externalIPs; use a LoadBalancer or an Ingress, and enable \
+        DenyServiceExternalIPs.",
+    snippet: "spec:\n  type: LoadBalancer",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  externalIPs: [198.51.100.7]\n  ports:\n  - port: 80\n", line: 6 }],
+    good: &["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n"],
+    check: |object, hits| {
+        if !is_service(object) {
+            return;
+        }
+        if let Some(e) = object.node.at(&["spec"]).and_then(|s| s.entry("externalIPs")).filter(|e| e.value.as_seq().is_some_and(|l| !l.is_empty())) {
+            hits.at(e.span(), format!("Service {:?} claims externalIPs: traffic to those addresses is routed to it on every node", object.name.unwrap_or("")));
+        }
+    },
+};
+
+pub static INGRESS_TLS: Rule = Rule {
+    id: "service/ingress-tls",
+    title: "Ingress serves without TLS",
+    severity: Severity::Medium,
+    practice: Practice::NetworkPolicy,
+    rationale: "An Ingress without a tls section serves plain HTTP: credentials, cookies and data \
+        cross the network readable and modifiable.",
+    references: &[Reference { title: "Kubernetes: Ingress (TLS)", url: "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls" }],
+    remediation: "Add a tls section with a certificate Secret (cert-manager can issue it).",
+    snippet: "spec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: shop-tls",
+    pss: None,
+    bad: &[Bad { yaml: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: shop.example.com\n", line: 5 }],
+    good: &["apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n"],
+    check: |object, hits| {
+        if object.kind != "Ingress" || !matches!(object.group(), "networking.k8s.io" | "extensions") {
+            return;
+        }
+        if object.node.at(&["spec", "tls"]).and_then(Node::as_seq).is_none_or(<[Node]>::is_empty) {
+            let at = object.node.entry("spec").map_or(object.node.span, |e: &Entry| e.key_span);
+            hits.at(at, format!("Ingress {:?} has no tls section: it serves plain HTTP", object.name.unwrap_or("")));
+        }
+    },
+};
+
+pub static RULES: &[&Rule] = &[&EXPOSED, &EXTERNAL_IPS, &INGRESS_TLS];
