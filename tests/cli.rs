@@ -337,3 +337,18 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn allowed_registries_turn_on_the_allowlist() {
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["check", "tests/data/insecure.yaml", "--format", "json", "--select", "image/registry-allowlist"];
+        a.extend_from_slice(extra);
+        a
+    };
+    assert_eq!(posture(&args(&[]), b"").json()["summary"]["findings"], 0);
+    let json = posture(&args(&["--allowed-registry", "registry.example.com"]), b"").json();
+    assert_eq!(json["summary"]["findings"], 2);
+    assert!(find(&json, "image/registry-allowlist")["message"].as_str().unwrap().contains("docker.io"));
+    let json = posture(&args(&["--allowed-registry", "docker.io/example"]), b"").json();
+    assert_eq!(json["summary"]["findings"], 0);
+}
