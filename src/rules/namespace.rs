@@ -112,16 +112,21 @@ pub static PSS_MODES: Rule = Rule {
             return;
         }
         let Some(enforce) = label(object, "enforce").and_then(|e| e.value.as_str()).and_then(|v| rank(v).map(|r| (v, r))) else { return };
+        let mut absent = Vec::new();
         for mode in ["warn", "audit"] {
             match label(object, mode) {
                 Some(e) if e.value.as_str().and_then(rank).is_some_and(|r| r < enforce.1) => {
                     hits.at(e.span(), format!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0));
                 }
-                None if enforce.1 < 2 => {
-                    hits.at(object.node.nearest(&["metadata", "labels"]), format!("no {mode} label: nothing shows what restricted would reject"));
-                }
+                None if enforce.1 < 2 => absent.push(mode),
                 _ => {}
             }
+        }
+        if !absent.is_empty() {
+            hits.at(
+                object.node.nearest(&["metadata", "labels"]),
+                format!("no {} label: nothing shows what the restricted level would reject", absent.join(" or ")),
+            );
         }
     },
 };

@@ -23,7 +23,7 @@ fn workload_containers<'a>(pod: &PodView<'a>) -> impl Iterator<Item = Container<
 
 pub static RESOURCES: Rule = Rule {
     id: "workload/resources",
-    title: "Container has no CPU or memory requests and limits",
+    title: "Container has no CPU and memory requests or no memory limit",
     severity: Severity::Low,
     practice: Practice::ResourceLimits,
     rationale: "Without requests the scheduler packs pods blindly; without limits one container can \
@@ -34,8 +34,8 @@ pub static RESOURCES: Rule = Rule {
         title: "Kubernetes: Resource Management for Pods and Containers",
         url: "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
     }],
-    remediation: "Set requests and limits for cpu and memory in every container (memory limit equal \
-        to or near the request).",
+    remediation: "Set cpu and memory requests and a memory limit in every container (equal to or \
+        near the request); a CPU limit is optional.",
     snippet: "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
     pss: None,
     bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
@@ -43,7 +43,10 @@ pub static RESOURCES: Rule = Rule {
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for c in workload_containers(&pod) {
-            let missing: Vec<String> = [("requests", "cpu"), ("requests", "memory"), ("limits", "cpu"), ("limits", "memory")]
+            // A CPU limit is left out on purpose: it throttles bursts and
+            // many teams run without one; the memory limit is what protects
+            // the node.
+            let missing: Vec<String> = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
                 .into_iter()
                 .filter(|(kind, what)| c.node.at(&["resources", kind, what]).is_none())
                 .map(|(kind, what)| format!("{kind}.{what}"))
@@ -149,16 +152,26 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         if entry.is_some_and(|e| e.value.as_bool() == Some(false)) {
             return;
         }
-        // The service account may opt out for every pod using it.
+        // The service account may opt out for every pod using it; and a
+        // pod whose account is bound to a role in the input uses the API.
         let account = service_account(&pod);
         let namespace = object.namespace.unwrap_or("default");
-        let opted_out = hits.scope().objects.iter().any(|o| {
+        let objects = &hits.scope().objects;
+        let opted_out = objects.iter().any(|o| {
             o.object.kind == "ServiceAccount"
                 && o.object.name == Some(account)
                 && o.object.namespace.unwrap_or("default") == namespace
                 && o.object.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
         });
-        if !opted_out {
+        let bound = objects.iter().any(|o| {
+            matches!(o.object.kind, "RoleBinding" | "ClusterRoleBinding")
+                && o.object.node.items("subjects").iter().any(|s| {
+                    s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
+                        && s.get("name").and_then(Node::as_str) == Some(account)
+                        && s.get("namespace").and_then(Node::as_str).or(o.object.namespace).unwrap_or("default") == namespace
+                })
+        });
+        if !opted_out && !bound {
             let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
             hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
                 .fix(pod_fix(&pod, AUTOMOUNT_TOKEN.snippet));
