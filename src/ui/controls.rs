@@ -87,6 +87,15 @@ pub fn controls(props: &Props) -> Html {
                     }) }
                 </fieldset>
             </details>
+            <label class="control registries">{"Allowed registries "}
+                <input type="text" data-testid="registries" placeholder="e.g. registry.example.com"
+                    aria-label="Allowed image registries, separated by commas (empty: any registry)"
+                    value={state.registries.join(", ")}
+                    onchange={
+                        let dispatch = dispatch.clone();
+                        Callback::from(move |e: Event| dispatch.dispatch(Action::Registries(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())))
+                    } />
+            </label>
             <Gallery dispatch={dispatch.clone()} />
             <button data-testid="share" onclick={on_share}>{"Share link"}</button>
             <button data-testid="download-json" onclick={download("json")}>{"JSON"}</button>

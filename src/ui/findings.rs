@@ -44,9 +44,24 @@ pub fn findings_panel(props: &Props) -> Html {
                     {format!(" ({} shown)", shown.len())}
                 }
             </p>
+            <ul class="practices" aria-label="Posture by practice" data-testid="practices">
+                { for report.practices.iter().map(|p| html! {
+                    <li class={classes!("practice", p.status)} data-status={p.status} title={practice_detail(p)}>
+                        <span class="practice-status">{match p.status { "fail" => "✗", "pass" => "✓", _ => "–" }}</span>
+                        {" "}{p.title}
+                        if p.findings > 0 { <span class="practice-count">{format!(" {}", p.findings)}</span> }
+                    </li>
+                }) }
+            </ul>
             <div class="filters" role="group" aria-label="Filter findings">
                 { for Severity::ALL.iter().rev().map(|&s| severity_chip(state, s)) }
-                { for families().into_iter().map(|f| family_filter(state, f)) }
+                <details class="menu family-filters">
+                    <summary>{format!("Families shown ({} of {})", families().len() - state.hidden_families.len(), families().len())}</summary>
+                    <fieldset class="families">
+                        <legend>{"Show findings of"}</legend>
+                        { for families().into_iter().map(|f| family_filter(state, f)) }
+                    </fieldset>
+                </details>
                 <label class="group-by">{"Group by "}
                     <select aria-label="Group findings by" onchange={
                         let dispatch = dispatch.clone();
@@ -98,10 +113,28 @@ pub fn findings_panel(props: &Props) -> Html {
             if shown.len() > MOST && *show_all {
                 <p class="clean">{format!("The first {MOST} of {} findings are listed; the JSON and SARIF downloads hold all of them.", shown.len())}</p>
             }
+            if !report.suppressed.is_empty() {
+                <details class="suppressed" data-testid="suppressed">
+                    <summary>{format!("{} suppressed (reviewed and accepted)", report.suppressed.len())}</summary>
+                    <ul>
+                        { for report.suppressed.iter().map(|s| html! {
+                            <li><code>{s.finding.rule.id}</code>{format!(" line {}: {} ({}: {})", s.finding.span.start.line, s.finding.message, s.suppression.via, s.suppression.reason)}</li>
+                        }) }
+                    </ul>
+                </details>
+            }
             if report.findings.is_empty() && report.errors.is_empty() {
                 <p class="clean">{"No findings: nothing here breaks the enabled rules."}</p>
             }
         </div>
+    }
+}
+
+fn practice_detail(p: &posture::report::PracticeSummary) -> String {
+    match p.status {
+        "fail" => format!("{}: {} finding(s)", p.title, p.findings),
+        "pass" => format!("{}: {} rule(s) checked {} object(s), nothing found", p.title, p.rules, p.objects),
+        _ => format!("{}: nothing in the input to check", p.title),
     }
 }
 

@@ -42,6 +42,8 @@ pub struct State {
     pub level: PssLevel,
     /// Rule families switched off (not run).
     pub off: BTreeSet<&'static str>,
+    /// Registries images may come from (turns on image/registry-allowlist).
+    pub registries: Rc<Vec<String>>,
     /// Severities hidden from the panel and the editor.
     pub hidden_severities: BTreeSet<Severity>,
     /// Families hidden from the panel and the editor (still run).
@@ -60,6 +62,8 @@ pub enum Action {
     Checked(Rc<Checked>),
     Level(PssLevel),
     ToggleFamily(&'static str),
+    /// Comma- or space-separated registries.
+    Registries(String),
     ToggleSeverityFilter(Severity),
     ToggleFamilyFilter(&'static str),
     Group(Group),
@@ -96,6 +100,7 @@ impl State {
             loaded: 1,
             level,
             off,
+            registries: Rc::new(Vec::new()),
             hidden_severities: BTreeSet::new(),
             hidden_families: BTreeSet::new(),
             group: Group::Object,
@@ -116,6 +121,7 @@ impl State {
         Options {
             pss_level: self.level,
             ignore: self.off.iter().map(|f| format!("{f}/")).collect(),
+            allowed_registries: self.registries.to_vec(),
             ..Options::default()
         }
     }
@@ -142,6 +148,7 @@ impl PartialEq for State {
             && Rc::ptr_eq(&self.marks, &o.marks)
             && self.level == o.level
             && self.off == o.off
+            && self.registries == o.registries
             && self.hidden_severities == o.hidden_severities
             && self.hidden_families == o.hidden_families
             && self.group == o.group
@@ -162,6 +169,7 @@ impl Reducible for State {
             marks: self.marks.clone(),
             level: self.level,
             off: self.off.clone(),
+            registries: self.registries.clone(),
             hidden_severities: self.hidden_severities.clone(),
             hidden_families: self.hidden_families.clone(),
             group: self.group,
@@ -184,6 +192,9 @@ impl Reducible for State {
             }
             Action::Level(level) => next.level = level,
             Action::ToggleFamily(family) => toggle(&mut next.off, family),
+            Action::Registries(text) => {
+                next.registries = Rc::new(text.split([',', ' ', '\n']).filter(|r| !r.is_empty()).map(str::to_owned).collect());
+            }
             Action::ToggleSeverityFilter(severity) => {
                 toggle(&mut next.hidden_severities, severity);
                 refilter = true;

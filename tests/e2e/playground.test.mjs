@@ -113,11 +113,13 @@ test('the Pod Security level and rule families change the findings', async () =>
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=finding-count]').textContent) !== n, restricted);
   assert.ok(await count(page) < restricted);
   assert.ok((await rules(page)).every((r) => !r.includes('restricted') && !r.startsWith('pss/run-as')));
+  const withPss = await count(page);
   await page.click('.families-menu > summary');
   await page.uncheck('[data-testid=family-toggle][data-family=pss]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=finding-count]').textContent === '0');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=finding-count]').textContent) < n, withPss);
+  assert.ok((await rules(page)).every((r) => !r.startsWith('pss/')));
   await page.check('[data-testid=family-toggle][data-family=pss]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=finding-count]').textContent !== '0');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=finding-count]').textContent) === n, withPss);
 });
 
 test('severity filters hide findings in the panel and the editor', async () => {
@@ -128,6 +130,18 @@ test('severity filters hide findings in the panel and the editor', async () => {
   assert.equal(await page.$('[data-testid=highlight][data-rule="pss/privileged"]'), null);
   await page.click('.chip.critical');
   assert.ok((await rules(page)).includes('pss/privileged'));
+});
+
+test('registry allowlist, posture summary and suppressions show in the page', async () => {
+  const page = await open();
+  await paste(page, PRIVILEGED.replace('      privileged: true\n', '      privileged: true  # posture:ignore pss/privileged reviewed for the demo\n'));
+  assert.ok(!(await rules(page)).includes('pss/privileged'));
+  assert.match(await page.textContent('[data-testid=suppressed]'), /1 suppressed/);
+  assert.equal(await page.getAttribute('[data-testid=practices] .practice.fail', 'data-status'), 'fail');
+  assert.ok(!(await rules(page)).includes('image/registry-allowlist'));
+  await page.fill('[data-testid=registries]', 'registry.example.com');
+  await page.press('[data-testid=registries]', 'Enter');
+  await page.waitForSelector('[data-testid=finding][data-rule="image/registry-allowlist"]');
 });
 
 test('parse errors are shown inline with their position', async () => {
