@@ -341,7 +341,8 @@ fn tempdir(name: &str) -> PathBuf {
 #[test]
 fn allowed_registries_turn_on_the_allowlist() {
     let args = |extra: &[&'static str]| {
-        let mut a = vec!["check", "tests/data/insecure.yaml", "--format", "json", "--select", "image/registry-allowlist"];
+        let mut a =
+            vec!["check", "tests/data/insecure.yaml", "--format", "json", "--select", "image/registry-allowlist"];
         a.extend_from_slice(extra);
         a
     };

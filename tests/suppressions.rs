@@ -15,11 +15,18 @@ fn an_annotation_suppresses_with_its_reason() {
         "  namespace: tools\n",
         "  namespace: tools\n  annotations:\n    posture.dev/ignore: |\n      pss/privileged: the CNI agent needs it, reviewed in SEC-12\n      pss/host-namespaces:\n",
     );
-    let report = check("t", text.as_bytes(), &Options { select: vec!["pss/privileged".into(), "pss/host-namespaces".into()], ..Options::default() });
+    let report = check(
+        "t",
+        text.as_bytes(),
+        &Options { select: vec!["pss/privileged".into(), "pss/host-namespaces".into()], ..Options::default() },
+    );
     assert_eq!(report.suppressed.len(), 1);
     let s = &report.suppressed[0];
     assert_eq!(s.finding.rule.id, "pss/privileged");
-    assert_eq!((s.suppression.via, s.suppression.reason.as_str()), ("annotation", "the CNI agent needs it, reviewed in SEC-12"));
+    assert_eq!(
+        (s.suppression.via, s.suppression.reason.as_str()),
+        ("annotation", "the CNI agent needs it, reviewed in SEC-12")
+    );
     // No reason, no suppression.
     assert_eq!(report.findings.iter().map(|f| f.rule.id).collect::<Vec<_>>(), ["pss/host-namespaces"]);
     assert_eq!(report.summary().suppressed, 1);
@@ -27,20 +34,29 @@ fn an_annotation_suppresses_with_its_reason() {
 
 #[test]
 fn a_comment_on_the_line_or_above_suppresses() {
-    let on_line = POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/privileged -- node agent, reviewed\n");
+    let on_line = POD.replace(
+        "      privileged: true\n",
+        "      privileged: true  # posture:ignore pss/privileged -- node agent, reviewed\n",
+    );
     let report = check("t", on_line.as_bytes(), &select("pss/privileged"));
     assert!(report.findings.is_empty());
     assert_eq!(report.suppressed[0].suppression.reason, "node agent, reviewed");
     assert_eq!(report.suppressed[0].suppression.via, "comment");
 
-    let above = POD.replace("  hostNetwork: true\n", "  # posture:ignore pss/host CNI needs the node network\n  hostNetwork: true\n");
+    let above = POD.replace(
+        "  hostNetwork: true\n",
+        "  # posture:ignore pss/host CNI needs the node network\n  hostNetwork: true\n",
+    );
     let report = check("t", above.as_bytes(), &select("pss/host-namespaces"));
     assert!(report.findings.is_empty(), "a prefix names the rule");
     assert_eq!(report.suppressed.len(), 1);
 
     for no in [
         POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/privileged\n"),
-        POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/host-ports not this rule\n"),
+        POD.replace(
+            "      privileged: true\n",
+            "      privileged: true  # posture:ignore pss/host-ports not this rule\n",
+        ),
         POD.replace("  hostNetwork: true\n", "  hostNetwork: true # text posture:ignore pss/privileged reason\n"),
     ] {
         let report = check("t", no.as_bytes(), &select("pss/privileged"));
@@ -51,7 +67,8 @@ fn a_comment_on_the_line_or_above_suppresses() {
 
 #[test]
 fn suppressed_findings_appear_in_every_format() {
-    let text = POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/privileged node agent\n");
+    let text =
+        POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/privileged node agent\n");
     let report = check("t.yaml", text.as_bytes(), &select("pss/privileged"));
     let json: serde_json::Value = serde_json::from_str(&posture::report::to_json(&report)).unwrap();
     assert_eq!(json["suppressed"][0]["rule"], "pss/privileged");
@@ -61,14 +78,20 @@ fn suppressed_findings_appear_in_every_format() {
     assert_eq!(sarif["runs"][0]["results"][0]["suppressions"][0]["justification"], "node agent");
     let sources = std::collections::HashMap::from([("t.yaml".to_owned(), text.into_bytes())]);
     let text = posture::report::to_text(&report, &sources, Default::default());
-    assert!(text.contains("Suppressed (reviewed and accepted):") && text.contains("pss/privileged (comment: node agent)"), "{text}");
+    assert!(
+        text.contains("Suppressed (reviewed and accepted):") && text.contains("pss/privileged (comment: node agent)"),
+        "{text}"
+    );
     assert!(posture::report::to_markdown(&report).contains("## Suppressed"));
 }
 
 #[test]
 fn posture_summary_by_practice() {
     let rbac = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n  namespace: tools\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods\"]\n  verbs: [\"get\"]\n";
-    let report = check_all(&[Input { file: "pod.yaml", text: POD.as_bytes() }, Input { file: "rbac.yaml", text: rbac.as_bytes() }], &Options::default());
+    let report = check_all(
+        &[Input { file: "pod.yaml", text: POD.as_bytes() }, Input { file: "rbac.yaml", text: rbac.as_bytes() }],
+        &Options::default(),
+    );
     let status = |title: &str| report.practices.iter().find(|p| p.title == title).map(|p| p.status).unwrap();
     assert_eq!(status("Pod Security"), "fail");
     assert_eq!(status("Audit and monitoring"), "not-assessed");
@@ -88,10 +111,19 @@ fn posture_summary_by_practice() {
 fn bindings_and_roles_in_different_files_are_related() {
     let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: god\nrules:\n- apiGroups: [\"*\"]\n  resources: [\"*\"]\n  verbs: [\"*\"]\n";
     let binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci-god\nsubjects:\n- kind: ServiceAccount\n  name: ci\n  namespace: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: god\n";
-    let report = check_all(&[Input { file: "role.yaml", text: role.as_bytes() }, Input { file: "binding.yaml", text: binding.as_bytes() }], &select("rbac/"));
-    let admin = report.findings.iter().find(|f| f.rule.id == "rbac/cluster-admin-binding").expect("equivalent of cluster-admin");
+    let report = check_all(
+        &[Input { file: "role.yaml", text: role.as_bytes() }, Input { file: "binding.yaml", text: binding.as_bytes() }],
+        &select("rbac/"),
+    );
+    let admin = report
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "rbac/cluster-admin-binding")
+        .expect("equivalent of cluster-admin");
     assert_eq!(admin.file, "binding.yaml");
-    assert!(admin.message.contains("god (every verb on every resource)") && admin.message.contains("ServiceAccount ci/ci"));
+    assert!(
+        admin.message.contains("god (every verb on every resource)") && admin.message.contains("ServiceAccount ci/ci")
+    );
     let effective = report.findings.iter().find(|f| f.rule.id == "rbac/effective-permissions").unwrap();
     assert!(effective.message.contains("cluster-wide: * on *"), "{}", effective.message);
 }

@@ -98,20 +98,13 @@ fn scalar(node: &Node) -> String {
 }
 
 /// Flags a setting whose effective value fails `ok`.
-fn check(
-    object: &Object,
-    hits: &mut Hits,
-    s: &Setting,
-    ok: impl Fn(&str) -> bool,
-    safe: &str,
-    message: impl Fn(&str) -> String,
-) {
+fn check(object: &Object, hits: &mut Hits, s: &Setting, ok: impl Fn(&str) -> bool, safe: &str, why: &str) {
     for kubelet in Kubelet::all(object) {
         let (value, span, explicit) = kubelet.get(s);
         if !ok(&value) {
             let default = if explicit { "" } else { " (the default)" };
             let name = if kubelet.is_config() { s.path.join(".") } else { format!("--{}", s.flag) };
-            hits.at(span, format!("{name} is {value}{default}: {}", message(&value))).fix(kubelet.fix(s, safe));
+            hits.at(span, format!("{name} is {value}{default}: {why}")).fix(kubelet.fix(s, safe));
         }
     }
 }
@@ -144,14 +137,7 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
     }],
     good: &[HARDENED],
     check: |object, hits| {
-        check(
-            object,
-            hits,
-            &ANONYMOUS,
-            |v| v == "false",
-            "false",
-            |_| "unauthenticated requests reach the kubelet API".into(),
-        )
+        check(object, hits, &ANONYMOUS, |v| v == "false", "false", "unauthenticated requests reach the kubelet API")
     },
 };
 
@@ -188,14 +174,7 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
     }],
     good: &[HARDENED],
     check: |object, hits| {
-        check(
-            object,
-            hits,
-            &AUTHZ,
-            |v| v != "AlwaysAllow",
-            "Webhook",
-            |_| "every request to the kubelet API is allowed".into(),
-        )
+        check(object, hits, &AUTHZ, |v| v != "AlwaysAllow", "Webhook", "every request to the kubelet API is allowed")
     },
 };
 
@@ -237,7 +216,7 @@ pub static CLIENT_CA_FILE: Rule = Rule {
             &CLIENT_CA,
             |v| v != "unset" && !v.is_empty(),
             "/etc/kubernetes/pki/ca.crt",
-            |_| "client certificates are not verified".into(),
+            "client certificates are not verified",
         )
     },
 };
@@ -265,14 +244,7 @@ pub static READ_ONLY_PORT_RULE: Rule = Rule {
     }],
     good: &[HARDENED],
     check: |object, hits| {
-        check(
-            object,
-            hits,
-            &READ_ONLY_PORT,
-            |v| v == "0",
-            "0",
-            |_| "pod specs are served without authentication".into(),
-        )
+        check(object, hits, &READ_ONLY_PORT, |v| v == "0", "0", "pod specs are served without authentication")
     },
 };
 
@@ -306,7 +278,7 @@ pub static STREAMING_IDLE_TIMEOUT: Rule = Rule {
     }],
     good: &[HARDENED],
     check: |object, hits| {
-        check(object, hits, &IDLE_TIMEOUT, |v| !zero_duration(v), "5m", |_| "idle streaming sessions stay open".into())
+        check(object, hits, &IDLE_TIMEOUT, |v| !zero_duration(v), "5m", "idle streaming sessions stay open")
     },
 };
 
@@ -349,7 +321,7 @@ pub static PROTECT_KERNEL_DEFAULTS: Rule = Rule {
             &KERNEL_DEFAULTS,
             |v| v == "true",
             "true",
-            |_| "the kubelet may override hardened kernel settings".into(),
+            "the kubelet may override hardened kernel settings",
         )
     },
 };
@@ -381,7 +353,7 @@ pub static IPTABLES_UTIL_CHAINS: Rule = Rule {
     }],
     good: &[HARDENED],
     check: |object, hits| {
-        check(object, hits, &IPTABLES, |v| v == "true", "true", |_| "iptables utility chains are not maintained".into())
+        check(object, hits, &IPTABLES, |v| v == "true", "true", "iptables utility chains are not maintained")
     },
 };
 
@@ -419,14 +391,7 @@ pub static CERTIFICATE_ROTATION: Rule = Rule {
     }],
     good: &[HARDENED],
     check: |object, hits| {
-        check(
-            object,
-            hits,
-            &ROTATE,
-            |v| v == "true",
-            "true",
-            |_| "client certificates are not renewed before they expire".into(),
-        )
+        check(object, hits, &ROTATE, |v| v == "true", "true", "client certificates are not renewed before they expire")
     },
 };
 

@@ -193,7 +193,8 @@ impl Reducible for State {
             Action::Level(level) => next.level = level,
             Action::ToggleFamily(family) => toggle(&mut next.off, family),
             Action::Registries(text) => {
-                next.registries = Rc::new(text.split([',', ' ', '\n']).filter(|r| !r.is_empty()).map(str::to_owned).collect());
+                next.registries =
+                    Rc::new(text.split([',', ' ', '\n']).filter(|r| !r.is_empty()).map(str::to_owned).collect());
             }
             Action::ToggleSeverityFilter(severity) => {
                 toggle(&mut next.hidden_severities, severity);
