@@ -1,7 +1,14 @@
-//! No input makes the engine panic: mutated real manifests (bytes deleted,
-//! duplicated, or replaced by YAML's special characters) through the whole
-//! pipeline and every report format. A deterministic generator keeps any
-//! failure reproducible; the long, coverage-guided fuzzing is separate.
+//! The fuzz target: mutated real manifests (bytes deleted, duplicated, or
+//! replaced by YAML's special constructs: anchors and aliases, tags, flow
+//! collections, odd indentation, huge numbers, deep nesting, invalid UTF-8,
+//! CRLF, BOM, tabs) through the whole pipeline (parse, views, every rule,
+//! every report format) must never panic, and every position it reports
+//! must be inside the input.
+//!
+//! The test suite runs a short, fixed-seed round. A long run on stable Rust:
+//! `POSTURE_FUZZ_SECONDS=1800 POSTURE_FUZZ_SEED=$RANDOM cargo test --release --test robustness -- --nocapture`.
+//! A failure prints its seed and round; the input it built becomes a
+//! regression test in `regressions` below.
 
 use std::collections::HashMap;
 
@@ -63,11 +70,27 @@ const SPECIAL: &[&[u8]] = &[
     b"\\u0000",
 ];
 
+/// Larger structural pieces: nesting, long lines, many documents.
+fn structural(rng: &mut Rng) -> Vec<u8> {
+    let n = 1 + rng.below(400);
+    match rng.below(5) {
+        0 => "[".repeat(n).into_bytes(),
+        1 => "- ".repeat(n).into_bytes(),
+        2 => "x".repeat(n * 200).into_bytes(),
+        3 => "---\n".repeat(n).into_bytes(),
+        _ => (0..n).map(|i| format!("{}k{i}:\n", " ".repeat(i % 40))).collect::<String>().into_bytes(),
+    }
+}
+
 fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
     let mut out = seed.to_vec();
     for _ in 0..1 + rng.below(6) {
         let at = rng.below(out.len() + 1);
-        match rng.below(4) {
+        match rng.below(5) {
+            4 => {
+                let piece = structural(rng);
+                out.splice(at..at, piece);
+            }
             0 if !out.is_empty() => {
                 let end = (at + 1 + rng.below(16)).min(out.len());
                 out.drain(at.min(end)..end);
@@ -98,31 +121,47 @@ fn seeds() -> Vec<Vec<u8>> {
     seeds
 }
 
+fn env(name: &str) -> Option<u64> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+/// Runs one input through everything, checking what comes out.
+fn exercise(input: &[u8], level: PssLevel) {
+    let options =
+        Options { pss_level: level, allowed_registries: vec!["registry.example.com".into()], ..Options::default() };
+    let report = check("fuzz.yaml", input, &options);
+    for f in report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding)) {
+        assert!(f.span.start.offset <= f.span.end.offset && f.span.end.offset <= input.len());
+        assert!(f.span.start.line >= 1 && f.span.start.column >= 1);
+    }
+    for e in &report.errors {
+        let span = e.span.expect("document errors have a position");
+        assert!(span.start.offset <= input.len() && span.start.line >= 1);
+    }
+    let sources = HashMap::from([("fuzz.yaml".to_owned(), input.to_vec())]);
+    let _ = (to_text(&report, &sources, Style::default()), to_json(&report), to_sarif(&report), to_markdown(&report));
+}
+
 #[test]
 fn mutated_manifests_never_panic() {
     let seeds = seeds();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let seed = env("POSTURE_FUZZ_SEED").unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let seconds = env("POSTURE_FUZZ_SECONDS");
+    let rounds = if seconds.is_some() { u64::MAX } else { 3000 };
+    let started = std::time::Instant::now();
+    let mut rng = Rng(seed.max(1));
     let levels = [PssLevel::Baseline, PssLevel::Restricted];
-    // POSTURE_MUTATIONS=1000000 for a longer run.
-    let rounds: usize = std::env::var("POSTURE_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(3000);
-    let mut checked = 0;
-    for round in 0..rounds {
-        let seed = &seeds[rng.below(seeds.len())];
-        let input = mutate(&mut rng, seed);
-        let options = Options { pss_level: levels[round % 2], ..Options::default() };
-        let report = check("fuzz.yaml", &input, &options);
-        for f in &report.findings {
-            assert!(f.span.start.offset <= f.span.end.offset && f.span.end.offset <= input.len());
-            assert!(f.span.start.line >= 1 && f.span.start.column >= 1);
+    let mut checked = 0u64;
+    while checked < rounds && seconds.is_none_or(|s| started.elapsed().as_secs() < s) {
+        let base = &seeds[rng.below(seeds.len())];
+        let input = mutate(&mut rng, base);
+        let result = std::panic::catch_unwind(|| exercise(&input, levels[checked as usize % 2]));
+        if result.is_err() {
+            let path = std::env::temp_dir().join(format!("posture-fuzz-{seed}-{checked}.yaml"));
+            std::fs::write(&path, &input).unwrap();
+            panic!("seed {seed}, round {checked}: panicked; input saved to {}", path.display());
         }
-        for e in &report.errors {
-            let span = e.span.expect("document errors have a position");
-            assert!(span.start.offset <= input.len() && span.start.line >= 1);
-        }
-        let sources = HashMap::from([("fuzz.yaml".to_owned(), input.clone())]);
-        let _ =
-            (to_text(&report, &sources, Style::default()), to_json(&report), to_sarif(&report), to_markdown(&report));
         checked += 1;
     }
-    assert_eq!(checked, rounds);
+    println!("fuzz: {checked} inputs in {:.0} s, seed {seed}, no panic", started.elapsed().as_secs_f64());
 }
