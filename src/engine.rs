@@ -3,6 +3,10 @@
 //! objects (a RoleBinding and its Role, a namespace and its NetworkPolicies)
 //! see them even when they come from different files.
 
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
 use crate::k8s::{self, Contents, Object};
 use crate::report::{Finding, InputError, Report, Suppressed};
 use crate::rules::{self, Hits, PssLevel, Rule};
@@ -72,6 +76,91 @@ pub struct Scope<'a> {
     pub options: &'a Options,
     /// Every object of every input.
     pub objects: Vec<Located<'a>>,
+    index: Index<'a>,
+    /// Facts rules derive from many objects, computed once per run.
+    memo: RefCell<HashMap<String, Box<dyn Any>>>,
+}
+
+/// Lookups cross-object rules need, built once per run so that relating
+/// objects stays linear in the size of the input.
+#[derive(Default)]
+struct Index<'a> {
+    /// (kind, namespace, name) to object. Cluster-scoped objects carry no
+    /// namespace and are filed under `default`, like namespaced objects
+    /// without one.
+    by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
+    /// Objects that run or template a pod, by namespace, in input order.
+    workloads: HashMap<&'a str, Vec<usize>>,
+    /// NetworkPolicies by namespace.
+    policies: HashMap<&'a str, Vec<usize>>,
+    /// Service accounts (namespace, name) that some binding names.
+    bound_accounts: HashSet<(&'a str, &'a str)>,
+}
+
+/// The namespace an object is in (`default` when unset).
+pub fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
+    object.namespace.unwrap_or("default")
+}
+
+impl<'a> Index<'a> {
+    fn new(objects: &[Located<'a>]) -> Self {
+        let mut index = Index::default();
+        for (i, located) in objects.iter().enumerate() {
+            let o = &located.object;
+            let ns = namespace_of(o);
+            if let Some(name) = o.name {
+                index.by_name.entry((o.kind, ns, name)).or_insert(i);
+            }
+            if o.pod().is_some() {
+                index.workloads.entry(ns).or_default().push(i);
+            }
+            if o.kind == "NetworkPolicy" {
+                index.policies.entry(ns).or_default().push(i);
+            }
+            if matches!(o.kind, "RoleBinding" | "ClusterRoleBinding") {
+                for s in o.node.items("subjects") {
+                    let field = |k| s.get(k).and_then(crate::yaml::Node::as_str);
+                    if let (Some("ServiceAccount"), Some(name)) = (field("kind"), field("name")) {
+                        index.bound_accounts.insert((field("namespace").unwrap_or(ns), name));
+                    }
+                }
+            }
+        }
+        index
+    }
+}
+
+impl<'a> Scope<'a> {
+    /// An object by kind, namespace and name (cluster-scoped: `default`).
+    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.index.by_name.get(&(kind, namespace, name)).map(|&i| &self.objects[i].object)
+    }
+
+    /// Objects running or templating pods in a namespace, in input order.
+    pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.workloads.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    }
+
+    pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    }
+
+    /// A fact about the input, computed on first use (a namespace's
+    /// default-deny status, a selector's matches): keeps rules that relate
+    /// many objects to each other linear.
+    pub fn remember<T: Clone + 'static>(&self, key: String, compute: impl FnOnce() -> T) -> T {
+        if let Some(value) = self.memo.borrow().get(&key).and_then(|v| v.downcast_ref::<T>()) {
+            return value.clone();
+        }
+        let value = compute();
+        self.memo.borrow_mut().insert(key, Box::new(value.clone()));
+        value
+    }
+
+    /// Whether a binding in the input names this service account.
+    pub fn account_is_bound(&self, namespace: &str, name: &str) -> bool {
+        self.index.bound_accounts.contains(&(namespace, name))
+    }
 }
 
 /// Checks one input. `file` only labels the findings.
@@ -93,7 +182,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
 
-    let mut scope = Scope { options, objects: Vec::new() };
+    let mut scope = Scope { options, objects: Vec::new(), index: Index::default(), memo: RefCell::default() };
     for (index, (input, docs)) in inputs.iter().zip(&parsed).enumerate() {
         for doc in docs {
             report.documents += 1;
@@ -124,6 +213,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         }
     }
     report.objects = scope.objects.len();
+    scope.index = Index::new(&scope.objects);
 
     for located in &scope.objects {
         for rule in &enabled {
@@ -148,8 +238,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         }
     }
     report.practices = crate::report::practices(&scope, &enabled, &report.findings);
-    let position: std::collections::HashMap<&str, usize> =
-        inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
+    let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
     let order = |f: &Finding| (position.get(f.file.as_str()).copied(), f.span.start.offset, f.rule.id);
     report.findings.sort_by(|a, b| order(a).cmp(&order(b)));
     report.suppressed.sort_by(|a, b| order(&a.finding).cmp(&order(&b.finding)));

@@ -135,7 +135,7 @@ pub static PSS_MODES: Rule = Rule {
 /// in the input.
 fn enforced_level<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, PssLevel)> {
     let ns = object.namespace.unwrap_or("default");
-    let namespace = scope.objects.iter().map(|o| &o.object).find(|o| is_namespace(o) && o.name == Some(ns))?;
+    let namespace = scope.find("Namespace", "default", ns).filter(|o| is_namespace(o))?;
     let level = label(namespace, "enforce")?.value.as_str()?;
     Some((namespace.name.unwrap_or(""), PssLevel::parse(level)?))
 }

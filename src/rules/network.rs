@@ -5,7 +5,7 @@
 //! for a direction, only what some rule allows gets through. `policyTypes`
 //! defaults to Ingress, plus Egress when the policy has egress rules.
 
-use crate::engine::Scope;
+use crate::engine::{namespace_of, Scope};
 use crate::k8s::Object;
 use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node};
@@ -22,10 +22,6 @@ pub const HARDENED: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: 
 
 fn is_policy(object: &Object) -> bool {
     object.kind == "NetworkPolicy" && object.group() == "networking.k8s.io"
-}
-
-fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
-    object.namespace.unwrap_or("default")
 }
 
 /// The directions a policy governs.
@@ -52,10 +48,13 @@ fn selects_all(policy: &Object) -> bool {
 
 /// (default-deny ingress, default-deny egress) for a namespace.
 fn default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
+    scope.remember(format!("network/default-deny {namespace}"), || compute_default_deny(scope, namespace))
+}
+
+fn compute_default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
     let mut deny = (false, false);
-    for o in &scope.objects {
-        let p = &o.object;
-        if !is_policy(p) || namespace_of(p) != namespace || !selects_all(p) {
+    for p in scope.policies_in(namespace) {
+        if !is_policy(p) || !selects_all(p) {
             continue;
         }
         let (ingress, egress) = policy_types(p);
@@ -90,16 +89,16 @@ pub static MISSING_DEFAULT_DENY: Rule = Rule {
             let ns = namespace_of(object);
             // Reported on the Namespace when it is in the input, else on
             // the namespace's first workload.
-            let declared = scope.objects.iter().any(|o| o.object.kind == "Namespace" && o.object.name == Some(ns));
-            let first = scope.objects.iter().find(|o| o.object.pod().is_some() && namespace_of(&o.object) == ns);
-            if declared || !first.is_some_and(|f| std::ptr::eq(f.object.node, object.node)) {
+            let declared = scope.find("Namespace", "default", ns).is_some();
+            let first = scope.workloads_in(ns).next();
+            if declared || !first.is_some_and(|f| std::ptr::eq(f.node, object.node)) {
                 return;
             }
             ns
         } else {
             return;
         };
-        let workloads = scope.objects.iter().filter(|o| o.object.pod().is_some() && namespace_of(&o.object) == namespace).count();
+        let workloads = scope.workloads_in(namespace).count();
         if workloads == 0 {
             return;
         }
@@ -252,15 +251,24 @@ pub static DANGLING: Rule = Rule {
             return;
         }
         let ns = namespace_of(object);
-        let workloads: Vec<Option<&Node>> = hits
-            .scope()
-            .objects
+        let scope = hits.scope();
+        // Policies often repeat a selector; each is matched against the
+        // namespace's workloads once.
+        let mut pairs: Vec<String> = selector
+            .get("matchLabels")
+            .and_then(Node::as_map)
+            .unwrap_or(&[])
             .iter()
-            .filter(|o| namespace_of(&o.object) == ns)
-            .filter_map(|o| o.object.pod())
-            .map(|pod| pod.template.at(&["metadata", "labels"]))
+            .map(|e| format!("{}={}", e.key, e.value.as_str().unwrap_or("")))
             .collect();
-        if !workloads.is_empty() && !workloads.iter().any(|labels| selects(selector, *labels)) {
+        pairs.sort();
+        let key = format!("network/selects {ns} {}", pairs.join(","));
+        let (any_workload, matched) = scope.remember(key, || {
+            let labels: Vec<Option<&Node>> =
+                scope.workloads_in(ns).filter_map(|o| o.pod()).map(|pod| pod.template.at(&["metadata", "labels"])).collect();
+            (!labels.is_empty(), labels.iter().any(|l| selects(selector, *l)))
+        });
+        if any_workload && !matched {
             let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
             hits.at(at, format!("no workload in namespace {ns} has labels matching this podSelector"));
         }

@@ -348,13 +348,8 @@ fn subject(node: &Node) -> (&str, &str, Option<&str>) {
 
 /// The role a binding refers to, if it is in the input.
 fn bound_role<'s>(scope: &'s Scope, object: &Object, b: &Binding) -> Option<&'s Object<'s>> {
-    let namespace = object.namespace.unwrap_or("default");
-    scope.objects.iter().map(|o| &o.object).find(|o| {
-        o.group() == RBAC
-            && o.kind == b.role_kind
-            && o.name == Some(b.role_name)
-            && (o.kind == "ClusterRole" || o.namespace.unwrap_or("default") == namespace)
-    })
+    let namespace = if b.role_kind == "ClusterRole" { "default" } else { object.namespace.unwrap_or("default") };
+    scope.find(b.role_kind, namespace, b.role_name).filter(|o| o.group() == RBAC)
 }
 
 pub static CLUSTER_ADMIN_BINDING: Rule = Rule {

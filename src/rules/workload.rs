@@ -156,21 +156,11 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         // pod whose account is bound to a role in the input uses the API.
         let account = service_account(&pod);
         let namespace = object.namespace.unwrap_or("default");
-        let objects = &hits.scope().objects;
-        let opted_out = objects.iter().any(|o| {
-            o.object.kind == "ServiceAccount"
-                && o.object.name == Some(account)
-                && o.object.namespace.unwrap_or("default") == namespace
-                && o.object.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
+        let scope = hits.scope();
+        let opted_out = scope.find("ServiceAccount", namespace, account).is_some_and(|sa| {
+            sa.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
         });
-        let bound = objects.iter().any(|o| {
-            matches!(o.object.kind, "RoleBinding" | "ClusterRoleBinding")
-                && o.object.node.items("subjects").iter().any(|s| {
-                    s.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
-                        && s.get("name").and_then(Node::as_str) == Some(account)
-                        && s.get("namespace").and_then(Node::as_str).or(o.object.namespace).unwrap_or("default") == namespace
-                })
-        });
+        let bound = scope.account_is_bound(namespace, account);
         if !opted_out && !bound {
             let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
             hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))

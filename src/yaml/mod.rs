@@ -30,7 +30,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_bytes: 32 * 1024 * 1024,
-            max_documents: 20_000,
+            max_documents: 50_000,
             max_depth: 200,
             max_nodes: 2_000_000,
             max_alias_nodes: 100_000,
