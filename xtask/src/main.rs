@@ -3,7 +3,8 @@
 //! - `cargo xtask serve`: install what is missing, then serve the playground.
 //! - `cargo xtask test`: install what is missing, then run every test.
 //! - `cargo xtask setup`: only install what is missing.
-//! - `cargo xtask bench`: engine benchmarks.
+//! - `cargo xtask bench`: engine benchmarks, the comparison with Checkov,
+//!   and the playground's timings in headless Chromium.
 //! - `cargo xtask size`: build the playground for release, print its wasm size.
 //! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
 //!
@@ -46,12 +47,105 @@ fn main() {
             run("trunk", &["build", "--release"]);
             size(&root);
         }
-        "bench" => run("cargo", &["bench", "--bench", "throughput"]),
+        "bench" => {
+            run("cargo", &["bench", "--bench", "throughput"]);
+            checkov(&root);
+            setup_web(&root);
+            setup_browser_tests(&root);
+            run("trunk", &["build", "--release"]);
+            size(&root);
+            run_in(&root.join("tests/e2e"), "node", &["bench.mjs"]);
+        }
         "csp" => csp(),
         _ => {
             eprintln!("usage: cargo xtask <serve|test|setup|bench>");
             exit(2);
         }
+    }
+}
+
+const CHECKOV: &str = "checkov==3.3.30";
+/// Copies of the corpus the comparison checks, so start-up is not all
+/// that is measured.
+const CORPUS_COPIES: usize = 20;
+
+/// Posture and Checkov on the same manifests: wall time of each, the ratio,
+/// and what each reports. Checkov comes from PyPI into its own virtual
+/// environment under target/.
+fn checkov(root: &Path) {
+    let bench = root.join("target/bench");
+    let venv = bench.join("checkov-venv");
+    let checkov = venv.join("bin/checkov");
+    if !checkov.exists() {
+        run("python3", &["-m", "venv", venv.to_str().expect("utf-8 path")]);
+        run(venv.join("bin/pip").to_str().expect("utf-8 path"), &["install", "--quiet", CHECKOV]);
+    }
+    let input = bench.join("corpus");
+    let _ = std::fs::remove_dir_all(&input);
+    std::fs::create_dir_all(&input).expect("bench dir");
+    let corpus: Vec<PathBuf> = std::fs::read_dir(root.join("tests/corpus"))
+        .expect("tests/corpus")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    for copy in 0..CORPUS_COPIES {
+        for file in &corpus {
+            let name = format!("{copy}-{}", file.file_name().and_then(|n| n.to_str()).unwrap_or("f.yaml"));
+            std::fs::copy(file, input.join(name)).expect("copy corpus");
+        }
+    }
+    run("cargo", &["build", "--release", "--bin", "posture"]);
+    let posture = root.join("target/release/posture");
+    let dir = input.to_str().expect("utf-8 path");
+    let time = |program: &Path, args: &[&str]| {
+        let start = std::time::Instant::now();
+        let out = Command::new(program).args(args).output().unwrap_or_else(|e| fail(&format!("{}: {e}", program.display())));
+        (start.elapsed().as_secs_f64(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (posture_s, posture_out) = (0..3)
+        .map(|_| time(&posture, &["check", dir, "--format", "json"]))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .expect("three runs");
+    let (checkov_s, checkov_out) = time(&checkov, &["-d", dir, "--framework", "kubernetes", "-o", "json", "--quiet", "--compact"]);
+    let files = corpus.len() * CORPUS_COPIES;
+    println!("== Posture vs Checkov ({CHECKOV}) on {files} files ({CORPUS_COPIES} copies of tests/corpus)");
+    println!("  posture: {:>8.3} s (best of 3, whole process)", posture_s);
+    println!("  checkov: {:>8.3} s", checkov_s);
+    println!("  posture is {:.0} times faster", checkov_s / posture_s);
+    let mut families: std::collections::BTreeMap<String, usize> = Default::default();
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&posture_out) {
+        for f in json["findings"].as_array().into_iter().flatten() {
+            let family = f["rule"].as_str().unwrap_or("").split('/').next().unwrap_or("").to_owned();
+            *families.entry(family).or_default() += 1;
+        }
+    }
+    println!("  posture findings per family: {families:?}");
+    let mut checks: std::collections::BTreeMap<String, usize> = Default::default();
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&checkov_out) {
+        // One report, or a list of reports (one per framework).
+        let reports: Vec<&serde_json::Value> = match json.as_array() {
+            Some(list) => list.iter().collect(),
+            None => vec![&json],
+        };
+        for report in reports {
+            for c in report["results"]["failed_checks"].as_array().into_iter().flatten() {
+                *checks.entry(checkov_family(c["check_id"].as_str().unwrap_or("")).to_owned()).or_default() += 1;
+            }
+        }
+    }
+    println!("  checkov failed checks per family (by check name): {checks:?}");
+}
+
+/// A rough family for a Checkov Kubernetes check id, to set beside Posture's.
+fn checkov_family(id: &str) -> &'static str {
+    let n: u32 = id.trim_start_matches("CKV_K8S_").trim_start_matches("CKV2_K8S_").parse().unwrap_or(0);
+    match n {
+        10..=13 => "resources",
+        14 | 15 | 43 => "image",
+        35 => "secrets",
+        38 | 41 | 42 => "service-account",
+        16..=31 | 37 | 39 | 40 => "pod-security",
+        _ => "other",
     }
 }
 
