@@ -160,3 +160,14 @@ fn empty_and_comment_only_input_has_no_documents() {
     assert!(parse("# nothing\n").is_empty());
     assert!(root("---\n").is_null());
 }
+
+#[test]
+fn node_count_limit_names_itself() {
+    let limits = Limits { max_nodes: 100, ..Limits::default() };
+    let text = format!("items: [{}]\n---\nok: 1\n", vec!["x"; 200].join(", "));
+    let docs = parse_with(&text, &limits);
+    let err = docs[0].root.as_ref().unwrap_err();
+    assert!(err.message.contains("max_nodes"), "{}", err.message);
+    assert_eq!(err.span.start.line, 1);
+    assert!(docs[1].root.is_ok());
+}
