@@ -215,7 +215,9 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     report.objects = scope.objects.len();
     scope.index = Index::new(&scope.objects);
 
+    let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
     for located in &scope.objects {
+        let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {
             let mut hits = Hits::new(&scope);
             (rule.check)(&located.object, &mut hits);
@@ -224,11 +226,11 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     rule,
                     severity: rule.severity,
                     message: hit.message,
-                    file: located.file.to_owned(),
+                    file: files[located.input].clone(),
                     document: located.document,
-                    object: located.object.reference(),
+                    object: object.clone(),
                     span: hit.span,
-                    snippet: hit.snippet.unwrap_or_else(|| rule.snippet.to_owned()),
+                    snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
                 };
                 match suppress::find(&located.object, rule.id, &lines[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
@@ -239,7 +241,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     }
     report.practices = crate::report::practices(&scope, &enabled, &report.findings);
     let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
-    let order = |f: &Finding| (position.get(f.file.as_str()).copied(), f.span.start.offset, f.rule.id);
+    let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
     report.findings.sort_by(|a, b| order(a).cmp(&order(b)));
     report.suppressed.sort_by(|a, b| order(&a.finding).cmp(&order(&b.finding)));
     report

@@ -48,7 +48,12 @@ fn annotation(object: &Object, rule: &str) -> Option<Suppression> {
 /// the line above it.
 fn comment(lines: &LineIndex, line: u32, rule: &str) -> Option<Suppression> {
     let on = |n: u32, alone: bool| -> Option<Suppression> {
-        let raw = String::from_utf8_lossy(lines.line_text(n)).into_owned();
+        let bytes = lines.line_text(n);
+        // Most lines have no comment at all: skip them before any copying.
+        if !bytes.contains(&b'#') {
+            return None;
+        }
+        let raw = String::from_utf8_lossy(bytes).into_owned();
         let at = raw.find(COMMENT)?;
         let before = raw[..at].trim_end();
         if !before.ends_with('#') || (alone && before.trim() != "#") {

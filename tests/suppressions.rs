@@ -120,7 +120,7 @@ fn bindings_and_roles_in_different_files_are_related() {
         .iter()
         .find(|f| f.rule.id == "rbac/cluster-admin-binding")
         .expect("equivalent of cluster-admin");
-    assert_eq!(admin.file, "binding.yaml");
+    assert_eq!(&*admin.file, "binding.yaml");
     assert!(
         admin.message.contains("god (every verb on every resource)") && admin.message.contains("ServiceAccount ci/ci")
     );

@@ -6,7 +6,9 @@ mod practices;
 mod sarif;
 mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -21,18 +23,20 @@ pub use practices::{practices, PracticeSummary};
 pub use sarif::to_sarif;
 pub use text::{to_text, Style};
 
+/// Shared parts (file, object) are reference-counted: an input can have
+/// hundreds of thousands of findings.
 #[derive(Debug)]
 pub struct Finding {
     pub rule: &'static Rule,
     pub severity: Severity,
     pub message: String,
-    pub file: String,
+    pub file: Rc<str>,
     /// 1-based index of the document in its file.
     pub document: usize,
-    pub object: ObjectRef,
+    pub object: Rc<ObjectRef>,
     pub span: Span,
     /// The YAML that fixes this finding.
-    pub snippet: String,
+    pub snippet: Cow<'static, str>,
 }
 
 /// Input that could not be checked: a document that does not parse, or a

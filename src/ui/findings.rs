@@ -209,7 +209,7 @@ fn finding(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
         Callback::from(move |_| dispatch.dispatch(Action::Select(start, end)))
     };
     let on_copy = {
-        let snippet = f.snippet.clone();
+        let snippet = f.snippet.to_string();
         let dispatch = dispatch.clone();
         Callback::from(move |_| {
             let _ = gloo::utils::window().navigator().clipboard().write_text(&snippet);
@@ -230,7 +230,7 @@ fn finding(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
                 <p>{f.rule.rationale}</p>
                 <p><strong>{"Fix: "}</strong>{f.rule.remediation}</p>
                 <div class="snippet-box">
-                    <pre class="snippet"><code>{&f.snippet}</code></pre>
+                    <pre class="snippet"><code>{f.snippet.to_string()}</code></pre>
                     <button class="copy" onclick={on_copy} aria-label="Copy the remediation snippet">{"Copy"}</button>
                 </div>
                 <ul class="refs">

@@ -99,14 +99,16 @@ fn checkov(root: &Path) {
     let dir = input.to_str().expect("utf-8 path");
     let time = |program: &Path, args: &[&str]| {
         let start = std::time::Instant::now();
-        let out = Command::new(program).args(args).output().unwrap_or_else(|e| fail(&format!("{}: {e}", program.display())));
+        let out =
+            Command::new(program).args(args).output().unwrap_or_else(|e| fail(&format!("{}: {e}", program.display())));
         (start.elapsed().as_secs_f64(), String::from_utf8_lossy(&out.stdout).into_owned())
     };
     let (posture_s, posture_out) = (0..3)
         .map(|_| time(&posture, &["check", dir, "--format", "json"]))
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .expect("three runs");
-    let (checkov_s, checkov_out) = time(&checkov, &["-d", dir, "--framework", "kubernetes", "-o", "json", "--quiet", "--compact"]);
+    let (checkov_s, checkov_out) =
+        time(&checkov, &["-d", dir, "--framework", "kubernetes", "-o", "json", "--quiet", "--compact"]);
     let files = corpus.len() * CORPUS_COPIES;
     println!("== Posture vs Checkov ({CHECKOV}) on {files} files ({CORPUS_COPIES} copies of tests/corpus)");
     println!("  posture: {:>8.3} s (best of 3, whole process)", posture_s);
