@@ -242,7 +242,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     report.practices = crate::report::practices(&scope, &enabled, &report.findings);
     let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
     let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
-    report.findings.sort_by(|a, b| order(a).cmp(&order(b)));
-    report.suppressed.sort_by(|a, b| order(&a.finding).cmp(&order(&b.finding)));
+    report.findings.sort_by_cached_key(order);
+    report.suppressed.sort_by_cached_key(|s| order(&s.finding));
     report
 }

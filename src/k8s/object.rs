@@ -14,6 +14,8 @@ pub struct Object<'a> {
     pub kind: &'a str,
     pub name: Option<&'a str>,
     pub namespace: Option<&'a str>,
+    /// Found once: every rule asks for it.
+    pod: Option<PodView<'a>>,
 }
 
 /// How a finding names its object in reports.
@@ -38,7 +40,7 @@ impl<'a> Object<'a> {
 
     /// The pod this object runs or templates, if it is a workload.
     pub fn pod(&self) -> Option<PodView<'a>> {
-        PodView::of(self)
+        self.pod
     }
 
     pub fn reference(&self) -> ObjectRef {
@@ -53,13 +55,16 @@ impl<'a> Object<'a> {
     fn from_node(node: &'a Node) -> Self {
         let text = |key| node.get(key).and_then(Node::as_str).unwrap_or("");
         let meta = |key| node.at(&["metadata", key]).and_then(Node::as_str);
-        Object {
+        let mut object = Object {
             node,
             api_version: text("apiVersion"),
             kind: text("kind"),
             name: meta("name").or_else(|| meta("generateName")),
             namespace: meta("namespace"),
-        }
+            pod: None,
+        };
+        object.pod = PodView::of(&object);
+        object
     }
 }
 
