@@ -127,3 +127,19 @@ fn bindings_and_roles_in_different_files_are_related() {
     let effective = report.findings.iter().find(|f| f.rule.id == "rbac/effective-permissions").unwrap();
     assert!(effective.message.contains("cluster-wide: * on *"), "{}", effective.message);
 }
+
+#[test]
+fn root_user_is_reported_once_whatever_the_level() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: app\n    image: app:1\n";
+    let rules_at = |level| {
+        let options = Options { pss_level: level, ..Options::default() };
+        check("t", pod.as_bytes(), &options)
+            .findings
+            .iter()
+            .filter(|f| f.message.contains("runAsUser: 0"))
+            .map(|f| f.rule.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules_at(posture::rules::PssLevel::Restricted), ["pss/run-as-user"]);
+    assert_eq!(rules_at(posture::rules::PssLevel::Baseline), ["workload/root-user-or-group"]);
+}

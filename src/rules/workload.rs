@@ -92,26 +92,35 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
     },
 };
 
-pub static ROOT_GROUP: Rule = Rule {
-    id: "workload/root-group",
-    title: "Pod or container runs with group 0 (root)",
+pub static ROOT_USER_OR_GROUP: Rule = Rule {
+    id: "workload/root-user-or-group",
+    title: "Pod or container runs as user 0 or with group 0",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
-    rationale: "Pod Security checks the user but not the group: runAsGroup, fsGroup or \
+    rationale: "runAsUser: 0 is root, the same user as root on the node. Pod Security checks the \
+        user only at the restricted level, and the group never: runAsGroup, fsGroup or \
         supplementalGroups of 0 give processes the root group, which owns many files on the node and \
         in images (for example /etc/shadow on some distributions).",
     references: &[SECURITY_CONTEXT_DOC],
-    remediation: "Use a non-zero group id for runAsGroup, fsGroup and supplementalGroups.",
-    snippet: "securityContext:\n  runAsGroup: 10001\n  fsGroup: 10001",
+    remediation: "Use non-zero ids for runAsUser, runAsGroup, fsGroup and supplementalGroups.",
+    snippet: "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001\n  fsGroup: 10001",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsGroup: 0\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    bad: &[Bad {
+        yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsGroup: 0\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        line: 7,
+    }],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         let is_zero = |n: &Node| n.as_i64() == Some(0);
-        for field in ["runAsGroup", "fsGroup"] {
+        // At the restricted level pss/run-as-user reports user 0 already.
+        let user_reported = hits.scope().options.enabled(&crate::rules::pss::RUN_AS_USER);
+        let fields: &[&str] = if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
+        let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };
+        for field in fields {
             if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
-                hits.at(e.span(), format!("the pod sets {field}: 0 (the root group)")).fix(pod_fix(&pod, ROOT_GROUP.snippet));
+                hits.at(e.span(), format!("the pod sets {field}: 0 ({})", what(field)))
+                    .fix(pod_fix(&pod, ROOT_USER_OR_GROUP.snippet));
             }
         }
         if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
@@ -120,9 +129,11 @@ pub static ROOT_GROUP: Rule = Rule {
             }
         }
         for c in pod.containers() {
-            if let Some(e) = c.node.entry_at(&["securityContext", "runAsGroup"]).filter(|e| is_zero(&e.value)) {
-                hits.at(e.span(), format!("{} sets runAsGroup: 0 (the root group)", label(&c)))
-                    .fix(container_fix(&pod, &c, "securityContext:\n  runAsGroup: 10001"));
+            for field in fields.iter().filter(|f| **f != "fsGroup") {
+                if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
+                    hits.at(e.span(), format!("{} sets {field}: 0 ({})", label(&c), what(field)))
+                        .fix(container_fix(&pod, &c, "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001"));
+                }
             }
         }
     },
@@ -412,7 +423,7 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
 pub static RULES: &[&Rule] = &[
     &RESOURCES,
     &READ_ONLY_ROOT_FS,
-    &ROOT_GROUP,
+    &ROOT_USER_OR_GROUP,
     &AUTOMOUNT_TOKEN,
     &DEFAULT_SERVICE_ACCOUNT,
     &RUNTIME_SOCKET,
