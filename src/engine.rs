@@ -216,6 +216,8 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     scope.index = Index::new(&scope.objects);
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
+    let comments: Vec<suppress::Comments> =
+        inputs.iter().zip(&lines).map(|(input, lines)| suppress::Comments::scan(input.text, lines)).collect();
     for located in &scope.objects {
         let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {
@@ -232,7 +234,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
                 };
-                match suppress::find(&located.object, rule.id, &lines[located.input], hit.span.start.line) {
+                match suppress::find(&located.object, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
                     None => report.findings.push(finding),
                 }

@@ -14,6 +14,8 @@
 //! Each names a rule id or prefix and a reason; one without a reason does not
 //! suppress anything.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::k8s::Object;
@@ -29,9 +31,53 @@ pub struct Suppression {
     pub reason: String,
 }
 
+/// Every `posture:ignore` comment of one input, by line: found in one pass,
+/// so looking up a finding's line costs nothing.
+#[derive(Default)]
+pub struct Comments {
+    /// Line to (rule prefixes, reason, whether the comment is alone on it).
+    by_line: HashMap<u32, (String, String, bool)>,
+}
+
+impl Comments {
+    pub fn scan(text: &[u8], lines: &LineIndex) -> Self {
+        let mut by_line = HashMap::new();
+        let needle = COMMENT.as_bytes();
+        let mut from = 0;
+        while let Some(i) = text[from..].windows(needle.len()).position(|w| w == needle) {
+            let at = from + i;
+            from = at + needle.len();
+            let line = lines.pos(at).line;
+            let raw = String::from_utf8_lossy(lines.line_text(line)).into_owned();
+            let Some(found) = raw.find(COMMENT) else { continue };
+            let before = raw[..found].trim_end();
+            if !before.ends_with('#') {
+                continue;
+            }
+            let rest = raw[found + COMMENT.len()..].trim();
+            let Some((prefixes, reason)) = rest.split_once(char::is_whitespace) else { continue };
+            let reason = reason.trim().trim_start_matches("--").trim();
+            if !reason.is_empty() {
+                by_line.insert(line, (prefixes.to_owned(), reason.to_owned(), before.trim() == "#"));
+            }
+        }
+        Comments { by_line }
+    }
+
+    /// A comment on the finding's line, or alone on the line above it.
+    fn find(&self, rule: &str, line: u32) -> Option<Suppression> {
+        let on = |n: u32, alone: bool| {
+            let (prefixes, reason, is_alone) = self.by_line.get(&n)?;
+            (names(prefixes, rule) && (!alone || *is_alone))
+                .then(|| Suppression { via: "comment", reason: reason.clone() })
+        };
+        on(line, false).or_else(|| line.checked_sub(1).and_then(|above| on(above, true)))
+    }
+}
+
 /// The suppression that applies to a finding of `rule` starting on `line`.
-pub fn find(object: &Object, rule: &str, lines: &LineIndex, line: u32) -> Option<Suppression> {
-    annotation(object, rule).or_else(|| comment(lines, line, rule))
+pub fn find(object: &Object, rule: &str, comments: &Comments, line: u32) -> Option<Suppression> {
+    annotation(object, rule).or_else(|| comments.find(rule, line))
 }
 
 fn annotation(object: &Object, rule: &str) -> Option<Suppression> {
@@ -42,29 +88,6 @@ fn annotation(object: &Object, rule: &str) -> Option<Suppression> {
         (names(prefixes, rule) && !reason.is_empty())
             .then(|| Suppression { via: "annotation", reason: reason.to_owned() })
     })
-}
-
-/// `# posture:ignore RULE[,RULE] reason` on the finding's line, or alone on
-/// the line above it.
-fn comment(lines: &LineIndex, line: u32, rule: &str) -> Option<Suppression> {
-    let on = |n: u32, alone: bool| -> Option<Suppression> {
-        let bytes = lines.line_text(n);
-        // Most lines have no comment at all: skip them before any copying.
-        if !bytes.contains(&b'#') {
-            return None;
-        }
-        let raw = String::from_utf8_lossy(bytes).into_owned();
-        let at = raw.find(COMMENT)?;
-        let before = raw[..at].trim_end();
-        if !before.ends_with('#') || (alone && before.trim() != "#") {
-            return None;
-        }
-        let rest = raw[at + COMMENT.len()..].trim();
-        let (prefixes, reason) = rest.split_once(char::is_whitespace)?;
-        let reason = reason.trim().trim_start_matches("--").trim();
-        (names(prefixes, rule) && !reason.is_empty()).then(|| Suppression { via: "comment", reason: reason.to_owned() })
-    };
-    on(line, false).or_else(|| if line > 1 { on(line - 1, true) } else { None })
 }
 
 /// Whether a comma-separated list of rule ids or prefixes names `rule`.

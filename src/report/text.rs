@@ -33,6 +33,9 @@ impl Style {
     }
 }
 
+/// Characters of a long source line shown around a span.
+const WINDOW: usize = 160;
+
 /// `sources` maps each file label to its text, to quote the lines.
 pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style) -> String {
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
@@ -40,16 +43,25 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
     let mut quote = |out: &mut String, file: &str, span: Span, code: &str| {
         let Some((file, text)) = sources.get_key_value(file) else { return };
         let index = indexes.entry(file.as_str()).or_insert_with(|| LineIndex::new(text));
-        let line = String::from_utf8_lossy(index.line_text(span.start.line)).into_owned();
+        // A window of the line around the span: lines can be megabytes long.
+        let raw = String::from_utf8_lossy(index.line_text(span.start.line));
+        let column = span.start.column as usize - 1;
+        let skip = column.saturating_sub(WINDOW / 2);
+        let shown: String = raw.chars().skip(skip).take(WINDOW).collect();
+        let line = if skip > 0 { format!("…{shown}") } else { shown };
         let number = span.start.line.to_string();
         let gutter = " ".repeat(number.len());
-        let lead: String =
-            line.chars().take(span.start.column as usize - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let lead: String = line
+            .chars()
+            .take(column - skip + usize::from(skip > 0))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
         let width = if span.end.line == span.start.line {
             span.end.column.saturating_sub(span.start.column) as usize
         } else {
-            line.chars().count().saturating_sub(span.start.column as usize - 1)
+            line.chars().count().saturating_sub(lead.chars().count())
         };
+        let width = width.min(WINDOW);
         let _ = writeln!(
             out,
             "{gutter} |\n{number} | {line}\n{gutter} | {lead}{}",

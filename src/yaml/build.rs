@@ -122,17 +122,7 @@ impl Builder<'_> {
                 let Some((node, count)) = self.anchors.get(&id).cloned() else {
                     return Err(YamlError::new("alias to an unknown anchor", span));
                 };
-                self.alias_nodes += count;
-                if self.alias_nodes > self.limits.max_alias_nodes {
-                    return Err(YamlError::new(
-                        format!(
-                            "aliases expand to more than {} nodes (limit max_alias_nodes): \
-                             the document looks like an alias bomb",
-                            self.limits.max_alias_nodes
-                        ),
-                        span,
-                    ));
-                }
+                self.expand(count, span)?;
                 self.count(count, span)?;
                 self.complete(node, 0, count, false)
             }
@@ -159,6 +149,22 @@ impl Builder<'_> {
                 Ok(None)
             }
         }
+    }
+
+    /// Counts nodes copied for anchors and aliases against their limit.
+    fn expand(&mut self, count: usize, span: Span) -> Result<(), YamlError> {
+        self.alias_nodes += count;
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            return Err(YamlError::new(
+                format!(
+                    "anchors and aliases expand to more than {} nodes (limit max_alias_nodes): \
+                     the document looks like an alias bomb",
+                    self.limits.max_alias_nodes
+                ),
+                span,
+            ));
+        }
+        Ok(())
     }
 
     fn open(&mut self, span: Span) -> Result<(), YamlError> {
@@ -218,6 +224,9 @@ impl Builder<'_> {
         is_merge_key: bool,
     ) -> Result<Option<Node>, YamlError> {
         if anchor != 0 {
+            // Keeping a copy costs as much as expanding an alias to it:
+            // nested anchors would otherwise multiply memory unchecked.
+            self.expand(count, node.span)?;
             self.anchors.insert(anchor, (node.clone(), count));
         }
         let Some(parent) = self.stack.last_mut() else {

@@ -12,13 +12,16 @@ pub struct LineIndex<'a> {
     ascii: bool,
     /// The line of the last lookup: the parser asks in increasing order.
     last: Cell<usize>,
+    /// The last (offset, column) computed, so columns on a long non-ASCII
+    /// line are counted onwards rather than from the line's start each time.
+    cursor: Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
         starts.extend(text.iter().enumerate().filter_map(|(i, &b)| (b == b'\n').then_some(i + 1)));
-        LineIndex { text, starts, ascii: text.is_ascii(), last: Cell::new(0) }
+        LineIndex { text, starts, ascii: text.is_ascii(), last: Cell::new(0), cursor: Cell::new((0, 0)) }
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -44,8 +47,18 @@ impl<'a> LineIndex<'a> {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let before = &self.text[self.starts[line]..offset];
-        let column = if self.ascii { before.len() } else { before.iter().filter(|&&b| !is_continuation(b)).count() };
+        let start = self.starts[line];
+        let column = if self.ascii {
+            offset - start
+        } else {
+            let (from, column) = match self.cursor.get() {
+                (at, column) if start <= at && at <= offset => (at, column),
+                _ => (start, 0),
+            };
+            let column = column + self.text[from..offset].iter().filter(|&&b| !is_continuation(b)).count();
+            self.cursor.set((offset, column));
+            column
+        };
         Pos { line: line as u32 + 1, column: column as u32 + 1, offset }
     }
 

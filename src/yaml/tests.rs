@@ -171,3 +171,29 @@ fn node_count_limit_names_itself() {
     assert_eq!(err.span.start.line, 1);
     assert!(docs[1].root.is_ok());
 }
+
+#[test]
+fn columns_on_one_long_non_ascii_line_are_counted_once() {
+    // Single-line JSON with one non-ASCII character: every node is on
+    // line 1 (this was quadratic). Positions must still be exact.
+    let items: Vec<String> = (0..20_000).map(|i| format!("\"v{i}\"")).collect();
+    let text = format!("{{\"é\": [{}], \"last\": 1}}", items.join(", "));
+    let doc = root(&text);
+    let last = doc.entry("last").unwrap();
+    assert_eq!(last.key_span.start.line, 1);
+    assert_eq!(last.key_span.start.column as usize, text[..last.key_span.start.offset].chars().count() + 1);
+}
+
+#[test]
+fn nested_anchors_count_against_the_alias_limit() {
+    // Each anchor keeps a copy of everything inside it: 150 nested anchors
+    // around 1,000 nodes would copy 150,000 nodes.
+    let inner = vec!["x"; 1000].join(", ");
+    let mut text = format!("[{inner}]");
+    for i in 0..150 {
+        text = format!("&a{i} [{text}]");
+    }
+    let docs = parse(&format!("v: {text}\n---\nok: 1\n"));
+    assert!(docs[0].root.as_ref().unwrap_err().message.contains("max_alias_nodes"));
+    assert!(docs[1].root.is_ok());
+}
