@@ -36,7 +36,9 @@ pub fn practices(scope: &Scope, enabled: &[&Rule], findings: &[Finding]) -> Vec<
             let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule.practice == practice).collect();
             let by_severity =
                 Severity::ALL.iter().map(|s| (s.name(), mine.iter().filter(|f| f.severity == *s).count())).collect();
-            let status = if !mine.is_empty() {
+            // Informational findings (what a binding grants, which policies
+            // are in force) describe the posture; they do not fail it.
+            let status = if mine.iter().any(|f| f.severity > Severity::Info) {
                 "fail"
             } else if rules == 0 || objects == 0 {
                 "not-assessed"

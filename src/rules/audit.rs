@@ -134,7 +134,7 @@ fn resource_matches(patterns: &[&str], resource: &str) -> bool {
     patterns.iter().any(|p| {
         *p == "*"
             || *p == resource
-            || (sub.is_some() && p.strip_suffix("/*") == Some(base))
+            || p.strip_suffix("/*") == Some(base)
             || (sub.is_some() && p.strip_prefix("*/") == sub)
     })
 }
@@ -396,7 +396,10 @@ pub static NOISY_READS: Rule = Rule {
         }
         for url in NOISY_URLS {
             let hit = first_match(&rules, |r| {
-                let matches = if r.urls.is_empty() { r.resources.is_none() } else { r.urls.iter().any(|p| url_matches(p, url)) };
+                // A rule naming resources or namespaces never matches a URL.
+                let matches = r.resources.is_none()
+                    && r.namespaces.is_empty()
+                    && (r.urls.is_empty() || r.urls.iter().any(|p| url_matches(p, url)));
                 matches.then_some(r.unrestricted_requester())
             });
             if let Some(i) = hit.filter(|&i| rules[i].level == "RequestResponse" && reads(&rules[i])) {

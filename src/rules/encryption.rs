@@ -142,12 +142,14 @@ pub static IDENTITY_FIRST: Rule = Rule {
     bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - identity: {}\n  - secretbox:\n      keys:\n      - name: k1\n        secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3\n"), line: 6 }],
     good: &[HARDENED],
     check: |object, hits| {
-        each_provider(object, |item, i, p| {
-            if i == 0 && p.kind == "identity" {
-                let what = if item.covers_secrets() { "Secrets (and the other resources of this entry)" } else { "these resources" };
-                hits.at(p.item.span, format!("identity is the first provider for {}: {what} are written to etcd unencrypted", item.label()));
-            }
-        })
+        // The first entry naming secrets (directly or by wildcard) decides.
+        let items = Item::all(object);
+        let secrets_entry = items.iter().position(Item::covers_secrets);
+        for (index, item) in items.iter().enumerate() {
+            let Some(p) = item.providers.first().filter(|p| p.kind == "identity") else { continue };
+            let what = if secrets_entry == Some(index) { "Secrets (and the other resources of this entry)" } else { "these resources" };
+            hits.at(p.item.span, format!("identity is the first provider for {}: {what} are written to etcd unencrypted", item.label()));
+        }
     },
 };
 

@@ -27,12 +27,13 @@ fn is_policy(object: &Object) -> bool {
 /// The directions a policy governs.
 fn policy_types(policy: &Object) -> (bool, bool) {
     let spec = policy.node.get("spec");
-    match spec.and_then(|s| s.get("policyTypes")).and_then(Node::as_seq) {
+    match spec.and_then(|s| s.get("policyTypes")).and_then(Node::as_seq).filter(|t| !t.is_empty()) {
         Some(types) => {
             let has = |t: &str| types.iter().any(|n| n.as_str() == Some(t));
             (has("Ingress"), has("Egress"))
         }
-        None => (true, spec.is_some_and(|s| s.get("egress").is_some())),
+        // The API server adds Egress only for a non-empty egress list.
+        None => (true, spec.is_some_and(|s| !s.items("egress").is_empty())),
     }
 }
 
@@ -152,8 +153,9 @@ pub static ALLOW_ALL: Rule = Rule {
         }
         for (direction, peers) in [("ingress", "from"), ("egress", "to")] {
             for rule in object.node.at(&["spec", direction]).and_then(Node::as_seq).unwrap_or(&[]) {
-                let open_ports = rule.get("ports").is_none();
-                if rule.as_map().is_some_and(<[Entry]>::is_empty) || (rule.get(peers).is_none() && open_ports) {
+                // Absent or empty peer and port lists both mean "all".
+                let open_ports = rule.items("ports").is_empty();
+                if rule.as_map().is_some_and(<[Entry]>::is_empty) || (rule.items(peers).is_empty() && open_ports) {
                     hits.node(rule, format!("this {direction} rule has no {peers} and no ports: it allows all traffic"));
                     continue;
                 }
@@ -206,6 +208,14 @@ pub static METADATA_EGRESS: Rule = Rule {
             return;
         }
         for rule in object.node.at(&["spec", "egress"]).and_then(Node::as_seq).unwrap_or(&[]) {
+            // No destinations means every destination; the metadata service
+            // answers on port 80.
+            let ports = rule.items("ports");
+            let port_80 = ports.is_empty() || ports.iter().any(|p| p.get("port").and_then(Node::as_i64).is_none_or(|n| n == 80));
+            if rule.items("to").is_empty() && port_80 {
+                hits.node(rule, "this egress rule allows every destination, the cloud metadata service (169.254.169.254) included")
+                    .fix(METADATA_EGRESS.snippet.to_owned());
+            }
             for peer in rule.items("to") {
                 let Some(cidr) = peer.at(&["ipBlock", "cidr"]).and_then(Node::as_str) else { continue };
                 let except: Vec<&str> = peer.at(&["ipBlock", "except"]).map_or(&[][..], |n| n.as_seq().unwrap_or(&[])).iter().filter_map(Node::as_str).collect();

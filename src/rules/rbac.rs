@@ -6,7 +6,7 @@
 //! resource. Rules that name a resource explicitly get the specific rule
 //! below; grants through `*` are reported once, by `rbac/wildcard`.
 
-use crate::engine::Scope;
+use crate::engine::{namespace_of, Scope};
 use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
@@ -346,9 +346,16 @@ fn subject(node: &Node) -> (&str, &str, Option<&str>) {
     (field("kind").unwrap_or(""), field("name").unwrap_or(""), field("namespace"))
 }
 
+/// Kubernetes' own identities that hold cluster-admin by design (the
+/// system:masters group, control-plane components and nodes), as opposed
+/// to groups such as system:serviceaccounts that stand for workloads.
+fn control_plane_identity(name: &str) -> bool {
+    name == "system:masters" || name.starts_with("system:kube-") || name.starts_with("system:node")
+}
+
 /// The role a binding refers to, if it is in the input.
 fn bound_role<'s>(scope: &'s Scope, object: &Object, b: &Binding) -> Option<&'s Object<'s>> {
-    let namespace = if b.role_kind == "ClusterRole" { "default" } else { object.namespace.unwrap_or("default") };
+    let namespace = if b.role_kind == "ClusterRole" { "default" } else { namespace_of(object) };
     scope.find(b.role_kind, namespace, b.role_name).filter(|o| o.group() == RBAC)
 }
 
@@ -377,7 +384,7 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
             .subjects
             .iter()
             .map(|s| subject(s))
-            .filter(|(_, name, _)| !name.starts_with("system:"))
+            .filter(|(_, name, _)| !control_plane_identity(name))
             .map(|(kind, name, ns)| format!("{kind} {}{name}", ns.map(|n| format!("{n}/")).unwrap_or_default()))
             .collect();
         if !who.is_empty() {
@@ -389,12 +396,13 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
 
 pub static SYSTEM_GROUP_BINDING: Rule = Rule {
     id: "rbac/system-group-binding",
-    title: "Role bound to anonymous, unauthenticated or all authenticated users",
+    title: "Role bound to anonymous, unauthenticated, all authenticated users or all service accounts",
     severity: Severity::Critical,
     practice: Practice::ApiAccess,
     rationale: "system:anonymous and system:unauthenticated are anyone who can reach the API \
-        server; system:authenticated is every user and every service account of the cluster. \
-        Binding a role to them gives its permissions to all of those at once.",
+        server; system:authenticated is every user and every service account of the cluster; \
+        system:serviceaccounts (or :<namespace>) is every workload's identity. Binding a role to them \
+        gives its permissions to all of those at once.",
     references: &[RBAC_DOC, GOOD_PRACTICES],
     remediation: "Bind to the specific users, groups or service accounts that need the role.",
     snippet: "subjects:\n  - kind: Group\n    name: team-shop\n    apiGroup: rbac.authorization.k8s.io",
@@ -413,6 +421,8 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
             let who = match name {
                 "system:anonymous" | "system:unauthenticated" => "anyone who can reach the API server",
                 "system:authenticated" => "every authenticated user and service account",
+                "system:serviceaccounts" => "every service account of every namespace",
+                _ if name.starts_with("system:serviceaccounts:") => "every service account of that namespace",
                 _ => continue,
             };
             hits.node(s, format!("{} {:?} is bound to {name}: {who}", b.role_kind, b.role_name));
@@ -439,7 +449,7 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
         for s in &b.subjects {
             let (kind, name, ns) = subject(s);
             if kind == "ServiceAccount" && name == "default" {
-                let namespace = ns.or(object.namespace).unwrap_or("default");
+                let namespace = ns.unwrap_or(namespace_of(object));
                 hits.node(s, format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name));
             }
         }
@@ -470,9 +480,9 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
                 format!("{} on {} ({})", r.verbs.join("/"), r.resources.join(", "), groups.join(", "))
             })
             .collect();
-        let scope = match (object.kind, role.kind) {
-            ("ClusterRoleBinding", _) => "cluster-wide".to_owned(),
-            _ => format!("in namespace {}", object.namespace.unwrap_or("default")),
+        let scope = match object.kind {
+            "ClusterRoleBinding" => "cluster-wide".to_owned(),
+            _ => format!("in namespace {}", namespace_of(object)),
         };
         let who: Vec<String> = b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| format!("{kind} {name}")).collect();
         hits.at(b.role_ref, format!("{} get, {scope}: {}", who.join(", "), if grants.is_empty() { "nothing".into() } else { grants.join("; ") }));

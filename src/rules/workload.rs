@@ -48,7 +48,11 @@ pub static RESOURCES: Rule = Rule {
             // the node.
             let missing: Vec<String> = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
                 .into_iter()
-                .filter(|(kind, what)| c.node.at(&["resources", kind, what]).is_none())
+                // A request left out defaults to the limit.
+                .filter(|(kind, what)| {
+                    c.node.at(&["resources", kind, what]).is_none()
+                        && (*kind == "limits" || c.node.at(&["resources", "limits", what]).is_none())
+                })
                 .map(|(kind, what)| format!("{kind}.{what}"))
                 .collect();
             if !missing.is_empty() {
@@ -159,16 +163,17 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
-        let entry = pod.spec.entry("automountServiceAccountToken");
+        // The pod's own setting wins; the account's applies when it is unset.
+        let entry = pod.spec.entry("automountServiceAccountToken").filter(|e| !e.value.is_null());
         if entry.is_some_and(|e| e.value.as_bool() == Some(false)) {
             return;
         }
         // The service account may opt out for every pod using it; and a
         // pod whose account is bound to a role in the input uses the API.
         let account = service_account(&pod);
-        let namespace = object.namespace.unwrap_or("default");
+        let namespace = crate::engine::namespace_of(object);
         let scope = hits.scope();
-        let opted_out = scope.find("ServiceAccount", namespace, account).is_some_and(|sa| {
+        let opted_out = entry.is_none() && scope.find("ServiceAccount", namespace, account).is_some_and(|sa| {
             sa.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
         });
         let bound = scope.account_is_bound(namespace, account);
@@ -304,7 +309,10 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
-            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| SENSITIVE_PATHS.contains(p)) {
+            let sensitive = |p: &str| {
+                SENSITIVE_PATHS.iter().any(|s| p == *s || (*s != "/" && p.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
+            };
+            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| sensitive(p) && !RUNTIME_SOCKETS.contains(p)) {
                 hits.at(entry.span(), format!("the node's {path} is mounted into the pod"));
             }
         }
