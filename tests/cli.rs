@@ -353,3 +353,24 @@ fn allowed_registries_turn_on_the_allowlist() {
     let json = posture(&args(&["--allowed-registry", "docker.io/example"]), b"").json();
     assert_eq!(json["summary"]["findings"], 0);
 }
+
+#[test]
+fn markdown_keeps_manifest_text_inert_and_paths_are_checked_once() {
+    let pod = PRIVILEGED_POD.replace("name: p\n", "name: \"[x](https://evil.example)\"\n");
+    let run = posture(&["check", "-", "--format", "markdown", "--select", "pss/privileged"], pod.as_bytes());
+    assert!(run.stdout.contains("\\[x\\]\\(https://evil.example\\)"), "{}", run.stdout);
+    assert!(!run.stdout.contains("[x](https"));
+    let twice =
+        posture(&["check", "tests/data/list.yaml", "tests/data/list.yaml", "tests/data", "--format", "json"], b"")
+            .json();
+    let once = posture(&["check", "tests/data", "--format", "json"], b"").json();
+    assert_eq!(twice["summary"]["findings"], once["summary"]["findings"]);
+}
+
+#[test]
+fn sarif_marks_a_run_with_input_errors_unsuccessful() {
+    let sarif = posture(&["check", "-", "--format", "sarif"], b"a: [\n").json();
+    assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    let sarif = posture(&["check", "tests/data/hardened.yaml", "--format", "sarif"], b"").json();
+    assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}

@@ -16,7 +16,10 @@ const BINDING: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRo
 fn cluster_admin_for_all_service_accounts_is_reported() {
     let found = rules(&BINDING.replace("SUBJECT", "system:serviceaccounts"), "rbac/");
     assert!(found.iter().any(|(r, _)| r == "rbac/cluster-admin-binding"), "{found:?}");
-    assert!(found.iter().any(|(r, m)| r == "rbac/system-group-binding" && m.contains("every service account")), "{found:?}");
+    assert!(
+        found.iter().any(|(r, m)| r == "rbac/system-group-binding" && m.contains("every service account")),
+        "{found:?}"
+    );
     assert!(rules(&BINDING.replace("SUBJECT", "system:masters"), "rbac/cluster-admin").is_empty());
 }
 
@@ -56,7 +59,10 @@ fn empty_lists_in_network_policies_mean_what_the_api_says() {
     // `to: []` and a rule without destinations reach the metadata service.
     let open = policy.replace("  egress: []\n", "  policyTypes: [Egress]\n  egress:\n  - ports:\n    - port: 80\n");
     assert_eq!(rules(&open, "network/metadata-egress").len(), 1);
-    let dns = policy.replace("  egress: []\n", "  policyTypes: [Egress]\n  egress:\n  - ports:\n    - port: 53\n      protocol: UDP\n");
+    let dns = policy.replace(
+        "  egress: []\n",
+        "  policyTypes: [Egress]\n  egress:\n  - ports:\n    - port: 53\n      protocol: UDP\n",
+    );
     assert!(rules(&dns, "network/metadata-egress").is_empty());
     let empty_from = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: n\nspec:\n  podSelector: {}\n  ingress:\n  - from: []\n";
     assert_eq!(rules(empty_from, "network/allow-all").len(), 1);

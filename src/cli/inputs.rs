@@ -15,6 +15,18 @@ pub struct Input {
 /// each, so an oversized input is reported by the engine's limit rather than
 /// exhausting memory.
 pub fn collect(paths: &[String], max_bytes: usize) -> Vec<Input> {
+    let mut inputs = collect_all(paths, max_bytes);
+    // A file named twice (directly and through its directory) is one input.
+    let mut seen = std::collections::HashSet::new();
+    inputs.retain(|i| {
+        i.label == "-" || seen.insert(fs::canonicalize(&i.label).unwrap_or_else(|_| i.label.clone().into()))
+    });
+    let mut stdin_seen = false;
+    inputs.retain(|i| i.label != "-" || !std::mem::replace(&mut stdin_seen, true));
+    inputs
+}
+
+fn collect_all(paths: &[String], max_bytes: usize) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path == "-" {

@@ -5,8 +5,27 @@ use std::fmt::Write;
 use super::text::summary_line;
 use super::Report;
 
+/// Text from the input, made inert: names and values in a manifest must not
+/// become links, images or formatting in a pull-request comment.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '#' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for inside a code span in a table: backticks and pipes are the
+/// only characters that matter there.
+fn code(text: &str) -> String {
+    text.replace('`', "'").replace('|', "\\|").replace('\n', " ")
 }
 
 pub fn to_markdown(report: &Report) -> String {
@@ -31,7 +50,7 @@ pub fn to_markdown(report: &Report) -> String {
                 "| {} | `{}` | `{}:{}:{}` | {} | {} |",
                 f.severity.name(),
                 f.rule.id,
-                cell(&f.file),
+                code(&f.file),
                 f.span.start.line,
                 f.span.start.column,
                 cell(&object),
@@ -58,7 +77,7 @@ pub fn to_markdown(report: &Report) -> String {
                 out,
                 "- `{}` at `{}:{}`: {} ({}: {})",
                 f.rule.id,
-                cell(&f.file),
+                code(&f.file),
                 f.span.start.line,
                 cell(&f.message),
                 s.suppression.via,
@@ -75,7 +94,7 @@ pub fn to_markdown(report: &Report) -> String {
                 }
                 _ => e.file.clone(),
             };
-            let _ = writeln!(out, "- `{}`: {}", cell(&at), cell(&e.message));
+            let _ = writeln!(out, "- `{}`: {}", code(&at), cell(&e.message));
         }
     }
     out

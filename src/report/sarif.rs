@@ -131,7 +131,8 @@ pub fn to_sarif(report: &Report) -> String {
             }},
             "columnKind": "unicodeCodePoints",
             "invocations": [{
-                "executionSuccessful": true,
+                // Input that could not be checked makes the run incomplete.
+                "executionSuccessful": report.errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,

@@ -78,6 +78,10 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
+            // --authorization-config (structured authorization) replaces the mode flag.
+            if p.flag("authorization-config").is_some() {
+                return;
+            }
             let modes = p.list("authorization-mode");
             let fix = p.fix(&["--authorization-mode=Node,RBAC"]);
             if modes.is_empty() {
@@ -513,7 +517,7 @@ pub fn weak_cipher(suite: &str) -> bool {
     ["_RC4_", "_3DES_", "_CBC_"].iter().any(|w| suite.contains(w)) || suite.starts_with("TLS_RSA_")
 }
 
-/// Shared by every component with `--tls-min-version` / `--tls-cipher-suites`.
+/// The kube-apiserver's `--tls-min-version` / `--tls-cipher-suites`.
 pub fn weak_tls(p: &Process, hits: &mut Hits) {
     if let Some(version @ ("VersionTLS10" | "VersionTLS11")) = p.value("tls-min-version") {
         hits.at(p.at("tls-min-version"), format!("--tls-min-version={version} allows deprecated TLS versions"))

@@ -40,6 +40,18 @@ impl<'a> ImageRef<'a> {
         ImageRef { registry, repository, tag, digest }
     }
 
+    /// `registry/repository` as Docker resolves it: official Docker Hub
+    /// images live under `library/`.
+    fn full_name(&self) -> String {
+        let registry = self.registry.to_ascii_lowercase();
+        let registry = if registry == "index.docker.io" { "docker.io".to_owned() } else { registry };
+        if registry == "docker.io" && !self.repository.contains('/') {
+            format!("docker.io/library/{}", self.repository)
+        } else {
+            format!("{registry}/{}", self.repository)
+        }
+    }
+
     /// Tag and digest absent or `latest`: what runs can change.
     fn mutable_latest(&self) -> bool {
         self.digest.is_none() && self.tag.is_none_or(|t| t == "latest")
@@ -140,9 +152,11 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
         }
         each_image(object, |pod, c, image, span| {
             let reference = ImageRef::parse(image);
-            let full = format!("{}/{}", reference.registry, reference.repository);
+            let full = reference.full_name();
             let ok = allowed.iter().any(|a| {
                 let a = a.trim_end_matches('/');
+                let host_len = a.find('/').unwrap_or(a.len());
+                let a = format!("{}{}", a[..host_len].to_ascii_lowercase(), &a[host_len..]);
                 full == a || full.starts_with(&format!("{a}/"))
             });
             if !ok {
@@ -196,5 +210,7 @@ mod tests {
         assert_eq!(p("ghcr.io/org/app:v1@sha256:abc").tag, Some("v1"));
         assert_eq!(p("someone/tool:1.0").registry, "docker.io");
         assert_eq!(p("registry.example.com/team/app").repository, "team/app");
+        assert_eq!(p("nginx").full_name(), "docker.io/library/nginx");
+        assert_eq!(p("Registry.Example.com/team/app").full_name(), "registry.example.com/team/app");
     }
 }

@@ -61,6 +61,9 @@ impl Kubelet<'_> {
             },
             Kubelet::Flags(p) => match p.value(s.flag) {
                 Some(value) => (value.to_owned(), p.at(s.flag), true),
+                // With --config, an absent flag takes the file's value (or
+                // the file's defaults): assume that, not the flag default.
+                None if p.flag("config").is_some() => (s.config_default.to_owned(), p.command, false),
                 None => (s.flag_default.to_owned(), p.command, false),
             },
         }
@@ -422,13 +425,20 @@ mod tests {
 
     #[test]
     fn kubelet_flags_have_the_unsafe_defaults() {
-        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kubelet\nspec:\n  containers:\n  - name: kubelet\n    image: k\n    command: [kubelet, --config=/var/lib/kubelet/config.yaml]\n";
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kubelet\nspec:\n  containers:\n  - name: kubelet\n    image: k\n    command: [kubelet, --v=2]\n";
         let report = crate::check(
             "t",
             yaml.as_bytes(),
             &crate::Options { select: vec!["kubelet/".into()], ..Default::default() },
         );
         let ids: Vec<&str> = report.findings.iter().map(|f| f.rule.id).collect();
+        let with_config = yaml.replace("--v=2", "--config=/var/lib/kubelet/config.yaml");
+        let config = crate::check(
+            "t",
+            with_config.as_bytes(),
+            &crate::Options { select: vec!["kubelet/anonymous-auth".into()], ..Default::default() },
+        );
+        assert!(config.findings.is_empty(), "--config supplies safe defaults");
         assert!(
             ids.contains(&"kubelet/anonymous-auth")
                 && ids.contains(&"kubelet/authorization-mode")
