@@ -82,3 +82,14 @@ fn audit_resource_wildcards_cover_the_resource_itself() {
     let found = rules(yaml, "audit/sensitive-bodies");
     assert!(found.iter().any(|(_, m)| m.contains("Secrets")), "{found:?}");
 }
+
+#[test]
+fn kyverno_actions_are_worked_out_per_rule() {
+    let policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  validationFailureAction: Audit\n  rules:\n  - name: strict\n    validate:\n      failureAction: Enforce\n      pattern: {}\n  - name: lax\n    validate:\n      pattern: {}\n";
+    let found = rules(policy, "admission/audit-only");
+    assert_eq!(found.len(), 1, "only the rule left at the policy's Audit: {found:?}");
+    let unset = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  rules:\n  - name: a\n    validate:\n      failureAction: Enforce\n      pattern: {}\n  - name: b\n    validate:\n      pattern: {}\n";
+    let found = rules(unset, "admission/audit-only");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].1.contains("Audit (the default)"));
+}

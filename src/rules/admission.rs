@@ -41,42 +41,29 @@ fn modes(object: &Object) -> Vec<Mode> {
         node.and_then(|n| n.entry(key)).filter(|e| !e.value.is_null())
     }
     if kyverno(object) {
+        // Each validating rule's action: its own, else the policy's, else
+        // Kyverno's default, Audit.
         let Some(spec) = spec else { return Vec::new() };
-        let mut out = Vec::new();
         let policy_level = entry_or(Some(spec), "validationFailureAction");
-        let policy_action = policy_level.and_then(|e| e.value.as_str()).unwrap_or("Audit");
-        let mut per_rule = false;
+        let mut out = Vec::new();
         for rule in spec.items("rules") {
-            let actions = ["validate", "verifyImages"].iter().flat_map(|k| {
-                let node = rule.get(k);
-                let list: Vec<&Node> = match node.and_then(Node::as_seq) {
-                    Some(items) => items.iter().collect(),
-                    None => node.into_iter().collect(),
-                };
-                list.into_iter().filter_map(|n| n.entry("failureAction").or_else(|| n.entry("validationFailureAction")))
-            });
-            for entry in actions {
-                per_rule = true;
-                let action = entry.value.as_str().unwrap_or("").to_owned();
-                out.push(Mode {
-                    span: entry.span(),
-                    audit_only: action.eq_ignore_ascii_case("audit"),
-                    action,
-                    engine: "Kyverno policy",
-                });
+            let checks: Vec<&Node> = ["validate", "verifyImages"]
+                .iter()
+                .filter_map(|k| rule.get(k))
+                .flat_map(|n| match n.as_seq() {
+                    Some(items) => items.iter().collect::<Vec<_>>(),
+                    None => vec![n],
+                })
+                .collect();
+            if checks.is_empty() {
+                continue;
             }
-        }
-        if !per_rule || policy_level.is_some() {
-            let span = policy_level
-                .map_or_else(|| object.node.entry("spec").map_or(object.node.span, |e| e.key_span), |e| e.span());
-            let action =
-                if policy_level.is_some() { policy_action.to_owned() } else { "Audit (the default)".to_owned() };
-            out.push(Mode {
-                span,
-                audit_only: policy_action.eq_ignore_ascii_case("audit"),
-                action,
-                engine: "Kyverno policy",
-            });
+            let own = checks.iter().find_map(|n| n.entry("failureAction").or_else(|| n.entry("validationFailureAction")));
+            let (span, action) = match own.or(policy_level) {
+                Some(e) => (e.span(), e.value.as_str().unwrap_or("").to_owned()),
+                None => (rule.entry("name").map_or(rule.span, |e| e.span()), "Audit (the default)".to_owned()),
+            };
+            out.push(Mode { span, audit_only: action.to_ascii_lowercase().starts_with("audit"), action, engine: "Kyverno policy" });
         }
         return out;
     }
