@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::yaml::{Node, YamlError};
 
 use super::pod::PodView;
+use super::process::Process;
 
 #[derive(Clone, Debug)]
 pub struct Object<'a> {
@@ -14,8 +15,9 @@ pub struct Object<'a> {
     pub kind: &'a str,
     pub name: Option<&'a str>,
     pub namespace: Option<&'a str>,
-    /// Found once: every rule asks for it.
+    /// Found once: every rule asks for them.
     pod: Option<PodView<'a>>,
+    processes: Vec<Process<'a>>,
 }
 
 /// How a finding names its object in reports.
@@ -43,6 +45,11 @@ impl<'a> Object<'a> {
         self.pod
     }
 
+    /// The control-plane processes (kube-apiserver, etcd, ...) it runs.
+    pub fn processes(&self) -> &[Process<'a>] {
+        &self.processes
+    }
+
     pub fn reference(&self) -> ObjectRef {
         ObjectRef {
             api_version: self.api_version.to_owned(),
@@ -62,8 +69,10 @@ impl<'a> Object<'a> {
             name: meta("name").or_else(|| meta("generateName")),
             namespace: meta("namespace"),
             pod: None,
+            processes: Vec::new(),
         };
         object.pod = PodView::of(&object);
+        object.processes = Process::find(&object);
         object
     }
 }

@@ -48,7 +48,7 @@ pub struct Flag {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Process<'a> {
     pub component: Component,
     pub container: Container<'a>,
@@ -60,8 +60,9 @@ pub struct Process<'a> {
 }
 
 impl<'a> Process<'a> {
-    /// Every control-plane process an object's pod runs.
-    pub fn of(object: &Object<'a>) -> Vec<Process<'a>> {
+    /// Every control-plane process an object's pod runs (found once, when
+    /// the object is read: see [`Object::processes`]).
+    pub(super) fn find(object: &Object<'a>) -> Vec<Process<'a>> {
         let Some(pod) = object.pod() else { return Vec::new() };
         pod.containers()
             .filter_map(|c| {
@@ -74,7 +75,7 @@ impl<'a> Process<'a> {
 
     /// Calls `f` for each process of one component that an object runs.
     pub fn each(object: &Object<'a>, component: Component, f: impl FnMut(&Process)) {
-        Process::of(object).iter().filter(|p| p.component == component).for_each(f);
+        object.processes().iter().filter(|p| p.component == component).for_each(f);
     }
 
     /// The flag as the process sees it: the last occurrence wins.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Finding;
 use crate::engine::Scope;
-use crate::k8s::{Object, Process};
+use crate::k8s::Object;
 use crate::rules::{Practice, Rule, Severity};
 
 #[derive(Debug, Serialize)]
@@ -72,7 +72,7 @@ impl<'a> Facts<'a> {
             kind: object.kind,
             group: object.group(),
             workload: object.pod().is_some(),
-            control_plane: !Process::of(object).is_empty(),
+            control_plane: !object.processes().is_empty(),
         }
     }
 

@@ -58,12 +58,18 @@ fn modes(object: &Object) -> Vec<Mode> {
             if checks.is_empty() {
                 continue;
             }
-            let own = checks.iter().find_map(|n| n.entry("failureAction").or_else(|| n.entry("validationFailureAction")));
+            let own =
+                checks.iter().find_map(|n| n.entry("failureAction").or_else(|| n.entry("validationFailureAction")));
             let (span, action) = match own.or(policy_level) {
                 Some(e) => (e.span(), e.value.as_str().unwrap_or("").to_owned()),
                 None => (rule.entry("name").map_or(rule.span, |e| e.span()), "Audit (the default)".to_owned()),
             };
-            out.push(Mode { span, audit_only: action.to_ascii_lowercase().starts_with("audit"), action, engine: "Kyverno policy" });
+            out.push(Mode {
+                span,
+                audit_only: action.to_ascii_lowercase().starts_with("audit"),
+                action,
+                engine: "Kyverno policy",
+            });
         }
         return out;
     }

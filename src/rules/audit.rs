@@ -51,10 +51,6 @@ struct AuditRule<'a> {
     urls: Vec<&'a str>,
 }
 
-fn strings<'a>(node: &'a Node, key: &str) -> Vec<&'a str> {
-    node.items(key).iter().filter_map(Node::as_str).collect()
-}
-
 impl<'a> AuditRule<'a> {
     fn all(object: &Object<'a>) -> Option<Vec<AuditRule<'a>>> {
         if object.kind != "Policy" || object.group() != "audit.k8s.io" {
@@ -70,20 +66,20 @@ impl<'a> AuditRule<'a> {
                     node,
                     number: i + 1,
                     level: node.get("level").and_then(Node::as_str).unwrap_or(""),
-                    users: strings(node, "users"),
-                    groups: strings(node, "userGroups"),
-                    verbs: strings(node, "verbs"),
-                    namespaces: strings(node, "namespaces"),
+                    users: node.strings("users"),
+                    groups: node.strings("userGroups"),
+                    verbs: node.strings("verbs"),
+                    namespaces: node.strings("namespaces"),
                     resources: node.get("resources").and_then(Node::as_seq).map(|list| {
                         list.iter()
                             .map(|gr| GroupResources {
                                 group: gr.get("group").and_then(Node::as_str).unwrap_or(""),
-                                resources: strings(gr, "resources"),
-                                names: strings(gr, "resourceNames"),
+                                resources: gr.strings("resources"),
+                                names: gr.strings("resourceNames"),
                             })
                             .collect()
                     }),
-                    urls: strings(node, "nonResourceURLs"),
+                    urls: node.strings("nonResourceURLs"),
                 })
                 .collect(),
         )
@@ -334,17 +330,17 @@ pub static OMIT_STAGES: Rule = Rule {
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
-        let policy = strings(object.node, "omitStages");
+        let policy = object.node.strings("omitStages");
         let logging: Vec<&AuditRule> = rules.iter().filter(|r| r.level != "None").collect();
         if !policy.contains(&"RequestReceived")
-            && logging.iter().any(|r| !strings(r.node, "omitStages").contains(&"RequestReceived"))
+            && logging.iter().any(|r| !r.node.strings("omitStages").contains(&"RequestReceived"))
         {
             let at = object.node.entry("omitStages").map_or(object.node.span, |e| e.span());
             hits.at(at, "RequestReceived is not omitted: every request is logged twice");
         }
-        for (stages, at) in std::iter::once((policy, object.node.entry("omitStages").map(|e| e.span()))).chain(
-            logging.iter().map(|r| (strings(r.node, "omitStages"), r.node.entry("omitStages").map(|e| e.span()))),
-        ) {
+        for (stages, at) in std::iter::once((policy, object.node.entry("omitStages").map(|e| e.span())))
+            .chain(logging.iter().map(|r| (r.node.strings("omitStages"), r.node.entry("omitStages").map(|e| e.span()))))
+        {
             for stage in ["ResponseComplete", "Panic"] {
                 if let (true, Some(at)) = (stages.contains(&stage), at) {
                     hits.at(at, format!("{stage} is omitted: the outcome of requests is not logged"));

@@ -43,9 +43,9 @@ impl Kubelet<'_> {
             return vec![Kubelet::Config(object.node)];
         }
         let mut out = Vec::new();
-        for p in Process::of(object) {
+        for p in object.processes() {
             if p.component == Component::Kubelet {
-                out.push(Kubelet::Flags(p));
+                out.push(Kubelet::Flags(p.clone()));
             }
         }
         out

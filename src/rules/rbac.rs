@@ -33,10 +33,6 @@ struct PolicyRule<'a> {
     verbs: Vec<&'a str>,
 }
 
-fn strings<'a>(node: &'a Node, key: &str) -> Vec<&'a str> {
-    node.items(key).iter().filter_map(Node::as_str).collect()
-}
-
 fn is_role(object: &Object) -> bool {
     object.group() == RBAC && matches!(object.kind, "Role" | "ClusterRole")
 }
@@ -50,9 +46,9 @@ fn policy_rules<'a>(role: &Object<'a>) -> Vec<PolicyRule<'a>> {
         .iter()
         .map(|node| PolicyRule {
             node,
-            groups: strings(node, "apiGroups"),
-            resources: strings(node, "resources"),
-            verbs: strings(node, "verbs"),
+            groups: node.strings("apiGroups"),
+            resources: node.strings("resources"),
+            verbs: node.strings("verbs"),
         })
         .collect()
 }
@@ -118,7 +114,7 @@ pub static WILDCARD: Rule = Rule {
     check: |object, hits| {
         for rule in policy_rules(object) {
             let starred: Vec<&str> =
-                ["apiGroups", "resources", "verbs"].into_iter().filter(|key| strings(rule.node, key).contains(&"*")).collect();
+                ["apiGroups", "resources", "verbs"].into_iter().filter(|key| rule.node.strings(key).contains(&"*")).collect();
             if starred.is_empty() {
                 continue;
             }

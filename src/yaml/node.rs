@@ -140,6 +140,11 @@ impl Node {
         span
     }
 
+    /// The string items of a sequence under `key` (others skipped).
+    pub fn strings(&self, key: &str) -> Vec<&str> {
+        self.items(key).iter().filter_map(Node::as_str).collect()
+    }
+
     /// The items of a sequence under `key`, or nothing.
     pub fn items(&self, key: &str) -> &[Node] {
         self.get(key).and_then(Node::as_seq).unwrap_or(&[])
