@@ -198,7 +198,7 @@ impl Builder<'_> {
             Frame::Map { start, anchor, entries, merges, count, .. } => {
                 let last = entries.last().map_or(start, |e| e.value.span);
                 let span = start.to(self.closing(end, last));
-                let entries = merge(entries, merges, span)?;
+                let entries = merge(entries, merges)?;
                 self.complete(Node { span, value: Value::Map(entries) }, anchor, count, false)
             }
         }
@@ -258,7 +258,7 @@ impl Builder<'_> {
 /// Rejects duplicate keys, as the API server's strict decoding does, then
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
 /// sources win over later ones.
-fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, span: Span) -> Result<Vec<Entry>, YamlError> {
+fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlError> {
     if let Some((first, again)) = duplicate(&entries) {
         return Err(YamlError::new(
             format!(
@@ -280,7 +280,7 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, span: Span) -> Result<Vec<E
         };
         for map in maps {
             let Value::Map(merged) = map.value else {
-                return Err(YamlError::new("a merge key (<<) needs a mapping or a list of mappings", span));
+                return Err(YamlError::new("a merge key (<<) needs a mapping or a list of mappings", map.span));
             };
             for entry in merged {
                 if present.insert(entry.key.clone()) {
