@@ -43,11 +43,15 @@ impl Comments {
     pub fn scan(text: &[u8], lines: &LineIndex) -> Self {
         let mut by_line = HashMap::new();
         let needle = COMMENT.as_bytes();
-        let mut from = 0;
-        while let Some(i) = text[from..].windows(needle.len()).position(|w| w == needle) {
-            let at = from + i;
-            from = at + needle.len();
-            let line = lines.pos(at).line;
+        // Every suppression comment is `#`, blanks, then the marker: look at
+        // each `#` rather than comparing the marker at every byte.
+        for hash in text.iter().enumerate().filter_map(|(i, &b)| (b == b'#').then_some(i)) {
+            let after = &text[hash + 1..];
+            let blanks = after.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+            if !after[blanks..].starts_with(needle) {
+                continue;
+            }
+            let line = lines.pos(hash).line;
             let raw = String::from_utf8_lossy(lines.line_text(line)).into_owned();
             let Some(found) = raw.find(COMMENT) else { continue };
             let before = raw[..found].trim_end();

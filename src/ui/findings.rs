@@ -33,7 +33,8 @@ pub fn findings_panel(props: &Props) -> Html {
     };
     html! {
         <div class="findings">
-            <p class="summary" aria-live="polite" data-check-ms={format!("{:.2}", state.checked.millis)}>
+            <p class="summary" aria-live="polite" data-check-ms={format!("{:.2}", state.checked.millis)}
+                data-check-number={state.checked.number.to_string()}>
                 <span data-testid="finding-count" class="count">{report.findings.len()}</span>
                 {plural(report.findings.len(), " finding", " findings")}
                 {format!(" in {}", plural(report.objects, "1 object", &format!("{} objects", report.objects)))}

@@ -21,12 +21,14 @@ pub struct Checked {
     pub lines: Lines,
     pub report: Report,
     pub millis: f64,
+    /// Counts checks, so a test can wait for the next one.
+    pub number: u64,
 }
 
 impl Checked {
     pub fn run(text: Rc<String>, options: &Options, millis: f64) -> Self {
         let report = posture::check("playground.yaml", text.as_bytes(), options);
-        Checked { lines: Lines::new(&text), text, report, millis }
+        Checked { lines: Lines::new(&text), text, report, millis, number: 0 }
     }
 }
 
@@ -185,7 +187,10 @@ impl Reducible for State {
                 next.loaded += 1;
                 next.cursor = 0;
             }
-            Action::Checked(checked) => {
+            Action::Checked(mut checked) => {
+                if let Some(fresh) = Rc::get_mut(&mut checked) {
+                    fresh.number = self.checked.number + 1;
+                }
                 next.checked = checked;
                 next.status = self.status.clone();
                 refilter = true;

@@ -14,13 +14,13 @@ const browser = await chromium.launch({
 });
 
 async function checkMs(page, text) {
-  const before = await page.getAttribute('.summary', 'data-check-ms');
+  const before = await page.getAttribute('.summary', 'data-check-number');
   await page.evaluate((t) => {
     const el = document.querySelector('[data-testid=editor]');
     el.value = t;
     el.dispatchEvent(new InputEvent('input', { bubbles: true }));
   }, text);
-  await page.waitForFunction((b) => document.querySelector('.summary').getAttribute('data-check-ms') !== b, before, { timeout: 120000 });
+  await page.waitForFunction((b) => document.querySelector('.summary').getAttribute('data-check-number') !== b, before, { timeout: 120000 });
   return Number(await page.getAttribute('.summary', 'data-check-ms'));
 }
 
