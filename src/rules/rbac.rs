@@ -147,7 +147,9 @@ pub static SECRETS_READ: Rule = Rule {
     check: |object, hits| {
         for rule in policy_rules(object) {
             let restricted = rule.node.get("resourceNames").and_then(Node::as_seq).is_some_and(|n| !n.is_empty());
-            if rule.names("", "secrets", &["get", "list", "watch"]) && !(restricted && !rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"))) {
+            // get limited to named Secrets is fine; list and watch read them all.
+            let reads_all = rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"));
+            if rule.names("", "secrets", &["get", "list", "watch"]) && (!restricted || reads_all) {
                 hits.node(rule.node, format!(
                     "{} {:?} grants {} on secrets: it reads credentials",
                     object.kind,
@@ -373,7 +375,8 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         let equivalent = bound_role(hits.scope(), object, &b).is_some_and(|role| policy_rules(role).iter().any(PolicyRule::is_full_wildcard));
-        if !(b.role_kind == "ClusterRole" && b.role_name == "cluster-admin") && !equivalent {
+        let cluster_admin = b.role_kind == "ClusterRole" && b.role_name == "cluster-admin";
+        if !cluster_admin && !equivalent {
             return;
         }
         let who: Vec<String> = b

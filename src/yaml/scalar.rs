@@ -46,14 +46,14 @@ pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Valu
         None => return Ok(implicit(text)),
         Some(_) => implicit(text.clone()),
     };
-    let fits = match (tag, &value) {
-        (Some(CoreTag::Merge), _) => true,
-        (Some(CoreTag::Bool), Value::Bool(_)) => true,
-        (Some(CoreTag::Int), Value::Int(_)) => true,
-        (Some(CoreTag::Float), Value::Int(_) | Value::Float(_)) => true,
-        (Some(CoreTag::Null), Value::Null) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (tag, &value),
+        (Some(CoreTag::Merge), _)
+            | (Some(CoreTag::Bool), Value::Bool(_))
+            | (Some(CoreTag::Int), Value::Int(_))
+            | (Some(CoreTag::Float), Value::Int(_) | Value::Float(_))
+            | (Some(CoreTag::Null), Value::Null)
+    );
     if !fits {
         return Err(format!("cannot decode {text:?} as the tagged type {tag:?}"));
     }

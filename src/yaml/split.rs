@@ -111,6 +111,6 @@ mod tests {
     #[test]
     fn byte_order_mark_is_skipped() {
         let s = "\u{feff}a: 1\n";
-        assert_eq!(documents(s.as_bytes()), [3..s.len()]);
+        assert_eq!(documents(s.as_bytes()), vec![3..s.len()]);
     }
 }

@@ -14,7 +14,7 @@ fn root(text: &str) -> Node {
     docs.remove(0).root.expect("parses")
 }
 
-fn slice<'a>(text: &'a str, span: Span) -> &'a str {
+fn slice(text: &str, span: Span) -> &str {
     &text[span.start.offset..span.end.offset]
 }
 
