@@ -285,7 +285,7 @@ pub fn editor(props: &Props) -> Html {
 }
 
 fn gutter_line(line: usize, marks: &LineMarks) -> Html {
-    let marker = marks.worst(line).map(|m| severity_class(m));
+    let marker = marks.worst(line).map(severity_class);
     html! {
         <div class={classes!("gutter-line", marker.map(|c| format!("marked {c}")))}>{line + 1}</div>
     }
