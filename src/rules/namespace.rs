@@ -134,7 +134,7 @@ pub static PSS_MODES: Rule = Rule {
 /// The enforce level of the namespace an object is in, from a Namespace
 /// in the input.
 fn enforced_level<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, PssLevel)> {
-    let ns = object.namespace.unwrap_or("default");
+    let ns = crate::engine::namespace_of(object);
     let namespace = scope.find("Namespace", "default", ns).filter(|o| is_namespace(o))?;
     let level = label(namespace, "enforce")?.value.as_str()?;
     Some((namespace.name.unwrap_or(""), PssLevel::parse(level)?))

@@ -31,6 +31,8 @@ struct PolicyRule<'a> {
     groups: Vec<&'a str>,
     resources: Vec<&'a str>,
     verbs: Vec<&'a str>,
+    /// Limited to named objects (`resourceNames`).
+    named_objects: bool,
 }
 
 fn is_role(object: &Object) -> bool {
@@ -49,6 +51,7 @@ fn policy_rules<'a>(role: &Object<'a>) -> Vec<PolicyRule<'a>> {
             groups: node.strings("apiGroups"),
             resources: node.strings("resources"),
             verbs: node.strings("verbs"),
+            named_objects: !node.items("resourceNames").is_empty(),
         })
         .collect()
 }
@@ -146,10 +149,9 @@ pub static SECRETS_READ: Rule = Rule {
     good: &[HARDENED],
     check: |object, hits| {
         for rule in policy_rules(object) {
-            let restricted = rule.node.get("resourceNames").and_then(Node::as_seq).is_some_and(|n| !n.is_empty());
             // get limited to named Secrets is fine; list and watch read them all.
             let reads_all = rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"));
-            if rule.names("", "secrets", &["get", "list", "watch"]) && (!restricted || reads_all) {
+            if rule.names("", "secrets", &["get", "list", "watch"]) && (!rule.named_objects || reads_all) {
                 hits.node(rule.node, format!(
                     "{} {:?} grants {} on secrets: it reads credentials",
                     object.kind,
@@ -270,8 +272,7 @@ pub static TOKEN_CREATE: Rule = Rule {
     good: &[HARDENED],
     check: |object, hits| {
         for rule in policy_rules(object) {
-            let restricted = rule.node.get("resourceNames").and_then(Node::as_seq).is_some_and(|n| !n.is_empty());
-            if rule.names("", "serviceaccounts/token", &["create"]) && !restricted {
+            if rule.names("", "serviceaccounts/token", &["create"]) && !rule.named_objects {
                 hits.node(rule.node, format!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")));
             }
         }
