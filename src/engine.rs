@@ -17,9 +17,10 @@ use crate::yaml::{self, Document, Limits, LineIndex};
 pub struct Options {
     /// The Pod Security Standards level `pss/*` rules enforce.
     pub pss_level: PssLevel,
-    /// Rule id prefixes to run; empty means all.
+    /// Rules to run, each a rule id or a family (see [`rules::names`]);
+    /// empty means all.
     pub select: Vec<String>,
-    /// Rule id prefixes to skip, applied after `select`.
+    /// Rules to skip, named the same way, applied after `select`.
     pub ignore: Vec<String>,
     /// Registries images may come from (`image/registry-allowlist`); empty
     /// turns that rule off.
@@ -41,16 +42,16 @@ impl Default for Options {
 
 impl Options {
     pub fn enabled(&self, rule: &Rule) -> bool {
-        let matches = |prefixes: &[String]| prefixes.iter().any(|p| rule.id.starts_with(p.as_str()));
+        let matches = |names: &[String]| names.iter().any(|name| rules::names(name, rule.id));
         rule.applies_at(self.pss_level) && (self.select.is_empty() || matches(&self.select)) && !matches(&self.ignore)
     }
 
-    /// Prefixes given to select or ignore that name no rule (likely typos).
-    pub fn unknown_prefixes(&self) -> Vec<&str> {
+    /// Names given to select or ignore that name no rule (likely typos).
+    pub fn unknown_names(&self) -> Vec<&str> {
         self.select
             .iter()
             .chain(&self.ignore)
-            .filter(|p| !rules::all().iter().any(|r| r.id.starts_with(p.as_str())))
+            .filter(|name| !rules::all().iter().any(|r| rules::names(name, r.id)))
             .map(String::as_str)
             .collect()
     }

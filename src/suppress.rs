@@ -11,7 +11,8 @@
 //!   hostNetwork: true  # posture:ignore pss/host-namespaces CNI agent needs the node network
 //! ```
 //!
-//! Each names a rule id or prefix and a reason; one without a reason does not
+//! Each names rules (exact ids or whole families, comma-separated; see
+//! [`crate::rules::names`]) and a reason; one without a reason does not
 //! suppress anything.
 
 use std::collections::HashMap;
@@ -35,7 +36,7 @@ pub struct Suppression {
 /// so looking up a finding's line costs nothing.
 #[derive(Default)]
 pub struct Comments {
-    /// Line to (rule prefixes, reason, whether the comment is alone on it).
+    /// Line to (rule names, reason, whether the comment is alone on it).
     by_line: HashMap<u32, (String, String, bool)>,
 }
 
@@ -59,10 +60,10 @@ impl Comments {
                 continue;
             }
             let rest = raw[found + COMMENT.len()..].trim();
-            let Some((prefixes, reason)) = rest.split_once(char::is_whitespace) else { continue };
+            let Some((list, reason)) = rest.split_once(char::is_whitespace) else { continue };
             let reason = reason.trim().trim_start_matches("--").trim();
             if !reason.is_empty() {
-                by_line.insert(line, (prefixes.to_owned(), reason.to_owned(), before.trim() == "#"));
+                by_line.insert(line, (list.to_owned(), reason.to_owned(), before.trim() == "#"));
             }
         }
         Comments { by_line }
@@ -71,8 +72,8 @@ impl Comments {
     /// A comment on the finding's line, or alone on the line above it.
     fn find(&self, rule: &str, line: u32) -> Option<Suppression> {
         let on = |n: u32, alone: bool| {
-            let (prefixes, reason, is_alone) = self.by_line.get(&n)?;
-            (names(prefixes, rule) && (!alone || *is_alone))
+            let (list, reason, is_alone) = self.by_line.get(&n)?;
+            (names(list, rule) && (!alone || *is_alone))
                 .then(|| Suppression { via: "comment", reason: reason.clone() })
         };
         on(line, false).or_else(|| line.checked_sub(1).and_then(|above| on(above, true)))
@@ -87,14 +88,14 @@ pub fn find(object: &Object, rule: &str, comments: &Comments, line: u32) -> Opti
 fn annotation(object: &Object, rule: &str) -> Option<Suppression> {
     let value = object.node.at(&["metadata", "annotations", ANNOTATION]).and_then(Node::as_str)?;
     value.split(['\n', ';']).find_map(|entry| {
-        let (prefixes, reason) = entry.split_once(':')?;
+        let (list, reason) = entry.split_once(':')?;
         let reason = reason.trim();
-        (names(prefixes, rule) && !reason.is_empty())
+        (names(list, rule) && !reason.is_empty())
             .then(|| Suppression { via: "annotation", reason: reason.to_owned() })
     })
 }
 
-/// Whether a comma-separated list of rule ids or prefixes names `rule`.
-fn names(prefixes: &str, rule: &str) -> bool {
-    prefixes.split(',').map(str::trim).any(|p| !p.is_empty() && rule.starts_with(p))
+/// Whether a comma-separated list of rule ids or families names `rule`.
+fn names(list: &str, rule: &str) -> bool {
+    list.split(',').map(str::trim).any(|name| crate::rules::names(name, rule))
 }

@@ -124,7 +124,7 @@ fn fail_on_sets_the_threshold() {
 }
 
 #[test]
-fn select_and_ignore_take_prefixes() {
+fn select_and_ignore_take_families_and_exact_ids() {
     let json = posture(
         &[
             "check",
@@ -132,7 +132,7 @@ fn select_and_ignore_take_prefixes() {
             "--format",
             "json",
             "--select",
-            "pss/host",
+            "pss",
             "--ignore",
             "pss/host-namespaces",
             "--pss-level",
@@ -142,8 +142,41 @@ fn select_and_ignore_take_prefixes() {
     )
     .json();
     let rules = rules_of(&json);
-    assert!(!rules.is_empty());
-    assert!(rules.iter().all(|r| r.starts_with("pss/host") && r != "pss/host-namespaces"), "{rules:?}");
+    assert!(rules.contains(&"pss/host-path-volumes".to_owned()), "{rules:?}");
+    assert!(rules.iter().all(|r| r.starts_with("pss/") && r != "pss/host-namespaces"), "{rules:?}");
+}
+
+/// `--select apiserver/audit-log` runs that rule only, not every id that
+/// starts with the same letters; a string prefix of ids is a usage error.
+#[test]
+fn select_and_ignore_never_match_a_string_prefix() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.34.1\n    command:\n    - kube-apiserver\n    - --audit-log-path=/var/log/audit.log\n    securityContext:\n      procMount: Unmasked\n";
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "-", "--format", "json"];
+        all.extend_from_slice(args);
+        let mut rules = rules_of(&posture(&all, pod.as_bytes()).json());
+        rules.sort();
+        rules.dedup();
+        rules
+    };
+    assert_eq!(run(&["--select", "apiserver/audit-log"]), ["apiserver/audit-log"]);
+    assert_eq!(run(&["--select", "apiserver/audit-log-retention"]), ["apiserver/audit-log-retention"]);
+    assert_eq!(
+        run(&["--select", "apiserver/", "--ignore", "apiserver/audit-log", "--ignore", "apiserver/profiling"])
+            .into_iter()
+            .filter(|r| r.starts_with("apiserver/audit"))
+            .collect::<Vec<_>>(),
+        ["apiserver/audit-log-retention"]
+    );
+    let baseline = run(&["--pss-level", "baseline", "--select", "pss/proc-mount"]);
+    assert_eq!(baseline, ["pss/proc-mount"]);
+    let restricted = run(&["--select", "pss", "--ignore", "pss/proc-mount"]);
+    assert!(restricted.contains(&"pss/proc-mount-restricted".to_owned()), "{restricted:?}");
+    for prefix in ["apiserver/audit", "pss/host", "ps"] {
+        let usage = posture(&["check", "-", "--select", prefix], pod.as_bytes());
+        assert_eq!(usage.code, 2, "{prefix}");
+        assert!(usage.stderr.contains("names no rule or family"), "{}", usage.stderr);
+    }
 }
 
 #[test]
@@ -301,7 +334,24 @@ fn sarif_has_rules_results_and_regions() {
     let privileged = sarif_run["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "pss/privileged").unwrap();
     assert_eq!(privileged["level"], "error");
     assert_eq!(privileged["locations"][0]["physicalLocation"]["region"]["startLine"], 19);
-    assert_eq!(privileged["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "tests/data/insecure.yaml");
+    let artifact = &privileged["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(artifact["uri"], "tests/data/insecure.yaml");
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+}
+
+/// An absolute path is a `file://` URI of its own, not a reference against
+/// `%SRCROOT%` (a relative reference may not start with `/`: SARIF1004).
+#[test]
+fn sarif_names_absolute_paths_with_file_uris() {
+    let dir = tempdir("sarif abs");
+    let file = dir.join("dé ploy.yaml");
+    std::fs::copy("tests/data/insecure.yaml", &file).unwrap();
+    let sarif = posture(&["check", file.to_str().unwrap(), "--format", "sarif"], b"").json();
+    let artifact = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    let uri = artifact["uri"].as_str().unwrap();
+    assert!(uri.starts_with("file:///") && uri.ends_with("/d%C3%A9%20ploy.yaml"), "{uri}");
+    assert!(!uri.contains("//tmp") || uri.starts_with("file:///tmp/"), "{uri}");
+    assert!(artifact.get("uriBaseId").is_none(), "{artifact}");
 }
 
 #[test]

@@ -45,10 +45,10 @@ fn a_comment_on_the_line_or_above_suppresses() {
 
     let above = POD.replace(
         "  hostNetwork: true\n",
-        "  # posture:ignore pss/host CNI needs the node network\n  hostNetwork: true\n",
+        "  # posture:ignore pss CNI needs the node network\n  hostNetwork: true\n",
     );
     let report = check("t", above.as_bytes(), &select("pss/host-namespaces"));
-    assert!(report.findings.is_empty(), "a prefix names the rule");
+    assert!(report.findings.is_empty(), "a family names the rule");
     assert_eq!(report.suppressed.len(), 1);
 
     for no in [
@@ -58,6 +58,9 @@ fn a_comment_on_the_line_or_above_suppresses() {
             "      privileged: true  # posture:ignore pss/host-ports not this rule\n",
         ),
         POD.replace("  hostNetwork: true\n", "  hostNetwork: true # text posture:ignore pss/privileged reason\n"),
+        // A string prefix of an id is not a name for it.
+        POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/priv reviewed\n"),
+        POD.replace("      privileged: true\n", "      privileged: true  # posture:ignore pss/host reviewed\n"),
     ] {
         let report = check("t", no.as_bytes(), &select("pss/privileged"));
         assert_eq!(report.findings.len(), 1, "{no}");
@@ -142,4 +145,52 @@ fn root_user_is_reported_once_whatever_the_level() {
     };
     assert_eq!(rules_at(posture::rules::PssLevel::Restricted), ["pss/run-as-user"]);
     assert_eq!(rules_at(posture::rules::PssLevel::Baseline), ["workload/root-user-or-group"]);
+}
+
+/// A static kube-apiserver pod that breaks `apiserver/audit-log` (no
+/// policy file) and `apiserver/audit-log-retention` (a log path without
+/// rotation), on lines 12 and 13; `{A}` and `{B}` are where comments go.
+const APISERVER: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\n  annotations:\n    posture.dev/ignore: \"{ANNOTATION}\"\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.34.1\n    command:{A}\n    - kube-apiserver\n    - --audit-log-path=/var/log/audit.log{B}\n";
+
+fn apiserver(annotation: &str, a: &str, b: &str) -> String {
+    APISERVER.replace("{ANNOTATION}", annotation).replace("{A}", a).replace("{B}", b)
+}
+
+/// A name is a rule's exact id or a whole family, never a string prefix:
+/// `apiserver/audit-log` does not name `apiserver/audit-log-retention`, and
+/// `pss/proc-mount` does not name `pss/proc-mount-restricted`.
+#[test]
+fn suppressions_name_rules_exactly() {
+    let both = || Options {
+        select: vec!["apiserver/audit-log".into(), "apiserver/audit-log-retention".into()],
+        ..Options::default()
+    };
+    let ids = |report: &posture::Report| {
+        let found: Vec<&str> = report.findings.iter().map(|f| f.rule.id).collect();
+        let suppressed: Vec<&str> = report.suppressed.iter().map(|s| s.finding.rule.id).collect();
+        (found, suppressed)
+    };
+    let plain = check("t", apiserver("", "", "").as_bytes(), &both());
+    assert_eq!(ids(&plain), (vec!["apiserver/audit-log", "apiserver/audit-log-retention"], vec![]));
+
+    for text in [
+        apiserver("apiserver/audit-log: reviewed", "", ""),
+        apiserver("", "  # posture:ignore apiserver/audit-log reviewed", ""),
+    ] {
+        let report = check("t", text.as_bytes(), &both());
+        assert_eq!(ids(&report), (vec!["apiserver/audit-log-retention"], vec!["apiserver/audit-log"]), "{text}");
+    }
+    for text in [
+        apiserver("apiserver: reviewed", "", ""),
+        apiserver("apiserver/: reviewed", "", ""),
+        apiserver("", "  # posture:ignore apiserver/ reviewed", "  # posture:ignore apiserver reviewed"),
+    ] {
+        let report = check("t", text.as_bytes(), &both());
+        assert_eq!(ids(&report), (vec![], vec!["apiserver/audit-log", "apiserver/audit-log-retention"]), "{text}");
+    }
+
+    let unmasked = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    posture.dev/ignore: \"pss/proc-mount: reviewed\"\nspec:\n  containers:\n  - name: c\n    image: registry.example.com/c:1\n    securityContext:\n      procMount: Unmasked\n";
+    let report = check("t", unmasked.as_bytes(), &select("pss"));
+    assert!(report.findings.iter().any(|f| f.rule.id == "pss/proc-mount-restricted"), "{:?}", ids(&report));
+    assert!(report.suppressed.is_empty(), "pss/proc-mount does not run at restricted, and names nothing else");
 }

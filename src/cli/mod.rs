@@ -38,11 +38,11 @@ struct CheckArgs {
     /// The Pod Security Standards level that pss/* rules enforce.
     #[arg(long, value_enum, default_value = "restricted")]
     pss_level: Level,
-    /// Run only rules whose id starts with PREFIX (repeatable).
-    #[arg(long, value_name = "PREFIX")]
+    /// Run only this rule (its exact id) or family (`pss` or `pss/`); repeatable.
+    #[arg(long, value_name = "NAME")]
     select: Vec<String>,
-    /// Skip rules whose id starts with PREFIX (repeatable).
-    #[arg(long, value_name = "PREFIX")]
+    /// Skip this rule (its exact id) or family (`pss` or `pss/`); repeatable.
+    #[arg(long, value_name = "NAME")]
     ignore: Vec<String>,
     /// A registry images may come from, e.g. registry.example.com or
     /// ghcr.io/my-org (repeatable); turns on image/registry-allowlist.
@@ -117,9 +117,12 @@ fn check(args: CheckArgs) -> ExitCode {
         allowed_registries: args.allowed_registry,
         ..Options::default()
     };
-    let unknown = options.unknown_prefixes();
+    let unknown = options.unknown_names();
     if !unknown.is_empty() {
-        eprintln!("posture: no rule id starts with {}; see `posture rules`", unknown.join(", "));
+        eprintln!(
+            "posture: {} names no rule or family (a rule is named by its exact id); see `posture rules`",
+            unknown.join(", ")
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths };

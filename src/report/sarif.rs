@@ -52,10 +52,21 @@ fn descriptor(rule: &Rule) -> Value {
     descriptor
 }
 
-/// Percent-encodes a path into a relative URI reference.
-fn uri(path: &str) -> String {
+/// Where a file is, for SARIF: an absolute path becomes a `file://` URI
+/// (a relative reference may not start with `/`, SARIF1004), a relative one
+/// a reference resolved against `%SRCROOT%`, the root of the analysis.
+fn artifact(path: &str) -> Value {
+    let path = path.replace('\\', "/");
+    match path.strip_prefix('/') {
+        Some(absolute) => json!({ "uri": format!("file:///{}", percent_encode(absolute)) }),
+        None => json!({ "uri": percent_encode(&path), "uriBaseId": "%SRCROOT%" }),
+    }
+}
+
+/// Percent-encodes a path's bytes outside the URI's unreserved set and `/`.
+fn percent_encode(path: &str) -> String {
     let mut out = String::new();
-    for b in path.replace('\\', "/").bytes() {
+    for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
         } else {
@@ -68,7 +79,7 @@ fn uri(path: &str) -> String {
 fn location(file: &str, span: Span) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(file) },
+            "artifactLocation": artifact(file),
             "region": {
                 "startLine": span.start.line,
                 "startColumn": span.start.column,

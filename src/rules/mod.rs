@@ -243,6 +243,16 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
     all().iter().copied().find(|r| r.id == id)
 }
 
+/// Whether a name a person wrote (`--select`, `--ignore`, a suppression, a
+/// family toggle) names the rule `id`: the exact id, or the rule's whole
+/// family, written bare or ending in `/` (`pss`, `pss/`). Never a string
+/// prefix: `apiserver/audit-log` must not also name
+/// `apiserver/audit-log-retention`.
+pub fn names(name: &str, id: &str) -> bool {
+    let family = id.split_once('/').map_or(id, |(family, _)| family);
+    name == id || name.strip_suffix('/').unwrap_or(name) == family
+}
+
 /// What a rule's detection found: where, what, and the fix for this case.
 #[derive(Debug)]
 pub struct Hit {

@@ -1,9 +1,12 @@
 // The CLI's SARIF output is valid against the SARIF 2.1.0 schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv';
-import { run } from './common.mjs';
+import { root, run } from './common.mjs';
 
 const schema = JSON.parse(readFileSync(new URL('./schemas/sarif-2.1.0.json', import.meta.url)));
 const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
@@ -31,4 +34,19 @@ test('input errors become notifications with a location', () => {
 test('an empty report', () => {
   const log = sarif(['tests/data/hardened.yaml']);
   assert.deepEqual(log.runs[0].results, []);
+});
+
+// A relative path is a reference against %SRCROOT%; an absolute one is a
+// file:// URI with no base (SARIF1004: a relative reference may not start
+// with a slash). Both validate, and both resolve to the file checked.
+test('artifact locations for relative and absolute paths', () => {
+  const artifact = (log) => log.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+  const relative = artifact(sarif(['tests/data/insecure.yaml']));
+  assert.deepEqual(relative, { uri: 'tests/data/insecure.yaml', uriBaseId: '%SRCROOT%' });
+
+  const file = join(mkdtempSync(join(tmpdir(), 'posture-sarif-')), 'my deploy.yaml');
+  copyFileSync(join(root, 'tests/data/insecure.yaml'), file);
+  const absolute = artifact(sarif([file]));
+  assert.equal(absolute.uriBaseId, undefined);
+  assert.equal(absolute.uri, pathToFileURL(file).href);
 });
