@@ -3,165 +3,21 @@
 //! objects (a RoleBinding and its Role, a namespace and its NetworkPolicies)
 //! see them even when they come from different files.
 
-use std::any::Any;
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use crate::k8s::{self, Contents, Object};
+use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
-use crate::rules::{self, Hits, PssLevel, Rule};
+pub use crate::rules::scope::Options;
+use crate::rules::scope::{Located, Scope};
+use crate::rules::{self, Hits, Rule};
 use crate::suppress;
-use crate::yaml::{self, Document, Limits, LineIndex};
-
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// The Pod Security Standards level `pss/*` rules enforce.
-    pub pss_level: PssLevel,
-    /// Rules to run, each a rule id or a family (see [`rules::names`]);
-    /// empty means all.
-    pub select: Vec<String>,
-    /// Rules to skip, named the same way, applied after `select`.
-    pub ignore: Vec<String>,
-    /// Registries images may come from (`image/registry-allowlist`); empty
-    /// turns that rule off.
-    pub allowed_registries: Vec<String>,
-    pub limits: Limits,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            pss_level: PssLevel::Restricted,
-            select: Vec::new(),
-            ignore: Vec::new(),
-            allowed_registries: Vec::new(),
-            limits: Limits::default(),
-        }
-    }
-}
-
-impl Options {
-    pub fn enabled(&self, rule: &Rule) -> bool {
-        let matches = |names: &[String]| names.iter().any(|name| rules::names(name, rule.id));
-        rule.applies_at(self.pss_level) && (self.select.is_empty() || matches(&self.select)) && !matches(&self.ignore)
-    }
-
-    /// Names given to select or ignore that name no rule (likely typos).
-    pub fn unknown_names(&self) -> Vec<&str> {
-        self.select
-            .iter()
-            .chain(&self.ignore)
-            .filter(|name| !rules::all().iter().any(|r| rules::names(name, r.id)))
-            .map(String::as_str)
-            .collect()
-    }
-}
+use crate::yaml::{self, Document, LineIndex};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
 pub struct Input<'a> {
     pub file: &'a str,
     pub text: &'a [u8],
-}
-
-/// An object with where it came from.
-pub struct Located<'a> {
-    pub object: Object<'a>,
-    pub file: &'a str,
-    pub document: usize,
-    input: usize,
-}
-
-/// What rules may look at besides the object in hand.
-pub struct Scope<'a> {
-    pub options: &'a Options,
-    /// Every object of every input.
-    pub objects: Vec<Located<'a>>,
-    index: Index<'a>,
-    /// Facts rules derive from many objects, computed once per run.
-    memo: RefCell<HashMap<String, Box<dyn Any>>>,
-}
-
-/// Lookups cross-object rules need, built once per run so that relating
-/// objects stays linear in the size of the input.
-#[derive(Default)]
-struct Index<'a> {
-    /// (kind, namespace, name) to object. Cluster-scoped objects carry no
-    /// namespace and are filed under `default`, like namespaced objects
-    /// without one.
-    by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
-    /// Objects that run or template a pod, by namespace, in input order.
-    workloads: HashMap<&'a str, Vec<usize>>,
-    /// NetworkPolicies by namespace.
-    policies: HashMap<&'a str, Vec<usize>>,
-    /// Service accounts (namespace, name) that some binding names.
-    bound_accounts: HashSet<(&'a str, &'a str)>,
-}
-
-/// The namespace an object is in (`default` when unset).
-pub fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
-    object.namespace.unwrap_or("default")
-}
-
-impl<'a> Index<'a> {
-    fn new(objects: &[Located<'a>]) -> Self {
-        let mut index = Index::default();
-        for (i, located) in objects.iter().enumerate() {
-            let o = &located.object;
-            let ns = namespace_of(o);
-            if let Some(name) = o.name {
-                index.by_name.entry((o.kind, ns, name)).or_insert(i);
-            }
-            if o.pod().is_some() {
-                index.workloads.entry(ns).or_default().push(i);
-            }
-            if o.kind == "NetworkPolicy" {
-                index.policies.entry(ns).or_default().push(i);
-            }
-            if matches!(o.kind, "RoleBinding" | "ClusterRoleBinding") {
-                for s in o.node.items("subjects") {
-                    let field = |k| s.get(k).and_then(crate::yaml::Node::as_str);
-                    if let (Some("ServiceAccount"), Some(name)) = (field("kind"), field("name")) {
-                        index.bound_accounts.insert((field("namespace").unwrap_or(ns), name));
-                    }
-                }
-            }
-        }
-        index
-    }
-}
-
-impl<'a> Scope<'a> {
-    /// An object by kind, namespace and name (cluster-scoped: `default`).
-    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
-        self.index.by_name.get(&(kind, namespace, name)).map(|&i| &self.objects[i].object)
-    }
-
-    /// Objects running or templating pods in a namespace, in input order.
-    pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.index.workloads.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
-    }
-
-    pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
-    }
-
-    /// A fact about the input, computed on first use (a namespace's
-    /// default-deny status, a selector's matches): keeps rules that relate
-    /// many objects to each other linear.
-    pub fn remember<T: Clone + 'static>(&self, key: String, compute: impl FnOnce() -> T) -> T {
-        if let Some(value) = self.memo.borrow().get(&key).and_then(|v| v.downcast_ref::<T>()) {
-            return value.clone();
-        }
-        let value = compute();
-        self.memo.borrow_mut().insert(key, Box::new(value.clone()));
-        value
-    }
-
-    /// Whether a binding in the input names this service account.
-    pub fn account_is_bound(&self, namespace: &str, name: &str) -> bool {
-        self.index.bound_accounts.contains(&(namespace, name))
-    }
 }
 
 /// Checks one input. `file` only labels the findings.
@@ -183,7 +39,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
 
-    let mut scope = Scope { options, objects: Vec::new(), index: Index::default(), memo: RefCell::default() };
+    let mut objects = Vec::new();
     for (index, (input, docs)) in inputs.iter().zip(&parsed).enumerate() {
         for doc in docs {
             report.documents += 1;
@@ -202,7 +58,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                 }
             };
             match k8s::contents(root) {
-                Ok(Contents::Objects(objects)) => scope.objects.extend(objects.into_iter().map(|object| Located {
+                Ok(Contents::Objects(found)) => objects.extend(found.into_iter().map(|object| Located {
                     object,
                     file: input.file,
                     document: doc.index,
@@ -213,13 +69,13 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
             }
         }
     }
-    report.objects = scope.objects.len();
-    scope.index = Index::new(&scope.objects);
+    report.objects = objects.len();
+    let scope = Scope::new(options, objects);
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
     let comments: Vec<suppress::Comments> =
         inputs.iter().zip(&lines).map(|(input, lines)| suppress::Comments::scan(input.text, lines)).collect();
-    for located in &scope.objects {
+    for located in scope.objects() {
         let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {
             let mut hits = Hits::new(&scope);
@@ -242,7 +98,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
             }
         }
     }
-    report.practices = crate::report::practices(&scope, &enabled, &report.findings);
+    report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
     let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
     let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
     report.findings.sort_by_cached_key(order);

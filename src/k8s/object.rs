@@ -30,6 +30,18 @@ pub struct ObjectRef {
     pub namespace: Option<String>,
 }
 
+/// How reports and the playground name an object: `Deployment shop/web`,
+/// `ClusterRole admin`, `Pod <unnamed>`.
+impl std::fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.name.as_deref().unwrap_or("<unnamed>");
+        match &self.namespace {
+            Some(ns) => write!(f, "{} {ns}/{name}", self.kind),
+            None => write!(f, "{} {name}", self.kind),
+        }
+    }
+}
+
 impl<'a> Object<'a> {
     pub fn metadata(&self) -> Option<&'a Node> {
         self.node.get("metadata")

@@ -58,6 +58,16 @@ pub struct Container<'a> {
 }
 
 impl<'a> Container<'a> {
+    /// How messages name it: `container "app"`, `init container "setup"`.
+    pub fn label(&self) -> String {
+        let kind = match self.list {
+            ContainerList::Init => "init container",
+            ContainerList::Regular => "container",
+            ContainerList::Ephemeral => "ephemeral container",
+        };
+        format!("{kind} {:?}", self.name)
+    }
+
     pub fn security_context(&self) -> Option<&'a Node> {
         self.node.get("securityContext")
     }

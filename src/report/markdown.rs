@@ -39,12 +39,7 @@ pub fn to_markdown(report: &Report) -> String {
     if !report.findings.is_empty() {
         out.push_str("| Severity | Rule | Location | Object | Finding |\n|---|---|---|---|---|\n");
         for f in &report.findings {
-            let object = format!(
-                "{} {}{}",
-                f.object.kind,
-                f.object.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default(),
-                f.object.name.as_deref().unwrap_or("")
-            );
+            let object = f.object.to_string();
             let _ = writeln!(
                 out,
                 "| {} | `{}` | `{}:{}:{}` | {} | {} |",

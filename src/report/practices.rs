@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Finding;
-use crate::engine::Scope;
 use crate::k8s::Object;
+use crate::rules::scope::Located;
 use crate::rules::{Practice, Rule, Severity};
 
 #[derive(Debug, Serialize)]
@@ -26,8 +26,8 @@ pub struct PracticeSummary {
     pub by_severity: BTreeMap<&'static str, usize>,
 }
 
-pub fn practices(scope: &Scope, enabled: &[&Rule], findings: &[Finding]) -> Vec<PracticeSummary> {
-    let facts: Vec<Facts> = scope.objects.iter().map(|o| Facts::of(&o.object)).collect();
+pub fn practices(objects: &[Located], enabled: &[&Rule], findings: &[Finding]) -> Vec<PracticeSummary> {
+    let facts: Vec<Facts> = objects.iter().map(|o| Facts::of(&o.object)).collect();
     Practice::ALL
         .iter()
         .map(|&practice| {

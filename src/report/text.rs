@@ -70,11 +70,7 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
     };
     for f in &report.findings {
         let code = Style::severity_code(f.severity);
-        let name = f.object.name.as_deref().unwrap_or("<unnamed>");
-        let object = match &f.object.namespace {
-            Some(ns) => format!("{} {ns}/{name}", f.object.kind),
-            None => format!("{} {name}", f.object.kind),
-        };
+        let object = &f.object;
         let _ = writeln!(
             out,
             "{}: {}\n  --> {}:{}:{} (document {}, {object})",

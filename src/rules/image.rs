@@ -2,7 +2,7 @@
 //! change without a deploy.
 
 use crate::k8s::Container;
-use crate::rules::pss::{container_fix, label};
+use crate::rules::fix::container_fix;
 use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::Span;
 
@@ -92,7 +92,7 @@ pub static LATEST_TAG: Rule = Rule {
             let reference = ImageRef::parse(image);
             if reference.mutable_latest() {
                 let what = if reference.tag.is_some() { "uses the latest tag" } else { "has no tag (so latest)" };
-                hits.at(span, format!("{} image {image:?} {what}", label(c)))
+                hits.at(span, format!("{} image {image:?} {what}", c.label()))
                     .fix(container_fix(pod, c, &format!("image: {}/{}:<version>", reference.registry, reference.repository)));
             }
         })
@@ -118,7 +118,7 @@ pub static NOT_PINNED: Rule = Rule {
             let reference = ImageRef::parse(image);
             // Untagged and latest images are image/latest-tag's finding.
             if reference.digest.is_none() && !reference.mutable_latest() {
-                hits.at(span, format!("{} image {image:?} is not pinned by digest", label(c)))
+                hits.at(span, format!("{} image {image:?} is not pinned by digest", c.label()))
                     .fix(container_fix(pod, c, &format!("image: {image}@sha256:<digest>")));
             }
         })
@@ -160,7 +160,7 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
                 full == a || full.starts_with(&format!("{a}/"))
             });
             if !ok {
-                hits.at(span, format!("{} image {image:?} comes from {}, which is not an allowed registry", label(c), reference.registry))
+                hits.at(span, format!("{} image {image:?} comes from {}, which is not an allowed registry", c.label(), reference.registry))
                     .fix(container_fix(pod, c, REGISTRY_ALLOWLIST.snippet));
             }
         })
@@ -186,7 +186,7 @@ pub static PULL_POLICY: Rule = Rule {
             let Some(policy) = c.node.entry("imagePullPolicy") else { return };
             let value = policy.value.as_str().unwrap_or("");
             if ImageRef::parse(image).mutable_latest() && matches!(value, "IfNotPresent" | "Never") {
-                hits.at(policy.span(), format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", label(c)))
+                hits.at(policy.span(), format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", c.label()))
                     .fix(container_fix(pod, c, PULL_POLICY.snippet));
             }
         })

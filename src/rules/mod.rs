@@ -40,6 +40,7 @@ pub mod controller_manager;
 pub mod docs;
 pub mod encryption;
 pub mod etcd;
+pub mod fix;
 pub mod image;
 pub mod kubelet;
 pub mod namespace;
@@ -47,13 +48,15 @@ pub mod network;
 pub mod pss;
 pub mod rbac;
 pub mod scheduler;
+pub mod scope;
 pub mod secrets;
 pub mod service;
+pub mod standards;
 pub mod workload;
 
 use serde::Serialize;
 
-use crate::engine::Scope;
+use scope::Scope;
 use crate::k8s::Object;
 use crate::yaml::{Node, Span};
 

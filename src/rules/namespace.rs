@@ -1,9 +1,9 @@
 //! `namespace/*`: Pod Security Admission labels on Namespaces, and what
 //! that admission would do to the pods of the input.
 
-use crate::engine::Scope;
+use crate::rules::scope::Scope;
 use crate::k8s::Object;
-use crate::rules::{pss, Bad, Hits, Practice, PssLevel, Reference, Rule, Severity};
+use crate::rules::{standards, Bad, Hits, Practice, PssLevel, Reference, Rule, Severity};
 use crate::yaml::Entry;
 
 const PSA_DOC: Reference = Reference {
@@ -87,7 +87,7 @@ pub static PSS_VERSION: Rule = Rule {
         let Some(e) = label(object, "enforce-version") else { return };
         let minor = e.value.as_str().and_then(|v| v.strip_prefix("v1.")).and_then(|m| m.parse::<u32>().ok());
         if let Some(minor) = minor.filter(|m| *m < OLDEST_CURRENT) {
-            hits.at(e.span(), format!("enforcement is pinned to policy v1.{minor}; the current version is {}", pss::POLICY_VERSION));
+            hits.at(e.span(), format!("enforcement is pinned to policy v1.{minor}; the current version is {}", standards::POLICY_VERSION));
         }
     },
 };
@@ -134,7 +134,7 @@ pub static PSS_MODES: Rule = Rule {
 /// The enforce level of the namespace an object is in, from a Namespace
 /// in the input.
 fn enforced_level<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, PssLevel)> {
-    let ns = crate::engine::namespace_of(object);
+    let ns = crate::rules::scope::namespace_of(object);
     let namespace = scope.find("Namespace", "default", ns).filter(|o| is_namespace(o))?;
     let level = label(namespace, "enforce")?.value.as_str()?;
     Some((namespace.name.unwrap_or(""), PssLevel::parse(level)?))
@@ -148,7 +148,7 @@ pub static ADMISSION_REJECTS: Rule = Rule {
     rationale: "The namespace in the input enforces a Pod Security level this pod does not meet: \
         the API server will refuse it (for a workload, the controller's pods are refused and the \
         rollout stalls, with only a warning at apply time).",
-    references: &[PSA_DOC, pss::PSS_DOC],
+    references: &[PSA_DOC, standards::PSS_DOC],
     remediation: "Fix the pod's pss/* findings at the namespace's level (listed in the message).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault",
     pss: None,
@@ -160,7 +160,8 @@ pub static ADMISSION_REJECTS: Rule = Rule {
         }
         let Some((ns, level)) = enforced_level(hits.scope(), object) else { return };
         let mut failing: Vec<&str> = Vec::new();
-        for rule in pss::RULES.iter().filter(|r| r.applies_at(level)) {
+        // PSA's checks at that level, from the registry: the pss/* rules.
+        for rule in crate::rules::all().iter().filter(|r| r.pss.is_some() && r.applies_at(level)) {
             let mut probe = Hits::new(hits.scope());
             (rule.check)(object, &mut probe);
             if !probe.found.is_empty() {

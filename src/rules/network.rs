@@ -5,7 +5,7 @@
 //! for a direction, only what some rule allows gets through. `policyTypes`
 //! defaults to Ingress, plus Egress when the policy has egress rules.
 
-use crate::engine::{namespace_of, Scope};
+use crate::rules::scope::{namespace_of, Scope};
 use crate::k8s::Object;
 use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node};

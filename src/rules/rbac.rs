@@ -6,7 +6,7 @@
 //! resource. Rules that name a resource explicitly get the specific rule
 //! below; grants through `*` are reported once, by `rbac/wildcard`.
 
-use crate::engine::{namespace_of, Scope};
+use crate::rules::scope::{namespace_of, Scope};
 use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};

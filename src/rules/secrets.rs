@@ -1,7 +1,7 @@
 //! `secrets/*`: how Secrets reach workloads, and secret values that are not
 //! in Secrets at all.
 
-use crate::rules::pss::{container_fix, label};
+use crate::rules::fix::container_fix;
 use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Value};
 
@@ -30,13 +30,13 @@ pub static ENV_VAR: Rule = Rule {
             for env in c.node.items("env") {
                 if let Some(r) = env.get("valueFrom").and_then(|v| v.entry("secretKeyRef")) {
                     let name = env.get("name").and_then(Node::as_str).unwrap_or("");
-                    hits.at(r.span(), format!("{} reads Secret {} into environment variable {name}", label(&c), secret_name(&r.value)))
+                    hits.at(r.span(), format!("{} reads Secret {} into environment variable {name}", c.label(), secret_name(&r.value)))
                         .fix(container_fix(&pod, &c, ENV_VAR.snippet));
                 }
             }
             for from in c.node.items("envFrom") {
                 if let Some(r) = from.entry("secretRef") {
-                    hits.at(r.span(), format!("{} loads every key of Secret {} into its environment", label(&c), secret_name(&r.value)))
+                    hits.at(r.span(), format!("{} loads every key of Secret {} into its environment", c.label(), secret_name(&r.value)))
                         .fix(container_fix(&pod, &c, ENV_VAR.snippet));
                 }
             }
@@ -153,7 +153,7 @@ pub static LITERAL: Rule = Rule {
             for c in pod.containers() {
                 for env in c.node.items("env") {
                     let (Some(name), Some(value)) = (env.get("name").and_then(Node::as_str), env.get("value")) else { continue };
-                    check(name, value, env.span, &format!("{} environment variable", label(&c)));
+                    check(name, value, env.span, &format!("{} environment variable", c.label()));
                 }
             }
         }

@@ -3,7 +3,7 @@
 //! account tokens, host mounts, and capabilities that matter most.
 
 use crate::k8s::{Container, ContainerList, PodView};
-use crate::rules::pss::{container_fix, label, pod_fix};
+use crate::rules::fix::{container_fix, pod_fix};
 use crate::rules::{Bad, Practice, Reference, Rule, Severity};
 use crate::yaml::Node;
 
@@ -56,7 +56,7 @@ pub static RESOURCES: Rule = Rule {
                 .map(|(kind, what)| format!("{kind}.{what}"))
                 .collect();
             if !missing.is_empty() {
-                hits.at(c.node.nearest(&["resources"]), format!("{} sets no {}", label(&c), missing.join(", ")))
+                hits.at(c.node.nearest(&["resources"]), format!("{} sets no {}", c.label(), missing.join(", ")))
                     .fix(container_fix(&pod, &c, RESOURCES.snippet));
             }
         }
@@ -84,11 +84,11 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
             match c.node.entry_at(&["securityContext", "readOnlyRootFilesystem"]) {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
-                    hits.at(e.span(), format!("{} has a writable root file system", label(&c)))
+                    hits.at(e.span(), format!("{} has a writable root file system", c.label()))
                         .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
                 }
                 None => {
-                    hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", label(&c)))
+                    hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", c.label()))
                         .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
                 }
             }
@@ -118,7 +118,7 @@ pub static ROOT_USER_OR_GROUP: Rule = Rule {
         let Some(pod) = object.pod() else { return };
         let is_zero = |n: &Node| n.as_i64() == Some(0);
         // At the restricted level pss/run-as-user reports user 0 already.
-        let user_reported = hits.scope().options.enabled(&crate::rules::pss::RUN_AS_USER);
+        let user_reported = hits.scope().options.runs("pss/run-as-user");
         let fields: &[&str] = if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
         let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };
         for field in fields {
@@ -135,7 +135,7 @@ pub static ROOT_USER_OR_GROUP: Rule = Rule {
         for c in pod.containers() {
             for field in fields.iter().filter(|f| **f != "fsGroup") {
                 if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
-                    hits.at(e.span(), format!("{} sets {field}: 0 ({})", label(&c), what(field)))
+                    hits.at(e.span(), format!("{} sets {field}: 0 ({})", c.label(), what(field)))
                         .fix(container_fix(&pod, &c, "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001"));
                 }
             }
@@ -171,7 +171,7 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         // The service account may opt out for every pod using it; and a
         // pod whose account is bound to a role in the input uses the API.
         let account = service_account(&pod);
-        let namespace = crate::engine::namespace_of(object);
+        let namespace = crate::rules::scope::namespace_of(object);
         let scope = hits.scope();
         let opted_out = entry.is_none() && scope.find("ServiceAccount", namespace, account).is_some_and(|sa| {
             sa.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
@@ -349,7 +349,7 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
             for mount in c.node.items("volumeMounts") {
                 let name = mount.get("name").and_then(Node::as_str).unwrap_or("");
                 if host_volumes.contains(&name) && mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                    hits.node(mount, format!("{} mounts host path volume {name:?} writable", label(&c)))
+                    hits.node(mount, format!("{} mounts host path volume {name:?} writable", c.label()))
                         .fix(container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true")));
                 }
             }
@@ -420,7 +420,7 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
                 let name = cap.as_str().unwrap_or("");
                 let name = name.strip_prefix("CAP_").unwrap_or(name).to_ascii_uppercase();
                 if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
-                    hits.node(cap, format!("{} adds {name}: {why}", label(&c)))
+                    hits.node(cap, format!("{} adds {name}: {why}", c.label()))
                         .fix(container_fix(&pod, &c, DANGEROUS_CAPABILITIES.snippet));
                 }
             }

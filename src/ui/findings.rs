@@ -155,13 +155,7 @@ fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
     for &i in shown {
         let f = &findings[i];
         let key = match state.group {
-            Group::Object => {
-                let name = f.object.name.as_deref().unwrap_or("(unnamed)");
-                match &f.object.namespace {
-                    Some(ns) => format!("{} {ns}/{name}", f.object.kind),
-                    None => format!("{} {name}", f.object.kind),
-                }
-            }
+            Group::Object => f.object.to_string(),
             Group::Rule => format!("{}: {}", f.rule.id, f.rule.title),
         };
         match index.get(&key) {

@@ -4,7 +4,8 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::Node;
 
-use super::{container_fix, label, psa_source, PSS_DOC};
+use crate::rules::fix::container_fix;
+use crate::rules::standards::{psa_source, PSS_DOC};
 
 /// Capabilities (baseline). Restricted field:
 /// `<every container>.securityContext.capabilities.add`. Allowed: the
@@ -54,7 +55,7 @@ fn capabilities_baseline(object: &Object, hits: &mut Hits) {
         for cap in added(c.sc(&["capabilities"])) {
             let name = cap.as_str().unwrap_or("");
             if !BASELINE_CAPABILITIES.contains(&name) {
-                hits.node(cap, format!("{} adds capability {}", label(&c), cap.display())).fix(container_fix(
+                hits.node(cap, format!("{} adds capability {}", c.label(), cap.display())).fix(container_fix(
                     &pod,
                     &c,
                     "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
@@ -110,7 +111,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),
             };
-            hits.at(at, format!("{} does not drop ALL capabilities", label(&c))).fix(container_fix(&pod, &c, drop_all));
+            hits.at(at, format!("{} does not drop ALL capabilities", c.label())).fix(container_fix(&pod, &c, drop_all));
         }
         for cap in added(capabilities) {
             if cap.as_str() != Some("NET_BIND_SERVICE") {
@@ -123,7 +124,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                     cap,
                     format!(
                         "{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}",
-                        label(&c),
+                        c.label(),
                         cap.display()
                     ),
                 )

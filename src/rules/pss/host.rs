@@ -5,7 +5,8 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::Node;
 
-use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
+use crate::rules::fix::{container_fix, pod_fix};
+use crate::rules::standards::{psa_source, PSS_DOC};
 
 /// Host Namespaces (baseline). Restricted fields: `spec.hostNetwork`,
 /// `spec.hostPID`, `spec.hostIPC`. Allowed: unset or `false`.
@@ -81,7 +82,7 @@ fn host_ports(object: &Object, hits: &mut Hits) {
                 let container_port = port.get("containerPort").map_or_else(|| "8080".into(), Node::display);
                 hits.at(
                     entry.span(),
-                    format!("{} binds port {} on the node (hostPort)", label(&c), entry.value.display()),
+                    format!("{} binds port {} on the node (hostPort)", c.label(), entry.value.display()),
                 )
                 .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")));
             }
@@ -127,7 +128,7 @@ fn host_probes(object: &Object, hits: &mut Hits) {
                 if entry.value.as_str().is_some_and(|h| !h.is_empty()) {
                     hits.at(
                         entry.span(),
-                        format!("{} {} sends {kind} to host {}", label(&c), path.join("."), entry.value.display()),
+                        format!("{} {} sends {kind} to host {}", c.label(), path.join("."), entry.value.display()),
                     );
                 }
             }
@@ -218,7 +219,7 @@ fn windows_host_process(object: &Object, hits: &mut Hits) {
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
-            hits.at(entry.span(), format!("{} runs as a Windows HostProcess (hostProcess: true)", label(&c)))
+            hits.at(entry.span(), format!("{} runs as a Windows HostProcess (hostProcess: true)", c.label()))
                 .fix(container_fix(&pod, &c, fix));
         }
     }

@@ -3,7 +3,8 @@
 use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 
-use super::{container_fix, label, psa_source, PSS_DOC};
+use crate::rules::fix::container_fix;
+use crate::rules::standards::{psa_source, PSS_DOC};
 
 /// Privileged Containers (baseline). Restricted field:
 /// `<every container>.securityContext.privileged`. Allowed: unset or `false`.
@@ -35,7 +36,7 @@ fn privileged(object: &Object, hits: &mut Hits) {
         if let Some(entry) =
             c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true))
         {
-            hits.at(entry.span(), format!("{} runs privileged", label(&c))).fix(container_fix(
+            hits.at(entry.span(), format!("{} runs privileged", c.label())).fix(container_fix(
                 &pod,
                 &c,
                 "securityContext:\n  privileged: false",
@@ -78,12 +79,12 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
             Some(entry) => {
                 hits.at(
                     entry.span(),
-                    format!("{} allows privilege escalation ({FIELD}: {})", label(&c), entry.value.display()),
+                    format!("{} allows privilege escalation ({FIELD}: {})", c.label(), entry.value.display()),
                 )
                 .fix(fix);
             }
             None => {
-                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", label(&c))).fix(fix);
+                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix);
             }
         }
     }
@@ -139,7 +140,7 @@ fn proc_mount_restricted(object: &Object, hits: &mut Hits) {
     for c in pod.containers() {
         let Some(entry) = c.node.entry_at(&["securityContext", "procMount"]) else { continue };
         if entry.value.as_str() != Some("Default") {
-            hits.at(entry.span(), format!("{} sets procMount: {}", label(&c), entry.value.display()))
+            hits.at(entry.span(), format!("{} sets procMount: {}", c.label(), entry.value.display()))
                 .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"));
         }
     }

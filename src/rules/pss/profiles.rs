@@ -5,7 +5,8 @@ use crate::k8s::{Container, Object, PodView};
 use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
 
-use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
+use crate::rules::fix::{container_fix, pod_fix};
+use crate::rules::standards::{psa_source, PSS_DOC};
 
 /// AppArmor (baseline). Restricted fields:
 /// `spec.securityContext.appArmorProfile.type`, the same in every container,
@@ -41,7 +42,7 @@ fn apparmor(object: &Object, hits: &mut Hits) {
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
-            hits.at(at.span(), format!("{} sets AppArmor profile type {t:?}", label(&c)))
+            hits.at(at.span(), format!("{} sets AppArmor profile type {t:?}", c.label()))
                 .fix(container_fix(&pod, &c, fix));
         }
     }
@@ -94,7 +95,7 @@ const SELINUX_TYPES: [&str; 5] = ["", "container_t", "container_init_t", "contai
 fn selinux(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
     let holders = std::iter::once((pod.spec, "the pod".to_owned(), None))
-        .chain(pod.containers().map(|c| (c.node, label(&c), Some(c))));
+        .chain(pod.containers().map(|c| (c.node, c.label(), Some(c))));
     for (holder, who, container) in holders {
         let Some(options) = holder.at(&["securityContext", "seLinuxOptions"]) else { continue };
         for field in ["type", "user", "role"] {
@@ -128,7 +129,7 @@ fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "seccompProfile").filter(|(_, t)| !seccomp_ok(t)) {
-            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", label(&c))).fix(container_fix(
+            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", c.label())).fix(container_fix(
                 pod,
                 &c,
                 SECCOMP_FIX,
@@ -205,7 +206,7 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     }
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
     for c in unset {
-        hits.at(c.missing(&[]), format!("{} has no seccomp profile, and the pod sets none for it", label(&c)))
+        hits.at(c.missing(&[]), format!("{} has no seccomp profile, and the pod sets none for it", c.label()))
             .fix(pod_fix(&pod, SECCOMP_FIX));
     }
 }

@@ -3,7 +3,8 @@
 use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 
-use super::{container_fix, label, pod_fix, psa_source, PSS_DOC};
+use crate::rules::fix::{container_fix, pod_fix};
+use crate::rules::standards::{psa_source, PSS_DOC};
 
 /// Running as Non-root (restricted, v1.35). Restricted fields:
 /// `spec.securityContext.runAsNonRoot` and the same in every container.
@@ -44,14 +45,14 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(true) => {}
             Some(entry) => {
-                hits.at(entry.span(), format!("{} sets {FIELD}: {}", label(&c), entry.value.display()))
+                hits.at(entry.span(), format!("{} sets {FIELD}: {}", c.label(), entry.value.display()))
                     .fix(container_fix(&pod, &c, fix));
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
             None if pod_level.is_none() => {
                 hits.at(
                     c.missing(&[]),
-                    format!("{} may run as root: neither it nor the pod sets {FIELD}: true", label(&c)),
+                    format!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
                 )
                 .fix(pod_fix(&pod, fix));
             }
@@ -94,7 +95,7 @@ fn run_as_user(object: &Object, hits: &mut Hits) {
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
-            hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", label(&c)))
+            hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", c.label()))
                 .fix(container_fix(&pod, &c, fix));
         }
     }

@@ -4,7 +4,8 @@ use crate::k8s::Object;
 use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
 
-use super::{pod_fix, psa_source, PSS_DOC};
+use crate::rules::fix::pod_fix;
+use crate::rules::standards::{psa_source, PSS_DOC};
 
 /// HostPath Volumes (baseline). Restricted field: `spec.volumes[*].hostPath`.
 /// Allowed: unset.

@@ -1,0 +1,22 @@
+//! Remediation snippets shown where they go: inside one container, or in
+//! the pod spec, with a comment naming the path. Every family that fixes
+//! pods uses these, so snippets read the same everywhere.
+
+use crate::k8s::{Container, PodView};
+
+/// A fix inside one container, shown where it goes.
+pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
+    let list = c.list.field();
+    let mut fix = format!("# in {}.{list}\n{list}:\n  - name: {}\n", pod.spec_path, c.name);
+    for line in body.lines() {
+        fix.push_str("    ");
+        fix.push_str(line);
+        fix.push('\n');
+    }
+    fix
+}
+
+/// A fix in the pod spec, shown where it goes.
+pub fn pod_fix(pod: &PodView, body: &str) -> String {
+    format!("# in {}\n{body}\n", pod.spec_path)
+}

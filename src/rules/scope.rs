@@ -1,0 +1,177 @@
+//! What a rule sees of a run besides the object in hand: the run's options,
+//! every object of every input, and lookups built once per run so that
+//! rules relating objects (a binding and its role, a namespace and its
+//! policies) stay linear. The engine builds a [`Scope`] and runs rules on
+//! it; rules never reach into the engine.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use crate::k8s::Object;
+use crate::rules::{self, PssLevel, Rule};
+use crate::yaml::Limits;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The Pod Security Standards level `pss/*` rules enforce.
+    pub pss_level: PssLevel,
+    /// Rules to run, each a rule id or a family (see [`rules::names`]);
+    /// empty means all.
+    pub select: Vec<String>,
+    /// Rules to skip, named the same way, applied after `select`.
+    pub ignore: Vec<String>,
+    /// Registries images may come from (`image/registry-allowlist`); empty
+    /// turns that rule off.
+    pub allowed_registries: Vec<String>,
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            pss_level: PssLevel::Restricted,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            allowed_registries: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl Options {
+    /// Whether the rule with this id runs (for a rule that defers to
+    /// another: `workload/root-user-or-group` leaves UID 0 to
+    /// `pss/run-as-user` when that runs).
+    pub fn runs(&self, id: &str) -> bool {
+        rules::by_id(id).is_some_and(|rule| self.enabled(rule))
+    }
+
+    pub fn enabled(&self, rule: &Rule) -> bool {
+        let matches = |names: &[String]| names.iter().any(|name| rules::names(name, rule.id));
+        rule.applies_at(self.pss_level) && (self.select.is_empty() || matches(&self.select)) && !matches(&self.ignore)
+    }
+
+    /// Names given to select or ignore that name no rule (likely typos).
+    pub fn unknown_names(&self) -> Vec<&str> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|name| !rules::all().iter().any(|r| rules::names(name, r.id)))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// An object with where it came from.
+pub struct Located<'a> {
+    pub object: Object<'a>,
+    pub file: &'a str,
+    pub document: usize,
+    /// Which of the run's inputs it came from.
+    pub input: usize,
+}
+
+/// What rules may look at besides the object in hand.
+pub struct Scope<'a> {
+    pub options: &'a Options,
+    /// Every object of every input.
+    objects: Vec<Located<'a>>,
+    index: Index<'a>,
+    /// Facts rules derive from many objects, computed once per run.
+    memo: RefCell<HashMap<String, Box<dyn Any>>>,
+}
+
+/// Lookups cross-object rules need, built once per run so that relating
+/// objects stays linear in the size of the input.
+#[derive(Default)]
+struct Index<'a> {
+    /// (kind, namespace, name) to object. Cluster-scoped objects carry no
+    /// namespace and are filed under `default`, like namespaced objects
+    /// without one.
+    by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
+    /// Objects that run or template a pod, by namespace, in input order.
+    workloads: HashMap<&'a str, Vec<usize>>,
+    /// NetworkPolicies by namespace.
+    policies: HashMap<&'a str, Vec<usize>>,
+    /// Service accounts (namespace, name) that some binding names.
+    bound_accounts: HashSet<(&'a str, &'a str)>,
+}
+
+/// The namespace an object is in (`default` when unset).
+pub fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
+    object.namespace.unwrap_or("default")
+}
+
+impl<'a> Index<'a> {
+    fn new(objects: &[Located<'a>]) -> Self {
+        let mut index = Index::default();
+        for (i, located) in objects.iter().enumerate() {
+            let o = &located.object;
+            let ns = namespace_of(o);
+            if let Some(name) = o.name {
+                index.by_name.entry((o.kind, ns, name)).or_insert(i);
+            }
+            if o.pod().is_some() {
+                index.workloads.entry(ns).or_default().push(i);
+            }
+            if o.kind == "NetworkPolicy" {
+                index.policies.entry(ns).or_default().push(i);
+            }
+            if matches!(o.kind, "RoleBinding" | "ClusterRoleBinding") {
+                for s in o.node.items("subjects") {
+                    let field = |k| s.get(k).and_then(crate::yaml::Node::as_str);
+                    if let (Some("ServiceAccount"), Some(name)) = (field("kind"), field("name")) {
+                        index.bound_accounts.insert((field("namespace").unwrap_or(ns), name));
+                    }
+                }
+            }
+        }
+        index
+    }
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of a run over these objects, with its lookups built.
+    pub fn new(options: &'a Options, objects: Vec<Located<'a>>) -> Self {
+        let index = Index::new(&objects);
+        Scope { options, objects, index, memo: RefCell::default() }
+    }
+
+    /// Every object of every input, in input order.
+    pub fn objects(&self) -> &[Located<'a>] {
+        &self.objects
+    }
+
+    /// An object by kind, namespace and name (cluster-scoped: `default`).
+    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.index.by_name.get(&(kind, namespace, name)).map(|&i| &self.objects[i].object)
+    }
+
+    /// Objects running or templating pods in a namespace, in input order.
+    pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.workloads.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    }
+
+    pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    }
+
+    /// A fact about the input, computed on first use (a namespace's
+    /// default-deny status, a selector's matches): keeps rules that relate
+    /// many objects to each other linear.
+    pub fn remember<T: Clone + 'static>(&self, key: String, compute: impl FnOnce() -> T) -> T {
+        if let Some(value) = self.memo.borrow().get(&key).and_then(|v| v.downcast_ref::<T>()) {
+            return value.clone();
+        }
+        let value = compute();
+        self.memo.borrow_mut().insert(key, Box::new(value.clone()));
+        value
+    }
+
+    /// Whether a binding in the input names this service account.
+    pub fn account_is_bound(&self, namespace: &str, name: &str) -> bool {
+        self.index.bound_accounts.contains(&(namespace, name))
+    }
+}
+
