@@ -13,6 +13,7 @@ fn findings(path: &str, select: &str) -> Vec<(String, u32, String)> {
 
 fn run(text: &[u8], select: &str) -> Vec<(String, u32, String)> {
     let options = Options { select: vec![select.to_owned()], ..Options::default() };
+    assert!(options.unknown_names().is_empty(), "{select} names no rule or family");
     let report = check("t.yaml", text, &options);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report.findings.iter().map(|f| (f.rule.id.to_owned(), f.span.start.line, f.message.clone())).collect()
@@ -39,7 +40,7 @@ fn kubeadm_default_api_server() {
     assert!(found[0].2.contains("defaults to true"));
     assert!(found[3].2.contains("--kubelet-certificate-authority"));
     // kubeadm points the probes at the node address: Pod Security baseline forbids probe hosts.
-    let probes = findings("kubeadm-kube-apiserver.yaml", "pss/host-probes");
+    let probes = findings("kubeadm-kube-apiserver.yaml", "pss/host-probes-lifecycle");
     assert_eq!(rules_and_lines(&probes), [("pss/host-probes-lifecycle", 49), ("pss/host-probes-lifecycle", 60)]);
 }
 

@@ -5,6 +5,7 @@ use posture::{check, Options};
 
 fn rules(yaml: &str, select: &str) -> Vec<(String, String)> {
     let options = Options { select: vec![select.into()], ..Options::default() };
+    assert!(options.unknown_names().is_empty(), "{select} names no rule or family");
     let report = check("t", yaml.as_bytes(), &options);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report.findings.iter().map(|f| (f.rule.id.to_owned(), f.message.clone())).collect()
@@ -20,7 +21,7 @@ fn cluster_admin_for_all_service_accounts_is_reported() {
         found.iter().any(|(r, m)| r == "rbac/system-group-binding" && m.contains("every service account")),
         "{found:?}"
     );
-    assert!(rules(&BINDING.replace("SUBJECT", "system:masters"), "rbac/cluster-admin").is_empty());
+    assert!(rules(&BINDING.replace("SUBJECT", "system:masters"), "rbac/cluster-admin-binding").is_empty());
 }
 
 #[test]
@@ -38,9 +39,9 @@ fn info_findings_do_not_fail_a_practice() {
 #[test]
 fn a_pods_own_automount_setting_wins_over_its_account() {
     let yaml = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: app\n  automountServiceAccountToken: true\n  containers:\n  - name: c\n    image: i:1\n";
-    assert_eq!(rules(yaml, "workload/automount").len(), 1);
+    assert_eq!(rules(yaml, "workload/automount-token").len(), 1);
     let unset = yaml.replace("  automountServiceAccountToken: true\n", "");
-    assert!(rules(&unset, "workload/automount").is_empty());
+    assert!(rules(&unset, "workload/automount-token").is_empty());
 }
 
 #[test]
