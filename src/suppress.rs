@@ -73,8 +73,7 @@ impl Comments {
     fn find(&self, rule: &str, line: u32) -> Option<Suppression> {
         let on = |n: u32, alone: bool| {
             let (list, reason, is_alone) = self.by_line.get(&n)?;
-            (names(list, rule) && (!alone || *is_alone))
-                .then(|| Suppression { via: "comment", reason: reason.clone() })
+            (names(list, rule) && (!alone || *is_alone)).then(|| Suppression { via: "comment", reason: reason.clone() })
         };
         on(line, false).or_else(|| line.checked_sub(1).and_then(|above| on(above, true)))
     }
@@ -90,8 +89,7 @@ fn annotation(object: &Object, rule: &str) -> Option<Suppression> {
     value.split(['\n', ';']).find_map(|entry| {
         let (list, reason) = entry.split_once(':')?;
         let reason = reason.trim();
-        (names(list, rule) && !reason.is_empty())
-            .then(|| Suppression { via: "annotation", reason: reason.to_owned() })
+        (names(list, rule) && !reason.is_empty()).then(|| Suppression { via: "annotation", reason: reason.to_owned() })
     })
 }
 

@@ -73,11 +73,11 @@ fn encryption_with_identity_first() {
 #[test]
 fn hardened_configuration_is_quiet() {
     let all = [
-        rules::apiserver::HARDENED,
-        rules::etcd::HARDENED,
-        rules::controller_manager::HARDENED,
-        rules::scheduler::HARDENED,
-        rules::kubelet::HARDENED,
+        rules::control_plane::apiserver::HARDENED,
+        rules::control_plane::etcd::HARDENED,
+        rules::control_plane::controller_manager::HARDENED,
+        rules::control_plane::scheduler::HARDENED,
+        rules::control_plane::kubelet::HARDENED,
         rules::encryption::HARDENED,
         rules::audit::HARDENED,
     ]

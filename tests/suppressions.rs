@@ -43,10 +43,8 @@ fn a_comment_on_the_line_or_above_suppresses() {
     assert_eq!(report.suppressed[0].suppression.reason, "node agent, reviewed");
     assert_eq!(report.suppressed[0].suppression.via, "comment");
 
-    let above = POD.replace(
-        "  hostNetwork: true\n",
-        "  # posture:ignore pss CNI needs the node network\n  hostNetwork: true\n",
-    );
+    let above = POD
+        .replace("  hostNetwork: true\n", "  # posture:ignore pss CNI needs the node network\n  hostNetwork: true\n");
     let report = check("t", above.as_bytes(), &select("pss/host-namespaces"));
     assert!(report.findings.is_empty(), "a family names the rule");
     assert_eq!(report.suppressed.len(), 1);

@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::Report;
+use crate::rules::docs::help_markdown;
 use crate::rules::{Rule, Severity};
 use crate::yaml::Span;
 
@@ -26,24 +27,23 @@ fn security_severity(severity: Severity) -> &'static str {
 }
 
 fn descriptor(rule: &Rule) -> Value {
-    let references: Vec<String> = rule.references.iter().map(|r| format!("- [{}]({})", r.title, r.url)).collect();
-    let markdown = format!(
-        "{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n\n{}",
-        rule.rationale,
-        rule.remediation,
-        rule.snippet,
-        references.join("\n")
-    );
+    let mut tags = vec!["security".to_owned(), "kubernetes".to_owned(), rule.family.id().to_owned()];
+    tags.extend(rule.cis.iter().map(|c| format!("CIS-{}", c.item)));
+    tags.extend(rule.sources.iter().map(|s| s.id.to_owned()));
     let mut descriptor = json!({
         "id": rule.id,
         "name": rule.title,
         "shortDescription": { "text": rule.title },
         "fullDescription": { "text": rule.rationale },
-        "help": { "text": format!("{}\n\n{}", rule.remediation, rule.snippet), "markdown": markdown },
+        "help": { "text": format!("{}\n\n{}", rule.remediation, rule.snippet), "markdown": help_markdown(rule) },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
-            "tags": ["security", "kubernetes", rule.id.split('/').next().unwrap_or("")],
+            "tags": tags,
             "security-severity": security_severity(rule.severity),
+            "family": rule.family,
+            "kinds": rule.kinds,
+            "cis": rule.cis,
+            "sources": rule.sources,
         },
     });
     if let Some(first) = rule.references.first() {

@@ -3,8 +3,9 @@
 //! enforce, and which ones only report.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{Family, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
+use indoc::indoc;
 
 const KYVERNO_DOC: Reference = Reference {
     title: "Kyverno: Policy settings (validationFailureAction / failureAction)",
@@ -101,6 +102,7 @@ fn modes(object: &Object) -> Vec<Mode> {
 
 pub static AUDIT_ONLY: Rule = Rule {
     id: "admission/audit-only",
+    family: Family::Admission,
     title: "Admission policy only reports violations",
     severity: Severity::Medium,
     practice: Practice::Admission,
@@ -109,18 +111,37 @@ pub static AUDIT_ONLY: Rule = Rule {
         object in and only records or warns. That is the right way to roll a policy out, and the \
         wrong way to leave it: the control it describes is not in force.",
     references: &[KYVERNO_DOC, GATEKEEPER_DOC, VAP_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["ClusterPolicy", "Policy", "constraints.gatekeeper.sh/*", "ValidatingAdmissionPolicyBinding"],
     remediation: "Once the audit results are clean, switch to enforcement: Kyverno \
         `validationFailureAction: Enforce` (or `failureAction: Enforce` per rule), Gatekeeper \
         `enforcementAction: deny`, or `validationActions: [Deny]`.",
     snippet: "spec:\n  validationFailureAction: Enforce",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sAllowedRepos\nmetadata:\n  name: repos\nspec:\n  enforcementAction: dryrun\n  parameters:\n    repos: [registry.example.com/]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: constraints.gatekeeper.sh/v1beta1
+        kind: K8sAllowedRepos
+        metadata:
+          name: repos
+        spec:
+          enforcementAction: dryrun  # expect: admission/audit-only
+          parameters:
+            repos: [registry.example.com/]
+    "#}],
     good: &[KYVERNO_ENFORCED],
     check: |object, hits| {
         for mode in modes(object) {
             if mode.audit_only {
-                hits.at(mode.span, format!("{} {:?} is in {} mode: violations are admitted and only reported",
-                    mode.engine, object.name.unwrap_or(""), mode.action));
+                hits.at(
+                    mode.span,
+                    format!(
+                        "{} {:?} is in {} mode: violations are admitted and only reported",
+                        mode.engine,
+                        object.name.unwrap_or(""),
+                        mode.action
+                    ),
+                );
             }
         }
     },
@@ -188,6 +209,7 @@ fn image_patterns(node: &Node) -> Vec<&str> {
 
 pub static ENFORCED_CONTROLS: Rule = Rule {
     id: "admission/enforced-controls",
+    family: Family::Admission,
     title: "Admission policy recognised: what it enforces",
     severity: Severity::Info,
     practice: Practice::Admission,
@@ -196,10 +218,32 @@ pub static ENFORCED_CONTROLS: Rule = Rule {
         Listing what each policy in the input enforces (and whether it is enforced) makes the \
         review complete.",
     references: &[KYVERNO_DOC, GATEKEEPER_DOC, VAP_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["ClusterPolicy", "Policy", "constraints.gatekeeper.sh/*"],
     remediation: "No change needed; check that the policy's scope covers the workloads in question.",
     snippet: "spec:\n  validationFailureAction: Enforce",
     pss: None,
-    bad: &[Bad { yaml: KYVERNO_ENFORCED, line: 2 }],
+    bad: &[indoc! {r#"
+        apiVersion: kyverno.io/v1
+        kind: ClusterPolicy  # expect: admission/enforced-controls
+        metadata:
+          name: restrict-registries
+        spec:
+          validationFailureAction: Enforce
+          rules:
+          - name: registries
+            match:
+              any:
+              - resources:
+                  kinds: [Pod]
+            validate:
+              message: Images must come from registry.example.com.
+              pattern:
+                spec:
+                  containers:
+                  - image: registry.example.com/*
+    "#}],
     good: &["apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: labels\nspec:\n  validationFailureAction: Enforce\n  rules:\n  - name: team-label\n    validate:\n      pattern:\n        metadata:\n          labels:\n            team: \"?*\"\n"],
     check: |object, hits| {
         let controls = controls(object);

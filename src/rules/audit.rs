@@ -4,8 +4,9 @@
 //! logged at all.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{kubescape, Family, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
+use indoc::indoc;
 
 const AUDIT_DOC: Reference = Reference {
     title: "Kubernetes: Auditing (audit policy)",
@@ -145,6 +146,7 @@ const SENSITIVE: [(&str, &str, &str); 4] = [
 
 pub static SENSITIVE_BODIES: Rule = Rule {
     id: "audit/sensitive-bodies",
+    family: Family::Audit,
     title: "Secret data is written to the audit log",
     severity: Severity::High,
     practice: Practice::Audit,
@@ -153,15 +155,23 @@ pub static SENSITIVE_BODIES: Rule = Rule {
         the secret data and bearer tokens themselves, copied into a log that is usually shipped, \
         kept and read far more widely than etcd. The first matching rule decides, so a catch-all or \
         wildcard rule placed early leaks them too.",
-    references: &[
-        AUDIT_DOC,
-        cis!("3.2.2", "Ensure that the audit policy covers key security concerns"),
-    ],
+    references: &[AUDIT_DOC],
+    cis: &[cis!("3.2.2", "Ensure that the audit policy covers key security concerns")],
+    sources: &[kubescape("C-0161")],
+    kinds: &["Policy"],
     remediation: "Put a rule logging these resources at Metadata before any rule that would log \
         them at Request or RequestResponse.",
     snippet: "- level: Metadata\n  resources:\n    - group: \"\"\n      resources: [secrets, configmaps, serviceaccounts/token]\n    - group: authentication.k8s.io\n      resources: [tokenreviews]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n  resources:\n  - group: \"\"\n    resources: [\"pods\", \"secrets\"]\n", line: 4 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: RequestResponse  # expect: audit/sensitive-bodies
+          resources:
+          - group: ""
+            resources: ["pods", "secrets"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
@@ -194,6 +204,7 @@ pub static SENSITIVE_BODIES: Rule = Rule {
 
 pub static SHADOWED: Rule = Rule {
     id: "audit/rule-shadowed",
+    family: Family::Audit,
     title: "Audit rule can never match",
     severity: Severity::Medium,
     practice: Practice::Audit,
@@ -201,10 +212,22 @@ pub static SHADOWED: Rule = Rule {
         it would match never applies, so the level it asks for (often a stricter or a quieter one) \
         is silently ignored.",
     references: &[AUDIT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["Policy"],
     remediation: "Move the more specific rule before the general one, or remove it.",
     snippet: "rules:\n  # specific rules first\n  - level: Metadata\n    resources:\n      - group: \"\"\n        resources: [secrets]\n  # the catch-all last\n  - level: RequestResponse",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: RequestResponse\n- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets]\n", line: 5 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: RequestResponse
+        - level: Metadata  # expect: audit/rule-shadowed
+          resources:
+          - group: ""
+            resources: [secrets]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
@@ -270,6 +293,7 @@ fn url_matches(pattern: &str, url: &str) -> bool {
 
 pub static NO_CATCH_ALL: Rule = Rule {
     id: "audit/no-catch-all",
+    family: Family::Audit,
     title: "Requests matching no audit rule are not logged",
     severity: Severity::Medium,
     practice: Practice::Audit,
@@ -277,10 +301,21 @@ pub static NO_CATCH_ALL: Rule = Rule {
         matches everything (for example `- level: Metadata`), new resources, CRDs and anything the \
         earlier rules did not foresee leave no trace.",
     references: &[AUDIT_DOC, AUDIT_API],
+    cis: &[],
+    sources: &[],
+    kinds: &["Policy"],
     remediation: "End the rules with a catch-all, usually `- level: Metadata`.",
     snippet: "- level: Metadata",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  resources:\n  - group: \"\"\n    resources: [secrets]\n", line: 3 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:  # expect: audit/no-catch-all
+        - level: Metadata
+          resources:
+          - group: ""
+            resources: [secrets]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
@@ -293,16 +328,25 @@ pub static NO_CATCH_ALL: Rule = Rule {
 
 pub static NOTHING_LOGGED: Rule = Rule {
     id: "audit/nothing-logged",
+    family: Family::Audit,
     title: "The audit policy logs nothing",
     severity: Severity::High,
     practice: Practice::Audit,
     rationale: "A policy without rules, or whose every rule is level None, audits nothing: the API \
         server runs with auditing configured but no record of any request.",
     references: &[AUDIT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["Policy"],
     remediation: "Add rules at Metadata or above, ending with a catch-all `- level: Metadata`.",
     snippet: "rules:\n  - level: Metadata",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n", line: 1 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1  # expect: audit/nothing-logged
+        kind: Policy
+        rules:
+        - level: None
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
@@ -315,6 +359,7 @@ pub static NOTHING_LOGGED: Rule = Rule {
 
 pub static OMIT_STAGES: Rule = Rule {
     id: "audit/omit-stages",
+    family: Family::Audit,
     title: "Audit stages: duplicate events, or outcomes dropped",
     severity: Severity::Low,
     practice: Practice::Audit,
@@ -322,11 +367,19 @@ pub static OMIT_STAGES: Rule = Rule {
         Keeping RequestReceived doubles the log volume with an event that has no outcome; omitting \
         ResponseComplete (or Panic) drops the outcome, which is what an investigation needs.",
     references: &[AUDIT_DOC, AUDIT_API],
+    cis: &[],
+    sources: &[],
+    kinds: &["Policy"],
     remediation: "Set `omitStages: [RequestReceived]` at the policy level and never omit \
         ResponseComplete or Panic.",
     snippet: "omitStages:\n  - RequestReceived",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n", line: 1 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1  # expect: audit/omit-stages
+        kind: Policy
+        rules:
+        - level: Metadata
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
@@ -362,6 +415,7 @@ const NOISY_URLS: [&str; 5] = ["/healthz", "/readyz", "/livez", "/metrics", "/ve
 
 pub static NOISY_READS: Rule = Rule {
     id: "audit/noisy-reads",
+    family: Family::Audit,
     title: "High-volume read-only requests logged with full bodies",
     severity: Severity::Low,
     practice: Practice::Audit,
@@ -370,10 +424,19 @@ pub static NOISY_READS: Rule = Rule {
         audit log (and its storage budget) with traffic of no security value, burying the requests \
         that matter.",
     references: &[AUDIT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["Policy"],
     remediation: "Before the broad rule, add rules logging these at None or Metadata.",
     snippet: "- level: None\n  nonResourceURLs: [/healthz*, /readyz*, /livez*, /version]\n- level: Metadata\n  verbs: [get, list, watch]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: RequestResponse\n", line: 5 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: RequestResponse  # expect: audit/noisy-reads
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
@@ -416,6 +479,7 @@ fn first_match(rules: &[AuditRule], matches: impl Fn(&AuditRule) -> Option<bool>
 
 pub static INVALID: Rule = Rule {
     id: "audit/invalid",
+    family: Family::Audit,
     title: "The API server refuses this audit policy",
     severity: Severity::High,
     practice: Practice::Audit,
@@ -424,11 +488,19 @@ pub static INVALID: Rule = Rule {
         the end, or a removed API version (audit.k8s.io/v1alpha1 and v1beta1 were removed in \
         Kubernetes 1.24).",
     references: &[AUDIT_API],
+    cis: &[],
+    sources: &[],
+    kinds: &["Policy"],
     remediation: "Use apiVersion audit.k8s.io/v1, levels None, Metadata, Request or \
         RequestResponse, and separate rules for resources and non-resource URLs.",
     snippet: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Everything\n", line: 4 }],
+    bad: &[indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: Everything  # expect: audit/invalid
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{all, Rule};
+use super::{all, Cis, Rule};
 
 /// One line per rule: id, severity, title, and the standard it follows
 /// (the PSA check it mirrors, the CIS items it covers).
@@ -12,12 +12,7 @@ pub fn table() -> String {
     for rule in all() {
         let mut standard: Vec<String> =
             rule.pss.iter().map(|c| format!("PSS `{}` ({})", c.check, c.level.name())).collect();
-        let cis: Vec<&str> = rule
-            .references
-            .iter()
-            .filter_map(|r| r.title.strip_prefix("CIS Kubernetes Benchmark v1.12, "))
-            .filter_map(|t| t.split(' ').next())
-            .collect();
+        let cis: Vec<&str> = rule.cis.iter().map(|c| c.item).collect();
         if !cis.is_empty() {
             standard.push(format!("CIS {}", cis.join(", ")));
         }
@@ -52,17 +47,33 @@ fn rule_section(rule: &Rule) -> String {
             let _ = write!(out, "; replaces `{over}` at the restricted level");
         }
     }
-    let _ =
-        write!(out, ".\n\n{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n\n", rule.rationale, rule.remediation, rule.snippet);
+    let _ = write!(out, ". Reads: {}.\n\n", rule.kinds.join(", "));
+    out.push_str(&help_markdown(rule));
+    out.push('\n');
     for bad in rule.bad {
-        let _ = write!(out, "Flagged (line {}):\n\n```yaml\n{}```\n\n", bad.line, bad.yaml);
+        let _ = write!(out, "\nFlagged (each finding is marked `# expect`):\n\n```yaml\n{bad}```\n");
     }
     for good in rule.good {
-        let _ = write!(out, "Not flagged:\n\n```yaml\n{good}```\n\n");
+        let _ = write!(out, "\nNot flagged:\n\n```yaml\n{good}```\n");
     }
-    out.push_str("References:\n");
+    out
+}
+
+/// A rule's help as Markdown: why it matters, the fix, the same check in
+/// other tools, and references (CIS items included). The rule docs and
+/// SARIF's rule descriptors both show this.
+pub fn help_markdown(rule: &Rule) -> String {
+    let mut out = format!("{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n", rule.rationale, rule.remediation, rule.snippet);
+    if !rule.sources.is_empty() {
+        let ids: Vec<String> = rule.sources.iter().map(|s| format!("{} `{}`", s.tool.name(), s.id)).collect();
+        let _ = write!(out, "\nSame check elsewhere: {}.\n", ids.join(", "));
+    }
+    out.push_str("\nReferences:\n");
     for r in rule.references {
         let _ = writeln!(out, "- [{}]({})", r.title, r.url);
+    }
+    for c in rule.cis {
+        let _ = writeln!(out, "- [CIS Kubernetes Benchmark v1.12, {} {}]({})", c.item, c.title, Cis::URL);
     }
     out
 }

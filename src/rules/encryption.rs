@@ -7,8 +7,9 @@
 //! first provider encrypts new writes; every provider is tried on reads.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
+use crate::rules::{kubescape, Family, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node, Span};
+use indoc::indoc;
 
 const ENCRYPT_DOC: Reference = Reference {
     title: "Kubernetes: Encrypting Confidential Data at Rest",
@@ -104,18 +105,32 @@ fn keys<'a>(provider: &Provider<'a>) -> &'a [Node] {
 
 pub static SECRETS_NOT_COVERED: Rule = Rule {
     id: "encryption/secrets-not-covered",
+    family: Family::Encryption,
     title: "Secrets are not covered by the encryption configuration",
     severity: Severity::High,
     practice: Practice::Encryption,
     rationale: "Only the resources an entry names (directly, or through `*.` for the core group or \
         `*.*` for everything) are encrypted. A configuration that never names secrets leaves them \
         in etcd as plain base64, whatever else it encrypts.",
-    references: &[ENCRYPT_DOC, cis!("1.2.28", "Ensure that encryption providers are appropriately configured")],
+    references: &[ENCRYPT_DOC],
+    cis: &[cis!("1.2.28", "Ensure that encryption providers are appropriately configured")],
+    sources: &[kubescape("C-0142")],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Add secrets to the first resources entry, with a KMS v2 (or secretbox/aesgcm) \
         provider first.",
     snippet: "resources:\n  - resources: [secrets]\n    providers:\n      - kms:\n          apiVersion: v2\n          name: kms\n          endpoint: unix:///var/run/kms/kms.sock\n      - identity: {}",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [configmaps]\n  providers:\n  - secretbox:\n      keys:\n      - name: k1\n        secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3\n"), line: 3 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:  # expect: encryption/secrets-not-covered
+        - resources: [configmaps]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let items = Item::all(object);
@@ -128,18 +143,33 @@ pub static SECRETS_NOT_COVERED: Rule = Rule {
 
 pub static IDENTITY_FIRST: Rule = Rule {
     id: "encryption/identity-first",
+    family: Family::Encryption,
     title: "New data is written unencrypted (identity is the first provider)",
     severity: Severity::High,
     practice: Practice::Encryption,
     rationale: "The first provider of an entry encrypts every write. With `identity` first, new and \
         updated objects reach etcd in plaintext even though later providers hold keys: those are \
         only used to read data written earlier.",
-    references: &[ENCRYPT_DOC, cis!("1.2.28", "Ensure that encryption providers are appropriately configured")],
+    references: &[ENCRYPT_DOC],
+    cis: &[cis!("1.2.28", "Ensure that encryption providers are appropriately configured")],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Move the encrypting provider first and keep identity last (only while old \
         plaintext data is being rewritten), then rewrite existing data with `kubectl get secrets -A -o json | kubectl replace -f -`.",
     snippet: "providers:\n  - kms:\n      apiVersion: v2\n      name: kms\n      endpoint: unix:///var/run/kms/kms.sock\n  - identity: {}",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - identity: {}\n  - secretbox:\n      keys:\n      - name: k1\n        secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3\n"), line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - identity: {}  # expect: encryption/identity-first
+          - secretbox:
+              keys:
+              - name: k1
+                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         // The first entry naming secrets (directly or by wildcard) decides.
@@ -155,6 +185,7 @@ pub static IDENTITY_FIRST: Rule = Rule {
 
 pub static IDENTITY_FALLBACK: Rule = Rule {
     id: "encryption/identity-fallback",
+    family: Family::Encryption,
     title: "Unencrypted data is still readable (identity after an encrypting provider)",
     severity: Severity::Info,
     practice: Practice::Encryption,
@@ -162,10 +193,24 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
         encryption was enabled. That is right during a migration; once every object has been \
         rewritten, removing it ensures nothing unencrypted is accepted from etcd.",
     references: &[ENCRYPT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "After rewriting all existing data, remove the identity provider.",
     snippet: "providers:\n  - secretbox:\n      keys:\n        - name: key1\n          secret: <32-byte key, base64>",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - kms:\n      apiVersion: v2\n      name: kms\n      endpoint: unix:///k.sock\n  - identity: {}\n"), line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: kms
+              endpoint: unix:///k.sock
+          - identity: {}  # expect: encryption/identity-fallback
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         each_provider(object, |item, i, p| {
@@ -178,6 +223,7 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
 
 pub static AESCBC: Rule = Rule {
     id: "encryption/aescbc",
+    family: Family::Encryption,
     title: "aescbc provider: weak against padding-oracle attacks",
     severity: Severity::Medium,
     practice: Practice::Encryption,
@@ -185,11 +231,24 @@ pub static AESCBC: Rule = Rule {
         padding-oracle attacks, and like every local provider its key sits in this file on the \
         control-plane disk.",
     references: &[ENCRYPT_DOC, KMS_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Prefer a KMS v2 provider; otherwise secretbox, or aesgcm with automated key \
         rotation.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - aescbc:\n      keys:\n      - name: k1\n        secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3\n"), line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aescbc:  # expect: encryption/aescbc
+              keys:
+              - name: k1
+                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         each_provider(object, |item, _, p| {
@@ -202,6 +261,7 @@ pub static AESCBC: Rule = Rule {
 
 pub static AESGCM: Rule = Rule {
     id: "encryption/aesgcm",
+    family: Family::Encryption,
     title: "aesgcm provider: safe only with automated key rotation",
     severity: Severity::Low,
     practice: Practice::Encryption,
@@ -209,16 +269,35 @@ pub static AESGCM: Rule = Rule {
         documentation says to rotate about every 200,000 writes), because nonces are random. Without \
         automated rotation that bound is easy to exceed.",
     references: &[ENCRYPT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Rotate aesgcm keys automatically, or use a KMS v2 provider (which handles \
         rotation) or secretbox.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - aesgcm:\n      keys:\n      - name: k1\n        secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3\n"), line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aesgcm:  # expect: encryption/aesgcm
+              keys:
+              - name: k1
+                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         each_provider(object, |item, _, p| {
             if p.kind == "aesgcm" {
-                hits.at(p.entry.key_span, format!("aesgcm protects {}: rotate its key automatically (about every 200,000 writes)", item.label()));
+                hits.at(
+                    p.entry.key_span,
+                    format!(
+                        "aesgcm protects {}: rotate its key automatically (about every 200,000 writes)",
+                        item.label()
+                    ),
+                );
             }
         })
     },
@@ -226,6 +305,7 @@ pub static AESGCM: Rule = Rule {
 
 pub static KMS_V1: Rule = Rule {
     id: "encryption/kms-v1",
+    family: Family::Encryption,
     title: "KMS v1 provider: deprecated and off by default",
     severity: Severity::Medium,
     practice: Practice::Encryption,
@@ -233,10 +313,23 @@ pub static KMS_V1: Rule = Rule {
         API server that does not enable it refuses to start with this file). KMS v2 is stable, \
         faster, and supports key rotation and observability.",
     references: &[KMS_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Use `apiVersion: v2` for the kms provider with a KMS v2 plugin.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - kms:\n      name: legacy\n      endpoint: unix:///k.sock\n      cachesize: 1000\n"), line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:  # expect: encryption/kms-v1
+              name: legacy
+              endpoint: unix:///k.sock
+              cachesize: 1000
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         each_provider(object, |_, _, p| {
@@ -258,6 +351,7 @@ fn key_lengths(provider: &str) -> &'static [usize] {
 
 pub static KEY_MATERIAL: Rule = Rule {
     id: "encryption/key-material",
+    family: Family::Encryption,
     title: "Encryption key is not valid for its provider",
     severity: Severity::High,
     practice: Practice::Encryption,
@@ -266,11 +360,24 @@ pub static KEY_MATERIAL: Rule = Rule {
         and does not start. Keys with a repeated name within one provider are refused too. A key \
         copied from the documentation is public and protects nothing.",
     references: &[ENCRYPT_DOC, CONFIG_API],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Generate each key with `head -c 32 /dev/urandom | base64`, give every key a \
         unique name, and never reuse example keys.",
     snippet: "keys:\n  - name: key1\n    secret: \"<output of head -c 32 /dev/urandom | base64>\"",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - secretbox:\n      keys:\n      - name: k1\n        secret: c2hvcnQ=\n"), line: 9 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: c2hvcnQ=  # expect: encryption/key-material
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         each_provider(object, |_, _, p| {
@@ -279,22 +386,42 @@ pub static KEY_MATERIAL: Rule = Rule {
             for key in keys(p) {
                 let name = key.get("name").and_then(Node::as_str).unwrap_or("");
                 if names.contains(&name) {
-                    hits.node(key, format!("{} key name {name:?} is used twice in this provider: the API server refuses the file", p.kind));
+                    hits.node(
+                        key,
+                        format!(
+                            "{} key name {name:?} is used twice in this provider: the API server refuses the file",
+                            p.kind
+                        ),
+                    );
                 }
                 names.push(name);
                 let Some(secret) = key.entry("secret").filter(|_| !sizes.is_empty()) else { continue };
                 let text = secret.value.as_str().unwrap_or("");
                 if DOCUMENTED_KEYS.contains(&text) {
-                    hits.at(secret.span(), format!("key {name:?} is the example key from the Kubernetes documentation: it is public"));
+                    hits.at(
+                        secret.span(),
+                        format!("key {name:?} is the example key from the Kubernetes documentation: it is public"),
+                    );
                     continue;
                 }
                 match crate::base64::decode_standard(text) {
                     None => {
-                        hits.at(secret.span(), format!("key {name:?} is not valid base64: the API server refuses the file"));
+                        hits.at(
+                            secret.span(),
+                            format!("key {name:?} is not valid base64: the API server refuses the file"),
+                        );
                     }
                     Some(bytes) if !sizes.contains(&bytes.len()) => {
                         let want: Vec<String> = sizes.iter().map(usize::to_string).collect();
-                        hits.at(secret.span(), format!("key {name:?} is {} bytes; {} needs {} bytes: the API server refuses the file", bytes.len(), p.kind, want.join(", ")));
+                        hits.at(
+                            secret.span(),
+                            format!(
+                                "key {name:?} is {} bytes; {} needs {} bytes: the API server refuses the file",
+                                bytes.len(),
+                                p.kind,
+                                want.join(", ")
+                            ),
+                        );
                     }
                     Some(_) => {}
                 }
@@ -305,6 +432,7 @@ pub static KEY_MATERIAL: Rule = Rule {
 
 pub static LOCAL_KEYS: Rule = Rule {
     id: "encryption/local-keys",
+    family: Family::Encryption,
     title: "Encryption keys are stored in the configuration file",
     severity: Severity::Low,
     practice: Practice::Encryption,
@@ -312,17 +440,37 @@ pub static LOCAL_KEYS: Rule = Rule {
         node, next to the etcd data and often in the same backups: whoever gets both decrypts \
         everything. A KMS v2 plugin keeps the key-encryption key in an external KMS.",
     references: &[KMS_DOC, ENCRYPT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Use a KMS v2 provider; if a local provider must stay, restrict the file to root \
         (0600) and keep it out of backups of etcd.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - secretbox:\n      keys:\n      - name: k1\n        secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3\n"), line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:  # expect: encryption/local-keys
+              - name: k1
+                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         each_provider(object, |_, _, p| {
             if !key_lengths(p.kind).is_empty() {
                 if let Some(entry) = p.entry.value.entry("keys") {
-                    hits.at(entry.key_span, format!("{} keeps {} key(s) in this file: a KMS v2 plugin would keep them off the disk", p.kind, keys(p).len()));
+                    hits.at(
+                        entry.key_span,
+                        format!(
+                            "{} keeps {} key(s) in this file: a KMS v2 plugin would keep them off the disk",
+                            p.kind,
+                            keys(p).len()
+                        ),
+                    );
                 }
             }
         })
@@ -331,6 +479,7 @@ pub static LOCAL_KEYS: Rule = Rule {
 
 pub static UNLOADABLE: Rule = Rule {
     id: "encryption/unloadable",
+    family: Family::Encryption,
     title: "The API server refuses this encryption configuration",
     severity: Severity::High,
     practice: Practice::Encryption,
@@ -340,11 +489,23 @@ pub static UNLOADABLE: Rule = Rule {
         `cachesize` on KMS v2, an unknown field (the file is decoded strictly), a bare `*` \
         resource, or a resource listed twice.",
     references: &[CONFIG_API, ENCRYPT_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["EncryptionConfiguration", "EncryptionConfig"],
     remediation: "Fix the entry as the message says; `kube-apiserver --encryption-provider-config` \
         reports the same problems at start-up.",
     snippet: "resources:\n  - resources: [secrets]\n    providers:\n      - secretbox:\n          keys:\n            - name: key1\n              secret: <32-byte key, base64>",
     pss: None,
-    bad: &[Bad { yaml: concat!("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n", "- resources: [secrets]\n  providers:\n  - secretbox:\n      keys: []\n    identity: {}\n"), line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:  # expect: encryption/unloadable
+              keys: []
+            identity: {}
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let mut seen: Vec<&str> = Vec::new();

@@ -3,8 +3,11 @@
 
 use crate::k8s::Container;
 use crate::rules::fix::container_fix;
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Practice, Reference, Rule, Severity,
+};
 use crate::yaml::Span;
+use indoc::indoc;
 
 const IMAGES_DOC: Reference = Reference {
     title: "Kubernetes: Images (image names, tags and digests)",
@@ -75,6 +78,7 @@ fn each_image<'o>(
 
 pub static LATEST_TAG: Rule = Rule {
     id: "image/latest-tag",
+    family: Family::Image,
     title: "Image has no tag or uses latest",
     severity: Severity::Medium,
     practice: Practice::ImagePolicy,
@@ -82,10 +86,22 @@ pub static LATEST_TAG: Rule = Rule {
         when a node pulls it: two replicas can run different code, a rollback does not roll back, and \
         a compromised registry account changes production without a deploy.",
     references: &[IMAGES_DOC],
+    cis: &[],
+    sources: &[checkov("CKV_K8S_14"), trivy("KSV-0013"), kube_linter("latest-tag"), polaris("tagNotSpecified")],
+    kinds: kinds::WORKLOADS,
     remediation: "Use an explicit version tag, and better a digest (`image: repo/app:1.4.2@sha256:...`).",
     snippet: "image: registry.example.com/team/app:1.4.2@sha256:<digest>",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:latest\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:latest  # expect: image/latest-tag
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788\n"],
     check: |object, hits| {
         each_image(object, |pod, c, image, span| {
@@ -101,17 +117,30 @@ pub static LATEST_TAG: Rule = Rule {
 
 pub static NOT_PINNED: Rule = Rule {
     id: "image/not-pinned",
+    family: Family::Image,
     title: "Image is not pinned by digest",
     severity: Severity::Low,
     practice: Practice::ImagePolicy,
     rationale: "Tags are mutable: whoever can push to the repository can move 1.4.2 to other \
         content. Only a digest names exactly the image that was reviewed and scanned.",
     references: &[IMAGES_DOC],
+    cis: &[],
+    sources: &[checkov("CKV_K8S_43"), kubescape("C-0306")],
+    kinds: kinds::WORKLOADS,
     remediation: "Append the digest: `image: repo/app:1.4.2@sha256:...` (tools like crane or \
         `docker buildx imagetools inspect` print it; many CD tools pin automatically).",
     snippet: "image: registry.example.com/team/app:1.4.2@sha256:<digest>",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27.2  # expect: image/not-pinned
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788\n"],
     check: |object, hits| {
         each_image(object, |pod, c, image, span| {
@@ -127,6 +156,7 @@ pub static NOT_PINNED: Rule = Rule {
 
 pub static REGISTRY_ALLOWLIST: Rule = Rule {
     id: "image/registry-allowlist",
+    family: Family::Image,
     title: "Image comes from a registry outside the allowlist",
     severity: Severity::High,
     practice: Practice::ImagePolicy,
@@ -137,12 +167,24 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
         title: "Kubernetes: Image policy (admission controllers ImagePolicyWebhook)",
         url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#imagepolicywebhook",
     }],
+    cis: &[],
+    sources: &[kubescape("C-0078"), trivy("KSV-0125")],
+    kinds: kinds::WORKLOADS,
     remediation: "Mirror the image into an allowed registry, or add the registry to the allowlist \
         after review.",
     snippet: "image: registry.example.com/mirror/app:1.4.2@sha256:<digest>",
     pss: None,
     // Examples run with the allowlist [registry.example.com].
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: docker.io/someone/tool:1.0\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: docker.io/someone/tool:1.0  # expect: image/registry-allowlist
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/team/app:1.0\n"],
     check: |object, hits| {
         // Cloned: the closure below also needs `hits`.
@@ -169,6 +211,7 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
 
 pub static PULL_POLICY: Rule = Rule {
     id: "image/pull-policy",
+    family: Family::Image,
     title: "Pull policy does not fit a mutable tag",
     severity: Severity::Low,
     practice: Practice::ImagePolicy,
@@ -176,10 +219,23 @@ pub static PULL_POLICY: Rule = Rule {
         first: nodes run different code under the same name, and a fixed image never arrives. \
         Kubernetes defaults latest to Always for this reason.",
     references: &[IMAGES_DOC],
+    cis: &[],
+    sources: &[kubescape("C-0075")],
+    kinds: kinds::WORKLOADS,
     remediation: "Pin a version (or digest) and keep IfNotPresent, or use imagePullPolicy: Always with a mutable tag.",
     snippet: "imagePullPolicy: Always",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx\n    imagePullPolicy: IfNotPresent\n", line: 9 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx
+            imagePullPolicy: IfNotPresent  # expect: image/pull-policy
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2\n    imagePullPolicy: IfNotPresent\n"],
     check: |object, hits| {
         each_image(object, |pod, c, image, _| {

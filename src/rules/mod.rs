@@ -3,51 +3,25 @@
 //! playground's rule list all read [`all`].
 
 /// A CIS Kubernetes Benchmark item (numbering of benchmark v1.12, as
-/// kube-bench uses it).
+/// kube-bench uses it) and its title.
 macro_rules! cis {
     ($item:literal, $title:literal) => {
-        crate::rules::Reference {
-            title: concat!("CIS Kubernetes Benchmark v1.12, ", $item, " ", $title),
-            url: "https://www.cisecurity.org/benchmark/kubernetes",
-        }
-    };
-}
-
-/// A static pod manifest running `binary` with the given flag lines, for
-/// rule examples: the first flag is on line 13, `command:` on line 11.
-macro_rules! static_pod {
-    ($binary:literal, $flags:literal) => {
-        concat!(
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ",
-            $binary,
-            "\n  namespace: kube-system\nspec:\n",
-            "  hostNetwork: true\n  containers:\n  - name: ",
-            $binary,
-            "\n    image: registry.k8s.io/",
-            $binary,
-            ":v1.34.1\n    command:\n    - ",
-            $binary,
-            "\n",
-            $flags
-        )
+        crate::rules::Cis { item: $item, title: $title }
     };
 }
 
 pub mod admission;
-pub mod apiserver;
 pub mod audit;
-pub mod controller_manager;
+pub mod control_plane;
 pub mod docs;
 pub mod encryption;
-pub mod etcd;
 pub mod fix;
 pub mod image;
-pub mod kubelet;
+pub mod kinds;
 pub mod namespace;
 pub mod network;
 pub mod pss;
 pub mod rbac;
-pub mod scheduler;
 pub mod scope;
 pub mod secrets;
 pub mod service;
@@ -56,9 +30,9 @@ pub mod workload;
 
 use serde::Serialize;
 
-use scope::Scope;
 use crate::k8s::Object;
 use crate::yaml::{Node, Span};
+use scope::Scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -173,27 +147,183 @@ pub struct Reference {
     pub url: &'static str,
 }
 
-/// A bad example and the line its finding must start on.
+/// A CIS Kubernetes Benchmark item a rule checks, numbered as in benchmark
+/// v1.12 (kube-bench's ids are these numbers). Write it with `cis!`.
 #[derive(Debug, Serialize)]
-pub struct Bad {
-    pub yaml: &'static str,
-    pub line: u32,
+pub struct Cis {
+    pub item: &'static str,
+    pub title: &'static str,
+}
+
+impl Cis {
+    pub const URL: &'static str = "https://www.cisecurity.org/benchmark/kubernetes";
+}
+
+/// Another checker whose ids rules name, so its users can map findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    KubeLinter,
+    Checkov,
+    Trivy,
+    Kubescape,
+    Polaris,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 5] = [Tool::Checkov, Tool::Kubescape, Tool::Trivy, Tool::KubeLinter, Tool::Polaris];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::KubeLinter => "kube-linter",
+            Tool::Checkov => "Checkov",
+            Tool::Trivy => "Trivy",
+            Tool::Kubescape => "Kubescape",
+            Tool::Polaris => "Polaris",
+        }
+    }
+}
+
+/// One of another tool's checks that looks for the same thing as a rule
+/// (see `../shared/reference/check-catalog.md`). kube-bench is not listed
+/// here: its ids are the rule's `cis` items.
+#[derive(Debug, Serialize)]
+pub struct Source {
+    pub tool: Tool,
+    pub id: &'static str,
+}
+
+/// `checkov("CKV_K8S_16")`, ...: a source, short enough for a rule's table.
+pub const fn checkov(id: &'static str) -> Source {
+    Source { tool: Tool::Checkov, id }
+}
+pub const fn trivy(id: &'static str) -> Source {
+    Source { tool: Tool::Trivy, id }
+}
+pub const fn kubescape(id: &'static str) -> Source {
+    Source { tool: Tool::Kubescape, id }
+}
+pub const fn kube_linter(id: &'static str) -> Source {
+    Source { tool: Tool::KubeLinter, id }
+}
+pub const fn polaris(id: &'static str) -> Source {
+    Source { tool: Tool::Polaris, id }
+}
+
+/// A rule family: the part of an id before the `/`, one module (or folder)
+/// under `src/rules/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Pss,
+    Workload,
+    Image,
+    Secrets,
+    Rbac,
+    Network,
+    Namespace,
+    Service,
+    Apiserver,
+    Etcd,
+    ControllerManager,
+    Scheduler,
+    Kubelet,
+    Encryption,
+    Audit,
+    Admission,
+}
+
+impl Family {
+    pub const ALL: [Family; 16] = [
+        Family::Pss,
+        Family::Workload,
+        Family::Image,
+        Family::Secrets,
+        Family::Rbac,
+        Family::Network,
+        Family::Namespace,
+        Family::Service,
+        Family::Apiserver,
+        Family::Etcd,
+        Family::ControllerManager,
+        Family::Scheduler,
+        Family::Kubelet,
+        Family::Encryption,
+        Family::Audit,
+        Family::Admission,
+    ];
+
+    /// The id prefix (`pss`, `controller-manager`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Family::Pss => "pss",
+            Family::Workload => "workload",
+            Family::Image => "image",
+            Family::Secrets => "secrets",
+            Family::Rbac => "rbac",
+            Family::Network => "network",
+            Family::Namespace => "namespace",
+            Family::Service => "service",
+            Family::Apiserver => "apiserver",
+            Family::Etcd => "etcd",
+            Family::ControllerManager => "controller-manager",
+            Family::Scheduler => "scheduler",
+            Family::Kubelet => "kubelet",
+            Family::Encryption => "encryption",
+            Family::Audit => "audit",
+            Family::Admission => "admission",
+        }
+    }
+
+    /// Where its rules live, from the repository root.
+    pub fn module(self) -> &'static str {
+        match self {
+            Family::Pss => "src/rules/pss/",
+            Family::Apiserver => "src/rules/control_plane/apiserver.rs",
+            Family::Etcd => "src/rules/control_plane/etcd.rs",
+            Family::ControllerManager => "src/rules/control_plane/controller_manager.rs",
+            Family::Scheduler => "src/rules/control_plane/scheduler.rs",
+            Family::Kubelet => "src/rules/control_plane/kubelet.rs",
+            Family::Workload => "src/rules/workload.rs",
+            Family::Image => "src/rules/image.rs",
+            Family::Secrets => "src/rules/secrets.rs",
+            Family::Rbac => "src/rules/rbac.rs",
+            Family::Network => "src/rules/network.rs",
+            Family::Namespace => "src/rules/namespace.rs",
+            Family::Service => "src/rules/service.rs",
+            Family::Encryption => "src/rules/encryption.rs",
+            Family::Audit => "src/rules/audit.rs",
+            Family::Admission => "src/rules/admission.rs",
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
 pub struct Rule {
+    /// `family/name`, kebab-case; never renamed once released.
     pub id: &'static str,
+    pub family: Family,
     pub title: &'static str,
     pub severity: Severity,
     pub practice: Practice,
     /// Why it matters: the risk in a few sentences.
     pub rationale: &'static str,
+    /// Documentation and specifications, most authoritative first.
     pub references: &'static [Reference],
+    /// The CIS Kubernetes Benchmark items it checks.
+    pub cis: &'static [Cis],
+    /// Other tools' checks for the same thing.
+    pub sources: &'static [Source],
+    /// The object kinds its check reads (see [`kinds`]).
+    pub kinds: &'static [&'static str],
     pub remediation: &'static str,
     /// A YAML fragment that fixes the typical case.
     pub snippet: &'static str,
     pub pss: Option<PssControl>,
-    pub bad: &'static [Bad],
+    /// Examples it must flag: each finding is marked on its line with a
+    /// trailing `# expect: <rule id>` comment (see `tests/registry.rs`).
+    pub bad: &'static [&'static str],
+    /// Examples it must not flag, near misses included.
     pub good: &'static [&'static str],
     #[serde(skip)]
     pub check: fn(&Object, &mut Hits),
@@ -226,11 +356,11 @@ static FAMILIES: &[&[&Rule]] = &[
     network::RULES,
     namespace::RULES,
     service::RULES,
-    apiserver::RULES,
-    etcd::RULES,
-    controller_manager::RULES,
-    scheduler::RULES,
-    kubelet::RULES,
+    control_plane::apiserver::RULES,
+    control_plane::etcd::RULES,
+    control_plane::controller_manager::RULES,
+    control_plane::scheduler::RULES,
+    control_plane::kubelet::RULES,
     encryption::RULES,
     audit::RULES,
     admission::RULES,

@@ -1,10 +1,11 @@
 //! `namespace/*`: Pod Security Admission labels on Namespaces, and what
 //! that admission would do to the pods of the input.
 
-use crate::rules::scope::Scope;
 use crate::k8s::Object;
-use crate::rules::{standards, Bad, Hits, Practice, PssLevel, Reference, Rule, Severity};
+use crate::rules::scope::Scope;
+use crate::rules::{kinds, kubescape, standards, Family, Hits, Practice, PssLevel, Reference, Rule, Severity};
 use crate::yaml::Entry;
+use indoc::indoc;
 
 const PSA_DOC: Reference = Reference {
     title: "Kubernetes: Enforce Pod Security Standards with Namespace Labels",
@@ -33,18 +34,29 @@ fn rank(level: &str) -> Option<u8> {
 
 pub static PSS_LABELS: Rule = Rule {
     id: "namespace/pss-labels",
+    family: Family::Namespace,
     title: "Namespace does not enforce a Pod Security level",
     severity: Severity::Medium,
     practice: Practice::Admission,
     rationale: "Pod Security Admission only rejects pods in namespaces labelled \
         pod-security.kubernetes.io/enforce (unless the cluster sets a default). Without the label, \
         or with `privileged`, any pod is admitted: privileged, host namespaces, hostPath.",
-    references: &[PSA_DOC, cis!("5.2.1", "Ensure that the cluster has at least one active policy control mechanism in place")],
+    references: &[PSA_DOC],
+    cis: &[cis!("5.2.1", "Ensure that the cluster has at least one active policy control mechanism in place")],
+    sources: &[kubescape("C-0192")],
+    kinds: &["Namespace"],
     remediation: "Label the namespace with `pod-security.kubernetes.io/enforce: restricted` (or \
         baseline where restricted is not yet possible).",
     snippet: "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            pod-security.kubernetes.io/enforce: privileged  # expect: namespace/pss-labels
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if !is_namespace(object) {
@@ -68,6 +80,7 @@ const OLDEST_CURRENT: u32 = 34;
 
 pub static PSS_VERSION: Rule = Rule {
     id: "namespace/pss-version",
+    family: Family::Namespace,
     title: "Pod Security enforcement pinned to an old policy version",
     severity: Severity::Low,
     practice: Practice::Admission,
@@ -75,10 +88,21 @@ pub static PSS_VERSION: Rule = Rule {
         check probe and lifecycle hosts, and later versions refined others; a pin left behind \
         silently enforces an older, weaker standard.",
     references: &[PSA_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["Namespace"],
     remediation: "Set enforce-version to latest, or to the current minor version after testing.",
     snippet: "pod-security.kubernetes.io/enforce-version: latest",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: v1.25\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+            pod-security.kubernetes.io/enforce-version: v1.25  # expect: namespace/pss-version
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if !is_namespace(object) {
@@ -87,13 +111,20 @@ pub static PSS_VERSION: Rule = Rule {
         let Some(e) = label(object, "enforce-version") else { return };
         let minor = e.value.as_str().and_then(|v| v.strip_prefix("v1.")).and_then(|m| m.parse::<u32>().ok());
         if let Some(minor) = minor.filter(|m| *m < OLDEST_CURRENT) {
-            hits.at(e.span(), format!("enforcement is pinned to policy v1.{minor}; the current version is {}", standards::POLICY_VERSION));
+            hits.at(
+                e.span(),
+                format!(
+                    "enforcement is pinned to policy v1.{minor}; the current version is {}",
+                    standards::POLICY_VERSION
+                ),
+            );
         }
     },
 };
 
 pub static PSS_MODES: Rule = Rule {
     id: "namespace/pss-modes",
+    family: Family::Namespace,
     title: "Pod Security warn or audit weaker than enforce",
     severity: Severity::Low,
     practice: Practice::Admission,
@@ -101,22 +132,41 @@ pub static PSS_MODES: Rule = Rule {
         it. Set weaker than enforce (or absent), they report nothing useful: teams learn about a \
         violation only when a deploy fails.",
     references: &[PSA_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["Namespace"],
     remediation: "Set warn and audit at least as strict as enforce (restricted, when enforce is \
         baseline, to prepare the next step).",
     snippet: "pod-security.kubernetes.io/warn: restricted\npod-security.kubernetes.io/audit: restricted",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/warn: baseline\n    pod-security.kubernetes.io/audit: restricted\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+            pod-security.kubernetes.io/warn: baseline  # expect: namespace/pss-modes
+            pod-security.kubernetes.io/audit: restricted
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if !is_namespace(object) {
             return;
         }
-        let Some(enforce) = label(object, "enforce").and_then(|e| e.value.as_str()).and_then(|v| rank(v).map(|r| (v, r))) else { return };
+        let Some(enforce) =
+            label(object, "enforce").and_then(|e| e.value.as_str()).and_then(|v| rank(v).map(|r| (v, r)))
+        else {
+            return;
+        };
         let mut absent = Vec::new();
         for mode in ["warn", "audit"] {
             match label(object, mode) {
                 Some(e) if e.value.as_str().and_then(rank).is_some_and(|r| r < enforce.1) => {
-                    hits.at(e.span(), format!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0));
+                    hits.at(
+                        e.span(),
+                        format!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0),
+                    );
                 }
                 None if enforce.1 < 2 => absent.push(mode),
                 _ => {}
@@ -142,6 +192,7 @@ fn enforced_level<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, Pss
 
 pub static ADMISSION_REJECTS: Rule = Rule {
     id: "namespace/admission-rejects",
+    family: Family::Namespace,
     title: "Pod Security Admission would reject this pod",
     severity: Severity::High,
     practice: Practice::Admission,
@@ -149,10 +200,31 @@ pub static ADMISSION_REJECTS: Rule = Rule {
         the API server will refuse it (for a workload, the controller's pods are refused and the \
         rollout stalls, with only a warning at apply time).",
     references: &[PSA_DOC, standards::PSS_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::workloads_and!("Namespace"),
     remediation: "Fix the pod's pss/* findings at the namespace's level (listed in the message).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  hostNetwork: true\n  containers:\n  - name: web\n    image: web:1\n", line: 12 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            pod-security.kubernetes.io/enforce: baseline
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          namespace: shop  # expect: namespace/admission-rejects
+        spec:
+          hostNetwork: true
+          containers:
+          - name: web
+            image: web:1
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if object.pod().is_none() {
@@ -173,11 +245,14 @@ pub static ADMISSION_REJECTS: Rule = Rule {
         }
         let how = if object.kind == "Pod" { "rejects this pod" } else { "will reject the pods this workload creates" };
         let at = object.node.at(&["metadata"]).and_then(|m| m.entry("namespace")).map_or(object.node.span, Entry::span);
-        hits.at(at, format!(
-            "namespace {ns} enforces Pod Security {}: admission {how} (fails {})",
-            level.name(),
-            failing.join(", ")
-        ));
+        hits.at(
+            at,
+            format!(
+                "namespace {ns} enforces Pod Security {}: admission {how} (fails {})",
+                level.name(),
+                failing.join(", ")
+            ),
+        );
     },
 };
 

@@ -5,10 +5,11 @@
 //! for a direction, only what some rule allows gets through. `policyTypes`
 //! defaults to Ingress, plus Egress when the policy has egress rules.
 
-use crate::rules::scope::{namespace_of, Scope};
 use crate::k8s::Object;
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::scope::{namespace_of, Scope};
+use crate::rules::{kinds, kube_linter, kubescape, Family, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node};
+use indoc::indoc;
 
 const NETPOL_DOC: Reference = Reference {
     title: "Kubernetes: Network Policies",
@@ -68,6 +69,7 @@ fn compute_default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
 
 pub static MISSING_DEFAULT_DENY: Rule = Rule {
     id: "network/missing-default-deny",
+    family: Family::Network,
     title: "Namespace has workloads but no default-deny NetworkPolicy",
     severity: Severity::Medium,
     practice: Practice::NetworkPolicy,
@@ -75,12 +77,30 @@ pub static MISSING_DEFAULT_DENY: Rule = Rule {
         namespaces, the internet, the cloud metadata service) until a NetworkPolicy selects them. \
         A default-deny policy for ingress and for egress in every namespace makes every allowed \
         flow an explicit decision.",
-    references: &[NETPOL_DOC, cis!("5.3.2", "Ensure that all Namespaces have Network Policies defined")],
+    references: &[NETPOL_DOC],
+    cis: &[cis!("5.3.2", "Ensure that all Namespaces have Network Policies defined")],
+    sources: &[kubescape("C-0054")],
+    kinds: kinds::workloads_and!("Namespace", "NetworkPolicy"),
     remediation: "Add a policy selecting every pod with both policy types and no rules, then allow \
         the flows each workload needs (including DNS egress).",
     snippet: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: my-namespace\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  containers:\n  - name: web\n    image: web:1\n", line: 2 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Namespace  # expect: network/missing-default-deny
+        metadata:
+          name: shop
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          namespace: shop
+        spec:
+          containers:
+          - name: web
+            image: web:1
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let scope = hits.scope();
@@ -135,17 +155,30 @@ fn open_peer(peer: &Node) -> Option<&'static str> {
 
 pub static ALLOW_ALL: Rule = Rule {
     id: "network/allow-all",
+    family: Family::Network,
     title: "NetworkPolicy rule allows all traffic",
     severity: Severity::Medium,
     practice: Practice::NetworkPolicy,
     rationale: "An empty rule, an empty peer, `namespaceSelector: {}` or a 0.0.0.0/0 block allows \
         every source or destination: the policy looks like a control but lets everything through.",
     references: &[NETPOL_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["NetworkPolicy"],
     remediation: "Name the peers: pods by label, namespaces by their kubernetes.io/metadata.name label, \
         external ranges by CIDR.",
     snippet: "ingress:\n  - from:\n      - namespaceSelector:\n          matchLabels:\n            kubernetes.io/metadata.name: ingress-nginx\n    ports:\n      - port: 8080",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: open\nspec:\n  podSelector: {}\n  ingress:\n  - {}\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: open
+        spec:
+          podSelector: {}
+          ingress:
+          - {}  # expect: network/allow-all
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if !is_policy(object) {
@@ -187,6 +220,7 @@ fn parse_v4(addr: &str) -> Option<[u8; 4]> {
 
 pub static METADATA_EGRESS: Rule = Rule {
     id: "network/metadata-egress",
+    family: Family::Network,
     title: "Egress allowed to the cloud metadata service",
     severity: Severity::High,
     practice: Practice::NetworkPolicy,
@@ -197,11 +231,26 @@ pub static METADATA_EGRESS: Rule = Rule {
         title: "Kubernetes: Securing a Cluster (restricting cloud metadata API access)",
         url: "https://kubernetes.io/docs/tasks/administer-cluster/securing-a-cluster/#restricting-cloud-metadata-api-access",
     }],
+    cis: &[],
+    sources: &[],
+    kinds: &["NetworkPolicy"],
     remediation: "Add the metadata address to the block's except list (or allow only the ranges \
         needed).",
     snippet: "to:\n  - ipBlock:\n      cidr: 0.0.0.0/0\n      except:\n        - 169.254.169.254/32",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: out\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n", line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: out
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - ipBlock:  # expect: network/metadata-egress
+                cidr: 0.0.0.0/0
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if !is_policy(object) {
@@ -241,16 +290,38 @@ fn selects(selector: &Node, labels: Option<&Node>) -> bool {
 
 pub static DANGLING: Rule = Rule {
     id: "network/dangling-policy",
+    family: Family::Network,
     title: "NetworkPolicy selects no workload in the input",
     severity: Severity::Info,
     practice: Practice::NetworkPolicy,
     rationale: "A policy whose podSelector matches no pod does nothing; often a label was renamed \
         and the workload it was meant to protect is now unprotected.",
     references: &[NETPOL_DOC],
+    cis: &[],
+    sources: &[kubescape("C-0299"), kube_linter("dangling-networkpolicy")],
+    kinds: kinds::workloads_and!("NetworkPolicy"),
     remediation: "Fix the selector to match the workload's pod template labels, or delete the policy.",
     snippet: "podSelector:\n  matchLabels:\n    app: web",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  containers:\n  - name: web\n    image: web:1\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: old\nspec:\n  podSelector:\n    matchLabels: {app: website}\n", line: 16 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+          labels: {app: web}
+        spec:
+          containers:
+          - name: web
+            image: web:1
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: old
+        spec:
+          podSelector:  # expect: network/dangling-policy
+            matchLabels: {app: website}
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         if !is_policy(object) || selects_all(object) {
@@ -274,12 +345,16 @@ pub static DANGLING: Rule = Rule {
         pairs.sort();
         let key = format!("network/selects {ns} {}", pairs.join(","));
         let (any_workload, matched) = scope.remember(key, || {
-            let labels: Vec<Option<&Node>> =
-                scope.workloads_in(ns).filter_map(|o| o.pod()).map(|pod| pod.template.at(&["metadata", "labels"])).collect();
+            let labels: Vec<Option<&Node>> = scope
+                .workloads_in(ns)
+                .filter_map(|o| o.pod())
+                .map(|pod| pod.template.at(&["metadata", "labels"]))
+                .collect();
             (!labels.is_empty(), labels.iter().any(|l| selects(selector, *l)))
         });
         if any_workload && !matched {
-            let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
+            let at =
+                object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
             hits.at(at, format!("no workload in namespace {ns} has labels matching this podSelector"));
         }
     },

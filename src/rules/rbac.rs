@@ -6,10 +6,13 @@
 //! resource. Rules that name a resource explicitly get the specific rule
 //! below; grants through `*` are reported once, by `rbac/wildcard`.
 
-use crate::rules::scope::{namespace_of, Scope};
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
+use crate::rules::scope::{namespace_of, Scope};
+use crate::rules::{
+    checkov, kube_linter, kubescape, polaris, trivy, Family, Hits, Practice, Reference, Rule, Severity,
+};
 use crate::yaml::{Node, Span};
+use indoc::indoc;
 
 const RBAC_DOC: Reference = Reference {
     title: "Kubernetes: Using RBAC Authorization",
@@ -102,17 +105,30 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
 
 pub static WILDCARD: Rule = Rule {
     id: "rbac/wildcard",
+    family: Family::Rbac,
     title: "Role grants with wildcards",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "A `*` in verbs, resources or apiGroups grants everything that exists today and \
         everything added later (new resources, CRDs, subresources such as pods/exec): `*` on all \
         three is cluster-admin. Least privilege means naming what is needed.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.3", "Minimize wildcard use in Roles and ClusterRoles")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.3", "Minimize wildcard use in Roles and ClusterRoles")],
+    sources: &[checkov("CKV_K8S_49"), kubescape("C-0187"), trivy("KSV-0044"), trivy("KSV-0045"), trivy("KSV-0046"), trivy("KSV-0112"), kube_linter("wildcard-in-rules")],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Replace each `*` with the exact API groups, resources and verbs the subject needs.",
     snippet: "rules:\n  - apiGroups: [\"apps\"]\n    resources: [\"deployments\"]\n    verbs: [\"get\", \"list\", \"watch\", \"update\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"*\"]\n  verbs: [\"get\"]\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]
+          resources: ["*"]  # expect: rbac/wildcard
+          verbs: ["get"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         for rule in policy_rules(object) {
@@ -134,30 +150,53 @@ pub static WILDCARD: Rule = Rule {
 
 pub static SECRETS_READ: Rule = Rule {
     id: "rbac/secrets-read",
+    family: Family::Rbac,
     title: "Role can read Secrets",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "get, list or watch on secrets reads every credential in scope (list and watch return \
         every Secret's data at once), including service account tokens that carry other \
         identities' permissions: it is a privilege escalation path, not a read-only right.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.2", "Minimize access to secrets")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.2", "Minimize access to secrets")],
+    sources: &[
+        checkov("CKV2_K8S_5"),
+        kubescape("C-0015"),
+        kubescape("C-0186"),
+        trivy("KSV-0041"),
+        trivy("KSV-0113"),
+        kube_linter("access-to-secrets"),
+    ],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Grant access to specific Secrets by resourceNames with get only, or mount the Secret \
         into the workload instead of reading it through the API.",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  resourceNames: [\"app-config\"]\n  verbs: [\"get\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  verbs: [\"list\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]  # expect: rbac/secrets-read
+          resources: ["secrets"]
+          verbs: ["list"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         for rule in policy_rules(object) {
             // get limited to named Secrets is fine; list and watch read them all.
             let reads_all = rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"));
             if rule.names("", "secrets", &["get", "list", "watch"]) && (!rule.named_objects || reads_all) {
-                hits.node(rule.node, format!(
-                    "{} {:?} grants {} on secrets: it reads credentials",
-                    object.kind,
-                    object.name.unwrap_or(""),
-                    rule.granted_verbs(&["get", "list", "watch"]).join(", ")
-                ));
+                hits.node(
+                    rule.node,
+                    format!(
+                        "{} {:?} grants {} on secrets: it reads credentials",
+                        object.kind,
+                        object.name.unwrap_or(""),
+                        rule.granted_verbs(&["get", "list", "watch"]).join(", ")
+                    ),
+                );
             }
         }
     },
@@ -176,6 +215,7 @@ const WORKLOADS: [(&str, &str); 8] = [
 
 pub static WORKLOAD_CREATE: Rule = Rule {
     id: "rbac/workload-create",
+    family: Family::Rbac,
     title: "Role can create pods or workloads",
     severity: Severity::Medium,
     practice: Practice::ApiAccess,
@@ -183,18 +223,33 @@ pub static WORKLOAD_CREATE: Rule = Rule {
         run it as any service account in the namespace and mount any Secret there: the right is \
         worth the union of everything the namespace holds, unless Pod Security and admission \
         policies limit what the pod may do.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.4", "Minimize access to create pods")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.4", "Minimize access to create pods")],
+    sources: &[kubescape("C-0188"), trivy("KSV-0048"), kube_linter("access-to-create-pods")],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Limit workload creation to deployment automation, in namespaces that enforce the \
         restricted Pod Security level.",
     snippet: "- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"get\", \"list\", \"watch\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"create\", \"update\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: r
+        rules:
+        - apiGroups: ["apps"]  # expect: rbac/workload-create
+          resources: ["deployments"]
+          verbs: ["create", "update"]
+    "#}],
     good: &[HARDENED],
-    check: |object, hits| role_check(object, hits, &WORKLOADS, &["create"], "it can run code as any service account of the namespace"),
+    check: |object, hits| {
+        role_check(object, hits, &WORKLOADS, &["create"], "it can run code as any service account of the namespace")
+    },
 };
 
 pub static POD_EXEC: Rule = Rule {
     id: "rbac/pod-exec",
+    family: Family::Rbac,
     title: "Role can exec, attach or port-forward into pods",
     severity: Severity::High,
     practice: Practice::ApiAccess,
@@ -202,37 +257,99 @@ pub static POD_EXEC: Rule = Rule {
         tokens and network position; pods/portforward reaches their ports past every \
         NetworkPolicy. It is interactive access to production.",
     references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[],
+    sources: &[
+        checkov("CKV2_K8S_2"),
+        kubescape("C-0002"),
+        kubescape("C-0063"),
+        trivy("KSV-0053"),
+        trivy("KSV-0054"),
+        polaris("clusterrolePodExecAttach"),
+        polaris("clusterrolebindingPodExecAttach"),
+        polaris("rolePodExecAttach"),
+        polaris("rolebindingClusterRolePodExecAttach"),
+        polaris("rolebindingRolePodExecAttach"),
+    ],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Grant exec, attach and port-forward only to break-glass roles, bound temporarily and \
         audited.",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"pods\", \"pods/log\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods/exec\"]\n  verbs: [\"create\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]  # expect: rbac/pod-exec
+          resources: ["pods/exec"]
+          verbs: ["create"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
-        role_check(object, hits, &[("", "pods/exec"), ("", "pods/attach"), ("", "pods/portforward")], &["create", "get"], "interactive access to running containers")
+        role_check(
+            object,
+            hits,
+            &[("", "pods/exec"), ("", "pods/attach"), ("", "pods/portforward")],
+            &["create", "get"],
+            "interactive access to running containers",
+        )
     },
 };
 
 pub static ESCALATION: Rule = Rule {
     id: "rbac/escalation",
+    family: Family::Rbac,
     title: "Role can grant itself more (escalate, bind, impersonate)",
     severity: Severity::Critical,
     practice: Practice::ApiAccess,
     rationale: "escalate lets a subject write roles with permissions it does not have; bind lets it \
         bind any role (cluster-admin included) to itself; impersonate lets it act as any user, \
         group or service account. Each one is equivalent to the highest privilege in its scope.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.8", "Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.8", "Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster")],
+    sources: &[
+        checkov("CKV2_K8S_3"),
+        checkov("CKV_K8S_157"),
+        checkov("CKV_K8S_158"),
+        kubescape("C-0065"),
+        kubescape("C-0191"),
+        trivy("KSV-0043"),
+        trivy("KSV-0050"),
+    ],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Remove escalate, bind and impersonate; keep them for cluster administrators only.",
     snippet: "- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"roles\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"users\", \"groups\"]\n  verbs: [\"impersonate\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]  # expect: rbac/escalation
+          resources: ["users", "groups"]
+          verbs: ["impersonate"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
-        role_check(object, hits, &[(RBAC, "roles"), (RBAC, "clusterroles")], &["escalate", "bind"], "it can grant permissions it does not hold");
         role_check(
             object,
             hits,
-            &[("", "users"), ("", "groups"), ("", "serviceaccounts"), ("authentication.k8s.io", "userextras/scopes"), ("authentication.k8s.io", "uids")],
+            &[(RBAC, "roles"), (RBAC, "clusterroles")],
+            &["escalate", "bind"],
+            "it can grant permissions it does not hold",
+        );
+        role_check(
+            object,
+            hits,
+            &[
+                ("", "users"),
+                ("", "groups"),
+                ("", "serviceaccounts"),
+                ("authentication.k8s.io", "userextras/scopes"),
+                ("authentication.k8s.io", "uids"),
+            ],
             &["impersonate"],
             "it can act as other identities",
         );
@@ -241,34 +358,68 @@ pub static ESCALATION: Rule = Rule {
 
 pub static NODES_PROXY: Rule = Rule {
     id: "rbac/nodes-proxy",
+    family: Family::Rbac,
     title: "Role can reach kubelets through nodes/proxy",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "nodes/proxy forwards requests to the kubelet API of any node: running commands in \
         any container on it, bypassing the audit trail and admission control of pods/exec.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.10", "Minimize access to the proxy sub-resource of nodes")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.10", "Minimize access to the proxy sub-resource of nodes")],
+    sources: &[checkov("CKV2_K8S_2"), kubescape("C-0279"), trivy("KSV-0047")],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Remove nodes/proxy; monitoring agents should read metrics from the kubelet's \
         /metrics endpoints with a scoped role (nodes/metrics, nodes/stats).",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"nodes/metrics\", \"nodes/stats\"]\n  verbs: [\"get\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"nodes/proxy\"]\n  verbs: [\"get\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]  # expect: rbac/nodes-proxy
+          resources: ["nodes/proxy"]
+          verbs: ["get"]
+    "#}],
     good: &[HARDENED],
-    check: |object, hits| role_check(object, hits, &[("", "nodes/proxy")], &["get", "create", "update", "patch", "delete"], "it can run commands on nodes through the kubelet"),
+    check: |object, hits| {
+        role_check(
+            object,
+            hits,
+            &[("", "nodes/proxy")],
+            &["get", "create", "update", "patch", "delete"],
+            "it can run commands on nodes through the kubelet",
+        )
+    },
 };
 
 pub static TOKEN_CREATE: Rule = Rule {
     id: "rbac/token-create",
+    family: Family::Rbac,
     title: "Role can mint service account tokens",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "create on serviceaccounts/token issues a token for any service account in scope, so \
         the subject holds the union of all those accounts' permissions.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.13", "Minimize access to the service account token creation")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.13", "Minimize access to the service account token creation")],
+    sources: &[kubescape("C-0282")],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Remove serviceaccounts/token create, or restrict it with resourceNames to the \
         account that needs it.",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"serviceaccounts/token\"]\n  resourceNames: [\"ci-runner\"]\n  verbs: [\"create\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"serviceaccounts/token\"]\n  verbs: [\"create\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]  # expect: rbac/token-create
+          resources: ["serviceaccounts/token"]
+          verbs: ["create"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         for rule in policy_rules(object) {
@@ -281,17 +432,30 @@ pub static TOKEN_CREATE: Rule = Rule {
 
 pub static CSR_APPROVE: Rule = Rule {
     id: "rbac/csr-approve",
+    family: Family::Rbac,
     title: "Role can approve certificate signing requests",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "Approving CertificateSigningRequests issues client certificates the API server \
         trusts; with a permissive signer that means certificates for any user or group, \
         system:masters included.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.11", "Minimize access to the approval sub-resource of certificatesigningrequests objects")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.11", "Minimize access to the approval sub-resource of certificatesigningrequests objects")],
+    sources: &[checkov("CKV_K8S_156"), kubescape("C-0280")],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Keep CSR approval to the controller manager and cluster administrators.",
     snippet: "- apiGroups: [\"certificates.k8s.io\"]\n  resources: [\"certificatesigningrequests\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"certificates.k8s.io\"]\n  resources: [\"certificatesigningrequests/approval\"]\n  verbs: [\"update\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: r
+        rules:
+        - apiGroups: ["certificates.k8s.io"]  # expect: rbac/csr-approve
+          resources: ["certificatesigningrequests/approval"]
+          verbs: ["update"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         role_check(object, hits, &[("certificates.k8s.io", "certificatesigningrequests/approval")], &["update", "patch"], "it can approve certificates the API server trusts")
@@ -300,18 +464,31 @@ pub static CSR_APPROVE: Rule = Rule {
 
 pub static WEBHOOK_CONFIG: Rule = Rule {
     id: "rbac/webhook-config",
+    family: Family::Rbac,
     title: "Role can change admission webhooks",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "Whoever can create or change Validating/MutatingWebhookConfigurations decides what \
         the API server admits: they can switch off policy enforcement or inject a mutating webhook \
         that rewrites every pod.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.12", "Minimize access to webhook configuration objects")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.12", "Minimize access to webhook configuration objects")],
+    sources: &[checkov("CKV_K8S_155"), kubescape("C-0281"), trivy("KSV-0114")],
+    kinds: &["Role", "ClusterRole"],
     remediation: "Keep webhook configuration changes to cluster administrators and the operators \
         that own them (by resourceNames).",
     snippet: "- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: [\"validatingwebhookconfigurations\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: [\"mutatingwebhookconfigurations\"]\n  verbs: [\"create\", \"patch\"]\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: r
+        rules:
+        - apiGroups: ["admissionregistration.k8s.io"]  # expect: rbac/webhook-config
+          resources: ["mutatingwebhookconfigurations"]
+          verbs: ["create", "patch"]
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let targets = [("admissionregistration.k8s.io", "validatingwebhookconfigurations"), ("admissionregistration.k8s.io", "mutatingwebhookconfigurations")];
@@ -360,22 +537,48 @@ fn bound_role<'s>(scope: &'s Scope, object: &Object, b: &Binding) -> Option<&'s 
 
 pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
     id: "rbac/cluster-admin-binding",
+    family: Family::Rbac,
     title: "cluster-admin (or an equivalent role) bound to a non-system subject",
     severity: Severity::Critical,
     practice: Practice::ApiAccess,
     rationale: "cluster-admin is every permission on every object. Bound to a user, group or \
         service account (a CI robot, an operator), compromising that subject is compromising the \
         cluster; it should be reserved for break-glass use.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.1", "Ensure that the cluster-admin role is only used where required")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.1", "Ensure that the cluster-admin role is only used where required")],
+    sources: &[
+        kubescape("C-0035"),
+        kubescape("C-0185"),
+        trivy("KSV-0111"),
+        kube_linter("cluster-admin-role-binding"),
+        polaris("clusterrolebindingClusterAdmin"),
+        polaris("rolebindingClusterAdminClusterRole"),
+        polaris("rolebindingClusterAdminRole"),
+    ],
+    kinds: &["RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole"],
     remediation: "Bind a role with only the permissions the subject needs; keep cluster-admin for \
         an audited break-glass group.",
     snippet: "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: my-app-deployer",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ci\nsubjects:\n- kind: ServiceAccount\n  name: ci\n  namespace: ci\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\n", line: 9 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata:
+          name: ci
+        subjects:
+        - kind: ServiceAccount
+          name: ci
+          namespace: ci
+        roleRef:  # expect: rbac/cluster-admin-binding
+          apiGroup: rbac.authorization.k8s.io
+          kind: ClusterRole
+          name: cluster-admin
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
-        let equivalent = bound_role(hits.scope(), object, &b).is_some_and(|role| policy_rules(role).iter().any(PolicyRule::is_full_wildcard));
+        let equivalent = bound_role(hits.scope(), object, &b)
+            .is_some_and(|role| policy_rules(role).iter().any(PolicyRule::is_full_wildcard));
         let cluster_admin = b.role_kind == "ClusterRole" && b.role_name == "cluster-admin";
         if !cluster_admin && !equivalent {
             return;
@@ -388,7 +591,11 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
             .map(|(kind, name, ns)| format!("{kind} {}{name}", ns.map(|n| format!("{n}/")).unwrap_or_default()))
             .collect();
         if !who.is_empty() {
-            let role = if equivalent { format!("{} (every verb on every resource)", b.role_name) } else { "cluster-admin".into() };
+            let role = if equivalent {
+                format!("{} (every verb on every resource)", b.role_name)
+            } else {
+                "cluster-admin".into()
+            };
             hits.at(b.role_ref, format!("{role} is bound to {}", who.join(", ")));
         }
     },
@@ -396,6 +603,7 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
 
 pub static SYSTEM_GROUP_BINDING: Rule = Rule {
     id: "rbac/system-group-binding",
+    family: Family::Rbac,
     title: "Role bound to anonymous, unauthenticated, all authenticated users or all service accounts",
     severity: Severity::Critical,
     practice: Practice::ApiAccess,
@@ -404,10 +612,27 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
         system:serviceaccounts (or :<namespace>) is every workload's identity. Binding a role to them \
         gives its permissions to all of those at once.",
     references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[],
+    sources: &[kubescape("C-0262"), kubescape("C-0265"), trivy("KSV-0122"), trivy("KSV-01011")],
+    kinds: &["RoleBinding", "ClusterRoleBinding"],
     remediation: "Bind to the specific users, groups or service accounts that need the role.",
     snippet: "subjects:\n  - kind: Group\n    name: team-shop\n    apiGroup: rbac.authorization.k8s.io",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: Group\n  name: system:authenticated\n  apiGroup: rbac.authorization.k8s.io\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: b
+          namespace: shop
+        subjects:
+        - kind: Group  # expect: rbac/system-group-binding
+          name: system:authenticated
+          apiGroup: rbac.authorization.k8s.io
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: Role
+          name: reader
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
@@ -432,17 +657,35 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
 
 pub static DEFAULT_SA_BINDING: Rule = Rule {
     id: "rbac/default-sa-binding",
+    family: Family::Rbac,
     title: "Role bound to a namespace's default service account",
     severity: Severity::Medium,
     practice: Practice::ApiAccess,
     rationale: "Every pod without its own serviceAccountName runs as `default`, so a role bound to it \
         is granted to all of them, including pods that never needed it.",
-    references: &[RBAC_DOC, GOOD_PRACTICES, cis!("5.1.5", "Ensure that default service accounts are not actively used")],
+    references: &[RBAC_DOC, GOOD_PRACTICES],
+    cis: &[cis!("5.1.5", "Ensure that default service accounts are not actively used")],
+    sources: &[checkov("CKV_K8S_42")],
+    kinds: &["RoleBinding", "ClusterRoleBinding"],
     remediation: "Create a dedicated ServiceAccount for the workload that needs the role and bind \
         that instead.",
     snippet: "subjects:\n  - kind: ServiceAccount\n    name: my-app\n    namespace: shop",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: b
+          namespace: shop
+        subjects:
+        - kind: ServiceAccount  # expect: rbac/default-sa-binding
+          name: default
+          namespace: shop
+        roleRef:
+          apiGroup: rbac.authorization.k8s.io
+          kind: Role
+          name: reader
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
@@ -450,7 +693,10 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
             let (kind, name, ns) = subject(s);
             if kind == "ServiceAccount" && name == "default" {
                 let namespace = ns.unwrap_or(namespace_of(object));
-                hits.node(s, format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name));
+                hits.node(
+                    s,
+                    format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name),
+                );
             }
         }
     },
@@ -458,6 +704,7 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
 
 pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
     id: "rbac/effective-permissions",
+    family: Family::Rbac,
     title: "What each subject of a binding effectively gets",
     severity: Severity::Info,
     practice: Practice::ApiAccess,
@@ -465,10 +712,37 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
         ClusterRole is in the input too, this lists its permissions on the binding, in the \
         binding's scope, so a reviewer sees who can do what in one place.",
     references: &[RBAC_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["RoleBinding", "ClusterRoleBinding", "Role", "ClusterRole"],
     remediation: "Check that each subject needs every permission listed.",
     snippet: "# kubectl auth can-i --list --as=system:serviceaccount:shop:web -n shop",
     pss: None,
-    bad: &[Bad { yaml: HARDENED, line: 20 }],
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: reader
+          namespace: shop
+        rules:
+        - apiGroups: [""]
+          resources: ["pods", "services"]
+          verbs: ["get", "list", "watch"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: reader
+          namespace: shop
+        subjects:
+        - kind: ServiceAccount
+          name: web
+          namespace: shop
+        roleRef:  # expect: rbac/effective-permissions
+          apiGroup: rbac.authorization.k8s.io
+          kind: Role
+          name: reader
+    "#}],
     good: &["apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: not-in-the-input\n"],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };

@@ -174,4 +174,3 @@ impl<'a> Scope<'a> {
         self.index.bound_accounts.contains(&(namespace, name))
     }
 }
-

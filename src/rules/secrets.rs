@@ -2,8 +2,11 @@
 //! in Secrets at all.
 
 use crate::rules::fix::container_fix;
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Practice, Reference, Rule, Severity,
+};
 use crate::yaml::{Node, Value};
+use indoc::indoc;
 
 const SECRETS_DOC: Reference = Reference {
     title: "Kubernetes: Good practices for Kubernetes Secrets",
@@ -12,17 +15,36 @@ const SECRETS_DOC: Reference = Reference {
 
 pub static ENV_VAR: Rule = Rule {
     id: "secrets/env-var",
+    family: Family::Secrets,
     title: "Secret passed as an environment variable",
     severity: Severity::Low,
     practice: Practice::Encryption,
     rationale: "Environment variables leak: they are inherited by every child process, printed by \
         crash handlers and debug endpoints, visible in /proc to anything sharing the process \
         namespace, and never updated when the Secret rotates. Mounted Secret files avoid all of it.",
-    references: &[SECRETS_DOC, cis!("5.4.1", "Prefer using Secrets as files over Secrets as environment variables")],
+    references: &[SECRETS_DOC],
+    cis: &[cis!("5.4.1", "Prefer using Secrets as files over Secrets as environment variables")],
+    sources: &[checkov("CKV_K8S_35"), kubescape("C-0207"), kube_linter("read-secret-from-env-var")],
+    kinds: kinds::WORKLOADS,
     remediation: "Mount the Secret as a volume and have the program read the file.",
     snippet: "volumeMounts:\n  - name: db\n    mountPath: /etc/secrets/db\n    readOnly: true\n# and in the pod spec:\n# volumes:\n#   - name: db\n#     secret:\n#       secretName: db",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app:1\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n", line: 12 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: app:1
+            env:
+            - name: DB_PASSWORD
+              valueFrom:
+                secretKeyRef:  # expect: secrets/env-var
+                  name: db
+                  key: password
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app:1\n    volumeMounts:\n    - name: db\n      mountPath: /etc/secrets/db\n  volumes:\n  - name: db\n    secret:\n      secretName: db\n"],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -126,6 +148,7 @@ fn known_format(value: &str) -> Option<&'static str> {
 
 pub static LITERAL: Rule = Rule {
     id: "secrets/literal",
+    family: Family::Secrets,
     title: "Secret value written in plain configuration",
     severity: Severity::High,
     practice: Practice::Encryption,
@@ -134,11 +157,21 @@ pub static LITERAL: Rule = Rule {
         (ConfigMaps and pod specs are far more widely readable than Secrets), and kept forever in \
         the repository's history.",
     references: &[SECRETS_DOC],
+    cis: &[],
+    sources: &[kubescape("C-0012"), trivy("KSV-0109"), trivy("KSV-01010"), kube_linter("env-var-secret"), polaris("sensitiveConfigmapContent"), polaris("sensitiveContainerEnvVar")],
+    kinds: &["*"],
     remediation: "Move the value to a Secret (created out of band, or from an external store such \
         as External Secrets or Sealed Secrets) and rotate it: it has been exposed.",
     snippet: "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: token",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  db_password: hunter2hunter2\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: app
+        data:
+          db_password: hunter2hunter2  # expect: secrets/literal
+    "#}],
     good: &["apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  password_file: /etc/secrets/db/password\n  log_level: info\n"],
     check: |object, hits| {
         let mut check = |name: &str, value: &Node, span, place: &str| {
@@ -178,6 +211,7 @@ pub static LITERAL: Rule = Rule {
 
 pub static COMMITTED: Rule = Rule {
     id: "secrets/committed",
+    family: Family::Secrets,
     title: "Secret with its data in the manifest",
     severity: Severity::Medium,
     practice: Practice::Encryption,
@@ -186,12 +220,23 @@ pub static COMMITTED: Rule = Rule {
         Secrets belong in an external store, or encrypted (Sealed Secrets, SOPS) before they are \
         committed.",
     references: &[SECRETS_DOC],
+    cis: &[],
+    sources: &[],
+    kinds: &["Secret"],
     remediation: "Remove the data from the repository, rotate the credential, and create the Secret \
         from an external store (External Secrets Operator, Vault, a cloud secret manager) or commit \
         it encrypted.",
     snippet: "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  secretStoreRef:\n    name: vault\n    kind: ClusterSecretStore\n  target:\n    name: db\n  dataFrom:\n    - extract:\n        key: prod/db",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: aHVudGVyMg==\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: db
+        type: Opaque
+        data:  # expect: secrets/committed
+          password: aHVudGVyMg==
+    "#}],
     good: &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  annotations:\n    kubernetes.io/service-account.name: build\ntype: kubernetes.io/service-account-token\n"],
     check: |object, hits| {
         if object.kind != "Secret" || object.group() != "" {

@@ -1,8 +1,9 @@
 //! `service/*`: how workloads are exposed outside the cluster.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{kube_linter, kubescape, polaris, trivy, Family, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node};
+use indoc::indoc;
 
 const SERVICE_DOC: Reference =
     Reference { title: "Kubernetes: Service", url: "https://kubernetes.io/docs/concepts/services-networking/service/" };
@@ -13,6 +14,7 @@ fn is_service(object: &Object) -> bool {
 
 pub static EXPOSED: Rule = Rule {
     id: "service/exposed",
+    family: Family::Service,
     title: "Service exposed outside the cluster without source restrictions",
     severity: Severity::Medium,
     practice: Practice::NetworkPolicy,
@@ -23,11 +25,23 @@ pub static EXPOSED: Rule = Rule {
         title: "Kubernetes: Configure firewall rules (loadBalancerSourceRanges)",
         url: "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/",
     }],
+    cis: &[],
+    sources: &[kube_linter("exposed-services")],
+    kinds: &["Service"],
     remediation: "Restrict a LoadBalancer with loadBalancerSourceRanges, or expose through an \
         Ingress/Gateway; prefer ClusterIP over NodePort.",
     snippet: "spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n    - 203.0.113.0/24",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 443\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          type: LoadBalancer  # expect: service/exposed
+          ports:
+          - port: 443
+    "#}],
     good: &["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/24]\n  ports:\n  - port: 443\n"],
     check: |object, hits| {
         if !is_service(object) {
@@ -52,44 +66,83 @@ pub static EXPOSED: Rule = Rule {
 
 pub static EXTERNAL_IPS: Rule = Rule {
     id: "service/external-ips",
+    family: Family::Service,
     title: "Service sets externalIPs (CVE-2020-8554)",
     severity: Severity::High,
     practice: Practice::NetworkPolicy,
     rationale: "externalIPs makes every node route traffic for those addresses to the Service. \
         Anyone who can create Services can use it to intercept traffic meant for any IP \
         (CVE-2020-8554); clusters should block it with the DenyServiceExternalIPs admission plugin.",
-    references: &[SERVICE_DOC, Reference {
-        title: "CVE-2020-8554: Man in the middle using LoadBalancer or ExternalIPs",
-        url: "https://github.com/kubernetes/kubernetes/issues/97076",
-    }],
+    references: &[
+        SERVICE_DOC,
+        Reference {
+            title: "CVE-2020-8554: Man in the middle using LoadBalancer or ExternalIPs",
+            url: "https://github.com/kubernetes/kubernetes/issues/97076",
+        },
+    ],
+    cis: &[],
+    sources: &[trivy("KSV-0108")],
+    kinds: &["Service"],
     remediation: "Remove externalIPs; use a LoadBalancer or an Ingress, and enable \
         DenyServiceExternalIPs.",
     snippet: "spec:\n  type: LoadBalancer",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  externalIPs: [198.51.100.7]\n  ports:\n  - port: 80\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+        spec:
+          externalIPs: [198.51.100.7]  # expect: service/external-ips
+          ports:
+          - port: 80
+    "#}],
     good: &["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n"],
     check: |object, hits| {
         if !is_service(object) {
             return;
         }
-        if let Some(e) = object.node.at(&["spec"]).and_then(|s| s.entry("externalIPs")).filter(|e| e.value.as_seq().is_some_and(|l| !l.is_empty())) {
-            hits.at(e.span(), format!("Service {:?} claims externalIPs: traffic to those addresses is routed to it on every node", object.name.unwrap_or("")));
+        if let Some(e) = object
+            .node
+            .at(&["spec"])
+            .and_then(|s| s.entry("externalIPs"))
+            .filter(|e| e.value.as_seq().is_some_and(|l| !l.is_empty()))
+        {
+            hits.at(
+                e.span(),
+                format!(
+                    "Service {:?} claims externalIPs: traffic to those addresses is routed to it on every node",
+                    object.name.unwrap_or("")
+                ),
+            );
         }
     },
 };
 
 pub static INGRESS_TLS: Rule = Rule {
     id: "service/ingress-tls",
+    family: Family::Service,
     title: "Ingress serves without TLS",
     severity: Severity::Medium,
     practice: Practice::NetworkPolicy,
     rationale: "An Ingress without a tls section serves plain HTTP: credentials, cookies and data \
         cross the network readable and modifiable.",
     references: &[Reference { title: "Kubernetes: Ingress (TLS)", url: "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls" }],
+    cis: &[],
+    sources: &[kubescape("C-0263"), polaris("tlsSettingsMissing")],
+    kinds: &["Ingress"],
     remediation: "Add a tls section with a certificate Secret (cert-manager can issue it).",
     snippet: "spec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: shop-tls",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - host: shop.example.com\n", line: 5 }],
+    bad: &[indoc! {r#"
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: web
+        spec:  # expect: service/ingress-tls
+          rules:
+          - host: shop.example.com
+    "#}],
     good: &["apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n"],
     check: |object, hits| {
         if object.kind != "Ingress" || !matches!(object.group(), "networking.k8s.io" | "extensions") {

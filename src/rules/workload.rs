@@ -4,8 +4,11 @@
 
 use crate::k8s::{Container, ContainerList, PodView};
 use crate::rules::fix::{container_fix, pod_fix};
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Practice, Reference, Rule, Severity,
+};
 use crate::yaml::Node;
+use indoc::indoc;
 
 const SECURITY_CONTEXT_DOC: Reference = Reference {
     title: "Kubernetes: Configure a Security Context for a Pod or Container",
@@ -23,6 +26,7 @@ fn workload_containers<'a>(pod: &PodView<'a>) -> impl Iterator<Item = Container<
 
 pub static RESOURCES: Rule = Rule {
     id: "workload/resources",
+    family: Family::Workload,
     title: "Container has no CPU and memory requests or no memory limit",
     severity: Severity::Low,
     practice: Practice::ResourceLimits,
@@ -34,11 +38,40 @@ pub static RESOURCES: Rule = Rule {
         title: "Kubernetes: Resource Management for Pods and Containers",
         url: "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
     }],
+    cis: &[],
+    sources: &[
+        checkov("CKV_K8S_10"),
+        checkov("CKV_K8S_12"),
+        checkov("CKV_K8S_13"),
+        kubescape("C-0004"),
+        kubescape("C-0050"),
+        kubescape("C-0268"),
+        kubescape("C-0269"),
+        kubescape("C-0271"),
+        trivy("KSV-0015"),
+        trivy("KSV-0016"),
+        trivy("KSV-0018"),
+        kube_linter("unset-cpu-requirements"),
+        kube_linter("unset-memory-requirements"),
+        polaris("cpuRequestsMissing"),
+        polaris("memoryLimitsMissing"),
+        polaris("memoryRequestsMissing"),
+    ],
+    kinds: kinds::WORKLOADS,
     remediation: "Set cpu and memory requests and a memory limit in every container (equal to or \
         near the request); a CPU limit is optional.",
     snippet: "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app  # expect: workload/resources
+            image: nginx:1.27
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -65,6 +98,7 @@ pub static RESOURCES: Rule = Rule {
 
 pub static READ_ONLY_ROOT_FS: Rule = Rule {
     id: "workload/read-only-root-fs",
+    family: Family::Workload,
     title: "Container can write to its root file system",
     severity: Severity::Low,
     practice: Practice::PodSecurity,
@@ -72,11 +106,31 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
         persist for the life of the container. A read-only root, with emptyDir mounts for the \
         paths the program writes, removes that foothold.",
     references: &[SECURITY_CONTEXT_DOC],
+    cis: &[],
+    sources: &[
+        checkov("CKV_K8S_22"),
+        kubescape("C-0017"),
+        trivy("KSV-0014"),
+        kube_linter("no-read-only-root-fs"),
+        polaris("notReadOnlyRootFilesystem"),
+    ],
+    kinds: kinds::WORKLOADS,
     remediation: "Set readOnlyRootFilesystem: true and mount an emptyDir where the program needs to \
         write (for example /tmp).",
     snippet: "securityContext:\n  readOnlyRootFilesystem: true",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      readOnlyRootFilesystem: false\n", line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              readOnlyRootFilesystem: false  # expect: workload/read-only-root-fs
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -84,8 +138,11 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
             match c.node.entry_at(&["securityContext", "readOnlyRootFilesystem"]) {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
-                    hits.at(e.span(), format!("{} has a writable root file system", c.label()))
-                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
+                    hits.at(e.span(), format!("{} has a writable root file system", c.label())).fix(container_fix(
+                        &pod,
+                        &c,
+                        READ_ONLY_ROOT_FS.snippet,
+                    ));
                 }
                 None => {
                     hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", c.label()))
@@ -96,55 +153,70 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
     },
 };
 
-pub static ROOT_USER_OR_GROUP: Rule = Rule {
-    id: "workload/root-user-or-group",
-    title: "Pod or container runs as user 0 or with group 0",
-    severity: Severity::Medium,
-    practice: Practice::PodSecurity,
-    rationale: "runAsUser: 0 is root, the same user as root on the node. Pod Security checks the \
+pub static ROOT_USER_OR_GROUP: Rule =
+    Rule {
+        id: "workload/root-user-or-group",
+        family: Family::Workload,
+        title: "Pod or container runs as user 0 or with group 0",
+        severity: Severity::Medium,
+        practice: Practice::PodSecurity,
+        rationale: "runAsUser: 0 is root, the same user as root on the node. Pod Security checks the \
         user only at the restricted level, and the group never: runAsGroup, fsGroup or \
         supplementalGroups of 0 give processes the root group, which owns many files on the node and \
         in images (for example /etc/shadow on some distributions).",
-    references: &[SECURITY_CONTEXT_DOC],
-    remediation: "Use non-zero ids for runAsUser, runAsGroup, fsGroup and supplementalGroups.",
-    snippet: "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001\n  fsGroup: 10001",
-    pss: None,
-    bad: &[Bad {
-        yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsGroup: 0\n  containers:\n  - name: app\n    image: nginx:1.27\n",
-        line: 7,
-    }],
-    good: &[HARDENED],
-    check: |object, hits| {
-        let Some(pod) = object.pod() else { return };
-        let is_zero = |n: &Node| n.as_i64() == Some(0);
-        // At the restricted level pss/run-as-user reports user 0 already.
-        let user_reported = hits.scope().options.runs("pss/run-as-user");
-        let fields: &[&str] = if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
-        let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };
-        for field in fields {
-            if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
-                hits.at(e.span(), format!("the pod sets {field}: 0 ({})", what(field)))
-                    .fix(pod_fix(&pod, ROOT_USER_OR_GROUP.snippet));
-            }
-        }
-        if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
-            for g in groups.iter().filter(|g| is_zero(g)) {
-                hits.node(g, "the pod adds supplemental group 0 (the root group)");
-            }
-        }
-        for c in pod.containers() {
-            for field in fields.iter().filter(|f| **f != "fsGroup") {
-                if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
-                    hits.at(e.span(), format!("{} sets {field}: 0 ({})", c.label(), what(field)))
-                        .fix(container_fix(&pod, &c, "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001"));
+        references: &[SECURITY_CONTEXT_DOC],
+        cis: &[],
+        sources: &[trivy("KSV-0105"), trivy("KSV-0116")],
+        kinds: kinds::WORKLOADS,
+        remediation: "Use non-zero ids for runAsUser, runAsGroup, fsGroup and supplementalGroups.",
+        snippet: "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001\n  fsGroup: 10001",
+        pss: None,
+        bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          securityContext:
+            runAsGroup: 0  # expect: workload/root-user-or-group
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
+        good: &[HARDENED],
+        check: |object, hits| {
+            let Some(pod) = object.pod() else { return };
+            let is_zero = |n: &Node| n.as_i64() == Some(0);
+            // At the restricted level pss/run-as-user reports user 0 already.
+            let user_reported = hits.scope().options.runs("pss/run-as-user");
+            let fields: &[&str] =
+                if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
+            let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };
+            for field in fields {
+                if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
+                    hits.at(e.span(), format!("the pod sets {field}: 0 ({})", what(field)))
+                        .fix(pod_fix(&pod, ROOT_USER_OR_GROUP.snippet));
                 }
             }
-        }
-    },
-};
+            if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
+                for g in groups.iter().filter(|g| is_zero(g)) {
+                    hits.node(g, "the pod adds supplemental group 0 (the root group)");
+                }
+            }
+            for c in pod.containers() {
+                for field in fields.iter().filter(|f| **f != "fsGroup") {
+                    if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
+                        hits.at(e.span(), format!("{} sets {field}: 0 ({})", c.label(), what(field)))
+                            .fix(container_fix(&pod, &c, "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001"));
+                    }
+                }
+            }
+        },
+    };
 
 pub static AUTOMOUNT_TOKEN: Rule = Rule {
     id: "workload/automount-token",
+    family: Family::Workload,
     title: "Service account token mounted into the pod",
     severity: Severity::Low,
     practice: Practice::ApiAccess,
@@ -155,11 +227,24 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         title: "Kubernetes: Configure Service Accounts for Pods (opt out of API credential automounting)",
         url: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting",
     }],
+    cis: &[cis!("5.1.6", "Ensure that Service Account Tokens are only mounted where necessary")],
+    sources: &[checkov("CKV_K8S_38"), kubescape("C-0034"), kubescape("C-0190"), trivy("KSV-0036"), polaris("automountServiceAccountToken")],
+    kinds: kinds::workloads_and!("ServiceAccount", "RoleBinding", "ClusterRoleBinding"),
     remediation: "Set automountServiceAccountToken: false on the pod (or on its service account); \
         mount a projected token only where the API is really needed.",
     snippet: "automountServiceAccountToken: false",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  serviceAccountName: app\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 5 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:  # expect: workload/automount-token
+          serviceAccountName: app
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -200,6 +285,7 @@ fn service_account<'a>(pod: &PodView<'a>) -> &'a str {
 
 pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
     id: "workload/default-service-account",
+    family: Family::Workload,
     title: "Pod runs as the namespace's default service account",
     severity: Severity::Low,
     practice: Practice::ApiAccess,
@@ -210,16 +296,30 @@ pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
         title: "Kubernetes: Service Accounts (use a dedicated service account per workload)",
         url: "https://kubernetes.io/docs/concepts/security/service-accounts/",
     }],
+    cis: &[cis!("5.1.5", "Ensure that default service accounts are not actively used")],
+    sources: &[kube_linter("default-service-account")],
+    kinds: kinds::WORKLOADS,
     remediation: "Create a ServiceAccount per workload and set serviceAccountName.",
     snippet: "serviceAccountName: my-app",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 5 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:  # expect: workload/default-service-account
+          automountServiceAccountToken: false
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         if service_account(&pod) == "default" {
             let at = pod.spec.entry("serviceAccountName").map_or_else(|| spec_key(&pod), |e| e.span());
-            hits.at(at, "the pod uses the namespace's default service account").fix(pod_fix(&pod, DEFAULT_SERVICE_ACCOUNT.snippet));
+            hits.at(at, "the pod uses the namespace's default service account")
+                .fix(pod_fix(&pod, DEFAULT_SERVICE_ACCOUNT.snippet));
         }
     },
 };
@@ -262,6 +362,7 @@ fn host_path(volume: &Node) -> Option<(&crate::yaml::Entry, &str)> {
 
 pub static RUNTIME_SOCKET: Rule = Rule {
     id: "workload/runtime-socket",
+    family: Family::Workload,
     title: "Container runtime socket mounted into the pod",
     severity: Severity::Critical,
     practice: Practice::PodSecurity,
@@ -272,17 +373,36 @@ pub static RUNTIME_SOCKET: Rule = Rule {
         title: "Kubernetes: Pod Security Standards (HostPath volumes)",
         url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
     }],
+    cis: &[],
+    sources: &[checkov("CKV_K8S_27"), kubescape("C-0074"), trivy("KSV-0006"), kube_linter("docker-sock")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove the socket mount. Build images with a rootless builder (BuildKit rootless, \
         Kaniko) and get container data through the kubelet or CRI APIs with proper authorization.",
     snippet: "volumes:\n  - name: scratch\n    emptyDir: {}",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: docker:27\n  volumes:\n  - name: sock\n    hostPath:\n      path: /var/run/docker.sock\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: docker:27
+          volumes:
+          - name: sock
+            hostPath:  # expect: workload/runtime-socket
+              path: /var/run/docker.sock
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
             if let Some((entry, path)) = host_path(volume).filter(|(_, p)| RUNTIME_SOCKETS.contains(p)) {
-                hits.at(entry.span(), format!("the container runtime socket {path} is mounted: it controls every container on the node"));
+                hits.at(
+                    entry.span(),
+                    format!("the container runtime socket {path} is mounted: it controls every container on the node"),
+                );
             }
         }
     },
@@ -290,6 +410,7 @@ pub static RUNTIME_SOCKET: Rule = Rule {
 
 pub static SENSITIVE_HOST_PATH: Rule = Rule {
     id: "workload/sensitive-host-path",
+    family: Family::Workload,
     title: "Sensitive directory of the node mounted",
     severity: Severity::High,
     practice: Practice::PodSecurity,
@@ -300,19 +421,38 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
         title: "Kubernetes: Volumes (hostPath security considerations)",
         url: "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
     }],
+    cis: &[],
+    sources: &[kube_linter("sensitive-host-mounts")],
+    kinds: kinds::WORKLOADS,
     remediation: "Mount only the specific file or directory needed, read-only, or use a CSI driver \
         or a ConfigMap instead.",
     snippet: "volumes:\n  - name: config\n    configMap:\n      name: app-config",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: etc\n    hostPath:\n      path: /etc\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+          volumes:
+          - name: etc
+            hostPath:  # expect: workload/sensitive-host-path
+              path: /etc
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
             let sensitive = |p: &str| {
-                SENSITIVE_PATHS.iter().any(|s| p == *s || (*s != "/" && p.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
+                SENSITIVE_PATHS
+                    .iter()
+                    .any(|s| p == *s || (*s != "/" && p.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
             };
-            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| sensitive(p) && !RUNTIME_SOCKETS.contains(p)) {
+            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| sensitive(p) && !RUNTIME_SOCKETS.contains(p))
+            {
                 hits.at(entry.span(), format!("the node's {path} is mounted into the pod"));
             }
         }
@@ -321,6 +461,7 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
 
 pub static WRITABLE_HOST_PATH: Rule = Rule {
     id: "workload/writable-host-path",
+    family: Family::Workload,
     title: "Node directory mounted writable",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -331,11 +472,30 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
         title: "Kubernetes: Volumes (hostPath)",
         url: "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
     }],
+    cis: &[],
+    sources: &[kubescape("C-0045"), kube_linter("writable-host-mount")],
+    kinds: kinds::WORKLOADS,
     remediation: "Add readOnly: true to the volumeMount (and keep writable data in emptyDir or a \
         PersistentVolumeClaim).",
     snippet: "volumeMounts:\n  - name: logs\n    mountPath: /host/var/log\n    readOnly: true",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: fluent-bit:3.1\n    volumeMounts:\n    - name: logs\n      mountPath: /var/log\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n", line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: fluent-bit:3.1
+            volumeMounts:
+            - name: logs  # expect: workload/writable-host-path
+              mountPath: /var/log
+          volumes:
+          - name: logs
+            hostPath:
+              path: /var/log
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: fluent-bit:3.1\n    volumeMounts:\n    - name: logs\n      mountPath: /var/log\n      readOnly: true\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n"],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -359,6 +519,7 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
 
 pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
     id: "workload/share-process-namespace",
+    family: Family::Workload,
     title: "Containers of the pod share one process namespace",
     severity: Severity::Low,
     practice: Practice::PodSecurity,
@@ -369,10 +530,23 @@ pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
         title: "Kubernetes: Share Process Namespace between Containers in a Pod",
         url: "https://kubernetes.io/docs/tasks/configure-pod-container/share-process-namespace/",
     }],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove shareProcessNamespace unless a debugging sidecar really needs it.",
     snippet: "shareProcessNamespace: false",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  shareProcessNamespace: true\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          shareProcessNamespace: true  # expect: workload/share-process-namespace
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -400,18 +574,41 @@ const DANGEROUS: [(&str, &str); 11] = [
 
 pub static DANGEROUS_CAPABILITIES: Rule = Rule {
     id: "workload/dangerous-capabilities",
+    family: Family::Workload,
     title: "Container adds a capability that breaks isolation",
     severity: Severity::High,
     practice: Practice::PodSecurity,
     rationale: "Some capabilities are each enough to leave the container or spy on the node and \
         its neighbours: SYS_ADMIN, NET_ADMIN, SYS_PTRACE, BPF, SYS_MODULE and the like. They deserve \
         a reviewer's attention whatever Pod Security level a namespace enforces.",
-    references: &[SECURITY_CONTEXT_DOC, cis!("5.2.9", "Minimize the admission of containers with added capabilities")],
+    references: &[SECURITY_CONTEXT_DOC],
+    cis: &[cis!("5.2.9", "Minimize the admission of containers with added capabilities")],
+    sources: &[
+        checkov("CKV_K8S_39"),
+        kubescape("C-0046"),
+        trivy("KSV-0005"),
+        trivy("KSV-0119"),
+        trivy("KSV-0120"),
+        polaris("dangerousCapabilities"),
+    ],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove the capability; find a design that does not need it (a node agent reviewed \
         on its own, a narrower capability).",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
     pss: None,
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [\"SYS_PTRACE\"]\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              capabilities:
+                add: ["SYS_PTRACE"]  # expect: workload/dangerous-capabilities
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
@@ -420,8 +617,11 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
                 let name = cap.as_str().unwrap_or("");
                 let name = name.strip_prefix("CAP_").unwrap_or(name).to_ascii_uppercase();
                 if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
-                    hits.node(cap, format!("{} adds {name}: {why}", c.label()))
-                        .fix(container_fix(&pod, &c, DANGEROUS_CAPABILITIES.snippet));
+                    hits.node(cap, format!("{} adds {name}: {why}", c.label())).fix(container_fix(
+                        &pod,
+                        &c,
+                        DANGEROUS_CAPABILITIES.snippet,
+                    ));
                 }
             }
         }

@@ -1,8 +1,11 @@
 //! Linux capabilities a container may hold.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, polaris, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule, Severity,
+};
 use crate::yaml::Node;
+use indoc::indoc;
 
 use crate::rules::fix::container_fix;
 use crate::rules::standards::{psa_source, PSS_DOC};
@@ -13,22 +16,34 @@ use crate::rules::standards::{psa_source, PSS_DOC};
 /// exactly so (no `CAP_` prefix, upper case).
 pub static CAPABILITIES_BASELINE: Rule = Rule {
     id: "pss/capabilities-baseline",
+    family: Family::Pss,
     title: "Container adds a capability beyond the runtime's defaults",
     severity: Severity::High,
     practice: Practice::PodSecurity,
     rationale: "Capabilities such as SYS_ADMIN, NET_ADMIN, SYS_PTRACE or NET_RAW each grant a \
         slice of root's power over the kernel; several are enough on their own to escape the \
         container or attack other pods on the network.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_capabilities_baseline.go"),
-        cis!("5.2.9", "Minimize the admission of containers with added capabilities"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_capabilities_baseline.go")],
+    cis: &[cis!("5.2.9", "Minimize the admission of containers with added capabilities")],
+    sources: &[checkov("CKV_K8S_25"), trivy("KSV-0022")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove the capability from capabilities.add. If the workload needs it, find the \
         narrower mechanism (a port above 1024, a sidecar, a node-level agent).",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
     pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              capabilities:
+                add: [NET_ADMIN]  # expect: pss/capabilities-baseline
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [CHOWN]\n"],
     check: capabilities_baseline,
 };
@@ -75,17 +90,17 @@ fn added(capabilities: Option<&Node>) -> &[Node] {
 /// are exempt.
 pub static CAPABILITIES_RESTRICTED: Rule = Rule {
     id: "pss/capabilities-restricted",
+    family: Family::Pss,
     title: "Container does not drop all capabilities",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
     rationale: "Containers start with a default set of capabilities (CHOWN, DAC_OVERRIDE, \
         NET_RAW, SETUID, ...) that most applications never use and an attacker can. Dropping ALL \
         and adding back only NET_BIND_SERVICE when a low port is needed leaves nothing to abuse.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_capabilities_restricted.go"),
-        cis!("5.2.10", "Minimize the admission of containers with capabilities assigned"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_capabilities_restricted.go")],
+    cis: &[cis!("5.2.10", "Minimize the admission of containers with capabilities assigned"), cis!("5.2.8", "Minimize the admission of containers with the NET_RAW capability")],
+    sources: &[checkov("CKV_K8S_28"), checkov("CKV_K8S_37"), trivy("KSV-0003"), trivy("KSV-0106"), kube_linter("drop-net-raw-capability"), polaris("insecureCapabilities")],
+    kinds: kinds::WORKLOADS,
     remediation: "Drop ALL capabilities in every container; add back NET_BIND_SERVICE only if the \
         process binds a port below 1024.",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
@@ -95,7 +110,19 @@ pub static CAPABILITIES_RESTRICTED: Rule = Rule {
         since: "v1.25",
         overrides: Some("capabilities_baseline"),
     }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [NET_RAW]\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              capabilities:
+                drop: [NET_RAW]  # expect: pss/capabilities-restricted
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n"],
     check: capabilities_restricted,
 };

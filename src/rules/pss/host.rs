@@ -2,8 +2,12 @@
 //! settings.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule,
+    Severity,
+};
 use crate::yaml::Node;
+use indoc::indoc;
 
 use crate::rules::fix::{container_fix, pod_fix};
 use crate::rules::standards::{psa_source, PSS_DOC};
@@ -12,6 +16,7 @@ use crate::rules::standards::{psa_source, PSS_DOC};
 /// `spec.hostPID`, `spec.hostIPC`. Allowed: unset or `false`.
 pub static HOST_NAMESPACES: Rule = Rule {
     id: "pss/host-namespaces",
+    family: Family::Pss,
     title: "Pod shares the node's network, process or IPC namespace",
     severity: Severity::High,
     practice: Practice::PodSecurity,
@@ -19,18 +24,25 @@ pub static HOST_NAMESPACES: Rule = Rule {
         listening only on localhost and the cloud metadata endpoint; with hostPID it can see and \
         signal every process on the node; with hostIPC it can read the shared memory of other \
         workloads. Each one removes an isolation boundary between the pod and the node.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_hostNamespaces.go"),
-        cis!("5.2.3", "Minimize the admission of containers wishing to share the host process ID namespace"),
-        cis!("5.2.4", "Minimize the admission of containers wishing to share the host IPC namespace"),
-        cis!("5.2.5", "Minimize the admission of containers wishing to share the host network namespace"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_hostNamespaces.go")],
+    cis: &[cis!("5.2.3", "Minimize the admission of containers wishing to share the host process ID namespace"), cis!("5.2.4", "Minimize the admission of containers wishing to share the host IPC namespace"), cis!("5.2.5", "Minimize the admission of containers wishing to share the host network namespace")],
+    sources: &[checkov("CKV_K8S_17"), checkov("CKV_K8S_18"), checkov("CKV_K8S_19"), kubescape("C-0038"), kubescape("C-0041"), trivy("KSV-0008"), trivy("KSV-0009"), trivy("KSV-0010"), kube_linter("host-ipc"), kube_linter("host-network"), kube_linter("host-pid"), polaris("hostIPCSet"), polaris("hostNetworkSet"), polaris("hostPIDSet")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false). \
         Expose ports through a Service instead of the host network.",
     snippet: "hostNetwork: false\nhostPID: false\nhostIPC: false",
     pss: Some(PssControl { check: "hostNamespaces", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 6 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: net
+        spec:
+          hostNetwork: true  # expect: pss/host-namespaces
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  hostNetwork: false\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
     check: host_namespaces,
 };
@@ -53,22 +65,34 @@ fn host_namespaces(object: &Object, hits: &mut Hits) {
 /// (all container lists). Allowed: unset or `0`.
 pub static HOST_PORTS: Rule = Rule {
     id: "pss/host-ports",
+    family: Family::Pss,
     title: "Container binds a port on the node",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
     rationale: "A hostPort opens a port on the node's own address, bypassing Service and \
         NetworkPolicy controls that apply to pod IPs, and it ties the pod to nodes where the port \
         is free.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_hostPorts.go"),
-        cis!("5.2.13", "Minimize the admission of containers which use HostPorts"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_hostPorts.go")],
+    cis: &[cis!("5.2.13", "Minimize the admission of containers which use HostPorts")],
+    sources: &[checkov("CKV_K8S_26"), kubescape("C-0044"), trivy("KSV-0024"), polaris("hostPortSet")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove hostPort and reach the container through a Service (ClusterIP, or a \
         NodePort/LoadBalancer when it must be reachable from outside).",
     snippet: "ports:\n  - containerPort: 8080",
     pss: Some(PssControl { check: "hostPorts", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n      hostPort: 80\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            ports:
+            - containerPort: 80
+              hostPort: 80  # expect: pss/host-ports
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n"],
     check: host_ports,
 };
@@ -96,6 +120,7 @@ fn host_ports(object: &Object, hits: &mut Hits) {
 /// unset or `""`.
 pub static HOST_PROBES: Rule = Rule {
     id: "pss/host-probes-lifecycle",
+    family: Family::Pss,
     title: "Probe or lifecycle hook targets another host",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -103,10 +128,27 @@ pub static HOST_PROBES: Rule = Rule {
         send requests to an arbitrary address with the node's network position, which can reach \
         services the pod itself could not (a server-side request forgery through the kubelet).",
     references: &[PSS_DOC, psa_source!("check_hostProbesAndHostLifecycle.go")],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove the host field so the probe targets the pod's own IP.",
     snippet: "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
     pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: "v1.34", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        host: 169.254.169.254\n        path: /\n        port: 80\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            livenessProbe:
+              httpGet:
+                host: 169.254.169.254  # expect: pss/host-probes-lifecycle
+                path: /
+                port: 80
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /\n        port: 80\n"],
     check: host_probes,
 };
@@ -141,6 +183,7 @@ fn host_probes(object: &Object, hits: &mut Hits) {
 /// in [`ALLOWED_SYSCTLS`], exactly.
 pub static SYSCTLS: Rule = Rule {
     id: "pss/sysctls",
+    family: Family::Pss,
     title: "Pod sets a sysctl outside the safe set",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -148,11 +191,27 @@ pub static SYSCTLS: Rule = Rule {
         for the whole node or can be used to exhaust its resources, affecting every other \
         workload there.",
     references: &[PSS_DOC, psa_source!("check_sysctls.go")],
+    cis: &[],
+    sources: &[trivy("KSV-0026"), kube_linter("unsafe-sysctls")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove the sysctl, or set it on dedicated nodes through node configuration \
         rather than from a pod.",
     snippet: "securityContext:\n  sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"1024 65535\"",
     pss: Some(PssControl { check: "sysctls", level: PssLevel::Baseline, since: "v1.37", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  securityContext:\n    sysctls:\n    - name: kernel.msgmax\n      value: \"65536\"\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: s
+        spec:
+          securityContext:
+            sysctls:
+            - name: kernel.msgmax  # expect: pss/sysctls
+              value: "65536"
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  securityContext:\n    sysctls:\n    - name: net.ipv4.tcp_syncookies\n      value: \"1\"\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
     check: sysctls,
 };
@@ -191,21 +250,34 @@ fn sysctls(object: &Object, hits: &mut Hits) {
 /// container. Allowed: unset or `false`.
 pub static WINDOWS_HOST_PROCESS: Rule = Rule {
     id: "pss/windows-host-process",
+    family: Family::Pss,
     title: "Windows HostProcess container",
     severity: Severity::Critical,
     practice: Practice::PodSecurity,
     rationale: "A Windows HostProcess container runs directly on the node as a host process, \
         with the node's network and file system: the equivalent of a privileged Linux container.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_windowsHostProcess.go"),
-        cis!("5.2.11", "Minimize the admission of Windows HostProcess containers"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_windowsHostProcess.go")],
+    cis: &[cis!("5.2.11", "Minimize the admission of Windows HostProcess containers")],
+    sources: &[trivy("KSV-0103"), polaris("hostProcess")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove windowsOptions.hostProcess (or set it to false); run node management \
         tasks outside ordinary workloads.",
     snippet: "securityContext:\n  windowsOptions:\n    hostProcess: false",
     pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  securityContext:\n    windowsOptions:\n      hostProcess: true\n  hostNetwork: true\n  containers:\n  - name: app\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: w
+        spec:
+          securityContext:
+            windowsOptions:
+              hostProcess: true  # expect: pss/windows-host-process
+          hostNetwork: true
+          containers:
+          - name: app
+            image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: app\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n"],
     check: windows_host_process,
 };

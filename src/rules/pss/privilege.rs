@@ -1,7 +1,11 @@
 //! Controls on how much privilege a container's processes hold or can gain.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule,
+    Severity,
+};
+use indoc::indoc;
 
 use crate::rules::fix::container_fix;
 use crate::rules::standards::{psa_source, PSS_DOC};
@@ -10,22 +14,35 @@ use crate::rules::standards::{psa_source, PSS_DOC};
 /// `<every container>.securityContext.privileged`. Allowed: unset or `false`.
 pub static PRIVILEGED: Rule = Rule {
     id: "pss/privileged",
+    family: Family::Pss,
     title: "Privileged container",
     severity: Severity::Critical,
     practice: Practice::PodSecurity,
     rationale: "A privileged container gets every capability, all host devices and no \
         seccomp, AppArmor or SELinux confinement: a process in it is effectively root on the \
         node and can take over the node and everything scheduled there.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_privileged.go"),
-        cis!("5.2.2", "Minimize the admission of privileged containers"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_privileged.go")],
+    cis: &[cis!("5.2.2", "Minimize the admission of privileged containers")],
+    sources: &[checkov("CKV_K8S_16"), kubescape("C-0057"), trivy("KSV-0017"), kube_linter("privileged-container"), polaris("runAsPrivileged")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove privileged: true. Grant the one capability the workload really needs \
         instead, or move node-level work to a dedicated, separately reviewed component.",
     snippet: "securityContext:\n  privileged: false",
     pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext:\n          privileged: true\n", line: 12 }],
+    bad: &[indoc! {r#"
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          template:
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  privileged: true  # expect: pss/privileged
+    "#}],
     good: &["apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext:\n          privileged: false\n"],
     check: privileged,
 };
@@ -50,21 +67,32 @@ fn privileged(object: &Object, hits: &mut Hits) {
 /// `false` only; it must be set. Pods with `spec.os.name: windows` are exempt.
 pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
     id: "pss/allow-privilege-escalation",
+    family: Family::Pss,
     title: "Container may gain more privileges than it started with",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
     rationale: "Unless allowPrivilegeEscalation is false, the no_new_privs flag is not set, so a \
         setuid binary or file capability inside the image can raise a process's privileges, \
         turning a foothold in the container into root within it.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_allowPrivilegeEscalation.go"),
-        cis!("5.2.6", "Minimize the admission of containers with allowPrivilegeEscalation"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_allowPrivilegeEscalation.go")],
+    cis: &[cis!("5.2.6", "Minimize the admission of containers with allowPrivilegeEscalation")],
+    sources: &[checkov("CKV_K8S_20"), kubescape("C-0016"), trivy("KSV-0001"), kube_linter("privilege-escalation-container"), polaris("privilegeEscalationAllowed")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set allowPrivilegeEscalation: false in every container's securityContext.",
     snippet: "securityContext:\n  allowPrivilegeEscalation: false",
     pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: "v1.25", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: true\n", line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              allowPrivilegeEscalation: true  # expect: pss/allow-privilege-escalation
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n"],
     check: allow_privilege_escalation,
 };
@@ -95,6 +123,7 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
 /// `Default`; any value when the pod sets `hostUsers: false`.
 pub static PROC_MOUNT: Rule = Rule {
     id: "pss/proc-mount",
+    family: Family::Pss,
     title: "Container unmasks /proc",
     severity: Severity::High,
     practice: Practice::PodSecurity,
@@ -102,11 +131,25 @@ pub static PROC_MOUNT: Rule = Rule {
         kernel and node state. An Unmasked /proc exposes them to the container; outside a user \
         namespace that is a direct path to the node.",
     references: &[PSS_DOC, psa_source!("check_procMount.go")],
+    cis: &[],
+    sources: &[trivy("KSV-0027"), kube_linter("unsafe-proc-mount"), polaris("procMount")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove procMount (or set it to Default). If the workload really needs an \
         unmasked /proc, run it in a user namespace with hostUsers: false.",
     snippet: "securityContext:\n  procMount: Default",
     pss: Some(PssControl { check: "procMount", level: PssLevel::Baseline, since: "v1.35", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n", line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              procMount: Unmasked  # expect: pss/proc-mount
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n"],
     check: proc_mount,
 };
@@ -121,16 +164,32 @@ fn proc_mount(object: &Object, hits: &mut Hits) {
 /// namespace does not relax it.
 pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
     id: "pss/proc-mount-restricted",
+    family: Family::Pss,
     title: "Container unmasks /proc (even in a user namespace)",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
     rationale: "At the restricted level the default /proc mount is required even when the pod \
         runs in its own user namespace: the unmasked paths still expose kernel state.",
     references: &[PSS_DOC, psa_source!("check_procMount.go")],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove procMount (or set it to Default).",
     snippet: "securityContext:\n  procMount: Default",
     pss: Some(PssControl { check: "procMount_restricted", level: PssLevel::Restricted, since: "v1.35", overrides: Some("procMount") }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          hostUsers: false
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              procMount: Unmasked  # expect: pss/proc-mount-restricted
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n"],
     check: proc_mount_restricted,
 };

@@ -2,8 +2,9 @@
 //! SELinux and seccomp.
 
 use crate::k8s::{Container, Object, PodView};
-use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{checkov, kinds, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
+use indoc::indoc;
 
 use crate::rules::fix::{container_fix, pod_fix};
 use crate::rules::standards::{psa_source, PSS_DOC};
@@ -15,6 +16,7 @@ use crate::rules::standards::{psa_source, PSS_DOC};
 /// allowed annotation values: `""`, `runtime/default`, `localhost/*`.
 pub static APPARMOR: Rule = Rule {
     id: "pss/apparmor",
+    family: Family::Pss,
     title: "AppArmor confinement turned off",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -22,11 +24,26 @@ pub static APPARMOR: Rule = Rule {
         in container escapes (mounting, writing to /proc and /sys). An Unconfined profile removes \
         that layer.",
     references: &[PSS_DOC, psa_source!("check_appArmorProfile.go")],
+    cis: &[],
+    sources: &[trivy("KSV-0002")],
+    kinds: kinds::WORKLOADS,
     remediation: "Use the runtime's default profile (type RuntimeDefault) or a profile loaded on \
         the node (type Localhost), and drop unconfined annotations.",
     snippet: "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault",
     pss: Some(PssControl { check: "appArmorProfile", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    appArmorProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 8 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          securityContext:
+            appArmorProfile:
+              type: Unconfined  # expect: pss/apparmor
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: localhost/k8s-nginx\nspec:\n  securityContext:\n    appArmorProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
     check: apparmor,
 };
@@ -74,6 +91,7 @@ fn profile_type<'a>(holder: &'a Node, field: &str) -> Option<(&'a Entry, &'a str
 /// or `""`.
 pub static SELINUX: Rule = Rule {
     id: "pss/selinux",
+    family: Family::Pss,
     title: "Custom SELinux user, role or type",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -81,11 +99,26 @@ pub static SELINUX: Rule = Rule {
         privileged domain (for example spc_t, which is unconfined), undoing the labelling that \
         keeps containers from touching host files and each other.",
     references: &[PSS_DOC, psa_source!("check_seLinuxOptions.go")],
+    cis: &[],
+    sources: &[trivy("KSV-0025")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove seLinuxOptions.type, user and role, or use one of the container types \
         (container_t, container_init_t, container_kvm_t, container_engine_t); level may be set.",
     snippet: "securityContext:\n  seLinuxOptions:\n    level: \"s0:c123,c456\"",
     pss: Some(PssControl { check: "seLinuxOptions", level: PssLevel::Baseline, since: "v1.31", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      seLinuxOptions:\n        type: spc_t\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              seLinuxOptions:
+                type: spc_t  # expect: pss/selinux
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      seLinuxOptions:\n        type: container_t\n        level: s0:c1,c2\n"],
     check: selinux,
 };
@@ -144,6 +177,7 @@ fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
 /// container. Allowed: unset, `RuntimeDefault`, `Localhost`.
 pub static SECCOMP_BASELINE: Rule = Rule {
     id: "pss/seccomp-baseline",
+    family: Family::Pss,
     title: "Seccomp filtering turned off",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -151,12 +185,34 @@ pub static SECCOMP_BASELINE: Rule = Rule {
         that account for a large share of kernel privilege-escalation exploits. Unconfined \
         exposes all of them.",
     references: &[PSS_DOC, psa_source!("check_seccompProfile_baseline.go")],
+    cis: &[],
+    sources: &[trivy("KSV-0104")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set the seccomp profile type to RuntimeDefault (or Localhost with a profile \
         installed on the node).",
     snippet: SECCOMP_FIX,
-    pss: Some(PssControl { check: "seccompProfile_baseline", level: PssLevel::Baseline, since: "v1.19", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seccompProfile:\n      type: Unconfined\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 8 }],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    pss: Some(PssControl {
+        check: "seccompProfile_baseline",
+        level: PssLevel::Baseline,
+        since: "v1.19",
+        overrides: None,
+    }),
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          securityContext:
+            seccompProfile:
+              type: Unconfined  # expect: pss/seccomp-baseline
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
+    good: &[
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+    ],
     check: seccomp_baseline,
 };
 
@@ -171,17 +227,17 @@ fn seccomp_baseline(object: &Object, hits: &mut Hits) {
 /// Pods with `spec.os.name: windows` are exempt.
 pub static SECCOMP_RESTRICTED: Rule = Rule {
     id: "pss/seccomp-restricted",
+    family: Family::Pss,
     title: "No seccomp profile",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
     rationale: "Without a seccomp profile a container may run with no syscall filtering at all \
         (the kubelet's default is Unconfined unless the node enables SeccompDefault), exposing \
         the whole kernel syscall surface.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_seccompProfile_restricted.go"),
-        cis!("5.7.2", "Ensure that the seccomp profile is set to docker/default in your Pod definitions"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_seccompProfile_restricted.go")],
+    cis: &[cis!("5.7.2", "Ensure that the seccomp profile is set to docker/default in your Pod definitions")],
+    sources: &[checkov("CKV_K8S_31"), trivy("KSV-0030")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set seccompProfile.type: RuntimeDefault in the pod's securityContext (it \
         covers every container), or in each container.",
     snippet: SECCOMP_FIX,
@@ -191,7 +247,16 @@ pub static SECCOMP_RESTRICTED: Rule = Rule {
         since: "v1.25",
         overrides: Some("seccompProfile_baseline"),
     }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app  # expect: pss/seccomp-restricted
+            image: nginx:1.27
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
     check: seccomp_restricted,
 };

@@ -1,7 +1,11 @@
 //! Which user a container's processes run as.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{
+    checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule,
+    Severity,
+};
+use indoc::indoc;
 
 use crate::rules::fix::{container_fix, pod_fix};
 use crate::rules::standards::{psa_source, PSS_DOC};
@@ -12,22 +16,33 @@ use crate::rules::standards::{psa_source, PSS_DOC};
 /// `false` anywhere fails. Skipped for pods with `hostUsers: false`.
 pub static RUN_AS_NON_ROOT: Rule = Rule {
     id: "pss/run-as-non-root",
+    family: Family::Pss,
     title: "Container may run as root",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
     rationale: "Unless runAsNonRoot is true, a container whose image defaults to root runs as \
         UID 0. Root in a container is the same user as root on the node, so any escape or \
         writable host mount is immediately node-level compromise.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_runAsNonRoot.go"),
-        cis!("5.2.7", "Minimize the admission of root containers"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_runAsNonRoot.go")],
+    cis: &[cis!("5.2.7", "Minimize the admission of root containers")],
+    sources: &[checkov("CKV_K8S_23"), kubescape("C-0013"), trivy("KSV-0012"), kube_linter("run-as-non-root"), polaris("runAsRootAllowed")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set runAsNonRoot: true in the pod's securityContext and give the image a \
         non-root USER (or set runAsUser to a non-zero UID).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
     pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: false\n  containers:\n  - name: app\n    image: nginx:1.27\n", line: 7 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          securityContext:
+            runAsNonRoot: false  # expect: pss/run-as-non-root
+          containers:
+          - name: app
+            image: nginx:1.27
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
     check: run_as_non_root,
 };
@@ -67,21 +82,32 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
 /// `hostUsers: false`.
 pub static RUN_AS_USER: Rule = Rule {
     id: "pss/run-as-user",
+    family: Family::Pss,
     title: "Container explicitly runs as root (UID 0)",
     severity: Severity::High,
     practice: Practice::PodSecurity,
     rationale: "runAsUser: 0 asks for root explicitly, overriding a non-root image and any \
         runAsNonRoot intent; root in the container is root on the node.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_runAsUser.go"),
-        cis!("5.2.7", "Minimize the admission of root containers"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_runAsUser.go")],
+    cis: &[cis!("5.2.7", "Minimize the admission of root containers")],
+    sources: &[trivy("KSV-0105")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set runAsUser to a non-zero UID the image works with, or remove it and let \
         the image's USER apply.",
     snippet: "securityContext:\n  runAsUser: 10001",
     pss: Some(PssControl { check: "runAsUser", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsUser: 0\n", line: 10 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+            securityContext:
+              runAsUser: 0  # expect: pss/run-as-user
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsUser: 10001\n"],
     check: run_as_user,
 };

@@ -1,8 +1,9 @@
 //! Which volume types a pod may mount.
 
 use crate::k8s::Object;
-use crate::rules::{Bad, Hits, Practice, PssControl, PssLevel, Rule, Severity};
+use crate::rules::{kinds, kubescape, polaris, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
+use indoc::indoc;
 
 use crate::rules::fix::pod_fix;
 use crate::rules::standards::{psa_source, PSS_DOC};
@@ -11,22 +12,35 @@ use crate::rules::standards::{psa_source, PSS_DOC};
 /// Allowed: unset.
 pub static HOST_PATH_VOLUMES: Rule = Rule {
     id: "pss/host-path-volumes",
+    family: Family::Pss,
     title: "Pod mounts a directory of the node",
     severity: Severity::High,
     practice: Practice::PodSecurity,
     rationale: "A hostPath volume gives the pod the node's own files: the container runtime \
         socket, kubelet credentials, other pods' data, or /etc. Read access leaks secrets; write \
         access is usually enough to take over the node.",
-    references: &[
-        PSS_DOC,
-        psa_source!("check_hostPathVolumes.go"),
-        cis!("5.2.12", "Minimize the admission of HostPath volumes"),
-    ],
+    references: &[PSS_DOC, psa_source!("check_hostPathVolumes.go")],
+    cis: &[cis!("5.2.12", "Minimize the admission of HostPath volumes")],
+    sources: &[kubescape("C-0048"), trivy("KSV-0023"), polaris("hostPathSet")],
+    kinds: kinds::WORKLOADS,
     remediation: "Replace the hostPath volume with an emptyDir, a ConfigMap or Secret, or a \
         PersistentVolumeClaim.",
     snippet: "volumes:\n  - name: data\n    emptyDir: {}",
     pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: docker\n    hostPath:\n      path: /var/run/docker.sock\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+          volumes:
+          - name: docker
+            hostPath:  # expect: pss/host-path-volumes
+              path: /var/run/docker.sock
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: scratch\n    emptyDir: {}\n"],
     check: host_path_volumes,
 };
@@ -54,6 +68,7 @@ fn empty_dir_fix(volume: &Node) -> String {
 /// the API server defaults it to `emptyDir` before admission.
 pub static RESTRICTED_VOLUMES: Rule = Rule {
     id: "pss/restricted-volumes",
+    family: Family::Pss,
     title: "Volume type outside the restricted set",
     severity: Severity::Medium,
     practice: Practice::PodSecurity,
@@ -63,6 +78,9 @@ pub static RESTRICTED_VOLUMES: Rule = Rule {
         what the cluster grants: configMap, csi, downwardAPI, emptyDir, ephemeral, image, \
         persistentVolumeClaim, projected and secret.",
     references: &[PSS_DOC, psa_source!("check_restrictedVolumes.go")],
+    cis: &[],
+    sources: &[trivy("KSV-0028")],
+    kinds: kinds::WORKLOADS,
     remediation: "Use a PersistentVolumeClaim (with a StorageClass for the storage) or another \
         allowed volume type instead.",
     snippet: "volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data",
@@ -72,7 +90,21 @@ pub static RESTRICTED_VOLUMES: Rule = Rule {
         since: "v1.0",
         overrides: Some("hostPathVolumes"),
     }),
-    bad: &[Bad { yaml: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: shared\n    nfs:\n      server: nfs.example.com\n      path: /exports\n", line: 11 }],
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+          containers:
+          - name: app
+            image: nginx:1.27
+          volumes:
+          - name: shared
+            nfs:  # expect: pss/restricted-volumes
+              server: nfs.example.com
+              path: /exports
+    "#}],
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n  - name: defaulted\n"],
     check: restricted_volumes,
 };

@@ -2,8 +2,9 @@
 //! are the binary's own when a flag is absent (kube-apiserver --help), which
 //! is often the unsafe value.
 
+use super::flags::profiling_rule;
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
+use crate::rules::{checkov, kinds, kubescape, trivy, Family, Hits, Practice, Reference, Rule, Severity};
 
 const FLAGS_DOC: Reference = Reference {
     title: "Kubernetes: kube-apiserver command-line reference",
@@ -23,6 +24,7 @@ fn each(object: &Object, check: impl FnMut(&Process)) {
 /// Anonymous requests: `--anonymous-auth` defaults to true.
 pub static ANONYMOUS_AUTH: Rule = Rule {
     id: "apiserver/anonymous-auth",
+    family: Family::Apiserver,
     title: "API server accepts anonymous requests",
     severity: Severity::Medium,
     practice: Practice::ApiAccess,
@@ -30,12 +32,15 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
         system:anonymous. One careless binding to that user or to system:unauthenticated then opens \
         the API to anyone who can reach it, and even without one it exposes discovery and version \
         information to the network.",
-    references: &[FLAGS_DOC, cis!("1.2.1", "Ensure that the --anonymous-auth argument is set to false")],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.1", "Ensure that the --anonymous-auth argument is set to false")],
+    sources: &[checkov("CKV_K8S_68"), kubescape("C-0113"), trivy("KCV-0001")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --anonymous-auth=false (health checks can use authenticated probes, or the \
         /livez and /readyz endpoints through a dedicated client).",
     snippet: "- --anonymous-auth=false",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=true\n"), line: 13 }],
+    bad: &[static_pod!("kube-apiserver", "    - --anonymous-auth=true  # expect: apiserver/anonymous-auth\n")],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -55,6 +60,7 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
 /// Authorization: `--authorization-mode` defaults to AlwaysAllow.
 pub static AUTHORIZATION_MODE: Rule = Rule {
     id: "apiserver/authorization-mode",
+    family: Family::Apiserver,
     title: "API server authorization allows everything or lacks Node and RBAC",
     severity: Severity::Critical,
     practice: Practice::ApiAccess,
@@ -67,14 +73,31 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
             title: "Kubernetes: Authorization",
             url: "https://kubernetes.io/docs/reference/access-authn-authz/authorization/",
         },
+    ],
+    cis: &[
         cis!("1.2.6", "Ensure that the --authorization-mode argument is not set to AlwaysAllow"),
         cis!("1.2.7", "Ensure that the --authorization-mode argument includes Node"),
         cis!("1.2.8", "Ensure that the --authorization-mode argument includes RBAC"),
     ],
+    sources: &[
+        checkov("CKV_K8S_74"),
+        checkov("CKV_K8S_75"),
+        checkov("CKV_K8S_77"),
+        kubescape("C-0118"),
+        kubescape("C-0119"),
+        kubescape("C-0120"),
+        trivy("KCV-0007"),
+        trivy("KCV-0008"),
+        trivy("KCV-0009"),
+    ],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --authorization-mode=Node,RBAC (add Webhook if you use one).",
     snippet: "- --authorization-mode=Node,RBAC",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --authorization-mode=AlwaysAllow\n"), line: 13 }],
+    bad: &[static_pod!(
+        "kube-apiserver",
+        "    - --authorization-mode=AlwaysAllow  # expect: apiserver/authorization-mode\n"
+    )],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -113,6 +136,7 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
 /// The insecure port (removed in 1.24): unauthenticated, unauthorized HTTP.
 pub static INSECURE_PORT: Rule = Rule {
     id: "apiserver/insecure-port",
+    family: Family::Apiserver,
     title: "API server serves plain HTTP without authentication",
     severity: Severity::Critical,
     practice: Practice::ApiAccess,
@@ -126,11 +150,14 @@ pub static INSECURE_PORT: Rule = Rule {
             url: "https://kubernetes.io/blog/2022/05/03/kubernetes-1-24-release-announcement/",
         },
     ],
+    cis: &[],
+    sources: &[checkov("CKV_K8S_86"), checkov("CKV_K8S_88")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove --insecure-port and --insecure-bind-address (or set --insecure-port=0 on \
         versions that still accept it), and upgrade.",
     snippet: "- --insecure-port=0",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --insecure-port=8080\n"), line: 13 }],
+    bad: &[static_pod!("kube-apiserver", "    - --insecure-port=8080  # expect: apiserver/insecure-port\n")],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -155,21 +182,25 @@ pub static INSECURE_PORT: Rule = Rule {
 /// Static token and basic-auth files.
 pub static STATIC_CREDENTIALS: Rule = Rule {
     id: "apiserver/static-credentials",
+    family: Family::Apiserver,
     title: "API server trusts a static token or password file",
     severity: Severity::High,
     practice: Practice::ApiAccess,
     rationale: "Tokens in a --token-auth-file (and passwords in the removed --basic-auth-file) never \
         expire, cannot be revoked without restarting the API server, and sit in plaintext on the \
         control-plane disk.",
-    references: &[FLAGS_DOC, cis!("1.2.2", "Ensure that the --token-auth-file parameter is not set")],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.2", "Ensure that the --token-auth-file parameter is not set")],
+    sources: &[checkov("CKV_K8S_69"), checkov("CKV_K8S_70"), kubescape("C-0114"), trivy("KCV-0002")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove --token-auth-file (and --basic-auth-file); authenticate people with OIDC or \
         client certificates and workloads with service account tokens.",
     snippet: "# remove: - --token-auth-file=...",
     pss: None,
-    bad: &[Bad {
-        yaml: static_pod!("kube-apiserver", "    - --token-auth-file=/etc/kubernetes/tokens.csv\n"),
-        line: 13,
-    }],
+    bad: &[static_pod!(
+        "kube-apiserver",
+        "    - --token-auth-file=/etc/kubernetes/tokens.csv  # expect: apiserver/static-credentials\n"
+    )],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -182,35 +213,22 @@ pub static STATIC_CREDENTIALS: Rule = Rule {
     },
 };
 
-/// Profiling endpoints: `--profiling` defaults to true.
-pub static PROFILING: Rule = Rule {
+pub static PROFILING: Rule = profiling_rule! {
+    family: Apiserver,
     id: "apiserver/profiling",
-    title: "API server exposes profiling endpoints",
-    severity: Severity::Low,
-    practice: Practice::ControlPlane,
-    rationale: "The /debug/pprof endpoints reveal detailed internals of the process and can be used \
-        to load it; they are not needed in production.",
-    references: &[FLAGS_DOC, cis!("1.2.15", "Ensure that the --profiling argument is set to false")],
-    remediation: "Set --profiling=false.",
-    snippet: "- --profiling=false",
-    pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --profiling=true\n"), line: 13 }],
-    good: &[HARDENED],
-    check: |object, hits| each(object, |p| profiling(p, hits)),
+    component: ApiServer,
+    binary: "kube-apiserver",
+    who: "API server",
+    cis: cis!("1.2.15", "Ensure that the --profiling argument is set to false"),
+    sources: &[checkov("CKV_K8S_90"), kubescape("C-0129"), trivy("KCV-0018")],
+    doc: FLAGS_DOC,
+    good: HARDENED,
 };
-
-/// Shared by the control-plane components whose `--profiling` defaults to true.
-pub fn profiling(p: &Process, hits: &mut Hits) {
-    if p.bool("profiling", true) {
-        let how = if p.flag("profiling").is_some() { "is on" } else { "is on by default" };
-        hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary()))
-            .fix(p.fix(&["--profiling=false"]));
-    }
-}
 
 /// Audit logging: a policy file and a backend.
 pub static AUDIT_LOG: Rule = Rule {
     id: "apiserver/audit-log",
+    family: Family::Apiserver,
     title: "API server writes no audit log",
     severity: Severity::Medium,
     practice: Practice::Audit,
@@ -220,17 +238,21 @@ pub static AUDIT_LOG: Rule = Rule {
     references: &[
         FLAGS_DOC,
         Reference { title: "Kubernetes: Auditing", url: "https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/" },
-        cis!("1.2.16", "Ensure that the --audit-log-path argument is set"),
     ],
+    cis: &[
+        cis!("1.2.16", "Ensure that the --audit-log-path argument is set"),
+        cis!("3.2.1", "Ensure that a minimal audit policy is created"),
+    ],
+    sources: &[checkov("CKV_K8S_91"), kubescape("C-0130"), kubescape("C-0160"), trivy("KCV-0019")],
+    kinds: kinds::WORKLOADS,
     remediation: "Pass an audit policy with --audit-policy-file and send events somewhere with \
         --audit-log-path (or --audit-webhook-config-file).",
     snippet:
         "- --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n- --audit-log-path=/var/log/kubernetes/audit.log",
     pss: None,
-    bad: &[Bad {
-        yaml: static_pod!("kube-apiserver", "    - --audit-log-path=/var/log/kubernetes/audit.log\n"),
-        line: 11,
-    }],
+    bad: &[
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/audit-log", "    - --audit-log-path=/var/log/kubernetes/audit.log\n"),
+    ],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -257,28 +279,21 @@ pub static AUDIT_LOG: Rule = Rule {
 /// Audit log rotation limits.
 pub static AUDIT_LOG_RETENTION: Rule = Rule {
     id: "apiserver/audit-log-retention",
+    family: Family::Apiserver,
     title: "Audit log retention is not set",
     severity: Severity::Low,
     practice: Practice::Audit,
     rationale: "Without --audit-log-maxage, --audit-log-maxbackup and --audit-log-maxsize, the audit \
         log is never rotated, or old files are kept forever: either the disk fills up and the API \
         server stops logging, or nothing says how long evidence is kept.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.2.17", "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate"),
-        cis!("1.2.18", "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate"),
-        cis!("1.2.19", "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate"),
-    ],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.17", "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate"), cis!("1.2.18", "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate"), cis!("1.2.19", "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate")],
+    sources: &[checkov("CKV_K8S_92"), checkov("CKV_K8S_93"), checkov("CKV_K8S_94"), kubescape("C-0131"), kubescape("C-0132"), kubescape("C-0133"), trivy("KCV-0020"), trivy("KCV-0021"), trivy("KCV-0022")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set the three retention flags to your retention policy.",
     snippet: "- --audit-log-maxage=30\n- --audit-log-maxbackup=10\n- --audit-log-maxsize=100",
     pss: None,
-    bad: &[Bad {
-        yaml: static_pod!(
-            "kube-apiserver",
-            "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log\n"
-        ),
-        line: 14,
-    }],
+    bad: &[static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log  # expect: apiserver/audit-log-retention\n")],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -302,6 +317,7 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
 /// Encryption at rest: `--encryption-provider-config`.
 pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
     id: "apiserver/encryption-provider-config",
+    family: Family::Apiserver,
     title: "Secrets are stored unencrypted in etcd",
     severity: Severity::High,
     practice: Practice::Encryption,
@@ -314,13 +330,17 @@ pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
             title: "Kubernetes: Encrypting Confidential Data at Rest",
             url: "https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/",
         },
-        cis!("1.2.27", "Ensure that the --encryption-provider-config argument is set as appropriate"),
     ],
+    cis: &[cis!("1.2.27", "Ensure that the --encryption-provider-config argument is set as appropriate")],
+    sources: &[checkov("CKV_K8S_104"), kubescape("C-0066"), kubescape("C-0141"), trivy("KCV-0030")],
+    kinds: kinds::WORKLOADS,
     remediation: "Write an EncryptionConfiguration (a KMS v2 provider, or secretbox/aesgcm with \
         rotation) covering secrets, and pass it with --encryption-provider-config.",
     snippet: "- --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"), line: 11 }],
+    bad: &[
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/encryption-provider-config", "    - --anonymous-auth=false\n"),
+    ],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -336,6 +356,7 @@ pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
 /// that must stay on.
 pub static ADMISSION_PLUGINS: Rule = Rule {
     id: "apiserver/admission-plugins",
+    family: Family::Apiserver,
     title: "Security-relevant admission plugins are off",
     severity: Severity::High,
     practice: Practice::Admission,
@@ -349,19 +370,36 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
             title: "Kubernetes: Admission Controllers",
             url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/",
         },
+    ],
+    cis: &[
         cis!("1.2.10", "Ensure that the admission control plugin AlwaysAdmit is not set"),
         cis!("1.2.12", "Ensure that the admission control plugin ServiceAccount is set"),
         cis!("1.2.13", "Ensure that the admission control plugin NamespaceLifecycle is set"),
         cis!("1.2.14", "Ensure that the admission control plugin NodeRestriction is set"),
     ],
+    sources: &[
+        checkov("CKV_K8S_79"),
+        checkov("CKV_K8S_82"),
+        checkov("CKV_K8S_83"),
+        checkov("CKV_K8S_85"),
+        kubescape("C-0122"),
+        kubescape("C-0125"),
+        kubescape("C-0126"),
+        kubescape("C-0127"),
+        trivy("KCV-0011"),
+        trivy("KCV-0014"),
+        trivy("KCV-0015"),
+        trivy("KCV-0016"),
+    ],
+    kinds: kinds::WORKLOADS,
     remediation: "Add NodeRestriction to --enable-admission-plugins, remove AlwaysAdmit, and keep \
         PodSecurity, ServiceAccount and NamespaceLifecycle out of --disable-admission-plugins.",
     snippet: "- --enable-admission-plugins=NodeRestriction",
     pss: None,
-    bad: &[Bad {
-        yaml: static_pod!("kube-apiserver", "    - --enable-admission-plugins=AlwaysAdmit,NodeRestriction\n"),
-        line: 13,
-    }],
+    bad: &[static_pod!(
+        "kube-apiserver",
+        "    - --enable-admission-plugins=AlwaysAdmit,NodeRestriction  # expect: apiserver/admission-plugins\n"
+    )],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -399,6 +437,7 @@ fn require(p: &Process, hits: &mut Hits, flags: &[&str], message: &str, fix: &[&
 /// TLS to the kubelets.
 pub static KUBELET_CLIENT_TLS: Rule = Rule {
     id: "apiserver/kubelet-client-tls",
+    family: Family::Apiserver,
     title: "API server does not authenticate to kubelets or verify them",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
@@ -406,16 +445,15 @@ pub static KUBELET_CLIENT_TLS: Rule = Rule {
         certificate, kubelets cannot require authentication; without --kubelet-certificate-authority \
         the API server does not verify it is talking to the real kubelet, so those streams can be \
         intercepted.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.2.4", "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate"),
-        cis!("1.2.5", "Ensure that the --kubelet-certificate-authority argument is set as appropriate"),
-    ],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.4", "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate"), cis!("1.2.5", "Ensure that the --kubelet-certificate-authority argument is set as appropriate")],
+    sources: &[checkov("CKV_K8S_72"), checkov("CKV_K8S_73"), kubescape("C-0116"), kubescape("C-0117"), trivy("KCV-0005"), trivy("KCV-0006")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --kubelet-client-certificate, --kubelet-client-key and \
         --kubelet-certificate-authority.",
     snippet: "- --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n- --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key\n- --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"), line: 11 }],
+    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/kubelet-client-tls, apiserver/kubelet-client-tls", "    - --anonymous-auth=false\n")],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -433,21 +471,21 @@ pub static KUBELET_CLIENT_TLS: Rule = Rule {
 /// TLS to etcd.
 pub static ETCD_CLIENT_TLS: Rule = Rule {
     id: "apiserver/etcd-client-tls",
+    family: Family::Apiserver,
     title: "API server talks to etcd without mutual TLS",
     severity: Severity::High,
     practice: Practice::ControlPlane,
     rationale: "etcd holds every object, Secrets included. The API server must present a client \
         certificate (so etcd can require one from everybody) and verify etcd's certificate against \
         its CA.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.2.23", "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate"),
-        cis!("1.2.26", "Ensure that the --etcd-cafile argument is set as appropriate"),
-    ],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.23", "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate"), cis!("1.2.26", "Ensure that the --etcd-cafile argument is set as appropriate")],
+    sources: &[checkov("CKV_K8S_99"), checkov("CKV_K8S_102"), kubescape("C-0137"), kubescape("C-0140"), trivy("KCV-0026"), trivy("KCV-0029")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --etcd-certfile, --etcd-keyfile and --etcd-cafile.",
     snippet: "- --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt\n- --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt\n- --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --etcd-servers=https://127.0.0.1:2379\n"), line: 11 }],
+    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/etcd-client-tls", "    - --etcd-servers=https://127.0.0.1:2379\n")],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -463,21 +501,21 @@ pub static ETCD_CLIENT_TLS: Rule = Rule {
 /// Serving certificate and client CA.
 pub static SERVING_TLS: Rule = Rule {
     id: "apiserver/serving-tls",
+    family: Family::Apiserver,
     title: "API server has no serving certificate or client CA",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
     rationale: "Without --tls-cert-file and --tls-private-key-file the API server serves a \
         self-signed certificate clients cannot verify; without --client-ca-file it cannot \
         authenticate client certificates, which kubelets and controllers rely on.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.2.24", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"),
-        cis!("1.2.25", "Ensure that the --client-ca-file argument is set as appropriate"),
-    ],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.24", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"), cis!("1.2.25", "Ensure that the --client-ca-file argument is set as appropriate")],
+    sources: &[checkov("CKV_K8S_100"), kubescape("C-0138"), kubescape("C-0139"), trivy("KCV-0027"), trivy("KCV-0028")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --tls-cert-file, --tls-private-key-file and --client-ca-file.",
     snippet: "- --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n- --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n- --client-ca-file=/etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"), line: 11 }],
+    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/serving-tls, apiserver/serving-tls", "    - --anonymous-auth=false\n")],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -493,21 +531,22 @@ pub static SERVING_TLS: Rule = Rule {
 /// TLS versions and cipher suites.
 pub static WEAK_TLS: Rule = Rule {
     id: "apiserver/weak-tls",
+    family: Family::Apiserver,
     title: "API server allows old TLS versions or weak cipher suites",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
     rationale: "TLS 1.0 and 1.1 are deprecated and have known weaknesses; suites with RC4, 3DES or \
         CBC mode, or with static RSA key exchange (no forward secrecy), let a recorded session be \
         decrypted later or attacked in transit.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.2.29", "Ensure that the API Server only makes use of Strong Cryptographic Ciphers"),
-    ],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.29", "Ensure that the API Server only makes use of Strong Cryptographic Ciphers")],
+    sources: &[checkov("CKV_K8S_105"), kubescape("C-0143"), kubescape("C-0277")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --tls-min-version=VersionTLS12 (or 13) and list only ECDHE suites with GCM or \
         ChaCha20-Poly1305 in --tls-cipher-suites.",
     snippet: "- --tls-min-version=VersionTLS12\n- --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS10\n"), line: 13 }],
+    bad: &[static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS10  # expect: apiserver/weak-tls\n")],
     good: &[HARDENED],
     check: |object, hits| each(object, |p| weak_tls(p, hits)),
 };
@@ -532,17 +571,24 @@ pub fn weak_tls(p: &Process, hits: &mut Hits) {
 /// Service account token lookup.
 pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     id: "apiserver/service-account-lookup",
+    family: Family::Apiserver,
     title: "Deleted service accounts' tokens stay valid",
     severity: Severity::Low,
     practice: Practice::ApiAccess,
     rationale: "With --service-account-lookup=false the API server accepts a service account token \
         without checking the account still exists, so deleting an account does not revoke its \
         tokens.",
-    references: &[FLAGS_DOC, cis!("1.2.21", "Ensure that the --service-account-lookup argument is set to true")],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.2.21", "Ensure that the --service-account-lookup argument is set to true")],
+    sources: &[checkov("CKV_K8S_96"), kubescape("C-0135"), trivy("KCV-0024")],
+    kinds: kinds::WORKLOADS,
     remediation: "Remove --service-account-lookup=false (the default is true).",
     snippet: "- --service-account-lookup=true",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-apiserver", "    - --service-account-lookup=false\n"), line: 13 }],
+    bad: &[static_pod!(
+        "kube-apiserver",
+        "    - --service-account-lookup=false  # expect: apiserver/service-account-lookup\n"
+    )],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {

@@ -4,8 +4,9 @@
 //! both.
 
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Hits, Practice, Reference, Rule, Severity};
+use crate::rules::{checkov, kinds, kubescape, trivy, Family, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span, Value};
+use indoc::indoc;
 
 const CONFIG_DOC: Reference = Reference {
     title: "Kubernetes: Kubelet Configuration (v1beta1)",
@@ -121,23 +122,27 @@ const ANONYMOUS: Setting = Setting {
 
 pub static ANONYMOUS_AUTH: Rule = Rule {
     id: "kubelet/anonymous-auth",
+    family: Family::Kubelet,
     title: "Kubelet accepts anonymous requests",
     severity: Severity::High,
     practice: Practice::ControlPlane,
     rationale: "The kubelet API runs commands in containers, reads logs and lists pods. With \
         anonymous authentication on, requests without credentials reach it as system:anonymous, \
         and with a permissive authorizer that is remote code execution on every node.",
-    references: &[CONFIG_DOC, AUTH_DOC, cis!("4.2.1", "Ensure that the --anonymous-auth argument is set to false")],
+    references: &[CONFIG_DOC, AUTH_DOC],
+    cis: &[cis!("4.2.1", "Ensure that the --anonymous-auth argument is set to false")],
+    sources: &[checkov("CKV_K8S_138"), kubescape("C-0069"), kubescape("C-0172"), trivy("KCV-0079")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set authentication.anonymous.enabled: false (flag --anonymous-auth=false).",
     snippet: "authentication:\n  anonymous:\n    enabled: false",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "authentication:\n  anonymous:\n    enabled: true\n"
-        ),
-        line: 5,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        authentication:
+          anonymous:
+            enabled: true  # expect: kubelet/anonymous-auth
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &ANONYMOUS, |v| v == "false", "false", "unauthenticated requests reach the kubelet API")
@@ -153,28 +158,27 @@ const AUTHZ: Setting = Setting {
 
 pub static AUTHORIZATION_MODE: Rule = Rule {
     id: "kubelet/authorization-mode",
+    family: Family::Kubelet,
     title: "Kubelet authorizes every request",
     severity: Severity::Critical,
     practice: Practice::ControlPlane,
     rationale: "With authorization mode AlwaysAllow, anyone who authenticates to the kubelet (or \
         anyone at all, with anonymous auth on) may exec into any container on the node. Webhook mode \
         asks the API server, so RBAC applies.",
-    references: &[
-        CONFIG_DOC,
-        AUTH_DOC,
-        cis!("4.2.2", "Ensure that the --authorization-mode argument is not set to AlwaysAllow"),
-    ],
+    references: &[CONFIG_DOC, AUTH_DOC],
+    cis: &[cis!("4.2.2", "Ensure that the --authorization-mode argument is not set to AlwaysAllow")],
+    sources: &[checkov("CKV_K8S_139"), kubescape("C-0173"), trivy("KCV-0080")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set authorization.mode: Webhook (flag --authorization-mode=Webhook), with \
         authentication.webhook.enabled: true.",
     snippet: "authorization:\n  mode: Webhook",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "authorization:\n  mode: AlwaysAllow\n"
-        ),
-        line: 4,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        authorization:
+          mode: AlwaysAllow  # expect: kubelet/authorization-mode
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &AUTHZ, |v| v != "AlwaysAllow", "Webhook", "every request to the kubelet API is allowed")
@@ -190,27 +194,27 @@ const CLIENT_CA: Setting = Setting {
 
 pub static CLIENT_CA_FILE: Rule = Rule {
     id: "kubelet/client-ca",
+    family: Family::Kubelet,
     title: "Kubelet does not verify client certificates",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
     rationale: "Without a client CA the kubelet cannot authenticate the API server's client \
         certificate, so it falls back to tokens or anonymous access for the calls that stream exec \
         and log sessions.",
-    references: &[
-        CONFIG_DOC,
-        AUTH_DOC,
-        cis!("4.2.3", "Ensure that the --client-ca-file argument is set as appropriate"),
-    ],
+    references: &[CONFIG_DOC, AUTH_DOC],
+    cis: &[cis!("4.2.3", "Ensure that the --client-ca-file argument is set as appropriate")],
+    sources: &[checkov("CKV_K8S_140"), kubescape("C-0070"), kubescape("C-0174"), trivy("KCV-0081")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set authentication.x509.clientCAFile (flag --client-ca-file) to the cluster CA.",
     snippet: "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "authentication:\n  webhook:\n    enabled: true\n"
-        ),
-        line: 3,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        authentication:  # expect: kubelet/client-ca
+          webhook:
+            enabled: true
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(
@@ -229,22 +233,24 @@ const READ_ONLY_PORT: Setting =
 
 pub static READ_ONLY_PORT_RULE: Rule = Rule {
     id: "kubelet/read-only-port",
+    family: Family::Kubelet,
     title: "Kubelet serves its read-only port",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
     rationale: "The read-only port (10255) serves pod specs, environment variables included, and \
         metrics over plain HTTP with no authentication at all.",
-    references: &[CONFIG_DOC, cis!("4.2.4", "Verify that the --read-only-port argument is set to 0")],
+    references: &[CONFIG_DOC],
+    cis: &[cis!("4.2.4", "Verify that the --read-only-port argument is set to 0")],
+    sources: &[checkov("CKV_K8S_141"), kubescape("C-0175"), trivy("KCV-0082")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set readOnlyPort: 0 (flag --read-only-port=0).",
     snippet: "readOnlyPort: 0",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "readOnlyPort: 10255\n"
-        ),
-        line: 3,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        readOnlyPort: 10255  # expect: kubelet/read-only-port
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &READ_ONLY_PORT, |v| v == "0", "0", "pod specs are served without authentication")
@@ -260,25 +266,24 @@ const IDLE_TIMEOUT: Setting = Setting {
 
 pub static STREAMING_IDLE_TIMEOUT: Rule = Rule {
     id: "kubelet/streaming-idle-timeout",
+    family: Family::Kubelet,
     title: "Idle exec and port-forward sessions never time out",
     severity: Severity::Low,
     practice: Practice::ControlPlane,
     rationale: "A streaming connection idle timeout of 0 keeps idle exec, attach and port-forward \
         sessions open forever, leaving forgotten shells into containers and exhausting the node.",
-    references: &[
-        CONFIG_DOC,
-        cis!("4.2.5", "Ensure that the --streaming-connection-idle-timeout argument is not set to 0"),
-    ],
+    references: &[CONFIG_DOC],
+    cis: &[cis!("4.2.5", "Ensure that the --streaming-connection-idle-timeout argument is not set to 0")],
+    sources: &[checkov("CKV_K8S_143"), kubescape("C-0176"), trivy("KCV-0085")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set streamingConnectionIdleTimeout to a duration such as 5m.",
     snippet: "streamingConnectionIdleTimeout: 5m",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "streamingConnectionIdleTimeout: 0s\n"
-        ),
-        line: 3,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        streamingConnectionIdleTimeout: 0s  # expect: kubelet/streaming-idle-timeout
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &IDLE_TIMEOUT, |v| !zero_duration(v), "5m", "idle streaming sessions stay open")
@@ -299,23 +304,25 @@ const KERNEL_DEFAULTS: Setting = Setting {
 
 pub static PROTECT_KERNEL_DEFAULTS: Rule = Rule {
     id: "kubelet/protect-kernel-defaults",
+    family: Family::Kubelet,
     title: "Kubelet may change kernel settings it depends on",
     severity: Severity::Low,
     practice: Practice::ControlPlane,
     rationale: "With protectKernelDefaults the kubelet refuses to start when the node's kernel \
         tunables differ from what it expects, instead of silently changing them; without it, \
         hardened sysctls can be overwritten.",
-    references: &[CONFIG_DOC, cis!("4.2.6", "Ensure that the --protect-kernel-defaults argument is set to true")],
+    references: &[CONFIG_DOC],
+    cis: &[],
+    sources: &[checkov("CKV_K8S_144"), kubescape("C-0177"), trivy("KCV-0083")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set protectKernelDefaults: true (and set the kubelet's expected sysctls on the node).",
     snippet: "protectKernelDefaults: true",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "protectKernelDefaults: false\n"
-        ),
-        line: 3,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        protectKernelDefaults: false  # expect: kubelet/protect-kernel-defaults
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(
@@ -338,22 +345,24 @@ const IPTABLES: Setting = Setting {
 
 pub static IPTABLES_UTIL_CHAINS: Rule = Rule {
     id: "kubelet/iptables-util-chains",
+    family: Family::Kubelet,
     title: "Kubelet does not manage its iptables chains",
     severity: Severity::Low,
     practice: Practice::ControlPlane,
     rationale: "When the kubelet does not create its iptables utility chains, the node's packet \
         filtering drifts from what pod networking expects, which can leave traffic unfiltered.",
-    references: &[CONFIG_DOC, cis!("4.2.7", "Ensure that the --make-iptables-util-chains argument is set to true")],
+    references: &[CONFIG_DOC],
+    cis: &[cis!("4.2.6", "Ensure that the --make-iptables-util-chains argument is set to true")],
+    sources: &[checkov("CKV_K8S_145"), kubescape("C-0178"), trivy("KCV-0084")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set makeIPTablesUtilChains: true (the default).",
     snippet: "makeIPTablesUtilChains: true",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "makeIPTablesUtilChains: false\n"
-        ),
-        line: 3,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        makeIPTablesUtilChains: false  # expect: kubelet/iptables-util-chains
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &IPTABLES, |v| v == "true", "true", "iptables utility chains are not maintained")
@@ -369,6 +378,7 @@ const ROTATE: Setting = Setting {
 
 pub static CERTIFICATE_ROTATION: Rule = Rule {
     id: "kubelet/certificate-rotation",
+    family: Family::Kubelet,
     title: "Kubelet certificates are not rotated",
     severity: Severity::Low,
     practice: Practice::ControlPlane,
@@ -380,18 +390,18 @@ pub static CERTIFICATE_ROTATION: Rule = Rule {
             title: "Kubernetes: Certificate Management with kubeadm / kubelet certificate rotation",
             url: "https://kubernetes.io/docs/tasks/tls/certificate-rotation/",
         },
-        cis!("4.2.11", "Ensure that the --rotate-certificates argument is not set to false"),
     ],
+    cis: &[cis!("4.2.10", "Ensure that the --rotate-certificates argument is not set to false")],
+    sources: &[checkov("CKV_K8S_149"), kubescape("C-0182"), trivy("KCV-0090")],
+    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set rotateCertificates: true (flag --rotate-certificates).",
     snippet: "rotateCertificates: true",
     pss: None,
-    bad: &[Bad {
-        yaml: concat!(
-            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-            "rotateCertificates: false\n"
-        ),
-        line: 3,
-    }],
+    bad: &[indoc! {r#"
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        rotateCertificates: false  # expect: kubelet/certificate-rotation
+    "#}],
     good: &[HARDENED],
     check: |object, hits| {
         check(object, hits, &ROTATE, |v| v == "true", "true", "client certificates are not renewed before they expire")

@@ -1,8 +1,9 @@
 //! `controller-manager/*`: kube-controller-manager flags in its static pod
 //! manifest.
 
+use super::flags::{bind_address_rule, profiling_rule};
 use crate::k8s::{Component, Object, Process};
-use crate::rules::{Bad, Practice, Reference, Rule, Severity};
+use crate::rules::{checkov, kinds, kubescape, trivy, Family, Practice, Reference, Rule, Severity};
 
 const FLAGS_DOC: Reference = Reference {
     title: "Kubernetes: kube-controller-manager command-line reference",
@@ -20,20 +21,23 @@ fn each(object: &Object, check: impl FnMut(&Process)) {
 
 pub static SERVICE_ACCOUNT_CREDENTIALS: Rule = Rule {
     id: "controller-manager/service-account-credentials",
+    family: Family::ControllerManager,
     title: "Controllers share the controller manager's own credentials",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
     rationale: "Without --use-service-account-credentials=true every controller acts with the \
         controller manager's single, very broad identity, so RBAC cannot limit each controller to \
         what it needs and audit logs cannot tell them apart.",
-    references: &[
-        FLAGS_DOC,
-        cis!("1.3.3", "Ensure that the --use-service-account-credentials argument is set to true"),
-    ],
+    references: &[FLAGS_DOC],
+    cis: &[cis!("1.3.3", "Ensure that the --use-service-account-credentials argument is set to true")],
+    sources: &[checkov("CKV_K8S_108"), kubescape("C-0146"), trivy("KCV-0035")],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --use-service-account-credentials=true.",
     snippet: "- --use-service-account-credentials=true",
     pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-controller-manager", "    - --bind-address=127.0.0.1\n"), line: 11 }],
+    bad: &[
+        static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-credentials", "    - --bind-address=127.0.0.1\n"),
+    ],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {
@@ -48,76 +52,60 @@ pub static SERVICE_ACCOUNT_CREDENTIALS: Rule = Rule {
     },
 };
 
-/// Shared by kube-controller-manager and kube-scheduler, whose
-/// `--bind-address` defaults to 0.0.0.0.
-pub fn bind_address(p: &Process, hits: &mut crate::rules::Hits) {
-    let address = p.value("bind-address").unwrap_or("0.0.0.0");
-    if !matches!(address, "127.0.0.1" | "::1" | "localhost") {
-        let how = if p.flag("bind-address").is_some() { "is" } else { "defaults to" };
-        hits.at(
-            p.at("bind-address"),
-            format!(
-                "{} --bind-address {how} {address}: its metrics, health and debug port listen on every interface",
-                p.component.binary()
-            ),
-        )
-        .fix(p.fix(&["--bind-address=127.0.0.1"]));
-    }
-}
-
-pub static BIND_ADDRESS: Rule = Rule {
+pub static BIND_ADDRESS: Rule = bind_address_rule! {
+    family: ControllerManager,
     id: "controller-manager/bind-address",
-    title: "Controller manager listens on all interfaces",
-    severity: Severity::Medium,
-    practice: Practice::ControlPlane,
-    rationale: "--bind-address defaults to 0.0.0.0, exposing the controller manager's secure port \
-        (metrics, health, and with profiling on, debug endpoints) to the whole network instead of \
-        only the node.",
-    references: &[FLAGS_DOC, cis!("1.3.7", "Ensure that the --bind-address argument is set to 127.0.0.1")],
-    remediation: "Set --bind-address=127.0.0.1.",
-    snippet: "- --bind-address=127.0.0.1",
-    pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-controller-manager", "    - --bind-address=0.0.0.0\n"), line: 13 }],
-    good: &[HARDENED],
-    check: |object, hits| each(object, |p| bind_address(p, hits)),
+    component: ControllerManager,
+    binary: "kube-controller-manager",
+    who: "Controller manager",
+    cis: cis!("1.3.7", "Ensure that the --bind-address argument is set to 127.0.0.1"),
+    sources: &[checkov("CKV_K8S_113"), kubescape("C-0150"), trivy("KCV-0039")],
+    doc: FLAGS_DOC,
+    good: HARDENED,
 };
 
-pub static PROFILING: Rule = Rule {
+pub static PROFILING: Rule = profiling_rule! {
+    family: ControllerManager,
     id: "controller-manager/profiling",
-    title: "Controller manager exposes profiling endpoints",
-    severity: Severity::Low,
-    practice: Practice::ControlPlane,
-    rationale: "The /debug/pprof endpoints reveal process internals and are not needed in production.",
-    references: &[FLAGS_DOC, cis!("1.3.2", "Ensure that the --profiling argument is set to false")],
-    remediation: "Set --profiling=false.",
-    snippet: "- --profiling=false",
-    pss: None,
-    bad: &[Bad { yaml: static_pod!("kube-controller-manager", "    - --profiling=true\n"), line: 13 }],
-    good: &[HARDENED],
-    check: |object, hits| each(object, |p| super::apiserver::profiling(p, hits)),
+    component: ControllerManager,
+    binary: "kube-controller-manager",
+    who: "Controller manager",
+    cis: cis!("1.3.2", "Ensure that the --profiling argument is set to false"),
+    sources: &[checkov("CKV_K8S_107"), kubescape("C-0145"), trivy("KCV-0034")],
+    doc: FLAGS_DOC,
+    good: HARDENED,
 };
 
 pub static SERVICE_ACCOUNT_KEYS: Rule = Rule {
     id: "controller-manager/service-account-keys",
+    family: Family::ControllerManager,
     title: "Controller manager cannot sign or anchor service account tokens",
     severity: Severity::Medium,
     practice: Practice::ControlPlane,
     rationale: "--service-account-private-key-file is the key that signs service account tokens \
         (rotate it, and keep it only on control-plane nodes); --root-ca-file puts the cluster CA in \
         every service account's token so pods can verify the API server.",
-    references: &[
-        FLAGS_DOC,
+    references: &[FLAGS_DOC],
+    cis: &[
         cis!("1.3.4", "Ensure that the --service-account-private-key-file argument is set as appropriate"),
         cis!("1.3.5", "Ensure that the --root-ca-file argument is set as appropriate"),
     ],
+    sources: &[
+        checkov("CKV_K8S_110"),
+        checkov("CKV_K8S_111"),
+        kubescape("C-0147"),
+        kubescape("C-0148"),
+        trivy("KCV-0036"),
+        trivy("KCV-0037"),
+    ],
+    kinds: kinds::WORKLOADS,
     remediation: "Set --service-account-private-key-file and --root-ca-file.",
     snippet:
         "- --service-account-private-key-file=/etc/kubernetes/pki/sa.key\n- --root-ca-file=/etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[Bad {
-        yaml: static_pod!("kube-controller-manager", "    - --use-service-account-credentials=true\n"),
-        line: 11,
-    }],
+    bad: &[
+        static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-keys, controller-manager/service-account-keys", "    - --use-service-account-credentials=true\n"),
+    ],
     good: &[HARDENED],
     check: |object, hits| {
         each(object, |p| {

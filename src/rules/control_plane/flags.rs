@@ -1,0 +1,124 @@
+//! Checks that several control-plane binaries share, written once: each
+//! binary's rule is one row (`profiling_rule!`, `bind_address_rule!`) in its
+//! own family's module, so `scheduler/profiling` is found in `scheduler.rs`.
+
+use std::net::IpAddr;
+
+use crate::k8s::Process;
+use crate::rules::Hits;
+
+/// `--profiling` defaults to true in kube-apiserver, kube-controller-manager
+/// and kube-scheduler.
+pub fn profiling(p: &Process, hits: &mut Hits) {
+    if p.bool("profiling", true) {
+        let how = if p.flag("profiling").is_some() { "is on" } else { "is on by default" };
+        hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary()))
+            .fix(p.fix(&["--profiling=false"]));
+    }
+}
+
+/// `--bind-address` defaults to 0.0.0.0 in kube-controller-manager and
+/// kube-scheduler; only a loopback address keeps their port on the node.
+pub fn bind_address(p: &Process, hits: &mut Hits) {
+    let address = p.value("bind-address").unwrap_or("0.0.0.0");
+    let ip = address.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok();
+    if address == "localhost" || ip.is_some_and(|ip| ip.is_loopback()) {
+        return;
+    }
+    let how = if p.flag("bind-address").is_some() { "is" } else { "defaults to" };
+    let reach = if ip.is_some_and(|ip| ip.is_unspecified()) {
+        "listen on every interface"
+    } else {
+        "are reachable from the network"
+    };
+    hits.at(
+        p.at("bind-address"),
+        format!(
+            "{} --bind-address {how} {address}: its metrics, health and debug endpoints {reach}",
+            p.component.binary()
+        ),
+    )
+    .fix(p.fix(&["--bind-address=127.0.0.1"]));
+}
+
+/// The `<family>/profiling` rule of one binary.
+macro_rules! profiling_rule {
+    (
+        family: $family:ident, id: $id:literal, component: $component:ident, binary: $binary:literal,
+        who: $who:literal, cis: $cis:expr, sources: $sources:expr, doc: $doc:expr, good: $good:expr $(,)?
+    ) => {
+        crate::rules::Rule {
+            id: $id,
+            family: crate::rules::Family::$family,
+            title: concat!($who, " exposes profiling endpoints"),
+            severity: crate::rules::Severity::Low,
+            practice: crate::rules::Practice::ControlPlane,
+            rationale: concat!(
+                "--profiling defaults to true in ",
+                $binary,
+                ": its /debug/pprof endpoints reveal the process's internals (goroutines, heap, ",
+                "command line) to anyone allowed to reach them and can be used to load it. Production ",
+                "servers do not need them."
+            ),
+            references: &[$doc],
+            cis: &[$cis],
+            sources: $sources,
+            kinds: crate::rules::kinds::WORKLOADS,
+            remediation: "Set --profiling=false.",
+            snippet: "- --profiling=false",
+            pss: None,
+            bad: &[
+                static_pod!($binary, concat!("    - --profiling=true  # expect: ", $id, "\n")),
+                static_pod!($binary, command: concat!("  # expect: ", $id), "    - --v=2\n"),
+            ],
+            good: &[$good],
+            check: |object, hits| {
+                crate::k8s::Process::each(object, crate::k8s::Component::$component, |p| {
+                    crate::rules::control_plane::flags::profiling(p, hits)
+                })
+            },
+        }
+    };
+}
+pub(crate) use profiling_rule;
+
+/// The `<family>/bind-address` rule of one binary.
+macro_rules! bind_address_rule {
+    (
+        family: $family:ident, id: $id:literal, component: $component:ident, binary: $binary:literal,
+        who: $who:literal, cis: $cis:expr, sources: $sources:expr, doc: $doc:expr, good: $good:expr $(,)?
+    ) => {
+        crate::rules::Rule {
+            id: $id,
+            family: crate::rules::Family::$family,
+            title: concat!($who, " listens on all interfaces"),
+            severity: crate::rules::Severity::Medium,
+            practice: crate::rules::Practice::ControlPlane,
+            rationale: concat!(
+                "--bind-address defaults to 0.0.0.0 in ",
+                $binary,
+                ", exposing its secure port (metrics, health and, with profiling on, debug endpoints) ",
+                "to the whole network instead of only the node it runs on."
+            ),
+            references: &[$doc],
+            cis: &[$cis],
+            sources: $sources,
+            kinds: crate::rules::kinds::WORKLOADS,
+            remediation: "Set --bind-address=127.0.0.1 (or ::1).",
+            snippet: "- --bind-address=127.0.0.1",
+            pss: None,
+            bad: &[
+                static_pod!($binary, concat!("    - --bind-address=0.0.0.0  # expect: ", $id, "\n")),
+                static_pod!($binary, command: concat!("  # expect: ", $id), "    - --profiling=false\n"),
+                static_pod!($binary, concat!("    - --bind-address=10.0.0.12  # expect: ", $id, "\n")),
+            ],
+            good: &[$good, static_pod!($binary, "    - --bind-address=::1\n    - --profiling=false\n")],
+            check: |object, hits| {
+                crate::k8s::Process::each(object, crate::k8s::Component::$component, |p| {
+                    crate::rules::control_plane::flags::bind_address(p, hits)
+                })
+            },
+        }
+    };
+}
+pub(crate) use bind_address_rule;

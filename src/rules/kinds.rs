@@ -1,0 +1,24 @@
+//! The object kinds a rule reads, for its `kinds` metadata: a kind's name,
+//! `group/*` for every kind of an API group, or `*` for any object.
+
+/// Every kind that runs or templates a pod (see `k8s::PodView`): what a
+/// rule on pods or containers reads.
+pub const WORKLOADS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "PodTemplate",
+];
+
+/// [`WORKLOADS`] and the kinds given: `workloads_and!("Namespace")`.
+macro_rules! workloads_and {
+    ($($kind:literal),+) => {
+        &[$($kind,)+ "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "PodTemplate"]
+    };
+}
+pub(crate) use workloads_and;
