@@ -11,7 +11,7 @@ use crate::k8s::{self, Contents, Object};
 use crate::report::{Finding, InputError, Report, Suppressed};
 use crate::rules::{self, Hits, PssLevel, Rule};
 use crate::suppress;
-use crate::yaml::{self, Document, Limits, LineIndex};
+use crate::yaml::{self, Limits, LineIndex, Stream};
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -176,15 +176,15 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .iter()
         .map(|i| LineIndex::new(&i.text[..i.text.len().min(options.limits.max_bytes.saturating_add(1))]))
         .collect();
-    let parsed: Vec<Vec<Document>> = inputs
+    let parsed: Vec<Stream> = inputs
         .iter()
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
 
     let mut scope = Scope { options, objects: Vec::new(), index: Index::default(), memo: RefCell::default() };
-    for (index, (input, docs)) in inputs.iter().zip(&parsed).enumerate() {
-        for doc in docs {
+    for (index, (input, stream)) in inputs.iter().zip(&parsed).enumerate() {
+        for doc in &stream.documents {
             report.documents += 1;
             let error = |e: &yaml::YamlError| InputError {
                 file: input.file.to_owned(),
@@ -216,8 +216,12 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     scope.index = Index::new(&scope.objects);
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
-    let comments: Vec<suppress::Comments> =
-        inputs.iter().zip(&lines).map(|(input, lines)| suppress::Comments::scan(input.text, lines)).collect();
+    let comments: Vec<suppress::Comments> = inputs
+        .iter()
+        .zip(&parsed)
+        .zip(&lines)
+        .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
+        .collect();
     for located in &scope.objects {
         let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {

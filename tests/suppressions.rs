@@ -143,3 +143,30 @@ fn root_user_is_reported_once_whatever_the_level() {
     assert_eq!(rules_at(posture::rules::PssLevel::Restricted), ["pss/run-as-user"]);
     assert_eq!(rules_at(posture::rules::PssLevel::Baseline), ["workload/root-user-or-group"]);
 }
+
+/// Issue 18, item 5: the marker in a string or block scalar is text.
+#[test]
+fn only_real_comments_suppress() {
+    let privileged = |replacement: &str| POD.replace("    securityContext:\n      privileged: true\n", replacement);
+    let marker = "# posture:ignore pss/privileged approved";
+    for text in [
+        privileged(&format!("    securityContext: {{seLinuxOptions: {{level: \"{marker}\"}}, privileged: true}}\n")),
+        privileged(&format!("    securityContext: {{seLinuxOptions: {{level: '{marker}'}}, privileged: true}}\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions:\n        level: |\n          {marker}\n      privileged: true\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions:\n        level: >-\n          x\n          {marker}\n      privileged: true\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions: {{level: \"a\n        {marker}\"}}\n      privileged: true\n")),
+    ] {
+        let report = check("t", text.as_bytes(), &select("pss/privileged"));
+        assert_eq!((report.findings.len(), report.suppressed.len()), (1, 0), "{text}");
+    }
+    // A real comment still counts after a string that holds a `#`, and right
+    // after a block scalar.
+    for text in [
+        privileged(&format!("    securityContext: {{a: \"# posture:ignore pss/host-ports no\", privileged: true}} {marker}\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions:\n        level: |\n          s0\n      {marker}\n      privileged: true\n")),
+    ] {
+        let report = check("t", text.as_bytes(), &select("pss/privileged"));
+        assert_eq!((report.findings.len(), report.suppressed.len()), (0, 1), "{text}");
+        assert_eq!(report.suppressed[0].suppression.reason, "approved");
+    }
+}

@@ -4,17 +4,39 @@
 //! moment a limit is crossed.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
+use super::comments;
 use super::lines::LineIndex;
 use super::node::{Entry, Node, Span, Value};
 use super::scalar::{self, CoreTag};
 use super::{Limits, YamlError};
 
-/// Parses one chunk (`text` starts at byte `base` of the input) into its
-/// documents. Most chunks hold exactly one.
-pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) -> Vec<Result<Node, YamlError>> {
+/// What a chunk holds: its documents (most chunks hold exactly one), and
+/// where its comments start.
+pub struct Chunk {
+    pub documents: Vec<Result<Node, YamlError>>,
+    pub comments: Vec<usize>,
+}
+
+/// Parses one chunk (`text` starts at byte `base` of the input).
+pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) -> Chunk {
+    let mut scalars = Vec::new();
+    let documents = parse_documents(text, base, lines, limits, &mut scalars);
+    Chunk { documents, comments: comments::find(text, base, &scalars) }
+}
+
+/// The documents of a chunk; records the byte range of every scalar in
+/// `scalars`, so that comments can be told from text.
+fn parse_documents(
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+    scalars: &mut Vec<Range<usize>>,
+) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder {
         offsets: CharOffsets::new(text, base),
         lines,
@@ -40,6 +62,9 @@ pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) 
             }
         };
         let span = builder.span_at(span.start.index(), span.end.index());
+        if let Event::Scalar(..) = event {
+            scalars.push(span.start.offset..span.end.offset);
+        }
         match builder.event(event, span) {
             Ok(Some(root)) => {
                 docs.push(Ok(root));

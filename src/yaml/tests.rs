@@ -5,7 +5,7 @@ fn parse(text: &str) -> Vec<Document> {
 }
 
 fn parse_with(text: &str, limits: &Limits) -> Vec<Document> {
-    parse_stream(text.as_bytes(), &LineIndex::new(text.as_bytes()), limits)
+    parse_stream(text.as_bytes(), &LineIndex::new(text.as_bytes()), limits).documents
 }
 
 fn root(text: &str) -> Node {
@@ -147,7 +147,7 @@ fn invalid_utf8_is_an_error_for_its_document_only() {
     let mut text = b"a: 1\n---\nb: \"".to_vec();
     text.extend_from_slice(&[0xff, 0xfe]);
     text.extend_from_slice(b"\"\n---\nc: 3\n");
-    let docs = parse_stream(&text, &LineIndex::new(&text), &Limits::default());
+    let docs = parse_stream(&text, &LineIndex::new(&text), &Limits::default()).documents;
     assert_eq!(docs.len(), 3);
     let err = docs[1].root.as_ref().unwrap_err();
     assert_eq!((err.span.start.line, err.span.start.column), (3, 5));
