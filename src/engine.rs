@@ -189,7 +189,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
             let error = |e: &yaml::YamlError| InputError {
                 file: input.file.to_owned(),
                 document: Some(doc.index),
-                message: e.message.clone(),
+                message: crate::clip::bound(e.message.clone(), crate::clip::MESSAGE),
                 span: Some(e.span),
             };
             let root = match &doc.root {

@@ -481,3 +481,41 @@ fn file_names_that_are_not_utf8_are_checked_and_shown_escaped() {
     assert_eq!(named.code, 1, "{}{}", named.stdout, named.stderr);
     assert!(named.stdout.contains("bad\\xff\\x1b.yaml:10:7"), "{}", named.stdout);
 }
+
+/// A pod whose `count` containers are all named by one alias to `name`.
+fn aliased_containers(name: &str, count: usize) -> String {
+    let mut pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: &n {name}\n    image: nginx:1.27\n    securityContext: {{privileged: true}}\n"
+    );
+    for _ in 1..count {
+        pod.push_str("  - {name: *n, image: nginx:1.27, securityContext: {privileged: true}}\n");
+    }
+    pod
+}
+
+#[test]
+fn aliases_cannot_multiply_the_output() {
+    // 100 KB anchored once and aliased 1,000 times: a named limit, not gigabytes.
+    let bomb = aliased_containers(&"x".repeat(100_000), 1000);
+    let run = check_stdin(format!("{bomb}---\n{PRIVILEGED_POD}").as_bytes(), &["--select", "pss/privileged"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("max_alias_bytes"), "{json}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "the next document is checked");
+
+    // Under the limit, each finding shows the long name shortened, with its length.
+    let name = format!("{}{}", "a".repeat(1500), "z".repeat(1500));
+    let run = check_stdin(aliased_containers(&name, 1000).as_bytes(), &["--select", "pss/privileged"]);
+    let json = run.json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1000);
+    let message = findings[999]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("container \"aaaa") && message.contains("zzz\" (3000 characters) runs privileged"),
+        "{message}"
+    );
+    assert!(findings[999]["remediation"]["snippet"].as_str().unwrap().len() < 200);
+    // Unclipped, the message and the snippet of each would carry all 3,000
+    // characters: over 6 MB.
+    assert!(run.stdout.len() < 2_000_000, "{} bytes of JSON", run.stdout.len());
+}

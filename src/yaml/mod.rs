@@ -25,6 +25,9 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Nodes per document produced by alias expansion (alias bombs).
     pub max_alias_nodes: usize,
+    /// Bytes of scalar text per document copied by alias expansion: one
+    /// alias to a long string is one node but all of its text.
+    pub max_alias_bytes: usize,
 }
 
 impl Default for Limits {
@@ -35,6 +38,7 @@ impl Default for Limits {
             max_depth: 200,
             max_nodes: 2_000_000,
             max_alias_nodes: 100_000,
+            max_alias_bytes: 4 * 1024 * 1024,
         }
     }
 }

@@ -197,3 +197,17 @@ fn nested_anchors_count_against_the_alias_limit() {
     assert!(docs[0].root.as_ref().unwrap_err().message.contains("max_alias_nodes"));
     assert!(docs[1].root.is_ok());
 }
+
+#[test]
+fn aliases_to_long_text_stop_at_the_byte_limit() {
+    let name = "x".repeat(100_000);
+    let text = format!("name: &n {name}\nlist: [{}]\n---\nok: 1\n", vec!["*n"; 1000].join(", "));
+    let docs = parse(&text);
+    let err = docs[0].root.as_ref().unwrap_err();
+    assert!(err.message.contains("max_alias_bytes"), "{}", err.message);
+    // At the alias that crossed 4 MiB: the anchor's copy and 41 aliases.
+    assert_eq!(err.span.start.offset, "name: &n \nlist: [".len() + name.len() + 40 * "*n, ".len());
+    assert!(docs[1].root.is_ok());
+    // Short text aliased as often is fine.
+    assert!(parse(&format!("name: &n abc\nlist: [{}]\n", vec!["*n"; 1000].join(", ")))[0].root.is_ok());
+}

@@ -49,13 +49,13 @@ pub fn label(c: &Container) -> String {
         ContainerList::Regular => "container",
         ContainerList::Ephemeral => "ephemeral container",
     };
-    format!("{kind} {:?}", c.name)
+    format!("{kind} {}", crate::clip::quoted(c.name))
 }
 
 /// A fix inside one container, shown where it goes.
 pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
     let list = c.list.field();
-    let mut fix = format!("# in {}.{list}\n{list}:\n  - name: {}\n", pod.spec_path, c.name);
+    let mut fix = format!("# in {}.{list}\n{list}:\n  - name: {}\n", pod.spec_path, crate::clip::value(c.name));
     for line in body.lines() {
         fix.push_str("    ");
         fix.push_str(line);
