@@ -11,7 +11,7 @@ pub use crate::rules::scope::Options;
 use crate::rules::scope::{Located, Scope};
 use crate::rules::{self, Hits, Rule};
 use crate::suppress;
-use crate::yaml::{self, Document, LineIndex};
+use crate::yaml::{self, LineIndex, Stream};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -33,20 +33,20 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .iter()
         .map(|i| LineIndex::new(&i.text[..i.text.len().min(options.limits.max_bytes.saturating_add(1))]))
         .collect();
-    let parsed: Vec<Vec<Document>> = inputs
+    let parsed: Vec<Stream> = inputs
         .iter()
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
 
     let mut objects = Vec::new();
-    for (index, (input, docs)) in inputs.iter().zip(&parsed).enumerate() {
-        for doc in docs {
+    for (index, (input, stream)) in inputs.iter().zip(&parsed).enumerate() {
+        for doc in &stream.documents {
             report.documents += 1;
             let error = |e: &yaml::YamlError| InputError {
                 file: input.file.to_owned(),
                 document: Some(doc.index),
-                message: e.message.clone(),
+                message: crate::clip::bound(e.message.clone(), crate::clip::MESSAGE),
                 span: Some(e.span),
             };
             let root = match &doc.root {
@@ -73,8 +73,12 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     let scope = Scope::new(options, objects);
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
-    let comments: Vec<suppress::Comments> =
-        inputs.iter().zip(&lines).map(|(input, lines)| suppress::Comments::scan(input.text, lines)).collect();
+    let comments: Vec<suppress::Comments> = inputs
+        .iter()
+        .zip(&parsed)
+        .zip(&lines)
+        .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
+        .collect();
     for located in scope.objects() {
         let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {

@@ -3,6 +3,7 @@
 //! natively and in WebAssembly.
 
 mod base64;
+pub mod clip;
 pub mod engine;
 pub mod k8s;
 pub mod playground;

@@ -41,29 +41,20 @@ pub struct Comments {
 }
 
 impl Comments {
-    pub fn scan(text: &[u8], lines: &LineIndex) -> Self {
+    /// `comments` are where the input's comments start (from the parser, so a
+    /// `# posture:ignore` inside a string or a block scalar is not one).
+    pub fn new(text: &[u8], comments: &[usize], lines: &LineIndex) -> Self {
         let mut by_line = HashMap::new();
-        let needle = COMMENT.as_bytes();
-        // Every suppression comment is `#`, blanks, then the marker: look at
-        // each `#` rather than comparing the marker at every byte.
-        for hash in text.iter().enumerate().filter_map(|(i, &b)| (b == b'#').then_some(i)) {
-            let after = &text[hash + 1..];
-            let blanks = after.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-            if !after[blanks..].starts_with(needle) {
-                continue;
-            }
-            let line = lines.pos(hash).line;
-            let raw = String::from_utf8_lossy(lines.line_text(line)).into_owned();
-            let Some(found) = raw.find(COMMENT) else { continue };
-            let before = raw[..found].trim_end();
-            if !before.ends_with('#') {
-                continue;
-            }
-            let rest = raw[found + COMMENT.len()..].trim();
-            let Some((list, reason)) = rest.split_once(char::is_whitespace) else { continue };
+        for &hash in comments {
+            let start = text[..hash].iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
+            let end = text[hash..].iter().position(|&b| b == b'\n').map_or(text.len(), |n| hash + n);
+            let comment = String::from_utf8_lossy(&text[hash + 1..end]);
+            let Some(rest) = comment.trim_start_matches([' ', '\t']).strip_prefix(COMMENT) else { continue };
+            let Some((list, reason)) = rest.trim().split_once(char::is_whitespace) else { continue };
             let reason = reason.trim().trim_start_matches("--").trim();
+            let alone = text[start..hash].iter().all(|&b| b == b' ' || b == b'\t');
             if !reason.is_empty() {
-                by_line.insert(line, (list.to_owned(), reason.to_owned(), before.trim() == "#"));
+                by_line.insert(lines.pos(hash).line, (list.to_owned(), reason.to_owned(), alone));
             }
         }
         Comments { by_line }

@@ -1,6 +1,7 @@
 //! The `posture` command as other tools use it: arguments, exit codes, and
 //! every output format, on real and hostile input.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -20,6 +21,11 @@ impl Run {
 }
 
 fn posture(args: &[&str], stdin: &[u8]) -> Run {
+    posture_os(&args.iter().map(OsStr::new).collect::<Vec<_>>(), stdin)
+}
+
+/// With arguments that need not be UTF-8 (file names).
+fn posture_os(args: &[&OsStr], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_posture"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -360,7 +366,7 @@ fn markdown_lists_findings_and_fixes() {
         posture(&["check", "tests/data/insecure.yaml", "--format", "markdown", "--select", "pss/privileged"], b"");
     assert!(
         run.stdout.contains(
-            "| critical | `pss/privileged` | `tests/data/insecure.yaml:19:11` | DaemonSet monitoring/node-agent |"
+            "| critical | `pss/privileged` | `tests/data/insecure.yaml:19:11` | `DaemonSet monitoring/node-agent` |"
         ),
         "{}",
         run.stdout
@@ -408,8 +414,9 @@ fn allowed_registries_turn_on_the_allowlist() {
 fn markdown_keeps_manifest_text_inert_and_paths_are_checked_once() {
     let pod = PRIVILEGED_POD.replace("name: p\n", "name: \"[x](https://evil.example)\"\n");
     let run = posture(&["check", "-", "--format", "markdown", "--select", "pss/privileged"], pod.as_bytes());
-    assert!(run.stdout.contains("\\[x\\]\\(https://evil.example\\)"), "{}", run.stdout);
-    assert!(!run.stdout.contains("[x](https"));
+    // In a code span, which renders literally (tests/e2e/markdown.test.mjs
+    // renders hostile reports with a GFM renderer).
+    assert!(run.stdout.contains("| `Pod [x](https://evil.example)` |"), "{}", run.stdout);
     let twice =
         posture(&["check", "tests/data/list.yaml", "tests/data/list.yaml", "tests/data", "--format", "json"], b"")
             .json();
@@ -423,4 +430,142 @@ fn sarif_marks_a_run_with_input_errors_unsuccessful() {
     assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
     let sarif = posture(&["check", "tests/data/hardened.yaml", "--format", "sarif"], b"").json();
     assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], true);
+}
+
+// Hostile input (issue 18): what a manifest or a directory can do to the
+// terminal, the file system walk and the output.
+
+#[test]
+fn text_output_escapes_terminal_controls_and_keeps_the_caret() {
+    let dir = tempdir("escapes");
+    let file = dir.join("x\x1b]0;title\x07.yaml");
+    let manifest = concat!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"\\e]0;pwned\\a\\e[2J\"\n  namespace: \"\\u202eevil\"\n",
+        "spec:\n  hostNetwork: true  # posture:ignore pss/host-namespaces ok \x1b[1A\u{2028}\x1b[2K\n",
+        "  containers:\n  - name: \"c\\e[2K\"\n    image: nginx:1.27\n",
+        "    securityContext: {a: \"\u{202e}\x1b\", privileged: true}\n",
+    );
+    std::fs::write(&file, manifest).unwrap();
+    let file = file.to_str().unwrap();
+    let run = posture(
+        &[
+            "check",
+            file,
+            "--select",
+            "pss/privileged",
+            "--select",
+            "pss/host-namespaces",
+            "--select",
+            "pss/capabilities-restricted",
+        ],
+        b"",
+    );
+    let out = &run.stdout;
+    let raw = |c: char| c.is_control() && c != '\n' || ('\u{2028}'..='\u{202e}').contains(&c);
+    assert!(!out.chars().any(raw), "{out:?}");
+    assert!(
+        out.contains("x\\x1b]0;title\\x07.yaml:11:32 (document 1, Pod \\u{202e}evil/\\x1b]0;pwned\\x07\\x1b[2J)"),
+        "{out}"
+    );
+    // The escapes before the span widen the line; the caret follows.
+    assert!(
+        out.contains(concat!(
+            "11 |     securityContext: {a: \"\\u{202e}\\x1b\", privileged: true}\n",
+            "   |                                          ^^^^^^^^^^^^^^^^\n"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("- name: c\\x1b[2K"), "the snippet: {out}");
+    assert!(out.contains("(comment: ok \\x1b[1A\\u{2028}\\x1b[2K)"), "the reason: {out}");
+}
+
+/// A directory with links out of it, a FIFO, and a link to standard input.
+#[cfg(unix)]
+#[test]
+fn a_walk_reads_only_regular_files_inside_the_directory() {
+    use std::os::unix::fs::symlink;
+    let dir = tempdir("links");
+    let outside = tempdir("links-outside");
+    std::fs::write(outside.join("secret.txt"), "TOKEN=hunter2\n: [").unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("pod.yaml"), PRIVILEGED_POD).unwrap();
+    symlink(outside.join("secret.txt"), dir.join("env.yaml")).unwrap();
+    symlink("/dev/stdin", dir.join("stdin.yaml")).unwrap();
+    symlink("../pod.yaml", dir.join("sub/inside.yaml")).unwrap();
+    let fifo = dir.join("x.yaml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let run = posture(&["check", dir.to_str().unwrap(), "--format", "json", "--select", "pss/privileged"], b"");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"));
+    assert_eq!(run.json()["summary"]["files"], 1, "the link inside the tree is the same file");
+    for (name, why) in [
+        ("env.yaml", "a symbolic link to a file outside the directory"),
+        // Resolves to a pipe that is no file name, or to a terminal.
+        ("stdin.yaml", "a symbolic link"),
+        ("x.yaml", "not a regular file"),
+    ] {
+        let line = format!("posture: skipped {}: {why}", dir.join(name).display());
+        assert!(run.stderr.contains(&line), "{line} in {}", run.stderr);
+    }
+    // Named on the command line, a FIFO is read like any file.
+    let writer = std::thread::spawn(move || std::fs::write(&fifo, PRIVILEGED_POD).unwrap());
+    let named = posture(&["check", dir.join("x.yaml").to_str().unwrap(), "--select", "pss/privileged"], b"");
+    writer.join().unwrap();
+    assert_eq!(named.code, 1, "{}", named.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_checked_and_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempdir("names");
+    let name = OsStr::from_bytes(b"bad\xff\x1b.yaml");
+    std::fs::write(dir.join(name), PRIVILEGED_POD).unwrap();
+    let walked = posture(&["check", dir.to_str().unwrap(), "--format", "json", "--select", "pss/privileged"], b"");
+    assert_eq!(walked.code, 1, "{}", walked.stdout);
+    let file = walked.json()["findings"][0]["file"].as_str().unwrap().to_owned();
+    assert!(file.ends_with("bad\\xff\u{1b}.yaml"), "{file}");
+    let path = dir.join(name);
+    let named =
+        posture_os(&[OsStr::new("check"), path.as_os_str(), OsStr::new("--select"), OsStr::new("pss/privileged")], b"");
+    assert_eq!(named.code, 1, "{}{}", named.stdout, named.stderr);
+    assert!(named.stdout.contains("bad\\xff\\x1b.yaml:10:7"), "{}", named.stdout);
+}
+
+/// A pod whose `count` containers are all named by one alias to `name`.
+fn aliased_containers(name: &str, count: usize) -> String {
+    let mut pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: &n {name}\n    image: nginx:1.27\n    securityContext: {{privileged: true}}\n"
+    );
+    for _ in 1..count {
+        pod.push_str("  - {name: *n, image: nginx:1.27, securityContext: {privileged: true}}\n");
+    }
+    pod
+}
+
+#[test]
+fn aliases_cannot_multiply_the_output() {
+    // 100 KB anchored once and aliased 1,000 times: a named limit, not gigabytes.
+    let bomb = aliased_containers(&"x".repeat(100_000), 1000);
+    let run = check_stdin(format!("{bomb}---\n{PRIVILEGED_POD}").as_bytes(), &["--select", "pss/privileged"]);
+    assert_eq!(run.code, 2);
+    let json = run.json();
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("max_alias_bytes"), "{json}");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "the next document is checked");
+
+    // Under the limit, each finding shows the long name shortened, with its length.
+    let name = format!("{}{}", "a".repeat(1500), "z".repeat(1500));
+    let run = check_stdin(aliased_containers(&name, 1000).as_bytes(), &["--select", "pss/privileged"]);
+    let json = run.json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1000);
+    let message = findings[999]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("container \"aaaa") && message.contains("zzz\" (3000 characters) runs privileged"),
+        "{message}"
+    );
+    assert!(findings[999]["remediation"]["snippet"].as_str().unwrap().len() < 200);
+    // Unclipped, the message and the snippet of each would carry all 3,000
+    // characters: over 6 MB.
+    assert!(run.stdout.len() < 2_000_000, "{} bytes of JSON", run.stdout.len());
 }

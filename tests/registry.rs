@@ -35,7 +35,7 @@ fn run(rule: &Rule, yaml: &str) -> posture::Report {
 
 fn parses(yaml: &str) -> bool {
     let docs = parse_stream(yaml.as_bytes(), &LineIndex::new(yaml.as_bytes()), &Limits::default());
-    docs.iter().all(|d| d.root.is_ok())
+    docs.documents.iter().all(|d| d.root.is_ok())
 }
 
 /// The `(line, rule id)` marks of an example, sorted.

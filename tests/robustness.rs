@@ -1,9 +1,11 @@
 //! The fuzz target: mutated real manifests (bytes deleted, duplicated, or
 //! replaced by YAML's special constructs: anchors and aliases, tags, flow
 //! collections, odd indentation, huge numbers, deep nesting, invalid UTF-8,
-//! CRLF, BOM, tabs) through the whole pipeline (parse, views, every rule,
-//! every report format) must never panic, and every position it reports
-//! must be inside the input.
+//! CRLF, BOM, tabs; terminal escapes, C1 controls and bidi overrides; long
+//! text aliased many times) through the whole pipeline (parse, views, every
+//! rule, every report format) must never panic, every position it reports
+//! must be inside the input, the text and Markdown reports hold no raw
+//! control character, and no message grows with the input.
 //!
 //! The test suite runs a short, fixed-seed round. A long run on stable Rust:
 //! `POSTURE_FUZZ_SECONDS=1800 POSTURE_FUZZ_SEED=$RANDOM cargo test --release --test robustness -- --nocapture`.
@@ -12,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use posture::clip::{MESSAGE, SNIPPET};
 use posture::report::{to_json, to_markdown, to_sarif, to_text, Style};
 use posture::rules::PssLevel;
 use posture::{check, Options};
@@ -68,13 +71,34 @@ const SPECIAL: &[&[u8]] = &[
     b"yes",
     b"      ",
     b"\\u0000",
+    // Terminal escapes, raw and as YAML escapes in a quoted string.
+    b"\x1b]0;title\x07",
+    b"\x1b[2J\x1b[1A\x1b[2K",
+    b"\"\\e]8;;https://x.example\\e\\\\link\"",
+    b"\r",
+    b"\x7f",
+    // C1 (CSI), line separator, right-to-left and isolate overrides.
+    b"\xc2\x9b",
+    b"\xe2\x80\xa8",
+    b"\xe2\x80\xae",
+    b"\xe2\x81\xa7",
+    b"\"\\u202e\\u2066\"",
 ];
 
 /// Larger structural pieces: nesting, long lines, many documents.
 fn structural(rng: &mut Rng) -> Vec<u8> {
     let n = 1 + rng.below(400);
-    match rng.below(5) {
+    match rng.below(6) {
         0 => "[".repeat(n).into_bytes(),
+        // Long text anchored once and aliased many times (as container
+        // names, so rules quote it).
+        5 => {
+            let mut out = format!("\n  - name: &big {}\n    image: x\n", "y".repeat(n * 250));
+            for _ in 0..n {
+                out.push_str("  - {name: *big, image: x, securityContext: {privileged: true}}\n");
+            }
+            out.into_bytes()
+        }
         1 => "- ".repeat(n).into_bytes(),
         2 => "x".repeat(n * 200).into_bytes(),
         3 => "---\n".repeat(n).into_bytes(),
@@ -138,8 +162,18 @@ fn exercise(input: &[u8], level: PssLevel) {
         let span = e.span.expect("document errors have a position");
         assert!(span.start.offset <= input.len() && span.start.line >= 1);
     }
+    for f in &report.findings {
+        assert!(f.message.chars().count() <= MESSAGE + 32, "{} characters", f.message.len());
+        assert!(f.snippet.chars().count() <= SNIPPET + 32, "{} characters", f.snippet.len());
+    }
     let sources = HashMap::from([("fuzz.yaml".to_owned(), input.to_vec())]);
-    let _ = (to_text(&report, &sources, Style::default()), to_json(&report), to_sarif(&report), to_markdown(&report));
+    let text = to_text(&report, &sources, Style::default());
+    let markdown = to_markdown(&report);
+    for out in [&text, &markdown] {
+        let raw = out.chars().find(|&c| c.is_control() && c != '\n' || ('\u{2028}'..='\u{202e}').contains(&c));
+        assert!(raw.is_none(), "{raw:?} written raw");
+    }
+    let _ = (to_json(&report), to_sarif(&report));
 }
 
 #[test]

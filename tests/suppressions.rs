@@ -192,3 +192,30 @@ fn suppressions_name_rules_exactly() {
     assert!(report.findings.iter().any(|f| f.rule.id == "pss/proc-mount-restricted"), "{:?}", ids(&report));
     assert!(report.suppressed.is_empty(), "pss/proc-mount does not run at restricted, and names nothing else");
 }
+
+/// Issue 18, item 5: the marker in a string or block scalar is text.
+#[test]
+fn only_real_comments_suppress() {
+    let privileged = |replacement: &str| POD.replace("    securityContext:\n      privileged: true\n", replacement);
+    let marker = "# posture:ignore pss/privileged approved";
+    for text in [
+        privileged(&format!("    securityContext: {{seLinuxOptions: {{level: \"{marker}\"}}, privileged: true}}\n")),
+        privileged(&format!("    securityContext: {{seLinuxOptions: {{level: '{marker}'}}, privileged: true}}\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions:\n        level: |\n          {marker}\n      privileged: true\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions:\n        level: >-\n          x\n          {marker}\n      privileged: true\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions: {{level: \"a\n        {marker}\"}}\n      privileged: true\n")),
+    ] {
+        let report = check("t", text.as_bytes(), &select("pss/privileged"));
+        assert_eq!((report.findings.len(), report.suppressed.len()), (1, 0), "{text}");
+    }
+    // A real comment still counts after a string that holds a `#`, and right
+    // after a block scalar.
+    for text in [
+        privileged(&format!("    securityContext: {{a: \"# posture:ignore pss/host-ports no\", privileged: true}} {marker}\n")),
+        privileged(&format!("    securityContext:\n      seLinuxOptions:\n        level: |\n          s0\n      {marker}\n      privileged: true\n")),
+    ] {
+        let report = check("t", text.as_bytes(), &select("pss/privileged"));
+        assert_eq!((report.findings.len(), report.suppressed.len()), (0, 1), "{text}");
+        assert_eq!(report.suppressed[0].suppression.reason, "approved");
+    }
+}

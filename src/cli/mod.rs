@@ -4,6 +4,7 @@ mod inputs;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -32,7 +33,7 @@ enum Command {
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Files or directories to check; - reads standard input. Default: the current directory.
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// The Pod Security Standards level that pss/* rules enforce.
@@ -125,11 +126,15 @@ fn check(args: CheckArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
     let mut sources = HashMap::new();
     let mut unreadable = Vec::new();
     let mut order = Vec::new();
-    for input in inputs::collect(&paths, options.limits.max_bytes) {
+    let (inputs, skipped) = inputs::collect(&paths, options.limits.max_bytes);
+    for s in skipped {
+        eprintln!("posture: skipped {}: {}", report::escape(&s.label), s.reason);
+    }
+    for input in inputs {
         match input.text {
             Ok(text) => {
                 order.push(input.label.clone());

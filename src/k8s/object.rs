@@ -62,12 +62,14 @@ impl<'a> Object<'a> {
         &self.processes
     }
 
+    /// Long names are clipped: every finding about the object repeats them.
     pub fn reference(&self) -> ObjectRef {
+        let clip = |text: &str| crate::clip::value(text).into_owned();
         ObjectRef {
-            api_version: self.api_version.to_owned(),
-            kind: self.kind.to_owned(),
-            name: self.name.map(str::to_owned),
-            namespace: self.namespace.map(str::to_owned),
+            api_version: clip(self.api_version),
+            kind: clip(self.kind),
+            name: self.name.map(clip),
+            namespace: self.namespace.map(clip),
         }
     }
 

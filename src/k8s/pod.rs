@@ -65,7 +65,7 @@ impl<'a> Container<'a> {
             ContainerList::Regular => "container",
             ContainerList::Ephemeral => "ephemeral container",
         };
-        format!("{kind} {:?}", self.name)
+        format!("{kind} {}", crate::clip::quoted(self.name))
     }
 
     pub fn security_context(&self) -> Option<&'a Node> {

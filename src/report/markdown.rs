@@ -1,31 +1,38 @@
 //! A Markdown report, for pull-request comments and review notes.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
+use super::escape::escape;
 use super::text::summary_line;
 use super::Report;
 
-/// Text from the input, made inert: names and values in a manifest must not
-/// become links, images or formatting in a pull-request comment.
-fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' => out.push(' '),
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '#' | '(' | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
+/// Text from the input as a code span, where GitHub renders it literally:
+/// no links (`https://…`, `www.…`), mentions, strike-through or HTML.
+/// Control characters are escaped visibly, so a `\r` or `\n` cannot end a
+/// table row; the fence is longer than any run of backticks inside.
+fn code(text: &str, place: Place) -> String {
+    let text = escape(text);
+    if text.is_empty() {
+        return String::new();
     }
-    out
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space inside its
+    // fence; one space each side is stripped again when rendered.
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let text = match place {
+        // In a table, a pipe ends the cell even inside a code span.
+        Place::Table => Cow::Owned(text.replace('|', "\\|")),
+        Place::Text => text,
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-/// Text for inside a code span in a table: backticks and pipes are the
-/// only characters that matter there.
-fn code(text: &str) -> String {
-    text.replace('`', "'").replace('|', "\\|").replace('\n', " ")
+#[derive(Clone, Copy)]
+enum Place {
+    Table,
+    Text,
 }
 
 pub fn to_markdown(report: &Report) -> String {
@@ -42,14 +49,12 @@ pub fn to_markdown(report: &Report) -> String {
             let object = f.object.to_string();
             let _ = writeln!(
                 out,
-                "| {} | `{}` | `{}:{}:{}` | {} | {} |",
+                "| {} | `{}` | {} | {} | {} |",
                 f.severity.name(),
                 f.rule.id,
-                code(&f.file),
-                f.span.start.line,
-                f.span.start.column,
-                cell(&object),
-                cell(&f.message)
+                code(&location(&f.file, f.span.start.line, f.span.start.column), Place::Table),
+                code(&object, Place::Table),
+                code(&f.message, Place::Table)
             );
         }
         out.push_str("\n## How to fix\n");
@@ -70,13 +75,12 @@ pub fn to_markdown(report: &Report) -> String {
             let f = &s.finding;
             let _ = writeln!(
                 out,
-                "- `{}` at `{}:{}`: {} ({}: {})",
+                "- `{}` at {}: {} ({}: {})",
                 f.rule.id,
-                code(&f.file),
-                f.span.start.line,
-                cell(&f.message),
+                code(&location(&f.file, f.span.start.line, f.span.start.column), Place::Text),
+                code(&f.message, Place::Text),
                 s.suppression.via,
-                cell(&s.suppression.reason)
+                code(&s.suppression.reason, Place::Text)
             );
         }
     }
@@ -85,12 +89,19 @@ pub fn to_markdown(report: &Report) -> String {
         for e in &report.errors {
             let at = match (e.span, e.document) {
                 (Some(span), Some(doc)) => {
-                    format!("{}:{}:{} (document {doc})", e.file, span.start.line, span.start.column)
+                    format!(
+                        "{} (document {doc})",
+                        code(&location(&e.file, span.start.line, span.start.column), Place::Text)
+                    )
                 }
-                _ => e.file.clone(),
+                _ => code(&e.file, Place::Text),
             };
-            let _ = writeln!(out, "- `{}`: {}", code(&at), cell(&e.message));
+            let _ = writeln!(out, "- {at}: {}", code(&e.message, Place::Text));
         }
     }
     out
+}
+
+fn location(file: &str, line: u32, column: u32) -> String {
+    format!("{file}:{line}:{column}")
 }

@@ -1,5 +1,6 @@
 //! What a check produces, and its renderings: text, JSON, SARIF, Markdown.
 
+mod escape;
 mod json;
 mod markdown;
 mod practices;
@@ -17,6 +18,7 @@ use crate::rules::{Rule, Severity};
 use crate::suppress::Suppression;
 use crate::yaml::Span;
 
+pub use escape::escape;
 pub use json::to_json;
 pub use markdown::to_markdown;
 pub use practices::{practices, PracticeSummary};

@@ -1,9 +1,11 @@
 //! Human-readable output, laid out like a compiler's: location, the source
 //! line, and a caret under the span.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::escape::{self, escape};
 use super::Report;
 use crate::rules::Severity;
 use crate::yaml::{LineIndex, Span};
@@ -43,39 +45,51 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
     let mut quote = |out: &mut String, file: &str, span: Span, code: &str| {
         let Some((file, text)) = sources.get_key_value(file) else { return };
         let index = indexes.entry(file.as_str()).or_insert_with(|| LineIndex::new(text));
-        // A window of the line around the span: lines can be megabytes long.
+        // A window of the line around the span: lines can be megabytes long,
+        // and a file that is not text (a link to a secret, a binary) must not
+        // be dumped whole.
         let raw = String::from_utf8_lossy(index.line_text(span.start.line));
         let column = span.start.column as usize - 1;
         let skip = column.saturating_sub(WINDOW / 2);
-        let shown: String = raw.chars().skip(skip).take(WINDOW).collect();
-        let line = if skip > 0 { format!("…{shown}") } else { shown };
-        let number = span.start.line.to_string();
-        let gutter = " ".repeat(number.len());
-        let lead: String = line
-            .chars()
-            .take(column - skip + usize::from(skip > 0))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let width = if span.end.line == span.start.line {
+        let marked = if span.end.line == span.start.line {
             span.end.column.saturating_sub(span.start.column) as usize
         } else {
-            line.chars().count().saturating_sub(lead.chars().count())
+            usize::MAX
         };
-        let width = width.min(WINDOW);
+        // Escapes are wider than what they stand for: the caret's offset and
+        // width are counted in what is written.
+        let mut line = String::new();
+        let (mut lead, mut width) = (0, 0);
+        if skip > 0 {
+            line.push('…');
+            lead = 1;
+        }
+        for (i, c) in raw.chars().skip(skip).take(WINDOW).enumerate() {
+            let written = escape::push(&mut line, c);
+            match (i + skip).checked_sub(column) {
+                None => lead += written,
+                Some(into) if into < marked => width += written,
+                Some(_) => {}
+            }
+        }
+        let number = span.start.line.to_string();
+        let gutter = " ".repeat(number.len());
         let _ = writeln!(
             out,
-            "{gutter} |\n{number} | {line}\n{gutter} | {lead}{}",
+            "{gutter} |\n{number} | {line}\n{gutter} | {}{}",
+            " ".repeat(lead),
             style.paint(code, &"^".repeat(width.max(1)))
         );
     };
     for f in &report.findings {
         let code = Style::severity_code(f.severity);
-        let object = &f.object;
+        let object = f.object.to_string();
+        let object = escape(&object);
         let _ = writeln!(
             out,
             "{}: {}\n  --> {}:{}:{} (document {}, {object})",
             style.paint(code, &format!("{}[{}]", f.severity.name(), f.rule.id)),
-            style.paint("1", &f.message),
+            style.paint("1", &escape(&f.message)),
             display_file(&f.file),
             f.span.start.line,
             f.span.start.column,
@@ -84,12 +98,12 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
         quote(&mut out, &f.file, f.span, code);
         let _ = writeln!(out, "  = help: {}", f.rule.remediation);
         for line in f.snippet.lines() {
-            let _ = writeln!(out, "      {line}");
+            let _ = writeln!(out, "      {}", escape(line));
         }
         out.push('\n');
     }
     for e in &report.errors {
-        let _ = writeln!(out, "{}: {}", style.paint("1;31", "error"), style.paint("1", &e.message));
+        let _ = writeln!(out, "{}: {}", style.paint("1;31", "error"), style.paint("1", &escape(&e.message)));
         match (e.span, e.document) {
             (Some(span), Some(doc)) => {
                 let _ = writeln!(
@@ -119,7 +133,7 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
                 f.span.start.column,
                 f.rule.id,
                 s.suppression.via,
-                s.suppression.reason
+                escape(&s.suppression.reason)
             );
         }
         out.push('\n');
@@ -165,11 +179,11 @@ fn practice_table(report: &Report, style: Style) -> String {
     out
 }
 
-fn display_file(file: &str) -> &str {
+fn display_file(file: &str) -> Cow<'_, str> {
     if file == "-" {
-        "<stdin>"
+        Cow::Borrowed("<stdin>")
     } else {
-        file
+        escape(file)
     }
 }
 

@@ -7,7 +7,7 @@ use crate::k8s::{Container, PodView};
 /// A fix inside one container, shown where it goes.
 pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
     let list = c.list.field();
-    let mut fix = format!("# in {}.{list}\n{list}:\n  - name: {}\n", pod.spec_path, c.name);
+    let mut fix = format!("# in {}.{list}\n{list}:\n  - name: {}\n", pod.spec_path, crate::clip::value(c.name));
     for line in body.lines() {
         fix.push_str("    ");
         fix.push_str(line);

@@ -30,6 +30,7 @@ pub mod workload;
 
 use serde::Serialize;
 
+use crate::clip;
 use crate::k8s::Object;
 use crate::yaml::{Node, Span};
 use scope::Scope;
@@ -410,8 +411,11 @@ impl<'s> Hits<'s> {
         self.scope
     }
 
+    /// A hit; a message longer than [`clip::MESSAGE`] characters (a long
+    /// value quoted whole) is clipped.
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
-        self.found.push(Hit { span, message: message.into(), snippet: None });
+        let message = clip::bound(message.into(), clip::MESSAGE);
+        self.found.push(Hit { span, message, snippet: None });
         self.found.last_mut().expect("just pushed")
     }
 
@@ -422,6 +426,6 @@ impl<'s> Hits<'s> {
 
 impl Hit {
     pub fn fix(&mut self, snippet: String) {
-        self.snippet = Some(snippet);
+        self.snippet = Some(clip::bound(snippet, clip::SNIPPET));
     }
 }

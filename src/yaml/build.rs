@@ -4,17 +4,39 @@
 //! moment a limit is crossed.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
+use super::comments;
 use super::lines::LineIndex;
 use super::node::{Entry, Node, Span, Value};
 use super::scalar::{self, CoreTag};
 use super::{Limits, YamlError};
 
-/// Parses one chunk (`text` starts at byte `base` of the input) into its
-/// documents. Most chunks hold exactly one.
-pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) -> Vec<Result<Node, YamlError>> {
+/// What a chunk holds: its documents (most chunks hold exactly one), and
+/// where its comments start.
+pub struct Chunk {
+    pub documents: Vec<Result<Node, YamlError>>,
+    pub comments: Vec<usize>,
+}
+
+/// Parses one chunk (`text` starts at byte `base` of the input).
+pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) -> Chunk {
+    let mut scalars = Vec::new();
+    let documents = parse_documents(text, base, lines, limits, &mut scalars);
+    Chunk { documents, comments: comments::find(text, base, &scalars) }
+}
+
+/// The documents of a chunk; records the byte range of every scalar in
+/// `scalars`, so that comments can be told from text.
+fn parse_documents(
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+    scalars: &mut Vec<Range<usize>>,
+) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder {
         offsets: CharOffsets::new(text, base),
         lines,
@@ -22,7 +44,7 @@ pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) 
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
-        alias_nodes: 0,
+        alias: Size::default(),
     };
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
@@ -40,6 +62,9 @@ pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) 
             }
         };
         let span = builder.span_at(span.start.index(), span.end.index());
+        if let Event::Scalar(..) = event {
+            scalars.push(span.start.offset..span.end.offset);
+        }
         match builder.event(event, span) {
             Ok(Some(root)) => {
                 docs.push(Ok(root));
@@ -72,10 +97,26 @@ struct Builder<'a> {
     lines: &'a LineIndex<'a>,
     limits: &'a Limits,
     stack: Vec<Frame>,
-    /// Anchored nodes with the number of nodes each holds.
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Anchored nodes with what each holds.
+    anchors: HashMap<usize, (Node, Size)>,
     nodes: usize,
-    alias_nodes: usize,
+    /// What anchors and aliases copied so far.
+    alias: Size,
+}
+
+/// What a node holds: nodes, and bytes of scalar text. An alias to a long
+/// string is one node but copies all of it (and every message quoting it).
+#[derive(Clone, Copy, Debug, Default)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl std::ops::AddAssign for Size {
+    fn add_assign(&mut self, other: Size) {
+        self.nodes += other.nodes;
+        self.bytes += other.bytes;
+    }
 }
 
 enum Frame {
@@ -83,7 +124,7 @@ enum Frame {
         start: Span,
         anchor: usize,
         items: Vec<Node>,
-        count: usize,
+        size: Size,
     },
     Map {
         start: Span,
@@ -91,7 +132,7 @@ enum Frame {
         entries: Vec<Entry>,
         key: Option<(String, Span, bool)>,
         merges: Vec<Node>,
-        count: usize,
+        size: Size,
     },
 }
 
@@ -100,7 +141,7 @@ impl Builder<'_> {
         self.stack.clear();
         self.anchors.clear();
         self.nodes = 0;
-        self.alias_nodes = 0;
+        self.alias = Size::default();
     }
 
     fn span_at(&self, start_char: usize, end_char: usize) -> Span {
@@ -116,19 +157,25 @@ impl Builder<'_> {
                 let value =
                     scalar::resolve(text, style == ScalarStyle::Plain, tag).map_err(|m| YamlError::new(m, span))?;
                 self.count(1, span)?;
-                self.complete(Node { span, value }, anchor, 1, is_merge || tag == Some(CoreTag::Merge))
+                let size = Size { nodes: 1, bytes: scalar_bytes(&value) };
+                self.complete(Node { span, value }, anchor, size, is_merge || tag == Some(CoreTag::Merge))
             }
             Event::Alias(id) => {
-                let Some((node, count)) = self.anchors.get(&id).cloned() else {
+                let Some((node, size)) = self.anchors.get(&id).cloned() else {
                     return Err(YamlError::new("alias to an unknown anchor", span));
                 };
-                self.expand(count, span)?;
-                self.count(count, span)?;
-                self.complete(node, 0, count, false)
+                self.expand(size, span)?;
+                self.count(size.nodes, span)?;
+                self.complete(node, 0, size, false)
             }
             Event::SequenceStart(anchor, _) => {
                 self.open(span)?;
-                self.stack.push(Frame::Seq { start: span, anchor, items: Vec::new(), count: 1 });
+                self.stack.push(Frame::Seq {
+                    start: span,
+                    anchor,
+                    items: Vec::new(),
+                    size: Size { nodes: 1, bytes: 0 },
+                });
                 Ok(None)
             }
             Event::MappingStart(anchor, _) => {
@@ -139,7 +186,7 @@ impl Builder<'_> {
                     entries: Vec::new(),
                     key: None,
                     merges: Vec::new(),
-                    count: 1,
+                    size: Size { nodes: 1, bytes: 0 },
                 });
                 Ok(None)
             }
@@ -151,10 +198,21 @@ impl Builder<'_> {
         }
     }
 
-    /// Counts nodes copied for anchors and aliases against their limit.
-    fn expand(&mut self, count: usize, span: Span) -> Result<(), YamlError> {
-        self.alias_nodes += count;
-        if self.alias_nodes > self.limits.max_alias_nodes {
+    /// Counts nodes and bytes copied for anchors and aliases against their
+    /// limits.
+    fn expand(&mut self, size: Size, span: Span) -> Result<(), YamlError> {
+        self.alias += size;
+        if self.alias.bytes > self.limits.max_alias_bytes {
+            return Err(YamlError::new(
+                format!(
+                    "anchors and aliases expand to more than {} bytes of text (limit max_alias_bytes): \
+                     the document looks like an alias bomb",
+                    self.limits.max_alias_bytes
+                ),
+                span,
+            ));
+        }
+        if self.alias.nodes > self.limits.max_alias_nodes {
             return Err(YamlError::new(
                 format!(
                     "anchors and aliases expand to more than {} nodes (limit max_alias_nodes): \
@@ -190,16 +248,16 @@ impl Builder<'_> {
             return Ok(None);
         };
         match frame {
-            Frame::Seq { start, anchor, items, count } => {
+            Frame::Seq { start, anchor, items, size } => {
                 let last = items.last().map_or(start, |n| n.span);
                 let span = start.to(self.closing(end, last));
-                self.complete(Node { span, value: Value::Seq(items) }, anchor, count, false)
+                self.complete(Node { span, value: Value::Seq(items) }, anchor, size, false)
             }
-            Frame::Map { start, anchor, entries, merges, count, .. } => {
+            Frame::Map { start, anchor, entries, merges, size, .. } => {
                 let last = entries.last().map_or(start, |e| e.value.span);
                 let span = start.to(self.closing(end, last));
                 let entries = merge(entries, merges)?;
-                self.complete(Node { span, value: Value::Map(entries) }, anchor, count, false)
+                self.complete(Node { span, value: Value::Map(entries) }, anchor, size, false)
             }
         }
     }
@@ -220,25 +278,25 @@ impl Builder<'_> {
         &mut self,
         node: Node,
         anchor: usize,
-        count: usize,
+        size: Size,
         is_merge_key: bool,
     ) -> Result<Option<Node>, YamlError> {
         if anchor != 0 {
             // Keeping a copy costs as much as expanding an alias to it:
             // nested anchors would otherwise multiply memory unchecked.
-            self.expand(count, node.span)?;
-            self.anchors.insert(anchor, (node.clone(), count));
+            self.expand(size, node.span)?;
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         let Some(parent) = self.stack.last_mut() else {
             return Ok(Some(node));
         };
         match parent {
-            Frame::Seq { items, count: total, .. } => {
-                *total += count;
+            Frame::Seq { items, size: total, .. } => {
+                *total += size;
                 items.push(node);
             }
-            Frame::Map { entries, key, merges, count: total, .. } => {
-                *total += count;
+            Frame::Map { entries, key, merges, size: total, .. } => {
+                *total += size;
                 match key.take() {
                     None => {
                         let name = scalar::key_string(&node.value).map_err(|m| YamlError::new(m, node.span))?;
@@ -262,8 +320,9 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlE
     if let Some((first, again)) = duplicate(&entries) {
         return Err(YamlError::new(
             format!(
-                "duplicate key {:?} (first defined at line {}); the API server rejects duplicate fields",
-                again.key, first.key_span.start.line
+                "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
+                crate::clip::quoted(&again.key),
+                first.key_span.start.line
             ),
             again.key_span,
         ));
@@ -303,6 +362,14 @@ fn duplicate(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
     }
     let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
     entries.iter().find_map(|again| seen.insert(&again.key, again).map(|first| (first, again)))
+}
+
+/// Bytes of text a scalar holds (what an alias to it copies).
+fn scalar_bytes(value: &Value) -> usize {
+    match value {
+        Value::Str(s) => s.len(),
+        _ => 8,
+    }
 }
 
 fn core_tag(tag: Option<&Tag>) -> Option<CoreTag> {

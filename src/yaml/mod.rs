@@ -2,6 +2,7 @@
 //! error per document out, every node carrying its byte range, line and column.
 
 mod build;
+mod comments;
 mod lines;
 mod node;
 mod scalar;
@@ -24,6 +25,9 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Nodes per document produced by alias expansion (alias bombs).
     pub max_alias_nodes: usize,
+    /// Bytes of scalar text per document copied by alias expansion: one
+    /// alias to a long string is one node but all of its text.
+    pub max_alias_bytes: usize,
 }
 
 impl Default for Limits {
@@ -34,6 +38,7 @@ impl Default for Limits {
             max_depth: 200,
             max_nodes: 2_000_000,
             max_alias_nodes: 100_000,
+            max_alias_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -57,11 +62,21 @@ pub struct Document {
     pub root: Result<Node, YamlError>,
 }
 
+/// A parsed stream: its documents, and where its comments are.
+#[derive(Debug, Default)]
+pub struct Stream {
+    pub documents: Vec<Document>,
+    /// Byte offset of the `#` of every comment, in input order (comments of
+    /// documents that are not valid UTF-8 or past a limit are not listed).
+    pub comments: Vec<usize>,
+}
+
 /// Parses a whole stream. Input that is not UTF-8 is an error for the
 /// documents holding the bad bytes only.
-pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Vec<Document> {
+pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
     let readable = text.len().min(limits.max_bytes);
     let mut docs: Vec<Document> = Vec::new();
+    let mut comments = Vec::new();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
     for chunk in split::documents(text) {
         if docs.len() >= limits.max_documents {
@@ -84,7 +99,9 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Vec<Docu
         }
         match std::str::from_utf8(&text[chunk.clone()]) {
             Ok(s) => {
-                for root in build::parse_chunk(s, chunk.start, lines, limits) {
+                let parsed = build::parse_chunk(s, chunk.start, lines, limits);
+                comments.extend(parsed.comments);
+                for root in parsed.documents {
                     push(&mut docs, root);
                 }
             }
@@ -94,7 +111,7 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Vec<Docu
             }
         }
     }
-    docs
+    Stream { documents: docs, comments }
 }
 
 #[cfg(test)]

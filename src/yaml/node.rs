@@ -157,7 +157,7 @@ impl Node {
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => f.to_string(),
-            Value::Str(s) => format!("{s:?}"),
+            Value::Str(s) => crate::clip::quoted(s),
             Value::Seq(_) => "a list".into(),
             Value::Map(_) => "a mapping".into(),
         }

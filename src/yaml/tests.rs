@@ -5,7 +5,7 @@ fn parse(text: &str) -> Vec<Document> {
 }
 
 fn parse_with(text: &str, limits: &Limits) -> Vec<Document> {
-    parse_stream(text.as_bytes(), &LineIndex::new(text.as_bytes()), limits)
+    parse_stream(text.as_bytes(), &LineIndex::new(text.as_bytes()), limits).documents
 }
 
 fn root(text: &str) -> Node {
@@ -147,7 +147,7 @@ fn invalid_utf8_is_an_error_for_its_document_only() {
     let mut text = b"a: 1\n---\nb: \"".to_vec();
     text.extend_from_slice(&[0xff, 0xfe]);
     text.extend_from_slice(b"\"\n---\nc: 3\n");
-    let docs = parse_stream(&text, &LineIndex::new(&text), &Limits::default());
+    let docs = parse_stream(&text, &LineIndex::new(&text), &Limits::default()).documents;
     assert_eq!(docs.len(), 3);
     let err = docs[1].root.as_ref().unwrap_err();
     assert_eq!((err.span.start.line, err.span.start.column), (3, 5));
@@ -196,4 +196,18 @@ fn nested_anchors_count_against_the_alias_limit() {
     let docs = parse(&format!("v: {text}\n---\nok: 1\n"));
     assert!(docs[0].root.as_ref().unwrap_err().message.contains("max_alias_nodes"));
     assert!(docs[1].root.is_ok());
+}
+
+#[test]
+fn aliases_to_long_text_stop_at_the_byte_limit() {
+    let name = "x".repeat(100_000);
+    let text = format!("name: &n {name}\nlist: [{}]\n---\nok: 1\n", vec!["*n"; 1000].join(", "));
+    let docs = parse(&text);
+    let err = docs[0].root.as_ref().unwrap_err();
+    assert!(err.message.contains("max_alias_bytes"), "{}", err.message);
+    // At the alias that crossed 4 MiB: the anchor's copy and 41 aliases.
+    assert_eq!(err.span.start.offset, "name: &n \nlist: [".len() + name.len() + 40 * "*n, ".len());
+    assert!(docs[1].root.is_ok());
+    // Short text aliased as often is fine.
+    assert!(parse(&format!("name: &n abc\nlist: [{}]\n", vec!["*n"; 1000].join(", ")))[0].root.is_ok());
 }

@@ -1,0 +1,70 @@
+//! Bounds on text from the input that messages and snippets quote. One
+//! 100 KB name, aliased by a thousand containers, would otherwise be copied
+//! into every finding about each of them: gigabytes of output from a few
+//! kilobytes of YAML. A long value is shown by its start and end, with its
+//! length.
+
+use std::borrow::Cow;
+
+/// Characters of one quoted value shown in full.
+const VALUE: usize = 64;
+/// Characters of a whole message or error shown in full.
+pub const MESSAGE: usize = 512;
+/// Characters of a fix snippet shown in full.
+pub const SNIPPET: usize = 2048;
+
+/// `text` when it has at most `max` characters; otherwise its start and
+/// end around an ellipsis, with its length: `abc…xyz (100000 characters)`.
+pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    let Some((cut, _)) = text.char_indices().nth(max) else { return Cow::Borrowed(text) };
+    let chars = max + text[cut..].chars().count();
+    let tail_chars = max / 4;
+    let head = text.char_indices().nth(max - tail_chars).map_or(cut, |(i, _)| i);
+    let tail = text.char_indices().rev().nth(tail_chars.saturating_sub(1)).map_or(text.len(), |(i, _)| i);
+    Cow::Owned(format!("{}…{} ({chars} characters)", &text[..head], &text[tail..]))
+}
+
+/// A value for a message: short ones as they are, long ones clipped.
+pub fn value(text: &str) -> Cow<'_, str> {
+    clip(text, VALUE)
+}
+
+/// A value in quotes (escaped like a Rust string literal), clipped, with
+/// the length after the quotes: `"abc…xyz" (100000 characters)`.
+pub fn quoted(text: &str) -> String {
+    match text.char_indices().nth(VALUE) {
+        None => format!("{text:?}"),
+        Some(_) => {
+            let chars = text.chars().count();
+            let clipped = clip(text, VALUE);
+            let shown = clipped.rsplit_once(" (").map_or(&*clipped, |(shown, _)| shown);
+            format!("{shown:?} ({chars} characters)")
+        }
+    }
+}
+
+/// A message or snippet built from input, bounded to `max` characters.
+pub fn bound(text: String, max: usize) -> String {
+    match clip(&text, max) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(clipped) => clipped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_untouched_and_long_text_keeps_its_ends_and_length() {
+        assert!(matches!(value("app"), Cow::Borrowed("app")));
+        assert!(matches!(value(&"x".repeat(VALUE)), Cow::Borrowed(_)));
+        let long = format!("start{}end", "é".repeat(100_000));
+        let shown = value(&long);
+        assert!(shown.starts_with("startééé") && shown.ends_with("éééend (100008 characters)"), "{shown}");
+        assert_eq!(shown.chars().count(), VALUE + 1 + " (100008 characters)".len());
+        assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
+        assert!(quoted(&long).ends_with("end\" (100008 characters)"));
+        assert_eq!(bound("x".repeat(10), 4), "xxx…x (10 characters)");
+    }
+}
