@@ -249,6 +249,10 @@ pub struct Hit {
     pub span: Span,
     pub message: String,
     pub snippet: Option<String>,
+    /// This case's severity when it differs from the rule's (a restricted
+    /// check keeping the higher severity of the baseline check it also
+    /// breaks, a read-only grant on metrics); `None` for the rule's own.
+    pub severity: Option<Severity>,
 }
 
 /// Collects a rule's hits for one object, and gives the rule the rest of the
@@ -268,7 +272,7 @@ impl<'s> Hits<'s> {
     }
 
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
-        self.found.push(Hit { span, message: message.into(), snippet: None });
+        self.found.push(Hit { span, message: message.into(), snippet: None, severity: None });
         self.found.last_mut().expect("just pushed")
     }
 
@@ -278,7 +282,14 @@ impl<'s> Hits<'s> {
 }
 
 impl Hit {
-    pub fn fix(&mut self, snippet: String) {
+    pub fn fix(&mut self, snippet: String) -> &mut Hit {
         self.snippet = Some(snippet);
+        self
+    }
+
+    /// Reports this case at `severity` instead of the rule's.
+    pub fn severity(&mut self, severity: Severity) -> &mut Hit {
+        self.severity = Some(severity);
+        self
     }
 }
