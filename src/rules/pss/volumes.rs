@@ -123,7 +123,7 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
         let source: Option<&Entry> =
             RESTRICTED_SOURCES.iter().find_map(|s| volume.entry(s).filter(|e| !e.value.is_null()));
         if let Some(entry) = source {
-            hits.at(
+            let hit = hits.at(
                 entry.span(),
                 format!(
                     "volume {:?} uses type {}, which the restricted level forbids{}",
@@ -139,6 +139,10 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
                     volume_name(volume)
                 ),
             ));
+            // A hostPath breaks the baseline check too, and keeps its severity.
+            if entry.key == "hostPath" {
+                hit.severity(HOST_PATH_VOLUMES.severity);
+            }
         }
     }
 }
