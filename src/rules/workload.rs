@@ -343,7 +343,9 @@ pub static RUNTIME_SOCKET: Rule = Rule {
 
 /// `path` is one of [`SENSITIVE_PATHS`] or inside one.
 fn sensitive(path: &str) -> bool {
-    SENSITIVE_PATHS.iter().any(|s| path == *s || (*s != "/" && path.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
+    SENSITIVE_PATHS
+        .iter()
+        .any(|s| path == *s || (*s != "/" && path.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
 }
 
 pub static SENSITIVE_HOST_PATH: Rule = Rule {
@@ -513,7 +515,10 @@ const DANGEROUS: [(&str, &str); 12] = [
     ("PERFMON", "kernel performance monitoring: observe other workloads"),
     ("NET_RAW", "raw sockets: spoofing and sniffing on the pod network"),
     ("SYS_BOOT", "rebooting the node"),
-    ("SYS_TIME", "setting the node's clock for every workload: certificates and tokens stop validating or outlive their expiry"),
+    (
+        "SYS_TIME",
+        "setting the node's clock for every workload: certificates and tokens stop validating or outlive their expiry",
+    ),
     ("ALL", "every capability"),
 ];
 
