@@ -93,6 +93,8 @@ struct Index<'a> {
     workloads: HashMap<&'a str, Vec<usize>>,
     /// NetworkPolicies by namespace.
     policies: HashMap<&'a str, Vec<usize>>,
+    /// Custom resources by namespace: an operator may make pods from them.
+    custom: HashMap<&'a str, Vec<usize>>,
     /// Service accounts (namespace, name) that some binding names.
     bound_accounts: HashSet<(&'a str, &'a str)>,
 }
@@ -116,6 +118,9 @@ impl<'a> Index<'a> {
             }
             if o.kind == "NetworkPolicy" {
                 index.policies.entry(ns).or_default().push(i);
+            }
+            if o.is_custom() {
+                index.custom.entry(ns).or_default().push(i);
             }
             if matches!(o.kind, "RoleBinding" | "ClusterRoleBinding") {
                 for s in o.node.items("subjects") {
@@ -143,6 +148,11 @@ impl<'a> Scope<'a> {
 
     pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
         self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    }
+
+    /// Custom resources in a namespace, in input order.
+    pub fn custom_resources_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.custom.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     /// A fact about the input, computed on first use (a namespace's
