@@ -35,6 +35,7 @@ macro_rules! static_pod {
 
 pub mod admission;
 pub mod apiserver;
+pub mod apiservice;
 pub mod audit;
 pub mod controller_manager;
 pub mod docs;
@@ -224,6 +225,7 @@ static FAMILIES: &[&[&Rule]] = &[
     namespace::RULES,
     service::RULES,
     apiserver::RULES,
+    apiservice::RULES,
     etcd::RULES,
     controller_manager::RULES,
     scheduler::RULES,
