@@ -187,7 +187,7 @@ pub static WILDCARD: Rule = Rule {
             let read_only = !rule.verbs.is_empty() && rule.verbs.iter().all(|v| matches!(*v, "get" | "list" | "watch"));
             let metrics_only = !rule.groups.is_empty() && rule.groups.iter().all(|g| METRICS_GROUPS.contains(g));
             if read_only && metrics_only {
-                hits.at(at, format!("{role} reads * in {} of the metrics APIs: read-only usage data, a small grant", rule.groups.join(", ")))
+                hits.at(at, format!("{role} reads every resource (*) of {}: read-only usage numbers, a small grant", rule.groups.join(", ")))
                     .fix(fix)
                     .severity(Severity::Low);
                 continue;

@@ -265,8 +265,8 @@ const KUBELET_INPUTS: [(&str, &str); 4] = [
 ];
 
 /// Why writing to `path` runs code through the kubelet: the path is one of
-/// [`KUBELET_INPUTS`], inside one, or a parent of one.
-fn kubelet_input(path: &str) -> Option<String> {
+/// [`KUBELET_INPUTS`], inside one, or (with `parents`) a parent of one.
+fn kubelet_input(path: &str, parents: bool) -> Option<String> {
     let under = |child: &str, parent: &str| {
         child == parent || parent == "/" || child.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
     };
@@ -274,7 +274,7 @@ fn kubelet_input(path: &str) -> Option<String> {
         if under(path, dir) {
             Some((*why).to_owned())
         } else {
-            under(dir, path).then(|| format!("it holds {dir}, and {why}"))
+            (parents && under(dir, path)).then(|| format!("it holds {dir}, and {why}"))
         }
     })
 }
@@ -374,11 +374,14 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
             let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&format!("{p}/")));
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(&pod, name) => {
-                    hits.at(entry.span(), format!("the node's {path} is mounted read-only: it holds {what}, a small exposure"))
+                    let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
+                    hits.at(entry.span(), format!("the node's {path} is {how}: it holds {what}, a small exposure"))
                         .severity(Severity::Low);
                 }
                 _ => {
-                    let why = kubelet_input(path).map(|why| format!(": {why}")).unwrap_or_default();
+                    // Read access to a parent of the kubelet's inputs is
+                    // covered by the path itself; writes are the other rule's.
+                    let why = kubelet_input(path, false).map(|why| format!(": {why}")).unwrap_or_default();
                     hits.at(entry.span(), format!("the node's {path} is mounted into the pod{why}"));
                 }
             }
@@ -425,7 +428,7 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                         .fix(format!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
                 } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
                     let fix = container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
-                    match kubelet_input(path) {
+                    match kubelet_input(path, true) {
                         Some(why) => hits.node(mount, format!("{} mounts the node's {path} writable: {why}", label(&c))).fix(fix).severity(Severity::High),
                         None => hits.node(mount, format!("{} mounts the node's {path} writable", label(&c))).fix(fix),
                     };
@@ -467,7 +470,7 @@ pub static HOST_PATH_PERSISTENT_VOLUME: Rule = Rule {
             return;
         }
         let Some((entry, path)) = object.node.get("spec").and_then(host_path) else { return };
-        let why = match kubelet_input(path) {
+        let why = match kubelet_input(path, true) {
             Some(why) => format!(": {why}"),
             None if sensitive(path) => ", a sensitive directory of the node".to_owned(),
             None => String::new(),
