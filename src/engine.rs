@@ -87,7 +87,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
             for hit in hits.found {
                 let finding = Finding {
                     rule,
-                    severity: rule.severity,
+                    severity: hit.severity.unwrap_or(rule.severity),
                     message: hit.message,
                     file: files[located.input].clone(),
                     document: located.document,

@@ -1,5 +1,6 @@
 //! Every rule over the real-world-style manifests in tests/corpus: the
-//! findings must be exactly the reviewed list in tests/corpus/EXPECTED.tsv.
+//! findings, with their severities and messages, must be exactly the
+//! reviewed list in tests/corpus/EXPECTED.tsv.
 //! Refresh after a deliberate change: `POSTURE_UPDATE_CORPUS=1 cargo test --test corpus`.
 
 use std::collections::BTreeMap;
@@ -20,9 +21,10 @@ fn findings_on_the_corpus_are_the_reviewed_ones() {
     let report = check_all(&inputs, &Options::default());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 
-    let mut actual = String::from("file\tline\trule\n");
+    let mut actual = String::from("file\tline\trule\tseverity\tmessage\n");
     for f in &report.findings {
-        actual.push_str(&format!("{}\t{}\t{}\n", f.file, f.span.start.line, f.rule.id));
+        let line = format!("{}\t{}\t{}\t{}\t{}\n", f.file, f.span.start.line, f.rule.id, f.severity.name(), f.message);
+        actual.push_str(&line);
     }
     let path = format!("{dir}/EXPECTED.tsv");
     if std::env::var_os("POSTURE_UPDATE_CORPUS").is_some() {

@@ -124,6 +124,9 @@ const NO_OTHER_TOOL: &[&str] = &[
     "audit/invalid",
     "admission/audit-only",
     "admission/enforced-controls",
+    "apiservice/skip-tls-verify",
+    "network/host-network-pods",
+    "workload/host-path-persistent-volume",
 ];
 
 /// Whether the catalog names a tool's id: literally, inside a range

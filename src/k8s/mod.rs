@@ -1,9 +1,11 @@
 //! Kubernetes views over parsed documents.
 
 mod object;
+mod operator;
 mod pod;
 mod process;
 
 pub use object::{contents, Contents, Object, ObjectRef};
+pub use operator::{made_by, Made};
 pub use pod::{Container, ContainerList, PodView};
 pub use process::{Component, Flag, Process};

@@ -52,6 +52,17 @@ impl<'a> Object<'a> {
         self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
     }
 
+    /// An instance of a custom resource rather than of a built-in API: its
+    /// group is not one Kubernetes serves itself. Built-in groups have no
+    /// dot or end in `.k8s.io`, except the CRD-served `*.x-k8s.io` and
+    /// Gateway API groups.
+    pub fn is_custom(&self) -> bool {
+        let group = self.group();
+        let builtin = !group.contains('.')
+            || (group.ends_with(".k8s.io") && !group.ends_with(".x-k8s.io") && group != "gateway.networking.k8s.io");
+        !builtin
+    }
+
     /// The pod this object runs or templates, if it is a workload.
     pub fn pod(&self) -> Option<PodView<'a>> {
         self.pod

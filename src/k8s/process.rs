@@ -17,7 +17,12 @@ pub enum Component {
 }
 
 impl Component {
+    /// The component a program path runs. A flag (`--kubelet-service=
+    /// kube-system/kubelet`) names no program, whatever its value ends with.
     fn from_binary(path: &str) -> Option<Component> {
+        if path.starts_with('-') || path.contains('=') {
+            return None;
+        }
         match path.rsplit('/').next()? {
             "kube-apiserver" => Some(Component::ApiServer),
             "etcd" => Some(Component::Etcd),
@@ -117,11 +122,48 @@ impl<'a> Process<'a> {
     }
 }
 
+/// Images that run their `args` as the command (no entrypoint of their own,
+/// or `go-runner`, which executes its arguments), so that without a
+/// `command`, `args[0]` is the program. Any other image's entrypoint is
+/// unknown here, and its `args` are read as nobody's flags.
+const ARGS_AS_COMMAND: [&str; 10] = [
+    "registry.k8s.io/kube-apiserver",
+    "registry.k8s.io/kube-controller-manager",
+    "registry.k8s.io/kube-scheduler",
+    "registry.k8s.io/etcd",
+    "k8s.gcr.io/kube-apiserver",
+    "k8s.gcr.io/kube-controller-manager",
+    "k8s.gcr.io/kube-scheduler",
+    "k8s.gcr.io/etcd",
+    "gcr.io/etcd-development/etcd",
+    "quay.io/coreos/etcd",
+];
+
+/// The image's repository, without tag or digest.
+fn repository(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    match image.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => image,
+    }
+}
+
+/// What the container executes: `command` then `args`; or, without a
+/// `command`, `args` alone where the image runs them as the command.
+fn command_line<'n>(c: &Container<'n>) -> Option<Vec<&'n Node>> {
+    let command = c.node.items("command");
+    if !command.is_empty() {
+        return Some(command.iter().chain(c.node.items("args")).collect());
+    }
+    let image = c.node.get("image").and_then(Node::as_str)?;
+    ARGS_AS_COMMAND.contains(&repository(image)).then(|| c.node.items("args").iter().collect())
+}
+
 /// The component, flags and command span of a container, if it runs a
 /// control-plane binary (directly, or through `sh -c "..."`).
 fn parse(c: &Container) -> Option<(Component, Vec<Flag>, Span)> {
-    let command_entry = c.node.entry("command").filter(|e| e.value.as_seq().is_some());
-    let items: Vec<&Node> = c.node.items("command").iter().chain(c.node.items("args")).collect();
+    let command_entry = c.node.entry("command").filter(|e| e.value.as_seq().is_some_and(|s| !s.is_empty()));
+    let items = command_line(c)?;
     let first = items.first()?.as_str()?;
     let (component, words): (Component, Vec<(String, Span)>) = match Component::from_binary(first) {
         Some(component) => {
@@ -160,4 +202,22 @@ fn flags(words: &[(String, Span)]) -> Vec<Flag> {
         out.push(Flag { name: name.to_owned(), value, span: *span });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_drop_tag_and_digest_but_keep_a_registry_port() {
+        assert_eq!(repository("registry.k8s.io/etcd:3.6.4-0"), "registry.k8s.io/etcd");
+        assert_eq!(repository("quay.io/coreos/etcd@sha256:abc"), "quay.io/coreos/etcd");
+        assert_eq!(repository("localhost:5000/etcd"), "localhost:5000/etcd");
+    }
+
+    #[test]
+    fn a_flag_value_is_never_a_program() {
+        assert_eq!(Component::from_binary("--kubelet-service=kube-system/kubelet"), None);
+        assert_eq!(Component::from_binary("/usr/local/bin/kubelet"), Some(Component::Kubelet));
+    }
 }

@@ -11,6 +11,7 @@ macro_rules! cis {
 }
 
 pub mod admission;
+pub mod apiservice;
 pub mod audit;
 pub mod control_plane;
 pub mod docs;
@@ -212,9 +213,8 @@ pub const fn polaris(id: &'static str) -> Source {
 }
 
 /// A rule family: the part of an id before the `/`, one module (or folder)
-/// under `src/rules/`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// under `src/rules/`. Serialized as its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
     Pss,
     Workload,
@@ -225,6 +225,7 @@ pub enum Family {
     Namespace,
     Service,
     Apiserver,
+    ApiService,
     Etcd,
     ControllerManager,
     Scheduler,
@@ -235,7 +236,7 @@ pub enum Family {
 }
 
 impl Family {
-    pub const ALL: [Family; 16] = [
+    pub const ALL: [Family; 17] = [
         Family::Pss,
         Family::Workload,
         Family::Image,
@@ -245,6 +246,7 @@ impl Family {
         Family::Namespace,
         Family::Service,
         Family::Apiserver,
+        Family::ApiService,
         Family::Etcd,
         Family::ControllerManager,
         Family::Scheduler,
@@ -266,6 +268,7 @@ impl Family {
             Family::Namespace => "namespace",
             Family::Service => "service",
             Family::Apiserver => "apiserver",
+            Family::ApiService => "apiservice",
             Family::Etcd => "etcd",
             Family::ControllerManager => "controller-manager",
             Family::Scheduler => "scheduler",
@@ -276,11 +279,18 @@ impl Family {
         }
     }
 
+    /// The family a rule id belongs to.
+    pub fn of(id: &str) -> Option<Family> {
+        let family = id.split_once('/').map_or(id, |(family, _)| family);
+        Family::ALL.into_iter().find(|f| f.id() == family)
+    }
+
     /// Where its rules live, from the repository root.
     pub fn module(self) -> &'static str {
         match self {
             Family::Pss => "src/rules/pss/",
             Family::Apiserver => "src/rules/control_plane/apiserver.rs",
+            Family::ApiService => "src/rules/apiservice.rs",
             Family::Etcd => "src/rules/control_plane/etcd.rs",
             Family::ControllerManager => "src/rules/control_plane/controller_manager.rs",
             Family::Scheduler => "src/rules/control_plane/scheduler.rs",
@@ -296,6 +306,12 @@ impl Family {
             Family::Audit => "src/rules/audit.rs",
             Family::Admission => "src/rules/admission.rs",
         }
+    }
+}
+
+impl Serialize for Family {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
     }
 }
 
@@ -358,6 +374,7 @@ static FAMILIES: &[&[&Rule]] = &[
     namespace::RULES,
     service::RULES,
     control_plane::apiserver::RULES,
+    apiservice::RULES,
     control_plane::etcd::RULES,
     control_plane::controller_manager::RULES,
     control_plane::scheduler::RULES,
@@ -393,6 +410,10 @@ pub struct Hit {
     pub span: Span,
     pub message: String,
     pub snippet: Option<String>,
+    /// This case's severity when it differs from the rule's (a restricted
+    /// check keeping the higher severity of the baseline check it also
+    /// breaks, a read-only grant on metrics); `None` for the rule's own.
+    pub severity: Option<Severity>,
 }
 
 /// Collects a rule's hits for one object, and gives the rule the rest of the
@@ -415,7 +436,7 @@ impl<'s> Hits<'s> {
     /// value quoted whole) is clipped.
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
         let message = clip::bound(message.into(), clip::MESSAGE);
-        self.found.push(Hit { span, message, snippet: None });
+        self.found.push(Hit { span, message, snippet: None, severity: None });
         self.found.last_mut().expect("just pushed")
     }
 
@@ -425,7 +446,14 @@ impl<'s> Hits<'s> {
 }
 
 impl Hit {
-    pub fn fix(&mut self, snippet: String) {
+    pub fn fix(&mut self, snippet: String) -> &mut Hit {
         self.snippet = Some(clip::bound(snippet, clip::SNIPPET));
+        self
+    }
+
+    /// Reports this case at `severity` instead of the rule's.
+    pub fn severity(&mut self, severity: Severity) -> &mut Hit {
+        self.severity = Some(severity);
+        self
     }
 }

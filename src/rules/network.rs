@@ -5,7 +5,7 @@
 //! for a direction, only what some rule allows gets through. `policyTypes`
 //! defaults to Ingress, plus Egress when the policy has egress rules.
 
-use crate::k8s::Object;
+use crate::k8s::{made_by, Made, Object};
 use crate::rules::scope::{namespace_of, Scope};
 use crate::rules::{kinds, kube_linter, kubescape, Family, Practice, Reference, Rule, Severity};
 use crate::yaml::{Entry, Node};
@@ -166,8 +166,9 @@ pub static ALLOW_ALL: Rule = Rule {
     sources: &[],
     kinds: &["NetworkPolicy"],
     remediation: "Name the peers: pods by label, namespaces by their kubernetes.io/metadata.name label, \
-        external ranges by CIDR.",
-    snippet: "ingress:\n  - from:\n      - namespaceSelector:\n          matchLabels:\n            kubernetes.io/metadata.name: ingress-nginx\n    ports:\n      - port: 8080",
+        external ranges by CIDR. An open egress rule also reaches the cloud metadata service, which \
+        this finding then says.",
+    snippet: "ingress:\n  - from:\n      - podSelector: {}",
     pss: None,
     bad: &[indoc! {r#"
         apiVersion: networking.k8s.io/v1
@@ -184,18 +185,44 @@ pub static ALLOW_ALL: Rule = Rule {
         if !is_policy(object) {
             return;
         }
+        let ns = namespace_of(object);
+        let policy = object.name.unwrap_or("");
         for (direction, peers) in [("ingress", "from"), ("egress", "to")] {
+            // Open egress reaches the metadata service: said here, once,
+            // rather than by network/metadata-egress on the same rule.
+            let metadata =
+                if direction == "egress" { ", the cloud metadata service (169.254.169.254) included" } else { "" };
+            // The narrowest rule that still names a peer: the policy's own
+            // namespace, which the reviewer widens to what is needed.
+            let same_namespace = format!(
+                "# in NetworkPolicy {policy:?}: allow pods of namespace {ns} only, then add the peers the workload needs\n{direction}:\n  - {peers}:\n      - podSelector: {{}}\n"
+            );
             for rule in object.node.at(&["spec", direction]).and_then(Node::as_seq).unwrap_or(&[]) {
                 // Absent or empty peer and port lists both mean "all".
                 let open_ports = rule.items("ports").is_empty();
                 if rule.as_map().is_some_and(<[Entry]>::is_empty) || (rule.items(peers).is_empty() && open_ports) {
-                    hits.node(rule, format!("this {direction} rule has no {peers} and no ports: it allows all traffic"));
+                    hits.node(
+                        rule,
+                        format!("this {direction} rule has no {peers} and no ports: it allows all traffic{metadata}"),
+                    )
+                    .fix(same_namespace.clone());
                     continue;
                 }
                 for peer in rule.items(peers) {
-                    if let Some(why) = open_peer(peer) {
-                        hits.node(peer, format!("{direction} peer allows everything: {why}"));
-                    }
+                    let Some(why) = open_peer(peer) else { continue };
+                    let reaches_metadata =
+                        if peer.get("ipBlock").is_some() || peer.as_map().is_some_and(<[Entry]>::is_empty) {
+                            metadata
+                        } else {
+                            ""
+                        };
+                    let fix = if peer.get("ipBlock").is_some() {
+                        let except = if direction == "egress" { ", and except 169.254.169.254/32" } else { "" };
+                        format!("# in NetworkPolicy {policy:?}, spec.{direction}: replace the ipBlock covering every address\n# with the ranges the pods must {}{except}.\n", if direction == "egress" { "reach" } else { "accept traffic from" })
+                    } else {
+                        same_namespace.clone()
+                    };
+                    hits.node(peer, format!("{direction} peer allows everything: {why}{reaches_metadata}")).fix(fix);
                 }
             }
         }
@@ -256,16 +283,19 @@ pub static METADATA_EGRESS: Rule = Rule {
         if !is_policy(object) {
             return;
         }
+        // Rules and peers open to everything are network/allow-all's, which
+        // names the metadata service in its message.
+        let allow_all = hits.scope().options.enabled(&ALLOW_ALL);
         for rule in object.node.at(&["spec", "egress"]).and_then(Node::as_seq).unwrap_or(&[]) {
             // No destinations means every destination; the metadata service
             // answers on port 80.
             let ports = rule.items("ports");
             let port_80 = ports.is_empty() || ports.iter().any(|p| p.get("port").and_then(Node::as_i64).is_none_or(|n| n == 80));
-            if rule.items("to").is_empty() && port_80 {
+            if rule.items("to").is_empty() && port_80 && !(allow_all && ports.is_empty()) {
                 hits.node(rule, "this egress rule allows every destination, the cloud metadata service (169.254.169.254) included")
                     .fix(METADATA_EGRESS.snippet.to_owned());
             }
-            for peer in rule.items("to") {
+            for peer in rule.items("to").iter().filter(|p| !(allow_all && open_peer(p).is_some())) {
                 let Some(cidr) = peer.at(&["ipBlock", "cidr"]).and_then(Node::as_str) else { continue };
                 let except: Vec<&str> = peer.at(&["ipBlock", "except"]).map_or(&[][..], |n| n.as_seq().unwrap_or(&[])).iter().filter_map(Node::as_str).collect();
                 let reaches = if cidr.contains(':') {
@@ -282,10 +312,38 @@ pub static METADATA_EGRESS: Rule = Rule {
     },
 };
 
-/// Whether a workload's pod labels satisfy a matchLabels selector.
-fn selects(selector: &Node, labels: Option<&Node>) -> bool {
+/// Whether pod labels (looked up by key) satisfy a matchLabels selector.
+fn selects<'l>(selector: &Node, label: impl Fn(&str) -> Option<&'l str>) -> bool {
     let want = selector.get("matchLabels").and_then(Node::as_map).unwrap_or(&[]);
-    want.iter().all(|w| labels.and_then(|l| l.get(&w.key)).and_then(Node::as_str) == w.value.as_str())
+    want.iter().all(|w| label(&w.key) == w.value.as_str())
+}
+
+fn template_labels<'a>(workload: &Object<'a>) -> Option<&'a Node> {
+    workload.pod()?.template.at(&["metadata", "labels"])
+}
+
+/// `app=web,tier=front`: a selector's matchLabels as kubectl's `-l` takes them.
+fn label_pairs(selector: &Node) -> String {
+    let mut pairs: Vec<String> = selector
+        .get("matchLabels")
+        .and_then(Node::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| format!("{}={}", e.key, e.value.as_str().unwrap_or("")))
+        .collect();
+    pairs.sort();
+    pairs.join(",")
+}
+
+/// What a policy's podSelector meets in its namespace.
+#[derive(Clone, Default)]
+struct Selected {
+    /// Some workload or known operator-made pod is there to match.
+    any_pods: bool,
+    matched: bool,
+    /// Custom resources whose operator is unknown (`Kind/name`): they may
+    /// make pods the selector matches.
+    maybe: Vec<String>,
 }
 
 pub static DANGLING: Rule = Rule {
@@ -295,13 +353,20 @@ pub static DANGLING: Rule = Rule {
     severity: Severity::Info,
     practice: Practice::NetworkPolicy,
     rationale: "A policy whose podSelector matches no pod does nothing; often a label was renamed \
-        and the workload it was meant to protect is now unprotected.",
-    references: &[NETPOL_DOC],
+        and the workload it was meant to protect is now unprotected. Pods that operators make from \
+        custom resources count: the labels of well-known operators' pods (Prometheus, Alertmanager, \
+        ThanosRuler) are known, and other custom resources in the namespace turn the finding into a \
+        question.",
+    references: &[NETPOL_DOC, Reference {
+        title: "kube-linter: dangling-networkpolicy (kube-score networkpolicy-targets-pod, Kubescape C-0299)",
+        url: "https://docs.kubelinter.io/#/generated/checks",
+    }],
     cis: &[],
     sources: &[kubescape("C-0299"), kube_linter("dangling-networkpolicy")],
     kinds: kinds::workloads_and!("NetworkPolicy"),
-    remediation: "Fix the selector to match the workload's pod template labels, or delete the policy.",
-    snippet: "podSelector:\n  matchLabels:\n    app: web",
+    remediation: "Fix the selector to match the labels of the pods it should protect. Delete the \
+        policy only once nothing, operators included, makes pods it selects.",
+    snippet: "# set podSelector.matchLabels to the pod template labels of the workload to protect",
     pss: None,
     bad: &[indoc! {r#"
         apiVersion: v1
@@ -322,7 +387,7 @@ pub static DANGLING: Rule = Rule {
           podSelector:  # expect: network/dangling-policy
             matchLabels: {app: website}
     "#}],
-    good: &[HARDENED],
+    good: &[HARDENED, "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\nspec:\n  podMetadata:\n    labels: {app.kubernetes.io/part-of: kube-prometheus}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: grafana\n  namespace: monitoring\nspec:\n  template:\n    metadata:\n      labels: {app: grafana}\n    spec:\n      containers:\n      - name: grafana\n        image: grafana/grafana:12.1.0\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: prometheus\n  namespace: monitoring\nspec:\n  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus\n      app.kubernetes.io/part-of: kube-prometheus\n"],
     check: |object, hits| {
         if !is_policy(object) || selects_all(object) {
             return;
@@ -333,34 +398,121 @@ pub static DANGLING: Rule = Rule {
         }
         let ns = namespace_of(object);
         let scope = hits.scope();
+        let pairs = label_pairs(selector);
         // Policies often repeat a selector; each is matched against the
-        // namespace's workloads once.
-        let mut pairs: Vec<String> = selector
-            .get("matchLabels")
-            .and_then(Node::as_map)
-            .unwrap_or(&[])
-            .iter()
-            .map(|e| format!("{}={}", e.key, e.value.as_str().unwrap_or("")))
-            .collect();
-        pairs.sort();
-        let key = format!("network/selects {ns} {}", pairs.join(","));
-        let (any_workload, matched) = scope.remember(key, || {
-            let labels: Vec<Option<&Node>> = scope
-                .workloads_in(ns)
-                .filter_map(|o| o.pod())
-                .map(|pod| pod.template.at(&["metadata", "labels"]))
-                .collect();
-            (!labels.is_empty(), labels.iter().any(|l| selects(selector, *l)))
+        // namespace's pods once.
+        let selected = scope.remember(format!("network/selects {ns} {pairs}"), || {
+            let mut selected = Selected::default();
+            for workload in scope.workloads_in(ns) {
+                selected.any_pods = true;
+                let labels = template_labels(workload);
+                selected.matched |= selects(selector, |k| labels?.get(k)?.as_str());
+            }
+            for custom in scope.custom_resources_in(ns) {
+                match made_by(custom) {
+                    Made::Pods(labels) => {
+                        selected.any_pods = true;
+                        selected.matched |= selects(selector, |k| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str()));
+                    }
+                    Made::Unknown => selected.maybe.push(format!("{}/{}", custom.kind, custom.name.unwrap_or(""))),
+                    Made::NoPods => {}
+                }
+            }
+            selected
         });
-        if any_workload && !matched {
-            let at =
-                object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
-            hits.at(at, format!("no workload in namespace {ns} has labels matching this podSelector"));
+        if selected.matched || !selected.any_pods {
+            return;
+        }
+        let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
+        let check = format!("# kubectl get pods -n {ns} -l {pairs}\n");
+        if selected.maybe.is_empty() {
+            hits.at(at, format!("no workload in namespace {ns} has labels matching this podSelector"))
+                .fix(format!("{check}# if no pod is listed, set podSelector.matchLabels of NetworkPolicy {:?} to the\n# pod template labels of the workload it should protect, or delete the policy.\n", object.name.unwrap_or("")));
+        } else {
+            hits.at(at, format!(
+                "no workload in namespace {ns} has labels matching this podSelector; do pods that an operator makes from {} carry them? Check before deleting the policy",
+                selected.maybe.join(", ")
+            ))
+            .fix(format!("{check}# pods listed here are protected by this policy: keep it.\n"));
         }
     },
 };
 
-pub static RULES: &[&Rule] = &[&MISSING_DEFAULT_DENY, &ALLOW_ALL, &METADATA_EGRESS, &DANGLING];
+pub static HOST_NETWORK_PODS: Rule = Rule {
+    id: "network/host-network-pods",
+    family: Family::Network,
+    title: "NetworkPolicy selects pods that use the node's network",
+    severity: Severity::Medium,
+    practice: Practice::NetworkPolicy,
+    rationale: "A pod with hostNetwork: true shares the node's network namespace and addresses. The \
+        NetworkPolicy API leaves policies for such pods undefined, and network plugins commonly \
+        ignore them: a policy selecting them looks like protection while their traffic goes \
+        through unfiltered.",
+    references: &[NETPOL_DOC, Reference {
+        title: "Kubernetes: Network Policies (NetworkPolicies and hostNetwork pods)",
+        url: "https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicies-and-hostnetwork-pods",
+    }],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::workloads_and!("NetworkPolicy"),
+    remediation: "Filter host-network pods' traffic at the node (the network plugin's host \
+        policies, the node firewall), or run them without hostNetwork so that the policy applies.",
+    snippet: "# filter this workload's traffic at the node, or remove hostNetwork: true from its pod spec",
+    pss: None,
+    bad: &[indoc! {r#"
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: node-agent
+        spec:
+          template:
+            metadata:
+              labels: {app: node-agent}
+            spec:
+              hostNetwork: true
+              containers:
+              - name: agent
+                image: agent:1.0
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: node-agent
+        spec:
+          podSelector:  # expect: network/host-network-pods
+            matchLabels: {app: node-agent}
+          ingress:
+          - ports:
+            - port: 9100
+    "#}],
+    good: &[HARDENED],
+    check: |object, hits| {
+        if !is_policy(object) {
+            return;
+        }
+        let Some(selector) = object.node.at(&["spec", "podSelector"]) else { return };
+        let all = selects_all(object);
+        if !all && selector.get("matchExpressions").is_some() {
+            return;
+        }
+        let host_network: Vec<String> = hits
+            .scope()
+            .workloads_in(namespace_of(object))
+            .filter(|w| w.pod().is_some_and(|p| p.spec.get("hostNetwork").and_then(Node::as_bool) == Some(true)))
+            .filter(|w| all || selects(selector, |k| template_labels(w)?.get(k)?.as_str()))
+            .map(|w| format!("{} {:?}", w.kind, w.name.unwrap_or("")))
+            .collect();
+        if host_network.is_empty() {
+            return;
+        }
+        let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
+        let names = host_network.join(", ");
+        hits.at(at, format!("this policy selects the pods of {names}, which use hostNetwork: true; network plugins generally do not apply policies to them"))
+            .fix(format!("# NetworkPolicy {:?} does not reliably filter {names}: filter their traffic\n# at the node (host firewall, the network plugin's host policies), or remove\n# hostNetwork: true from their pod spec so that the policy applies.\n", object.name.unwrap_or("")));
+    },
+};
+
+pub static RULES: &[&Rule] = &[&MISSING_DEFAULT_DENY, &ALLOW_ALL, &METADATA_EGRESS, &DANGLING, &HOST_NETWORK_PODS];
 
 #[cfg(test)]
 mod tests {

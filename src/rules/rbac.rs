@@ -98,10 +98,64 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
                     rule.granted_verbs(verbs).join(", "),
                     named.join(", ")
                 ),
-            );
+            )
+            .fix(narrowed(object, &rule, targets, verbs));
         }
     }
 }
+
+/// `["a", "b"]`: a YAML flow list.
+fn flow(items: &[&str]) -> String {
+    format!("[{}]", items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", "))
+}
+
+/// A policy rule as YAML list items, split so that the dangerous verbs on
+/// the target resources are left out and everything else stays granted; in
+/// words where that cannot be written out (a `*` verb, nothing left).
+fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs: &[&str]) -> String {
+    let role = format!("{} {:?}", object.kind, object.name.unwrap_or(""));
+    let hit = |r: &str| {
+        targets
+            .iter()
+            .any(|(_, t)| *t == r || t.split_once('/').is_some_and(|(_, sub)| r.strip_prefix("*/") == Some(sub)))
+    };
+    let (risky, others): (Vec<&str>, Vec<&str>) = rule.resources.iter().partition(|r| hit(r));
+    if rule.verbs.contains(&"*") {
+        return format!(
+            "# in {role}: replace verbs: [\"*\"] of this rule with the verbs its subjects use,\n# leaving out {} on {}.\n",
+            verbs.join(", "),
+            risky.join(", ")
+        );
+    }
+    let kept: Vec<&str> = rule.verbs.iter().copied().filter(|v| !verbs.contains(v)).collect();
+    let names = rule.node.strings("resourceNames");
+    let item = |resources: &[&str], verbs: &[&str]| {
+        let mut out = format!("- apiGroups: {}\n  resources: {}\n", flow(&rule.groups), flow(resources));
+        if !names.is_empty() {
+            out.push_str(&format!("  resourceNames: {}\n", flow(&names)));
+        }
+        out.push_str(&format!("  verbs: {}\n", flow(verbs)));
+        out
+    };
+    let mut out = format!("# in {role}: this rule without {} on {}\n", verbs.join(", "), risky.join(", "));
+    if !others.is_empty() {
+        out.push_str(&item(&others, &rule.verbs));
+    }
+    if !kept.is_empty() {
+        out.push_str(&item(&risky, &kept));
+    }
+    if others.is_empty() && kept.is_empty() {
+        out = format!(
+            "# in {role}: remove this rule; it grants only {} on {}.\n",
+            rule.verbs.join(", "),
+            risky.join(", ")
+        );
+    }
+    out
+}
+
+/// API groups that serve resource usage numbers only.
+const METRICS_GROUPS: [&str; 3] = ["metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io"];
 
 pub static WILDCARD: Rule = Rule {
     id: "rbac/wildcard",
@@ -114,10 +168,18 @@ pub static WILDCARD: Rule = Rule {
         three is cluster-admin. Least privilege means naming what is needed.",
     references: &[RBAC_DOC, GOOD_PRACTICES],
     cis: &[cis!("5.1.3", "Minimize wildcard use in Roles and ClusterRoles")],
-    sources: &[checkov("CKV_K8S_49"), kubescape("C-0187"), trivy("KSV-0044"), trivy("KSV-0045"), trivy("KSV-0046"), trivy("KSV-0112"), kube_linter("wildcard-in-rules")],
+    sources: &[
+        checkov("CKV_K8S_49"),
+        kubescape("C-0187"),
+        trivy("KSV-0044"),
+        trivy("KSV-0045"),
+        trivy("KSV-0046"),
+        trivy("KSV-0112"),
+        kube_linter("wildcard-in-rules"),
+    ],
     kinds: &["Role", "ClusterRole"],
     remediation: "Replace each `*` with the exact API groups, resources and verbs the subject needs.",
-    snippet: "rules:\n  - apiGroups: [\"apps\"]\n    resources: [\"deployments\"]\n    verbs: [\"get\", \"list\", \"watch\", \"update\"]",
+    snippet: "# replace each * with the exact API groups, resources and verbs the subjects use",
     pss: None,
     bad: &[indoc! {r#"
         apiVersion: rbac.authorization.k8s.io/v1
@@ -132,8 +194,10 @@ pub static WILDCARD: Rule = Rule {
     good: &[HARDENED],
     check: |object, hits| {
         for rule in policy_rules(object) {
-            let starred: Vec<&str> =
-                ["apiGroups", "resources", "verbs"].into_iter().filter(|key| rule.node.strings(key).contains(&"*")).collect();
+            let starred: Vec<&str> = ["apiGroups", "resources", "verbs"]
+                .into_iter()
+                .filter(|key| rule.node.strings(key).contains(&"*"))
+                .collect();
             if starred.is_empty() {
                 continue;
             }
@@ -142,8 +206,30 @@ pub static WILDCARD: Rule = Rule {
                 [key] => rule.node.entry(key).map_or(rule.node.span, |e| e.span()),
                 _ => rule.node.span,
             };
-            let scope = if rule.is_full_wildcard() { ": every verb on every resource, which is cluster-admin" } else { "" };
-            hits.at(at, format!("{} {:?} uses * in {}{scope}", object.kind, object.name.unwrap_or(""), starred.join(", ")));
+            let role = format!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let fix = format!(
+                "# in {role}: replace * in {} of this rule with the exact values its subjects use\n",
+                starred.join(", ")
+            );
+            // Reading every metrics resource exposes usage numbers, no
+            // object data: the wildcard costs little there.
+            let read_only = !rule.verbs.is_empty() && rule.verbs.iter().all(|v| matches!(*v, "get" | "list" | "watch"));
+            let metrics_only = !rule.groups.is_empty() && rule.groups.iter().all(|g| METRICS_GROUPS.contains(g));
+            if read_only && metrics_only {
+                hits.at(
+                    at,
+                    format!(
+                        "{role} reads every resource (*) of {}: read-only usage numbers, a small grant",
+                        rule.groups.join(", ")
+                    ),
+                )
+                .fix(fix)
+                .severity(Severity::Low);
+                continue;
+            }
+            let scope =
+                if rule.is_full_wildcard() { ": every verb on every resource, which is cluster-admin" } else { "" };
+            hits.at(at, format!("{role} uses * in {}{scope}", starred.join(", "))).fix(fix);
         }
     },
 };
@@ -188,15 +274,17 @@ pub static SECRETS_READ: Rule = Rule {
             // get limited to named Secrets is fine; list and watch read them all.
             let reads_all = rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"));
             if rule.names("", "secrets", &["get", "list", "watch"]) && (!rule.named_objects || reads_all) {
-                hits.node(
-                    rule.node,
-                    format!(
-                        "{} {:?} grants {} on secrets: it reads credentials",
-                        object.kind,
-                        object.name.unwrap_or(""),
-                        rule.granted_verbs(&["get", "list", "watch"]).join(", ")
-                    ),
-                );
+                hits.node(rule.node, format!(
+                    "{} {:?} grants {} on secrets: it reads credentials",
+                    object.kind,
+                    object.name.unwrap_or(""),
+                    rule.granted_verbs(&["get", "list", "watch"]).join(", ")
+                ))
+                .fix(format!(
+                    "# in {} {:?}: drop list and watch on secrets, and add resourceNames\n# listing the Secrets its subjects read, with get only.\n",
+                    object.kind,
+                    object.name.unwrap_or("")
+                ));
             }
         }
     },
@@ -424,7 +512,8 @@ pub static TOKEN_CREATE: Rule = Rule {
     check: |object, hits| {
         for rule in policy_rules(object) {
             if rule.names("", "serviceaccounts/token", &["create"]) && !rule.named_objects {
-                hits.node(rule.node, format!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")));
+                hits.node(rule.node, format!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")))
+                    .fix(format!("# in {} {:?}: add resourceNames to this rule, listing the service accounts\n# whose tokens its subjects need.\n", object.kind, object.name.unwrap_or("")));
             }
         }
     },
@@ -491,10 +580,114 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
     "#}],
     good: &[HARDENED],
     check: |object, hits| {
-        let targets = [("admissionregistration.k8s.io", "validatingwebhookconfigurations"), ("admissionregistration.k8s.io", "mutatingwebhookconfigurations")];
-        role_check(object, hits, &targets, &["create", "update", "patch", "delete"], "it controls what the API server admits")
+        const KINDS: [(&str, &str); 2] = [
+            ("validatingwebhookconfigurations", "ValidatingWebhookConfiguration"),
+            ("mutatingwebhookconfigurations", "MutatingWebhookConfiguration"),
+        ];
+        let verbs = ["create", "update", "patch", "delete"];
+        for rule in policy_rules(object) {
+            let named: Vec<&str> = KINDS.iter().map(|(r, _)| *r).filter(|r| rule.names("admissionregistration.k8s.io", r, &verbs)).collect();
+            if named.is_empty() || rule.named_objects && !rule.verbs.iter().any(|v| matches!(*v, "create" | "*")) {
+                continue;
+            }
+            let role = format!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let fix = webhook_fix(hits.scope(), &role, &rule, &named, &KINDS);
+            hits.node(rule.node, format!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
+                .fix(fix);
+        }
     },
 };
+
+pub static ENDPOINTS_WRITE: Rule = Rule {
+    id: "rbac/endpoints-write",
+    family: Family::Rbac,
+    title: "Role can write Endpoints or EndpointSlices (CVE-2021-25740)",
+    severity: Severity::Medium,
+    practice: Practice::ApiAccess,
+    rationale: "Endpoints and EndpointSlices say where a Service's traffic goes. Whoever can create \
+        or change them can point a Service (and the LoadBalancers and Ingresses in front of it) at \
+        any address, pods in other namespaces included: a traffic hijack and a confused deputy that \
+        crosses namespace boundaries (CVE-2021-25740). Kubernetes removed these verbs from the \
+        built-in admin and edit roles for that reason.",
+    references: &[RBAC_DOC, Reference {
+            title: "CVE-2021-25740: Endpoint and EndpointSlice permissions allow cross-Namespace forwarding",
+            url: "https://github.com/kubernetes/kubernetes/issues/103675",
+        }, Reference {
+            title: "Kubernetes: Using RBAC Authorization (write access for EndpointSlices and Endpoints)",
+            url: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#write-access-for-endpoints",
+        }, Reference {
+            title: "Trivy KSV-0056: Manage Kubernetes networking",
+            url: "https://avd.aquasec.com/misconfig/kubernetes/general/avd-ksv-0056/",
+        }],
+    cis: &[],
+    sources: &[trivy("KSV-0056")],
+    kinds: &["Role", "ClusterRole"],
+    remediation: "Leave Endpoints and EndpointSlices to the control plane (Services with selectors); \
+        grant create, update and patch on them only to controllers that must manage selector-less \
+        Services, and review where those point.",
+    snippet: "- apiGroups: [\"discovery.k8s.io\"]\n  resources: [\"endpointslices\"]\n  verbs: [\"get\", \"list\", \"watch\"]",
+    pss: None,
+    bad: &[indoc! {r#"
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata:
+          name: r
+        rules:
+        - apiGroups: [""]  # expect: rbac/endpoints-write
+          resources: ["endpoints"]
+          verbs: ["get", "create", "update"]
+    "#}],
+    good: &[HARDENED],
+    check: |object, hits| {
+        role_check(
+            object,
+            hits,
+            &[("", "endpoints"), ("discovery.k8s.io", "endpointslices")],
+            &["create", "update", "patch"],
+            "it can send a Service's traffic to any address (CVE-2021-25740)",
+        )
+    },
+};
+
+/// The webhook rule with its writes narrowed by resourceNames to the
+/// configurations in the input (in words when there are none), keeping its
+/// verbs: an operator that patches its own webhook's CA bundle needs them,
+/// on its own objects only. Reads stay as they are; `create` cannot be
+/// limited by name, so it is said apart.
+fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kinds: &[(&str, &str)]) -> String {
+    let (reads, writes): (Vec<&str>, Vec<&str>) =
+        rule.verbs.iter().copied().filter(|v| *v != "create").partition(|v| matches!(*v, "get" | "list" | "watch"));
+    let mut names: Vec<&str> = scope
+        .objects()
+        .iter()
+        .map(|o| &o.object)
+        .filter(|o| kinds.iter().any(|(r, k)| named.contains(r) && o.kind == *k))
+        .filter_map(|o| o.name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut out = format!("# in {role}: limit the writes to the webhook configurations its subjects own\n");
+    if rule.verbs.contains(&"create") {
+        out.push_str("# (create cannot be limited by name: grant it only where the subject must create them)\n");
+    }
+    if names.is_empty() || writes.is_empty() {
+        out.push_str("# with resourceNames listing those configurations.\n");
+        return out;
+    }
+    let item = |verbs: &[&str], names: Option<&[&str]>| {
+        let names = names.map(|n| format!("  resourceNames: {}\n", flow(n))).unwrap_or_default();
+        format!(
+            "- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: {}\n{names}  verbs: {}\n",
+            flow(named),
+            flow(verbs)
+        )
+    };
+    if !reads.is_empty() {
+        out.push_str(&item(&reads, None));
+    }
+    out.push_str(&item(&writes, Some(&names)));
+    out
+}
 
 /// A binding's parts.
 struct Binding<'a> {
@@ -596,7 +789,13 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
             } else {
                 "cluster-admin".into()
             };
-            hits.at(b.role_ref, format!("{role} is bound to {}", who.join(", ")));
+            hits.at(b.role_ref, format!("{role} is bound to {}", who.join(", "))).fix(format!(
+                "# in {} {:?}: refer to a role holding only what {} needs\n# instead of {}.\n",
+                object.kind,
+                object.name.unwrap_or(""),
+                who.join(", "),
+                b.role_name
+            ));
         }
     },
 };
@@ -650,7 +849,13 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
                 _ if name.starts_with("system:serviceaccounts:") => "every service account of that namespace",
                 _ => continue,
             };
-            hits.node(s, format!("{} {:?} is bound to {name}: {who}", b.role_kind, b.role_name));
+            hits.node(s, format!("{} {:?} is bound to {name}: {who}", b.role_kind, b.role_name)).fix(format!(
+                "# in {} {:?}: replace subject {name} with the users, groups or service\n# accounts that need {} {:?}.\n",
+                object.kind,
+                object.name.unwrap_or(""),
+                b.role_kind,
+                b.role_name
+            ));
         }
     },
 };
@@ -693,10 +898,11 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
             let (kind, name, ns) = subject(s);
             if kind == "ServiceAccount" && name == "default" {
                 let namespace = ns.unwrap_or(namespace_of(object));
-                hits.node(
-                    s,
-                    format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name),
-                );
+                hits.node(s, format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name))
+                    .fix(format!(
+                        "# create a ServiceAccount in {namespace} for the workload that needs {} {:?},\n# set it as that workload's serviceAccountName, and name it here instead of default.\n",
+                        b.role_kind, b.role_name
+                    ));
             }
         }
     },
@@ -747,21 +953,46 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         let Some(role) = bound_role(hits.scope(), object, &b) else { return };
-        let grants: Vec<String> = policy_rules(role)
-            .iter()
-            .map(|r| {
-                let groups: Vec<String> = r.groups.iter().map(|g| if g.is_empty() { "core".to_owned() } else { g.to_string() }).collect();
-                format!("{} on {} ({})", r.verbs.join("/"), r.resources.join(", "), groups.join(", "))
-            })
-            .collect();
+        let grants: Vec<String> = policy_rules(role).iter().map(describe).collect();
         let scope = match object.kind {
             "ClusterRoleBinding" => "cluster-wide".to_owned(),
             _ => format!("in namespace {}", namespace_of(object)),
         };
         let who: Vec<String> = b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| format!("{kind} {name}")).collect();
-        hits.at(b.role_ref, format!("{} get, {scope}: {}", who.join(", "), if grants.is_empty() { "nothing".into() } else { grants.join("; ") }));
+        let namespace = (object.kind == "RoleBinding").then(|| namespace_of(object));
+        let checks: Vec<String> = b.subjects.iter().filter_map(|s| can_i(subject(s), namespace_of(object), namespace)).collect();
+        hits.at(b.role_ref, format!("{} get, {scope}: {}", who.join(", "), if grants.is_empty() { "nothing".into() } else { grants.join("; ") }))
+            .fix(checks.concat());
     },
 };
+
+/// One policy rule in words: `get/list on secrets named a, b (core)`, or
+/// `get on URLs /metrics, /healthz`.
+fn describe(rule: &PolicyRule) -> String {
+    let urls = rule.node.strings("nonResourceURLs");
+    if rule.resources.is_empty() && !urls.is_empty() {
+        return format!("{} on URLs {}", rule.verbs.join("/"), urls.join(", "));
+    }
+    let groups: Vec<&str> = rule.groups.iter().map(|g| if g.is_empty() { "core" } else { g }).collect();
+    let names = rule.node.strings("resourceNames");
+    let named = if names.is_empty() { String::new() } else { format!(" named {}", names.join(", ")) };
+    format!("{} on {}{named} ({})", rule.verbs.join("/"), rule.resources.join(", "), groups.join(", "))
+}
+
+/// The `kubectl auth can-i` line that lists a subject's permissions, as the
+/// API server sees that subject. A group is checked through a stand-in user
+/// (`--as-group` needs an `--as`).
+fn can_i((kind, name, ns): (&str, &str, Option<&str>), binding_ns: &str, scope: Option<&str>) -> Option<String> {
+    let who = match kind {
+        "ServiceAccount" => format!("--as=system:serviceaccount:{}:{name}", ns.unwrap_or(binding_ns)),
+        "User" => format!("--as={name}"),
+        "Group" => format!("--as=someone --as-group={name}"),
+        _ => return None,
+    };
+    // Cluster-wide grants show in any namespace's listing.
+    let scope = scope.map(|ns| format!(" -n {ns}")).unwrap_or_default();
+    Some(format!("# kubectl auth can-i --list {who}{scope}\n"))
+}
 
 pub static RULES: &[&Rule] = &[
     &WILDCARD,
@@ -773,6 +1004,7 @@ pub static RULES: &[&Rule] = &[
     &TOKEN_CREATE,
     &CSR_APPROVE,
     &WEBHOOK_CONFIG,
+    &ENDPOINTS_WRITE,
     &CLUSTER_ADMIN_BINDING,
     &SYSTEM_GROUP_BINDING,
     &DEFAULT_SA_BINDING,

@@ -96,6 +96,8 @@ struct Index<'a> {
     policies: HashMap<&'a str, Vec<usize>>,
     /// Service accounts (namespace, name) that some binding names.
     bound_accounts: HashSet<(&'a str, &'a str)>,
+    /// Custom resources by namespace: an operator may make pods from them.
+    custom: HashMap<&'a str, Vec<usize>>,
 }
 
 /// The namespace an object is in (`default` when unset).
@@ -114,6 +116,9 @@ impl<'a> Index<'a> {
             }
             if o.pod().is_some() {
                 index.workloads.entry(ns).or_default().push(i);
+            }
+            if o.is_custom() {
+                index.custom.entry(ns).or_default().push(i);
             }
             if o.kind == "NetworkPolicy" {
                 index.policies.entry(ns).or_default().push(i);
@@ -155,6 +160,11 @@ impl<'a> Scope<'a> {
 
     pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
         self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    }
+
+    /// Custom resources in a namespace, in input order.
+    pub fn custom_resources_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.custom.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     /// A fact about the input, computed on first use (a namespace's

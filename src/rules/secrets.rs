@@ -70,7 +70,7 @@ fn secret_name(reference: &Node) -> String {
     format!("{:?}", reference.get("name").and_then(Node::as_str).unwrap_or(""))
 }
 
-/// Names that say "this is a credential".
+/// Words that say "this is a credential" in a key name.
 const SECRET_WORDS: [&str; 12] = [
     "password",
     "passwd",
@@ -86,23 +86,74 @@ const SECRET_WORDS: [&str; 12] = [
     "access_key",
 ];
 
+/// Last words of a name that make it about a credential rather than the
+/// credential itself: `PASSWORD_FILE`, `SECRET_NAME`, `TOKEN_TTL`,
+/// `PASSWORD_MIN_LENGTH`.
+const ABOUT_WORDS: [&str; 19] = [
+    "file", "path", "dir", "name", "ref", "ttl", "length", "len", "seconds", "minutes", "hours", "days", "duration",
+    "interval", "timeout", "expiry", "enabled", "policy", "type",
+];
+
 fn secret_name_like(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| lower.contains(w))
+    if !SECRET_WORDS.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
+    // The last word decides; words split on separators and camelCase humps.
+    let mut words: Vec<String> = Vec::new();
+    let mut previous_lower = false;
+    for ch in name.chars() {
+        if !ch.is_ascii_alphanumeric() {
+            previous_lower = false;
+            words.push(String::new());
+            continue;
+        }
+        if ch.is_ascii_uppercase() && previous_lower || words.is_empty() {
+            words.push(String::new());
+        }
+        previous_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        words.last_mut().expect("pushed above").push(ch.to_ascii_lowercase());
+    }
+    words.retain(|w| !w.is_empty());
+    words.last().is_some_and(|last| !ABOUT_WORDS.contains(&last.as_str()))
 }
 
-/// A value that is plausibly a real credential rather than a path, a
-/// reference, a placeholder or a flag.
-fn credential_like(value: &str) -> bool {
+/// A value that is written out, rather than a path, a reference, a template,
+/// a placeholder or a flag. Length does not matter: a short password is
+/// still a password, and a guessable one.
+fn literal_value(value: &str) -> bool {
     let v = value.trim();
-    v.len() >= 6
+    !v.is_empty()
         && !v.starts_with('/')
         && !v.starts_with("$(")
         && !v.starts_with("${")
+        && !v.starts_with("{{")
         && !v.starts_with('<')
         && !v.contains("://")
         && !v.contains(char::is_whitespace)
-        && !matches!(v, "true" | "false" | "changeme" | "REPLACE_ME" | "redacted")
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "null" | "none" | "replace_me" | "redacted"
+        )
+}
+
+/// Defaults that ship in images and tutorials.
+const DEFAULT_PASSWORDS: [&str; 10] =
+    ["changeme", "password", "passw0rd", "admin", "root", "secret", "default", "letmein", "123456", "12345678"];
+
+/// Why a literal credential is easy to guess, if it is.
+fn weakness(name: &str, value: &str) -> Option<String> {
+    let v = value.trim().to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    if DEFAULT_PASSWORDS.contains(&v.as_str()) {
+        Some("a well-known default".to_owned())
+    } else if name.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == v) {
+        Some("a word of its own name".to_owned())
+    } else if v.chars().count() < 8 {
+        Some(format!("only {} characters", v.chars().count()))
+    } else {
+        None
+    }
 }
 
 /// Well-known token formats, found whatever the key is called.
@@ -178,8 +229,9 @@ pub static LITERAL: Rule = Rule {
             let Value::Str(text) = &value.value else { return };
             if let Some(format) = known_format(text) {
                 hits.at(span, format!("{place} {name:?} holds what looks like {format}"));
-            } else if secret_name_like(name) && credential_like(text) {
-                hits.at(span, format!("{place} {name:?} holds a literal credential"));
+            } else if secret_name_like(name) && literal_value(text) {
+                let weak = weakness(name, text).map(|why| format!(", and a weak one ({why})")).unwrap_or_default();
+                hits.at(span, format!("{place} {name:?} holds a literal credential{weak}"));
             }
         };
         if let Some(pod) = object.pod() {
@@ -223,9 +275,10 @@ pub static COMMITTED: Rule = Rule {
     cis: &[],
     sources: &[],
     kinds: &["Secret"],
-    remediation: "Remove the data from the repository, rotate the credential, and create the Secret \
-        from an external store (External Secrets Operator, Vault, a cloud secret manager) or commit \
-        it encrypted.",
+    remediation: "Remove the data from the repository and create the Secret from an external store \
+        (External Secrets Operator, Vault, a cloud secret manager) or commit it encrypted; rotate \
+        every credential it held, since the repository has exposed them. Data that holds no \
+        credential (settings, URLs) belongs in a ConfigMap.",
     snippet: "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  secretStoreRef:\n    name: vault\n    kind: ClusterSecretStore\n  target:\n    name: db\n  dataFrom:\n    - extract:\n        key: prod/db",
     pss: None,
     bad: &[indoc! {r#"
@@ -242,14 +295,62 @@ pub static COMMITTED: Rule = Rule {
         if object.kind != "Secret" || object.group() != "" {
             return;
         }
+        let name = object.name.unwrap_or("");
+        let typed = object.node.get("type").and_then(Node::as_str).filter(|t| CREDENTIAL_TYPES.contains(t));
         for key in ["data", "stringData"] {
-            if let Some(entry) = object.node.entry(key).filter(|e| e.value.as_map().is_some_and(|m| !m.is_empty())) {
-                let keys: Vec<&str> = entry.value.as_map().unwrap_or(&[]).iter().map(|e| e.key.as_str()).collect();
-                hits.at(entry.key_span, format!("Secret {:?} carries its {key} ({}) in the manifest", object.name.unwrap_or(""), keys.join(", ")));
+            let Some(entry) = object.node.entry(key).filter(|e| e.value.as_map().is_some_and(|m| !m.is_empty())) else { continue };
+            let items = entry.value.as_map().unwrap_or(&[]);
+            let keys: Vec<&str> = items.iter().map(|e| e.key.as_str()).collect();
+            let credential = typed.map(|t| format!("its type is {t}")).or_else(|| {
+                items.iter().find_map(|e| {
+                    let text = e.value.as_str()?;
+                    let text = if key == "data" { String::from_utf8_lossy(&crate::base64::decode_standard(text)?).into_owned() } else { text.to_owned() };
+                    credential_in(&e.key, &text).map(|why| format!("{:?} {why}", e.key))
+                })
+            });
+            match credential {
+                Some(why) => {
+                    hits.at(entry.key_span, format!("Secret {name:?} carries credentials in its {key} ({}) in the manifest: {why}; rotate them", keys.join(", ")))
+                        .fix(COMMITTED.snippet.replace("name: db", &format!("name: {name}")).replace("prod/db", &format!("{}/{name}", crate::rules::scope::namespace_of(object))));
+                }
+                None => {
+                    hits.at(entry.key_span, format!("Secret {name:?} carries its {key} ({}) in the manifest; none of it looks like a credential", keys.join(", ")))
+                        .fix(format!("# Secret {name:?} holds settings, not recognisable credentials: a ConfigMap\n# is the place for them, or keep them out of the repository if they are sensitive.\n"))
+                        .severity(Severity::Low);
+                }
             }
         }
     },
 };
+
+/// Secret types whose data is a credential by definition.
+const CREDENTIAL_TYPES: [&str; 7] = [
+    "kubernetes.io/basic-auth",
+    "kubernetes.io/ssh-auth",
+    "kubernetes.io/tls",
+    "kubernetes.io/dockerconfigjson",
+    "kubernetes.io/dockercfg",
+    "kubernetes.io/service-account-token",
+    "bootstrap.kubernetes.io/token",
+];
+
+/// Why a Secret key and its (decoded) value hold a credential: the key's
+/// name, a known token format, or a `name: value` / `name=value` line that
+/// sets a credential inside a configuration file.
+fn credential_in(key: &str, text: &str) -> Option<String> {
+    if let Some(format) = known_format(text) {
+        return Some(format!("holds what looks like {format}"));
+    }
+    if secret_name_like(key) && literal_value(text) {
+        return Some("is named as a credential".to_owned());
+    }
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':').or_else(|| line.split_once('='))?;
+        let (name, value) =
+            (name.trim().trim_start_matches("- "), value.trim().trim_matches(|c| c == '"' || c == '\''));
+        (secret_name_like(name) && literal_value(value)).then(|| format!("sets {name}"))
+    })
+}
 
 pub static RULES: &[&Rule] = &[&ENV_VAR, &LITERAL, &COMMITTED];
 
@@ -263,10 +364,21 @@ mod tests {
         assert_eq!(known_format("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key id"));
         assert_eq!(known_format("token ghp_abcdefghijklmnopqrstuvwxyz0123456789"), Some("a GitHub token"));
         assert_eq!(known_format("AKIA-short"), None);
-        assert!(credential_like("hunter2hunter2"));
-        for not in ["/etc/secrets/token", "$(TOKEN)", "${TOKEN}", "<your token>", "true", "abc", "https://vault/x"] {
-            assert!(!credential_like(not), "{not}");
+        assert!(literal_value("hunter2hunter2") && literal_value("sst"));
+        for not in ["/etc/secrets/token", "$(TOKEN)", "${TOKEN}", "<your token>", "true", "", "https://vault/x"] {
+            assert!(!literal_value(not), "{not}");
         }
-        assert!(secret_name_like("DB_PASSWORD") && secret_name_like("apiKey") && !secret_name_like("LOG_LEVEL"));
+        for name in
+            ["DB_PASSWORD", "apiKey", "client_secret", "AWS_SECRET_ACCESS_KEY", "secretKey", "WSREP_SST_PASSWORD"]
+        {
+            assert!(secret_name_like(name), "{name}");
+        }
+        for name in ["LOG_LEVEL", "PASSWORD_FILE", "SECRET_NAME", "TOKEN_TTL", "PASSWORD_MIN_LENGTH", "secretKeyRef"] {
+            assert!(!secret_name_like(name), "{name}");
+        }
+        assert_eq!(weakness("MYSQL_PASSWORD", "mysql").as_deref(), Some("a word of its own name"));
+        assert_eq!(weakness("DB_PASSWORD", "changeme").as_deref(), Some("a well-known default"));
+        assert_eq!(weakness("DB_PASSWORD", "s3cr3t").as_deref(), Some("only 6 characters"));
+        assert_eq!(weakness("DB_PASSWORD", "hunter2hunter2"), None);
     }
 }

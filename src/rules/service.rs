@@ -29,7 +29,8 @@ pub static EXPOSED: Rule = Rule {
     sources: &[kube_linter("exposed-services")],
     kinds: &["Service"],
     remediation: "Restrict a LoadBalancer with loadBalancerSourceRanges, or expose through an \
-        Ingress/Gateway; prefer ClusterIP over NodePort.",
+        Ingress/Gateway; replace a NodePort with ClusterIP behind an Ingress or Gateway (a \
+        LoadBalancer would still open the node port).",
     snippet: "spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n    - 203.0.113.0/24",
     pss: None,
     bad: &[indoc! {r#"
@@ -53,11 +54,17 @@ pub static EXPOSED: Rule = Rule {
             Some("LoadBalancer") => {
                 let ranges = object.node.at(&["spec", "loadBalancerSourceRanges"]).and_then(Node::as_seq).unwrap_or(&[]);
                 if ranges.is_empty() || ranges.iter().any(|r| matches!(r.as_str(), Some("0.0.0.0/0" | "::/0"))) {
-                    hits.at(kind.span(), format!("Service {name:?} is a LoadBalancer open to every source address"));
+                    hits.at(kind.span(), format!("Service {name:?} is a LoadBalancer open to every source address")).fix(format!(
+                        "# in Service {name:?}: set spec.loadBalancerSourceRanges to the address ranges\n# of the clients that may connect (none, or 0.0.0.0/0, lets everyone in).\n"
+                    ));
                 }
             }
+            // A LoadBalancer opens node ports too: the fix is to stay inside
+            // the cluster and be reached through an Ingress or Gateway.
             Some("NodePort") => {
-                hits.at(kind.span(), format!("Service {name:?} opens a port on every node"));
+                hits.at(kind.span(), format!("Service {name:?} opens a port on every node")).fix(format!(
+                    "# in Service {name:?}: keep it inside the cluster and expose it through an Ingress or Gateway\nspec:\n  type: ClusterIP\n"
+                ));
             }
             _ => {}
         }

@@ -1,13 +1,14 @@
 //! `workload/*`: what a reviewer checks in a pod spec beyond the Pod Security
 //! Standards: resources, the root file system, users and groups, service
-//! account tokens, host mounts, and capabilities that matter most.
+//! account tokens, host mounts, and capabilities that matter most; and the
+//! node paths a PersistentVolume hands to pods outside Pod Security's view.
 
 use crate::k8s::{Container, ContainerList, PodView};
 use crate::rules::fix::{container_fix, pod_fix};
 use crate::rules::{
     checkov, kinds, kube_linter, kubescape, polaris, trivy, Family, Practice, Reference, Rule, Severity,
 };
-use crate::yaml::Node;
+use crate::yaml::{Entry, Node};
 use indoc::indoc;
 
 const SECURITY_CONTEXT_DOC: Reference = Reference {
@@ -336,7 +337,7 @@ const RUNTIME_SOCKETS: [&str; 6] = [
 ];
 
 /// Host paths that hold the node's credentials or control its kernel.
-const SENSITIVE_PATHS: [&str; 14] = [
+const SENSITIVE_PATHS: [&str; 15] = [
     "/",
     "/etc",
     "/root",
@@ -351,9 +352,61 @@ const SENSITIVE_PATHS: [&str; 14] = [
     "/etc/kubernetes",
     "/var/run",
     "/run",
+    "/usr/libexec/kubernetes",
 ];
 
-fn host_path(volume: &Node) -> Option<(&crate::yaml::Entry, &str)> {
+/// Node directories the kubelet takes code or instructions from, running
+/// them as root: writing there is running code on the node.
+const KUBELET_INPUTS: [(&str, &str); 4] = [
+    ("/usr/libexec/kubernetes/kubelet-plugins", "the kubelet executes the FlexVolume drivers in it as root"),
+    ("/var/lib/kubelet/plugins", "the kubelet hands volume mounts and their secrets to the plugin sockets in it"),
+    ("/var/lib/kubelet/plugins_registry", "the kubelet registers every plugin socket placed in it"),
+    ("/etc/kubernetes/manifests", "the kubelet runs every pod manifest in it as a static pod"),
+];
+
+/// Why writing to `path` runs code through the kubelet: the path is one of
+/// [`KUBELET_INPUTS`], inside one, or (with `parents`) a parent of one.
+fn kubelet_input(path: &str, parents: bool) -> Option<String> {
+    let under = |child: &str, parent: &str| {
+        child == parent || parent == "/" || child.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
+    };
+    KUBELET_INPUTS.iter().find_map(|(dir, why)| {
+        if under(path, dir) {
+            Some((*why).to_owned())
+        } else {
+            (parents && under(dir, path)).then(|| format!("it holds {dir}, and {why}"))
+        }
+    })
+}
+
+/// Node paths whose read-only mount exposes little: public CA certificates,
+/// the time zone, the syslog socket (which only accepts log lines).
+const LOW_RISK_READ_ONLY: [(&str, &str); 5] = [
+    ("/etc/ssl/certs", "public CA certificates"),
+    ("/etc/pki", "public CA certificates"),
+    ("/etc/ca-certificates", "public CA certificates"),
+    ("/etc/localtime", "the node's time zone"),
+    ("/dev/log", "the syslog socket, which only takes log lines"),
+];
+
+/// A hostPath volume that is a Unix socket: by its declared type, or by a
+/// name sockets conventionally have.
+fn is_socket(volume: &Node, path: &str) -> bool {
+    volume.at(&["hostPath", "type"]).and_then(Node::as_str) == Some("Socket")
+        || path.ends_with(".sock")
+        || path.ends_with(".socket")
+        || path.ends_with("_socket")
+        || path == "/dev/log"
+}
+
+/// Every container mount of the volume is read-only (or there is none).
+fn mounted_read_only(pod: &PodView, name: &str) -> bool {
+    pod.containers().flat_map(|c| c.node.items("volumeMounts")).all(|m| {
+        m.get("name").and_then(Node::as_str) != Some(name) || m.get("readOnly").and_then(Node::as_bool) == Some(true)
+    })
+}
+
+fn host_path(volume: &Node) -> Option<(&Entry, &str)> {
     let entry = volume.entry("hostPath").filter(|e| !e.value.is_null())?;
     let path = entry.value.get("path").and_then(Node::as_str).unwrap_or("");
     let trimmed = path.trim_end_matches('/');
@@ -408,6 +461,13 @@ pub static RUNTIME_SOCKET: Rule = Rule {
     },
 };
 
+/// `path` is one of [`SENSITIVE_PATHS`] or inside one.
+fn sensitive(path: &str) -> bool {
+    SENSITIVE_PATHS
+        .iter()
+        .any(|s| path == *s || (*s != "/" && path.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
+}
+
 pub static SENSITIVE_HOST_PATH: Rule = Rule {
     id: "workload/sensitive-host-path",
     family: Family::Workload,
@@ -446,14 +506,24 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
-            let sensitive = |p: &str| {
-                SENSITIVE_PATHS
-                    .iter()
-                    .any(|s| p == *s || (*s != "/" && p.strip_prefix(s).is_some_and(|rest| rest.starts_with('/'))))
+            let Some((entry, path)) = host_path(volume).filter(|(_, p)| sensitive(p) && !RUNTIME_SOCKETS.contains(p))
+            else {
+                continue;
             };
-            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| sensitive(p) && !RUNTIME_SOCKETS.contains(p))
-            {
-                hits.at(entry.span(), format!("the node's {path} is mounted into the pod"));
+            let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
+            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&format!("{p}/")));
+            match low_risk {
+                Some((_, what)) if is_socket(volume, path) || mounted_read_only(&pod, name) => {
+                    let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
+                    hits.at(entry.span(), format!("the node's {path} is {how}: it holds {what}, a small exposure"))
+                        .severity(Severity::Low);
+                }
+                _ => {
+                    // Read access to a parent of the kubelet's inputs is
+                    // covered by the path itself; writes are the other rule's.
+                    let why = kubelet_input(path, false).map(|why| format!(": {why}")).unwrap_or_default();
+                    hits.at(entry.span(), format!("the node's {path} is mounted into the pod{why}"));
+                }
             }
         }
     },
@@ -467,7 +537,9 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
     practice: Practice::PodSecurity,
     rationale: "A hostPath mounted without readOnly lets the container change files on the node, \
         which other pods and the node itself trust: planting binaries, editing configuration, or \
-        filling the disk.",
+        filling the disk. Where the kubelet takes code from (its plugin directories, the static pod \
+        manifests) a write runs code as root on the node. A mounted Unix socket is reachable \
+        whatever readOnly says.",
     references: &[Reference {
         title: "Kubernetes: Volumes (hostPath)",
         url: "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
@@ -476,7 +548,8 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
     sources: &[kubescape("C-0045"), kube_linter("writable-host-mount")],
     kinds: kinds::WORKLOADS,
     remediation: "Add readOnly: true to the volumeMount (and keep writable data in emptyDir or a \
-        PersistentVolumeClaim).",
+        PersistentVolumeClaim). For a socket, remove the mount unless the container must use that \
+        service.",
     snippet: "volumeMounts:\n  - name: logs\n    mountPath: /host/var/log\n    readOnly: true",
     pss: None,
     bad: &[indoc! {r#"
@@ -499,21 +572,81 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
     good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: fluent-bit:3.1\n    volumeMounts:\n    - name: logs\n      mountPath: /var/log\n      readOnly: true\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n"],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
-        let host_volumes: Vec<&str> = pod
+        let host_volumes: Vec<(&str, &Node, &str)> = pod
             .volumes()
             .iter()
-            .filter(|v| host_path(v).is_some())
-            .filter_map(|v| v.get("name").and_then(Node::as_str))
+            .filter_map(|v| Some((v.get("name").and_then(Node::as_str)?, v, host_path(v)?.1)))
             .collect();
         for c in pod.containers() {
             for mount in c.node.items("volumeMounts") {
                 let name = mount.get("name").and_then(Node::as_str).unwrap_or("");
-                if host_volumes.contains(&name) && mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                    hits.node(mount, format!("{} mounts host path volume {name:?} writable", c.label()))
-                        .fix(container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true")));
+                let Some(&(_, volume, path)) = host_volumes.iter().find(|(n, _, _)| *n == name) else { continue };
+                // readOnly covers reads and writes of files; connecting to a
+                // socket is neither, so a socket is reported either way.
+                if is_socket(volume, path) {
+                    hits.node(mount, format!("{} mounts the node's socket {path}: readOnly would not stop it talking to the service behind it", c.label()))
+                        .fix(format!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
+                } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
+                    let fix = container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
+                    match kubelet_input(path, true) {
+                        Some(why) => hits.node(mount, format!("{} mounts the node's {path} writable: {why}", c.label())).fix(fix).severity(Severity::High),
+                        None => hits.node(mount, format!("{} mounts the node's {path} writable", c.label())).fix(fix),
+                    };
                 }
             }
         }
+    },
+};
+
+pub static HOST_PATH_PERSISTENT_VOLUME: Rule = Rule {
+    id: "workload/host-path-persistent-volume",
+    family: Family::Workload,
+    title: "PersistentVolume points at a directory of the node",
+    severity: Severity::High,
+    practice: Practice::PodSecurity,
+    rationale: "A PersistentVolume with hostPath becomes a mount of the node's directory in every \
+        pod whose claim binds to it. The pod only names a persistentVolumeClaim, which Pod Security \
+        allows at every level, so the node mount happens outside its view, with the same risks as \
+        a hostPath volume in the pod.",
+    references: &[Reference {
+            title: "Kubernetes: Persistent Volumes (hostPath is for single-node testing only)",
+            url: "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#types-of-persistent-volumes",
+        }, Reference {
+            title: "Kubernetes: Role Based Access Control Good Practices (persistent volume creation)",
+            url: "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation",
+        }],
+    cis: &[cis!("5.1.9", "Minimize access to create persistent volumes")],
+    sources: &[],
+    kinds: &["PersistentVolume"],
+    remediation: "Provision storage through a StorageClass backed by a CSI driver instead of a \
+        hostPath PersistentVolume, and keep the right to create PersistentVolumes to cluster \
+        administrators.",
+    snippet: "# delete the hostPath PersistentVolume; claims get storage from a StorageClass:\nspec:\n  storageClassName: standard",
+    pss: None,
+    bad: &[indoc! {r#"
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: data
+        spec:
+          capacity: {storage: 10Gi}
+          accessModes: [ReadWriteOnce]
+          hostPath:  # expect: workload/host-path-persistent-volume
+            path: /var/lib/data
+    "#}],
+    good: &["apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: data\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce]\n  csi:\n    driver: ebs.csi.aws.com\n    volumeHandle: vol-0123456789abcdef0\n"],
+    check: |object, hits| {
+        if object.kind != "PersistentVolume" || !object.group().is_empty() {
+            return;
+        }
+        let Some((entry, path)) = object.node.get("spec").and_then(host_path) else { return };
+        let why = match kubelet_input(path, true) {
+            Some(why) => format!(": {why}"),
+            None if sensitive(path) => ", a sensitive directory of the node".to_owned(),
+            None => String::new(),
+        };
+        hits.at(entry.span(), format!("PersistentVolume {:?} mounts the node's {path} into any pod whose claim binds to it{why}", object.name.unwrap_or("")))
+            .fix(format!("# PersistentVolume {:?}: delete it and let its claims use a StorageClass\n# backed by a CSI driver (persistentVolumeClaim spec.storageClassName).\n", object.name.unwrap_or("")));
     },
 };
 
@@ -558,7 +691,7 @@ pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
 };
 
 /// Capabilities that are each enough to escape, sniff or tamper.
-const DANGEROUS: [(&str, &str); 11] = [
+const DANGEROUS: [(&str, &str); 12] = [
     ("SYS_ADMIN", "mounts, namespaces and much of the kernel: a near-complete escape"),
     ("NET_ADMIN", "network configuration: reroute or intercept the pod network"),
     ("SYS_PTRACE", "tracing other processes: read their memory and secrets"),
@@ -569,6 +702,10 @@ const DANGEROUS: [(&str, &str); 11] = [
     ("PERFMON", "kernel performance monitoring: observe other workloads"),
     ("NET_RAW", "raw sockets: spoofing and sniffing on the pod network"),
     ("SYS_BOOT", "rebooting the node"),
+    (
+        "SYS_TIME",
+        "setting the node's clock for every workload: certificates and tokens stop validating or outlive their expiry",
+    ),
     ("ALL", "every capability"),
 ];
 
@@ -579,7 +716,8 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
     severity: Severity::High,
     practice: Practice::PodSecurity,
     rationale: "Some capabilities are each enough to leave the container or spy on the node and \
-        its neighbours: SYS_ADMIN, NET_ADMIN, SYS_PTRACE, BPF, SYS_MODULE and the like. They deserve \
+        its neighbours: SYS_ADMIN, NET_ADMIN, SYS_PTRACE, BPF, SYS_MODULE and the like; SYS_TIME \
+        sets the clock of the whole node, which every certificate and token check depends on. They deserve \
         a reviewer's attention whatever Pod Security level a namespace enforces.",
     references: &[SECURITY_CONTEXT_DOC],
     cis: &[cis!("5.2.9", "Minimize the admission of containers with added capabilities")],
@@ -637,6 +775,7 @@ pub static RULES: &[&Rule] = &[
     &RUNTIME_SOCKET,
     &SENSITIVE_HOST_PATH,
     &WRITABLE_HOST_PATH,
+    &HOST_PATH_PERSISTENT_VOLUME,
     &SHARE_PROCESS_NAMESPACE,
     &DANGEROUS_CAPABILITIES,
 ];

@@ -147,19 +147,25 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 } else {
                     " (not allowed at the baseline level either)"
                 };
-                hits.node(
-                    cap,
-                    format!(
-                        "{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}",
-                        c.label(),
-                        cap.display()
-                    ),
-                )
-                .fix(container_fix(
-                    &pod,
-                    &c,
-                    "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]",
-                ));
+                let hit = hits
+                    .node(
+                        cap,
+                        format!(
+                            "{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}",
+                            c.label(),
+                            cap.display()
+                        ),
+                    )
+                    .fix(container_fix(
+                        &pod,
+                        &c,
+                        "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]",
+                    ));
+                // Beyond the baseline set it breaks that check too, and
+                // keeps its severity.
+                if !beyond.is_empty() {
+                    hit.severity(CAPABILITIES_BASELINE.severity);
+                }
             }
         }
     }

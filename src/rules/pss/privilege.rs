@@ -199,8 +199,14 @@ fn proc_mount_restricted(object: &Object, hits: &mut Hits) {
     for c in pod.containers() {
         let Some(entry) = c.node.entry_at(&["securityContext", "procMount"]) else { continue };
         if entry.value.as_str() != Some("Default") {
-            hits.at(entry.span(), format!("{} sets procMount: {}", c.label(), entry.value.display()))
+            let hit = hits
+                .at(entry.span(), format!("{} sets procMount: {}", c.label(), entry.value.display()))
                 .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"));
+            // Outside a user namespace the baseline check fails too, and
+            // its severity is the one that applies.
+            if !pod.in_user_namespace() {
+                hit.severity(PROC_MOUNT.severity);
+            }
         }
     }
 }

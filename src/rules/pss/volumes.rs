@@ -156,22 +156,27 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
         let source: Option<&Entry> =
             RESTRICTED_SOURCES.iter().find_map(|s| volume.entry(s).filter(|e| !e.value.is_null()));
         if let Some(entry) = source {
-            hits.at(
-                entry.span(),
-                format!(
-                    "volume {:?} uses type {}, which the restricted level forbids{}",
-                    volume_name(volume),
-                    entry.key,
-                    if entry.key == "hostPath" { " (and the baseline level too)" } else { "" }
-                ),
-            )
-            .fix(pod_fix(
-                &pod,
-                &format!(
-                    "volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}",
-                    volume_name(volume)
-                ),
-            ));
+            let hit = hits
+                .at(
+                    entry.span(),
+                    format!(
+                        "volume {:?} uses type {}, which the restricted level forbids{}",
+                        volume_name(volume),
+                        entry.key,
+                        if entry.key == "hostPath" { " (and the baseline level too)" } else { "" }
+                    ),
+                )
+                .fix(pod_fix(
+                    &pod,
+                    &format!(
+                        "volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}",
+                        volume_name(volume)
+                    ),
+                ));
+            // A hostPath breaks the baseline check too, and keeps its severity.
+            if entry.key == "hostPath" {
+                hit.severity(HOST_PATH_VOLUMES.severity);
+            }
         }
     }
 }
