@@ -7,6 +7,7 @@
 //! - `cargo xtask bench`: engine benchmarks, the comparison with Checkov,
 //!   and the playground's timings in headless Chromium.
 //! - `cargo xtask size`: build the playground for release, print its wasm size.
+//! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
 //! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
 //!
 //! Everything comes from package registries (crates.io, Debian, npm, PyPI); tools
@@ -58,9 +59,10 @@ fn main() {
             size(&root);
             run_in(&root.join("tests/e2e"), "node", &["bench.mjs"]);
         }
+        "pre-commit" => pre_commit_hook(&root),
         "csp" => csp(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|setup|bench>");
+            eprintln!("usage: cargo xtask <serve|test|setup|bench|size|pre-commit>");
             exit(2);
         }
     }
