@@ -1,14 +1,16 @@
 //! Project tasks, so a fresh machine needs only cargo:
 //!
 //! - `cargo xtask serve`: install what is missing, then serve the playground.
-//! - `cargo xtask test`: install what is missing, then run every test.
+//! - `cargo xtask test`: install what is missing, then run every test
+//!   (the pre-commit hook with the real pre-commit included).
 //! - `cargo xtask setup`: only install what is missing.
 //! - `cargo xtask bench`: engine benchmarks, the comparison with Checkov,
 //!   and the playground's timings in headless Chromium.
 //! - `cargo xtask size`: build the playground for release, print its wasm size.
+//! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
 //! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
 //!
-//! Everything comes from package registries (crates.io, Debian, npm); tools
+//! Everything comes from package registries (crates.io, Debian, npm, PyPI); tools
 //! already on PATH at the right version are left alone.
 
 use std::env;
@@ -41,6 +43,7 @@ fn main() {
             run("cargo", &["build", "--bin", "posture"]);
             size(&root);
             run_in(&root.join("tests/e2e"), "node", &["--test"]);
+            pre_commit_hook(&root);
         }
         "size" => {
             setup_web(&root);
@@ -56,12 +59,32 @@ fn main() {
             size(&root);
             run_in(&root.join("tests/e2e"), "node", &["bench.mjs"]);
         }
+        "pre-commit" => pre_commit_hook(&root),
         "csp" => csp(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|setup|bench>");
+            eprintln!("usage: cargo xtask <serve|test|setup|bench|size|pre-commit>");
             exit(2);
         }
     }
+}
+
+/// The pre-commit the hook is tested with (PyPI).
+const PRE_COMMIT: &str = "pre-commit==4.7.0";
+
+/// The pre-commit hook (.pre-commit-hooks.yaml), run with the real
+/// pre-commit's `try-repo` on a good and a bad manifest; pre-commit comes
+/// from PyPI into its own virtual environment under target/. The first run
+/// builds the hook as pre-commit does (a release build of this crate), so it
+/// takes a few minutes; the dependencies' build is kept under target/.
+fn pre_commit_hook(root: &Path) {
+    let venv = root.join("target/pre-commit/venv");
+    let pre_commit = venv.join("bin/pre-commit");
+    let version = PRE_COMMIT.rsplit('=').next().unwrap_or_default();
+    if !pre_commit.exists() || !output(pre_commit.to_str().expect("utf-8 path"), &["--version"]).contains(version) {
+        run("python3", &["-m", "venv", venv.to_str().expect("utf-8 path")]);
+        run(venv.join("bin/pip").to_str().expect("utf-8 path"), &["install", "--quiet", PRE_COMMIT]);
+    }
+    run("bash", &["tests/pre-commit/try-repo.sh", pre_commit.to_str().expect("utf-8 path")]);
 }
 
 const CHECKOV: &str = "checkov==3.3.30";
