@@ -42,7 +42,9 @@ fn hook_and_action_files_are_yaml_that_posture_skips() {
 #[test]
 fn hook_manifest_builds_and_runs_the_posture_binary() {
     let hooks = read(".pre-commit-hooks.yaml");
-    for line in ["- id: posture", "  entry: posture check", "  language: rust", "  files: \\.ya?ml$", "  require_serial: true"] {
+    for line in
+        ["- id: posture", "  entry: posture check", "  language: rust", "  files: \\.ya?ml$", "  require_serial: true"]
+    {
         assert!(hooks.lines().any(|l| l == line), ".pre-commit-hooks.yaml lacks {line:?}");
     }
     // language: rust runs `cargo install --bins --path .`: the root package

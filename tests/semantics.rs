@@ -33,7 +33,7 @@ fn info_findings_do_not_fail_a_practice() {
     let report = check("t", yaml.as_bytes(), &Options::default());
     assert!(report.findings.iter().any(|f| f.rule.id == "rbac/effective-permissions"));
     let api = report.practices.iter().find(|p| p.title == "API access and RBAC").unwrap();
-    assert_eq!(api.status, "pass");
+    assert_eq!(api.status, posture::report::Status::Pass);
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub fn to_markdown(report: &Report) -> String {
     let _ = writeln!(out, "{}\n", summary_line(report));
     out.push_str("| Practice | Status | Findings |\n|---|---|---|\n");
     for p in &report.practices {
-        let _ = writeln!(out, "| {} | {} | {} |", p.title, p.status, p.findings);
+        let _ = writeln!(out, "| {} | {} | {} |", p.title, p.status.name(), p.findings);
     }
     out.push('\n');
     if !report.findings.is_empty() {

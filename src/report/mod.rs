@@ -21,7 +21,7 @@ use crate::yaml::Span;
 pub use escape::escape;
 pub use json::to_json;
 pub use markdown::to_markdown;
-pub use practices::{practices, PracticeSummary};
+pub use practices::{practices, PracticeSummary, Status};
 pub use sarif::to_sarif;
 pub use text::{to_text, Style};
 

@@ -10,13 +10,33 @@ use crate::k8s::Object;
 use crate::rules::scope::Located;
 use crate::rules::{Practice, Rule, Severity};
 
+/// A practice's posture in this input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Findings above info.
+    Fail,
+    /// Checked, nothing found.
+    Pass,
+    /// Nothing in the input this practice applies to, or its rules are off.
+    NotAssessed,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Pass => "pass",
+            Status::NotAssessed => "not-assessed",
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct PracticeSummary {
     pub practice: Practice,
     pub title: &'static str,
-    /// `fail` (findings), `pass` (checked, nothing found), or `not-assessed`
-    /// (nothing in the input this practice applies to, or its rules are off).
-    pub status: &'static str,
+    pub status: Status,
     /// Enabled rules serving this practice.
     pub rules: usize,
     /// Objects in the input this practice applies to.
@@ -39,11 +59,11 @@ pub fn practices(objects: &[Located], enabled: &[&Rule], findings: &[Finding]) -
             // Informational findings (what a binding grants, which policies
             // are in force) describe the posture; they do not fail it.
             let status = if mine.iter().any(|f| f.severity > Severity::Info) {
-                "fail"
+                Status::Fail
             } else if rules == 0 || objects == 0 {
-                "not-assessed"
+                Status::NotAssessed
             } else {
-                "pass"
+                Status::Pass
             };
             PracticeSummary {
                 practice,

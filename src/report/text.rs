@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::escape::{self, escape};
-use super::Report;
+use super::{Report, Status};
 use crate::rules::Severity;
 use crate::yaml::{LineIndex, Span};
 
@@ -150,12 +150,12 @@ fn practice_table(report: &Report, style: Style) -> String {
     let _ = writeln!(out, "{}", style.paint("1", "Posture by practice:"));
     for p in &report.practices {
         let (label, code) = match p.status {
-            "fail" => ("fail", "1;31"),
-            "pass" => ("pass", "1;32"),
-            _ => ("n/a ", "2"),
+            Status::Fail => ("fail", "1;31"),
+            Status::Pass => ("pass", "1;32"),
+            Status::NotAssessed => ("n/a ", "2"),
         };
         let detail = match p.status {
-            "fail" => {
+            Status::Fail => {
                 let counts: Vec<String> = Severity::ALL
                     .iter()
                     .rev()
@@ -165,13 +165,13 @@ fn practice_table(report: &Report, style: Style) -> String {
                     .collect();
                 format!("{} finding{} ({})", p.findings, if p.findings == 1 { "" } else { "s" }, counts.join(", "))
             }
-            "pass" => format!(
+            Status::Pass => format!(
                 "{} rules, nothing found in {} object{}",
                 p.rules,
                 p.objects,
                 if p.objects == 1 { "" } else { "s" }
             ),
-            _ => "nothing in the input to check".to_owned(),
+            Status::NotAssessed => "nothing in the input to check".to_owned(),
         };
         let _ = writeln!(out, "  {} {:<32} {detail}", style.paint(code, label), p.title);
     }

@@ -5,6 +5,8 @@
 //! for a direction, only what some rule allows gets through. `policyTypes`
 //! defaults to Ingress, plus Egress when the policy has egress rules.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
 use crate::k8s::{made_by, Made, Object};
 use crate::rules::scope::{namespace_of, Scope};
 use crate::rules::{kinds, kube_linter, kubescape, Family, Practice, Reference, Rule, Severity};
@@ -17,7 +19,10 @@ const NETPOL_DOC: Reference = Reference {
 };
 
 /// The cloud metadata service, which hands out node credentials.
-const METADATA_V4: [u8; 4] = [169, 254, 169, 254];
+/// The cloud metadata service: 169.254.169.254, and fd00:ec2::254 on AWS
+/// IPv6.
+const METADATA: [IpAddr; 2] =
+    [IpAddr::V4(Ipv4Addr::new(169, 254, 169, 254)), IpAddr::V6(Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254))];
 
 pub const HARDENED: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: registry.example.com/web:1.4.2\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n        except: [169.254.169.254/32, 10.0.0.0/8]\n    ports:\n    - port: 443\n";
 
@@ -230,19 +235,30 @@ pub static ALLOW_ALL: Rule = Rule {
 };
 
 /// `a.b.c.d/n` contains `ip`.
-fn v4_contains(cidr: &str, ip: [u8; 4]) -> bool {
-    let Some((addr, bits)) = cidr.split_once('/') else { return false };
-    let (Ok(bits), Some(addr)) = (bits.parse::<u32>(), parse_v4(addr)) else { return false };
-    if bits > 32 {
+/// Whether a CIDR (`10.0.0.0/8`, `::/0`, or one address) contains `ip`.
+fn cidr_contains(cidr: &str, ip: IpAddr) -> bool {
+    let (addr, bits) = cidr.split_once('/').map_or((cidr, None), |(a, b)| (a, Some(b)));
+    let Ok(net) = addr.parse::<IpAddr>() else { return false };
+    let width = if net.is_ipv4() { 32 } else { 128 };
+    let Some(bits) = bits.map_or(Some(width), |b| b.parse::<u32>().ok()).filter(|&b| b <= width) else {
         return false;
+    };
+    match (net, ip) {
+        (IpAddr::V4(net), IpAddr::V4(ip)) => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(net) & mask == u32::from(ip) & mask
+        }
+        (IpAddr::V6(net), IpAddr::V6(ip)) => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(net) & mask == u128::from(ip) & mask
+        }
+        _ => false,
     }
-    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
-    u32::from_be_bytes(addr) & mask == u32::from_be_bytes(ip) & mask
 }
 
-fn parse_v4(addr: &str) -> Option<[u8; 4]> {
-    let parts: Vec<u8> = addr.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    parts.try_into().ok()
+/// The metadata address a peer's ipBlock lets through, if any.
+fn metadata_reached(cidr: &str, except: &[&str]) -> Option<IpAddr> {
+    METADATA.into_iter().find(|&m| cidr_contains(cidr, m) && !except.iter().any(|e| cidr_contains(e, m)))
 }
 
 pub static METADATA_EGRESS: Rule = Rule {
@@ -298,14 +314,10 @@ pub static METADATA_EGRESS: Rule = Rule {
             for peer in rule.items("to").iter().filter(|p| !(allow_all && open_peer(p).is_some())) {
                 let Some(cidr) = peer.at(&["ipBlock", "cidr"]).and_then(Node::as_str) else { continue };
                 let except: Vec<&str> = peer.at(&["ipBlock", "except"]).map_or(&[][..], |n| n.as_seq().unwrap_or(&[])).iter().filter_map(Node::as_str).collect();
-                let reaches = if cidr.contains(':') {
-                    cidr == "::/0" && !except.iter().any(|e| e.starts_with("fd00:ec2::254"))
-                } else {
-                    v4_contains(cidr, METADATA_V4) && !except.iter().any(|e| v4_contains(e, METADATA_V4))
-                };
-                if reaches {
-                    hits.node(peer, format!("egress to {cidr} includes the cloud metadata service (169.254.169.254): add it to except"))
-                        .fix(METADATA_EGRESS.snippet.replace("0.0.0.0/0", cidr));
+                if let Some(metadata) = metadata_reached(cidr, &except) {
+                    let host = if metadata.is_ipv4() { "/32" } else { "/128" };
+                    hits.node(peer, format!("egress to {cidr} includes the cloud metadata service ({metadata}): add it to except"))
+                        .fix(METADATA_EGRESS.snippet.replace("0.0.0.0/0", cidr).replace("169.254.169.254/32", &format!("{metadata}{host}")));
                 }
             }
         }
@@ -520,11 +532,22 @@ mod tests {
 
     #[test]
     fn cidr_containment() {
-        assert!(v4_contains("0.0.0.0/0", METADATA_V4));
-        assert!(v4_contains("169.254.0.0/16", METADATA_V4));
-        assert!(v4_contains("169.254.169.254/32", METADATA_V4));
-        assert!(!v4_contains("10.0.0.0/8", METADATA_V4));
-        assert!(!v4_contains("garbage", METADATA_V4));
-        assert!(!v4_contains("1.2.3.4/40", METADATA_V4));
+        let [v4, v6] = METADATA;
+        assert!(cidr_contains("0.0.0.0/0", v4));
+        assert!(cidr_contains("169.254.0.0/16", v4));
+        assert!(cidr_contains("169.254.169.254/32", v4));
+        assert!(cidr_contains("169.254.169.254", v4));
+        assert!(!cidr_contains("10.0.0.0/8", v4));
+        assert!(!cidr_contains("garbage", v4));
+        assert!(!cidr_contains("1.2.3.4/40", v4));
+        assert!(!cidr_contains("0.0.0.0/0", v6), "an IPv4 block holds no IPv6 address");
+        assert!(cidr_contains("::/0", v6));
+        assert!(cidr_contains("fd00::/8", v6));
+        assert!(cidr_contains("fd00:ec2::254/128", v6));
+        assert!(!cidr_contains("2001:db8::/32", v6));
+        assert!(!cidr_contains("::/129", v6));
+        assert_eq!(metadata_reached("::/0", &["fd00:ec2::254/128"]), None);
+        assert_eq!(metadata_reached("0.0.0.0/0", &["169.254.0.0/16"]), None);
+        assert_eq!(metadata_reached("fd00::/8", &[]), Some(v6));
     }
 }

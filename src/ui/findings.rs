@@ -1,7 +1,7 @@
 //! The findings panel: counts by severity, filters, findings grouped by
 //! object or by rule, each with its rationale, references and fix.
 
-use posture::report::Finding;
+use posture::report::{Finding, Status};
 use posture::rules::Severity;
 use yew::prelude::*;
 
@@ -47,8 +47,8 @@ pub fn findings_panel(props: &Props) -> Html {
             </p>
             <ul class="practices" aria-label="Posture by practice" data-testid="practices">
                 { for report.practices.iter().map(|p| html! {
-                    <li class={classes!("practice", p.status)} data-status={p.status} title={practice_detail(p)}>
-                        <span class="practice-status">{match p.status { "fail" => "✗", "pass" => "✓", _ => "–" }}</span>
+                    <li class={classes!("practice", p.status.name())} data-status={p.status.name()} title={practice_detail(p)}>
+                        <span class="practice-status">{match p.status { Status::Fail => "✗", Status::Pass => "✓", Status::NotAssessed => "–" }}</span>
                         {" "}{p.title}
                         if p.findings > 0 { <span class="practice-count">{format!(" {}", p.findings)}</span> }
                     </li>
@@ -133,9 +133,9 @@ pub fn findings_panel(props: &Props) -> Html {
 
 fn practice_detail(p: &posture::report::PracticeSummary) -> String {
     match p.status {
-        "fail" => format!("{}: {} finding(s)", p.title, p.findings),
-        "pass" => format!("{}: {} rule(s) checked {} object(s), nothing found", p.title, p.rules, p.objects),
-        _ => format!("{}: nothing in the input to check", p.title),
+        Status::Fail => format!("{}: {} finding(s)", p.title, p.findings),
+        Status::Pass => format!("{}: {} rule(s) checked {} object(s), nothing found", p.title, p.rules, p.objects),
+        Status::NotAssessed => format!("{}: nothing in the input to check", p.title),
     }
 }
 
