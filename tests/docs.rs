@@ -1,23 +1,34 @@
-//! The README's rule table is generated from the registry. To refresh it:
+//! The README's generated sections come from the registry: the rule table
+//! and the "coming from another tool" tables. To refresh them:
 //! `POSTURE_UPDATE_DOCS=1 cargo test --test docs`.
 
-const START: &str = "<!-- rules:start (generated from the registry; see tests/docs.rs) -->\n";
-const END: &str = "<!-- rules:end -->";
-
-#[test]
-fn readme_rule_table_matches_the_registry() {
+/// Checks (or, with POSTURE_UPDATE_DOCS set, rewrites) the README between
+/// `<!-- NAME:start ... -->` and `<!-- NAME:end -->`.
+fn generated(name: &str, content: String) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = std::fs::read_to_string(path).unwrap();
-    let start = readme.find(START).expect("README has the rules:start marker") + START.len();
-    let end = readme.find(END).expect("README has the rules:end marker");
-    let table = posture::rules::docs::table();
+    let start_marker = format!("<!-- {name}:start (generated from the registry; see tests/docs.rs) -->\n");
+    let end_marker = format!("<!-- {name}:end -->");
+    let start =
+        readme.find(&start_marker).unwrap_or_else(|| panic!("README has no {start_marker}")) + start_marker.len();
+    let end = readme.find(&end_marker).unwrap_or_else(|| panic!("README has no {end_marker}"));
     if std::env::var_os("POSTURE_UPDATE_DOCS").is_some() {
-        std::fs::write(path, format!("{}{table}{}", &readme[..start], &readme[end..])).unwrap();
+        std::fs::write(path, format!("{}{content}{}", &readme[..start], &readme[end..])).unwrap();
         return;
     }
     assert_eq!(
         &readme[start..end],
-        table,
-        "README rule table is stale: run POSTURE_UPDATE_DOCS=1 cargo test --test docs"
+        content,
+        "README {name} section is stale: run POSTURE_UPDATE_DOCS=1 cargo test --test docs"
     );
+}
+
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    generated("rules", posture::rules::docs::table());
+}
+
+#[test]
+fn readme_tool_tables_match_the_registry() {
+    generated("sources", posture::rules::docs::sources_table());
 }

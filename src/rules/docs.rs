@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{all, Cis, Rule};
+use super::{all, Cis, Rule, Tool};
 
 /// One line per rule: id, severity, title, and the standard it follows
 /// (the PSA check it mirrors, the CIS items it covers).
@@ -20,6 +20,52 @@ pub fn table() -> String {
             writeln!(out, "| `{}` | {} | {} | {} |", rule.id, rule.severity.name(), rule.title, standard.join("; "));
     }
     out
+}
+
+/// "Coming from another tool": for each tool, each of its check ids that a
+/// Posture rule answers, and the rule (or rules).
+pub fn sources_table() -> String {
+    let mut out = String::new();
+    for tool in Tool::ALL {
+        let mut ids: Vec<(&str, Vec<&str>)> = Vec::new();
+        for rule in all() {
+            for source in rule.sources.iter().filter(|s| s.tool == tool) {
+                match ids.iter_mut().find(|(id, _)| *id == source.id) {
+                    Some((_, rules)) => rules.push(rule.id),
+                    None => ids.push((source.id, vec![rule.id])),
+                }
+            }
+        }
+        ids.sort_by_cached_key(|(id, _)| natural_key(id));
+        let _ = write!(
+            out,
+            "<details><summary>{} ({} checks)</summary>\n\n| {} | Posture |\n|---|---|\n",
+            tool.name(),
+            ids.len(),
+            tool.name()
+        );
+        for (id, rules) in ids {
+            let rules: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+            let _ = writeln!(out, "| `{id}` | {} |", rules.join(", "));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+/// `CKV_K8S_9` before `CKV_K8S_10`: digit runs compare as numbers.
+fn natural_key(id: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut rest = id;
+    while !rest.is_empty() {
+        let text_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let (text, tail) = rest.split_at(text_len);
+        let digits_len = tail.find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len());
+        let (digits, tail) = tail.split_at(digits_len);
+        key.push((text.to_owned(), digits.parse().unwrap_or(0)));
+        rest = tail;
+    }
+    key
 }
 
 /// Full documentation: the table, then every rule's rationale, fix,
