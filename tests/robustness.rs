@@ -173,7 +173,15 @@ fn exercise(input: &[u8], level: PssLevel) {
         let raw = out.chars().find(|&c| c.is_control() && c != '\n' || ('\u{2028}'..='\u{202e}').contains(&c));
         assert!(raw.is_none(), "{raw:?} written raw");
     }
-    let _ = (to_json(&report), to_sarif(&report));
+    // JSON and SARIF parse, and say what the report holds.
+    let json: serde_json::Value = serde_json::from_str(&to_json(&report)).expect("JSON output parses");
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(report.findings.len()));
+    assert_eq!(json["errors"].as_array().map(Vec::len), Some(report.errors.len()));
+    let sarif: serde_json::Value = serde_json::from_str(&to_sarif(&report)).expect("SARIF output parses");
+    let results = sarif["runs"][0]["results"].as_array().map(Vec::len);
+    assert_eq!(results, Some(report.findings.len() + report.suppressed.len()));
+    let notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().map(Vec::len);
+    assert_eq!(notifications, Some(report.errors.len()));
 }
 
 #[test]
