@@ -119,17 +119,130 @@ pub static AUDIT_ONLY: Rule = Rule {
         `enforcementAction: deny`, or `validationActions: [Deny]`.",
     snippet: "spec:\n  validationFailureAction: Enforce",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: constraints.gatekeeper.sh/v1beta1
-        kind: K8sAllowedRepos
-        metadata:
-          name: repos
-        spec:
-          enforcementAction: dryrun  # expect: admission/audit-only
-          parameters:
-            repos: [registry.example.com/]
-    "#}],
-    good: &[KYVERNO_ENFORCED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sAllowedRepos
+            metadata:
+              name: repos
+            spec:
+              enforcementAction: dryrun  # expect: admission/audit-only
+              parameters:
+                repos: [registry.example.com/]
+            ---
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sRequiredLabels
+            metadata:
+              name: team-label
+            spec:
+              enforcementAction: warn  # expect: admission/audit-only
+              parameters:
+                labels:
+                - key: team
+        "#},
+        indoc! {r#"
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy
+            metadata:
+              name: require-labels
+            spec:
+              rules:
+              - name: team-label  # expect: admission/audit-only
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                validate:
+                  message: Pods need a team label.
+                  pattern:
+                    metadata:
+                      labels:
+                        team: "?*"
+              - name: no-latest
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                validate:
+                  failureAction: Audit  # expect: admission/audit-only
+                  message: Images must not use the latest tag.
+                  pattern:
+                    spec:
+                      containers:
+                      - image: "!*:latest"
+        "#},
+        indoc! {r#"
+            apiVersion: kyverno.io/v1
+            kind: Policy
+            metadata:
+              name: registries
+              namespace: shop
+            spec:
+              validationFailureAction: Audit  # expect: admission/audit-only
+              rules:
+              - name: registries
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                validate:
+                  message: Images must come from registry.example.com.
+                  pattern:
+                    spec:
+                      containers:
+                      - image: registry.example.com/*
+        "#},
+        indoc! {r#"
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata:
+              name: replica-limit
+            spec:
+              policyName: replica-limit
+              validationActions: [Warn, Audit]  # expect: admission/audit-only
+        "#},
+    ],
+    good: &[
+        KYVERNO_ENFORCED,
+        indoc! {r#"
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy
+            metadata:
+              name: registries
+            spec:
+              validationFailureAction: Audit
+              rules:
+              - name: registries
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                validate:
+                  failureAction: Enforce
+                  message: Images must come from registry.example.com.
+                  pattern:
+                    spec:
+                      containers:
+                      - image: registry.example.com/*
+        "#},
+        indoc! {r#"
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sAllowedRepos
+            metadata:
+              name: repos
+            spec:
+              parameters:
+                repos: [registry.example.com/]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata:
+              name: replica-limit
+            spec:
+              policyName: replica-limit
+              validationActions: [Deny, Audit]
+        "#},
+    ],
     check: |object, hits| {
         for mode in modes(object) {
             if mode.audit_only {
@@ -224,27 +337,101 @@ pub static ENFORCED_CONTROLS: Rule = Rule {
     remediation: "No change needed; check that the policy's scope covers the workloads in question.",
     snippet: "spec:\n  validationFailureAction: Enforce",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kyverno.io/v1
-        kind: ClusterPolicy  # expect: admission/enforced-controls
-        metadata:
-          name: restrict-registries
-        spec:
-          validationFailureAction: Enforce
-          rules:
-          - name: registries
-            match:
-              any:
-              - resources:
-                  kinds: [Pod]
-            validate:
-              message: Images must come from registry.example.com.
-              pattern:
-                spec:
-                  containers:
-                  - image: registry.example.com/*
-    "#}],
-    good: &["apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: labels\nspec:\n  validationFailureAction: Enforce\n  rules:\n  - name: team-label\n    validate:\n      pattern:\n        metadata:\n          labels:\n            team: \"?*\"\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy  # expect: admission/enforced-controls
+            metadata:
+              name: restrict-registries
+            spec:
+              validationFailureAction: Enforce
+              rules:
+              - name: registries
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                validate:
+                  message: Images must come from registry.example.com.
+                  pattern:
+                    spec:
+                      containers:
+                      - image: registry.example.com/*
+        "#},
+        indoc! {r#"
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy  # expect: admission/enforced-controls
+            metadata:
+              name: baseline-and-signatures
+            spec:
+              validationFailureAction: Audit
+              rules:
+              - name: pod-security
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                validate:
+                  podSecurity:
+                    level: baseline
+                    version: latest
+              - name: signed-images
+                match:
+                  any:
+                  - resources:
+                      kinds: [Pod]
+                verifyImages:
+                - imageReferences: ["ghcr.io/acme/*"]
+                  attestors:
+                  - entries:
+                    - keyless:
+                        subject: "https://github.com/acme/*"
+                        issuer: https://token.actions.githubusercontent.com
+        "#},
+        indoc! {r#"
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sAllowedRepos  # expect: admission/enforced-controls
+            metadata:
+              name: repos
+            spec:
+              parameters:
+                repos: [registry.example.com/, ghcr.io/acme/]
+            ---
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sPSPPrivilegedContainer  # expect: admission/enforced-controls
+            metadata:
+              name: no-privileged
+            spec:
+              enforcementAction: dryrun
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: kyverno.io/v1
+            kind: ClusterPolicy
+            metadata:
+              name: labels
+            spec:
+              validationFailureAction: Enforce
+              rules:
+              - name: team-label
+                validate:
+                  pattern:
+                    metadata:
+                      labels:
+                        team: "?*"
+        "#},
+        indoc! {r#"
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sRequiredLabels
+            metadata:
+              name: team-label
+            spec:
+              parameters:
+                labels:
+                - key: team
+        "#},
+    ],
     check: |object, hits| {
         let controls = controls(object);
         if controls.is_empty() {

@@ -44,7 +44,52 @@ pub static SKIP_TLS_VERIFY: Rule = Rule {
           groupPriorityMinimum: 100
           versionPriority: 100
     "#}],
-    good: &["apiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: v1beta1.metrics.k8s.io\n  annotations:\n    cert-manager.io/inject-ca-from: kube-system/metrics-server\nspec:\n  group: metrics.k8s.io\n  version: v1beta1\n  service:\n    name: metrics-server\n    namespace: kube-system\n  groupPriorityMinimum: 100\n  versionPriority: 100\n"],
+    good: &[
+        indoc! {r#"
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata:
+              name: v1beta1.metrics.k8s.io
+              annotations:
+                cert-manager.io/inject-ca-from: kube-system/metrics-server
+            spec:
+              group: metrics.k8s.io
+              version: v1beta1
+              service:
+                name: metrics-server
+                namespace: kube-system
+              groupPriorityMinimum: 100
+              versionPriority: 100
+        "#},
+        indoc! {r#"
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata:
+              name: v1beta1.custom.metrics.k8s.io
+            spec:
+              group: custom.metrics.k8s.io
+              version: v1beta1
+              service:
+                name: prometheus-adapter
+                namespace: monitoring
+                port: 443
+              insecureSkipTLSVerify: false
+              caBundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJrVENCK3dJSkFLSEhJRy4uLgotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==
+              groupPriorityMinimum: 100
+              versionPriority: 100
+        "#},
+        indoc! {r#"
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata:
+              name: v1.apps
+            spec:
+              group: apps
+              version: v1
+              groupPriorityMinimum: 17800
+              versionPriority: 15
+        "#},
+    ],
     check: |object, hits| {
         if object.kind != "APIService" || object.group() != "apiregistration.k8s.io" {
             return;

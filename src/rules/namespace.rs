@@ -49,15 +49,43 @@ pub static PSS_LABELS: Rule = Rule {
         baseline where restricted is not yet possible).",
     snippet: "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n    pod-security.kubernetes.io/enforce-version: latest",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: shop
-          labels:
-            pod-security.kubernetes.io/enforce: privileged  # expect: namespace/pss-labels
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: privileged  # expect: namespace/pss-labels
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:  # expect: namespace/pss-labels
+                team: shop
+                pod-security.kubernetes.io/warn: restricted
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:  # expect: namespace/pss-labels
+              name: legacy
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: baseline
+                pod-security.kubernetes.io/warn: restricted
+        "#},
+    ],
     check: |object, hits| {
         if !is_namespace(object) {
             return;
@@ -94,16 +122,40 @@ pub static PSS_VERSION: Rule = Rule {
     remediation: "Set enforce-version to latest, or to the current minor version after testing.",
     snippet: "pod-security.kubernetes.io/enforce-version: latest",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: shop
-          labels:
-            pod-security.kubernetes.io/enforce: restricted
-            pod-security.kubernetes.io/enforce-version: v1.25  # expect: namespace/pss-version
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: restricted
+                pod-security.kubernetes.io/enforce-version: v1.25  # expect: namespace/pss-version
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: payments
+              labels:
+                pod-security.kubernetes.io/enforce: baseline
+                pod-security.kubernetes.io/enforce-version: v1.33  # expect: namespace/pss-version
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: restricted
+                pod-security.kubernetes.io/enforce-version: v1.34
+                pod-security.kubernetes.io/warn: restricted
+                pod-security.kubernetes.io/warn-version: latest
+        "#},
+    ],
     check: |object, hits| {
         if !is_namespace(object) {
             return;
@@ -139,17 +191,56 @@ pub static PSS_MODES: Rule = Rule {
         baseline, to prepare the next step).",
     snippet: "pod-security.kubernetes.io/warn: restricted\npod-security.kubernetes.io/audit: restricted",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: shop
-          labels:
-            pod-security.kubernetes.io/enforce: restricted
-            pod-security.kubernetes.io/warn: baseline  # expect: namespace/pss-modes
-            pod-security.kubernetes.io/audit: restricted
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: restricted
+                pod-security.kubernetes.io/warn: baseline  # expect: namespace/pss-modes
+                pod-security.kubernetes.io/audit: restricted
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:  # expect: namespace/pss-modes
+                pod-security.kubernetes.io/enforce: baseline
+                pod-security.kubernetes.io/audit: privileged  # expect: namespace/pss-modes
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: tools
+              labels:  # expect: namespace/pss-modes
+                pod-security.kubernetes.io/enforce: privileged
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: restricted
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: payments
+              labels:
+                pod-security.kubernetes.io/enforce: baseline
+                pod-security.kubernetes.io/warn: restricted
+                pod-security.kubernetes.io/audit: restricted
+        "#},
+    ],
     check: |object, hits| {
         if !is_namespace(object) {
             return;
@@ -206,26 +297,97 @@ pub static ADMISSION_REJECTS: Rule = Rule {
     remediation: "Fix the pod's pss/* findings at the namespace's level (listed in the message).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: shop
-          labels:
-            pod-security.kubernetes.io/enforce: baseline
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-          namespace: shop  # expect: namespace/admission-rejects
-        spec:
-          hostNetwork: true
-          containers:
-          - name: web
-            image: web:1
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: baseline
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: shop  # expect: namespace/admission-rejects
+            spec:
+              hostNetwork: true
+              containers:
+              - name: web
+                image: web:1
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: restricted
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: shop  # expect: namespace/admission-rejects
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels:
+                pod-security.kubernetes.io/enforce: restricted
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              securityContext:
+                runAsNonRoot: true
+                runAsUser: 10001
+                seccompProfile:
+                  type: RuntimeDefault
+              containers:
+              - name: web
+                image: registry.example.com/web:1.4.2
+                securityContext:
+                  allowPrivilegeEscalation: false
+                  capabilities:
+                    drop: [ALL]
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: legacy
+              labels:
+                pod-security.kubernetes.io/enforce: baseline
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: legacy
+            spec:
+              containers:
+              - name: web
+                image: registry.example.com/web:1.4.2
+                securityContext:
+                  runAsUser: 0
+        "#},
+    ],
     check: |object, hits| {
         if object.pod().is_none() {
             return;

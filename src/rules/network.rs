@@ -90,23 +90,135 @@ pub static MISSING_DEFAULT_DENY: Rule = Rule {
         the flows each workload needs (including DNS egress).",
     snippet: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: my-namespace\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Namespace  # expect: network/missing-default-deny
-        metadata:
-          name: shop
-        ---
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-          namespace: shop
-        spec:
-          containers:
-          - name: web
-            image: web:1
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace  # expect: network/missing-default-deny
+            metadata:
+              name: shop
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              containers:
+              - name: web
+                image: web:1
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment  # expect: network/missing-default-deny
+            metadata:
+              name: api
+              namespace: shop
+            spec:
+              template:
+                metadata:
+                  labels: {app: api}
+                spec:
+                  containers:
+                  - name: api
+                    image: api:1
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: worker
+              namespace: shop
+            spec:
+              template:
+                metadata:
+                  labels: {app: worker}
+                spec:
+                  containers:
+                  - name: worker
+                    image: worker:1
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: deny-ingress
+              namespace: shop
+            spec:
+              podSelector: {}
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace  # expect: network/missing-default-deny
+            metadata:
+              name: shop
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              containers:
+              - name: web
+                image: web:1
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: deny-egress
+              namespace: shop
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+              namespace: shop
+            spec:
+              template:
+                metadata:
+                  labels: {app: api}
+                spec:
+                  containers:
+                  - name: api
+                    image: api:1
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: deny-ingress
+              namespace: shop
+            spec:
+              podSelector: {}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: deny-egress
+              namespace: shop
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: staging
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+              namespace: staging
+            data:
+              mode: staging
+        "#},
+    ],
     check: |object, hits| {
         let scope = hits.scope();
         let namespace = if object.kind == "Namespace" && object.group().is_empty() {
@@ -175,17 +287,82 @@ pub static ALLOW_ALL: Rule = Rule {
         this finding then says.",
     snippet: "ingress:\n  - from:\n      - podSelector: {}",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata:
-          name: open
-        spec:
-          podSelector: {}
-          ingress:
-          - {}  # expect: network/allow-all
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: open
+              namespace: shop
+            spec:
+              podSelector: {}
+              ingress:
+              - {}  # expect: network/allow-all
+              - from:
+                - namespaceSelector: {}  # expect: network/allow-all
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: web-out
+              namespace: shop
+            spec:
+              podSelector:
+                matchLabels: {app: web}
+              policyTypes: [Egress]
+              egress:
+              - to:
+                - ipBlock:  # expect: network/allow-all
+                    cidr: 0.0.0.0/0
+              - to:
+                - {}  # expect: network/allow-all
+                ports:
+                - port: 53
+                  protocol: UDP
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: api
+              namespace: shop
+            spec:
+              podSelector:
+                matchLabels: {app: api}
+              policyTypes: [Ingress, Egress]
+              ingress:
+              - from:
+                - ipBlock:  # expect: network/allow-all
+                    cidr: "::/0"
+              egress:
+              - to: []  # expect: network/allow-all
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              podSelector:
+                matchLabels: {app: web}
+              ingress:
+              - from:
+                - podSelector: {}
+              - from:
+                - namespaceSelector: {}
+                  podSelector:
+                    matchLabels: {app: prometheus}
+                ports:
+                - port: 9090
+              - ports:
+                - port: 443
+        "#},
+    ],
     check: |object, hits| {
         if !is_policy(object) {
             return;
@@ -281,20 +458,77 @@ pub static METADATA_EGRESS: Rule = Rule {
         needed).",
     snippet: "to:\n  - ipBlock:\n      cidr: 0.0.0.0/0\n      except:\n        - 169.254.169.254/32",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata:
-          name: out
-        spec:
-          podSelector: {}
-          policyTypes: [Egress]
-          egress:
-          - to:
-            - ipBlock:  # expect: network/metadata-egress
-                cidr: 0.0.0.0/0
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: out
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              egress:
+              - to:
+                - ipBlock:  # expect: network/metadata-egress
+                    cidr: 0.0.0.0/0
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: web-out
+              namespace: shop
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              egress:
+              - ports:  # expect: network/metadata-egress
+                - port: 80
+              - to:
+                - ipBlock:  # expect: network/metadata-egress
+                    cidr: 169.254.0.0/16
+                    except: [169.254.1.0/24]
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: dual-stack
+              namespace: shop
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              egress:
+              - to:
+                - ipBlock:  # expect: network/metadata-egress
+                    cidr: "::/0"
+              - {}  # expect: network/metadata-egress
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: web-out
+              namespace: shop
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+              egress:
+              - to:
+                - ipBlock:
+                    cidr: 0.0.0.0/0
+                    except: [169.254.0.0/16]
+              - to:
+                - ipBlock:
+                    cidr: "::/0"
+                    except: ["fd00:ec2::254/128"]
+              - ports:
+                - port: 443
+        "#},
+    ],
     check: |object, hits| {
         if !is_policy(object) {
             return;
@@ -380,26 +614,109 @@ pub static DANGLING: Rule = Rule {
         policy only once nothing, operators included, makes pods it selects.",
     snippet: "# set podSelector.matchLabels to the pod template labels of the workload to protect",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-          labels: {app: web}
-        spec:
-          containers:
-          - name: web
-            image: web:1
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata:
-          name: old
-        spec:
-          podSelector:  # expect: network/dangling-policy
-            matchLabels: {app: website}
-    "#}],
-    good: &[HARDENED, "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\nspec:\n  podMetadata:\n    labels: {app.kubernetes.io/part-of: kube-prometheus}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: grafana\n  namespace: monitoring\nspec:\n  template:\n    metadata:\n      labels: {app: grafana}\n    spec:\n      containers:\n      - name: grafana\n        image: grafana/grafana:12.1.0\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: prometheus\n  namespace: monitoring\nspec:\n  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: prometheus\n      app.kubernetes.io/part-of: kube-prometheus\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: web:1
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: old
+            spec:
+              podSelector:  # expect: network/dangling-policy
+                matchLabels: {app: website}
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: cache
+            spec:
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: web
+                    image: web:1
+            ---
+            apiVersion: databases.spotahome.com/v1
+            kind: RedisFailover
+            metadata:
+              name: redis
+              namespace: cache
+            spec:
+              redis:
+                replicas: 3
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: redis
+              namespace: cache
+            spec:
+              podSelector:  # expect: network/dangling-policy
+                matchLabels: {app.kubernetes.io/name: redis}
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: monitoring.coreos.com/v1
+            kind: Prometheus
+            metadata:
+              name: k8s
+              namespace: monitoring
+            spec:
+              podMetadata:
+                labels: {app.kubernetes.io/part-of: kube-prometheus}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: grafana
+              namespace: monitoring
+            spec:
+              template:
+                metadata:
+                  labels: {app: grafana}
+                spec:
+                  containers:
+                  - name: grafana
+                    image: grafana/grafana:12.1.0
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: prometheus
+              namespace: monitoring
+            spec:
+              podSelector:
+                matchLabels:
+                  app.kubernetes.io/name: prometheus
+                  app.kubernetes.io/part-of: kube-prometheus
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: payments
+              namespace: payments
+            spec:
+              podSelector:
+                matchLabels: {app: payments}
+              policyTypes: [Ingress]
+        "#},
+    ],
     check: |object, hits| {
         if !is_policy(object) || selects_all(object) {
             return;
@@ -471,33 +788,101 @@ pub static HOST_NETWORK_PODS: Rule = Rule {
         policies, the node firewall), or run them without hostNetwork so that the policy applies.",
     snippet: "# filter this workload's traffic at the node, or remove hostNetwork: true from its pod spec",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: apps/v1
-        kind: DaemonSet
-        metadata:
-          name: node-agent
-        spec:
-          template:
+    bad: &[
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
             metadata:
-              labels: {app: node-agent}
+              name: node-agent
+            spec:
+              template:
+                metadata:
+                  labels: {app: node-agent}
+                spec:
+                  hostNetwork: true
+                  containers:
+                  - name: agent
+                    image: agent:1.0
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: node-agent
+            spec:
+              podSelector:  # expect: network/host-network-pods
+                matchLabels: {app: node-agent}
+              ingress:
+              - ports:
+                - port: 9100
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: debug
+              namespace: ops
             spec:
               hostNetwork: true
               containers:
-              - name: agent
-                image: agent:1.0
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata:
-          name: node-agent
-        spec:
-          podSelector:  # expect: network/host-network-pods
-            matchLabels: {app: node-agent}
-          ingress:
-          - ports:
-            - port: 9100
-    "#}],
-    good: &[HARDENED],
+              - name: debug
+                image: busybox:1.36
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: default-deny
+              namespace: ops
+            spec:
+              podSelector: {}  # expect: network/host-network-pods
+              policyTypes: [Ingress, Egress]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: node-agent
+              namespace: ops
+            spec:
+              template:
+                metadata:
+                  labels: {app: node-agent}
+                spec:
+                  hostNetwork: true
+                  containers:
+                  - name: agent
+                    image: agent:1.0
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: dashboard
+              namespace: ops
+            spec:
+              template:
+                metadata:
+                  labels: {app: dashboard}
+                spec:
+                  hostNetwork: false
+                  containers:
+                  - name: dashboard
+                    image: dashboard:2.0
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: dashboard
+              namespace: ops
+            spec:
+              podSelector:
+                matchLabels: {app: dashboard}
+              ingress:
+              - ports:
+                - port: 8443
+        "#},
+    ],
     check: |object, hits| {
         if !is_policy(object) {
             return;

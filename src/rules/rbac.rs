@@ -181,17 +181,60 @@ pub static WILDCARD: Rule = Rule {
     remediation: "Replace each `*` with the exact API groups, resources and verbs the subject needs.",
     snippet: "# replace each * with the exact API groups, resources and verbs the subjects use",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]
-          resources: ["*"]  # expect: rbac/wildcard
-          verbs: ["get"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: app
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["*"]  # expect: rbac/wildcard
+              verbs: ["get"]
+            - apiGroups: [""]
+              resources: ["configmaps"]
+              verbs: ["*"]  # expect: rbac/wildcard
+            - apiGroups: ["*"]  # expect: rbac/wildcard
+              resources: ["deployments"]
+              verbs: ["get", "list"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: ops
+            rules:
+            - apiGroups: ["*"]  # expect: rbac/wildcard
+              resources: ["*"]
+              verbs: ["*"]
+            - apiGroups: ["apps"]  # expect: rbac/wildcard
+              resources: ["*"]
+              verbs: ["*"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: metrics-reader
+            rules:
+            - apiGroups: ["metrics.k8s.io"]
+              resources: ["*"]  # expect: rbac/wildcard
+              verbs: ["get", "list", "watch"]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: health-reader
+            rules:
+            - nonResourceURLs: ["/healthz", "/healthz/*", "/livez", "/readyz"]
+              verbs: ["get"]
+        "#},
+    ],
     check: |object, hits| {
         for rule in policy_rules(object) {
             let starred: Vec<&str> = ["apiGroups", "resources", "verbs"]
@@ -258,17 +301,61 @@ pub static SECRETS_READ: Rule = Rule {
         into the workload instead of reading it through the API.",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  resourceNames: [\"app-config\"]\n  verbs: [\"get\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]  # expect: rbac/secrets-read
-          resources: ["secrets"]
-          verbs: ["list"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: secret-lister
+            rules:
+            - apiGroups: [""]  # expect: rbac/secrets-read
+              resources: ["secrets"]
+              verbs: ["list"]
+            - apiGroups: ["*"]  # expect: rbac/secrets-read
+              resources: ["secrets"]
+              verbs: ["watch"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: app
+              namespace: shop
+            rules:
+            - apiGroups: [""]  # expect: rbac/secrets-read
+              resources: ["secrets"]
+              verbs: ["get"]
+            - apiGroups: [""]  # expect: rbac/secrets-read
+              resources: ["configmaps", "secrets"]
+              verbs: ["*"]
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: app-config-reader
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["secrets"]
+              resourceNames: ["app-config"]
+              verbs: ["get"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: secret-creator
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["secrets"]
+              verbs: ["create"]
+        "#},
+        HARDENED,
+    ],
     check: |object, hits| {
         for rule in policy_rules(object) {
             // get limited to named Secrets is fine; list and watch read them all.
@@ -319,17 +406,51 @@ pub static WORKLOAD_CREATE: Rule = Rule {
         restricted Pod Security level.",
     snippet: "- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"get\", \"list\", \"watch\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata:
-          name: r
-        rules:
-        - apiGroups: ["apps"]  # expect: rbac/workload-create
-          resources: ["deployments"]
-          verbs: ["create", "update"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: deployer
+              namespace: shop
+            rules:
+            - apiGroups: ["apps"]  # expect: rbac/workload-create
+              resources: ["deployments"]
+              verbs: ["create", "update"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: runner
+            rules:
+            - apiGroups: [""]  # expect: rbac/workload-create
+              resources: ["pods"]
+              verbs: ["*"]
+            - apiGroups: ["batch"]  # expect: rbac/workload-create
+              resources: ["jobs", "cronjobs"]
+              verbs: ["get", "create"]
+            - apiGroups: ["*"]  # expect: rbac/workload-create
+              resources: ["daemonsets", "replicationcontrollers"]
+              verbs: ["create"]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: drainer
+            rules:
+            - apiGroups: [""]
+              resources: ["pods"]
+              verbs: ["get", "list", "delete"]
+            - apiGroups: [""]
+              resources: ["pods/eviction"]
+              verbs: ["create"]
+        "#},
+    ],
     check: |object, hits| {
         role_check(object, hits, &WORKLOADS, &["create"], "it can run code as any service account of the namespace")
     },
@@ -363,17 +484,46 @@ pub static POD_EXEC: Rule = Rule {
         audited.",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"pods\", \"pods/log\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]  # expect: rbac/pod-exec
-          resources: ["pods/exec"]
-          verbs: ["create"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: shell
+              namespace: shop
+            rules:
+            - apiGroups: [""]  # expect: rbac/pod-exec
+              resources: ["pods/exec"]
+              verbs: ["create"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: debugger
+            rules:
+            - apiGroups: [""]  # expect: rbac/pod-exec
+              resources: ["pods/attach", "pods/portforward"]
+              verbs: ["get", "create"]
+            - apiGroups: [""]  # expect: rbac/pod-exec
+              resources: ["*/exec"]
+              verbs: ["get"]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: log-reader
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["pods", "pods/log"]
+              verbs: ["get", "list", "watch"]
+        "#},
+    ],
     check: |object, hits| {
         role_check(
             object,
@@ -409,17 +559,58 @@ pub static ESCALATION: Rule = Rule {
     remediation: "Remove escalate, bind and impersonate; keep them for cluster administrators only.",
     snippet: "- apiGroups: [\"rbac.authorization.k8s.io\"]\n  resources: [\"roles\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]  # expect: rbac/escalation
-          resources: ["users", "groups"]
-          verbs: ["impersonate"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: impersonator
+            rules:
+            - apiGroups: [""]  # expect: rbac/escalation
+              resources: ["users", "groups"]
+              verbs: ["impersonate"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: role-manager
+            rules:
+            - apiGroups: ["rbac.authorization.k8s.io"]  # expect: rbac/escalation
+              resources: ["roles", "clusterroles"]
+              verbs: ["get", "escalate"]
+            - apiGroups: ["rbac.authorization.k8s.io"]  # expect: rbac/escalation
+              resources: ["clusterroles"]
+              verbs: ["bind"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: sa-impersonator
+              namespace: ci
+            rules:
+            - apiGroups: [""]  # expect: rbac/escalation
+              resources: ["serviceaccounts"]
+              verbs: ["impersonate"]
+            - apiGroups: ["authentication.k8s.io"]  # expect: rbac/escalation
+              resources: ["userextras/scopes", "uids"]
+              verbs: ["impersonate"]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: rbac-editor
+            rules:
+            - apiGroups: ["rbac.authorization.k8s.io"]
+              resources: ["roles", "rolebindings"]
+              verbs: ["get", "list", "watch", "create", "update"]
+        "#},
+    ],
     check: |object, hits| {
         role_check(
             object,
@@ -460,17 +651,53 @@ pub static NODES_PROXY: Rule = Rule {
         /metrics endpoints with a scoped role (nodes/metrics, nodes/stats).",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"nodes/metrics\", \"nodes/stats\"]\n  verbs: [\"get\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]  # expect: rbac/nodes-proxy
-          resources: ["nodes/proxy"]
-          verbs: ["get"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: node-proxy
+            rules:
+            - apiGroups: [""]  # expect: rbac/nodes-proxy
+              resources: ["nodes/proxy"]
+              verbs: ["get"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: proxy-all
+            rules:
+            - apiGroups: [""]  # expect: rbac/nodes-proxy
+              resources: ["*/proxy"]
+              verbs: ["*"]
+            - apiGroups: ["*"]  # expect: rbac/nodes-proxy
+              resources: ["nodes/proxy"]
+              verbs: ["create"]
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: node-metrics
+            rules:
+            - apiGroups: [""]
+              resources: ["nodes", "nodes/metrics", "nodes/stats"]
+              verbs: ["get", "list"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: service-proxy
+            rules:
+            - apiGroups: [""]
+              resources: ["services/proxy"]
+              verbs: ["get"]
+        "#},
+    ],
     check: |object, hits| {
         role_check(
             object,
@@ -498,17 +725,57 @@ pub static TOKEN_CREATE: Rule = Rule {
         account that needs it.",
     snippet: "- apiGroups: [\"\"]\n  resources: [\"serviceaccounts/token\"]\n  resourceNames: [\"ci-runner\"]\n  verbs: [\"create\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]  # expect: rbac/token-create
-          resources: ["serviceaccounts/token"]
-          verbs: ["create"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: token-minter
+              namespace: ci
+            rules:
+            - apiGroups: [""]  # expect: rbac/token-create
+              resources: ["serviceaccounts/token"]
+              verbs: ["create"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: token-minter
+            rules:
+            - apiGroups: ["*"]  # expect: rbac/token-create
+              resources: ["serviceaccounts/token"]
+              verbs: ["*"]
+            - apiGroups: [""]  # expect: rbac/token-create
+              resources: ["*/token"]
+              verbs: ["create"]
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: ci-token
+              namespace: ci
+            rules:
+            - apiGroups: [""]
+              resources: ["serviceaccounts/token"]
+              resourceNames: ["ci-runner"]
+              verbs: ["create"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: sa-manager
+              namespace: ci
+            rules:
+            - apiGroups: [""]
+              resources: ["serviceaccounts"]
+              verbs: ["get", "list", "create"]
+        "#},
+    ],
     check: |object, hits| {
         for rule in policy_rules(object) {
             if rule.names("", "serviceaccounts/token", &["create"]) && !rule.named_objects {
@@ -535,17 +802,44 @@ pub static CSR_APPROVE: Rule = Rule {
     remediation: "Keep CSR approval to the controller manager and cluster administrators.",
     snippet: "- apiGroups: [\"certificates.k8s.io\"]\n  resources: [\"certificatesigningrequests\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: r
-        rules:
-        - apiGroups: ["certificates.k8s.io"]  # expect: rbac/csr-approve
-          resources: ["certificatesigningrequests/approval"]
-          verbs: ["update"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: csr-approver
+            rules:
+            - apiGroups: ["certificates.k8s.io"]  # expect: rbac/csr-approve
+              resources: ["certificatesigningrequests/approval"]
+              verbs: ["update"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: csr-admin
+            rules:
+            - apiGroups: ["certificates.k8s.io"]  # expect: rbac/csr-approve
+              resources: ["certificatesigningrequests/approval"]
+              verbs: ["patch"]
+            - apiGroups: ["*"]  # expect: rbac/csr-approve
+              resources: ["*/approval"]
+              verbs: ["*"]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: csr-requester
+            rules:
+            - apiGroups: ["certificates.k8s.io"]
+              resources: ["certificatesigningrequests"]
+              verbs: ["create", "get", "list", "watch"]
+        "#},
+    ],
     check: |object, hits| {
         role_check(object, hits, &[("certificates.k8s.io", "certificatesigningrequests/approval")], &["update", "patch"], "it can approve certificates the API server trusts")
     },
@@ -568,17 +862,55 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
         that own them (by resourceNames).",
     snippet: "- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: [\"validatingwebhookconfigurations\"]\n  verbs: [\"get\", \"list\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: r
-        rules:
-        - apiGroups: ["admissionregistration.k8s.io"]  # expect: rbac/webhook-config
-          resources: ["mutatingwebhookconfigurations"]
-          verbs: ["create", "patch"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: webhook-installer
+            rules:
+            - apiGroups: ["admissionregistration.k8s.io"]  # expect: rbac/webhook-config
+              resources: ["mutatingwebhookconfigurations"]
+              verbs: ["create", "patch"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: policy-admin
+            rules:
+            - apiGroups: ["admissionregistration.k8s.io"]  # expect: rbac/webhook-config
+              resources: ["validatingwebhookconfigurations"]
+              verbs: ["get", "update", "delete"]
+            - apiGroups: ["admissionregistration.k8s.io"]  # expect: rbac/webhook-config
+              resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"]
+              resourceNames: ["my-operator"]
+              verbs: ["create", "patch"]
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: webhook-viewer
+            rules:
+            - apiGroups: ["admissionregistration.k8s.io"]
+              resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"]
+              verbs: ["get", "list", "watch"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: ca-injector
+            rules:
+            - apiGroups: ["admissionregistration.k8s.io"]
+              resources: ["mutatingwebhookconfigurations"]
+              resourceNames: ["my-operator-webhook"]
+              verbs: ["get", "update", "patch"]
+        "#},
+    ],
     check: |object, hits| {
         const KINDS: [(&str, &str); 2] = [
             ("validatingwebhookconfigurations", "ValidatingWebhookConfiguration"),
@@ -627,17 +959,49 @@ pub static ENDPOINTS_WRITE: Rule = Rule {
         Services, and review where those point.",
     snippet: "- apiGroups: [\"discovery.k8s.io\"]\n  resources: [\"endpointslices\"]\n  verbs: [\"get\", \"list\", \"watch\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata:
-          name: r
-        rules:
-        - apiGroups: [""]  # expect: rbac/endpoints-write
-          resources: ["endpoints"]
-          verbs: ["get", "create", "update"]
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: endpoints-editor
+              namespace: shop
+            rules:
+            - apiGroups: [""]  # expect: rbac/endpoints-write
+              resources: ["endpoints"]
+              verbs: ["get", "create", "update"]
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: endpoint-controller
+            rules:
+            - apiGroups: ["discovery.k8s.io"]  # expect: rbac/endpoints-write
+              resources: ["endpointslices"]
+              verbs: ["patch"]
+            - apiGroups: ["*"]  # expect: rbac/endpoints-write
+              resources: ["endpoints", "endpointslices"]
+              verbs: ["*"]
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: service-editor
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["services"]
+              verbs: ["get", "list", "create", "update"]
+            - apiGroups: ["", "discovery.k8s.io"]
+              resources: ["endpoints", "endpointslices"]
+              verbs: ["get", "list", "watch"]
+        "#},
+    ],
     check: |object, hits| {
         role_check(
             object,
@@ -753,21 +1117,97 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
         an audited break-glass group.",
     snippet: "roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: my-app-deployer",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRoleBinding
-        metadata:
-          name: ci
-        subjects:
-        - kind: ServiceAccount
-          name: ci
-          namespace: ci
-        roleRef:  # expect: rbac/cluster-admin-binding
-          apiGroup: rbac.authorization.k8s.io
-          kind: ClusterRole
-          name: cluster-admin
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: ci
+            subjects:
+            - kind: ServiceAccount
+              name: ci
+              namespace: ci
+            roleRef:  # expect: rbac/cluster-admin-binding
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: cluster-admin
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: dev-admins
+              namespace: shop
+            subjects:
+            - kind: Group
+              name: developers
+              apiGroup: rbac.authorization.k8s.io
+            - kind: User
+              name: alice
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:  # expect: rbac/cluster-admin-binding
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: cluster-admin
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: superuser
+            rules:
+            - apiGroups: ["*"]
+              resources: ["*"]
+              verbs: ["*"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: superuser
+            subjects:
+            - kind: Group
+              name: system:masters
+              apiGroup: rbac.authorization.k8s.io
+            - kind: User
+              name: bob
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:  # expect: rbac/cluster-admin-binding
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: superuser
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: cluster-admin
+            subjects:
+            - kind: Group
+              name: system:masters
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: cluster-admin
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: shop-admins
+              namespace: shop
+            subjects:
+            - kind: Group
+              name: team-shop
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: admin
+        "#},
+    ],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         let equivalent = bound_role(hits.scope(), object, &b)
@@ -817,22 +1257,92 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
     remediation: "Bind to the specific users, groups or service accounts that need the role.",
     snippet: "subjects:\n  - kind: Group\n    name: team-shop\n    apiGroup: rbac.authorization.k8s.io",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata:
-          name: b
-          namespace: shop
-        subjects:
-        - kind: Group  # expect: rbac/system-group-binding
-          name: system:authenticated
-          apiGroup: rbac.authorization.k8s.io
-        roleRef:
-          apiGroup: rbac.authorization.k8s.io
-          kind: Role
-          name: reader
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: everyone-reads
+              namespace: shop
+            subjects:
+            - kind: Group  # expect: rbac/system-group-binding
+              name: system:authenticated
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: open-view
+            subjects:
+            - kind: User  # expect: rbac/system-group-binding
+              name: system:anonymous
+              apiGroup: rbac.authorization.k8s.io
+            - kind: Group  # expect: rbac/system-group-binding
+              name: system:unauthenticated
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: view
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: all-workloads
+              namespace: shop
+            subjects:
+            - kind: Group  # expect: rbac/system-group-binding
+              name: system:serviceaccounts
+              apiGroup: rbac.authorization.k8s.io
+            - kind: Group  # expect: rbac/system-group-binding
+              name: system:serviceaccounts:shop
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: edit
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: system:public-info-viewer
+            subjects:
+            - kind: Group
+              name: system:authenticated
+              apiGroup: rbac.authorization.k8s.io
+            - kind: Group
+              name: system:unauthenticated
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: system:public-info-viewer
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: web
+              namespace: shop
+            subjects:
+            - kind: User
+              name: system:serviceaccount:shop:web
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+    ],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         // Kubernetes' own bootstrap bindings (system:public-info-viewer,
@@ -876,22 +1386,72 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
         that instead.",
     snippet: "subjects:\n  - kind: ServiceAccount\n    name: my-app\n    namespace: shop",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata:
-          name: b
-          namespace: shop
-        subjects:
-        - kind: ServiceAccount  # expect: rbac/default-sa-binding
-          name: default
-          namespace: shop
-        roleRef:
-          apiGroup: rbac.authorization.k8s.io
-          kind: Role
-          name: reader
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+              namespace: shop
+            subjects:
+            - kind: ServiceAccount  # expect: rbac/default-sa-binding
+              name: default
+              namespace: shop
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: monitoring-view
+            subjects:
+            - kind: ServiceAccount  # expect: rbac/default-sa-binding
+              name: default
+              namespace: monitoring
+            - kind: ServiceAccount
+              name: prometheus
+              namespace: monitoring
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: view
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+              namespace: shop
+            subjects:
+            - kind: ServiceAccount  # expect: rbac/default-sa-binding
+              name: default
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+              namespace: shop
+            subjects:
+            - kind: User
+              name: default
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+    ],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         for s in &b.subjects {
@@ -924,32 +1484,126 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
     remediation: "Check that each subject needs every permission listed.",
     snippet: "# kubectl auth can-i --list --as=system:serviceaccount:shop:web -n shop",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: Role
-        metadata:
-          name: reader
-          namespace: shop
-        rules:
-        - apiGroups: [""]
-          resources: ["pods", "services"]
-          verbs: ["get", "list", "watch"]
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: RoleBinding
-        metadata:
-          name: reader
-          namespace: shop
-        subjects:
-        - kind: ServiceAccount
-          name: web
-          namespace: shop
-        roleRef:  # expect: rbac/effective-permissions
-          apiGroup: rbac.authorization.k8s.io
-          kind: Role
-          name: reader
-    "#}],
-    good: &["apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: web\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: not-in-the-input\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: reader
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["pods", "services"]
+              verbs: ["get", "list", "watch"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+              namespace: shop
+            subjects:
+            - kind: ServiceAccount
+              name: web
+              namespace: shop
+            roleRef:  # expect: rbac/effective-permissions
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: monitoring
+            rules:
+            - nonResourceURLs: ["/metrics"]
+              verbs: ["get"]
+            - apiGroups: [""]
+              resources: ["configmaps"]
+              resourceNames: ["prometheus-config"]
+              verbs: ["get"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: monitoring
+            subjects:
+            - kind: Group
+              name: monitoring-team
+              apiGroup: rbac.authorization.k8s.io
+            - kind: ServiceAccount
+              name: prometheus
+              namespace: monitoring
+            roleRef:  # expect: rbac/effective-permissions
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: monitoring
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata:
+              name: deploy-viewer
+            rules:
+            - apiGroups: ["apps"]
+              resources: ["deployments", "replicasets"]
+              verbs: ["get", "list"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: alice-views-deployments
+              namespace: shop
+            subjects:
+            - kind: User
+              name: alice
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:  # expect: rbac/effective-permissions
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: deploy-viewer
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: b
+              namespace: shop
+            subjects:
+            - kind: ServiceAccount
+              name: web
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: not-in-the-input
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: reader
+              namespace: billing
+            rules:
+            - apiGroups: [""]
+              resources: ["pods"]
+              verbs: ["get"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+              namespace: shop
+            subjects:
+            - kind: ServiceAccount
+              name: web
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
+    ],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         let Some(role) = bound_role(hits.scope(), object, &b) else { return };

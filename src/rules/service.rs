@@ -33,17 +33,63 @@ pub static EXPOSED: Rule = Rule {
         LoadBalancer would still open the node port).",
     snippet: "spec:\n  type: LoadBalancer\n  loadBalancerSourceRanges:\n    - 203.0.113.0/24",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          type: LoadBalancer  # expect: service/exposed
-          ports:
-          - port: 443
-    "#}],
-    good: &["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/24]\n  ports:\n  - port: 443\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              type: LoadBalancer  # expect: service/exposed
+              ports:
+              - port: 443
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: admin
+            spec:
+              type: NodePort  # expect: service/exposed
+              ports:
+              - port: 8080
+                nodePort: 30080
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: api
+            spec:
+              type: LoadBalancer  # expect: service/exposed
+              loadBalancerSourceRanges: [203.0.113.0/24, 0.0.0.0/0]
+              ports:
+              - port: 443
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              type: LoadBalancer
+              loadBalancerSourceRanges: [203.0.113.0/24]
+              ports:
+              - port: 443
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              type: ClusterIP
+              ports:
+              - port: 443
+        "#},
+    ],
     check: |object, hits| {
         if !is_service(object) {
             return;
@@ -94,17 +140,55 @@ pub static EXTERNAL_IPS: Rule = Rule {
         DenyServiceExternalIPs.",
     snippet: "spec:\n  type: LoadBalancer",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: web
-        spec:
-          externalIPs: [198.51.100.7]  # expect: service/external-ips
-          ports:
-          - port: 80
-    "#}],
-    good: &["apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              externalIPs: [198.51.100.7]  # expect: service/external-ips
+              ports:
+              - port: 80
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: dns
+            spec:
+              type: ClusterIP
+              externalIPs:  # expect: service/external-ips
+              - 198.51.100.53
+              - 198.51.100.54
+              ports:
+              - port: 53
+                protocol: UDP
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              ports:
+              - port: 80
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+            spec:
+              type: LoadBalancer
+              loadBalancerSourceRanges: [203.0.113.0/24]
+              externalIPs: []
+              ports:
+              - port: 80
+        "#},
+    ],
     check: |object, hits| {
         if !is_service(object) {
             return;
@@ -141,16 +225,52 @@ pub static INGRESS_TLS: Rule = Rule {
     remediation: "Add a tls section with a certificate Secret (cert-manager can issue it).",
     snippet: "spec:\n  tls:\n    - hosts: [shop.example.com]\n      secretName: shop-tls",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata:
-          name: web
-        spec:  # expect: service/ingress-tls
-          rules:
-          - host: shop.example.com
-    "#}],
-    good: &["apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+            spec:  # expect: service/ingress-tls
+              rules:
+              - host: shop.example.com
+        "#},
+        indoc! {r#"
+            apiVersion: extensions/v1beta1
+            kind: Ingress
+            metadata:
+              name: legacy
+            spec:  # expect: service/ingress-tls
+              tls: []
+              rules:
+              - host: legacy.example.com
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+            spec:
+              tls:
+              - hosts: [shop.example.com]
+                secretName: shop-tls
+              rules:
+              - host: shop.example.com
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+            spec:
+              tls:
+              - hosts: [shop.example.com]
+              rules:
+              - host: shop.example.com
+        "#},
+    ],
     check: |object, hits| {
         if object.kind != "Ingress" || !matches!(object.group(), "networking.k8s.io" | "extensions") {
             return;
