@@ -439,9 +439,10 @@ pub static ENFORCED_CONTROLS: Rule = Rule {
         }
         let enforced = modes(object).iter().all(|m| !m.audit_only);
         let how = if enforced { "enforces" } else { "audits (does not enforce)" };
-        hits.at(object.node.entry("kind").map_or(object.node.span, |e| e.span()), format!(
-            "{} {:?} {how}: {}", object.kind, object.name.unwrap_or(""), controls.join("; ")
-        ));
+        hits.at(
+            object.node.entry("kind").map_or(object.node.span, |e| e.span()),
+            format!("{} {:?} {how}: {}", object.kind, object.name.unwrap_or(""), controls.join("; ")),
+        );
     },
 };
 

@@ -15,13 +15,16 @@ pub static SKIP_TLS_VERIFY: Rule = Rule {
         CVE-2021-25740, or from the pod network) receives requests carrying the callers' \
         identities, and the answers it forges are served by the API server as the group's \
         own, to every client and controller that reads them.",
-    references: &[Reference {
+    references: &[
+        Reference {
             title: "Kubernetes API: APIService v1 (insecureSkipTLSVerify, caBundle)",
             url: "https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/api-service-v1/",
-        }, Reference {
+        },
+        Reference {
             title: "Kubernetes: Configure the Aggregation Layer",
             url: "https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/",
-        }],
+        },
+    ],
     cis: &[],
     sources: &[],
     kinds: &["APIService"],
@@ -97,7 +100,9 @@ pub static SKIP_TLS_VERIFY: Rule = Rule {
         let Some(spec) = object.node.get("spec") else { return };
         // Local APIServices (no service) are served by the API server itself.
         let Some(service) = spec.get("service").filter(|s| !s.is_null()) else { return };
-        let Some(entry) = spec.entry("insecureSkipTLSVerify").filter(|e| e.value.as_bool() == Some(true)) else { return };
+        let Some(entry) = spec.entry("insecureSkipTLSVerify").filter(|e| e.value.as_bool() == Some(true)) else {
+            return;
+        };
         let at = |key| service.get(key).and_then(crate::yaml::Node::as_str).unwrap_or("");
         let (name, namespace) = (at("name"), at("namespace"));
         hits.at(entry.span(), format!(

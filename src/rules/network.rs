@@ -266,8 +266,9 @@ fn open_peer(peer: &Node) -> Option<&'static str> {
         return Some("namespaceSelector {} matches every pod in every namespace");
     }
     let cidr = peer.at(&["ipBlock", "cidr"]).and_then(Node::as_str)?;
-    (matches!(cidr, "0.0.0.0/0" | "::/0") && peer.at(&["ipBlock", "except"]).is_none())
-        .then_some("ipBlock covers every address")
+    // An empty except excepts nothing.
+    let except = peer.at(&["ipBlock", "except"]).and_then(Node::as_seq).is_some_and(|e| !e.is_empty());
+    (matches!(cidr, "0.0.0.0/0" | "::/0") && !except).then_some("ipBlock covers every address")
 }
 
 pub static ALLOW_ALL: Rule = Rule {
@@ -337,6 +338,22 @@ pub static ALLOW_ALL: Rule = Rule {
                     cidr: "::/0"
               egress:
               - to: []  # expect: network/allow-all
+        "#},
+        indoc! {r#"
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata:
+              name: web-out
+              namespace: shop
+            spec:
+              podSelector:
+                matchLabels: {app: web}
+              policyTypes: [Egress]
+              egress:
+              - to:
+                - ipBlock:  # expect: network/allow-all
+                    cidr: 0.0.0.0/0
+                    except: []
         "#},
     ],
     good: &[
@@ -603,10 +620,13 @@ pub static DANGLING: Rule = Rule {
         custom resources count: the labels of well-known operators' pods (Prometheus, Alertmanager, \
         ThanosRuler) are known, and other custom resources in the namespace turn the finding into a \
         question.",
-    references: &[NETPOL_DOC, Reference {
-        title: "kube-linter: dangling-networkpolicy (kube-score networkpolicy-targets-pod, Kubescape C-0299)",
-        url: "https://docs.kubelinter.io/#/generated/checks",
-    }],
+    references: &[
+        NETPOL_DOC,
+        Reference {
+            title: "kube-linter: dangling-networkpolicy (kube-score networkpolicy-targets-pod, Kubescape C-0299)",
+            url: "https://docs.kubelinter.io/#/generated/checks",
+        },
+    ],
     cis: &[],
     sources: &[kubescape("C-0299"), kube_linter("dangling-networkpolicy")],
     kinds: kinds::workloads_and!("NetworkPolicy"),
@@ -741,7 +761,8 @@ pub static DANGLING: Rule = Rule {
                 match made_by(custom) {
                     Made::Pods(labels) => {
                         selected.any_pods = true;
-                        selected.matched |= selects(selector, |k| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str()));
+                        selected.matched |=
+                            selects(selector, |k| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str()));
                     }
                     Made::Unknown => selected.maybe.push(format!("{}/{}", custom.kind, custom.name.unwrap_or(""))),
                     Made::NoPods => {}

@@ -355,12 +355,25 @@ pub static SECRETS_READ: Rule = Rule {
               verbs: ["create"]
         "#},
         HARDENED,
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata:
+              name: config-watcher
+              namespace: shop
+            rules:
+            - apiGroups: [""]
+              resources: ["secrets"]
+              resourceNames: ["app-config"]
+              verbs: ["get", "list", "watch"]
+        "#},
     ],
     check: |object, hits| {
         for rule in policy_rules(object) {
-            // get limited to named Secrets is fine; list and watch read them all.
-            let reads_all = rule.verbs.iter().any(|v| matches!(*v, "list" | "watch" | "*"));
-            if rule.names("", "secrets", &["get", "list", "watch"]) && (!rule.named_objects || reads_all) {
+            // Limited by resourceNames, even list and watch read only the named
+            // Secrets: the API server then authorizes them only with a
+            // metadata.name field selector.
+            if rule.names("", "secrets", &["get", "list", "watch"]) && !rule.named_objects {
                 hits.node(rule.node, format!(
                     "{} {:?} grants {} on secrets: it reads credentials",
                     object.kind,
@@ -1083,7 +1096,11 @@ fn subject(node: &Node) -> (&str, &str, Option<&str>) {
 /// system:masters group, control-plane components and nodes), as opposed
 /// to groups such as system:serviceaccounts that stand for workloads.
 fn control_plane_identity(name: &str) -> bool {
-    name == "system:masters" || name.starts_with("system:kube-") || name.starts_with("system:node")
+    // Only system:masters holds cluster-admin by design; nodes and the
+    // control-plane components have roles of their own, so cluster-admin
+    // bound to system:nodes turns one stolen kubelet credential into the
+    // whole cluster.
+    name == "system:masters"
 }
 
 /// The role a binding refers to, if it is in the input.
@@ -1175,6 +1192,20 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
               apiGroup: rbac.authorization.k8s.io
               kind: ClusterRole
               name: superuser
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: nodes-admin
+            subjects:
+            - kind: Group
+              name: system:nodes
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:  # expect: rbac/cluster-admin-binding
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: cluster-admin
         "#},
     ],
     good: &[
@@ -1308,6 +1339,20 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
               kind: ClusterRole
               name: edit
         "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: everyone-controls
+            subjects:
+            - kind: Group  # expect: rbac/system-group-binding
+              name: system:authenticated
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: system:kube-controller-manager
+        "#},
     ],
     good: &[
         indoc! {r#"
@@ -1342,12 +1387,38 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
               kind: Role
               name: reader
         "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata:
+              name: system:public-info-viewer
+            subjects:
+            - kind: Group
+              name: system:authenticated
+              apiGroup: rbac.authorization.k8s.io
+            - kind: Group
+              name: system:unauthenticated
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: ClusterRole
+              name: system:public-info-viewer
+        "#},
     ],
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
-        // Kubernetes' own bootstrap bindings (system:public-info-viewer,
-        // system:discovery, ...) bind these groups to built-in roles on purpose.
-        if b.role_name.starts_with("system:") {
+        // Kubernetes' own bootstrap bindings give these groups a few
+        // built-in read-only roles on purpose; any other role is a finding,
+        // system: roles included.
+        let bootstrap = b.role_kind == "ClusterRole"
+            && matches!(
+                b.role_name,
+                "system:basic-user"
+                    | "system:discovery"
+                    | "system:public-info-viewer"
+                    | "system:service-account-issuer-discovery"
+            );
+        if bootstrap {
             return;
         }
         for s in &b.subjects {
@@ -1433,6 +1504,21 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
               kind: Role
               name: reader
         "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: reader
+              namespace: shop
+            subjects:
+            - kind: User  # expect: rbac/default-sa-binding
+              name: system:serviceaccount:shop:default
+              apiGroup: rbac.authorization.k8s.io
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: reader
+        "#},
     ],
     good: &[
         HARDENED,
@@ -1456,8 +1542,14 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
         let Some(b) = binding(object) else { return };
         for s in &b.subjects {
             let (kind, name, ns) = subject(s);
-            if kind == "ServiceAccount" && name == "default" {
-                let namespace = ns.unwrap_or(namespace_of(object));
+            // The same identity as a User: system:serviceaccount:<ns>:default.
+            let as_user = (kind == "User").then(|| name.strip_prefix("system:serviceaccount:")).flatten();
+            let account = match as_user.and_then(|rest| rest.split_once(':')) {
+                Some((ns, "default")) => Some(ns),
+                _ if kind == "ServiceAccount" && name == "default" => Some(ns.unwrap_or(namespace_of(object))),
+                _ => None,
+            };
+            if let Some(namespace) = account {
                 hits.node(s, format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name))
                     .fix(format!(
                         "# create a ServiceAccount in {namespace} for the workload that needs {} {:?},\n# set it as that workload's serviceAccountName, and name it here instead of default.\n",
@@ -1612,11 +1704,20 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
             "ClusterRoleBinding" => "cluster-wide".to_owned(),
             _ => format!("in namespace {}", namespace_of(object)),
         };
-        let who: Vec<String> = b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| format!("{kind} {name}")).collect();
+        let who: Vec<String> =
+            b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| format!("{kind} {name}")).collect();
         let namespace = (object.kind == "RoleBinding").then(|| namespace_of(object));
-        let checks: Vec<String> = b.subjects.iter().filter_map(|s| can_i(subject(s), namespace_of(object), namespace)).collect();
-        hits.at(b.role_ref, format!("{} get, {scope}: {}", who.join(", "), if grants.is_empty() { "nothing".into() } else { grants.join("; ") }))
-            .fix(checks.concat());
+        let checks: Vec<String> =
+            b.subjects.iter().filter_map(|s| can_i(subject(s), namespace_of(object), namespace)).collect();
+        hits.at(
+            b.role_ref,
+            format!(
+                "{} get, {scope}: {}",
+                who.join(", "),
+                if grants.is_empty() { "nothing".into() } else { grants.join("; ") }
+            ),
+        )
+        .fix(checks.concat());
     },
 };
 

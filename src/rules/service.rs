@@ -21,10 +21,13 @@ pub static EXPOSED: Rule = Rule {
     rationale: "A LoadBalancer without loadBalancerSourceRanges is reachable from the whole \
         internet; a NodePort opens the port on every node's address. Either may be intended, but \
         both put the workload in front of traffic no NetworkPolicy inside the cluster has seen.",
-    references: &[SERVICE_DOC, Reference {
-        title: "Kubernetes: Configure firewall rules (loadBalancerSourceRanges)",
-        url: "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/",
-    }],
+    references: &[
+        SERVICE_DOC,
+        Reference {
+            title: "Kubernetes: Configure firewall rules (loadBalancerSourceRanges)",
+            url: "https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/",
+        },
+    ],
     cis: &[],
     sources: &[kube_linter("exposed-services")],
     kinds: &["Service"],
@@ -98,7 +101,8 @@ pub static EXPOSED: Rule = Rule {
         let name = object.name.unwrap_or("");
         match kind.value.as_str() {
             Some("LoadBalancer") => {
-                let ranges = object.node.at(&["spec", "loadBalancerSourceRanges"]).and_then(Node::as_seq).unwrap_or(&[]);
+                let ranges =
+                    object.node.at(&["spec", "loadBalancerSourceRanges"]).and_then(Node::as_seq).unwrap_or(&[]);
                 if ranges.is_empty() || ranges.iter().any(|r| matches!(r.as_str(), Some("0.0.0.0/0" | "::/0"))) {
                     hits.at(kind.span(), format!("Service {name:?} is a LoadBalancer open to every source address")).fix(format!(
                         "# in Service {name:?}: set spec.loadBalancerSourceRanges to the address ranges\n# of the clients that may connect (none, or 0.0.0.0/0, lets everyone in).\n"
@@ -218,7 +222,10 @@ pub static INGRESS_TLS: Rule = Rule {
     practice: Practice::NetworkPolicy,
     rationale: "An Ingress without a tls section serves plain HTTP: credentials, cookies and data \
         cross the network readable and modifiable.",
-    references: &[Reference { title: "Kubernetes: Ingress (TLS)", url: "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls" }],
+    references: &[Reference {
+        title: "Kubernetes: Ingress (TLS)",
+        url: "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls",
+    }],
     cis: &[],
     sources: &[kubescape("C-0263"), polaris("tlsSettingsMissing")],
     kinds: &["Ingress"],
