@@ -92,17 +92,62 @@ pub static LATEST_TAG: Rule = Rule {
     remediation: "Use an explicit version tag, and better a digest (`image: repo/app:1.4.2@sha256:...`).",
     snippet: "image: registry.example.com/team/app:1.4.2@sha256:<digest>",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:latest  # expect: image/latest-tag
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:latest  # expect: image/latest-tag
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: wait
+                    image: busybox  # expect: image/latest-tag
+                  containers:
+                  - name: web
+                    # The port belongs to the registry: this image has no tag.
+                    image: registry.example.com:5000/team/web  # expect: image/latest-tag
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  # Pulled by digest: the latest tag is ignored.
+                  - name: wait
+                    image: busybox:latest@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7
+                  containers:
+                  - name: web
+                    image: localhost:5000/web:1.4.2
+        "#},
+    ],
     check: |object, hits| {
         each_image(object, |pod, c, image, span| {
             let reference = ImageRef::parse(image);
@@ -131,17 +176,64 @@ pub static NOT_PINNED: Rule = Rule {
         `docker buildx imagetools inspect` print it; many CD tools pin automatically).",
     snippet: "image: registry.example.com/team/app:1.4.2@sha256:<digest>",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27.2  # expect: image/not-pinned
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27.2  # expect: image/not-pinned
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: backup
+            spec:
+              schedule: "0 2 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      initContainers:
+                      - name: snapshot
+                        image: ghcr.io/example/snapshot:v2  # expect: image/not-pinned
+                      containers:
+                      - name: backup
+                        image: registry.example.com:5000/ops/backup:1.2.0  # expect: image/not-pinned
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27.2@sha256:1f2e3d4c5b6a7980f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4b5a69788
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: registry.example.com/team/web@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7
+                  # Untagged and latest images are image/latest-tag's finding.
+                  - name: proxy
+                    image: envoyproxy/envoy:latest
+        "#},
+    ],
     check: |object, hits| {
         each_image(object, |pod, c, image, span| {
             let reference = ImageRef::parse(image);
@@ -175,17 +267,61 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
     snippet: "image: registry.example.com/mirror/app:1.4.2@sha256:<digest>",
     pss: None,
     // Examples run with the allowlist [registry.example.com].
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: docker.io/someone/tool:1.0  # expect: image/registry-allowlist
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/team/app:1.0\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: docker.io/someone/tool:1.0  # expect: image/registry-allowlist
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  # A look-alike host is another registry.
+                  - name: migrate
+                    image: registry.example.com.attacker.io/web-migrate:1.4.2  # expect: image/registry-allowlist
+                  containers:
+                  # No registry means Docker Hub.
+                  - name: web
+                    image: nginx:1.27  # expect: image/registry-allowlist
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: registry.example.com/team/app:1.0
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: migrate
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  # Host names are case-insensitive.
+                  - name: migrate
+                    image: Registry.Example.com/team/migrate:1.4.2@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7
+        "#},
+    ],
     check: |object, hits| {
         // Cloned: the closure below also needs `hits`.
         let allowed = hits.scope().options.allowed_registries.clone();
@@ -225,18 +361,65 @@ pub static PULL_POLICY: Rule = Rule {
     remediation: "Pin a version (or digest) and keep IfNotPresent, or use imagePullPolicy: Always with a mutable tag.",
     snippet: "imagePullPolicy: Always",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx
-            imagePullPolicy: IfNotPresent  # expect: image/pull-policy
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27.2\n    imagePullPolicy: IfNotPresent\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx
+                imagePullPolicy: IfNotPresent  # expect: image/pull-policy
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:latest
+                    imagePullPolicy: Never  # expect: image/pull-policy
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27.2
+                imagePullPolicy: IfNotPresent
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:latest
+                    imagePullPolicy: Always
+                  # Unset, latest defaults to Always.
+                  - name: proxy
+                    image: envoyproxy/envoy
+                  # Pinned by digest, the tag cannot move.
+                  - name: cache
+                    image: redis:latest@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7
+                    imagePullPolicy: IfNotPresent
+        "#},
+    ],
     check: |object, hits| {
         each_image(object, |pod, c, image, _| {
             let Some(policy) = c.node.entry("imagePullPolicy") else { return };

@@ -29,23 +29,96 @@ pub static ENV_VAR: Rule = Rule {
     remediation: "Mount the Secret as a volume and have the program read the file.",
     snippet: "volumeMounts:\n  - name: db\n    mountPath: /etc/secrets/db\n    readOnly: true\n# and in the pod spec:\n# volumes:\n#   - name: db\n#     secret:\n#       secretName: db",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: app:1
-            env:
-            - name: DB_PASSWORD
-              valueFrom:
-                secretKeyRef:  # expect: secrets/env-var
-                  name: db
-                  key: password
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: app:1\n    volumeMounts:\n    - name: db\n      mountPath: /etc/secrets/db\n  volumes:\n  - name: db\n    secret:\n      secretName: db\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: app:1
+                env:
+                - name: DB_PASSWORD
+                  valueFrom:
+                    secretKeyRef:  # expect: secrets/env-var
+                      name: db
+                      key: password
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: migrate
+                    image: registry.example.com/web-migrate:1.4.2
+                    env:
+                    - name: DATABASE_URL
+                      valueFrom:
+                        secretKeyRef:  # expect: secrets/env-var
+                          name: db
+                          key: url
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    envFrom:
+                    - secretRef:  # expect: secrets/env-var
+                        name: web-env
+                    - configMapRef:
+                        name: web-config
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: app:1
+                volumeMounts:
+                - name: db
+                  mountPath: /etc/secrets/db
+              volumes:
+              - name: db
+                secret:
+                  secretName: db
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    env:
+                    - name: DB_PASSWORD_FILE
+                      value: /etc/secrets/db/password
+                    - name: LOG_LEVEL
+                      valueFrom:
+                        configMapKeyRef:
+                          name: web-config
+                          key: log-level
+                    - name: POD_NAME
+                      valueFrom:
+                        fieldRef:
+                          fieldPath: metadata.name
+                    envFrom:
+                    - configMapRef:
+                        name: web-config
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for c in pod.containers() {
@@ -215,15 +288,96 @@ pub static LITERAL: Rule = Rule {
         as External Secrets or Sealed Secrets) and rotate it: it has been exposed.",
     snippet: "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: api\n        key: token",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: app
-        data:
-          db_password: hunter2hunter2  # expect: secrets/literal
-    "#}],
-    good: &["apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  password_file: /etc/secrets/db/password\n  log_level: info\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: app
+            data:
+              db_password: hunter2hunter2  # expect: secrets/literal
+              log_level: info
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: clone
+                    image: alpine/git:2.45.2
+                    env:
+                    # A known token format, whatever the variable is called.
+                    - name: GIT_AUTH  # expect: secrets/literal
+                      value: ghp_abcdefghijklmnopqrstuvwxyz0123456789
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    env:
+                    - name: DB_PASSWORD  # expect: secrets/literal
+                      value: changeme
+                    - name: SMTP_PASSWORD_FILE
+                      value: /etc/secrets/smtp/password
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: uploads
+              annotations:
+                example.com/s3-access: AKIAIOSFODNN7EXAMPLE  # expect: secrets/literal
+            spec:
+              ports:
+              - port: 80
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: db
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: |  # expect: secrets/literal
+                  {"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"stringData":{"password":"hunter2hunter2"}}
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: app
+            data:
+              password_file: /etc/secrets/db/password
+              log_level: info
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    env:
+                    - name: DB_PASSWORD
+                      valueFrom:
+                        secretKeyRef:
+                          name: db
+                          key: password
+                    # References and settings about a credential, not credentials.
+                    - name: API_TOKEN
+                      value: $(API_TOKEN_FROM_SECRET)
+                    - name: TOKEN_TTL
+                      value: "3600"
+                    - name: OAUTH_CLIENT_SECRET
+                      value: <set in vault>
+        "#},
+    ],
     check: |object, hits| {
         let mut check = |name: &str, value: &Node, span, place: &str| {
             let Value::Str(text) = &value.value else { return };
@@ -281,16 +435,67 @@ pub static COMMITTED: Rule = Rule {
         credential (settings, URLs) belongs in a ConfigMap.",
     snippet: "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: db\nspec:\n  secretStoreRef:\n    name: vault\n    kind: ClusterSecretStore\n  target:\n    name: db\n  dataFrom:\n    - extract:\n        key: prod/db",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: db
-        type: Opaque
-        data:  # expect: secrets/committed
-          password: aHVudGVyMg==
-    "#}],
-    good: &["apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  annotations:\n    kubernetes.io/service-account.name: build\ntype: kubernetes.io/service-account-token\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: db
+            type: Opaque
+            data:  # expect: secrets/committed
+              password: aHVudGVyMg==
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: web-tls
+            type: kubernetes.io/tls
+            data:  # expect: secrets/committed
+              tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t
+              tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: app-config
+            stringData:  # expect: secrets/committed
+              application.properties: |
+                spring.datasource.url=jdbc:postgresql://db:5432/app
+                spring.datasource.password=hunter2hunter2
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: feature-flags
+            stringData:  # expect: secrets/committed
+              LOG_LEVEL: debug
+              REGION: eu-west-1
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: token
+              annotations:
+                kubernetes.io/service-account.name: build
+            type: kubernetes.io/service-account-token
+        "#},
+        indoc! {r#"
+            apiVersion: bitnami.com/v1alpha1
+            kind: SealedSecret
+            metadata:
+              name: db
+            spec:
+              encryptedData:
+                password: AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq
+              template:
+                type: Opaque
+        "#},
+    ],
     check: |object, hits| {
         if object.kind != "Secret" || object.group() != "" {
             return;

@@ -63,17 +63,57 @@ pub static RESOURCES: Rule = Rule {
         near the request); a CPU limit is optional.",
     snippet: "resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    cpu: 500m\n    memory: 256Mi",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app  # expect: workload/resources
-            image: nginx:1.27
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app  # expect: workload/resources
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: migrate
+                    image: registry.example.com/web-migrate:1.4.2
+                    resources:  # expect: workload/resources
+                      requests: {cpu: 50m, memory: 64Mi}
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    resources:  # expect: workload/resources
+                      limits: {cpu: "1"}
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                # Requests left out default to the limits.
+                resources:
+                  limits: {cpu: 500m, memory: 256Mi}
+              # Ephemeral debug containers take no resources.
+              ephemeralContainers:
+              - name: debugger
+                image: busybox:1.36
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for c in workload_containers(&pod) {
@@ -120,19 +160,61 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
         write (for example /tmp).",
     snippet: "securityContext:\n  readOnlyRootFilesystem: true",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              readOnlyRootFilesystem: false  # expect: workload/read-only-root-fs
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  readOnlyRootFilesystem: false  # expect: workload/read-only-root-fs
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: migrate  # expect: workload/read-only-root-fs
+                    image: registry.example.com/web-migrate:1.4.2
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    securityContext:  # expect: workload/read-only-root-fs
+                      allowPrivilegeEscalation: false
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  readOnlyRootFilesystem: true
+                volumeMounts:
+                - name: tmp
+                  mountPath: /tmp
+              ephemeralContainers:
+              - name: debugger
+                image: busybox:1.36
+              volumes:
+              - name: tmp
+                emptyDir: {}
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for c in workload_containers(&pod) {
@@ -172,19 +254,68 @@ pub static ROOT_USER_OR_GROUP: Rule =
         remediation: "Use non-zero ids for runAsUser, runAsGroup, fsGroup and supplementalGroups.",
         snippet: "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001\n  fsGroup: 10001",
         pss: None,
-        bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          securityContext:
-            runAsGroup: 0  # expect: workload/root-user-or-group
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-        good: &[HARDENED],
+        bad: &[
+            indoc! {r#"
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: p
+                spec:
+                  securityContext:
+                    runAsGroup: 0  # expect: workload/root-user-or-group
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+            "#},
+            indoc! {r#"
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                spec:
+                  template:
+                    spec:
+                      securityContext:
+                        runAsUser: 0  # expect: workload/root-user-or-group
+                        fsGroup: 0  # expect: workload/root-user-or-group
+                        supplementalGroups:
+                        - 0  # expect: workload/root-user-or-group
+                        - 2000
+                      initContainers:
+                      - name: chown
+                        image: busybox:1.36
+                        securityContext:
+                          runAsUser: 0  # expect: workload/root-user-or-group
+                      containers:
+                      - name: web
+                        image: nginx:1.27
+                        securityContext:
+                          runAsUser: 1000
+                          runAsGroup: 0  # expect: workload/root-user-or-group
+            "#},
+        ],
+        good: &[
+            HARDENED,
+            indoc! {r#"
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: backup
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      securityContext:
+                        runAsUser: 1000
+                        runAsGroup: 3000
+                        fsGroup: 2000
+                        fsGroupChangePolicy: OnRootMismatch
+                        supplementalGroups: [4000]
+                      containers:
+                      - name: backup
+                        image: registry.example.com/backup:1.2
+            "#},
+        ],
         check: |object, hits| {
             let Some(pod) = object.pod() else { return };
             let is_zero = |n: &Node| n.as_i64() == Some(0);
@@ -235,18 +366,100 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         mount a projected token only where the API is really needed.",
     snippet: "automountServiceAccountToken: false",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:  # expect: workload/automount-token
-          serviceAccountName: app
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:  # expect: workload/automount-token
+              serviceAccountName: app
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: report
+              namespace: jobs
+            automountServiceAccountToken: false
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: report
+              namespace: jobs
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      serviceAccountName: report
+                      # The pod's own setting wins over its account's.
+                      automountServiceAccountToken: true  # expect: workload/automount-token
+                      restartPolicy: OnFailure
+                      containers:
+                      - name: report
+                        image: registry.example.com/report:3.2
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: web
+              namespace: shop
+            automountServiceAccountToken: false
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              template:
+                spec:
+                  # Unset on the pod: the account's false applies.
+                  serviceAccountName: web
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+        "#},
+        indoc! {r#"
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata:
+              name: operator
+              namespace: ops
+            subjects:
+            - kind: ServiceAccount
+              name: operator
+              namespace: ops
+            roleRef:
+              apiGroup: rbac.authorization.k8s.io
+              kind: Role
+              name: operator
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: operator
+              namespace: ops
+            spec:
+              template:
+                spec:
+                  # Bound to a role: this pod calls the API and needs its token.
+                  serviceAccountName: operator
+                  containers:
+                  - name: operator
+                    image: registry.example.com/operator:0.9
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         // The pod's own setting wins; the account's applies when it is unset.
@@ -303,18 +516,49 @@ pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
     remediation: "Create a ServiceAccount per workload and set serviceAccountName.",
     snippet: "serviceAccountName: my-app",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:  # expect: workload/default-service-account
-          automountServiceAccountToken: false
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:  # expect: workload/default-service-account
+              automountServiceAccountToken: false
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  serviceAccountName: default  # expect: workload/default-service-account
+                  automountServiceAccountToken: false
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              # The deprecated alias of serviceAccountName still names the account.
+              serviceAccount: web
+              automountServiceAccountToken: false
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         if service_account(&pod) == "default" {
@@ -433,21 +677,62 @@ pub static RUNTIME_SOCKET: Rule = Rule {
         Kaniko) and get container data through the kubelet or CRI APIs with proper authorization.",
     snippet: "volumes:\n  - name: scratch\n    emptyDir: {}",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: docker:27
-          volumes:
-          - name: sock
-            hostPath:  # expect: workload/runtime-socket
-              path: /var/run/docker.sock
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: docker:27
+              volumes:
+              - name: sock
+                hostPath:  # expect: workload/runtime-socket
+                  path: /var/run/docker.sock
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: log-agent
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/log-agent:2.0
+                  volumes:
+                  - name: containerd
+                    hostPath:  # expect: workload/runtime-socket
+                      path: /run/containerd/containerd.sock
+                      type: Socket
+                  - name: crio
+                    hostPath:  # expect: workload/runtime-socket
+                      path: /var/run/crio/crio.sock
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: log-agent
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/log-agent:2.0
+                  # Docker's log directory, not its socket.
+                  volumes:
+                  - name: container-logs
+                    hostPath:
+                      path: /var/lib/docker/containers
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
@@ -488,21 +773,71 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
         or a ConfigMap instead.",
     snippet: "volumes:\n  - name: config\n    configMap:\n      name: app-config",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-          volumes:
-          - name: etc
-            hostPath:  # expect: workload/sensitive-host-path
-              path: /etc
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+              volumes:
+              - name: etc
+                hostPath:  # expect: workload/sensitive-host-path
+                  path: /etc
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: csi-node
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: driver
+                    image: registry.example.com/csi-driver:1.0
+                    volumeMounts:
+                    - name: certs
+                      mountPath: /etc/ssl/certs
+                      readOnly: true
+                  volumes:
+                  - name: certs
+                    hostPath:  # expect: workload/sensitive-host-path
+                      path: /etc/ssl/certs
+                  - name: plugins
+                    hostPath:  # expect: workload/sensitive-host-path
+                      path: /var/lib/kubelet/plugins
+                  - name: devlog
+                    hostPath:  # expect: workload/sensitive-host-path
+                      path: /dev/log
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: log-agent
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/log-agent:2.0
+                  volumes:
+                  - name: varlog
+                    hostPath:
+                      path: /var/log
+                  # A runtime socket is workload/runtime-socket's finding.
+                  - name: docker
+                    hostPath:
+                      path: /run/docker.sock
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
@@ -552,24 +887,104 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
         service.",
     snippet: "volumeMounts:\n  - name: logs\n    mountPath: /host/var/log\n    readOnly: true",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: fluent-bit:3.1
-            volumeMounts:
-            - name: logs  # expect: workload/writable-host-path
-              mountPath: /var/log
-          volumes:
-          - name: logs
-            hostPath:
-              path: /var/log
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: fluent-bit:3.1\n    volumeMounts:\n    - name: logs\n      mountPath: /var/log\n      readOnly: true\n  volumes:\n  - name: logs\n    hostPath:\n      path: /var/log\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: fluent-bit:3.1
+                volumeMounts:
+                - name: logs  # expect: workload/writable-host-path
+                  mountPath: /var/log
+              volumes:
+              - name: logs
+                hostPath:
+                  path: /var/log
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: csi-node
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: driver
+                    image: registry.example.com/csi-driver:1.0
+                    volumeMounts:
+                    - name: plugin-dir  # expect: workload/writable-host-path
+                      mountPath: /csi
+                    # readOnly does not stop a client talking to a socket.
+                    - name: containerd  # expect: workload/writable-host-path
+                      mountPath: /run/containerd/containerd.sock
+                      readOnly: true
+                  volumes:
+                  - name: plugin-dir
+                    hostPath:
+                      path: /var/lib/kubelet/plugins/csi.example.com
+                      type: DirectoryOrCreate
+                  - name: containerd
+                    hostPath:
+                      path: /run/containerd/containerd.sock
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: fluent-bit:3.1
+                volumeMounts:
+                - name: logs
+                  mountPath: /var/log
+                  readOnly: true
+                # Writable, but not the node's.
+                - name: buffer
+                  mountPath: /var/fluent-bit
+              volumes:
+              - name: logs
+                hostPath:
+                  path: /var/log
+              - name: buffer
+                emptyDir: {}
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: node-exporter
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: check
+                    image: busybox:1.36
+                    volumeMounts:
+                    - name: sys
+                      mountPath: /host/sys
+                      readOnly: true
+                  containers:
+                  - name: exporter
+                    image: quay.io/prometheus/node-exporter:v1.8.2
+                    volumeMounts:
+                    - name: sys
+                      mountPath: /host/sys
+                      readOnly: true
+                  volumes:
+                  - name: sys
+                    hostPath:
+                      path: /sys
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         let host_volumes: Vec<(&str, &Node, &str)> = pod
@@ -623,18 +1038,86 @@ pub static HOST_PATH_PERSISTENT_VOLUME: Rule = Rule {
         administrators.",
     snippet: "# delete the hostPath PersistentVolume; claims get storage from a StorageClass:\nspec:\n  storageClassName: standard",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: PersistentVolume
-        metadata:
-          name: data
-        spec:
-          capacity: {storage: 10Gi}
-          accessModes: [ReadWriteOnce]
-          hostPath:  # expect: workload/host-path-persistent-volume
-            path: /var/lib/data
-    "#}],
-    good: &["apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: data\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce]\n  csi:\n    driver: ebs.csi.aws.com\n    volumeHandle: vol-0123456789abcdef0\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: data
+            spec:
+              capacity: {storage: 10Gi}
+              accessModes: [ReadWriteOnce]
+              hostPath:  # expect: workload/host-path-persistent-volume
+                path: /var/lib/data
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: manifests
+            spec:
+              capacity: {storage: 1Gi}
+              accessModes: [ReadWriteOnce]
+              hostPath:  # expect: workload/host-path-persistent-volume
+                path: /etc/kubernetes/manifests
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: node-etc
+            spec:
+              capacity: {storage: 1Gi}
+              accessModes: [ReadOnlyMany]
+              hostPath:  # expect: workload/host-path-persistent-volume
+                path: /etc
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: docker-data
+            spec:
+              capacity: {storage: 50Gi}
+              accessModes: [ReadWriteOnce]
+              hostPath:  # expect: workload/host-path-persistent-volume
+                path: /var/lib/docker
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: data
+            spec:
+              capacity: {storage: 10Gi}
+              accessModes: [ReadWriteOnce]
+              csi:
+                driver: ebs.csi.aws.com
+                volumeHandle: vol-0123456789abcdef0
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: PersistentVolume
+            metadata:
+              name: local-ssd
+            spec:
+              capacity: {storage: 100Gi}
+              accessModes: [ReadWriteOnce]
+              storageClassName: local-storage
+              # A local volume: a dedicated disk, pinned to its node.
+              local:
+                path: /mnt/disks/ssd1
+              nodeAffinity:
+                required:
+                  nodeSelectorTerms:
+                  - matchExpressions:
+                    - key: kubernetes.io/hostname
+                      operator: In
+                      values: [node-1]
+        "#},
+    ],
     check: |object, hits| {
         if object.kind != "PersistentVolume" || !object.group().is_empty() {
             return;
@@ -669,18 +1152,48 @@ pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
     remediation: "Remove shareProcessNamespace unless a debugging sidecar really needs it.",
     snippet: "shareProcessNamespace: false",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          shareProcessNamespace: true  # expect: workload/share-process-namespace
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              shareProcessNamespace: true  # expect: workload/share-process-namespace
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  shareProcessNamespace: true  # expect: workload/share-process-namespace
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                  - name: vault-agent
+                    image: hashicorp/vault:1.17
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              shareProcessNamespace: false
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         if let Some(e) = pod.spec.entry("shareProcessNamespace").filter(|e| e.value.as_bool() == Some(true)) {
@@ -734,20 +1247,61 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
         on its own, a narrower capability).",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
     pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              capabilities:
-                add: ["SYS_PTRACE"]  # expect: workload/dangerous-capabilities
-    "#}],
-    good: &[HARDENED],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    add: ["SYS_PTRACE"]  # expect: workload/dangerous-capabilities
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: net-agent
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: setup
+                    image: registry.example.com/net-setup:1.0
+                    securityContext:
+                      capabilities:
+                        add:
+                        - CAP_NET_ADMIN  # expect: workload/dangerous-capabilities
+                        - net_raw  # expect: workload/dangerous-capabilities
+                  containers:
+                  - name: agent
+                    image: registry.example.com/net-agent:1.0
+                    securityContext:
+                      capabilities:
+                        add: [ALL]  # expect: workload/dangerous-capabilities
+        "#},
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    drop: [SYS_ADMIN, NET_RAW]
+                    add: [NET_BIND_SERVICE, CHOWN]
+        "#},
+    ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for c in pod.containers() {

@@ -31,20 +31,76 @@ pub static CAPABILITIES_BASELINE: Rule = Rule {
         narrower mechanism (a port above 1024, a sidecar, a node-level agent).",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
     pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              capabilities:
-                add: [NET_ADMIN]  # expect: pss/capabilities-baseline
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        add: [CHOWN]\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    add: [NET_ADMIN]  # expect: pss/capabilities-baseline
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: vpn
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: iptables
+                    image: registry.example.com/iptables:1.8
+                    securityContext:
+                      capabilities:
+                        add:
+                        - NET_RAW  # expect: pss/capabilities-baseline
+                        - NET_ADMIN  # expect: pss/capabilities-baseline
+                  containers:
+                  - name: app
+                    image: registry.example.com/app:2.0
+                    securityContext:
+                      capabilities:
+                        # Pod Security compares names exactly: CAP_CHOWN is not CHOWN.
+                        add: [CAP_CHOWN]  # expect: pss/capabilities-baseline
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    add: [CHOWN]
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      capabilities:
+                        drop: [SYS_ADMIN, NET_RAW]
+                        add: [NET_BIND_SERVICE, SETUID, SETGID]
+        "#},
+    ],
     check: capabilities_baseline,
 };
 
@@ -110,20 +166,88 @@ pub static CAPABILITIES_RESTRICTED: Rule = Rule {
         since: "v1.25",
         overrides: Some("capabilities_baseline"),
     }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              capabilities:
-                drop: [NET_RAW]  # expect: pss/capabilities-restricted
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      capabilities:\n        drop: [ALL]\n        add: [NET_BIND_SERVICE]\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    drop: [NET_RAW]  # expect: pss/capabilities-restricted
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: setup  # expect: pss/capabilities-restricted
+                    image: busybox:1.36
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      capabilities:  # expect: pss/capabilities-restricted
+                        add: [CHOWN]  # expect: pss/capabilities-restricted
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: report
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                      - name: report
+                        image: registry.example.com/report:3.2
+                        securityContext:
+                          capabilities:
+                            drop: [all]  # expect: pss/capabilities-restricted
+                            add: [NET_BIND_SERVICE, SYS_ADMIN]  # expect: pss/capabilities-restricted
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    drop: [ALL]
+                    add: [NET_BIND_SERVICE]
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: w
+            spec:
+              # Windows pods are exempt: Linux capabilities do not apply.
+              os:
+                name: windows
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+        "#},
+    ],
     check: capabilities_restricted,
 };
 

@@ -32,18 +32,67 @@ pub static HOST_NAMESPACES: Rule = Rule {
         Expose ports through a Service instead of the host network.",
     snippet: "hostNetwork: false\nhostPID: false\nhostIPC: false",
     pss: Some(PssControl { check: "hostNamespaces", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: net
-        spec:
-          hostNetwork: true  # expect: pss/host-namespaces
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: net\nspec:\n  hostNetwork: false\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: debug-node
+            spec:
+              hostNetwork: true  # expect: pss/host-namespaces
+              hostPID: true  # expect: pss/host-namespaces
+              hostIPC: true  # expect: pss/host-namespaces
+              containers:
+              - name: shell
+                image: busybox:1.36
+                command: ["sleep", "infinity"]
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: node-exporter
+            spec:
+              template:
+                spec:
+                  hostPID: true  # expect: pss/host-namespaces
+                  hostNetwork: false
+                  containers:
+                  - name: exporter
+                    image: quay.io/prometheus/node-exporter:v1.8.2
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: net
+            spec:
+              hostNetwork: false
+              hostPID: false
+              hostIPC: false
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  # Shares processes between the pod's own containers, not with the node.
+                  shareProcessNamespace: true
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                  - name: debug
+                    image: busybox:1.36
+        "#},
+    ],
     check: host_namespaces,
 };
 
@@ -80,20 +129,69 @@ pub static HOST_PORTS: Rule = Rule {
         NodePort/LoadBalancer when it must be reachable from outside).",
     snippet: "ports:\n  - containerPort: 8080",
     pss: Some(PssControl { check: "hostPorts", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: web
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            ports:
-            - containerPort: 80
-              hostPort: 80  # expect: pss/host-ports
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    ports:\n    - containerPort: 80\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                ports:
+                - containerPort: 80
+                  hostPort: 80  # expect: pss/host-ports
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: ingress
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: controller
+                    image: registry.k8s.io/ingress-nginx/controller:v1.11.2
+                    ports:
+                    - containerPort: 80
+                      hostPort: 80  # expect: pss/host-ports
+                    - containerPort: 443
+                      hostPort: 443  # expect: pss/host-ports
+                    - containerPort: 10254
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                ports:
+                - containerPort: 80
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                    ports:
+                    - containerPort: 80
+                      hostPort: 0
+                      protocol: TCP
+        "#},
+    ],
     check: host_ports,
 };
 
@@ -134,22 +232,89 @@ pub static HOST_PROBES: Rule = Rule {
     remediation: "Remove the host field so the probe targets the pod's own IP.",
     snippet: "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
     pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: "v1.34", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            livenessProbe:
-              httpGet:
-                host: 169.254.169.254  # expect: pss/host-probes-lifecycle
-                path: /
-                port: 80
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /\n        port: 80\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                livenessProbe:
+                  httpGet:
+                    host: 169.254.169.254  # expect: pss/host-probes-lifecycle
+                    path: /
+                    port: 80
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: api
+                    image: registry.example.com/api:2.3.1
+                    readinessProbe:
+                      tcpSocket:
+                        host: db.internal  # expect: pss/host-probes-lifecycle
+                        port: 5432
+                    lifecycle:
+                      preStop:
+                        httpGet:
+                          host: 10.0.0.1  # expect: pss/host-probes-lifecycle
+                          path: /drain
+                          port: 8080
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                livenessProbe:
+                  httpGet:
+                    path: /healthz
+                    port: 80
+                    # A Host header is sent to the pod's own IP: allowed.
+                    httpHeaders:
+                    - name: Host
+                      value: www.example.com
+                startupProbe:
+                  tcpSocket:
+                    host: ""
+                    port: 80
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: api
+                    image: registry.example.com/api:2.3.1
+                    readinessProbe:
+                      httpGet:
+                        path: /ready
+                        port: 8080
+                    lifecycle:
+                      preStop:
+                        exec:
+                          command: ["/bin/sh", "-c", "curl -s http://10.0.0.1/drain"]
+        "#},
+    ],
     check: host_probes,
 };
 
@@ -198,21 +363,80 @@ pub static SYSCTLS: Rule = Rule {
         rather than from a pod.",
     snippet: "securityContext:\n  sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"1024 65535\"",
     pss: Some(PssControl { check: "sysctls", level: PssLevel::Baseline, since: "v1.37", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: s
-        spec:
-          securityContext:
-            sysctls:
-            - name: kernel.msgmax  # expect: pss/sysctls
-              value: "65536"
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: s\nspec:\n  securityContext:\n    sysctls:\n    - name: net.ipv4.tcp_syncookies\n      value: \"1\"\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: s
+            spec:
+              securityContext:
+                sysctls:
+                - name: kernel.msgmax  # expect: pss/sysctls
+                  value: "65536"
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata:
+              name: redis
+            spec:
+              template:
+                spec:
+                  securityContext:
+                    sysctls:
+                    - name: net.ipv4.tcp_syncookies
+                      value: "1"
+                    - name: net.core.somaxconn  # expect: pss/sysctls
+                      value: "1024"
+                    - name: vm.overcommit_memory  # expect: pss/sysctls
+                      value: "1"
+                  containers:
+                  - name: redis
+                    image: redis:7.4
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: s
+            spec:
+              securityContext:
+                sysctls:
+                - name: net.ipv4.tcp_syncookies
+                  value: "1"
+                - name: net.ipv4.ip_unprivileged_port_start
+                  value: "0"
+                - name: net.ipv4.ping_group_range
+                  value: "0 2147483647"
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: api
+            spec:
+              template:
+                spec:
+                  securityContext:
+                    sysctls:
+                    - name: net.ipv4.tcp_keepalive_time
+                      value: "600"
+                    - name: kernel.shm_rmid_forced
+                      value: "1"
+                  containers:
+                  - name: api
+                    image: registry.example.com/api:2.3.1
+        "#},
+    ],
     check: sysctls,
 };
 
@@ -264,21 +488,72 @@ pub static WINDOWS_HOST_PROCESS: Rule = Rule {
         tasks outside ordinary workloads.",
     snippet: "securityContext:\n  windowsOptions:\n    hostProcess: false",
     pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: w
-        spec:
-          securityContext:
-            windowsOptions:
-              hostProcess: true  # expect: pss/windows-host-process
-          hostNetwork: true
-          containers:
-          - name: app
-            image: mcr.microsoft.com/windows/nanoserver:ltsc2022
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: app\n    image: mcr.microsoft.com/windows/nanoserver:ltsc2022\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: w
+            spec:
+              securityContext:
+                windowsOptions:
+                  hostProcess: true  # expect: pss/windows-host-process
+              hostNetwork: true
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: csi-proxy
+            spec:
+              template:
+                spec:
+                  nodeSelector:
+                    kubernetes.io/os: windows
+                  hostNetwork: true
+                  containers:
+                  - name: csi-proxy
+                    image: ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.3
+                    securityContext:
+                      windowsOptions:
+                        hostProcess: true  # expect: pss/windows-host-process
+                        runAsUserName: "NT AUTHORITY\\SYSTEM"
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: w
+            spec:
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: w
+            spec:
+              os:
+                name: windows
+              securityContext:
+                windowsOptions:
+                  hostProcess: false
+                  runAsUserName: ContainerUser
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+                securityContext:
+                  windowsOptions:
+                    gmsaCredentialSpecName: webapp1
+        "#},
+    ],
     check: windows_host_process,
 };
 

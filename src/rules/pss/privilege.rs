@@ -29,21 +29,75 @@ pub static PRIVILEGED: Rule = Rule {
         instead, or move node-level work to a dedicated, separately reviewed component.",
     snippet: "securityContext:\n  privileged: false",
     pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-        spec:
-          template:
+    bad: &[
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
             spec:
-              containers:
-              - name: app
-                image: nginx:1.27
+              template:
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                    securityContext:
+                      privileged: true  # expect: pss/privileged
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: es
+            spec:
+              initContainers:
+              - name: sysctl
+                image: busybox:1.36
+                command: ["sysctl", "-w", "vm.max_map_count=262144"]
                 securityContext:
                   privileged: true  # expect: pss/privileged
-    "#}],
-    good: &["apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        securityContext:\n          privileged: false\n"],
+              containers:
+              - name: elasticsearch
+                image: docker.elastic.co/elasticsearch/elasticsearch:8.15.0
+              ephemeralContainers:
+              - name: debugger
+                image: busybox:1.36
+                securityContext:
+                  privileged: true  # expect: pss/privileged
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                    securityContext:
+                      privileged: false
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: vpn
+            spec:
+              containers:
+              - name: vpn
+                image: registry.example.com/vpn:1.0
+                # Other controls' findings, but not a privileged container.
+                securityContext:
+                  privileged: false
+                  allowPrivilegeEscalation: true
+                  capabilities:
+                    add: [NET_ADMIN]
+        "#},
+    ],
     check: privileged,
 };
 
@@ -81,19 +135,65 @@ pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
     remediation: "Set allowPrivilegeEscalation: false in every container's securityContext.",
     snippet: "securityContext:\n  allowPrivilegeEscalation: false",
     pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: "v1.25", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              allowPrivilegeEscalation: true  # expect: pss/allow-privilege-escalation
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  allowPrivilegeEscalation: true  # expect: pss/allow-privilege-escalation
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: migrate  # expect: pss/allow-privilege-escalation
+                    image: registry.example.com/web-migrate:1.4.2
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    securityContext:  # expect: pss/allow-privilege-escalation
+                      privileged: false
+                      runAsNonRoot: true
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  allowPrivilegeEscalation: false
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: w
+            spec:
+              # Windows pods are exempt: the field has no meaning there.
+              os:
+                name: windows
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+        "#},
+    ],
     check: allow_privilege_escalation,
 };
 
@@ -138,19 +238,68 @@ pub static PROC_MOUNT: Rule = Rule {
         unmasked /proc, run it in a user namespace with hostUsers: false.",
     snippet: "securityContext:\n  procMount: Default",
     pss: Some(PssControl { check: "procMount", level: PssLevel::Baseline, since: "v1.35", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              procMount: Unmasked  # expect: pss/proc-mount
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Unmasked\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  procMount: Unmasked  # expect: pss/proc-mount
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: builder
+            spec:
+              template:
+                spec:
+                  hostUsers: true
+                  initContainers:
+                  - name: prepare
+                    image: moby/buildkit:v0.16.0
+                    securityContext:
+                      procMount: Unmasked  # expect: pss/proc-mount
+                  containers:
+                  - name: buildkit
+                    image: moby/buildkit:v0.16.0
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              # In its own user namespace the baseline level allows an unmasked /proc.
+              hostUsers: false
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  procMount: Unmasked
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      procMount: Default
+        "#},
+    ],
     check: proc_mount,
 };
 
@@ -177,20 +326,65 @@ pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
     remediation: "Remove procMount (or set it to Default).",
     snippet: "securityContext:\n  procMount: Default",
     pss: Some(PssControl { check: "procMount_restricted", level: PssLevel::Restricted, since: "v1.35", overrides: Some("procMount") }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          hostUsers: false
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              procMount: Unmasked  # expect: pss/proc-mount-restricted
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostUsers: false\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      procMount: Default\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              hostUsers: false
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  procMount: Unmasked  # expect: pss/proc-mount-restricted
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: build
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: build
+                    image: moby/buildkit:v0.16.0
+                    securityContext:
+                      procMount: Unmasked  # expect: pss/proc-mount-restricted
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              hostUsers: false
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  procMount: Default
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: build
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  hostUsers: false
+                  containers:
+                  - name: build
+                    image: moby/buildkit:v0.16.0
+        "#},
+    ],
     check: proc_mount_restricted,
 };
 

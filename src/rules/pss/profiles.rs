@@ -31,20 +31,79 @@ pub static APPARMOR: Rule = Rule {
         the node (type Localhost), and drop unconfined annotations.",
     snippet: "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault",
     pss: Some(PssControl { check: "appArmorProfile", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          securityContext:
-            appArmorProfile:
-              type: Unconfined  # expect: pss/apparmor
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    container.apparmor.security.beta.kubernetes.io/app: localhost/k8s-nginx\nspec:\n  securityContext:\n    appArmorProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              securityContext:
+                appArmorProfile:
+                  type: Unconfined  # expect: pss/apparmor
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                metadata:
+                  annotations:
+                    container.apparmor.security.beta.kubernetes.io/web: unconfined  # expect: pss/apparmor
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                  - name: proxy
+                    image: envoyproxy/envoy:v1.31.0
+                    securityContext:
+                      appArmorProfile:
+                        type: Unconfined  # expect: pss/apparmor
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+              annotations:
+                container.apparmor.security.beta.kubernetes.io/app: localhost/k8s-nginx
+            spec:
+              securityContext:
+                appArmorProfile:
+                  type: RuntimeDefault
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                metadata:
+                  annotations:
+                    container.apparmor.security.beta.kubernetes.io/proxy: runtime/default
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      appArmorProfile:
+                        type: Localhost
+                        localhostProfile: k8s-nginx
+                  - name: proxy
+                    image: envoyproxy/envoy:v1.31.0
+        "#},
+    ],
     check: apparmor,
 };
 
@@ -106,20 +165,77 @@ pub static SELINUX: Rule = Rule {
         (container_t, container_init_t, container_kvm_t, container_engine_t); level may be set.",
     snippet: "securityContext:\n  seLinuxOptions:\n    level: \"s0:c123,c456\"",
     pss: Some(PssControl { check: "seLinuxOptions", level: PssLevel::Baseline, since: "v1.31", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              seLinuxOptions:
-                type: spc_t  # expect: pss/selinux
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      seLinuxOptions:\n        type: container_t\n        level: s0:c1,c2\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  seLinuxOptions:
+                    type: spc_t  # expect: pss/selinux
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+            spec:
+              template:
+                spec:
+                  securityContext:
+                    seLinuxOptions:
+                      user: system_u  # expect: pss/selinux
+                      role: system_r  # expect: pss/selinux
+                      level: s0
+                  containers:
+                  - name: agent
+                    image: registry.example.com/agent:1.0
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  seLinuxOptions:
+                    type: container_t
+                    level: s0:c1,c2
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  # Only the level is free; the container types and empty values are allowed.
+                  securityContext:
+                    seLinuxOptions:
+                      level: "s0:c123,c456"
+                      user: ""
+                  initContainers:
+                  - name: setup
+                    image: busybox:1.36
+                    securityContext:
+                      seLinuxOptions:
+                        type: container_init_t
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+        "#},
+    ],
     check: selinux,
 };
 
@@ -197,21 +313,70 @@ pub static SECCOMP_BASELINE: Rule = Rule {
         since: "v1.19",
         overrides: None,
     }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          securityContext:
-            seccompProfile:
-              type: Unconfined  # expect: pss/seccomp-baseline
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              securityContext:
+                seccompProfile:
+                  type: Unconfined  # expect: pss/seccomp-baseline
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  securityContext:
+                    seccompProfile:
+                      type: RuntimeDefault
+                  initContainers:
+                  - name: perf
+                    image: registry.example.com/perf:1.0
+                    securityContext:
+                      seccompProfile:
+                        type: Unconfined  # expect: pss/seccomp-baseline
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+        "#},
+    ],
     good: &[
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n",
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              # Unset is allowed at the baseline level (the restricted level requires one).
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      seccompProfile:
+                        type: Localhost
+                        localhostProfile: profiles/web.json
+        "#},
     ],
     check: seccomp_baseline,
 };
@@ -247,17 +412,103 @@ pub static SECCOMP_RESTRICTED: Rule = Rule {
         since: "v1.25",
         overrides: Some("seccompProfile_baseline"),
     }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app  # expect: pss/seccomp-restricted
-            image: nginx:1.27
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app  # expect: pss/seccomp-restricted
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  initContainers:
+                  - name: migrate
+                    image: registry.example.com/web-migrate:1.4.2
+                    securityContext:  # expect: pss/seccomp-restricted
+                      runAsNonRoot: true
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    securityContext:
+                      seccompProfile:
+                        type: RuntimeDefault
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              securityContext:
+                seccompProfile:
+                  type: Unconfined  # expect: pss/seccomp-restricted
+              containers:
+              - name: app
+                image: nginx:1.27
+              - name: proxy
+                image: envoyproxy/envoy:v1.31.0
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              securityContext:
+                seccompProfile:
+                  type: RuntimeDefault
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  # No pod-level profile, but every container sets one.
+                  initContainers:
+                  - name: migrate
+                    image: registry.example.com/web-migrate:1.4.2
+                    securityContext:
+                      seccompProfile:
+                        type: RuntimeDefault
+                  containers:
+                  - name: web
+                    image: registry.example.com/web:1.4.2
+                    securityContext:
+                      seccompProfile:
+                        type: Localhost
+                        localhostProfile: profiles/web.json
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: w
+            spec:
+              os:
+                name: windows
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/nanoserver:ltsc2022
+        "#},
+    ],
     check: seccomp_restricted,
 };
 

@@ -31,19 +31,102 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
         non-root USER (or set runAsUser to a non-zero UID).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
     pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          securityContext:
-            runAsNonRoot: false  # expect: pss/run-as-non-root
-          containers:
-          - name: app
-            image: nginx:1.27
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: app\n    image: nginx:1.27\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              securityContext:
+                runAsNonRoot: false  # expect: pss/run-as-non-root
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    # A non-root UID is not enough: Pod Security wants runAsNonRoot: true.
+                    securityContext:  # expect: pss/run-as-non-root
+                      runAsUser: 1000
+                  - name: metrics  # expect: pss/run-as-non-root
+                    image: registry.example.com/metrics:0.9
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: backup
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  securityContext:
+                    runAsNonRoot: true
+                  containers:
+                  - name: backup
+                    image: registry.example.com/backup:1.2
+                    securityContext:
+                      runAsNonRoot: false  # expect: pss/run-as-non-root
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              # Set on the pod, inherited by every container.
+              securityContext:
+                runAsNonRoot: true
+              initContainers:
+              - name: setup
+                image: busybox:1.36
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      runAsNonRoot: true
+                  - name: metrics
+                    image: registry.example.com/metrics:0.9
+                    securityContext:
+                      runAsNonRoot: true
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              # In its own user namespace, root in the pod is not root on the node.
+              hostUsers: false
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+    ],
     check: run_as_non_root,
 };
 
@@ -96,19 +179,85 @@ pub static RUN_AS_USER: Rule = Rule {
         the image's USER apply.",
     snippet: "securityContext:\n  runAsUser: 10001",
     pss: Some(PssControl { check: "runAsUser", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-            securityContext:
-              runAsUser: 0  # expect: pss/run-as-user
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    securityContext:\n      runAsUser: 10001\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  runAsUser: 0  # expect: pss/run-as-user
+        "#},
+        indoc! {r#"
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: backup
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  securityContext:
+                    runAsUser: 0  # expect: pss/run-as-user
+                  initContainers:
+                  - name: chown
+                    image: busybox:1.36
+                    securityContext:
+                      runAsUser: 0  # expect: pss/run-as-user
+                  containers:
+                  - name: backup
+                    image: registry.example.com/backup:1.2
+                    securityContext:
+                      runAsUser: 10001
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+                securityContext:
+                  runAsUser: 10001
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  # Group 0 is workload/root-user-or-group's finding; the user is not root.
+                  securityContext:
+                    runAsUser: 1000
+                    runAsGroup: 0
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              hostUsers: false
+              securityContext:
+                runAsUser: 0
+              containers:
+              - name: app
+                image: nginx:1.27
+        "#},
+    ],
     check: run_as_user,
 };
 

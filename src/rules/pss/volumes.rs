@@ -27,21 +27,88 @@ pub static HOST_PATH_VOLUMES: Rule = Rule {
         PersistentVolumeClaim.",
     snippet: "volumes:\n  - name: data\n    emptyDir: {}",
     pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-          volumes:
-          - name: docker
-            hostPath:  # expect: pss/host-path-volumes
-              path: /var/run/docker.sock
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: scratch\n    emptyDir: {}\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+              volumes:
+              - name: docker
+                hostPath:  # expect: pss/host-path-volumes
+                  path: /var/run/docker.sock
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: fluent-bit
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: fluent-bit
+                    image: fluent/fluent-bit:3.1
+                    volumeMounts:
+                    - name: varlog
+                      mountPath: /var/log
+                      readOnly: true
+                  volumes:
+                  - name: varlog
+                    hostPath:  # expect: pss/host-path-volumes
+                      path: /var/log
+                  - name: containers
+                    hostPath:  # expect: pss/host-path-volumes
+                      path: /var/lib/docker/containers
+                      type: Directory
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+              volumes:
+              - name: scratch
+                emptyDir: {}
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    volumeMounts:
+                    - name: config
+                      mountPath: /etc/nginx/conf.d
+                    - name: token
+                      mountPath: /var/run/secrets/tokens
+                  volumes:
+                  - name: config
+                    configMap:
+                      name: web-nginx
+                  - name: token
+                    projected:
+                      sources:
+                      - serviceAccountToken:
+                          path: token
+                          audience: vault
+        "#},
+    ],
     check: host_path_volumes,
 };
 
@@ -90,22 +157,92 @@ pub static RESTRICTED_VOLUMES: Rule = Rule {
         since: "v1.0",
         overrides: Some("hostPathVolumes"),
     }),
-    bad: &[indoc! {r#"
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: p
-        spec:
-          containers:
-          - name: app
-            image: nginx:1.27
-          volumes:
-          - name: shared
-            nfs:  # expect: pss/restricted-volumes
-              server: nfs.example.com
-              path: /exports
-    "#}],
-    good: &["apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n  - name: defaulted\n"],
+    bad: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+              volumes:
+              - name: shared
+                nfs:  # expect: pss/restricted-volumes
+                  server: nfs.example.com
+                  path: /exports
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata:
+              name: db
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: db
+                    image: postgres:16.4
+                  volumes:
+                  - name: data
+                    hostPath:  # expect: pss/restricted-volumes
+                      path: /mnt/data
+                  - name: seed
+                    gitRepo:  # expect: pss/restricted-volumes
+                      repository: https://github.com/example/seed.git
+        "#},
+    ],
+    good: &[
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+              volumes:
+              - name: data
+                persistentVolumeClaim:
+                  claimName: data
+              # No source: the API server defaults it to emptyDir.
+              - name: defaulted
+        "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: model-server
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: server
+                    image: registry.example.com/model-server:1.0
+                  volumes:
+                  - name: model
+                    image:
+                      reference: registry.example.com/models/llm:1.0
+                  - name: secrets-store
+                    csi:
+                      driver: secrets-store.csi.k8s.io
+                      readOnly: true
+                  - name: cache
+                    ephemeral:
+                      volumeClaimTemplate:
+                        spec:
+                          accessModes: [ReadWriteOnce]
+                          resources:
+                            requests: {storage: 1Gi}
+                  - name: podinfo
+                    downwardAPI:
+                      items:
+                      - path: labels
+                        fieldRef: {fieldPath: metadata.labels}
+        "#},
+    ],
     check: restricted_volumes,
 };
 
