@@ -214,9 +214,24 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
               - name: tmp
                 emptyDir: {}
         "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: iis
+            spec:
+              os: {name: windows}
+              containers:
+              - name: app
+                image: mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+        "#},
     ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
+        // The API refuses readOnlyRootFilesystem in a Windows pod.
+        if pod.is_windows() {
+            return;
+        }
         for c in workload_containers(&pod) {
             match c.node.entry_at(&["securityContext", "readOnlyRootFilesystem"]) {
                 Some(e) if e.value.as_bool() == Some(true) => {}
@@ -571,17 +586,33 @@ pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
 
 /// Container runtime sockets: whoever can talk to them controls every
 /// container on the node.
-const RUNTIME_SOCKETS: [&str; 6] = [
+const RUNTIME_SOCKETS: [&str; 12] = [
     "/var/run/docker.sock",
     "/run/docker.sock",
     "/var/run/containerd/containerd.sock",
     "/run/containerd/containerd.sock",
     "/var/run/crio/crio.sock",
     "/run/crio/crio.sock",
+    "/var/run/cri-dockerd.sock",
+    "/run/cri-dockerd.sock",
+    "/run/podman/podman.sock",
+    "/var/run/podman/podman.sock",
+    "/run/k3s/containerd/containerd.sock",
+    "/var/run/k3s/containerd/containerd.sock",
 ];
 
+/// The runtime socket a host path reaches: the socket itself, or a directory
+/// that holds it (`/run`, `/var/run/containerd`). `/` is left to
+/// `workload/sensitive-host-path`, which reports the whole node.
+fn runtime_socket(path: &str) -> Option<&'static str> {
+    let path = path.trim_end_matches('/');
+    RUNTIME_SOCKETS.into_iter().find(|socket| {
+        *socket == path || (!path.is_empty() && socket.strip_prefix(path).is_some_and(|rest| rest.starts_with('/')))
+    })
+}
+
 /// Host paths that hold the node's credentials or control its kernel.
-const SENSITIVE_PATHS: [&str; 15] = [
+const SENSITIVE_PATHS: [&str; 16] = [
     "/",
     "/etc",
     "/root",
@@ -591,6 +622,7 @@ const SENSITIVE_PATHS: [&str; 15] = [
     "/dev",
     "/boot",
     "/var/lib/kubelet",
+    "/var/lib/etcd",
     "/var/lib/docker",
     "/var/lib/containerd",
     "/etc/kubernetes",
@@ -712,6 +744,25 @@ pub static RUNTIME_SOCKET: Rule = Rule {
                     hostPath:  # expect: workload/runtime-socket
                       path: /var/run/crio/crio.sock
         "#},
+        indoc! {r#"
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: node-debugger
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: debugger
+                    image: registry.example.com/debugger:1.2
+                  volumes:
+                  - name: run
+                    hostPath:  # expect: workload/runtime-socket
+                      path: /run
+                  - name: cri-dockerd
+                    hostPath:  # expect: workload/runtime-socket
+                      path: /var/run/cri-dockerd.sock
+        "#},
     ],
     good: &[
         HARDENED,
@@ -736,10 +787,16 @@ pub static RUNTIME_SOCKET: Rule = Rule {
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         for volume in pod.volumes() {
-            if let Some((entry, path)) = host_path(volume).filter(|(_, p)| RUNTIME_SOCKETS.contains(p)) {
+            let Some((entry, path)) = host_path(volume) else { continue };
+            if let Some(socket) = runtime_socket(path) {
+                let what = if socket == path.trim_end_matches('/') {
+                    format!("the container runtime socket {path} is mounted")
+                } else {
+                    format!("{path} is mounted, and with it any container runtime socket it holds ({socket}, ...)")
+                };
                 hits.at(
                     entry.span(),
-                    format!("the container runtime socket {path} is mounted: it controls every container on the node"),
+                    format!("{what}: it controls every container on the node"),
                 );
             }
         }
@@ -813,6 +870,20 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                   - name: devlog
                     hostPath:  # expect: workload/sensitive-host-path
                       path: /dev/log
+        "#},
+        indoc! {r#"
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: etcd-backup
+            spec:
+              containers:
+              - name: backup
+                image: registry.example.com/etcd-backup:3.5
+              volumes:
+              - name: etcd-data
+                hostPath:  # expect: workload/sensitive-host-path
+                  path: /var/lib/etcd
         "#},
     ],
     good: &[
