@@ -633,7 +633,7 @@ pub static KEY_MATERIAL: Rule = Rule {
               - name: new
                 secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
               - name: old
-                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+                secret: 3q2cH0Gq3yXzZ1m8ODgkYt2oS3Bf6rP4n0GQx7vW9aE=
     "#},
     ],
     check: |object, hits| {
