@@ -585,6 +585,7 @@ pub static SERVING_TLS: Rule = Rule {
         static_pod!("kube-apiserver", command: "  # expect: apiserver/serving-tls", "    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n    - --client-ca-file=/etc/kubernetes/pki/ca.crt\n"),
     ],
     good: &[HARDENED,
+        shell_pod!("kube-apiserver", "--tls-cert-file /etc/kubernetes/pki/apiserver.crt --tls-private-key-file /etc/kubernetes/pki/apiserver.key --client-ca-file /etc/kubernetes/pki/ca.crt"),
     ],
     check: |object, hits| {
         each(object, |p| {
