@@ -171,8 +171,57 @@ pub static SENSITIVE_BODIES: Rule = Rule {
           resources:
           - group: ""
             resources: ["pods", "secrets"]
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: RequestResponse  # expect: audit/sensitive-bodies
+        - level: Metadata
+          resources:
+          - group: ""
+            resources: [secrets]
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: Metadata
+          resources:
+          - group: ""
+            resources: [secrets, configmaps, serviceaccounts/token]
+        - level: Request  # expect: audit/sensitive-bodies
+          verbs: [create]
+          resources:
+          - group: authentication.k8s.io
+        - level: Metadata
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: Metadata
+          resources:
+          - group: ""
+            resources: [secrets, configmaps, serviceaccounts/token]
+          - group: authentication.k8s.io
+            resources: [tokenreviews]
+        - level: RequestResponse
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: RequestResponse
+          resources:
+          - group: apps
+          - group: ""
+            resources: [serviceaccounts, pods/exec]
+        - level: Metadata
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         let mut leaks: Vec<(usize, Vec<&str>)> = Vec::new();
@@ -227,8 +276,48 @@ pub static SHADOWED: Rule = Rule {
           resources:
           - group: ""
             resources: [secrets]
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: Request
+          resources:
+          - group: ""
+        - level: Metadata  # expect: audit/rule-shadowed
+          resources:
+          - group: ""
+            resources: [secrets]
+        - level: Metadata
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: None
+          nonResourceURLs: ["/healthz*"]
+        - level: Metadata  # expect: audit/rule-shadowed
+          nonResourceURLs: [/healthz/etcd]
+        - level: Metadata
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: None
+          verbs: [get]
+          resources:
+          - group: ""
+            resources: [secrets]
+        - level: Metadata
+          resources:
+          - group: ""
+            resources: [secrets]
+        - level: Metadata
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         for (j, later) in rules.iter().enumerate() {
@@ -315,8 +404,29 @@ pub static NO_CATCH_ALL: Rule = Rule {
           resources:
           - group: ""
             resources: [secrets]
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:  # expect: audit/no-catch-all
+        - level: None
+          nonResourceURLs: ["/healthz*"]
+        - level: Metadata
+          verbs: [get, list, watch, create, update, patch, delete]
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: RequestResponse
+          resources:
+          - group: rbac.authorization.k8s.io
+        - level: Metadata
+          omitStages: [RequestReceived]
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         if !rules.is_empty() && !rules.iter().any(AuditRule::is_catch_all) {
@@ -346,8 +456,34 @@ pub static NOTHING_LOGGED: Rule = Rule {
         kind: Policy
         rules:
         - level: None
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1  # expect: audit/nothing-logged
+        kind: Policy
+        rules: []
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1  # expect: audit/nothing-logged
+        kind: Policy
+        rules:
+        - level: None
+          users: [system:kube-proxy]
+        - level: None
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: None
+          nonResourceURLs: ["/healthz*"]
+        - level: Metadata
+          resources:
+          - group: ""
+            resources: [secrets]
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         if rules.iter().all(|r| r.level == "None") {
@@ -379,8 +515,55 @@ pub static OMIT_STAGES: Rule = Rule {
         kind: Policy
         rules:
         - level: Metadata
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived, ResponseComplete]  # expect: audit/omit-stages
+        rules:
+        - level: Metadata
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: Metadata
+          omitStages: [Panic]  # expect: audit/omit-stages
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1  # expect: audit/omit-stages
+        kind: Policy
+        rules:
+        - level: Metadata
+          omitStages: [RequestReceived]
+          resources:
+          - group: ""
+            resources: [secrets]
+        - level: Metadata
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: None
+          nonResourceURLs: ["/healthz*"]
+        - level: Metadata
+          omitStages: [RequestReceived]
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: None
+          users: [system:kube-proxy]
+          omitStages: [ResponseComplete]
+        - level: Metadata
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         let policy = object.node.strings("omitStages");
@@ -436,8 +619,40 @@ pub static NOISY_READS: Rule = Rule {
         omitStages: [RequestReceived]
         rules:
         - level: RequestResponse  # expect: audit/noisy-reads
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: RequestResponse  # expect: audit/noisy-reads
+          nonResourceURLs: ["/healthz*", "/readyz*"]
+        - level: Metadata
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: RequestResponse  # expect: audit/noisy-reads
+          verbs: [get, list, watch]
+          resources:
+          - group: coordination.k8s.io
+            resources: [leases]
+        - level: Metadata
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: [RequestReceived]
+        rules:
+        - level: RequestResponse
+          verbs: [create, update, patch, delete]
+        - level: Metadata
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         let reads = |r: &AuditRule| r.verbs.is_empty() || r.verbs.iter().any(|v| matches!(*v, "get" | "list" | "watch"));
@@ -500,8 +715,37 @@ pub static INVALID: Rule = Rule {
         kind: Policy
         rules:
         - level: Everything  # expect: audit/invalid
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1beta1  # expect: audit/invalid
+        kind: Policy
+        rules:
+        - level: Metadata
+    "#},
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: None  # expect: audit/invalid
+          resources:
+          - group: ""
+          nonResourceURLs: [/healthz]
+        - level: Metadata  # expect: audit/invalid, audit/invalid
+          nonResourceURLs: ["/api/*/status", healthz]
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        rules:
+        - level: None
+          nonResourceURLs: ["/healthz*", "/apis/*"]
+        - level: Metadata
+          nonResourceURLs: ["*"]
+        - level: Metadata
+    "#},
+    ],
     check: |object, hits| {
         let Some(rules) = AuditRule::all(object) else { return };
         if object.api_version != "audit.k8s.io/v1" {

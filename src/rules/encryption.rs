@@ -129,9 +129,44 @@ pub static SECRETS_NOT_COVERED: Rule = Rule {
           - secretbox:
               keys:
               - name: k1
-                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
-    "#}],
-    good: &[HARDENED],
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:  # expect: encryption/secrets-not-covered
+        - resources: ["*.apps", "*.batch"]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: ["*."]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: ["*.*"]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+    ],
     check: |object, hits| {
         let items = Item::all(object);
         if !items.is_empty() && !items.iter().any(Item::covers_secrets) {
@@ -168,9 +203,45 @@ pub static IDENTITY_FIRST: Rule = Rule {
           - secretbox:
               keys:
               - name: k1
-                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
-    "#}],
-    good: &[HARDENED],
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+        - resources: [configmaps]
+          providers:
+          - identity: {}  # expect: encryption/identity-first
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: ["*.*"]
+          providers:
+          - identity: {}  # expect: encryption/identity-first
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+          - identity: {}
+    "#},
+    ],
     check: |object, hits| {
         // The first entry naming secrets (directly or by wildcard) decides.
         let items = Item::all(object);
@@ -210,8 +281,34 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
               name: kms
               endpoint: unix:///k.sock
           - identity: {}  # expect: encryption/identity-fallback
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: ["*.*"]
+          providers:
+          - secretbox:
+              keys:
+              - name: k2
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+          - identity: {}  # expect: encryption/identity-fallback
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - identity: {}
+    "#},
+    ],
     check: |object, hits| {
         each_provider(object, |item, i, p| {
             if i > 0 && p.kind == "identity" {
@@ -247,9 +344,41 @@ pub static AESCBC: Rule = Rule {
           - aescbc:  # expect: encryption/aescbc
               keys:
               - name: k1
-                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
-    "#}],
-    good: &[HARDENED],
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+          - aescbc:  # expect: encryption/aescbc
+              keys:
+              - name: old
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+          - aesgcm:
+              keys:
+              - name: old
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+    "#},
+    ],
     check: |object, hits| {
         each_provider(object, |item, _, p| {
             if p.kind == "aescbc" {
@@ -285,9 +414,44 @@ pub static AESGCM: Rule = Rule {
           - aesgcm:  # expect: encryption/aesgcm
               keys:
               - name: k1
-                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
-    "#}],
-    good: &[HARDENED],
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+        - resources: [configmaps]
+          providers:
+          - identity: {}
+          - aesgcm:  # expect: encryption/aesgcm
+              keys:
+              - name: old
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+          - aescbc:
+              keys:
+              - name: old
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+    "#},
+    ],
     check: |object, hits| {
         each_provider(object, |item, _, p| {
             if p.kind == "aesgcm" {
@@ -329,8 +493,40 @@ pub static KMS_V1: Rule = Rule {
               name: legacy
               endpoint: unix:///k.sock
               cachesize: 1000
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+          - kms:  # expect: encryption/kms-v1
+              apiVersion: v1
+              name: legacy
+              endpoint: unix:///var/run/kms/legacy.sock
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+          - kms:
+              apiVersion: v2
+              name: vault-old
+              endpoint: unix:///var/run/kms/vault-old.sock
+    "#},
+    ],
     check: |object, hits| {
         each_provider(object, |_, _, p| {
             if p.kind == "kms" && p.entry.value.get("apiVersion").and_then(Node::as_str).unwrap_or("v1") == "v1" {
@@ -377,8 +573,69 @@ pub static KEY_MATERIAL: Rule = Rule {
               keys:
               - name: k1
                 secret: c2hvcnQ=  # expect: encryption/key-material
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aescbc:
+              keys:
+              - name: k1
+                secret: c2VjcmV0IGlzIHNlY3VyZQ==  # expect: encryption/key-material
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aesgcm:
+              keys:
+              - name: k1
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+              - name: k1  # expect: encryption/key-material
+                secret: rPPoxeEPMpT+gHldFQHKM/dq054=  # expect: encryption/key-material
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: k1
+                secret: "not base64!"  # expect: encryption/key-material
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aescbc:
+              keys:
+              - name: k1
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - secretbox:
+              keys:
+              - name: new
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+              - name: old
+                secret: 3q2cH0Gq3yXzZ1m8ODgkYt2oS3Bf6rP4n0GQx7vW9aE=
+    "#},
+    ],
     check: |object, hits| {
         each_provider(object, |_, _, p| {
             let sizes = key_lengths(p.kind);
@@ -456,9 +713,38 @@ pub static LOCAL_KEYS: Rule = Rule {
           - secretbox:
               keys:  # expect: encryption/local-keys
               - name: k1
-                secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY3
-    "#}],
-    good: &[HARDENED],
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+          - aesgcm:
+              keys:  # expect: encryption/local-keys
+              - name: old
+                secret: IQqqKMLp0PwXHhgOy3pGsg==
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+          - identity: {}
+    "#},
+    ],
     check: |object, hits| {
         each_provider(object, |_, _, p| {
             if !key_lengths(p.kind).is_empty() {
@@ -505,8 +791,74 @@ pub static UNLOADABLE: Rule = Rule {
           - secretbox:  # expect: encryption/unloadable
               keys: []
             identity: {}
-    "#}],
-    good: &[HARDENED],
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - aesctr:  # expect: encryption/unloadable
+              keys: []
+          - secretbox:
+              keys:
+              - name: k1
+                secret: VP1oWvwtloEKUU6QCmzCJycyLxaYjziGHwS3ZFHXAu0=
+              rotate: true  # expect: encryption/unloadable
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+        - resources:
+          - "*"  # expect: encryption/unloadable
+          - secrets  # expect: encryption/unloadable
+          providers:
+          - identity: {}
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:  # expect: encryption/unloadable
+              apiVersion: v2
+              name: vault
+              cachesize: 100  # expect: encryption/unloadable
+    "#},
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]  # expect: encryption/unloadable
+        - providers:  # expect: encryption/unloadable
+          - identity: {}
+    "#},
+    ],
+    good: &[HARDENED,
+        indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms:
+              apiVersion: v2
+              name: vault
+              endpoint: unix:///var/run/kms/vault.sock
+              timeout: 3s
+        - resources: ["*.*"]
+          providers:
+          - identity: {}
+    "#},
+    ],
     check: |object, hits| {
         let mut seen: Vec<&str> = Vec::new();
         for item in Item::all(object) {

@@ -40,8 +40,16 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
         /livez and /readyz endpoints through a dedicated client).",
     snippet: "- --anonymous-auth=false",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", "    - --anonymous-auth=true  # expect: apiserver/anonymous-auth\n")],
-    good: &[HARDENED],
+    bad: &[
+        static_pod!("kube-apiserver", "    - --anonymous-auth=true  # expect: apiserver/anonymous-auth\n"),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/anonymous-auth", "    - --authorization-mode=Node,RBAC\n"),
+        static_pod!("kube-apiserver", "    - --anonymous-auth  # expect: apiserver/anonymous-auth\n"),
+    ],
+    good: &[
+        HARDENED,
+        shell_pod!("kube-apiserver", "--anonymous-auth=false --authorization-mode=Node,RBAC"),
+        static_pod!("kube-apiserver", "    - --anonymous-auth=true\n    - --anonymous-auth=false\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             if p.bool("anonymous-auth", true) {
@@ -94,11 +102,24 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
     remediation: "Set --authorization-mode=Node,RBAC (add Webhook if you use one).",
     snippet: "- --authorization-mode=Node,RBAC",
     pss: None,
-    bad: &[static_pod!(
-        "kube-apiserver",
-        "    - --authorization-mode=AlwaysAllow  # expect: apiserver/authorization-mode\n"
-    )],
-    good: &[HARDENED],
+    bad: &[
+        static_pod!(
+            "kube-apiserver",
+            "    - --authorization-mode=AlwaysAllow  # expect: apiserver/authorization-mode\n"
+        ),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/authorization-mode", "    - --anonymous-auth=false\n"),
+        static_pod!("kube-apiserver", "    - --authorization-mode=RBAC  # expect: apiserver/authorization-mode\n"),
+        static_pod!(
+            "kube-apiserver",
+            "    - --authorization-mode  # expect: apiserver/authorization-mode\n    - Node,RBAC,AlwaysAllow\n"
+        ),
+    ],
+    good: &[
+        HARDENED,
+        static_pod!("kube-apiserver", "    - --authorization-mode=Node,RBAC,Webhook\n"),
+        static_pod!("kube-apiserver", "    - --authorization-config=/etc/kubernetes/authz.yaml\n"),
+        static_pod!("kube-apiserver", "    - --authorization-mode\n    - Node,RBAC\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             // --authorization-config (structured authorization) replaces the mode flag.
@@ -157,8 +178,15 @@ pub static INSECURE_PORT: Rule = Rule {
         versions that still accept it), and upgrade.",
     snippet: "- --insecure-port=0",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", "    - --insecure-port=8080  # expect: apiserver/insecure-port\n")],
-    good: &[HARDENED],
+    bad: &[
+        static_pod!("kube-apiserver", "    - --insecure-port=8080  # expect: apiserver/insecure-port\n"),
+        static_pod!(
+            "kube-apiserver",
+            "    - --insecure-port=0\n    - --insecure-bind-address=0.0.0.0  # expect: apiserver/insecure-port\n"
+        ),
+        shell_pod!("kube-apiserver", "--insecure-port 8080 --secure-port=6443", "  # expect: apiserver/insecure-port"),
+    ],
+    good: &[HARDENED, static_pod!("kube-apiserver", "    - --insecure-port=0\n    - --secure-port=6443\n")],
     check: |object, hits| {
         each(object, |p| {
             if p.value("insecure-port").is_some_and(|v| v != "0") {
@@ -200,8 +228,12 @@ pub static STATIC_CREDENTIALS: Rule = Rule {
     bad: &[static_pod!(
         "kube-apiserver",
         "    - --token-auth-file=/etc/kubernetes/tokens.csv  # expect: apiserver/static-credentials\n"
-    )],
-    good: &[HARDENED],
+    ),
+        static_pod!("kube-apiserver", "    - --basic-auth-file=/etc/kubernetes/passwords.csv  # expect: apiserver/static-credentials\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("kube-apiserver", "    - --service-account-key-file=/etc/kubernetes/pki/sa.pub\n    - --oidc-issuer-url=https://issuer.example.com\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             for name in ["token-auth-file", "basic-auth-file"] {
@@ -252,8 +284,12 @@ pub static AUDIT_LOG: Rule = Rule {
     pss: None,
     bad: &[
         static_pod!("kube-apiserver", command: "  # expect: apiserver/audit-log", "    - --audit-log-path=/var/log/kubernetes/audit.log\n"),
+        static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml  # expect: apiserver/audit-log\n    - --audit-log-maxage=30\n"),
     ],
-    good: &[HARDENED],
+    good: &[HARDENED,
+        static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-webhook-config-file=/etc/kubernetes/audit-webhook.yaml\n"),
+        static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=-\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             let policy = p.flag("audit-policy-file");
@@ -293,8 +329,13 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
     remediation: "Set the three retention flags to your retention policy.",
     snippet: "- --audit-log-maxage=30\n- --audit-log-maxbackup=10\n- --audit-log-maxsize=100",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log  # expect: apiserver/audit-log-retention\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log  # expect: apiserver/audit-log-retention\n"),
+        static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/audit.log  # expect: apiserver/audit-log-retention\n    - --audit-log-maxage=30\n    - --audit-log-maxbackup=10\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=-\n"),
+        static_pod!("kube-apiserver", "    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-webhook-config-file=/etc/kubernetes/audit-webhook.yaml\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             let Some(path) = p.flag("audit-log-path").filter(|f| f.value.as_deref() != Some("-")) else { return };
@@ -340,8 +381,16 @@ pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
     pss: None,
     bad: &[
         static_pod!("kube-apiserver", command: "  # expect: apiserver/encryption-provider-config", "    - --anonymous-auth=false\n"),
+        shell_pod!(
+            "kube-apiserver",
+            "--anonymous-auth=false --encryption-provider-config-automatic-reload=true",
+            "  # expect: apiserver/encryption-provider-config"
+        ),
     ],
-    good: &[HARDENED],
+    good: &[
+        HARDENED,
+        shell_pod!("kube-apiserver", "--encryption-provider-config /etc/kubernetes/enc/encryption-config.yaml"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             if p.flag("encryption-provider-config").is_none() {
@@ -399,8 +448,15 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
     bad: &[static_pod!(
         "kube-apiserver",
         "    - --enable-admission-plugins=AlwaysAdmit,NodeRestriction  # expect: apiserver/admission-plugins\n"
-    )],
-    good: &[HARDENED],
+    ),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/admission-plugins", "    - --anonymous-auth=false\n"),
+        static_pod!("kube-apiserver", "    - --enable-admission-plugins=NodeRestriction\n    - --disable-admission-plugins=PodSecurity,ServiceAccount  # expect: apiserver/admission-plugins, apiserver/admission-plugins\n"),
+        static_pod!("kube-apiserver", "    - --enable-admission-plugins=PodSecurity,EventRateLimit  # expect: apiserver/admission-plugins\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("kube-apiserver", "    - --enable-admission-plugins=NodeRestriction,AlwaysPullImages\n    - --disable-admission-plugins=DefaultStorageClass\n"),
+        static_pod!("kube-apiserver", "    - --enable-admission-plugins\n    - PodSecurity,NodeRestriction\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             let enabled = p.list("enable-admission-plugins");
@@ -453,8 +509,13 @@ pub static KUBELET_CLIENT_TLS: Rule = Rule {
         --kubelet-certificate-authority.",
     snippet: "- --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n- --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key\n- --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/kubelet-client-tls, apiserver/kubelet-client-tls", "    - --anonymous-auth=false\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/kubelet-client-tls, apiserver/kubelet-client-tls", "    - --anonymous-auth=false\n"),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/kubelet-client-tls", "    - --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n    - --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key\n"),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/kubelet-client-tls", "    - --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n    - --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt\n"),
+    ],
+    good: &[HARDENED,
+        shell_pod!("kube-apiserver", "--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             require(p, hits, &["kubelet-client-certificate", "kubelet-client-key"], "kubelets cannot authenticate the API server", &[
@@ -485,8 +546,12 @@ pub static ETCD_CLIENT_TLS: Rule = Rule {
     remediation: "Set --etcd-certfile, --etcd-keyfile and --etcd-cafile.",
     snippet: "- --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt\n- --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt\n- --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/etcd-client-tls", "    - --etcd-servers=https://127.0.0.1:2379\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/etcd-client-tls", "    - --etcd-servers=https://127.0.0.1:2379\n"),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/etcd-client-tls", "    - --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt\n    - --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("kube-apiserver", "    - --etcd-cafile\n    - /etc/kubernetes/pki/etcd/ca.crt\n    - --etcd-certfile\n    - /etc/kubernetes/pki/apiserver-etcd-client.crt\n    - --etcd-keyfile\n    - /etc/kubernetes/pki/apiserver-etcd-client.key\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             require(p, hits, &["etcd-certfile", "etcd-keyfile", "etcd-cafile"], "the connection to etcd is not mutually authenticated", &[
@@ -515,8 +580,13 @@ pub static SERVING_TLS: Rule = Rule {
     remediation: "Set --tls-cert-file, --tls-private-key-file and --client-ca-file.",
     snippet: "- --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n- --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n- --client-ca-file=/etc/kubernetes/pki/ca.crt",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/serving-tls, apiserver/serving-tls", "    - --anonymous-auth=false\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("kube-apiserver", command: "  # expect: apiserver/serving-tls, apiserver/serving-tls", "    - --anonymous-auth=false\n"),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/serving-tls", "    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n    - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n"),
+        static_pod!("kube-apiserver", command: "  # expect: apiserver/serving-tls", "    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n    - --client-ca-file=/etc/kubernetes/pki/ca.crt\n"),
+    ],
+    good: &[HARDENED,
+        shell_pod!("kube-apiserver", "--tls-cert-file /etc/kubernetes/pki/apiserver.crt --tls-private-key-file /etc/kubernetes/pki/apiserver.key --client-ca-file /etc/kubernetes/pki/ca.crt"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             require(p, hits, &["tls-cert-file", "tls-private-key-file"], "clients cannot verify the API server", &[
@@ -546,8 +616,15 @@ pub static WEAK_TLS: Rule = Rule {
         ChaCha20-Poly1305 in --tls-cipher-suites.",
     snippet: "- --tls-min-version=VersionTLS12\n- --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
     pss: None,
-    bad: &[static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS10  # expect: apiserver/weak-tls\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS10  # expect: apiserver/weak-tls\n"),
+        static_pod!("kube-apiserver", "    - --tls-min-version  # expect: apiserver/weak-tls\n    - VersionTLS11\n"),
+        static_pod!("kube-apiserver", "    - --tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA  # expect: apiserver/weak-tls\n"),
+        static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS10  # expect: apiserver/weak-tls\n    - --tls-cipher-suites=TLS_ECDHE_RSA_WITH_RC4_128_SHA  # expect: apiserver/weak-tls\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("kube-apiserver", "    - --tls-min-version=VersionTLS13\n    - --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305\n"),
+        static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"),
+    ],
     check: |object, hits| each(object, |p| weak_tls(p, hits)),
 };
 
@@ -585,11 +662,22 @@ pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     remediation: "Remove --service-account-lookup=false (the default is true).",
     snippet: "- --service-account-lookup=true",
     pss: None,
-    bad: &[static_pod!(
-        "kube-apiserver",
-        "    - --service-account-lookup=false  # expect: apiserver/service-account-lookup\n"
-    )],
-    good: &[HARDENED],
+    bad: &[
+        static_pod!(
+            "kube-apiserver",
+            "    - --service-account-lookup=false  # expect: apiserver/service-account-lookup\n"
+        ),
+        static_pod!(
+            "kube-apiserver",
+            "    - --service-account-lookup=False  # expect: apiserver/service-account-lookup\n"
+        ),
+        shell_pod!("kube-apiserver", "--service-account-lookup=0", "  # expect: apiserver/service-account-lookup"),
+    ],
+    good: &[
+        HARDENED,
+        static_pod!("kube-apiserver", "    - --anonymous-auth=false\n"),
+        static_pod!("kube-apiserver", "    - --service-account-lookup=false\n    - --service-account-lookup=true\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             if !p.bool("service-account-lookup", true) {

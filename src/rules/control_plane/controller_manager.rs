@@ -37,8 +37,12 @@ pub static SERVICE_ACCOUNT_CREDENTIALS: Rule = Rule {
     pss: None,
     bad: &[
         static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-credentials", "    - --bind-address=127.0.0.1\n"),
+        static_pod!(
+            "kube-controller-manager",
+            "    - --use-service-account-credentials=false  # expect: controller-manager/service-account-credentials\n"
+        ),
     ],
-    good: &[HARDENED],
+    good: &[HARDENED, static_pod!("kube-controller-manager", "    - --use-service-account-credentials\n")],
     check: |object, hits| {
         each(object, |p| {
             if !p.bool("use-service-account-credentials", false) {
@@ -105,8 +109,12 @@ pub static SERVICE_ACCOUNT_KEYS: Rule = Rule {
     pss: None,
     bad: &[
         static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-keys, controller-manager/service-account-keys", "    - --use-service-account-credentials=true\n"),
+        static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-keys", "    - --service-account-private-key-file=/etc/kubernetes/pki/sa.key\n"),
+        static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-keys", "    - --root-ca-file=/etc/kubernetes/pki/ca.crt\n"),
     ],
-    good: &[HARDENED],
+    good: &[HARDENED,
+        static_pod!("kube-controller-manager", "    - --service-account-private-key-file\n    - /etc/kubernetes/pki/sa.key\n    - --root-ca-file\n    - /etc/kubernetes/pki/ca.crt\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             for (flag, fix) in [

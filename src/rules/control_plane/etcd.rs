@@ -36,8 +36,13 @@ pub static CLIENT_TLS: Rule = Rule {
         --client-cert-auth=true and --trusted-ca-file.",
     snippet: "- --cert-file=/etc/kubernetes/pki/etcd/server.crt\n- --key-file=/etc/kubernetes/pki/etcd/server.key\n- --client-cert-auth=true\n- --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",
     pss: None,
-    bad: &[static_pod!("etcd", "    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key\n    - --client-cert-auth=false  # expect: etcd/client-tls\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("etcd", "    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key\n    - --client-cert-auth=false  # expect: etcd/client-tls\n"),
+        static_pod!("etcd", command: "  # expect: etcd/client-tls, etcd/client-tls", "    - --listen-client-urls=http://0.0.0.0:2379\n"),
+        static_pod!("etcd", command: "  # expect: etcd/client-tls", "    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("etcd", "    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key\n    - --client-cert-auth\n    - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             let missing: Vec<&str> = ["cert-file", "key-file"].into_iter().filter(|f| p.flag(f).is_none()).collect();
@@ -76,8 +81,12 @@ pub static AUTO_TLS: Rule = Rule {
         CA.",
     snippet: "- --auto-tls=false\n- --peer-auto-tls=false",
     pss: None,
-    bad: &[static_pod!("etcd", "    - --auto-tls=true  # expect: etcd/auto-tls\n")],
-    good: &[HARDENED],
+    bad: &[
+        static_pod!("etcd", "    - --auto-tls=true  # expect: etcd/auto-tls\n"),
+        static_pod!("etcd", "    - --peer-auto-tls  # expect: etcd/auto-tls\n"),
+        shell_pod!("etcd", "-auto-tls=true -peer-auto-tls=1", "  # expect: etcd/auto-tls, etcd/auto-tls"),
+    ],
+    good: &[HARDENED, static_pod!("etcd", "    - --auto-tls=false\n    - --peer-auto-tls=false\n")],
     check: |object, hits| {
         each(object, |p| {
             for flag in ["auto-tls", "peer-auto-tls"] {
@@ -108,8 +117,13 @@ pub static PEER_TLS: Rule = Rule {
         --peer-trusted-ca-file.",
     snippet: "- --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n- --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n- --peer-client-cert-auth=true\n- --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",
     pss: None,
-    bad: &[static_pod!("etcd", "    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n    - --peer-client-cert-auth=false  # expect: etcd/peer-tls\n")],
-    good: &[HARDENED],
+    bad: &[static_pod!("etcd", "    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n    - --peer-client-cert-auth=false  # expect: etcd/peer-tls\n"),
+        static_pod!("etcd", command: "  # expect: etcd/peer-tls, etcd/peer-tls", "    - --initial-advertise-peer-urls=http://10.0.0.12:2380\n"),
+        static_pod!("etcd", command: "  # expect: etcd/peer-tls", "    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n    - --peer-client-cert-auth=true\n"),
+    ],
+    good: &[HARDENED,
+        static_pod!("etcd", "    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n    - --peer-client-cert-auth\n    - --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt\n"),
+    ],
     check: |object, hits| {
         each(object, |p| {
             if ["peer-cert-file", "peer-key-file"].iter().any(|f| p.flag(f).is_none()) {

@@ -70,8 +70,10 @@ macro_rules! profiling_rule {
             bad: &[
                 static_pod!($binary, concat!("    - --profiling=true  # expect: ", $id, "\n")),
                 static_pod!($binary, command: concat!("  # expect: ", $id), "    - --v=2\n"),
+                shell_pod!($binary, "--v=2 --profiling", concat!("  # expect: ", $id)),
             ],
-            good: &[$good],
+            // The last occurrence of a flag wins.
+            good: &[$good, static_pod!($binary, "    - --profiling=true\n    - --profiling=false\n")],
             check: |object, hits| {
                 crate::k8s::Process::each(object, crate::k8s::Component::$component, |p| {
                     crate::rules::control_plane::flags::profiling(p, hits)
@@ -112,7 +114,11 @@ macro_rules! bind_address_rule {
                 static_pod!($binary, command: concat!("  # expect: ", $id), "    - --profiling=false\n"),
                 static_pod!($binary, concat!("    - --bind-address=10.0.0.12  # expect: ", $id, "\n")),
             ],
-            good: &[$good, static_pod!($binary, "    - --bind-address=::1\n    - --profiling=false\n")],
+            good: &[
+                $good,
+                static_pod!($binary, "    - --bind-address=::1\n    - --profiling=false\n"),
+                shell_pod!($binary, "--bind-address localhost"),
+            ],
             check: |object, hits| {
                 crate::k8s::Process::each(object, crate::k8s::Component::$component, |p| {
                     crate::rules::control_plane::flags::bind_address(p, hits)

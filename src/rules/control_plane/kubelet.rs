@@ -30,12 +30,17 @@ enum Kubelet<'a> {
     Flags(Process<'a>),
 }
 
-/// A setting: its config path and default, its flag and default.
+/// A kubelet setting, one row of the table below: its config path and
+/// default, its flag and default, what counts as safe, the safe value the
+/// fix writes, and why the unsafe value matters.
 struct Setting {
     path: &'static [&'static str],
     config_default: &'static str,
     flag: &'static str,
     flag_default: &'static str,
+    ok: fn(&str) -> bool,
+    safe: &'static str,
+    why: &'static str,
 }
 
 impl Kubelet<'_> {
@@ -101,193 +106,258 @@ fn scalar(node: &Node) -> String {
     }
 }
 
-/// Flags a setting whose effective value fails `ok`.
-fn check(object: &Object, hits: &mut Hits, s: &Setting, ok: impl Fn(&str) -> bool, safe: &str, why: &str) {
+/// Flags a setting whose effective value fails its `ok`.
+fn check(object: &Object, hits: &mut Hits, s: &Setting) {
     for kubelet in Kubelet::all(object) {
         let (value, span, explicit) = kubelet.get(s);
-        if !ok(&value) {
+        if !(s.ok)(&value) {
             let default = if explicit { "" } else { " (the default)" };
             let name = if kubelet.is_config() { s.path.join(".") } else { format!("--{}", s.flag) };
-            hits.at(span, format!("{name} is {value}{default}: {why}")).fix(kubelet.fix(s, safe));
+            hits.at(span, format!("{name} is {value}{default}: {}", s.why)).fix(kubelet.fix(s, s.safe));
         }
     }
 }
 
-const ANONYMOUS: Setting = Setting {
-    path: &["authentication", "anonymous", "enabled"],
-    config_default: "false",
-    flag: "anonymous-auth",
-    flag_default: "true",
-};
+/// A KubeletConfiguration setting `path` to `value`, with `mark` after the
+/// value.
+macro_rules! kubelet_config {
+    ($path:tt = $value:literal, $mark:expr) => {
+        concat!(
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            keys!($path),
+            $value,
+            $mark,
+            "\n"
+        )
+    };
+}
 
-pub static ANONYMOUS_AUTH: Rule = Rule {
+/// A config path's keys as nested YAML, up to the last key's `: `.
+macro_rules! keys {
+    ([$a:literal]) => {
+        concat!($a, ": ")
+    };
+    ([$a:literal, $b:literal]) => {
+        concat!($a, ":\n  ", $b, ": ")
+    };
+    ([$a:literal, $b:literal, $c:literal]) => {
+        concat!($a, ":\n  ", $b, ":\n    ", $c, ": ")
+    };
+}
+
+/// A bad example where the setting is left at an unsafe default: in an
+/// empty KubeletConfiguration (`config`, reported on its first line), on a
+/// kubelet command line without the flag (`flags`), or with `--config` and
+/// without the flag (`flags_with_config`, which takes the file's default).
+/// The last two are reported on `command:`.
+macro_rules! kubelet_default {
+    (config, $id:literal) => {
+        concat!("apiVersion: kubelet.config.k8s.io/v1beta1  # expect: ", $id, "\nkind: KubeletConfiguration\n")
+    };
+    (flags, $id:literal) => {
+        static_pod!("kubelet", command: concat!("  # expect: ", $id), "    - --v=2\n")
+    };
+    (flags_with_config, $id:literal) => {
+        static_pod!("kubelet", command: concat!("  # expect: ", $id), "    - --config=/var/lib/kubelet/config.yaml\n")
+    };
+}
+
+/// One `kubelet/*` rule from one row: the rule's metadata, the setting, and
+/// the examples. The bad examples are generated from the row: with
+/// `unsafe:`, a KubeletConfiguration and a command line setting that value;
+/// one example per form listed in `unsafe_by_default:`; then the row's own
+/// `bad:`. The good ones: [`HARDENED`], a command line with the safe value,
+/// then the row's own `good:`.
+macro_rules! kubelet_rule {
+    (
+        id: $id:literal, title: $title:literal, severity: $severity:ident,
+        rationale: $rationale:literal, references: $references:expr, cis: $cis:expr, sources: $sources:expr,
+        remediation: $remediation:literal, snippet: $snippet:literal,
+        config: $path:tt = $config_default:literal, flag: $flag:literal = $flag_default:literal,
+        ok: $ok:expr, safe: $safe:literal, why: $why:literal,
+        $(unsafe: $unsafe:literal,)?
+        unsafe_by_default: [$($default:ident),* $(,)?],
+        bad: [$($bad:expr),* $(,)?],
+        good: [$($good:expr),* $(,)?] $(,)?
+    ) => {
+        Rule {
+            id: $id,
+            family: Family::Kubelet,
+            title: $title,
+            severity: Severity::$severity,
+            practice: Practice::ControlPlane,
+            rationale: $rationale,
+            references: $references,
+            cis: $cis,
+            sources: $sources,
+            kinds: kinds::workloads_and!("KubeletConfiguration"),
+            remediation: $remediation,
+            snippet: $snippet,
+            pss: None,
+            bad: &[
+                $(kubelet_config!($path = $unsafe, concat!("  # expect: ", $id)),)?
+                $($bad,)*
+                $(static_pod!("kubelet", concat!("    - --", $flag, "=", $unsafe, "  # expect: ", $id, "\n")),)?
+                $(kubelet_default!($default, $id),)*
+            ],
+            good: &[HARDENED, static_pod!("kubelet", concat!("    - --", $flag, "=", $safe, "\n")), $($good),*],
+            check: |object, hits| {
+                const SETTING: Setting = Setting {
+                    path: &$path,
+                    config_default: $config_default,
+                    flag: $flag,
+                    flag_default: $flag_default,
+                    ok: $ok,
+                    safe: $safe,
+                    why: $why,
+                };
+                check(object, hits, &SETTING)
+            },
+        }
+    };
+}
+
+/// A kubelet started with `--config` and no other flag: absent flags take
+/// the file's values, or the file's (safer) defaults.
+const WITH_CONFIG: &str = static_pod!("kubelet", "    - --config=/var/lib/kubelet/config.yaml\n");
+
+/// Anonymous requests: on by default on the command line, off in the file.
+pub static ANONYMOUS_AUTH: Rule = kubelet_rule! {
     id: "kubelet/anonymous-auth",
-    family: Family::Kubelet,
     title: "Kubelet accepts anonymous requests",
-    severity: Severity::High,
-    practice: Practice::ControlPlane,
+    severity: High,
     rationale: "The kubelet API runs commands in containers, reads logs and lists pods. With \
         anonymous authentication on, requests without credentials reach it as system:anonymous, \
         and with a permissive authorizer that is remote code execution on every node.",
     references: &[CONFIG_DOC, AUTH_DOC],
     cis: &[cis!("4.2.1", "Ensure that the --anonymous-auth argument is set to false")],
     sources: &[checkov("CKV_K8S_138"), kubescape("C-0069"), kubescape("C-0172"), trivy("KCV-0079")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set authentication.anonymous.enabled: false (flag --anonymous-auth=false).",
     snippet: "authentication:\n  anonymous:\n    enabled: false",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        authentication:
-          anonymous:
-            enabled: true  # expect: kubelet/anonymous-auth
-    "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(object, hits, &ANONYMOUS, |v| v == "false", "false", "unauthenticated requests reach the kubelet API")
-    },
+    config: ["authentication", "anonymous", "enabled"] = "false",
+    flag: "anonymous-auth" = "true",
+    ok: |v| v == "false",
+    safe: "false",
+    why: "unauthenticated requests reach the kubelet API",
+    unsafe: "true",
+    unsafe_by_default: [flags],
+    bad: [],
+    good: [WITH_CONFIG],
 };
 
-const AUTHZ: Setting = Setting {
-    path: &["authorization", "mode"],
-    config_default: "Webhook",
-    flag: "authorization-mode",
-    flag_default: "AlwaysAllow",
-};
-
-pub static AUTHORIZATION_MODE: Rule = Rule {
+/// Authorization: AlwaysAllow by default on the command line, Webhook in
+/// the file.
+pub static AUTHORIZATION_MODE: Rule = kubelet_rule! {
     id: "kubelet/authorization-mode",
-    family: Family::Kubelet,
     title: "Kubelet authorizes every request",
-    severity: Severity::Critical,
-    practice: Practice::ControlPlane,
+    severity: Critical,
     rationale: "With authorization mode AlwaysAllow, anyone who authenticates to the kubelet (or \
         anyone at all, with anonymous auth on) may exec into any container on the node. Webhook mode \
         asks the API server, so RBAC applies.",
     references: &[CONFIG_DOC, AUTH_DOC],
     cis: &[cis!("4.2.2", "Ensure that the --authorization-mode argument is not set to AlwaysAllow")],
     sources: &[checkov("CKV_K8S_139"), kubescape("C-0173"), trivy("KCV-0080")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set authorization.mode: Webhook (flag --authorization-mode=Webhook), with \
         authentication.webhook.enabled: true.",
     snippet: "authorization:\n  mode: Webhook",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        authorization:
-          mode: AlwaysAllow  # expect: kubelet/authorization-mode
-    "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(object, hits, &AUTHZ, |v| v != "AlwaysAllow", "Webhook", "every request to the kubelet API is allowed")
-    },
+    config: ["authorization", "mode"] = "Webhook",
+    flag: "authorization-mode" = "AlwaysAllow",
+    ok: |v| v != "AlwaysAllow",
+    safe: "Webhook",
+    why: "every request to the kubelet API is allowed",
+    unsafe: "AlwaysAllow",
+    unsafe_by_default: [flags],
+    bad: [],
+    good: [WITH_CONFIG, static_pod!("kubelet", "    - --authorization-mode\n    - Webhook\n")],
 };
 
-const CLIENT_CA: Setting = Setting {
-    path: &["authentication", "x509", "clientCAFile"],
-    config_default: "unset",
-    flag: "client-ca-file",
-    flag_default: "unset",
-};
-
-pub static CLIENT_CA_FILE: Rule = Rule {
+/// The client CA: no default in either form.
+pub static CLIENT_CA_FILE: Rule = kubelet_rule! {
     id: "kubelet/client-ca",
-    family: Family::Kubelet,
     title: "Kubelet does not verify client certificates",
-    severity: Severity::Medium,
-    practice: Practice::ControlPlane,
+    severity: Medium,
     rationale: "Without a client CA the kubelet cannot authenticate the API server's client \
         certificate, so it falls back to tokens or anonymous access for the calls that stream exec \
         and log sessions.",
     references: &[CONFIG_DOC, AUTH_DOC],
     cis: &[cis!("4.2.3", "Ensure that the --client-ca-file argument is set as appropriate")],
     sources: &[checkov("CKV_K8S_140"), kubescape("C-0070"), kubescape("C-0174"), trivy("KCV-0081")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set authentication.x509.clientCAFile (flag --client-ca-file) to the cluster CA.",
     snippet: "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt",
-    pss: None,
-    bad: &[indoc! {r#"
+    config: ["authentication", "x509", "clientCAFile"] = "unset",
+    flag: "client-ca-file" = "unset",
+    ok: |v| v != "unset" && !v.is_empty(),
+    safe: "/etc/kubernetes/pki/ca.crt",
+    why: "client certificates are not verified",
+    unsafe_by_default: [config, flags, flags_with_config],
+    bad: [indoc! {r#"
         apiVersion: kubelet.config.k8s.io/v1beta1
         kind: KubeletConfiguration
         authentication:  # expect: kubelet/client-ca
           webhook:
             enabled: true
     "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(
-            object,
-            hits,
-            &CLIENT_CA,
-            |v| v != "unset" && !v.is_empty(),
-            "/etc/kubernetes/pki/ca.crt",
-            "client certificates are not verified",
-        )
-    },
+    good: [],
 };
 
-const READ_ONLY_PORT: Setting =
-    Setting { path: &["readOnlyPort"], config_default: "0", flag: "read-only-port", flag_default: "10255" };
-
-pub static READ_ONLY_PORT_RULE: Rule = Rule {
+/// The read-only port: 10255 by default on the command line, 0 in the file.
+pub static READ_ONLY_PORT_RULE: Rule = kubelet_rule! {
     id: "kubelet/read-only-port",
-    family: Family::Kubelet,
     title: "Kubelet serves its read-only port",
-    severity: Severity::Medium,
-    practice: Practice::ControlPlane,
+    severity: Medium,
     rationale: "The read-only port (10255) serves pod specs, environment variables included, and \
         metrics over plain HTTP with no authentication at all.",
     references: &[CONFIG_DOC],
     cis: &[cis!("4.2.4", "Verify that the --read-only-port argument is set to 0")],
     sources: &[checkov("CKV_K8S_141"), kubescape("C-0175"), trivy("KCV-0082")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set readOnlyPort: 0 (flag --read-only-port=0).",
     snippet: "readOnlyPort: 0",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        readOnlyPort: 10255  # expect: kubelet/read-only-port
-    "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(object, hits, &READ_ONLY_PORT, |v| v == "0", "0", "pod specs are served without authentication")
-    },
+    config: ["readOnlyPort"] = "0",
+    flag: "read-only-port" = "10255",
+    ok: |v| v == "0",
+    safe: "0",
+    why: "pod specs are served without authentication",
+    unsafe: "10255",
+    unsafe_by_default: [flags],
+    bad: [],
+    good: [WITH_CONFIG, static_pod!("kubelet", "    - --read-only-port\n    - \"0\"\n")],
 };
 
-const IDLE_TIMEOUT: Setting = Setting {
-    path: &["streamingConnectionIdleTimeout"],
-    config_default: "4h0m0s",
-    flag: "streaming-connection-idle-timeout",
-    flag_default: "4h0m0s",
-};
-
-pub static STREAMING_IDLE_TIMEOUT: Rule = Rule {
+/// The streaming idle timeout: 4h in both forms; only an explicit zero is
+/// unsafe.
+pub static STREAMING_IDLE_TIMEOUT: Rule = kubelet_rule! {
     id: "kubelet/streaming-idle-timeout",
-    family: Family::Kubelet,
     title: "Idle exec and port-forward sessions never time out",
-    severity: Severity::Low,
-    practice: Practice::ControlPlane,
+    severity: Low,
     rationale: "A streaming connection idle timeout of 0 keeps idle exec, attach and port-forward \
         sessions open forever, leaving forgotten shells into containers and exhausting the node.",
     references: &[CONFIG_DOC],
     cis: &[cis!("4.2.5", "Ensure that the --streaming-connection-idle-timeout argument is not set to 0")],
     sources: &[checkov("CKV_K8S_143"), kubescape("C-0176"), trivy("KCV-0085")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set streamingConnectionIdleTimeout to a duration such as 5m.",
     snippet: "streamingConnectionIdleTimeout: 5m",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        streamingConnectionIdleTimeout: 0s  # expect: kubelet/streaming-idle-timeout
+    config: ["streamingConnectionIdleTimeout"] = "4h0m0s",
+    flag: "streaming-connection-idle-timeout" = "4h0m0s",
+    ok: |v| !zero_duration(v),
+    safe: "5m",
+    why: "idle streaming sessions stay open",
+    unsafe: "0s",
+    unsafe_by_default: [],
+    bad: [indoc! {r#"
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: kubelet
+        spec:
+          containers:
+          - name: kubelet
+            image: registry.k8s.io/kubelet:v1.34.1
+            command: [sh, -c, "kubelet --streaming-connection-idle-timeout 0h0m0s"]  # expect: kubelet/streaming-idle-timeout
     "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(object, hits, &IDLE_TIMEOUT, |v| !zero_duration(v), "5m", "idle streaming sessions stay open")
-    },
+    good: [
+        static_pod!("kubelet", "    - --v=2\n"),
+        static_pod!("kubelet", "    - --streaming-connection-idle-timeout=30s\n"),
+    ],
 };
 
 /// `0`, `0s`, `0m0s`, ...: a Go duration of zero.
@@ -295,93 +365,58 @@ fn zero_duration(value: &str) -> bool {
     !value.is_empty() && value.chars().all(|c| c == '0' || c.is_ascii_alphabetic() || c == '.')
 }
 
-const KERNEL_DEFAULTS: Setting = Setting {
-    path: &["protectKernelDefaults"],
-    config_default: "false",
-    flag: "protect-kernel-defaults",
-    flag_default: "false",
-};
-
-pub static PROTECT_KERNEL_DEFAULTS: Rule = Rule {
+/// Protecting kernel defaults: off by default in both forms.
+pub static PROTECT_KERNEL_DEFAULTS: Rule = kubelet_rule! {
     id: "kubelet/protect-kernel-defaults",
-    family: Family::Kubelet,
     title: "Kubelet may change kernel settings it depends on",
-    severity: Severity::Low,
-    practice: Practice::ControlPlane,
+    severity: Low,
     rationale: "With protectKernelDefaults the kubelet refuses to start when the node's kernel \
         tunables differ from what it expects, instead of silently changing them; without it, \
         hardened sysctls can be overwritten.",
     references: &[CONFIG_DOC],
     cis: &[],
     sources: &[checkov("CKV_K8S_144"), kubescape("C-0177"), trivy("KCV-0083")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set protectKernelDefaults: true (and set the kubelet's expected sysctls on the node).",
     snippet: "protectKernelDefaults: true",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        protectKernelDefaults: false  # expect: kubelet/protect-kernel-defaults
-    "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(
-            object,
-            hits,
-            &KERNEL_DEFAULTS,
-            |v| v == "true",
-            "true",
-            "the kubelet may override hardened kernel settings",
-        )
-    },
+    config: ["protectKernelDefaults"] = "false",
+    flag: "protect-kernel-defaults" = "false",
+    ok: |v| v == "true",
+    safe: "true",
+    why: "the kubelet may override hardened kernel settings",
+    unsafe: "false",
+    unsafe_by_default: [config, flags_with_config],
+    bad: [],
+    good: [],
 };
 
-const IPTABLES: Setting = Setting {
-    path: &["makeIPTablesUtilChains"],
-    config_default: "true",
-    flag: "make-iptables-util-chains",
-    flag_default: "true",
-};
-
-pub static IPTABLES_UTIL_CHAINS: Rule = Rule {
+/// The iptables utility chains: on by default in both forms.
+pub static IPTABLES_UTIL_CHAINS: Rule = kubelet_rule! {
     id: "kubelet/iptables-util-chains",
-    family: Family::Kubelet,
     title: "Kubelet does not manage its iptables chains",
-    severity: Severity::Low,
-    practice: Practice::ControlPlane,
+    severity: Low,
     rationale: "When the kubelet does not create its iptables utility chains, the node's packet \
         filtering drifts from what pod networking expects, which can leave traffic unfiltered.",
     references: &[CONFIG_DOC],
     cis: &[cis!("4.2.6", "Ensure that the --make-iptables-util-chains argument is set to true")],
     sources: &[checkov("CKV_K8S_145"), kubescape("C-0178"), trivy("KCV-0084")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set makeIPTablesUtilChains: true (the default).",
     snippet: "makeIPTablesUtilChains: true",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        makeIPTablesUtilChains: false  # expect: kubelet/iptables-util-chains
-    "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(object, hits, &IPTABLES, |v| v == "true", "true", "iptables utility chains are not maintained")
-    },
+    config: ["makeIPTablesUtilChains"] = "true",
+    flag: "make-iptables-util-chains" = "true",
+    ok: |v| v == "true",
+    safe: "true",
+    why: "iptables utility chains are not maintained",
+    unsafe: "false",
+    unsafe_by_default: [],
+    bad: [],
+    good: [static_pod!("kubelet", "    - --v=2\n"), "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"],
 };
 
-const ROTATE: Setting = Setting {
-    path: &["rotateCertificates"],
-    config_default: "false",
-    flag: "rotate-certificates",
-    flag_default: "false",
-};
-
-pub static CERTIFICATE_ROTATION: Rule = Rule {
+/// Certificate rotation: off by default in both forms (kubeadm turns it on).
+pub static CERTIFICATE_ROTATION: Rule = kubelet_rule! {
     id: "kubelet/certificate-rotation",
-    family: Family::Kubelet,
     title: "Kubelet certificates are not rotated",
-    severity: Severity::Low,
-    practice: Practice::ControlPlane,
+    severity: Low,
     rationale: "Without rotation the kubelet's client certificate is used until it expires (and \
         then the node drops out), and a stolen certificate stays valid just as long.",
     references: &[
@@ -393,19 +428,17 @@ pub static CERTIFICATE_ROTATION: Rule = Rule {
     ],
     cis: &[cis!("4.2.10", "Ensure that the --rotate-certificates argument is not set to false")],
     sources: &[checkov("CKV_K8S_149"), kubescape("C-0182"), trivy("KCV-0090")],
-    kinds: kinds::workloads_and!("KubeletConfiguration"),
     remediation: "Set rotateCertificates: true (flag --rotate-certificates).",
     snippet: "rotateCertificates: true",
-    pss: None,
-    bad: &[indoc! {r#"
-        apiVersion: kubelet.config.k8s.io/v1beta1
-        kind: KubeletConfiguration
-        rotateCertificates: false  # expect: kubelet/certificate-rotation
-    "#}],
-    good: &[HARDENED],
-    check: |object, hits| {
-        check(object, hits, &ROTATE, |v| v == "true", "true", "client certificates are not renewed before they expire")
-    },
+    config: ["rotateCertificates"] = "false",
+    flag: "rotate-certificates" = "false",
+    ok: |v| v == "true",
+    safe: "true",
+    why: "client certificates are not renewed before they expire",
+    unsafe: "false",
+    unsafe_by_default: [config, flags],
+    bad: [],
+    good: [static_pod!("kubelet", "    - --rotate-certificates\n")],
 };
 
 pub static RULES: &[&Rule] = &[

@@ -33,6 +33,33 @@ macro_rules! static_pod {
     };
 }
 
+/// The same static pod running `binary` through a shell: `command: [sh, -c,
+/// "<binary> <flags>"]`, all on line 11 (where every finding about it is
+/// reported), with an optional mark after it.
+macro_rules! shell_pod {
+    ($binary:literal, $flags:literal) => {
+        shell_pod!($binary, $flags, "")
+    };
+    ($binary:literal, $flags:literal, $mark:expr) => {
+        concat!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ",
+            $binary,
+            "\n  namespace: kube-system\nspec:\n",
+            "  hostNetwork: true\n  containers:\n  - name: ",
+            $binary,
+            "\n    image: registry.k8s.io/",
+            $binary,
+            ":v1.34.1\n    command: [sh, -c, \"",
+            $binary,
+            " ",
+            $flags,
+            "\"]",
+            $mark,
+            "\n"
+        )
+    };
+}
+
 pub mod flags;
 
 pub mod apiserver;
