@@ -181,6 +181,22 @@ fn parse(c: &Container) -> Option<(Component, Vec<Flag>, Span)> {
     Some((component, flags(&words), command))
 }
 
+/// The boolean flags the rules read, of every control-plane binary.
+const BOOLEAN_FLAGS: [&str; 12] = [
+    "anonymous-auth",
+    "auto-tls",
+    "client-cert-auth",
+    "encryption-provider-config-automatic-reload",
+    "make-iptables-util-chains",
+    "peer-auto-tls",
+    "peer-client-cert-auth",
+    "profiling",
+    "protect-kernel-defaults",
+    "rotate-certificates",
+    "service-account-lookup",
+    "use-service-account-credentials",
+];
+
 fn flags(words: &[(String, Span)]) -> Vec<Flag> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -190,9 +206,12 @@ fn flags(words: &[(String, Span)]) -> Vec<Flag> {
         let Some(body) = word.strip_prefix("--").or_else(|| word.strip_prefix('-')) else { continue };
         let (name, value) = match body.split_once('=') {
             Some((name, value)) => (name, Some(value.to_owned())),
-            // `--name value`: the next word is the value unless it is a flag.
+            // `--name value`: the next word is the value unless it is a flag,
+            // or the flag is a boolean (pflag never gives a boolean the next
+            // word: `--anonymous-auth false` is true, and `false` a stray
+            // argument the binary refuses).
             None => match words.get(i) {
-                Some((next, _)) if !next.starts_with('-') => {
+                Some((next, _)) if !next.starts_with('-') && !BOOLEAN_FLAGS.contains(&body) => {
                     i += 1;
                     (body, Some(next.clone()))
                 }
@@ -219,5 +238,24 @@ mod tests {
     fn a_flag_value_is_never_a_program() {
         assert_eq!(Component::from_binary("--kubelet-service=kube-system/kubelet"), None);
         assert_eq!(Component::from_binary("/usr/local/bin/kubelet"), Some(Component::Kubelet));
+    }
+
+    #[test]
+    fn a_boolean_flag_never_takes_the_next_word() {
+        let span = Span::default();
+        let words: Vec<(String, Span)> =
+            ["--anonymous-auth", "false", "--audit-log-path", "/var/log/audit.log", "--profiling"]
+                .into_iter()
+                .map(|w| (w.to_owned(), span))
+                .collect();
+        let found: Vec<(String, Option<String>)> = flags(&words).into_iter().map(|f| (f.name, f.value)).collect();
+        assert_eq!(
+            found,
+            [
+                ("anonymous-auth".to_owned(), None),
+                ("audit-log-path".to_owned(), Some("/var/log/audit.log".to_owned())),
+                ("profiling".to_owned(), None),
+            ]
+        );
     }
 }

@@ -396,7 +396,8 @@ pub static NO_CATCH_ALL: Rule = Rule {
     remediation: "End the rules with a catch-all, usually `- level: Metadata`.",
     snippet: "- level: Metadata",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: audit.k8s.io/v1
         kind: Policy
         rules:  # expect: audit/no-catch-all
@@ -415,7 +416,8 @@ pub static NO_CATCH_ALL: Rule = Rule {
           verbs: [get, list, watch, create, update, patch, delete]
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: audit.k8s.io/v1
         kind: Policy
@@ -451,7 +453,8 @@ pub static NOTHING_LOGGED: Rule = Rule {
     remediation: "Add rules at Metadata or above, ending with a catch-all `- level: Metadata`.",
     snippet: "rules:\n  - level: Metadata",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: audit.k8s.io/v1  # expect: audit/nothing-logged
         kind: Policy
         rules:
@@ -471,7 +474,8 @@ pub static NOTHING_LOGGED: Rule = Rule {
         - level: None
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: audit.k8s.io/v1
         kind: Policy
@@ -510,7 +514,8 @@ pub static OMIT_STAGES: Rule = Rule {
         ResponseComplete or Panic.",
     snippet: "omitStages:\n  - RequestReceived",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: audit.k8s.io/v1  # expect: audit/omit-stages
         kind: Policy
         rules:
@@ -543,7 +548,8 @@ pub static OMIT_STAGES: Rule = Rule {
         - level: Metadata
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: audit.k8s.io/v1
         kind: Policy
@@ -641,6 +647,15 @@ pub static NOISY_READS: Rule = Rule {
             resources: [leases]
         - level: Metadata
     "#},
+        indoc! {r#"
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            omitStages: [RequestReceived]
+            rules:
+            - level: Metadata
+              verbs: [create]
+            - level: RequestResponse  # expect: audit/noisy-reads
+        "#},
     ],
     good: &[HARDENED,
         indoc! {r#"
@@ -661,9 +676,11 @@ pub static NOISY_READS: Rule = Rule {
             Some((_, w)) => w.push(what),
             None => noisy.push((i, vec![what])),
         };
+        // The rule deciding for a read is the first one that can match a
+        // read: a rule for other verbs only is passed over.
         for (group, resource) in NOISY {
-            if let Some(i) = first_match(&rules, |r| r.matches_resource(group, resource)) {
-                if rules[i].level == "RequestResponse" && reads(&rules[i]) {
+            if let Some(i) = first_match(&rules, |r| r.matches_resource(group, resource).filter(|_| reads(r))) {
+                if rules[i].level == "RequestResponse" {
                     note(i, resource);
                 }
             }
@@ -673,10 +690,11 @@ pub static NOISY_READS: Rule = Rule {
                 // A rule naming resources or namespaces never matches a URL.
                 let matches = r.resources.is_none()
                     && r.namespaces.is_empty()
+                    && reads(r)
                     && (r.urls.is_empty() || r.urls.iter().any(|p| url_matches(p, url)));
                 matches.then_some(r.unrestricted_requester())
             });
-            if let Some(i) = hit.filter(|&i| rules[i].level == "RequestResponse" && reads(&rules[i])) {
+            if let Some(i) = hit.filter(|&i| rules[i].level == "RequestResponse") {
                 note(i, url);
             }
         }
@@ -710,7 +728,8 @@ pub static INVALID: Rule = Rule {
         RequestResponse, and separate rules for resources and non-resource URLs.",
     snippet: "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: audit.k8s.io/v1
         kind: Policy
         rules:
@@ -734,7 +753,8 @@ pub static INVALID: Rule = Rule {
           nonResourceURLs: ["/api/*/status", healthz]
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: audit.k8s.io/v1
         kind: Policy

@@ -270,7 +270,8 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
     remediation: "After rewriting all existing data, remove the identity provider.",
     snippet: "providers:\n  - secretbox:\n      keys:\n        - name: key1\n          secret: <32-byte key, base64>",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -299,7 +300,8 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
           - identity: {}  # expect: encryption/identity-fallback
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
@@ -335,7 +337,8 @@ pub static AESCBC: Rule = Rule {
         rotation.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -362,7 +365,8 @@ pub static AESCBC: Rule = Rule {
                 secret: IQqqKMLp0PwXHhgOy3pGsg==
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
@@ -405,7 +409,8 @@ pub static AESGCM: Rule = Rule {
         rotation) or secretbox.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -435,7 +440,8 @@ pub static AESGCM: Rule = Rule {
                 secret: IQqqKMLp0PwXHhgOy3pGsg==
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
@@ -483,7 +489,8 @@ pub static KMS_V1: Rule = Rule {
     remediation: "Use `apiVersion: v2` for the kms provider with a KMS v2 plugin.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -510,7 +517,8 @@ pub static KMS_V1: Rule = Rule {
               endpoint: unix:///var/run/kms/legacy.sock
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
@@ -563,7 +571,8 @@ pub static KEY_MATERIAL: Rule = Rule {
         unique name, and never reuse example keys.",
     snippet: "keys:\n  - name: key1\n    secret: \"<output of head -c 32 /dev/urandom | base64>\"",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -610,7 +619,8 @@ pub static KEY_MATERIAL: Rule = Rule {
                 secret: "not base64!"  # expect: encryption/key-material
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
@@ -704,7 +714,8 @@ pub static LOCAL_KEYS: Rule = Rule {
         (0600) and keep it out of backups of etcd.",
     snippet: "- kms:\n    apiVersion: v2\n    name: kms\n    endpoint: unix:///var/run/kms/kms.sock",
     pss: None,
-    bad: &[indoc! {r#"
+    bad: &[
+        indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
         resources:
@@ -731,7 +742,8 @@ pub static LOCAL_KEYS: Rule = Rule {
                 secret: IQqqKMLp0PwXHhgOy3pGsg==
     "#},
     ],
-    good: &[HARDENED,
+    good: &[
+        HARDENED,
         indoc! {r#"
         apiVersion: apiserver.config.k8s.io/v1
         kind: EncryptionConfiguration
@@ -841,6 +853,21 @@ pub static UNLOADABLE: Rule = Rule {
         - providers:  # expect: encryption/unloadable
           - identity: {}
     "#},
+        indoc! {r#"
+            apiVersion: apiserver.config.k8s.io/v1
+            kind: EncryptionConfiguration
+            resources:
+            - resources: ["*."]
+              providers:
+              - identity: {}
+            - resources:
+              - secrets  # expect: encryption/unloadable
+              providers:
+              - kms:
+                  apiVersion: v2
+                  name: vault
+                  endpoint: unix:///var/run/kms/vault.sock
+        "#},
     ],
     good: &[HARDENED,
         indoc! {r#"
@@ -874,6 +901,8 @@ pub static UNLOADABLE: Rule = Rule {
                     hits.node(resource, "`*` is not a valid resource: use `*.*` for everything or `*.` for the core group");
                 } else if seen.contains(&name) {
                     hits.node(resource, format!("{name} is listed twice"));
+                } else if let Some(wildcard) = seen.iter().find(|earlier| masks(earlier, name)) {
+                    hits.node(resource, format!("{name} is masked by the earlier {wildcard} entry: the API server refuses the file"));
                 }
                 seen.push(name);
             }
@@ -883,6 +912,18 @@ pub static UNLOADABLE: Rule = Rule {
         }
     },
 };
+
+/// Whether an earlier wildcard entry covers `resource` (`secrets` after
+/// `*.`, `deployments.apps` after `*.apps`, anything after `*.*`): the API
+/// server refuses a resource listed after a wildcard that masks it.
+fn masks(earlier: &str, resource: &str) -> bool {
+    let group = resource.split_once('.').map_or("", |(_, group)| group);
+    match earlier.strip_prefix("*.") {
+        Some("*") => true,
+        Some(wildcard_group) => !resource.starts_with('*') && group == wildcard_group,
+        None => false,
+    }
+}
 
 fn provider_problems(p: &Provider, hits: &mut Hits) {
     let types = p.item.as_map().map_or(0, <[Entry]>::len);

@@ -153,8 +153,11 @@ pub static LATEST_TAG: Rule = Rule {
             let reference = ImageRef::parse(image);
             if reference.mutable_latest() {
                 let what = if reference.tag.is_some() { "uses the latest tag" } else { "has no tag (so latest)" };
-                hits.at(span, format!("{} image {image:?} {what}", c.label()))
-                    .fix(container_fix(pod, c, &format!("image: {}/{}:<version>", reference.registry, reference.repository)));
+                hits.at(span, format!("{} image {image:?} {what}", c.label())).fix(container_fix(
+                    pod,
+                    c,
+                    &format!("image: {}/{}:<version>", reference.registry, reference.repository),
+                ));
             }
         })
     },
@@ -239,8 +242,11 @@ pub static NOT_PINNED: Rule = Rule {
             let reference = ImageRef::parse(image);
             // Untagged and latest images are image/latest-tag's finding.
             if reference.digest.is_none() && !reference.mutable_latest() {
-                hits.at(span, format!("{} image {image:?} is not pinned by digest", c.label()))
-                    .fix(container_fix(pod, c, &format!("image: {image}@sha256:<digest>")));
+                hits.at(span, format!("{} image {image:?} is not pinned by digest", c.label())).fix(container_fix(
+                    pod,
+                    c,
+                    &format!("image: {image}@sha256:<digest>"),
+                ));
             }
         })
     },
@@ -255,10 +261,13 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
     rationale: "Images from arbitrary registries bypass the scanning, signing and provenance \
         controls of the trusted ones. This rule runs when an allowlist is given (`posture check \
         --allowed-registry registry.example.com`, or the playground's setting).",
-    references: &[IMAGES_DOC, Reference {
-        title: "Kubernetes: Image policy (admission controllers ImagePolicyWebhook)",
-        url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#imagepolicywebhook",
-    }],
+    references: &[
+        IMAGES_DOC,
+        Reference {
+            title: "Kubernetes: Image policy (admission controllers ImagePolicyWebhook)",
+            url: "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#imagepolicywebhook",
+        },
+    ],
     cis: &[],
     sources: &[kubescape("C-0078"), trivy("KSV-0125")],
     kinds: kinds::WORKLOADS,
@@ -338,8 +347,15 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
                 full == a || full.starts_with(&format!("{a}/"))
             });
             if !ok {
-                hits.at(span, format!("{} image {image:?} comes from {}, which is not an allowed registry", c.label(), reference.registry))
-                    .fix(container_fix(pod, c, REGISTRY_ALLOWLIST.snippet));
+                hits.at(
+                    span,
+                    format!(
+                        "{} image {image:?} comes from {}, which is not an allowed registry",
+                        c.label(),
+                        reference.registry
+                    ),
+                )
+                .fix(container_fix(pod, c, REGISTRY_ALLOWLIST.snippet));
             }
         })
     },
@@ -425,8 +441,11 @@ pub static PULL_POLICY: Rule = Rule {
             let Some(policy) = c.node.entry("imagePullPolicy") else { return };
             let value = policy.value.as_str().unwrap_or("");
             if ImageRef::parse(image).mutable_latest() && matches!(value, "IfNotPresent" | "Never") {
-                hits.at(policy.span(), format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", c.label()))
-                    .fix(container_fix(pod, c, PULL_POLICY.snippet));
+                hits.at(
+                    policy.span(),
+                    format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", c.label()),
+                )
+                .fix(container_fix(pod, c, PULL_POLICY.snippet));
             }
         })
     },

@@ -282,7 +282,14 @@ pub static LITERAL: Rule = Rule {
         the repository's history.",
     references: &[SECRETS_DOC],
     cis: &[],
-    sources: &[kubescape("C-0012"), trivy("KSV-0109"), trivy("KSV-01010"), kube_linter("env-var-secret"), polaris("sensitiveConfigmapContent"), polaris("sensitiveContainerEnvVar")],
+    sources: &[
+        kubescape("C-0012"),
+        trivy("KSV-0109"),
+        trivy("KSV-01010"),
+        kube_linter("env-var-secret"),
+        polaris("sensitiveConfigmapContent"),
+        polaris("sensitiveContainerEnvVar"),
+    ],
     kinds: &["*"],
     remediation: "Move the value to a Secret (created out of band, or from an external store such \
         as External Secrets or Sealed Secrets) and rotate it: it has been exposed.",
@@ -391,7 +398,9 @@ pub static LITERAL: Rule = Rule {
         if let Some(pod) = object.pod() {
             for c in pod.containers() {
                 for env in c.node.items("env") {
-                    let (Some(name), Some(value)) = (env.get("name").and_then(Node::as_str), env.get("value")) else { continue };
+                    let (Some(name), Some(value)) = (env.get("name").and_then(Node::as_str), env.get("value")) else {
+                        continue;
+                    };
                     check(name, value, env.span, &format!("{} environment variable", c.label()));
                 }
             }
@@ -408,7 +417,10 @@ pub static LITERAL: Rule = Rule {
                 if let Some(format) = known_format(text) {
                     hits.at(entry.span(), format!("annotation {:?} holds what looks like {format}", entry.key));
                 } else if entry.key == "kubectl.kubernetes.io/last-applied-configuration" && object.kind == "Secret" {
-                    hits.at(entry.span(), "the last-applied-configuration annotation repeats this Secret's data in plain JSON");
+                    hits.at(
+                        entry.span(),
+                        "the last-applied-configuration annotation repeats this Secret's data in plain JSON",
+                    );
                 }
             }
         }

@@ -794,10 +794,7 @@ pub static RUNTIME_SOCKET: Rule = Rule {
                 } else {
                     format!("{path} is mounted, and with it any container runtime socket it holds ({socket}, ...)")
                 };
-                hits.at(
-                    entry.span(),
-                    format!("{what}: it controls every container on the node"),
-                );
+                hits.at(entry.span(), format!("{what}: it controls every container on the node"));
             }
         }
     },
@@ -1075,7 +1072,10 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                 } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
                     let fix = container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
                     match kubelet_input(path, true) {
-                        Some(why) => hits.node(mount, format!("{} mounts the node's {path} writable: {why}", c.label())).fix(fix).severity(Severity::High),
+                        Some(why) => hits
+                            .node(mount, format!("{} mounts the node's {path} writable: {why}", c.label()))
+                            .fix(fix)
+                            .severity(Severity::High),
                         None => hits.node(mount, format!("{} mounts the node's {path} writable", c.label())).fix(fix),
                     };
                 }

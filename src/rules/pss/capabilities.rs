@@ -154,8 +154,18 @@ pub static CAPABILITIES_RESTRICTED: Rule = Rule {
         NET_RAW, SETUID, ...) that most applications never use and an attacker can. Dropping ALL \
         and adding back only NET_BIND_SERVICE when a low port is needed leaves nothing to abuse.",
     references: &[PSS_DOC, psa_source!("check_capabilities_restricted.go")],
-    cis: &[cis!("5.2.10", "Minimize the admission of containers with capabilities assigned"), cis!("5.2.8", "Minimize the admission of containers with the NET_RAW capability")],
-    sources: &[checkov("CKV_K8S_28"), checkov("CKV_K8S_37"), trivy("KSV-0003"), trivy("KSV-0106"), kube_linter("drop-net-raw-capability"), polaris("insecureCapabilities")],
+    cis: &[
+        cis!("5.2.10", "Minimize the admission of containers with capabilities assigned"),
+        cis!("5.2.8", "Minimize the admission of containers with the NET_RAW capability"),
+    ],
+    sources: &[
+        checkov("CKV_K8S_28"),
+        checkov("CKV_K8S_37"),
+        trivy("KSV-0003"),
+        trivy("KSV-0106"),
+        kube_linter("drop-net-raw-capability"),
+        polaris("insecureCapabilities"),
+    ],
     kinds: kinds::WORKLOADS,
     remediation: "Drop ALL capabilities in every container; add back NET_BIND_SERVICE only if the \
         process binds a port below 1024.",

@@ -25,8 +25,27 @@ pub static HOST_NAMESPACES: Rule = Rule {
         signal every process on the node; with hostIPC it can read the shared memory of other \
         workloads. Each one removes an isolation boundary between the pod and the node.",
     references: &[PSS_DOC, psa_source!("check_hostNamespaces.go")],
-    cis: &[cis!("5.2.3", "Minimize the admission of containers wishing to share the host process ID namespace"), cis!("5.2.4", "Minimize the admission of containers wishing to share the host IPC namespace"), cis!("5.2.5", "Minimize the admission of containers wishing to share the host network namespace")],
-    sources: &[checkov("CKV_K8S_17"), checkov("CKV_K8S_18"), checkov("CKV_K8S_19"), kubescape("C-0038"), kubescape("C-0041"), trivy("KSV-0008"), trivy("KSV-0009"), trivy("KSV-0010"), kube_linter("host-ipc"), kube_linter("host-network"), kube_linter("host-pid"), polaris("hostIPCSet"), polaris("hostNetworkSet"), polaris("hostPIDSet")],
+    cis: &[
+        cis!("5.2.3", "Minimize the admission of containers wishing to share the host process ID namespace"),
+        cis!("5.2.4", "Minimize the admission of containers wishing to share the host IPC namespace"),
+        cis!("5.2.5", "Minimize the admission of containers wishing to share the host network namespace"),
+    ],
+    sources: &[
+        checkov("CKV_K8S_17"),
+        checkov("CKV_K8S_18"),
+        checkov("CKV_K8S_19"),
+        kubescape("C-0038"),
+        kubescape("C-0041"),
+        trivy("KSV-0008"),
+        trivy("KSV-0009"),
+        trivy("KSV-0010"),
+        kube_linter("host-ipc"),
+        kube_linter("host-network"),
+        kube_linter("host-pid"),
+        polaris("hostIPCSet"),
+        polaris("hostNetworkSet"),
+        polaris("hostPIDSet"),
+    ],
     kinds: kinds::WORKLOADS,
     remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false). \
         Expose ports through a Service instead of the host network.",
@@ -231,7 +250,12 @@ pub static HOST_PROBES: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Remove the host field so the probe targets the pod's own IP.",
     snippet: "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
-    pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: "v1.34", overrides: None }),
+    pss: Some(PssControl {
+        check: "hostProbesAndHostLifecycle",
+        level: PssLevel::Baseline,
+        since: "v1.34",
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

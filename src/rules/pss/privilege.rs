@@ -23,7 +23,13 @@ pub static PRIVILEGED: Rule = Rule {
         node and can take over the node and everything scheduled there.",
     references: &[PSS_DOC, psa_source!("check_privileged.go")],
     cis: &[cis!("5.2.2", "Minimize the admission of privileged containers")],
-    sources: &[checkov("CKV_K8S_16"), kubescape("C-0057"), trivy("KSV-0017"), kube_linter("privileged-container"), polaris("runAsPrivileged")],
+    sources: &[
+        checkov("CKV_K8S_16"),
+        kubescape("C-0057"),
+        trivy("KSV-0017"),
+        kube_linter("privileged-container"),
+        polaris("runAsPrivileged"),
+    ],
     kinds: kinds::WORKLOADS,
     remediation: "Remove privileged: true. Grant the one capability the workload really needs \
         instead, or move node-level work to a dedicated, separately reviewed component.",
@@ -130,11 +136,22 @@ pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
         turning a foothold in the container into root within it.",
     references: &[PSS_DOC, psa_source!("check_allowPrivilegeEscalation.go")],
     cis: &[cis!("5.2.6", "Minimize the admission of containers with allowPrivilegeEscalation")],
-    sources: &[checkov("CKV_K8S_20"), kubescape("C-0016"), trivy("KSV-0001"), kube_linter("privilege-escalation-container"), polaris("privilegeEscalationAllowed")],
+    sources: &[
+        checkov("CKV_K8S_20"),
+        kubescape("C-0016"),
+        trivy("KSV-0001"),
+        kube_linter("privilege-escalation-container"),
+        polaris("privilegeEscalationAllowed"),
+    ],
     kinds: kinds::WORKLOADS,
     remediation: "Set allowPrivilegeEscalation: false in every container's securityContext.",
     snippet: "securityContext:\n  allowPrivilegeEscalation: false",
-    pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: "v1.25", overrides: None }),
+    pss: Some(PssControl {
+        check: "allowPrivilegeEscalation",
+        level: PssLevel::Restricted,
+        since: "v1.25",
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -325,7 +342,12 @@ pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Remove procMount (or set it to Default).",
     snippet: "securityContext:\n  procMount: Default",
-    pss: Some(PssControl { check: "procMount_restricted", level: PssLevel::Restricted, since: "v1.35", overrides: Some("procMount") }),
+    pss: Some(PssControl {
+        check: "procMount_restricted",
+        level: PssLevel::Restricted,
+        since: "v1.35",
+        overrides: Some("procMount"),
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

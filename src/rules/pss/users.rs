@@ -25,7 +25,13 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
         writable host mount is immediately node-level compromise.",
     references: &[PSS_DOC, psa_source!("check_runAsNonRoot.go")],
     cis: &[cis!("5.2.7", "Minimize the admission of root containers")],
-    sources: &[checkov("CKV_K8S_23"), kubescape("C-0013"), trivy("KSV-0012"), kube_linter("run-as-non-root"), polaris("runAsRootAllowed")],
+    sources: &[
+        checkov("CKV_K8S_23"),
+        kubescape("C-0013"),
+        trivy("KSV-0012"),
+        kube_linter("run-as-non-root"),
+        polaris("runAsRootAllowed"),
+    ],
     kinds: kinds::WORKLOADS,
     remediation: "Set runAsNonRoot: true in the pod's securityContext and give the image a \
         non-root USER (or set runAsUser to a non-zero UID).",
