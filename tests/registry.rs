@@ -102,6 +102,7 @@ const NO_OTHER_TOOL: &[&str] = &[
     "pss/host-probes-lifecycle",
     "pss/proc-mount-restricted",
     "workload/share-process-namespace",
+    "workload/recognised-by-shape",
     "secrets/committed",
     "rbac/effective-permissions",
     "network/allow-all",

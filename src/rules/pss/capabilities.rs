@@ -135,7 +135,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
     for c in pod.containers() {
         let capabilities = c.sc(&["capabilities"]);
         let drops_all = capabilities.is_some_and(|caps| caps.items("drop").iter().any(|d| d.as_str() == Some("ALL")));
-        if !drops_all {
+        if !drops_all && pod.complete() {
             let at = match capabilities.and_then(|caps| caps.entry("drop")) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),

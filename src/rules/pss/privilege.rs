@@ -114,9 +114,10 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
                 )
                 .fix(fix);
             }
-            None => {
+            None if pod.complete() => {
                 hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix);
             }
+            None => {}
         }
     }
 }

@@ -293,7 +293,7 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     let pod_covers = bad_seccomp_profiles(&pod, hits);
     // A bad pod-level profile is already reported; its containers need the
     // same fix, so they are not reported again.
-    if pod_covers || profile_type(pod.spec, "seccompProfile").is_some() {
+    if pod_covers || profile_type(pod.spec, "seccompProfile").is_some() || !pod.complete() {
         return;
     }
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();

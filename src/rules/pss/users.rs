@@ -67,7 +67,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
                     .fix(container_fix(&pod, &c, fix));
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
-            None if pod_level.is_none() => {
+            None if pod_level.is_none() && pod.complete() => {
                 hits.at(
                     c.missing(&[]),
                     format!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
