@@ -186,6 +186,26 @@ fn select_and_ignore_never_match_a_string_prefix() {
 }
 
 #[test]
+fn pss_version_pins_the_policy() {
+    // runAsUser: 0 is a Pod Security violation from policy v1.23 on.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    runAsUser: 0\n  containers:\n  - name: app\n    image: app:1\n";
+    let run = |version: &[&str]| {
+        let mut args = vec!["--select", "pss/run-as-user"];
+        args.extend_from_slice(version);
+        rules_of(&check_stdin(pod.as_bytes(), &args).json())
+    };
+    assert_eq!(run(&[]), ["pss/run-as-user"]);
+    assert_eq!(run(&["--pss-version", "latest"]), ["pss/run-as-user"]);
+    assert_eq!(run(&["--pss-version", "v1.23"]), ["pss/run-as-user"]);
+    assert!(run(&["--pss-version", "v1.22"]).is_empty());
+    for bad in ["v1.38", "1.25", "v1.05"] {
+        let usage = posture(&["check", "-", "--pss-version", bad], pod.as_bytes());
+        assert_eq!(usage.code, 2, "{bad}");
+        assert!(usage.stderr.contains("expected latest or v1.0 to v1.37"), "{}", usage.stderr);
+    }
+}
+
+#[test]
 fn lists_are_unwrapped() {
     let json = posture(&["check", "tests/data/list.yaml", "--format", "json"], b"").json();
     assert_eq!(json["summary"]["objects"], 2);

@@ -1,5 +1,5 @@
-//! The README's generated sections come from the registry: the rule table
-//! and the "coming from another tool" tables. To refresh them:
+//! The README's generated sections come from the registry: the rule table,
+//! the "coming from another tool" tables and the workload kinds. To refresh them:
 //! `POSTURE_UPDATE_DOCS=1 cargo test --test docs`.
 
 /// Checks (or, with POSTURE_UPDATE_DOCS set, rewrites) the README between
@@ -31,4 +31,9 @@ fn readme_rule_table_matches_the_registry() {
 #[test]
 fn readme_tool_tables_match_the_registry() {
     generated("sources", posture::rules::docs::sources_table());
+}
+
+#[test]
+fn readme_kinds_table_matches_the_registry() {
+    generated("kinds", posture::rules::docs::kinds_table());
 }

@@ -11,6 +11,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write;
 
+use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, Family, PssLevel, Rule};
 use posture::yaml::{parse_stream, Limits, LineIndex};
 use posture::{check, Options};
@@ -101,6 +102,7 @@ const NO_OTHER_TOOL: &[&str] = &[
     "pss/host-probes-lifecycle",
     "pss/proc-mount-restricted",
     "workload/share-process-namespace",
+    "workload/recognised-by-shape",
     "secrets/committed",
     "rbac/effective-permissions",
     "network/allow-all",
@@ -274,7 +276,9 @@ fn rules_with_several_triggers_show_each() {
 
 #[test]
 fn restricted_level_replaces_the_baseline_checks_psa_overrides() {
-    let at = |level| rules::all().iter().filter(|r| r.applies_at(level)).map(|r| r.id).collect::<HashSet<_>>();
+    let at = |level| {
+        rules::all().iter().filter(|r| r.applies_at(level, PolicyVersion::Latest)).map(|r| r.id).collect::<HashSet<_>>()
+    };
     let baseline = at(PssLevel::Baseline);
     let restricted = at(PssLevel::Restricted);
     assert_eq!(baseline.iter().filter(|id| id.starts_with("pss/")).count(), 12);

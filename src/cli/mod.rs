@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use posture::report::{self, Style};
+use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, PssLevel, Severity};
 use posture::{Input, Options};
 
@@ -39,6 +40,10 @@ struct CheckArgs {
     /// The Pod Security Standards level that pss/* rules enforce.
     #[arg(long, value_enum, default_value = "restricted")]
     pss_level: Level,
+    /// The Pod Security policy version pss/* rules evaluate at, as Pod
+    /// Security Admission does: v1.0 to v1.37, or latest.
+    #[arg(long, value_name = "VERSION", default_value = "latest", value_parser = parse_pss_version)]
+    pss_version: PolicyVersion,
     /// Run only this rule (its exact id) or family (`pss` or `pss/`); repeatable.
     #[arg(long, value_name = "NAME")]
     select: Vec<String>,
@@ -113,6 +118,7 @@ fn check(args: CheckArgs) -> ExitCode {
             Level::Baseline => PssLevel::Baseline,
             Level::Restricted => PssLevel::Restricted,
         },
+        pss_version: args.pss_version,
         select: args.select,
         ignore: args.ignore,
         allowed_registries: args.allowed_registry,
@@ -174,6 +180,11 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn parse_pss_version(text: &str) -> Result<PolicyVersion, String> {
+    PolicyVersion::parse(text)
+        .ok_or_else(|| format!("expected latest or v1.0 to v1.{} (as in v1.25)", PolicyVersion::NEWEST))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

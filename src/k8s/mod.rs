@@ -7,5 +7,5 @@ mod process;
 
 pub use object::{contents, Contents, Object, ObjectRef};
 pub use operator::{made_by, Made};
-pub use pod::{Container, ContainerList, PodView};
+pub use pod::{Container, ContainerList, PodView, Shape, WorkloadKind, WORKLOAD_KINDS};
 pub use process::{Component, Flag, Process};

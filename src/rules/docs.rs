@@ -22,6 +22,26 @@ pub fn table() -> String {
     out
 }
 
+/// The kinds whose pods every pod rule checks, and where each keeps them.
+pub fn kinds_table() -> String {
+    use crate::k8s::{Shape, WORKLOAD_KINDS};
+    let mut out = String::from("| Kind | API group | From | Pod spec | Rules |\n|---|---|---|---|---|\n");
+    for k in WORKLOAD_KINDS {
+        let (at, rules) = match k.shape {
+            Shape::Template([]) => ("`spec`".to_owned(), "all"),
+            Shape::Template(path) => (format!("`{}.spec`", path.join(".")), "all"),
+            Shape::ArgoTemplates(path) => (
+                format!("`{}.templates[*]`: `container`, `script`, `containerSet`, `initContainers`, `sidecars`; pod-level fields of `{0}`", path.join(".")),
+                "what is set",
+            ),
+            Shape::TektonSteps => ("`spec.steps`, `spec.sidecars`; `spec.volumes`".to_owned(), "what is set"),
+        };
+        let group = if k.group.is_empty() { "core (`v1`)" } else { k.group };
+        let _ = writeln!(out, "| {} | {group} | {} | {at} | {rules} |", k.kind, k.project);
+    }
+    out
+}
+
 /// "Coming from another tool": for each tool, each of its check ids that a
 /// Posture rule answers, and the rule (or rules).
 pub fn sources_table() -> String {

@@ -35,6 +35,7 @@ use crate::clip;
 use crate::k8s::Object;
 use crate::yaml::{Node, Span};
 use scope::Scope;
+use standards::PolicyVersion;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -137,9 +138,12 @@ pub struct PssControl {
     /// PSA's check id, e.g. `capabilities_baseline`.
     pub check: &'static str,
     pub level: PssLevel,
-    /// Policy version the implementation applies from.
-    pub since: &'static str,
-    /// The baseline check this one replaces at the restricted level.
+    /// The first policy version with the check (PSA's earliest
+    /// `MinimumVersion` for it); how it changed since is the rule's check,
+    /// see `pss::versions`.
+    pub since: PolicyVersion,
+    /// The baseline check this one replaces at the restricted level (from
+    /// `since` on: no PSA override starts later than its check).
     pub overrides: Option<&'static str>,
 }
 
@@ -347,19 +351,22 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Whether the rule runs at the given Pod Security level.
-    pub fn applies_at(&self, level: PssLevel) -> bool {
+    /// Whether the rule runs at the given Pod Security level and policy
+    /// version: as in PSA's registry, a check runs from its first version
+    /// at its level and above, unless at the restricted level a restricted
+    /// check existing at that version overrides it.
+    pub fn applies_at(&self, level: PssLevel, version: PolicyVersion) -> bool {
         match &self.pss {
             None => true,
-            Some(control) if control.level > level => false,
+            Some(control) if control.level > level || !version.at_least(control.since) => false,
             Some(control) => {
-                level == PssLevel::Baseline || !all().iter().any(|r| r.overridden_check() == Some(control.check))
+                level == PssLevel::Baseline
+                    || !all()
+                        .iter()
+                        .filter_map(|r| r.pss.as_ref())
+                        .any(|other| other.overrides == Some(control.check) && version.at_least(other.since))
             }
         }
-    }
-
-    fn overridden_check(&self) -> Option<&'static str> {
-        self.pss.as_ref().and_then(|c| c.overrides)
     }
 }
 
@@ -421,15 +428,28 @@ pub struct Hit {
 pub struct Hits<'s> {
     pub found: Vec<Hit>,
     scope: &'s Scope<'s>,
+    pss_version: PolicyVersion,
 }
 
 impl<'s> Hits<'s> {
+    /// Hits for a rule run at the run's Pod Security policy version.
     pub fn new(scope: &'s Scope<'s>) -> Self {
-        Hits { found: Vec::new(), scope }
+        Self::at_version(scope, scope.options.pss_version)
+    }
+
+    /// Hits for a `pss/*` rule run at another policy version (a namespace's
+    /// `enforce-version`).
+    pub fn at_version(scope: &'s Scope<'s>, pss_version: PolicyVersion) -> Self {
+        Hits { found: Vec::new(), scope, pss_version }
     }
 
     pub fn scope(&self) -> &'s Scope<'s> {
         self.scope
+    }
+
+    /// The Pod Security policy version `pss/*` rules evaluate at.
+    pub fn pss_version(&self) -> PolicyVersion {
+        self.pss_version
     }
 
     /// A hit; a message longer than [`clip::MESSAGE`] characters (a long

@@ -3,6 +3,7 @@
 
 use crate::k8s::Object;
 use crate::rules::scope::Scope;
+use crate::rules::standards::PolicyVersion;
 use crate::rules::{kinds, kubescape, standards, Family, Hits, Practice, PssLevel, Reference, Rule, Severity};
 use crate::yaml::Entry;
 use indoc::indoc;
@@ -166,8 +167,8 @@ pub static PSS_VERSION: Rule = Rule {
             hits.at(
                 e.span(),
                 format!(
-                    "enforcement is pinned to policy v1.{minor}; the current version is {}",
-                    standards::POLICY_VERSION
+                    "enforcement is pinned to policy v1.{minor}; the current version is v1.{}",
+                    PolicyVersion::NEWEST
                 ),
             );
         }
@@ -272,13 +273,15 @@ pub static PSS_MODES: Rule = Rule {
     },
 };
 
-/// The enforce level of the namespace an object is in, from a Namespace
-/// in the input.
-fn enforced_level<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, PssLevel)> {
+/// What the namespace an object is in enforces, from a Namespace in the
+/// input: its name, level, policy version (PSA reads an absent or invalid
+/// `enforce-version` as latest), and whether a label pins the version.
+fn enforced_policy<'s>(scope: &'s Scope, object: &Object) -> Option<(&'s str, PssLevel, PolicyVersion, bool)> {
     let ns = crate::rules::scope::namespace_of(object);
     let namespace = scope.find("Namespace", "default", ns).filter(|o| is_namespace(o))?;
     let level = label(namespace, "enforce")?.value.as_str()?;
-    Some((namespace.name.unwrap_or(""), PssLevel::parse(level)?))
+    let pinned = label(namespace, "enforce-version").and_then(|e| e.value.as_str());
+    Some((namespace.name.unwrap_or(""), PssLevel::parse(level)?, PolicyVersion::from_label(pinned), pinned.is_some()))
 }
 
 pub static ADMISSION_REJECTS: Rule = Rule {
@@ -392,11 +395,12 @@ pub static ADMISSION_REJECTS: Rule = Rule {
         if object.pod().is_none() {
             return;
         }
-        let Some((ns, level)) = enforced_level(hits.scope(), object) else { return };
+        let Some((ns, level, version, pinned)) = enforced_policy(hits.scope(), object) else { return };
         let mut failing: Vec<&str> = Vec::new();
-        // PSA's checks at that level, from the registry: the pss/* rules.
-        for rule in crate::rules::all().iter().filter(|r| r.pss.is_some() && r.applies_at(level)) {
-            let mut probe = Hits::new(hits.scope());
+        // PSA's checks at that level and version, from the registry: the
+        // pss/* rules.
+        for rule in crate::rules::all().iter().filter(|r| r.pss.is_some() && r.applies_at(level, version)) {
+            let mut probe = Hits::at_version(hits.scope(), version);
             (rule.check)(object, &mut probe);
             if !probe.found.is_empty() {
                 failing.push(rule.pss.as_ref().map_or(rule.id, |c| c.check));
@@ -407,10 +411,11 @@ pub static ADMISSION_REJECTS: Rule = Rule {
         }
         let how = if object.kind == "Pod" { "rejects this pod" } else { "will reject the pods this workload creates" };
         let at = object.node.at(&["metadata"]).and_then(|m| m.entry("namespace")).map_or(object.node.span, Entry::span);
+        let at_version = if pinned { format!(" at {version}") } else { String::new() };
         hits.at(
             at,
             format!(
-                "namespace {ns} enforces Pod Security {}: admission {how} (fails {})",
+                "namespace {ns} enforces Pod Security {}{at_version}: admission {how} (fails {})",
                 level.name(),
                 failing.join(", ")
             ),

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::k8s::Object;
+use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
 use crate::yaml::Limits;
 
@@ -16,6 +17,9 @@ use crate::yaml::Limits;
 pub struct Options {
     /// The Pod Security Standards level `pss/*` rules enforce.
     pub pss_level: PssLevel,
+    /// The Pod Security policy version `pss/*` rules evaluate at, as Pod
+    /// Security Admission does at that version.
+    pub pss_version: PolicyVersion,
     /// Rules to run, each a rule id or a family (see [`rules::names`]);
     /// empty means all.
     pub select: Vec<String>,
@@ -31,6 +35,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             pss_level: PssLevel::Restricted,
+            pss_version: PolicyVersion::Latest,
             select: Vec::new(),
             ignore: Vec::new(),
             allowed_registries: Vec::new(),
@@ -49,7 +54,9 @@ impl Options {
 
     pub fn enabled(&self, rule: &Rule) -> bool {
         let matches = |names: &[String]| names.iter().any(|name| rules::names(name, rule.id));
-        rule.applies_at(self.pss_level) && (self.select.is_empty() || matches(&self.select)) && !matches(&self.ignore)
+        rule.applies_at(self.pss_level, self.pss_version)
+            && (self.select.is_empty() || matches(&self.select))
+            && !matches(&self.ignore)
     }
 
     /// Names given to select or ignore that name no rule (likely typos).

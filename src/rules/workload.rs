@@ -129,7 +129,7 @@ pub static RESOURCES: Rule = Rule {
                 })
                 .map(|(kind, what)| format!("{kind}.{what}"))
                 .collect();
-            if !missing.is_empty() {
+            if !missing.is_empty() && pod.complete() {
                 hits.at(c.node.nearest(&["resources"]), format!("{} sets no {}", c.label(), missing.join(", ")))
                     .fix(container_fix(&pod, &c, RESOURCES.snippet));
             }
@@ -242,10 +242,11 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
                         READ_ONLY_ROOT_FS.snippet,
                     ));
                 }
-                None => {
+                None if pod.complete() => {
                     hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", c.label()))
                         .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
                 }
+                None => {}
             }
         }
     },
@@ -491,7 +492,8 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
             sa.node.get("automountServiceAccountToken").and_then(Node::as_bool) == Some(false)
         });
         let bound = scope.account_is_bound(namespace, account);
-        if !opted_out && !bound {
+        // Unset in a pod completed elsewhere: the run may set it.
+        if !opted_out && !bound && (entry.is_some() || pod.complete()) {
             let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
             hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
                 .fix(pod_fix(&pod, AUTOMOUNT_TOKEN.snippet));
@@ -576,8 +578,10 @@ pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
     ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
-        if service_account(&pod) == "default" {
-            let at = pod.spec.entry("serviceAccountName").map_or_else(|| spec_key(&pod), |e| e.span());
+        let named = pod.spec.entry("serviceAccountName");
+        // Unset in a pod completed elsewhere: the run may set it.
+        if service_account(&pod) == "default" && (named.is_some() || pod.complete()) {
+            let at = named.map_or_else(|| spec_key(&pod), |e| e.span());
             hits.at(at, "the pod uses the namespace's default service account")
                 .fix(pod_fix(&pod, DEFAULT_SERVICE_ACCOUNT.snippet));
         }
@@ -1391,6 +1395,49 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
     },
 };
 
+pub static RECOGNISED_BY_SHAPE: Rule = Rule {
+    id: "workload/recognised-by-shape",
+    family: Family::Workload,
+    title: "Custom resource checked as a workload by its shape",
+    severity: Severity::Info,
+    practice: Practice::PodSecurity,
+    rationale: "Posture knows where the built-in workloads and common operators' kinds keep \
+        their pods (see the README's table of kinds). A custom resource of another kind that \
+        holds spec.template.spec.containers almost certainly templates pods, so it gets every \
+        pod rule; this note says that was inferred from its shape, not known from its kind.",
+    references: &[Reference {
+        title: "Kubernetes: Pod templates",
+        url: "https://kubernetes.io/docs/concepts/workloads/pods/#pod-templates",
+    }],
+    cis: &[],
+    sources: &[],
+    kinds: &["*"],
+    remediation: "Nothing to fix. If the kind's controller does not make pods from \
+        spec.template, suppress its findings with a posture.dev/ignore annotation.",
+    snippet: "metadata:\n  annotations:\n    posture.dev/ignore: |\n      pss: not a pod template (WebApp renders it into a ConfigMap)",
+    pss: None,
+    bad: &[indoc! {r#"
+        apiVersion: example.com/v1
+        kind: WebApp  # expect: workload/recognised-by-shape
+        metadata:
+          name: web
+        spec:
+          template:
+            spec:
+              automountServiceAccountToken: false
+              containers:
+              - name: web
+                image: registry.example.com/web:1.4.2
+    "#}],
+    good: &[HARDENED, "apiVersion: example.com/v1\nkind: Config\nmetadata:\n  name: c\nspec:\n  template:\n    name: x\n"],
+    check: |object, hits| {
+        if object.pod().is_some_and(|pod| !pod.known_kind) {
+            let at = object.node.entry("kind").map_or(object.node.span, Entry::span);
+            hits.at(at, format!("{} ({}) is not a kind Posture knows; it holds spec.template.spec.containers, so it is checked as a workload", object.kind, object.api_version));
+        }
+    },
+};
+
 pub static RULES: &[&Rule] = &[
     &RESOURCES,
     &READ_ONLY_ROOT_FS,
@@ -1403,4 +1450,5 @@ pub static RULES: &[&Rule] = &[
     &HOST_PATH_PERSISTENT_VOLUME,
     &SHARE_PROCESS_NAMESPACE,
     &DANGEROUS_CAPABILITIES,
+    &RECOGNISED_BY_SHAPE,
 ];

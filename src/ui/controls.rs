@@ -1,8 +1,9 @@
-//! The header's controls: Pod Security level, rule families, examples,
-//! share link, and report downloads.
+//! The header's controls: Pod Security level and policy version, rule
+//! families, examples, share link, and report downloads.
 
 use posture::playground::share::{self, Shared};
 use posture::report::{to_json, to_sarif};
+use posture::rules::standards::PolicyVersion;
 use posture::rules::PssLevel;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlSelectElement, Url};
@@ -28,6 +29,13 @@ pub fn controls(props: &Props) -> Html {
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             dispatch.dispatch(Action::Level(PssLevel::parse(&value).unwrap_or(PssLevel::Restricted)));
+        })
+    };
+    let on_version = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatch.dispatch(Action::Version(PolicyVersion::parse(&value).unwrap_or(PolicyVersion::Latest)));
         })
     };
     let on_share = {
@@ -68,6 +76,13 @@ pub fn controls(props: &Props) -> Html {
                 <select data-testid="pss-level" aria-label="Pod Security Standards level" onchange={on_level}>
                     <option value="restricted" selected={state.level == PssLevel::Restricted}>{"restricted"}</option>
                     <option value="baseline" selected={state.level == PssLevel::Baseline}>{"baseline"}</option>
+                </select>
+            </label>
+            <label class="control">{"at policy "}
+                <select data-testid="pss-version" aria-label="Pod Security policy version" onchange={on_version}>
+                    { for PolicyVersion::all().map(|version| html! {
+                        <option value={version.to_string()} selected={state.version == version}>{version.to_string()}</option>
+                    }) }
                 </select>
             </label>
             <details class="menu families-menu">

@@ -55,7 +55,8 @@ fn app() -> Html {
         let dispatch = state.dispatcher();
         let text = state.text.clone();
         let options = state.options();
-        let key = (Rc::as_ptr(&state.text) as usize, state.level, state.off.clone(), state.registries.clone());
+        let key =
+            (Rc::as_ptr(&state.text) as usize, state.level, state.version, state.off.clone(), state.registries.clone());
         use_effect_with(key, move |_| {
             let delay = if text.len() <= QUICK_CHECK_BYTES { 0 } else { 250 };
             let pending = Timeout::new(delay, move || {

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use posture::playground::marks::LineMarks;
 use posture::playground::text::Lines;
+use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, PssLevel, Severity};
 use posture::{Options, Report};
 use yew::Reducible;
@@ -42,6 +43,8 @@ pub struct State {
     /// The shown findings and the input errors, by editor line.
     pub marks: Rc<LineMarks>,
     pub level: PssLevel,
+    /// The Pod Security policy version `pss/*` rules evaluate at.
+    pub version: PolicyVersion,
     /// Rule families switched off (not run).
     pub off: BTreeSet<&'static str>,
     /// Registries images may come from (turns on image/registry-allowlist).
@@ -63,6 +66,7 @@ pub enum Action {
     Load(String),
     Checked(Rc<Checked>),
     Level(PssLevel),
+    Version(PolicyVersion),
     ToggleFamily(&'static str),
     /// Comma- or space-separated registries.
     Registries(String),
@@ -101,6 +105,7 @@ impl State {
             text: Rc::new(text),
             loaded: 1,
             level,
+            version: PolicyVersion::Latest,
             off,
             registries: Rc::new(Vec::new()),
             hidden_severities: BTreeSet::new(),
@@ -122,6 +127,7 @@ impl State {
     pub fn options(&self) -> Options {
         Options {
             pss_level: self.level,
+            pss_version: self.version,
             ignore: self.off.iter().map(|f| format!("{f}/")).collect(),
             allowed_registries: self.registries.to_vec(),
             ..Options::default()
@@ -149,6 +155,7 @@ impl PartialEq for State {
             && Rc::ptr_eq(&self.checked, &o.checked)
             && Rc::ptr_eq(&self.marks, &o.marks)
             && self.level == o.level
+            && self.version == o.version
             && self.off == o.off
             && self.registries == o.registries
             && self.hidden_severities == o.hidden_severities
@@ -170,6 +177,7 @@ impl Reducible for State {
             checked: self.checked.clone(),
             marks: self.marks.clone(),
             level: self.level,
+            version: self.version,
             off: self.off.clone(),
             registries: self.registries.clone(),
             hidden_severities: self.hidden_severities.clone(),
@@ -196,6 +204,7 @@ impl Reducible for State {
                 refilter = true;
             }
             Action::Level(level) => next.level = level,
+            Action::Version(version) => next.version = version,
             Action::ToggleFamily(family) => toggle(&mut next.off, family),
             Action::Registries(text) => {
                 next.registries =

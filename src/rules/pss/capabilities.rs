@@ -7,8 +7,9 @@ use crate::rules::{
 use crate::yaml::Node;
 use indoc::indoc;
 
+use super::versions;
 use crate::rules::fix::container_fix;
-use crate::rules::standards::{psa_source, PSS_DOC};
+use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
 /// Capabilities (baseline). Restricted field:
 /// `<every container>.securityContext.capabilities.add`. Allowed: the
@@ -30,7 +31,7 @@ pub static CAPABILITIES_BASELINE: Rule = Rule {
     remediation: "Remove the capability from capabilities.add. If the workload needs it, find the \
         narrower mechanism (a port above 1024, a sidecar, a node-level agent).",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
-    pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -140,10 +141,10 @@ fn added(capabilities: Option<&Node>) -> &[Node] {
     capabilities.map_or(&[], |caps| caps.items("add"))
 }
 
-/// Capabilities (restricted, v1.25). Restricted fields:
+/// Capabilities (restricted, from v1.22). Restricted fields:
 /// `<every container>.securityContext.capabilities.drop` must contain `ALL`;
-/// `.add` may hold only `NET_BIND_SERVICE`. Pods with `spec.os.name: windows`
-/// are exempt.
+/// `.add` may hold only `NET_BIND_SERVICE`. From v1.25, pods with
+/// `spec.os.name: windows` are exempt.
 pub static CAPABILITIES_RESTRICTED: Rule = Rule {
     id: "pss/capabilities-restricted",
     family: Family::Pss,
@@ -173,7 +174,7 @@ pub static CAPABILITIES_RESTRICTED: Rule = Rule {
     pss: Some(PssControl {
         check: "capabilities_restricted",
         level: PssLevel::Restricted,
-        since: "v1.25",
+        since: PolicyVersion::v1(22),
         overrides: Some("capabilities_baseline"),
     }),
     bad: &[
@@ -262,12 +263,13 @@ pub static CAPABILITIES_RESTRICTED: Rule = Rule {
 };
 
 fn capabilities_restricted(object: &Object, hits: &mut Hits) {
-    let Some(pod) = object.pod().filter(|p| !p.is_windows()) else { return };
+    let version = hits.pss_version();
+    let Some(pod) = object.pod().filter(|p| !versions::windows_exempt(p, version)) else { return };
     let drop_all = "securityContext:\n  capabilities:\n    drop: [\"ALL\"]";
     for c in pod.containers() {
         let capabilities = c.sc(&["capabilities"]);
         let drops_all = capabilities.is_some_and(|caps| caps.items("drop").iter().any(|d| d.as_str() == Some("ALL")));
-        if !drops_all {
+        if !drops_all && pod.complete() {
             let at = match capabilities.and_then(|caps| caps.entry("drop")) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),

@@ -9,8 +9,9 @@ use crate::rules::{
 use crate::yaml::Node;
 use indoc::indoc;
 
+use super::versions;
 use crate::rules::fix::{container_fix, pod_fix};
-use crate::rules::standards::{psa_source, PSS_DOC};
+use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
 /// Host Namespaces (baseline). Restricted fields: `spec.hostNetwork`,
 /// `spec.hostPID`, `spec.hostIPC`. Allowed: unset or `false`.
@@ -50,7 +51,7 @@ pub static HOST_NAMESPACES: Rule = Rule {
     remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false). \
         Expose ports through a Service instead of the host network.",
     snippet: "hostNetwork: false\nhostPID: false\nhostIPC: false",
-    pss: Some(PssControl { check: "hostNamespaces", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "hostNamespaces", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -147,7 +148,7 @@ pub static HOST_PORTS: Rule = Rule {
     remediation: "Remove hostPort and reach the container through a Service (ClusterIP, or a \
         NodePort/LoadBalancer when it must be reachable from outside).",
     snippet: "ports:\n  - containerPort: 8080",
-    pss: Some(PssControl { check: "hostPorts", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "hostPorts", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -250,12 +251,7 @@ pub static HOST_PROBES: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Remove the host field so the probe targets the pod's own IP.",
     snippet: "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
-    pss: Some(PssControl {
-        check: "hostProbesAndHostLifecycle",
-        level: PssLevel::Baseline,
-        since: "v1.34",
-        overrides: None,
-    }),
+    pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: PolicyVersion::v1(34), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -367,9 +363,10 @@ fn host_probes(object: &Object, hits: &mut Hits) {
     }
 }
 
-/// Sysctls (baseline, v1.37). Restricted field:
+/// Sysctls (baseline). Restricted field:
 /// `spec.securityContext.sysctls[*].name`. Allowed: the namespaced sysctls
-/// in [`ALLOWED_SYSCTLS`], exactly.
+/// of the policy version, exactly (a set that grew in v1.27, v1.29, v1.32
+/// and v1.37; see [`versions::sysctl_allowed`]).
 pub static SYSCTLS: Rule = Rule {
     id: "pss/sysctls",
     family: Family::Pss,
@@ -386,7 +383,7 @@ pub static SYSCTLS: Rule = Rule {
     remediation: "Remove the sysctl, or set it on dedicated nodes through node configuration \
         rather than from a pod.",
     snippet: "securityContext:\n  sysctls:\n    - name: net.ipv4.ip_local_port_range\n      value: \"1024 65535\"",
-    pss: Some(PssControl { check: "sysctls", level: PssLevel::Baseline, since: "v1.37", overrides: None }),
+    pss: Some(PssControl { check: "sysctls", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -464,31 +461,18 @@ pub static SYSCTLS: Rule = Rule {
     check: sysctls,
 };
 
-/// The sysctls policy v1.37 allows.
-const ALLOWED_SYSCTLS: [&str; 14] = [
-    "kernel.shm_rmid_forced",
-    "net.ipv4.ip_local_port_range",
-    "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range",
-    "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time",
-    "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl",
-    "net.ipv4.tcp_keepalive_probes",
-    "net.ipv4.tcp_rmem",
-    "net.ipv4.tcp_wmem",
-    "net.ipv4.tcp_slow_start_after_idle",
-    "net.ipv4.tcp_notsent_lowat",
-];
-
 fn sysctls(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
     let Some(list) = pod.sc(&["sysctls"]).and_then(Node::as_seq) else { return };
+    let version = hits.pss_version();
     for item in list {
         let name = item.get("name").and_then(Node::as_str).unwrap_or("");
-        if !ALLOWED_SYSCTLS.contains(&name) {
-            hits.node(item, format!("sysctl {name:?} is not in the set Pod Security allows"));
+        if !versions::sysctl_allowed(name, version) {
+            // A sysctl a later policy allows: say so, the pin is the cause.
+            let later = versions::sysctl_allowed_since(name)
+                .map(|since| format!(" at {version} (allowed from {since})"))
+                .unwrap_or_default();
+            hits.node(item, format!("sysctl {name:?} is not in the set Pod Security allows{later}"));
         }
     }
 }
@@ -511,7 +495,7 @@ pub static WINDOWS_HOST_PROCESS: Rule = Rule {
     remediation: "Remove windowsOptions.hostProcess (or set it to false); run node management \
         tasks outside ordinary workloads.",
     snippet: "securityContext:\n  windowsOptions:\n    hostProcess: false",
-    pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

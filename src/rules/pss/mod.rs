@@ -1,7 +1,10 @@
 //! `pss/*`: the Pod Security Standards, with Pod Security Admission's exact
-//! semantics at policy version v1.37 (what `latest` means today).
+//! semantics at any policy version from v1.0 to v1.37 (what `latest` means
+//! today): the run's `pss_version`, or a namespace's `enforce-version`.
 //!
-//! Each rule mirrors one PSA check (its id is in the rule's `pss` metadata).
+//! Each rule mirrors one PSA check (its id is in the rule's `pss` metadata,
+//! with the first version that has it); how a check changed in later
+//! versions is in [`versions`], following PSA's versioned implementations.
 //! A check failing for a pod is one or more findings, each on the field that
 //! breaks the control, or, for a missing field, on the object that should
 //! hold it. Rules run for every workload kind through [`PodView`].
@@ -11,6 +14,7 @@ mod host;
 mod privilege;
 mod profiles;
 mod users;
+mod versions;
 mod volumes;
 
 use crate::rules::Rule;

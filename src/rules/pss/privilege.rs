@@ -7,8 +7,9 @@ use crate::rules::{
 };
 use indoc::indoc;
 
+use super::versions;
 use crate::rules::fix::container_fix;
-use crate::rules::standards::{psa_source, PSS_DOC};
+use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
 /// Privileged Containers (baseline). Restricted field:
 /// `<every container>.securityContext.privileged`. Allowed: unset or `false`.
@@ -34,7 +35,7 @@ pub static PRIVILEGED: Rule = Rule {
     remediation: "Remove privileged: true. Grant the one capability the workload really needs \
         instead, or move node-level work to a dedicated, separately reviewed component.",
     snippet: "securityContext:\n  privileged: false",
-    pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: apps/v1
@@ -122,9 +123,10 @@ fn privileged(object: &Object, hits: &mut Hits) {
     }
 }
 
-/// Privilege Escalation (restricted, v1.25). Restricted field:
+/// Privilege Escalation (restricted, from v1.8). Restricted field:
 /// `<every container>.securityContext.allowPrivilegeEscalation`. Allowed:
-/// `false` only; it must be set. Pods with `spec.os.name: windows` are exempt.
+/// `false` only; it must be set. From v1.25, pods with `spec.os.name:
+/// windows` are exempt.
 pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
     id: "pss/allow-privilege-escalation",
     family: Family::Pss,
@@ -146,12 +148,7 @@ pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Set allowPrivilegeEscalation: false in every container's securityContext.",
     snippet: "securityContext:\n  allowPrivilegeEscalation: false",
-    pss: Some(PssControl {
-        check: "allowPrivilegeEscalation",
-        level: PssLevel::Restricted,
-        since: "v1.25",
-        overrides: None,
-    }),
+    pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: PolicyVersion::v1(8), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -215,7 +212,8 @@ pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
 };
 
 fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
-    let Some(pod) = object.pod().filter(|p| !p.is_windows()) else { return };
+    let version = hits.pss_version();
+    let Some(pod) = object.pod().filter(|p| !versions::windows_exempt(p, version)) else { return };
     const FIELD: &str = "allowPrivilegeEscalation";
     for c in pod.containers() {
         let fix = container_fix(&pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
@@ -228,16 +226,17 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
                 )
                 .fix(fix);
             }
-            None => {
+            None if pod.complete() => {
                 hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix);
             }
+            None => {}
         }
     }
 }
 
-/// /proc Mount Type (baseline, v1.35). Restricted field:
+/// /proc Mount Type (baseline). Restricted field:
 /// `<every container>.securityContext.procMount`. Allowed: unset or
-/// `Default`; any value when the pod sets `hostUsers: false`.
+/// `Default`; from v1.35, any value when the pod sets `hostUsers: false`.
 pub static PROC_MOUNT: Rule = Rule {
     id: "pss/proc-mount",
     family: Family::Pss,
@@ -254,7 +253,7 @@ pub static PROC_MOUNT: Rule = Rule {
     remediation: "Remove procMount (or set it to Default). If the workload really needs an \
         unmasked /proc, run it in a user namespace with hostUsers: false.",
     snippet: "securityContext:\n  procMount: Default",
-    pss: Some(PssControl { check: "procMount", level: PssLevel::Baseline, since: "v1.35", overrides: None }),
+    pss: Some(PssControl { check: "procMount", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -321,7 +320,8 @@ pub static PROC_MOUNT: Rule = Rule {
 };
 
 fn proc_mount(object: &Object, hits: &mut Hits) {
-    if object.pod().is_some_and(|p| !p.in_user_namespace()) {
+    let version = hits.pss_version();
+    if object.pod().is_some_and(|p| !versions::user_namespace_relaxes(&p, version)) {
         proc_mount_restricted(object, hits);
     }
 }
@@ -342,12 +342,7 @@ pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Remove procMount (or set it to Default).",
     snippet: "securityContext:\n  procMount: Default",
-    pss: Some(PssControl {
-        check: "procMount_restricted",
-        level: PssLevel::Restricted,
-        since: "v1.35",
-        overrides: Some("procMount"),
-    }),
+    pss: Some(PssControl { check: "procMount_restricted", level: PssLevel::Restricted, since: PolicyVersion::v1(35), overrides: Some("procMount") }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

@@ -6,8 +6,9 @@ use crate::rules::{checkov, kinds, trivy, Family, Hits, Practice, PssControl, Ps
 use crate::yaml::{Entry, Node};
 use indoc::indoc;
 
+use super::versions;
 use crate::rules::fix::{container_fix, pod_fix};
-use crate::rules::standards::{psa_source, PSS_DOC};
+use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
 /// AppArmor (baseline). Restricted fields:
 /// `spec.securityContext.appArmorProfile.type`, the same in every container,
@@ -30,7 +31,7 @@ pub static APPARMOR: Rule = Rule {
     remediation: "Use the runtime's default profile (type RuntimeDefault) or a profile loaded on \
         the node (type Localhost), and drop unconfined annotations.",
     snippet: "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault",
-    pss: Some(PssControl { check: "appArmorProfile", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "appArmorProfile", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -143,11 +144,11 @@ fn profile_type<'a>(holder: &'a Node, field: &str) -> Option<(&'a Entry, &'a str
     })
 }
 
-/// SELinux (baseline, v1.31). Restricted fields:
+/// SELinux (baseline). Restricted fields:
 /// `spec.securityContext.seLinuxOptions` and the same in every container:
 /// `type` must be unset, `""`, `container_t`, `container_init_t`,
-/// `container_kvm_t` or `container_engine_t`; `user` and `role` must be unset
-/// or `""`.
+/// `container_kvm_t` or (from v1.31) `container_engine_t`; `user` and `role`
+/// must be unset or `""`.
 pub static SELINUX: Rule = Rule {
     id: "pss/selinux",
     family: Family::Pss,
@@ -164,7 +165,7 @@ pub static SELINUX: Rule = Rule {
     remediation: "Remove seLinuxOptions.type, user and role, or use one of the container types \
         (container_t, container_init_t, container_kvm_t, container_engine_t); level may be set.",
     snippet: "securityContext:\n  seLinuxOptions:\n    level: \"s0:c123,c456\"",
-    pss: Some(PssControl { check: "seLinuxOptions", level: PssLevel::Baseline, since: "v1.31", overrides: None }),
+    pss: Some(PssControl { check: "seLinuxOptions", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -239,10 +240,9 @@ pub static SELINUX: Rule = Rule {
     check: selinux,
 };
 
-const SELINUX_TYPES: [&str; 5] = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
-
 fn selinux(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let version = hits.pss_version();
     let holders = std::iter::once((pod.spec, "the pod".to_owned(), None))
         .chain(pod.containers().map(|c| (c.node, c.label(), Some(c))));
     for (holder, who, container) in holders {
@@ -250,7 +250,7 @@ fn selinux(object: &Object, hits: &mut Hits) {
         for field in ["type", "user", "role"] {
             let Some(entry) = options.entry(field).filter(|e| !e.value.is_null()) else { continue };
             let value = entry.value.as_str().unwrap_or("");
-            let ok = if field == "type" { SELINUX_TYPES.contains(&value) } else { value.is_empty() };
+            let ok = if field == "type" { versions::selinux_type_allowed(value, version) } else { value.is_empty() };
             if !ok {
                 let hit = hits.at(entry.span(), format!("{who} sets SELinux {field} {value:?}"));
                 let fix = format!("securityContext:\n  seLinuxOptions:\n    {field}: \"\"  # or remove it");
@@ -288,9 +288,12 @@ fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
     pod_level.is_some_and(|(_, t)| seccomp_ok(t))
 }
 
-/// Seccomp (baseline, v1.19). Restricted fields:
+/// Seccomp (baseline). From v1.19, restricted fields:
 /// `spec.securityContext.seccompProfile.type` and the same in every
-/// container. Allowed: unset, `RuntimeDefault`, `Localhost`.
+/// container; allowed: unset, `RuntimeDefault`, `Localhost`. Before v1.19,
+/// restricted fields: annotations `seccomp.security.alpha.kubernetes.io/pod`
+/// and `container.seccomp.security.alpha.kubernetes.io/<container>`;
+/// allowed: unset, `runtime/default`, `docker/default`, `localhost/*`.
 pub static SECCOMP_BASELINE: Rule = Rule {
     id: "pss/seccomp-baseline",
     family: Family::Pss,
@@ -310,7 +313,7 @@ pub static SECCOMP_BASELINE: Rule = Rule {
     pss: Some(PssControl {
         check: "seccompProfile_baseline",
         level: PssLevel::Baseline,
-        since: "v1.19",
+        since: PolicyVersion::v1(0),
         overrides: None,
     }),
     bad: &[
@@ -382,14 +385,37 @@ pub static SECCOMP_BASELINE: Rule = Rule {
 };
 
 fn seccomp_baseline(object: &Object, hits: &mut Hits) {
-    if let Some(pod) = object.pod() {
+    let Some(pod) = object.pod() else { return };
+    if versions::seccomp_fields(hits.pss_version()) {
         bad_seccomp_profiles(&pod, hits);
+    } else {
+        bad_seccomp_annotations(&pod, hits);
     }
 }
 
-/// Seccomp (restricted, v1.25). Restricted fields as for the baseline
-/// control, but a profile must be set: on the pod, or on every container.
-/// Pods with `spec.os.name: windows` are exempt.
+const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
+const SECCOMP_CONTAINER_ANNOTATION: &str = "container.seccomp.security.alpha.kubernetes.io/";
+
+/// Policy before v1.19: the seccomp annotations of the pod and of its
+/// containers (an annotation naming no container is not read).
+fn bad_seccomp_annotations(pod: &PodView, hits: &mut Hits) {
+    let valid = |v: &str| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/");
+    for entry in pod.annotations() {
+        let read = entry.key == SECCOMP_POD_ANNOTATION
+            || entry
+                .key
+                .strip_prefix(SECCOMP_CONTAINER_ANNOTATION)
+                .is_some_and(|name| pod.containers().any(|c| c.name == name));
+        let value = entry.value.as_str().unwrap_or("");
+        if read && !valid(value) {
+            hits.at(entry.span(), format!("annotation {} sets seccomp profile {value:?}", entry.key));
+        }
+    }
+}
+
+/// Seccomp (restricted, from v1.19). Restricted fields as for the baseline
+/// control at v1.19, but a profile must be set: on the pod, or on every
+/// container. From v1.25, pods with `spec.os.name: windows` are exempt.
 pub static SECCOMP_RESTRICTED: Rule = Rule {
     id: "pss/seccomp-restricted",
     family: Family::Pss,
@@ -409,7 +435,7 @@ pub static SECCOMP_RESTRICTED: Rule = Rule {
     pss: Some(PssControl {
         check: "seccompProfile_restricted",
         level: PssLevel::Restricted,
-        since: "v1.25",
+        since: PolicyVersion::v1(19),
         overrides: Some("seccompProfile_baseline"),
     }),
     bad: &[
@@ -513,11 +539,12 @@ pub static SECCOMP_RESTRICTED: Rule = Rule {
 };
 
 fn seccomp_restricted(object: &Object, hits: &mut Hits) {
-    let Some(pod) = object.pod().filter(|p| !p.is_windows()) else { return };
+    let version = hits.pss_version();
+    let Some(pod) = object.pod().filter(|p| !versions::windows_exempt(p, version)) else { return };
     let pod_covers = bad_seccomp_profiles(&pod, hits);
     // A bad pod-level profile is already reported; its containers need the
     // same fix, so they are not reported again.
-    if pod_covers || profile_type(pod.spec, "seccompProfile").is_some() {
+    if pod_covers || profile_type(pod.spec, "seccompProfile").is_some() || !pod.complete() {
         return;
     }
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();

@@ -7,13 +7,15 @@ use crate::rules::{
 };
 use indoc::indoc;
 
+use super::versions;
 use crate::rules::fix::{container_fix, pod_fix};
-use crate::rules::standards::{psa_source, PSS_DOC};
+use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
-/// Running as Non-root (restricted, v1.35). Restricted fields:
+/// Running as Non-root (restricted). Restricted fields:
 /// `spec.securityContext.runAsNonRoot` and the same in every container.
 /// Allowed: `true`; a container may leave it unset when the pod sets `true`.
-/// `false` anywhere fails. Skipped for pods with `hostUsers: false`.
+/// `false` anywhere fails. From v1.35, skipped for pods with `hostUsers:
+/// false`.
 pub static RUN_AS_NON_ROOT: Rule = Rule {
     id: "pss/run-as-non-root",
     family: Family::Pss,
@@ -36,7 +38,7 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
     remediation: "Set runAsNonRoot: true in the pod's securityContext and give the image a \
         non-root USER (or set runAsUser to a non-zero UID).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
-    pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
+    pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -137,7 +139,8 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
 };
 
 fn run_as_non_root(object: &Object, hits: &mut Hits) {
-    let Some(pod) = object.pod().filter(|p| !p.in_user_namespace()) else { return };
+    let version = hits.pss_version();
+    let Some(pod) = object.pod().filter(|p| !versions::user_namespace_relaxes(p, version)) else { return };
     const FIELD: &str = "runAsNonRoot";
     let fix = "securityContext:\n  runAsNonRoot: true";
     let pod_level = pod.spec.entry_at(&["securityContext", FIELD]);
@@ -153,7 +156,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
                     .fix(container_fix(&pod, &c, fix));
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
-            None if pod_level.is_none() => {
+            None if pod_level.is_none() && pod.complete() => {
                 hits.at(
                     c.missing(&[]),
                     format!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
@@ -165,9 +168,9 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
     }
 }
 
-/// Running as Non-root user (restricted, v1.35). Restricted fields:
+/// Running as Non-root user (restricted, from v1.23). Restricted fields:
 /// `spec.securityContext.runAsUser` and the same in every container.
-/// Allowed: unset or any non-zero value. Skipped for pods with
+/// Allowed: unset or any non-zero value. From v1.35, skipped for pods with
 /// `hostUsers: false`.
 pub static RUN_AS_USER: Rule = Rule {
     id: "pss/run-as-user",
@@ -184,7 +187,7 @@ pub static RUN_AS_USER: Rule = Rule {
     remediation: "Set runAsUser to a non-zero UID the image works with, or remove it and let \
         the image's USER apply.",
     snippet: "securityContext:\n  runAsUser: 10001",
-    pss: Some(PssControl { check: "runAsUser", level: PssLevel::Restricted, since: "v1.35", overrides: None }),
+    pss: Some(PssControl { check: "runAsUser", level: PssLevel::Restricted, since: PolicyVersion::v1(23), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -268,7 +271,8 @@ pub static RUN_AS_USER: Rule = Rule {
 };
 
 fn run_as_user(object: &Object, hits: &mut Hits) {
-    let Some(pod) = object.pod().filter(|p| !p.in_user_namespace()) else { return };
+    let version = hits.pss_version();
+    let Some(pod) = object.pod().filter(|p| !versions::user_namespace_relaxes(p, version)) else { return };
     let fix = "securityContext:\n  runAsUser: 10001";
     let is_root = |e: &&crate::yaml::Entry| e.value.as_i64() == Some(0);
     if let Some(entry) = pod.spec.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {

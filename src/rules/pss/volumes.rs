@@ -6,7 +6,7 @@ use crate::yaml::{Entry, Node};
 use indoc::indoc;
 
 use crate::rules::fix::pod_fix;
-use crate::rules::standards::{psa_source, PSS_DOC};
+use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
 /// HostPath Volumes (baseline). Restricted field: `spec.volumes[*].hostPath`.
 /// Allowed: unset.
@@ -26,7 +26,7 @@ pub static HOST_PATH_VOLUMES: Rule = Rule {
     remediation: "Replace the hostPath volume with an emptyDir, a ConfigMap or Secret, or a \
         PersistentVolumeClaim.",
     snippet: "volumes:\n  - name: data\n    emptyDir: {}",
-    pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: "v1.0", overrides: None }),
+    pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -154,7 +154,7 @@ pub static RESTRICTED_VOLUMES: Rule = Rule {
     pss: Some(PssControl {
         check: "restrictedVolumes",
         level: PssLevel::Restricted,
-        since: "v1.0",
+        since: PolicyVersion::v1(0),
         overrides: Some("hostPathVolumes"),
     }),
     bad: &[
