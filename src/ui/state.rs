@@ -1,11 +1,12 @@
 //! The playground's state in one place, changed only through [`Action`]s.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use posture::playground::marks::LineMarks;
-use posture::playground::text::Lines;
+use posture::playground::text::{hidden_chars, normalize_line_breaks};
 use posture::rules::{self, PssLevel, Severity};
+use posture::yaml::LineStarts;
 use posture::{Options, Report};
 use yew::Reducible;
 
@@ -15,20 +16,46 @@ pub enum Group {
     Rule,
 }
 
+/// Whose content the editor shows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Origin {
+    /// The user's own, kept for the next visit.
+    Own,
+    /// A share link's, kept apart so that opening a link never overwrites
+    /// the user's own content.
+    Link,
+}
+
+/// What a notice is about: a newer notice on the same topic replaces it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Topic {
+    /// A share link that could not be read, or only in part.
+    Link,
+    /// Storage: the saved content is unreadable, or the content cannot be kept.
+    Saving,
+    /// A paste or drop refused for its size.
+    Size,
+    /// The share link just made (the notice's text is the link).
+    Share,
+}
+
 /// The last finished check, with the text it was computed on.
 pub struct Checked {
     pub text: Rc<String>,
-    pub lines: Lines,
+    pub lines: LineStarts,
     pub report: Report,
     pub millis: f64,
     /// Counts checks, so a test can wait for the next one.
     pub number: u64,
+    /// Characters that hide or reorder text: how many, and the first.
+    pub hidden: (usize, Option<(usize, char)>),
 }
 
 impl Checked {
     pub fn run(text: Rc<String>, options: &Options, millis: f64) -> Self {
         let report = posture::check("playground.yaml", text.as_bytes(), options);
-        Checked { lines: Lines::new(&text), text, report, millis, number: 0 }
+        let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
+        Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis, number: 0, hidden }
     }
 }
 
@@ -38,6 +65,11 @@ pub struct State {
     /// Bumped when the text is replaced from outside the editor (an example,
     /// a share link), so the editor knows to take it.
     pub loaded: u32,
+    pub origin: Origin,
+    /// Bumped by every change worth keeping for the next visit; 0 until the
+    /// first, so merely opening the page never writes over what was saved.
+    pub revision: u32,
+    pub notices: Rc<BTreeMap<Topic, String>>,
     pub checked: Rc<Checked>,
     /// The shown findings and the input errors, by editor line.
     pub marks: Rc<LineMarks>,
@@ -60,7 +92,11 @@ pub struct State {
 
 pub enum Action {
     Typed(String),
+    /// An example: replaces what is shown.
     Load(String),
+    /// Switches to the user's own content (with it) or makes what is shown
+    /// the user's own (without).
+    Own(Option<String>),
     Checked(Rc<Checked>),
     Level(PssLevel),
     ToggleFamily(&'static str),
@@ -74,6 +110,8 @@ pub enum Action {
     /// F8 (true) / Shift+F8 (false): the next or previous shown finding.
     Step(bool),
     Status(String),
+    /// Shows or (with `None`) withdraws the notice on a topic.
+    Notice(Topic, Option<String>),
 }
 
 /// Every family in the registry, in order.
@@ -93,13 +131,18 @@ pub fn family_of(rule_id: &str) -> &str {
 }
 
 impl State {
-    pub fn new(text: String, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
+    /// `text` is normalised here, as everywhere text enters the editor from
+    /// outside it.
+    pub fn new(text: &str, origin: Origin, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
         // Checked for real by the app's first effect.
         let mut state = State {
             checked: Rc::new(Checked::run(Rc::new(String::new()), &Options::default(), 0.0)),
             marks: Rc::new(LineMarks::default()),
-            text: Rc::new(text),
+            text: Rc::new(normalize_line_breaks(text).into_owned()),
             loaded: 1,
+            origin,
+            revision: 0,
+            notices: Rc::default(),
             level,
             off,
             registries: Rc::new(Vec::new()),
@@ -112,6 +155,24 @@ impl State {
         };
         state.remark();
         state
+    }
+
+    /// New content from outside the editor, which the editor takes.
+    fn replace(&mut self, text: &str) {
+        self.text = Rc::new(normalize_line_breaks(text).into_owned());
+        self.loaded += 1;
+        self.revision += 1;
+        self.cursor = 0;
+    }
+
+    pub fn notice(&mut self, topic: Topic, message: Option<String>) {
+        if self.notices.get(&topic) != message.as_ref() {
+            let notices = Rc::make_mut(&mut self.notices);
+            match message {
+                Some(message) => notices.insert(topic, message),
+                None => notices.remove(&topic),
+            };
+        }
     }
 
     fn remark(&mut self) {
@@ -146,6 +207,9 @@ impl PartialEq for State {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.text, &o.text)
             && self.loaded == o.loaded
+            && self.origin == o.origin
+            && self.revision == o.revision
+            && Rc::ptr_eq(&self.notices, &o.notices)
             && Rc::ptr_eq(&self.checked, &o.checked)
             && Rc::ptr_eq(&self.marks, &o.marks)
             && self.level == o.level
@@ -167,6 +231,9 @@ impl Reducible for State {
         let mut next = State {
             text: self.text.clone(),
             loaded: self.loaded,
+            origin: self.origin,
+            revision: self.revision,
+            notices: self.notices.clone(),
             checked: self.checked.clone(),
             marks: self.marks.clone(),
             level: self.level,
@@ -181,11 +248,19 @@ impl Reducible for State {
         };
         let mut refilter = false;
         match action {
-            Action::Typed(text) => next.text = Rc::new(text),
-            Action::Load(text) => {
+            Action::Typed(text) => {
                 next.text = Rc::new(text);
-                next.loaded += 1;
-                next.cursor = 0;
+                next.revision += 1;
+                next.notice(Topic::Size, None);
+                next.notice(Topic::Share, None);
+            }
+            Action::Load(text) => next.replace(&text),
+            Action::Own(text) => {
+                next.origin = Origin::Own;
+                next.revision += 1;
+                if let Some(text) = text {
+                    next.replace(&text);
+                }
             }
             Action::Checked(mut checked) => {
                 if let Some(fresh) = Rc::get_mut(&mut checked) {
@@ -195,7 +270,10 @@ impl Reducible for State {
                 next.status = self.status.clone();
                 refilter = true;
             }
-            Action::Level(level) => next.level = level,
+            Action::Level(level) => {
+                next.level = level;
+                next.revision += 1;
+            }
             Action::ToggleFamily(family) => toggle(&mut next.off, family),
             Action::Registries(text) => {
                 next.registries =
@@ -231,6 +309,7 @@ impl Reducible for State {
                 }
             }
             Action::Status(message) => next.status = Some(message),
+            Action::Notice(topic, message) => next.notice(topic, message),
         }
         if refilter {
             next.remark();
