@@ -56,7 +56,7 @@ pub fn decode(fragment: &str, max_text: usize) -> Option<Decoded> {
                 Some(level) => decoded.level = Some(level),
                 None => decoded
                     .problems
-                    .push(format!("the level “{}” is neither baseline nor restricted, so restricted applies", excerpt(value))),
+                    .push(format!("the level “{}” is neither baseline nor restricted and was ignored", excerpt(value))),
             },
             "off" => decoded.off = value.split(',').filter(|f| !f.is_empty()).map(str::to_owned).collect(),
             "yaml" => {
