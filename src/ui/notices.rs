@@ -19,7 +19,7 @@ pub fn notices(props: &Props) -> Html {
     let on_back = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| {
-            let (text, notice) = session::own_content();
+            let (text, notice) = session::back_to_own();
             dispatch.dispatch(Action::Own(Some(text)));
             dispatch.dispatch(Action::Notice(Topic::Saving, notice));
         })

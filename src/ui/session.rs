@@ -65,9 +65,16 @@ fn last_visit(level: PssLevel) -> State {
     state
 }
 
+/// Back from a link's content to the user's own, for this visit and the
+/// next: the content (as [`own_content`]) and a notice if it cannot be read.
+pub fn back_to_own() -> (String, Option<String>) {
+    let _ = write(SHOWING, "own");
+    own_content()
+}
+
 /// The user's own content (the first example if there is none), and a
 /// notice if what was saved cannot be read.
-pub fn own_content() -> (String, Option<String>) {
+fn own_content() -> (String, Option<String>) {
     match read(OWN) {
         Ok(Some(text)) => (text, None),
         Ok(None) => (EXAMPLES[0].yaml.to_owned(), None),

@@ -94,8 +94,8 @@ pub enum Action {
     Typed(String),
     /// An example: replaces what is shown.
     Load(String),
-    /// Switches to the user's own content (with it) or makes what is shown
-    /// the user's own (without).
+    /// Switches back to the user's own content, as kept (with it), or makes
+    /// what is shown the user's own (without).
     Own(Option<String>),
     Checked(Rc<Checked>),
     Level(PssLevel),
@@ -161,7 +161,6 @@ impl State {
     fn replace(&mut self, text: &str) {
         self.text = Rc::new(normalize_line_breaks(text).into_owned());
         self.loaded += 1;
-        self.revision += 1;
         self.cursor = 0;
     }
 
@@ -254,12 +253,17 @@ impl Reducible for State {
                 next.notice(Topic::Size, None);
                 next.notice(Topic::Share, None);
             }
-            Action::Load(text) => next.replace(&text),
+            Action::Load(text) => {
+                next.replace(&text);
+                next.revision += 1;
+            }
             Action::Own(text) => {
                 next.origin = Origin::Own;
-                next.revision += 1;
-                if let Some(text) = text {
-                    next.replace(&text);
+                match text {
+                    // Already kept: writing it back could replace a saved
+                    // value that could not be read with an example.
+                    Some(text) => next.replace(&text),
+                    None => next.revision += 1,
                 }
             }
             Action::Checked(mut checked) => {
