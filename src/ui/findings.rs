@@ -100,7 +100,7 @@ pub fn findings_panel(props: &Props) -> Html {
                 html! {
                     if take > 0 {
                         <section class="group">
-                            <h3>{heading}<span class="group-count">{format!(" {}", members.len())}</span></h3>
+                            <h3><bdi>{heading}</bdi><span class="group-count">{format!(" {}", members.len())}</span></h3>
                             <ol class="list">
                                 { for members[..take].iter().map(|&i| finding(&report.findings[i], &dispatch)) }
                             </ol>

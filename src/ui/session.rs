@@ -21,9 +21,6 @@ const LINK: &str = "posture.link";
 /// `link` while a link's content is shown, so a reload shows it again.
 const SHOWING: &str = "posture.showing";
 const LEVEL: &str = "posture.level";
-/// Largest content kept. Browsers give an origin about 5 MB of storage, and
-/// the user's own content and a link's may both be kept.
-pub const MAX_SAVED: usize = 2 * 1024 * 1024;
 
 /// Content from a share link, else what was shown on the last visit, else
 /// the first example.
@@ -89,21 +86,17 @@ fn own_content() -> (String, Option<String>) {
 
 /// Keeps what is shown for the next visit; why not, when it cannot be kept.
 pub fn save(text: &str, origin: Origin, level: PssLevel) -> Option<String> {
+    // Never more than the editor holds (`MAX_TEXT`), which storage has
+    // room for twice: what fails is a storage full of other things, or off.
     let _ = write(LEVEL, level.name());
-    let unkept = "a reload will show the last content that was kept";
-    if text.len() > MAX_SAVED {
-        return Some(format!(
-            "This content ({}) is too large to keep in this browser (at most {}): {unkept}.",
-            megabytes(text.len()),
-            megabytes(MAX_SAVED)
-        ));
-    }
     let (key, showing) = match origin {
         Origin::Own => (OWN, "own"),
         Origin::Link => (LINK, "link"),
     };
     // The content first: a failure leaves the old pair consistent.
-    write(key, text).and_then(|()| write(SHOWING, showing)).err().map(|why| format!("This content could not be kept in this browser ({why}): {unkept}."))
+    write(key, text).and_then(|()| write(SHOWING, showing)).err().map(|why| {
+        format!("This content could not be kept in this browser ({why}): a reload will show the last content that was kept.")
+    })
 }
 
 pub fn megabytes(bytes: usize) -> String {
