@@ -217,7 +217,11 @@ fn share_links_and_line_breaks_agree() {
             let line = lines.line_of(pos.offset);
             let (start, _) = lines.range(line);
             assert_eq!(line + 1, pos.line as usize, "{context}: line of {pos:?}");
-            assert_eq!(text[start..pos.offset].chars().count() + 1, pos.column as usize, "{context}: column of {pos:?}");
+            assert_eq!(
+                text[start..pos.offset].chars().count() + 1,
+                pos.column as usize,
+                "{context}: column of {pos:?}"
+            );
             let units = lines.utf16_of(&text, pos.offset);
             assert_eq!(units, text[..pos.offset].encode_utf16().count(), "{context}: UTF-16 of {pos:?}");
             assert_eq!(lines.byte_of_utf16(&text, units), pos.offset, "{context}: back from UTF-16 {units}");

@@ -116,10 +116,7 @@ mod tests {
             assert!(fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=&,".contains(&b)), "{fragment}");
             let decoded = decode(&format!("#{fragment}"), LIMIT).unwrap();
             assert_eq!(decoded.problems, Vec::<String>::new());
-            assert_eq!(
-                Shared { text: decoded.text.unwrap(), level: decoded.level.unwrap(), off: decoded.off },
-                shared
-            );
+            assert_eq!(Shared { text: decoded.text.unwrap(), level: decoded.level.unwrap(), off: decoded.off }, shared);
         }
     }
 

@@ -64,11 +64,8 @@ fn hidden_notice(state: &State) -> Option<String> {
     let (count, Some((offset, c))) = checked.hidden else { return None };
     let line = checked.lines.line_of(offset) + 1;
     let name = hidden_char(c).unwrap_or_default();
-    let effect = if is_bidi_control(c) {
-        "it makes the line show in another order than it is read"
-    } else {
-        "it is invisible"
-    };
+    let effect =
+        if is_bidi_control(c) { "it makes the line show in another order than it is read" } else { "it is invisible" };
     let more = match count {
         1 => String::new(),
         n => format!(" {} more such characters follow.", n - 1),

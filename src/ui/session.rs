@@ -43,7 +43,11 @@ pub fn initial_state() -> State {
         None => State { level, ..last_visit(stored_level) },
     };
     if !link.problems.is_empty() {
-        let what = if link.text.is_some() { "This share link was read only in part" } else { "This share link could not be read" };
+        let what = if link.text.is_some() {
+            "This share link was read only in part"
+        } else {
+            "This share link could not be read"
+        };
         let kept = if link.text.is_some() { "" } else { " Your content is unchanged." };
         state.notice(Topic::Link, Some(format!("{what}: {}.{kept}", link.problems.join("; "))));
     }
@@ -121,7 +125,11 @@ fn write(key: &str, value: &str) -> Result<(), String> {
     let json = serde_json::to_string(value).map_err(|e| e.to_string())?;
     storage()?.set_item(key, &json).map_err(|e| {
         let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
-        if name == "QuotaExceededError" { "storage is full".to_owned() } else { format!("storage refused it: {name}") }
+        if name == "QuotaExceededError" {
+            "storage is full".to_owned()
+        } else {
+            format!("storage refused it: {name}")
+        }
     })
 }
 
