@@ -20,7 +20,6 @@ use yew::prelude::*;
 use controls::Controls;
 use editor::Editor;
 use findings::FindingsPanel;
-use notices::Notices;
 use state::{Action, Checked, State, Topic};
 
 /// Texts up to this size are checked on the next frame; larger ones wait for
@@ -55,7 +54,7 @@ fn app() -> Html {
     {
         let dispatch = state.dispatcher();
         let (text, origin, level) = (state.text.clone(), state.origin, state.level);
-        let shown = state.notices.get(&Topic::Saving).cloned();
+        let shown = state.notice_on(Topic::Saving).cloned();
         use_effect_with(state.revision, move |&revision| {
             let notice = if revision > 0 { session::save(&text, origin, level) } else { shown.clone() };
             if notice != shown {
@@ -88,7 +87,7 @@ fn app() -> Html {
         </header>
         <main class="panes">
             <section class="pane editor-pane" aria-label="Editor">
-                <Notices state={state.clone()} />
+                { notices::view(&state) }
                 <Editor text={state.text.clone()} loaded={state.loaded} checked={state.checked.clone()}
                     marks={state.marks.clone()} select={state.select} dispatch={state.dispatcher()} />
                 <p class="status" role="status" aria-live="polite">{status_line(&state)}</p>

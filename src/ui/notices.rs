@@ -8,14 +8,9 @@ use yew::prelude::*;
 use super::session;
 use super::state::{Action, Origin, State, Topic};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub state: UseReducerHandle<State>,
-}
-
-#[function_component(Notices)]
-pub fn notices(props: &Props) -> Html {
-    let state = &props.state;
+/// A plain function, not a component: it has no state of its own, and each
+/// component costs the WebAssembly several kilobytes.
+pub fn view(state: &UseReducerHandle<State>) -> Html {
     let on_back = {
         let dispatch = state.dispatcher();
         Callback::from(move |_| {
@@ -47,7 +42,7 @@ pub fn notices(props: &Props) -> Html {
                     </p>
                 },
                 _ => html! {
-                    <p class="notice" data-testid="notice" data-topic={format!("{topic:?}").to_lowercase()}>{message}</p>
+                    <p class="notice" data-testid="notice" data-topic={topic.name()}>{message}</p>
                 },
             }) }
             if let Some(message) = hidden_notice(state) {

@@ -1,6 +1,6 @@
 //! The playground's state in one place, changed only through [`Action`]s.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use posture::playground::marks::LineMarks;
@@ -17,7 +17,7 @@ pub enum Group {
 }
 
 /// Whose content the editor shows.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     /// The user's own, kept for the next visit.
     Own,
@@ -27,7 +27,7 @@ pub enum Origin {
 }
 
 /// What a notice is about: a newer notice on the same topic replaces it.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Topic {
     /// A share link that could not be read, or only in part.
     Link,
@@ -37,6 +37,18 @@ pub enum Topic {
     Size,
     /// The share link just made (the notice's text is the link).
     Share,
+}
+
+impl Topic {
+    /// The notice's `data-topic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Link => "link",
+            Topic::Saving => "saving",
+            Topic::Size => "size",
+            Topic::Share => "share",
+        }
+    }
 }
 
 /// The last finished check, with the text it was computed on.
@@ -69,7 +81,8 @@ pub struct State {
     /// Bumped by every change worth keeping for the next visit; 0 until the
     /// first, so merely opening the page never writes over what was saved.
     pub revision: u32,
-    pub notices: Rc<BTreeMap<Topic, String>>,
+    /// At most one per topic, in the order they came.
+    pub notices: Rc<Vec<(Topic, String)>>,
     pub checked: Rc<Checked>,
     /// The shown findings and the input errors, by editor line.
     pub marks: Rc<LineMarks>,
@@ -165,13 +178,15 @@ impl State {
     }
 
     pub fn notice(&mut self, topic: Topic, message: Option<String>) {
-        if self.notices.get(&topic) != message.as_ref() {
+        if self.notice_on(topic) != message.as_ref() {
             let notices = Rc::make_mut(&mut self.notices);
-            match message {
-                Some(message) => notices.insert(topic, message),
-                None => notices.remove(&topic),
-            };
+            notices.retain(|(t, _)| *t != topic);
+            notices.extend(message.map(|m| (topic, m)));
         }
+    }
+
+    pub fn notice_on(&self, topic: Topic) -> Option<&String> {
+        self.notices.iter().find(|(t, _)| *t == topic).map(|(_, m)| m)
     }
 
     fn remark(&mut self) {
