@@ -207,3 +207,66 @@ fn mutated_manifests_never_panic() {
     }
     println!("fuzz: {checked} inputs in {:.0} s, seed {seed}, no panic", started.elapsed().as_secs_f64());
 }
+
+/// The playground's path for text from a share link: random texts with
+/// CRLF, lone CR, and characters wider than a byte or a UTF-16 unit survive
+/// a link unchanged; once their line breaks are normalised (as the editor
+/// does), every position the engine reports is on the same line, at the same
+/// column, in the editor's index, and its UTF-16 offset maps back to it.
+/// Damaged links are read without panicking and never exceed the limit.
+#[test]
+fn share_links_and_line_breaks_agree() {
+    use posture::playground::share::{self, Shared};
+    use posture::playground::text::normalize_line_breaks;
+    use posture::yaml::LineStarts;
+
+    const PIECES: &[&str] =
+        &["\r\n", "\r", "\n", "é", "😀", "\u{202E}", "\u{200B}", "e\u{0301}", "  ", "- ", ": ", "#", "hostPID: true\n"];
+    const LIMIT: usize = 1024 * 1024;
+    let seeds = seeds();
+    let seed = env("POSTURE_FUZZ_SEED").unwrap_or(0x2545_F491_4F6C_DD1D);
+    let mut rng = Rng(seed.max(1));
+    for round in 0..300 {
+        let mut text = String::from_utf8_lossy(&seeds[rng.below(seeds.len())]).into_owned();
+        if rng.below(2) == 0 {
+            text = text.replace('\n', if rng.below(2) == 0 { "\r\n" } else { "\r" });
+        }
+        for _ in 0..rng.below(12) {
+            let mut at = rng.below(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.insert_str(at, PIECES[rng.below(PIECES.len())]);
+        }
+        let context = format!("seed {seed}, round {round}");
+
+        let fragment = share::encode(&Shared { text: text.clone(), level: PssLevel::Baseline, off: vec![] });
+        let decoded = share::decode(&fragment, LIMIT).unwrap();
+        assert_eq!((decoded.text.as_deref(), decoded.problems.len()), (Some(text.as_str()), 0), "{context}");
+        let mut damaged = fragment.into_bytes();
+        let cut = rng.below(damaged.len());
+        damaged.truncate(cut + 1);
+        damaged[rng.below(cut + 1)] = b"A_-=&!"[rng.below(6)];
+        let damaged = share::decode(std::str::from_utf8(&damaged).unwrap(), LIMIT).unwrap();
+        assert!(damaged.text.as_ref().is_none_or(|t| t.len() <= LIMIT), "{context}");
+
+        let text = normalize_line_breaks(&text);
+        assert!(!text.contains('\r'), "{context}");
+        let lines = LineStarts::new(text.as_bytes());
+        let report = check("link.yaml", text.as_bytes(), &Options::default());
+        let positions = report.findings.iter().flat_map(|f| [f.span.start, f.span.end]);
+        for pos in positions.chain(report.errors.iter().filter_map(|e| e.span).map(|s| s.start)) {
+            let line = lines.line_of(pos.offset);
+            let (start, _) = lines.range(line);
+            assert_eq!(line + 1, pos.line as usize, "{context}: line of {pos:?}");
+            assert_eq!(
+                text[start..pos.offset].chars().count() + 1,
+                pos.column as usize,
+                "{context}: column of {pos:?}"
+            );
+            let units = lines.utf16_of(&text, pos.offset);
+            assert_eq!(units, text[..pos.offset].encode_utf16().count(), "{context}: UTF-16 of {pos:?}");
+            assert_eq!(lines.byte_of_utf16(&text, units), pos.offset, "{context}: back from UTF-16 {units}");
+        }
+    }
+}

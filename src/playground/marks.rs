@@ -3,7 +3,7 @@
 use crate::report::Report;
 use crate::rules::Severity;
 
-use super::text::Lines;
+use crate::yaml::LineStarts;
 
 /// What a mark underlines: a finding (by index) or an input error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct LineMarks {
 }
 
 impl LineMarks {
-    pub fn new(text: &str, lines: &Lines, report: &Report, shown: impl Fn(usize) -> bool) -> Self {
+    pub fn new(text: &str, lines: &LineStarts, report: &Report, shown: impl Fn(usize) -> bool) -> Self {
         let mut by_line = vec![Vec::new(); lines.count()];
         let findings = report.findings.iter().enumerate().filter(|(i, _)| shown(*i)).map(|(i, f)| Mark {
             start: f.span.start.offset,
@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn findings_land_on_their_lines_as_segments() {
         let report = check("t", POD.as_bytes(), &Options::default());
-        let lines = Lines::new(POD);
+        let lines = LineStarts::new(POD.as_bytes());
         let marks = LineMarks::new(POD, &lines, &report, |_| true);
         let line = 10; // "      privileged: true"
         let segments = marks.segments(line, lines.range(line));
@@ -151,7 +151,7 @@ mod tests {
     fn errors_at_a_point_underline_something() {
         let text = "a: [\n";
         let report = check("t", text.as_bytes(), &Options::default());
-        let lines = Lines::new(text);
+        let lines = LineStarts::new(text.as_bytes());
         let marks = LineMarks::new(text, &lines, &report, |_| true);
         let mark = marks.on_line(0)[0];
         assert!(mark.end > mark.start && mark.severity.is_none());
@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn hidden_findings_are_not_marked() {
         let report = check("t", POD.as_bytes(), &Options::default());
-        let lines = Lines::new(POD);
+        let lines = LineStarts::new(POD.as_bytes());
         let marks = LineMarks::new(POD, &lines, &report, |_| false);
         assert!((0..lines.count()).all(|l| marks.on_line(l).is_empty()));
     }

@@ -1,58 +1,56 @@
-//! Lines and offsets of the editor's text. The engine speaks UTF-8 byte
-//! offsets; a textarea's selection speaks UTF-16 code units.
+//! The editor's text as the engine and the editor must both see it: line
+//! breaks normalised, and characters that hide or reorder text found so the
+//! editor can show them. Lines and UTF-16 offsets are the engine's
+//! [`LineStarts`](crate::yaml::LineStarts).
 
-/// Byte offsets where each line starts.
-pub struct Lines {
-    starts: Vec<usize>,
-    len: usize,
+use std::borrow::Cow;
+
+/// `\r\n` and a lone `\r` become `\n`, as a textarea does to its value: text
+/// that enters the editor from anywhere else (a link, storage) is normalised
+/// first, so the engine's offsets are the editor's.
+pub fn normalize_line_breaks(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
-impl Lines {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter_map(|(i, b)| (b == b'\n').then_some(i + 1)));
-        Lines { starts, len: text.len() }
-    }
-
-    pub fn count(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// Byte range of a 0-based line, without its `\n`.
-    pub fn range(&self, line: usize) -> (usize, usize) {
-        let start = self.starts[line];
-        let end = self.starts.get(line + 1).map_or(self.len, |next| next - 1);
-        (start, end)
-    }
-
-    /// The 0-based line holding a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
-    }
+/// A character that draws nothing or reorders what follows it on screen, so
+/// that what is shown is not what is read: its Unicode name. Joiners are
+/// included; they are invisible in YAML as anywhere else.
+pub fn hidden_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{061C}' => "ARABIC LETTER MARK",
+        '\u{200B}' => "ZERO WIDTH SPACE",
+        '\u{200C}' => "ZERO WIDTH NON-JOINER",
+        '\u{200D}' => "ZERO WIDTH JOINER",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
+        _ => return None,
+    })
 }
 
-/// UTF-16 index of a byte offset (clamped to the text).
-pub fn utf16_of_byte(text: &str, byte: usize) -> usize {
-    let byte = byte.min(text.len());
-    if text.is_ascii() {
-        return byte;
-    }
-    text.char_indices().take_while(|(i, _)| *i < byte).map(|(_, c)| c.len_utf16()).sum()
+/// Whether `hidden_char` names it because it reorders text.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Byte offset of a UTF-16 index (clamped to the text).
-pub fn byte_of_utf16(text: &str, utf16: usize) -> usize {
-    if text.is_ascii() {
-        return utf16.min(text.len());
-    }
-    let mut units = 0;
-    for (i, c) in text.char_indices() {
-        if units >= utf16 {
-            return i;
-        }
-        units += c.len_utf16();
-    }
-    text.len()
+/// Byte offsets of the hidden characters in `text`.
+pub fn hidden_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    // An ASCII text, the usual case, holds none: it is not decoded.
+    let text = if text.is_ascii() { "" } else { text };
+    text.char_indices().filter(|&(_, c)| hidden_char(c).is_some())
 }
 
 #[cfg(test)]
@@ -60,21 +58,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_and_ranges() {
-        let lines = Lines::new("a: 1\nbb: 2\n");
-        assert_eq!(lines.count(), 3);
-        assert_eq!(lines.range(1), (5, 10));
-        assert_eq!(lines.range(2), (11, 11));
-        assert_eq!(lines.line_of(0), 0);
-        assert_eq!(lines.line_of(5), 1);
-        assert_eq!(lines.line_of(11), 2);
+    fn line_breaks_become_newlines() {
+        assert_eq!(normalize_line_breaks("a\r\nb\rc\n\r\n"), "a\nb\nc\n\n");
+        assert!(matches!(normalize_line_breaks("a\nb"), Cow::Borrowed(_)));
     }
 
     #[test]
-    fn utf16_round_trip() {
-        let text = "é: 😀x\n";
-        assert_eq!(utf16_of_byte(text, text.find('x').unwrap()), 5);
-        assert_eq!(byte_of_utf16(text, 5), text.find('x').unwrap());
-        assert_eq!(byte_of_utf16(text, 100), text.len());
+    fn hidden_characters_are_found_where_they_are() {
+        let text = "name: a\u{202E}b\u{200B}\nok: é\u{0301}\n";
+        let found: Vec<(usize, char)> = hidden_chars(text).collect();
+        assert_eq!(found, [(7, '\u{202E}'), (11, '\u{200B}')]);
+        assert!(is_bidi_control('\u{202E}') && !is_bidi_control('\u{200B}'));
+        // Combining accents are visible: not reported.
+        assert_eq!(hidden_char('\u{0301}'), None);
+        assert_eq!(hidden_chars("plain: ascii\n").count(), 0);
     }
 }

@@ -10,7 +10,7 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlSelectElement, Url};
 use yew::prelude::*;
 
 use super::examples::Gallery;
-use super::state::{families, Action, State};
+use super::state::{families, Action, State, Topic};
 
 /// Longest share link offered; beyond it browsers and chat tools truncate.
 const MAX_LINK: usize = 1024 * 1024;
@@ -47,16 +47,18 @@ pub fn controls(props: &Props) -> Html {
                 off: state.off.iter().map(|f| f.to_string()).collect(),
             };
             let fragment = share::encode(&shared);
-            let message = if fragment.len() > MAX_LINK {
-                format!("Too large to share as a link ({} KB compressed)", fragment.len() / 1024)
-            } else {
-                let location = gloo::utils::window().location();
-                let _ = location.set_hash(&fragment);
-                let link = location.href().unwrap_or_default();
-                let _ = gloo::utils::window().navigator().clipboard().write_text(&link);
-                "Share link copied. The content travels in the link itself, after the #, which browsers never send to a server.".to_owned()
-            };
-            state.dispatch(Action::Status(message));
+            if fragment.len() > MAX_LINK {
+                let message = format!("Too large to share as a link ({} KB compressed)", fragment.len() / 1024);
+                state.dispatch(Action::Status(message));
+                return;
+            }
+            // Not put in the address bar: a reload would then open the link
+            // instead of the content as edited since.
+            let location = gloo::utils::window().location();
+            let page = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+            let link = format!("{page}#{fragment}");
+            let _ = gloo::utils::window().navigator().clipboard().write_text(&link);
+            state.dispatch(Action::Notice(Topic::Share, Some(link)));
         })
     };
     let download = |kind: &'static str| {

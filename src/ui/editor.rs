@@ -7,17 +7,18 @@ use std::rc::Rc;
 
 use gloo::events::EventListener;
 use posture::playground::marks::{LineMarks, Mark, Source};
-use posture::playground::text::{byte_of_utf16, utf16_of_byte, Lines};
+use posture::playground::text::hidden_char;
+use posture::playground::MAX_TEXT;
+use posture::yaml::LineStarts;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent, MouseEvent};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
-use super::state::{Action, Checked, State};
+use super::session::megabytes;
+use super::state::{Action, Checked, State, Topic};
 
 /// Pixel height of one line; the stylesheet uses the same value.
 const LINE_HEIGHT: f64 = 20.0;
-/// The textarea's inner padding, also in the stylesheet.
-const PADDING: f64 = 8.0;
 /// Lines drawn beyond the visible ones, above and below.
 const OVERSCAN: usize = 10;
 /// Spaces Tab inserts.
@@ -63,7 +64,6 @@ pub fn editor(props: &Props) -> Html {
     let area = use_node_ref();
     let backdrop = use_node_ref();
     let gutter = use_node_ref();
-    let measure = use_node_ref();
     let tooltip = use_node_ref();
     let view = use_state(View::default);
     let hover = use_state(|| None::<Hover>);
@@ -81,17 +81,18 @@ pub fn editor(props: &Props) -> Html {
             }
         });
     }
-    // Selections asked for by the findings panel or F8.
+    // Selections asked for by the findings panel or F8: offsets in the
+    // checked text, which the textarea counts in UTF-16 units.
     {
         let area = area.clone();
-        let text = props.text.clone();
+        let checked = props.checked.clone();
         use_effect_with(props.select, move |select| {
             if let (Some((start, end, _)), Some(el)) = (select, area.cast::<HtmlTextAreaElement>()) {
-                let from = utf16_of_byte(&text, *start) as u32;
-                let to = utf16_of_byte(&text, *end) as u32;
+                let from = checked.lines.utf16_of(&checked.text, *start) as u32;
+                let to = checked.lines.utf16_of(&checked.text, *end) as u32;
                 let _ = el.focus();
                 let _ = el.set_selection_range(from, to);
-                let line = Lines::new(&text).line_of(*start) as f64;
+                let line = checked.lines.line_of(*start) as f64;
                 let target = line * LINE_HEIGHT - el.client_height() as f64 / 3.0;
                 el.set_scroll_top(target.max(0.0) as i32);
             }
@@ -123,7 +124,7 @@ pub fn editor(props: &Props) -> Html {
     // Counted once per text, not on every scroll.
     let text_lines = {
         let text = props.text.clone();
-        *use_memo(Rc::as_ptr(&props.text) as usize, move |_| Lines::new(&text).count().max(1))
+        *use_memo(Rc::as_ptr(&props.text) as usize, move |_| text.bytes().filter(|&b| b == b'\n').count() + 1)
     };
     let first = ((view.top / LINE_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let visible = (view.height / LINE_HEIGHT).ceil() as usize + 2 * OVERSCAN;
@@ -164,19 +165,57 @@ pub fn editor(props: &Props) -> Html {
             hover.set(None);
         })
     };
+    // Content over the editor's ceiling is refused: a paste before the
+    // textarea takes it, anything else (a drop, an extension) once it has.
+    let refuse = {
+        let dispatch = props.dispatch.clone();
+        move |bytes: usize| {
+            let message = format!(
+                "Not pasted: {} is more than the editor holds ({}). Check large inputs with the command line: posture check FILE.",
+                megabytes(bytes),
+                megabytes(MAX_TEXT)
+            );
+            dispatch.dispatch(Action::Notice(Topic::Size, Some(message)));
+        }
+    };
+    let on_paste = {
+        let refuse = refuse.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let pasted = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).map_or(0, |t| t.len());
+            if pasted > MAX_TEXT {
+                e.prevent_default();
+                refuse(pasted);
+            }
+        })
+    };
     let on_input = {
         let dispatch = props.dispatch.clone();
+        let text = props.text.clone();
         Callback::from(move |e: InputEvent| {
             let el: HtmlTextAreaElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::Typed(el.value()));
+            let value = el.value();
+            if value.len() > MAX_TEXT {
+                el.set_value(&text);
+                refuse(value.len());
+            } else {
+                dispatch.dispatch(Action::Typed(value));
+            }
         })
     };
     let report_cursor = {
         let dispatch = props.dispatch.clone();
         let text = props.text.clone();
+        let checked = props.checked.clone();
         move |el: &HtmlTextAreaElement| {
             let at = el.selection_start().ok().flatten().unwrap_or(0) as usize;
-            dispatch.dispatch(Action::Cursor(byte_of_utf16(&text, at)));
+            let byte = if Rc::ptr_eq(&checked.text, &text) {
+                checked.lines.byte_of_utf16(&text, at)
+            } else {
+                // Typed since the last check: index the text in the editor.
+                LineStarts::new(text.as_bytes()).byte_of_utf16(&text, at)
+            };
+            dispatch.dispatch(Action::Cursor(byte));
         }
     };
     let on_keydown = {
@@ -218,25 +257,20 @@ pub fn editor(props: &Props) -> Html {
         let report_cursor = report_cursor.clone();
         Callback::from(move |e: KeyboardEvent| report_cursor(&e.target_unchecked_into()))
     };
+    // The underline under the pointer, found where the browser drew it: no
+    // column arithmetic can know how wide a combining, zero-width or
+    // right-to-left character is drawn.
     let on_mousemove = {
         let hover = hover.clone();
-        let measure = measure.clone();
+        let backdrop = backdrop.clone();
         let checked = props.checked.clone();
         let marks = props.marks.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return };
             let rect = el.get_bounding_client_rect();
-            let char_width = measure.cast::<HtmlElement>().map_or(7.8, |m| m.get_bounding_client_rect().width() / 10.0);
-            let x = e.client_x() as f64 - rect.left() + el.scroll_left() as f64 - PADDING;
-            let y = e.client_y() as f64 - rect.top() + el.scroll_top() as f64 - PADDING;
-            let line = (y / LINE_HEIGHT).floor();
-            if line < 0.0 || x < 0.0 || line as usize >= checked.lines.count() {
-                hover.set(None);
-                return;
-            }
-            let line = line as usize;
-            let offset = offset_at_column(&checked.text, checked.lines.range(line), (x / char_width) as usize);
-            let found = offset.map(|o| marks.at(line, o)).unwrap_or_default();
+            let (x, y) = (e.client_x() as f64, e.client_y() as f64);
+            let start = backdrop.cast::<Element>().and_then(|b| underline_at(&b, x, y));
+            let found = start.map(|o| marks.at(checked.lines.line_of(o), o)).unwrap_or_default();
             let next = (!found.is_empty()).then(|| Hover {
                 x: e.client_x() as f64 - rect.left() + 12.0,
                 y: e.client_y() as f64 - rect.top() + 16.0,
@@ -270,10 +304,9 @@ pub fn editor(props: &Props) -> Html {
                 <textarea ref={area} data-testid="editor" class="editor" spellcheck="false" wrap="off"
                     autocomplete="off" autocapitalize="off"
                     aria-label="Kubernetes YAML to check. Tab indents; press Escape, then Tab, to leave the editor. F8 and Shift+F8 step through findings."
-                    oninput={on_input} onscroll={on_scroll} onkeydown={on_keydown} onkeyup={on_keyup}
+                    oninput={on_input} onpaste={on_paste} onscroll={on_scroll} onkeydown={on_keydown} onkeyup={on_keyup}
                     onclick={on_click} onselect={on_caret} onfocus={on_focus}
                     onmousemove={on_mousemove} onmouseleave={on_mouseleave} />
-                <span class="measure" ref={measure} aria-hidden="true">{"0000000000"}</span>
             </div>
             if let Some(h) = &*hover {
                 <div class="tooltip" role="tooltip" ref={tooltip}>
@@ -297,11 +330,12 @@ fn backdrop_line(line: usize, checked: &Checked, marks: &LineMarks) -> Html {
     html! {
         <div class="line" data-line={(line + 1).to_string()}>
             { for marks.segments(line, range).into_iter().map(|seg| {
-                let piece = &text[seg.start..seg.end];
+                let piece = shown(&text[seg.start..seg.end]);
                 match seg.mark {
                     None => html! { <span>{piece}</span> },
                     Some(mark) => html! {
-                        <mark class={classes!("hl", severity_class(&mark))} data-testid="highlight" data-rule={rule_of(&mark, checked)}>{piece}</mark>
+                        <mark class={classes!("hl", severity_class(&mark))} data-testid="highlight"
+                            data-rule={rule_of(&mark, checked)} data-start={seg.start.to_string()}>{piece}</mark>
                     },
                 }
             }) }
@@ -340,15 +374,39 @@ fn rule_of(mark: &Mark, checked: &Checked) -> &'static str {
     }
 }
 
-/// The byte offset at a visual column of a line (tabs are two columns wide,
-/// as in the stylesheet).
-fn offset_at_column(text: &str, (start, end): (usize, usize), column: usize) -> Option<usize> {
-    let mut col = 0;
-    for (i, c) in text[start..end].char_indices() {
-        col += if c == '\t' { 2 } else { 1 };
-        if col > column {
-            return Some(start + i);
+/// A piece of a line as the backdrop draws it: characters that draw nothing
+/// or reorder the line are wrapped so the stylesheet marks them. They stay
+/// in the text, so the backdrop is laid out exactly as the textarea above.
+fn shown(piece: &str) -> Html {
+    if !piece.chars().any(|c| hidden_char(c).is_some()) {
+        return html! { {piece} };
+    }
+    let mut parts = Vec::new();
+    let mut plain = 0;
+    for (i, c) in piece.char_indices() {
+        if let Some(name) = hidden_char(c) {
+            parts.push(html! { {&piece[plain..i]} });
+            parts.push(html! {
+                <span class="hidden-char" data-testid="hidden-char" data-code={format!("U+{:04X}", c as u32)}
+                    title={format!("U+{:04X} {name}", c as u32)}>{c}</span>
+            });
+            plain = i + c.len_utf8();
         }
     }
-    None
+    parts.push(html! { {&piece[plain..]} });
+    parts.into_iter().collect()
+}
+
+/// The start (byte offset) of the underlined segment drawn at a point of the
+/// viewport, if any. Only the lines in view are drawn, so this looks at a
+/// few dozen elements at most.
+fn underline_at(backdrop: &Element, x: f64, y: f64) -> Option<usize> {
+    let drawn = backdrop.query_selector_all("mark[data-start]").ok()?;
+    (0..drawn.length()).filter_map(|i| drawn.item(i)?.dyn_into::<Element>().ok()).find_map(|mark| {
+        let rects = mark.get_client_rects();
+        let hit = (0..rects.length())
+            .filter_map(|i| rects.item(i))
+            .any(|r| r.left() <= x && x < r.right() && r.top() <= y && y < r.bottom());
+        hit.then(|| mark.get_attribute("data-start")?.parse().ok()).flatten()
+    })
 }

@@ -100,7 +100,7 @@ pub fn findings_panel(props: &Props) -> Html {
                 html! {
                     if take > 0 {
                         <section class="group">
-                            <h3>{heading}<span class="group-count">{format!(" {}", members.len())}</span></h3>
+                            <h3><bdi>{heading}</bdi><span class="group-count">{format!(" {}", members.len())}</span></h3>
                             <ol class="list">
                                 { for members[..take].iter().map(|&i| finding(&report.findings[i], &dispatch)) }
                             </ol>
@@ -119,7 +119,8 @@ pub fn findings_panel(props: &Props) -> Html {
                     <summary>{format!("{} suppressed (reviewed and accepted)", report.suppressed.len())}</summary>
                     <ul>
                         { for report.suppressed.iter().map(|s| html! {
-                            <li><code>{s.finding.rule.id}</code>{format!(" line {}: {} ({}: {})", s.finding.span.start.line, s.finding.message, s.suppression.via, s.suppression.reason)}</li>
+                            <li><code>{s.finding.rule.id}</code>{format!(" line {}: ", s.finding.span.start.line)}<bdi>{&s.finding.message}</bdi>
+                                {format!(" ({}: ", s.suppression.via)}<bdi>{&s.suppression.reason}</bdi>{")"}</li>
                         }) }
                     </ul>
                 </details>

@@ -5,16 +5,14 @@ mod controls;
 mod editor;
 mod examples;
 mod findings;
+mod notices;
+mod session;
 mod state;
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::storage::{LocalStorage, Storage};
 use gloo::timers::callback::Timeout;
-use posture::playground::share;
-use posture::rules::PssLevel;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -22,32 +20,15 @@ use yew::prelude::*;
 use controls::Controls;
 use editor::Editor;
 use findings::FindingsPanel;
-use state::{families, Action, Checked, State};
+use state::{Action, Checked, State, Topic};
 
-const STORED_TEXT: &str = "posture.text";
-const STORED_LEVEL: &str = "posture.level";
 /// Texts up to this size are checked on the next frame; larger ones wait for
 /// a pause in typing.
 const QUICK_CHECK_BYTES: usize = 256 * 1024;
 
-/// Content from a share link, else from the last visit, else the first example.
-fn initial_state() -> State {
-    let hash = gloo::utils::window().location().hash().unwrap_or_default();
-    if let Some(shared) = share::decode(&hash) {
-        let off = families().into_iter().filter(|f| shared.off.iter().any(|o| o == f)).collect();
-        return State::new(shared.text, shared.level, off);
-    }
-    let text = LocalStorage::get::<String>(STORED_TEXT).unwrap_or_else(|_| examples::EXAMPLES[0].yaml.to_owned());
-    let level = LocalStorage::get::<String>(STORED_LEVEL)
-        .ok()
-        .and_then(|l| PssLevel::parse(&l))
-        .unwrap_or(PssLevel::Restricted);
-    State::new(text, level, BTreeSet::new())
-}
-
 #[function_component(App)]
 fn app() -> Html {
-    let state = use_reducer(initial_state);
+    let state = use_reducer(session::initial_state);
 
     // Check after a short pause; a newer edit cancels the pending check, so
     // the newest text always wins.
@@ -69,15 +50,17 @@ fn app() -> Html {
             move || drop(pending)
         });
     }
-    // Keep the last content for the next visit (on this device only).
+    // Keep every change for the next visit (in this browser only), whether
+    // or not its check ever finishes; say so when it cannot be kept.
     {
-        let checked = state.checked.clone();
-        let level = state.level;
-        use_effect_with(Rc::as_ptr(&state.checked) as usize, move |_| {
-            if checked.text.len() <= 2 * 1024 * 1024 {
-                let _ = LocalStorage::set(STORED_TEXT, checked.text.as_str());
+        let dispatch = state.dispatcher();
+        let (text, origin, level) = (state.text.clone(), state.origin, state.level);
+        let shown = state.notice_on(Topic::Saving).cloned();
+        use_effect_with(state.revision, move |&revision| {
+            let notice = if revision > 0 { session::save(&text, origin, level) } else { shown.clone() };
+            if notice != shown {
+                dispatch.dispatch(Action::Notice(Topic::Saving, notice));
             }
-            let _ = LocalStorage::set(STORED_LEVEL, level.name());
         });
     }
     // F8 / Shift+F8 step through findings from anywhere on the page.
@@ -105,6 +88,7 @@ fn app() -> Html {
         </header>
         <main class="panes">
             <section class="pane editor-pane" aria-label="Editor">
+                { notices::view(&state) }
                 <Editor text={state.text.clone()} loaded={state.loaded} checked={state.checked.clone()}
                     marks={state.marks.clone()} select={state.select} dispatch={state.dispatcher()} />
                 <p class="status" role="status" aria-live="polite">{status_line(&state)}</p>

@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use posture::playground::marks::LineMarks;
-use posture::playground::text::Lines;
+use posture::playground::text::{hidden_chars, normalize_line_breaks};
 use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, PssLevel, Severity};
+use posture::yaml::LineStarts;
 use posture::{Options, Report};
 use yew::Reducible;
 
@@ -16,20 +17,58 @@ pub enum Group {
     Rule,
 }
 
+/// Whose content the editor shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The user's own, kept for the next visit.
+    Own,
+    /// A share link's, kept apart so that opening a link never overwrites
+    /// the user's own content.
+    Link,
+}
+
+/// What a notice is about: a newer notice on the same topic replaces it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// A share link that could not be read, or only in part.
+    Link,
+    /// Storage: the saved content is unreadable, or the content cannot be kept.
+    Saving,
+    /// A paste or drop refused for its size.
+    Size,
+    /// The share link just made (the notice's text is the link).
+    Share,
+}
+
+impl Topic {
+    /// The notice's `data-topic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Topic::Link => "link",
+            Topic::Saving => "saving",
+            Topic::Size => "size",
+            Topic::Share => "share",
+        }
+    }
+}
+
 /// The last finished check, with the text it was computed on.
 pub struct Checked {
     pub text: Rc<String>,
-    pub lines: Lines,
+    pub lines: LineStarts,
     pub report: Report,
     pub millis: f64,
     /// Counts checks, so a test can wait for the next one.
     pub number: u64,
+    /// Characters that hide or reorder text: how many, and the first.
+    pub hidden: (usize, Option<(usize, char)>),
 }
 
 impl Checked {
     pub fn run(text: Rc<String>, options: &Options, millis: f64) -> Self {
         let report = posture::check("playground.yaml", text.as_bytes(), options);
-        Checked { lines: Lines::new(&text), text, report, millis, number: 0 }
+        let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
+        Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis, number: 0, hidden }
     }
 }
 
@@ -39,6 +78,12 @@ pub struct State {
     /// Bumped when the text is replaced from outside the editor (an example,
     /// a share link), so the editor knows to take it.
     pub loaded: u32,
+    pub origin: Origin,
+    /// Bumped by every change worth keeping for the next visit; 0 until the
+    /// first, so merely opening the page never writes over what was saved.
+    pub revision: u32,
+    /// At most one per topic, in the order they came.
+    pub notices: Rc<Vec<(Topic, String)>>,
     pub checked: Rc<Checked>,
     /// The shown findings and the input errors, by editor line.
     pub marks: Rc<LineMarks>,
@@ -63,7 +108,11 @@ pub struct State {
 
 pub enum Action {
     Typed(String),
+    /// An example: replaces what is shown.
     Load(String),
+    /// Switches back to the user's own content, as kept (with it), or makes
+    /// what is shown the user's own (without).
+    Own(Option<String>),
     Checked(Rc<Checked>),
     Level(PssLevel),
     Version(PolicyVersion),
@@ -78,6 +127,8 @@ pub enum Action {
     /// F8 (true) / Shift+F8 (false): the next or previous shown finding.
     Step(bool),
     Status(String),
+    /// Shows or (with `None`) withdraws the notice on a topic.
+    Notice(Topic, Option<String>),
 }
 
 /// Every family in the registry, in order.
@@ -97,13 +148,18 @@ pub fn family_of(rule_id: &str) -> &str {
 }
 
 impl State {
-    pub fn new(text: String, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
+    /// `text` is normalised here, as everywhere text enters the editor from
+    /// outside it.
+    pub fn new(text: &str, origin: Origin, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
         // Checked for real by the app's first effect.
         let mut state = State {
             checked: Rc::new(Checked::run(Rc::new(String::new()), &Options::default(), 0.0)),
             marks: Rc::new(LineMarks::default()),
-            text: Rc::new(text),
+            text: Rc::new(normalize_line_breaks(text).into_owned()),
             loaded: 1,
+            origin,
+            revision: 0,
+            notices: Rc::default(),
             level,
             version: PolicyVersion::Latest,
             off,
@@ -117,6 +173,25 @@ impl State {
         };
         state.remark();
         state
+    }
+
+    /// New content from outside the editor, which the editor takes.
+    fn replace(&mut self, text: &str) {
+        self.text = Rc::new(normalize_line_breaks(text).into_owned());
+        self.loaded += 1;
+        self.cursor = 0;
+    }
+
+    pub fn notice(&mut self, topic: Topic, message: Option<String>) {
+        if self.notice_on(topic) != message.as_ref() {
+            let notices = Rc::make_mut(&mut self.notices);
+            notices.retain(|(t, _)| *t != topic);
+            notices.extend(message.map(|m| (topic, m)));
+        }
+    }
+
+    pub fn notice_on(&self, topic: Topic) -> Option<&String> {
+        self.notices.iter().find(|(t, _)| *t == topic).map(|(_, m)| m)
     }
 
     fn remark(&mut self) {
@@ -152,6 +227,9 @@ impl PartialEq for State {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.text, &o.text)
             && self.loaded == o.loaded
+            && self.origin == o.origin
+            && self.revision == o.revision
+            && Rc::ptr_eq(&self.notices, &o.notices)
             && Rc::ptr_eq(&self.checked, &o.checked)
             && Rc::ptr_eq(&self.marks, &o.marks)
             && self.level == o.level
@@ -174,6 +252,9 @@ impl Reducible for State {
         let mut next = State {
             text: self.text.clone(),
             loaded: self.loaded,
+            origin: self.origin,
+            revision: self.revision,
+            notices: self.notices.clone(),
             checked: self.checked.clone(),
             marks: self.marks.clone(),
             level: self.level,
@@ -189,11 +270,24 @@ impl Reducible for State {
         };
         let mut refilter = false;
         match action {
-            Action::Typed(text) => next.text = Rc::new(text),
-            Action::Load(text) => {
+            Action::Typed(text) => {
                 next.text = Rc::new(text);
-                next.loaded += 1;
-                next.cursor = 0;
+                next.revision += 1;
+                next.notice(Topic::Size, None);
+                next.notice(Topic::Share, None);
+            }
+            Action::Load(text) => {
+                next.replace(&text);
+                next.revision += 1;
+            }
+            Action::Own(text) => {
+                next.origin = Origin::Own;
+                match text {
+                    // Already kept: writing it back could replace a saved
+                    // value that could not be read with an example.
+                    Some(text) => next.replace(&text),
+                    None => next.revision += 1,
+                }
             }
             Action::Checked(mut checked) => {
                 if let Some(fresh) = Rc::get_mut(&mut checked) {
@@ -203,8 +297,14 @@ impl Reducible for State {
                 next.status = self.status.clone();
                 refilter = true;
             }
-            Action::Level(level) => next.level = level,
-            Action::Version(version) => next.version = version,
+            Action::Level(level) => {
+                next.level = level;
+                next.revision += 1;
+            }
+            Action::Version(version) => {
+                next.version = version;
+                next.revision += 1;
+            }
             Action::ToggleFamily(family) => toggle(&mut next.off, family),
             Action::Registries(text) => {
                 next.registries =
@@ -240,6 +340,7 @@ impl Reducible for State {
                 }
             }
             Action::Status(message) => next.status = Some(message),
+            Action::Notice(topic, message) => next.notice(topic, message),
         }
         if refilter {
             next.remark();

@@ -1,15 +1,110 @@
-//! Byte offset to line and column, for the whole input.
+//! Lines of the whole input: byte offset to line and column for the engine,
+//! and line ranges and UTF-16 offsets for the playground's editor (a
+//! textarea's selection speaks UTF-16 code units). One index serves both.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 use super::node::Pos;
 
+/// Where each line starts. It keeps no reference to the text, so the
+/// playground can keep it next to its own copy of the text; [`LineIndex`]
+/// adds the text and columns on top. Lines end at `\n`.
+#[derive(Debug)]
+pub struct LineStarts {
+    /// Byte offset where each line starts; never empty.
+    starts: Vec<usize>,
+    len: usize,
+    ascii: bool,
+    /// UTF-16 offset of each line start, computed on first use and only for
+    /// non-ASCII text (where it differs from `starts`).
+    utf16: OnceCell<Vec<usize>>,
+}
+
+impl LineStarts {
+    pub fn new(text: &[u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.iter().enumerate().filter_map(|(i, &b)| (b == b'\n').then_some(i + 1)));
+        LineStarts { starts, len: text.len(), ascii: text.is_ascii(), utf16: OnceCell::new() }
+    }
+
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of a 0-based line, without its `\n` (the last line for a
+    /// line past the end).
+    pub fn range(&self, line: usize) -> (usize, usize) {
+        let line = line.min(self.starts.len() - 1);
+        let end = self.starts.get(line + 1).map_or(self.len, |next| next - 1);
+        (self.starts[line], end)
+    }
+
+    /// The 0-based line holding a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    /// UTF-16 offset of a byte offset of `text` (the text this was built
+    /// from), clamped to the text and to a character boundary. Counts only
+    /// within the offset's line.
+    pub fn utf16_of(&self, text: &str, byte: usize) -> usize {
+        let mut byte = byte.min(text.len());
+        if self.ascii {
+            return byte;
+        }
+        while !text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let line = self.line_of(byte);
+        let start = self.starts[line].min(byte);
+        self.utf16_starts(text)[line] + utf16_len(&text[start..byte])
+    }
+
+    /// Byte offset of a UTF-16 offset of `text`, clamped to the text; an
+    /// offset inside a surrogate pair maps to its character's start.
+    pub fn byte_of_utf16(&self, text: &str, units: usize) -> usize {
+        if self.ascii {
+            return units.min(text.len());
+        }
+        let utf16 = self.utf16_starts(text);
+        let line = utf16.partition_point(|&u| u <= units).saturating_sub(1);
+        let (start, end) = self.range(line);
+        let mut at = utf16[line];
+        for (i, c) in text.get(start..end.min(text.len())).unwrap_or("").char_indices() {
+            at += c.len_utf16();
+            if at > units {
+                return start + i;
+            }
+        }
+        end.min(text.len())
+    }
+
+    fn utf16_starts(&self, text: &str) -> &[usize] {
+        self.utf16.get_or_init(|| {
+            let mut units = 0;
+            let mut out = Vec::with_capacity(self.starts.len());
+            out.push(0);
+            for c in text.chars() {
+                units += c.len_utf16();
+                if c == '\n' {
+                    out.push(units);
+                }
+            }
+            // A different text than this was built from must not leave
+            // lines without a start.
+            out.resize(self.starts.len(), units);
+            out
+        })
+    }
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
 pub struct LineIndex<'a> {
     text: &'a [u8],
-    /// Byte offset where each line starts; lines end at `\n`.
-    starts: Vec<usize>,
-    /// Columns are byte distances when the text is ASCII.
-    ascii: bool,
+    lines: LineStarts,
     /// The line of the last lookup: the parser asks in increasing order.
     last: Cell<usize>,
     /// The last (offset, column) computed, so columns on a long non-ASCII
@@ -19,21 +114,19 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a [u8]) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.iter().enumerate().filter_map(|(i, &b)| (b == b'\n').then_some(i + 1)));
-        LineIndex { text, starts, ascii: text.is_ascii(), last: Cell::new(0), cursor: Cell::new((0, 0)) }
+        LineIndex { text, lines: LineStarts::new(text), last: Cell::new(0), cursor: Cell::new((0, 0)) }
     }
 
     fn line_of(&self, offset: usize) -> usize {
+        let starts = &self.lines.starts;
         let hint = self.last.get();
-        let within =
-            |line: usize| self.starts[line] <= offset && self.starts.get(line + 1).is_none_or(|&next| offset < next);
+        let within = |line: usize| starts[line] <= offset && starts.get(line + 1).is_none_or(|&next| offset < next);
         let line = if within(hint) {
             hint
-        } else if hint + 1 < self.starts.len() && within(hint + 1) {
+        } else if hint + 1 < starts.len() && within(hint + 1) {
             hint + 1
         } else {
-            self.starts.partition_point(|&s| s <= offset) - 1
+            self.lines.line_of(offset)
         };
         self.last.set(line);
         line
@@ -47,8 +140,8 @@ impl<'a> LineIndex<'a> {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = self.starts[line];
-        let column = if self.ascii {
+        let start = self.lines.starts[line];
+        let column = if self.lines.ascii {
             offset - start
         } else {
             let (from, column) = match self.cursor.get() {
@@ -64,9 +157,7 @@ impl<'a> LineIndex<'a> {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> &'a [u8] {
-        let i = (line as usize).saturating_sub(1).min(self.starts.len() - 1);
-        let start = self.starts[i];
-        let mut end = self.starts.get(i + 1).map_or(self.text.len(), |&e| e - 1);
+        let (start, mut end) = self.lines.range((line as usize).saturating_sub(1));
         if end > start && self.text[end - 1] == b'\r' {
             end -= 1;
         }
@@ -76,4 +167,46 @@ impl<'a> LineIndex<'a> {
 
 fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_ranges() {
+        let lines = LineStarts::new(b"a: 1\nbb: 2\n");
+        assert_eq!(lines.count(), 3);
+        assert_eq!(lines.range(1), (5, 10));
+        assert_eq!(lines.range(2), (11, 11));
+        assert_eq!(lines.range(9), (11, 11));
+        assert_eq!((lines.line_of(0), lines.line_of(5), lines.line_of(11)), (0, 1, 2));
+    }
+
+    #[test]
+    fn utf16_offsets_round_trip_on_every_line() {
+        let text = "é: 😀x\nb: 😀😀y\n\u{202e}z";
+        let lines = LineStarts::new(text.as_bytes());
+        let mut units = 0;
+        for (i, c) in text.char_indices() {
+            assert_eq!(lines.utf16_of(text, i), units, "byte {i}");
+            assert_eq!(lines.byte_of_utf16(text, units), i, "unit {units}");
+            units += c.len_utf16();
+        }
+        assert_eq!(lines.utf16_of(text, text.len()), units);
+        assert_eq!(lines.byte_of_utf16(text, units + 10), text.len());
+        // Inside a character: its start, both ways.
+        let emoji = text.find('😀').unwrap();
+        assert_eq!(lines.utf16_of(text, emoji + 2), lines.utf16_of(text, emoji));
+        assert_eq!(lines.byte_of_utf16(text, lines.utf16_of(text, emoji) + 1), emoji);
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "a: é\nbé: c\r\n";
+        let index = LineIndex::new(text.as_bytes());
+        let pos = index.pos(text.find('c').unwrap());
+        assert_eq!((pos.line, pos.column), (2, 5));
+        assert_eq!(index.line_text(2), "bé: c".as_bytes());
+    }
 }

@@ -8,7 +8,7 @@ mod node;
 mod scalar;
 mod split;
 
-pub use lines::LineIndex;
+pub use lines::{LineIndex, LineStarts};
 pub use node::{Entry, Node, Pos, Span, Value};
 
 /// Explicit bounds on what one input may cost. Crossing one is an error for

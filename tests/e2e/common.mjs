@@ -1,4 +1,5 @@
-// Shared helpers: the built binary and playground, and a static server for it.
+// Shared helpers: the built binary and playground, a static server for it,
+// and headless Chromium pages on it.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
@@ -35,4 +36,48 @@ export function serve(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
     resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() });
   }));
+}
+
+/** Serves dist/ and starts headless Chromium; `offOrigin` collects requests that leave the origin. */
+export async function launch() {
+  const { chromium } = await import('playwright-core');
+  const server = await serve(path.join(root, 'dist'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  return { server, browser, offOrigin: [], close: async () => { await browser.close(); server.close(); } };
+}
+
+/** A fresh page (its own storage unless `context` is given) on the playground, once a check has run. */
+export async function open(env, url = env.server.url, options = {}, context = null) {
+  context ||= await env.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const origin = new URL(env.server.url).origin;
+  page.on('request', (r) => { if (new URL(r.url()).origin !== origin) env.offOrigin.push(r.url()); });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('.summary[data-check-ms]');
+  page.errors = errors;
+  return page;
+}
+
+/** Waits for the check after `change()` (which must start one). */
+export async function checked(page, change) {
+  const before = await page.getAttribute('.summary', 'data-check-number');
+  await change();
+  await page.waitForFunction((b) => document.querySelector('.summary').getAttribute('data-check-number') !== b, before, { timeout: 120000 });
+  await page.waitForTimeout(20);
+}
+
+/** Replaces the editor's content the way a paste does, and waits for the check. */
+export async function paste(page, text) {
+  await checked(page, () => page.evaluate((t) => {
+    const el = document.querySelector('[data-testid=editor]');
+    el.focus();
+    el.value = t;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text));
 }
