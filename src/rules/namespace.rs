@@ -258,17 +258,24 @@ pub static PSS_MODES: Rule = Rule {
                     hits.at(
                         e.span(),
                         format!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0),
-                    );
+                    )
+                    .fix(format!("# in Namespace {:?}: {mode} at least as strict as enforce\nmetadata:\n  labels:\n    pod-security.kubernetes.io/{mode}: {}\n", object.name.unwrap_or(""), enforce.0));
                 }
                 None if enforce.1 < 2 => absent.push(mode),
                 _ => {}
             }
         }
         if !absent.is_empty() {
+            let labels: String =
+                absent.iter().map(|mode| format!("    pod-security.kubernetes.io/{mode}: restricted\n")).collect();
             hits.at(
                 object.node.nearest(&["metadata", "labels"]),
                 format!("no {} label: nothing shows what the restricted level would reject", absent.join(" or ")),
-            );
+            )
+            .fix(format!(
+                "# in Namespace {:?}: report what restricted would reject, without enforcing it\nmetadata:\n  labels:\n{labels}",
+                object.name.unwrap_or("")
+            ));
         }
     },
 };
@@ -419,7 +426,15 @@ pub static ADMISSION_REJECTS: Rule = Rule {
                 level.name(),
                 failing.join(", ")
             ),
-        );
+        )
+        .fix(format!(
+            "# {} {:?}: fix its pss/* findings at the {} level ({}); run\n# posture check --pss-level {} to see each one on its field.\n",
+            object.kind,
+            object.name.unwrap_or(""),
+            level.name(),
+            failing.join(", "),
+            level.name()
+        ));
     },
 };
 

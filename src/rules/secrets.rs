@@ -386,41 +386,61 @@ pub static LITERAL: Rule = Rule {
         "#},
     ],
     check: |object, hits| {
-        let mut check = |name: &str, value: &Node, span, place: &str| {
+        // `fix` builds this finding's snippet from its own names.
+        let mut check = |name: &str, value: &Node, span, place: &str, fix: &dyn Fn(&str) -> String| {
             let Value::Str(text) = &value.value else { return };
             if let Some(format) = known_format(text) {
-                hits.at(span, format!("{place} {name:?} holds what looks like {format}"));
+                hits.at(span, format!("{place} {name:?} holds what looks like {format}")).fix(fix(name));
             } else if secret_name_like(name) && literal_value(text) {
                 let weak = weakness(name, text).map(|why| format!(", and a weak one ({why})")).unwrap_or_default();
-                hits.at(span, format!("{place} {name:?} holds a literal credential{weak}"));
+                hits.at(span, format!("{place} {name:?} holds a literal credential{weak}")).fix(fix(name));
             }
         };
+        let owner = object.name.unwrap_or("app");
         if let Some(pod) = object.pod() {
             for c in pod.containers() {
                 for env in c.node.items("env") {
                     let (Some(name), Some(value)) = (env.get("name").and_then(Node::as_str), env.get("value")) else {
                         continue;
                     };
-                    check(name, value, env.span, &format!("{} environment variable", c.label()));
+                    let fix = |name: &str| {
+                        let key = name.to_ascii_lowercase().replace('_', "-");
+                        let body = format!(
+                            "# {name} read from a Secret kept out of the repository\nenv:\n  - name: {name}\n    valueFrom:\n      secretKeyRef:\n        name: {owner}\n        key: {key}"
+                        );
+                        container_fix(&pod, &c, &body)
+                    };
+                    check(name, value, env.span, &format!("{} environment variable", c.label()), &fix);
                 }
             }
         }
         if object.kind == "ConfigMap" {
             for key in ["data", "binaryData"] {
                 for entry in object.node.get(key).and_then(Node::as_map).unwrap_or(&[]) {
-                    check(&entry.key, &entry.value, entry.span(), "ConfigMap key");
+                    let fix = |name: &str| {
+                        format!(
+                            "# Move {name:?} out of ConfigMap {owner:?} into a Secret created from your secret\n# store, and read it from there (secretKeyRef or a Secret volume); rotate it.\n"
+                        )
+                    };
+                    check(&entry.key, &entry.value, entry.span(), "ConfigMap key", &fix);
                 }
             }
         }
         for entry in object.node.at(&["metadata", "annotations"]).and_then(Node::as_map).unwrap_or(&[]) {
             if let Value::Str(text) = &entry.value.value {
                 if let Some(format) = known_format(text) {
-                    hits.at(entry.span(), format!("annotation {:?} holds what looks like {format}", entry.key));
+                    hits.at(entry.span(), format!("annotation {:?} holds what looks like {format}", entry.key)).fix(format!(
+                        "# Remove annotation {:?} from {} {owner:?}: annotations are readable by\n# anyone who can get the object. Rotate the credential.\n",
+                        entry.key, object.kind
+                    ));
                 } else if entry.key == "kubectl.kubernetes.io/last-applied-configuration" && object.kind == "Secret" {
                     hits.at(
                         entry.span(),
                         "the last-applied-configuration annotation repeats this Secret's data in plain JSON",
-                    );
+                    )
+                    .fix(format!(
+                        "# Remove the annotation from Secret {owner:?} (kubectl apply --server-side does not\n# write it), and create the Secret from your secret store; rotate its data.\n"
+                    ));
                 }
             }
         }

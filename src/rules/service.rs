@@ -282,9 +282,22 @@ pub static INGRESS_TLS: Rule = Rule {
         if object.kind != "Ingress" || !matches!(object.group(), "networking.k8s.io" | "extensions") {
             return;
         }
-        if object.node.at(&["spec", "tls"]).and_then(Node::as_seq).is_none_or(<[Node]>::is_empty) {
+        let tls = object.node.at(&["spec", "tls"]).and_then(Node::as_seq);
+        if tls.is_none_or(<[Node]>::is_empty) {
             let at = object.node.entry("spec").map_or(object.node.span, |e: &Entry| e.key_span);
-            hits.at(at, format!("Ingress {:?} has no tls section: it serves plain HTTP", object.name.unwrap_or("")));
+            let name = object.name.unwrap_or("ingress");
+            let what = if tls.is_some() { "an empty tls list" } else { "no tls section" };
+            // The fix names this Ingress's own hosts and a Secret after it.
+            let rules = object.node.get("spec").map_or(&[][..], |spec| spec.items("rules"));
+            let hosts: Vec<&str> = rules.iter().filter_map(|r| r.get("host").and_then(Node::as_str)).collect();
+            let hosts = if hosts.is_empty() {
+                "[<the host names it serves>]".to_owned()
+            } else {
+                format!("[{}]", hosts.join(", "))
+            };
+            hits.at(at, format!("Ingress {name:?} has {what}: it serves plain HTTP")).fix(format!(
+                "# in Ingress {name:?}\nspec:\n  tls:\n    - hosts: {hosts}\n      secretName: {name}-tls\n"
+            ));
         }
     },
 };

@@ -798,7 +798,13 @@ pub static RUNTIME_SOCKET: Rule = Rule {
                 } else {
                     format!("{path} is mounted, and with it any container runtime socket it holds ({socket}, ...)")
                 };
-                hits.at(entry.span(), format!("{what}: it controls every container on the node"));
+                let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
+                hits.at(entry.span(), format!("{what}: it controls every container on the node")).fix(pod_fix(
+                    &pod,
+                    &format!(
+                        "# remove volume {name:?} ({path}) and its volumeMounts: driving the runtime is\n# node-level work for a separately reviewed agent, not an application pod."
+                    ),
+                ));
             }
         }
     },
@@ -923,13 +929,19 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(&pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
                     hits.at(entry.span(), format!("the node's {path} is {how}: it holds {what}, a small exposure"))
-                        .severity(Severity::Low);
+                        .severity(Severity::Low)
+                        .fix(pod_fix(&pod, &format!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
                 }
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
                     // covered by the path itself; writes are the other rule's.
                     let why = kubelet_input(path, false).map(|why| format!(": {why}")).unwrap_or_default();
-                    hits.at(entry.span(), format!("the node's {path} is mounted into the pod{why}"));
+                    hits.at(entry.span(), format!("the node's {path} is mounted into the pod{why}")).fix(pod_fix(
+                        &pod,
+                        &format!(
+                            "# volume {name:?} mounts the node's {path}: remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
+                        ),
+                    ));
                 }
             }
         }
