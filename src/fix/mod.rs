@@ -95,3 +95,30 @@ pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
     out.extend_from_slice(&text[at..]);
     out
 }
+
+/// A finding's fix state from what its rule computed and declared.
+pub fn state(
+    rule: &crate::rules::Rule,
+    edits: Option<Planned>,
+    object: &crate::k8s::Object,
+    text: &[u8],
+) -> Option<FixState> {
+    let Declared::Fix(applicability) = declared(rule.id) else { return None };
+    let edits = match edits? {
+        Err(reason) => return Some(FixState::Refused(reason)),
+        Ok(edits) if edits.is_empty() => return Some(FixState::Refused("no edit found for this case".into())),
+        Ok(edits) => edits,
+    };
+    let span = object.node.span;
+    let body = &text[span.start.offset.min(text.len())..span.end.offset.min(text.len())];
+    if body.windows(2).any(|w| w == b"{{") || body.windows(2).any(|w| w == b"{%") {
+        return Some(FixState::Refused("the document holds template syntax ({{ }}); fix the template by hand".into()));
+    }
+    let mut edits = edits;
+    edits.sort();
+    edits.dedup();
+    if edits.windows(2).any(|w| w[0].end > w[1].start) {
+        return Some(FixState::Refused("the fix's edits overlap".into()));
+    }
+    Some(FixState::Ready(Fix { applicability, edits }))
+}

@@ -414,6 +414,9 @@ pub struct Hit {
     /// check keeping the higher severity of the baseline check it also
     /// breaks, a read-only grant on metrics); `None` for the rule's own.
     pub severity: Option<Severity>,
+    /// The edits that close it (see [`crate::fix`]), or why none can be
+    /// made with certainty; `None` when the rule computed none.
+    pub edits: Option<crate::fix::Planned>,
 }
 
 /// Collects a rule's hits for one object, and gives the rule the rest of the
@@ -421,11 +424,24 @@ pub struct Hit {
 pub struct Hits<'s> {
     pub found: Vec<Hit>,
     scope: &'s Scope<'s>,
+    /// The input the object came from, for fixes' edits.
+    text: &'s [u8],
 }
 
 impl<'s> Hits<'s> {
     pub fn new(scope: &'s Scope<'s>) -> Self {
-        Hits { found: Vec::new(), scope }
+        Hits { found: Vec::new(), scope, text: &[] }
+    }
+
+    /// Hits whose fixes edit `text`, the input the object came from.
+    pub fn with_text(scope: &'s Scope<'s>, text: &'s [u8]) -> Self {
+        Hits { found: Vec::new(), scope, text }
+    }
+
+    /// Computes fixes' edits against the object's input (see
+    /// [`crate::fix::edit`]).
+    pub fn editor(&self) -> crate::fix::Editor<'s> {
+        crate::fix::Editor::new(self.text)
     }
 
     pub fn scope(&self) -> &'s Scope<'s> {
@@ -436,7 +452,7 @@ impl<'s> Hits<'s> {
     /// value quoted whole) is clipped.
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
         let message = clip::bound(message.into(), clip::MESSAGE);
-        self.found.push(Hit { span, message, snippet: None, severity: None });
+        self.found.push(Hit { span, message, snippet: None, severity: None, edits: None });
         self.found.last_mut().expect("just pushed")
     }
 
@@ -448,6 +464,14 @@ impl<'s> Hits<'s> {
 impl Hit {
     pub fn fix(&mut self, snippet: String) -> &mut Hit {
         self.snippet = Some(clip::bound(snippet, clip::SNIPPET));
+        self
+    }
+
+    /// The edits that close this finding, computed with
+    /// [`Hits::editor`]; the rule declares how far they may be trusted in
+    /// [`crate::fix::table`].
+    pub fn edit(&mut self, edits: crate::fix::Planned) -> &mut Hit {
+        self.edits = Some(edits);
         self
     }
 
