@@ -94,7 +94,13 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     object: object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
-                    fix: crate::fix::state(rule, hit.edits, &located.object, inputs[located.input].text),
+                    fix: crate::fix::state(
+                        rule,
+                        hit.edits,
+                        hit.applicability,
+                        &located.object,
+                        inputs[located.input].text,
+                    ),
                 };
                 match suppress::find(&located.object, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),

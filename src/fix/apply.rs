@@ -130,7 +130,9 @@ pub fn fix_inputs(inputs: &[Input], options: &Options, mode: Mode) -> Vec<FileFi
             if current[i] == originals[i] {
                 continue;
             }
-            if let Err(reason) = verify(i, inputs, &originals, &current, &report, &original_report_keys, &applied[i], index) {
+            if let Err(reason) =
+                verify(i, inputs, &originals, &current, &report, &original_report_keys, &applied[i], index)
+            {
                 current[i] = originals[i].clone();
                 refused[i] = Some(reason);
                 applied[i].clear();
@@ -290,4 +292,3 @@ fn verify(
     }
     Ok(())
 }
-

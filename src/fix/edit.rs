@@ -10,7 +10,7 @@
 //! and keys that do not start their line.
 
 use super::Edit;
-use crate::yaml::{LineIndex, Limits, Node, Value};
+use crate::yaml::{Limits, LineIndex, Node, Value};
 
 /// The edits of one fix, or why none can be made.
 pub type Planned = Result<Vec<Edit>, String>;
@@ -131,7 +131,11 @@ impl<'t> Editor<'t> {
                     self.check_entry(e)?;
                     map = &e.value;
                 }
-                _ => return self.set(base, path, Val::Seq(vec![item])).map_err(|e| e + &format!(" ({})", path[..=i].join("."))),
+                _ => {
+                    return self
+                        .set(base, path, Val::Seq(vec![item]))
+                        .map_err(|e| e + &format!(" ({})", path[..=i].join(".")))
+                }
             }
         }
         self.check_map(map)?;
@@ -221,6 +225,46 @@ impl<'t> Editor<'t> {
         };
         let line = format!("{}- {}", " ".repeat(dash - start), render(item, quote));
         Ok(self.insert_line_after(self.last_byte(last), &line))
+    }
+
+    /// Removes one item from a sequence: its line(s) in block style, the
+    /// item and one separator in flow style.
+    pub fn remove_item(&self, seq: &Node, item: &Node) -> Planned {
+        self.ready()?;
+        let items = seq.as_seq().ok_or("not a list")?;
+        let i = items.iter().position(|n| std::ptr::eq(n, item)).ok_or("not an item of the list")?;
+        self.check_inside(seq, item)?;
+        if self.is_flow(seq) {
+            if seq.span.start.line != seq.span.end.line {
+                return Err("the list is in flow style over several lines; edit it by hand".into());
+            }
+            let (start, end) = match (i.checked_sub(1).map(|p| &items[p]), items.get(i + 1)) {
+                (_, Some(next)) => (item.span.start.offset, next.span.start.offset),
+                (Some(prev), None) => (prev.span.end.offset, item.span.end.offset),
+                (None, None) => (seq.span.start.offset + 1, seq.span.end.offset - 1),
+            };
+            return Ok(vec![Edit { start, end, text: String::new() }]);
+        }
+        if items.len() < 2 {
+            return Err("it is the only item of its list; edit it by hand".into());
+        }
+        let mut dash = item.span.start.offset;
+        while dash > 0 && self.text[dash - 1] == b' ' {
+            dash -= 1;
+        }
+        if dash == 0 || self.text[dash - 1] != b'-' {
+            return Err("cannot find the list's dashes".into());
+        }
+        let start = self.line_start(dash - 1);
+        if !self.text[start..dash - 1].iter().all(|&b| b == b' ') {
+            return Err("the list item does not start its line".into());
+        }
+        let end = self.after_line(self.last_byte(item));
+        if end == self.text.len() && !self.text.ends_with(b"\n") {
+            let before = start.saturating_sub(self.newline().len());
+            return Ok(vec![Edit { start: before, end, text: String::new() }]);
+        }
+        Ok(vec![Edit { start, end, text: String::new() }])
     }
 
     // ---- insertion -----------------------------------------------------
@@ -456,7 +500,9 @@ fn block(key: &str, value: &Val, indent: usize, unit: usize, nl: &str) -> String
 fn flow(value: &Val) -> String {
     match value {
         Val::Scalar(s) => render(s, Quote::Plain),
-        Val::Seq(items) => format!("[{}]", items.iter().map(|s| render(s, Quote::Plain)).collect::<Vec<_>>().join(", ")),
+        Val::Seq(items) => {
+            format!("[{}]", items.iter().map(|s| render(s, Quote::Plain)).collect::<Vec<_>>().join(", "))
+        }
         Val::Map(items) => format!(
             "{{{}}}",
             items.iter().map(|(k, v)| format!("{}: {}", render_key(k), flow(v))).collect::<Vec<_>>().join(", ")

@@ -81,6 +81,11 @@ impl FixState {
 /// is replaced.
 pub const PLACEHOLDER: &str = "FIXME";
 
+/// A clearly marked placeholder for a value only the user knows.
+pub fn placeholder(what: &str) -> Scalar {
+    Scalar::Str(format!("{PLACEHOLDER}: {what}"))
+}
+
 /// Applies non-overlapping edits (sorted by start) to a text.
 pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
@@ -100,10 +105,12 @@ pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
 pub fn state(
     rule: &crate::rules::Rule,
     edits: Option<Planned>,
+    case: Option<Applicability>,
     object: &crate::k8s::Object,
     text: &[u8],
 ) -> Option<FixState> {
-    let Declared::Fix(applicability) = declared(rule.id) else { return None };
+    let Declared::Fix(declared) = declared(rule.id) else { return None };
+    let applicability = case.map_or(declared, |case| case.max(declared));
     let edits = match edits? {
         Err(reason) => return Some(FixState::Refused(reason)),
         Ok(edits) if edits.is_empty() => return Some(FixState::Refused("no edit found for this case".into())),

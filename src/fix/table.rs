@@ -1,6 +1,8 @@
 //! Which rules fix their findings, and how far the fix may be trusted; or
-//! why a rule has no fix. Read by the docs and checked against what each
-//! rule's check produces (`tests/fixes.rs`).
+//! why a rule has no fix. Read by the docs and `posture rules`, and checked
+//! against what each rule's check produces (`tests/fixes.rs`). A rule's
+//! case may be less safe than declared (an explicit choice replaced rather
+//! than a missing setting added); never safer.
 
 use super::Applicability;
 
@@ -12,10 +14,53 @@ pub enum Declared {
     None(&'static str),
 }
 
-pub fn declared(id: &str) -> Declared {
-    use Applicability::*;
-    use Declared::Fix;
-    match id {
-        _ => Declared::None("not yet"),
+impl Declared {
+    pub fn applicability(self) -> Option<Applicability> {
+        match self {
+            Declared::Fix(a) => Some(a),
+            Declared::None(_) => None,
+        }
     }
 }
+
+const DESIGN: &str = "the remedy is a design decision (what to grant, expose or keep), not an edit";
+const CLUSTER: &str = "the remedy is on the cluster or another object, not in this text";
+const VALUE: &str = "the remedy needs files or secrets only the operator has (keys, certificates, CAs)";
+
+pub fn declared(id: &str) -> Declared {
+    use Applicability::*;
+    use Declared::{Fix, None};
+    match id {
+        // Pod Security
+        "pss/allow-privilege-escalation" | "pss/seccomp-restricted" => Fix(Safe),
+        "pss/privileged"
+        | "pss/host-namespaces"
+        | "pss/host-ports"
+        | "pss/run-as-non-root"
+        | "pss/apparmor"
+        | "pss/seccomp-baseline"
+        | "pss/proc-mount"
+        | "pss/proc-mount-restricted"
+        | "pss/capabilities-restricted"
+        | "pss/capabilities-baseline" => Fix(Unsafe),
+        "pss/run-as-user" => Fix(NeedsValue),
+        "pss/host-probes-lifecycle" => {
+            None("the probe's host must become the pod's own address; which port and path to use is the workload's")
+        }
+        "pss/sysctls" => {
+            None("an unsafe sysctl is there because the workload needs it; removing it is a design decision")
+        }
+        "pss/windows-host-process" => {
+            None("a HostProcess pod is built to run on the host; it has to be redesigned, not edited")
+        }
+        "pss/host-path-volumes" | "pss/restricted-volumes" => {
+            None("what replaces a host or restricted volume depends on the data it holds")
+        }
+        "pss/selinux" => None("the right SELinux label depends on the node's policy"),
+        _ => None("no mechanical fix yet"),
+    }
+}
+
+/// `DESIGN`, `CLUSTER`, `VALUE`: shared reasons, used by the table.
+#[allow(dead_code)]
+const REASONS: [&str; 3] = [DESIGN, CLUSTER, VALUE];

@@ -417,6 +417,10 @@ pub struct Hit {
     /// The edits that close it (see [`crate::fix`]), or why none can be
     /// made with certainty; `None` when the rule computed none.
     pub edits: Option<crate::fix::Planned>,
+    /// How far this case's fix may be trusted when it is less than the
+    /// rule declares (an explicit setting changed rather than a missing
+    /// one added).
+    pub applicability: Option<crate::fix::Applicability>,
 }
 
 /// Collects a rule's hits for one object, and gives the rule the rest of the
@@ -452,7 +456,7 @@ impl<'s> Hits<'s> {
     /// value quoted whole) is clipped.
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
         let message = clip::bound(message.into(), clip::MESSAGE);
-        self.found.push(Hit { span, message, snippet: None, severity: None, edits: None });
+        self.found.push(Hit { span, message, snippet: None, severity: None, edits: None, applicability: None });
         self.found.last_mut().expect("just pushed")
     }
 
@@ -473,6 +477,13 @@ impl Hit {
     pub fn edit(&mut self, edits: crate::fix::Planned) -> &mut Hit {
         self.edits = Some(edits);
         self
+    }
+
+    /// As [`Hit::edit`], for a case less safe than the rule's declared
+    /// applicability.
+    pub fn edit_as(&mut self, applicability: crate::fix::Applicability, edits: crate::fix::Planned) -> &mut Hit {
+        self.applicability = Some(applicability);
+        self.edit(edits)
     }
 
     /// Reports this case at `severity` instead of the rule's.

@@ -1,6 +1,6 @@
 use super::*;
 use crate::fix::splice;
-use crate::yaml::{parse_stream, LineIndex, Limits};
+use crate::yaml::{parse_stream, Limits, LineIndex};
 
 fn root(text: &str) -> Node {
     let lines = LineIndex::new(text.as_bytes());
@@ -29,8 +29,9 @@ const POD2: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  co
 
 #[test]
 fn inserts_chain_at_the_mapping_indentation() {
-    let out = run(POD2, |e, n| e.set(container(n), &["securityContext", "allowPrivilegeEscalation"], Scalar::Bool(false)))
-        .unwrap();
+    let out =
+        run(POD2, |e, n| e.set(container(n), &["securityContext", "allowPrivilegeEscalation"], Scalar::Bool(false)))
+            .unwrap();
     assert_eq!(
         out,
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app  # the app\n    image: nginx:1.27\n    securityContext:\n      allowPrivilegeEscalation: false\n  # trailing comment\n"
@@ -41,7 +42,11 @@ fn inserts_chain_at_the_mapping_indentation() {
 fn four_space_indentation_and_indented_sequences() {
     let text = "spec:\n    containers:\n        -   name: app\n            securityContext:\n                runAsUser: 1000\n";
     let out = run(text, |e, n| {
-        e.set(&n.at(&["spec"]).unwrap().items("containers")[0], &["securityContext", "capabilities", "drop"], Val::Seq(vec![Scalar::str("ALL")]))
+        e.set(
+            &n.at(&["spec"]).unwrap().items("containers")[0],
+            &["securityContext", "capabilities", "drop"],
+            Val::Seq(vec![Scalar::str("ALL")]),
+        )
     })
     .unwrap();
     assert_eq!(
@@ -88,26 +93,85 @@ fn empty_parents_are_filled() {
     for (text, want) in cases {
         assert_eq!(run(text, |e, n| e.set(n, &["a", "sc", "x"], Scalar::Bool(false))).unwrap(), want, "{text}");
     }
-    assert_eq!(run("a:\n  x:\n  k: 1\n", |e, n| e.set(n, &["a", "x"], Scalar::Bool(false))).unwrap(), "a:\n  x: false\n  k: 1\n");
+    assert_eq!(
+        run("a:\n  x:\n  k: 1\n", |e, n| e.set(n, &["a", "x"], Scalar::Bool(false))).unwrap(),
+        "a:\n  x: false\n  k: 1\n"
+    );
 }
 
 #[test]
 fn flow_mappings() {
     let text = "a: {x: 1, y: 2}\n";
-    assert_eq!(run(text, |e, n| e.set(n, &["a", "z", "w"], Scalar::Bool(true))).unwrap(), "a: {x: 1, y: 2, z: {w: true}}\n");
-    assert_eq!(run("a: {}\n", |e, n| e.set(n, &["a", "z"], Scalar::Bool(true))).unwrap(), "a: {z: true}\n".replace("{z: true}", "\n  z: true").as_str().to_owned().replace("a: \n", "a:\n"));
+    assert_eq!(
+        run(text, |e, n| e.set(n, &["a", "z", "w"], Scalar::Bool(true))).unwrap(),
+        "a: {x: 1, y: 2, z: {w: true}}\n"
+    );
+    assert_eq!(
+        run("a: {}\n", |e, n| e.set(n, &["a", "z"], Scalar::Bool(true))).unwrap(),
+        "a: {z: true}\n".replace("{z: true}", "\n  z: true").as_str().to_owned().replace("a: \n", "a:\n")
+    );
     assert!(run("a: {x: 1,\n  y: 2}\n", |e, n| e.set(n, &["a", "z"], Scalar::Bool(true))).is_err());
 }
 
 #[test]
 fn lists_append_in_their_style() {
     let text = "c:\n  drop:\n  - NET_RAW\n  add: [CHOWN]\n";
-    assert_eq!(run(text, |e, n| e.add_item(n, &["c", "drop"], Scalar::str("ALL"))).unwrap(), "c:\n  drop:\n  - NET_RAW\n  - ALL\n  add: [CHOWN]\n");
-    assert_eq!(run(text, |e, n| e.add_item(n, &["c", "add"], Scalar::str("ALL"))).unwrap(), "c:\n  drop:\n  - NET_RAW\n  add: [CHOWN, ALL]\n");
-    assert_eq!(run(text, |e, n| e.add_item(n, &["c", "x"], Scalar::str("ALL"))).unwrap(), "c:\n  drop:\n  - NET_RAW\n  add: [CHOWN]\n  x: [ALL]\n");
+    assert_eq!(
+        run(text, |e, n| e.add_item(n, &["c", "drop"], Scalar::str("ALL"))).unwrap(),
+        "c:\n  drop:\n  - NET_RAW\n  - ALL\n  add: [CHOWN]\n"
+    );
+    assert_eq!(
+        run(text, |e, n| e.add_item(n, &["c", "add"], Scalar::str("ALL"))).unwrap(),
+        "c:\n  drop:\n  - NET_RAW\n  add: [CHOWN, ALL]\n"
+    );
+    assert_eq!(
+        run(text, |e, n| e.add_item(n, &["c", "x"], Scalar::str("ALL"))).unwrap(),
+        "c:\n  drop:\n  - NET_RAW\n  add: [CHOWN]\n  x: [ALL]\n"
+    );
     assert_eq!(run(text, |e, n| e.add_item(n, &["c", "drop"], Scalar::str("NET_RAW"))).unwrap(), text);
     let quoted = "c:\n    - \"--a=1\"\n";
-    assert_eq!(run(quoted, |e, n| e.append(n.get("c").unwrap(), &Scalar::str("--b=2"))).unwrap(), "c:\n    - \"--a=1\"\n    - \"--b=2\"\n");
+    assert_eq!(
+        run(quoted, |e, n| e.append(n.get("c").unwrap(), &Scalar::str("--b=2"))).unwrap(),
+        "c:\n    - \"--a=1\"\n    - \"--b=2\"\n"
+    );
+}
+
+#[test]
+fn removes_items() {
+    let text = "c:\n  add: [A, B, C]\n  one: [A]\n  b:\n  - A\n  - B # x\n";
+    let caps = |n: &Node, k: &str| n.get("c").unwrap().get(k).unwrap().clone();
+    assert_eq!(
+        run(text, |e, n| {
+            let s = caps(n, "add");
+            e.remove_item(&s, &s.as_seq().unwrap()[1])
+        })
+        .unwrap(),
+        text.replace("[A, B, C]", "[A, C]")
+    );
+    assert_eq!(
+        run(text, |e, n| {
+            let s = caps(n, "add");
+            e.remove_item(&s, &s.as_seq().unwrap()[2])
+        })
+        .unwrap(),
+        text.replace("[A, B, C]", "[A, B]")
+    );
+    assert_eq!(
+        run(text, |e, n| {
+            let s = caps(n, "one");
+            e.remove_item(&s, &s.as_seq().unwrap()[0])
+        })
+        .unwrap(),
+        text.replace("[A]", "[]")
+    );
+    assert_eq!(
+        run(text, |e, n| {
+            let s = caps(n, "b");
+            e.remove_item(&s, &s.as_seq().unwrap()[1])
+        })
+        .unwrap(),
+        text.replace("  - B # x\n", "")
+    );
 }
 
 #[test]

@@ -117,6 +117,7 @@ pub static HOST_NAMESPACES: Rule = Rule {
 
 fn host_namespaces(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for (field, what) in [
         ("hostNetwork", "the node's network namespace"),
         ("hostPID", "the node's process namespace"),
@@ -124,7 +125,8 @@ fn host_namespaces(object: &Object, hits: &mut Hits) {
     ] {
         if let Some(entry) = pod.spec.entry(field).filter(|e| e.value.as_bool() == Some(true)) {
             hits.at(entry.span(), format!("the pod shares {what} ({field}: true)"))
-                .fix(pod_fix(&pod, &format!("{field}: false")));
+                .fix(pod_fix(&pod, &format!("{field}: false")))
+                .edit(editor.remove(pod.spec, field));
         }
     }
 }
@@ -216,6 +218,7 @@ pub static HOST_PORTS: Rule = Rule {
 
 fn host_ports(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for c in pod.containers() {
         for port in c.node.items("ports") {
             let Some(entry) = port.entry("hostPort") else { continue };
@@ -225,7 +228,8 @@ fn host_ports(object: &Object, hits: &mut Hits) {
                     entry.span(),
                     format!("{} binds port {} on the node (hostPort)", c.label(), entry.value.display()),
                 )
-                .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")));
+                .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")))
+                .edit(editor.remove(port, "hostPort"));
             }
         }
     }
