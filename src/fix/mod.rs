@@ -124,6 +124,17 @@ pub fn state(
     let mut edits = edits;
     edits.sort();
     edits.dedup();
+    // Insertions at one place (two keys added to one mapping) go in as one.
+    let mut merged: Vec<Edit> = Vec::new();
+    for e in edits {
+        match merged.last_mut() {
+            Some(last) if last.start == last.end && e.start == e.end && last.start == e.start => {
+                last.text.push_str(&e.text)
+            }
+            _ => merged.push(e),
+        }
+    }
+    let edits = merged;
     if edits.windows(2).any(|w| w[0].end > w[1].start) {
         return Some(FixState::Refused("the fix's edits overlap".into()));
     }

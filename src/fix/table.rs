@@ -44,6 +44,13 @@ pub fn declared(id: &str) -> Declared {
         | "pss/capabilities-restricted"
         | "pss/capabilities-baseline" => Fix(Unsafe),
         "pss/run-as-user" => Fix(NeedsValue),
+        // Workloads and images
+        "workload/automount-token" | "image/pull-policy" => Fix(Safe),
+        "workload/read-only-root-fs" | "workload/share-process-namespace" => Fix(Unsafe),
+        "workload/resources" => Fix(NeedsValue),
+        // Control plane
+        "apiserver/profiling" | "controller-manager/profiling" | "scheduler/profiling" => Fix(Safe),
+        "controller-manager/bind-address" | "scheduler/bind-address" => Fix(Unsafe),
         "pss/host-probes-lifecycle" => {
             None("the probe's host must become the pod's own address; which port and path to use is the workload's")
         }
