@@ -11,7 +11,8 @@ pub fn unified(label: &str, old: &[u8], new: &[u8]) -> String {
     let ops = myers(&a, &b);
     let mut out = format!("--- a/{label}\n+++ b/{label}\n");
     // Group into hunks: runs of changes with up to 3 lines of context.
-    let changed: Vec<usize> = ops.iter().enumerate().filter(|(_, op)| !matches!(op, Op::Same(..))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> =
+        ops.iter().enumerate().filter(|(_, op)| !matches!(op, Op::Same(..))).map(|(i, _)| i).collect();
     let mut i = 0;
     while i < changed.len() {
         let start = changed[i].saturating_sub(3);
@@ -143,10 +144,19 @@ mod tests {
     fn hunks_with_context() {
         let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
         let new = "a\nb\nc\nd\nX\ne\nf\ng\nh\n";
-        assert_eq!(unified("f.yaml", old.as_bytes(), new.as_bytes()), "--- a/f.yaml\n+++ b/f.yaml\n@@ -2,6 +2,7 @@\n b\n c\n d\n+X\n e\n f\n g\n");
+        assert_eq!(
+            unified("f.yaml", old.as_bytes(), new.as_bytes()),
+            "--- a/f.yaml\n+++ b/f.yaml\n@@ -2,6 +2,7 @@\n b\n c\n d\n+X\n e\n f\n g\n"
+        );
         let new = "a\nb\nc\nd\ne\nf\ng\nH\n";
-        assert_eq!(unified("f", old.as_bytes(), new.as_bytes()), "--- a/f\n+++ b/f\n@@ -5,4 +5,4 @@\n e\n f\n g\n-h\n+H\n");
-        assert_eq!(unified("f", b"a", b"b"), "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n");
+        assert_eq!(
+            unified("f", old.as_bytes(), new.as_bytes()),
+            "--- a/f\n+++ b/f\n@@ -5,4 +5,4 @@\n e\n f\n g\n-h\n+H\n"
+        );
+        assert_eq!(
+            unified("f", b"a", b"b"),
+            "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n"
+        );
         assert_eq!(unified("f", b"a\n", b"a\n"), "");
     }
 }
