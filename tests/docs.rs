@@ -32,3 +32,8 @@ fn readme_rule_table_matches_the_registry() {
 fn readme_tool_tables_match_the_registry() {
     generated("sources", posture::rules::docs::sources_table());
 }
+
+#[test]
+fn readme_fix_table_matches_the_registry() {
+    generated("fixes", posture::rules::docs::fixes_table());
+}

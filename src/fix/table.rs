@@ -49,7 +49,6 @@ pub fn declared(id: &str) -> Declared {
         "workload/read-only-root-fs" | "workload/share-process-namespace" => Fix(Unsafe),
         "workload/resources" => Fix(NeedsValue),
         // Control plane
-        "apiserver/profiling" | "controller-manager/profiling" | "scheduler/profiling" => Fix(Safe),
         "controller-manager/bind-address" | "scheduler/bind-address" => Fix(Unsafe),
         "pss/host-probes-lifecycle" => {
             None("the probe's host must become the pod's own address; which port and path to use is the workload's")
@@ -64,10 +63,32 @@ pub fn declared(id: &str) -> Declared {
             None("what replaces a host or restricted volume depends on the data it holds")
         }
         "pss/selinux" => None("the right SELinux label depends on the node's policy"),
-        _ => None("no mechanical fix yet"),
+        "workload/root-user-or-group" => None("a non-root UID and GID depend on the image"),
+        "workload/default-service-account" => None("a dedicated service account has to be created (and bound) first"),
+        "workload/dangerous-capabilities"
+        | "workload/runtime-socket"
+        | "workload/sensitive-host-path"
+        | "workload/writable-host-path"
+        | "workload/host-path-persistent-volume" => None(DESIGN),
+        "image/latest-tag" | "image/not-pinned" | "image/registry-allowlist" => {
+            None("the tag, digest or mirror to use is a value only the user knows; not yet offered as a placeholder")
+        }
+        "apiserver/profiling" | "controller-manager/profiling" | "scheduler/profiling" => Fix(Safe),
+        _ if id.starts_with("apiserver/") || id.starts_with("etcd/") || id.starts_with("kubelet/") => {
+            if id.contains("tls") || id.contains("ca") || id.contains("keys") || id.contains("credentials") {
+                None(VALUE)
+            } else {
+                None("changing how a control-plane component authenticates, authorizes or serves can lock clients out; not yet offered")
+            }
+        }
+        _ if id.starts_with("controller-manager/") => None(VALUE),
+        _ if id.starts_with("rbac/") => None("which permissions a subject really needs is a design decision"),
+        _ if id.starts_with("network/") || id.starts_with("service/") => {
+            None("a policy or exposure change has to describe the application's real traffic")
+        }
+        _ if id.starts_with("encryption/") => None("changing providers needs keys and a rewrite of the stored Secrets"),
+        _ if id.starts_with("audit/") => None("what to log is a policy decision and changes the log volume"),
+        _ if id.starts_with("secrets/") => None("the secret has to be moved to a Secret or a store and rotated"),
+        _ => None(CLUSTER),
     }
 }
-
-/// `DESIGN`, `CLUSTER`, `VALUE`: shared reasons, used by the table.
-#[allow(dead_code)]
-const REASONS: [&str; 3] = [DESIGN, CLUSTER, VALUE];
