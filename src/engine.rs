@@ -82,7 +82,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     for located in scope.objects() {
         let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {
-            let mut hits = Hits::new(&scope);
+            let mut hits = Hits::with_text(&scope, inputs[located.input].text);
             (rule.check)(&located.object, &mut hits);
             for hit in hits.found {
                 let finding = Finding {
@@ -94,6 +94,13 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     object: object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
+                    fix: crate::fix::state(
+                        rule,
+                        hit.edits,
+                        hit.applicability,
+                        &located.object,
+                        inputs[located.input].text,
+                    ),
                 };
                 match suppress::find(&located.object, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),

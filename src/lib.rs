@@ -14,3 +14,4 @@ pub mod yaml;
 
 pub use engine::{check, check_all, Input, Options};
 pub use report::{Finding, InputError, Report};
+pub mod fix;

@@ -37,3 +37,8 @@ fn readme_tool_tables_match_the_registry() {
 fn readme_kinds_table_matches_the_registry() {
     generated("kinds", posture::rules::docs::kinds_table());
 }
+
+#[test]
+fn readme_fix_table_matches_the_registry() {
+    generated("fixes", posture::rules::docs::fixes_table());
+}

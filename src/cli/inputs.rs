@@ -19,6 +19,13 @@ pub struct Input {
     pub text: Result<Vec<u8>, String>,
 }
 
+impl Input {
+    /// The file it came from; `None` for stdin.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+}
+
 /// A file a directory walk left out, and why.
 pub struct Skipped {
     pub label: String,

@@ -1,5 +1,7 @@
 //! The `posture` command line (native builds only).
 
+mod diff;
+mod fix;
 mod inputs;
 
 use std::collections::HashMap;
@@ -24,6 +26,8 @@ struct Cli {
 enum Command {
     /// Check files, directories (walked for *.yaml and *.yml) or standard input (-).
     Check(CheckArgs),
+    /// Fix findings in place: safe fixes, and unsafe ones with --unsafe (see README, "Fixing").
+    Fix(fix::FixArgs),
     /// List every rule with its metadata.
     Rules {
         #[arg(long, value_enum, default_value = "text")]
@@ -101,6 +105,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Fix(args) => fix::run(args),
         Command::Rules { format } => {
             let out = match format {
                 RulesFormat::Text => rules_text(),

@@ -12,7 +12,7 @@ struct Remediation<'a> {
 }
 
 fn finding(f: &Finding) -> Value {
-    json!({
+    let mut value = json!({
         "rule": f.rule.id,
         "title": f.rule.title,
         "severity": f.severity,
@@ -22,7 +22,14 @@ fn finding(f: &Finding) -> Value {
         "object": f.object,
         "span": f.span,
         "remediation": Remediation { text: f.rule.remediation, snippet: &f.snippet },
-    })
+    });
+    // Added fields (see crate::fix): the fix's edits, or why there is none.
+    match &f.fix {
+        Some(crate::fix::FixState::Ready(fix)) => value["fix"] = json!(fix),
+        Some(crate::fix::FixState::Refused(reason)) => value["fixRefused"] = json!(reason),
+        None => {}
+    }
+    value
 }
 
 pub fn to_json(report: &Report) -> String {

@@ -39,6 +39,9 @@ pub struct Finding {
     pub span: Span,
     /// The YAML that fixes this finding.
     pub snippet: Cow<'static, str>,
+    /// The edits that fix it, or why none can be made (see [`crate::fix`]);
+    /// `None` when its rule has no fix.
+    pub fix: Option<crate::fix::FixState>,
 }
 
 /// Input that could not be checked: a document that does not parse, or a

@@ -90,6 +90,32 @@ fn natural_key(id: &str) -> Vec<(String, u64)> {
 
 /// Full documentation: the table, then every rule's rationale, fix,
 /// references and examples.
+/// The rules with a fix, by applicability, and those without one and why
+/// (the README's "Fixing" section).
+pub fn fixes_table() -> String {
+    use crate::fix::{Applicability, Declared};
+    let mut out = String::new();
+    for (a, what) in [
+        (Applicability::Safe, "applied by `posture fix`"),
+        (Applicability::Unsafe, "applied by `posture fix --unsafe`"),
+        (Applicability::NeedsValue, "insert a `FIXME` placeholder; never applied in bulk"),
+    ] {
+        let ids: Vec<String> = all()
+            .iter()
+            .filter(|r| crate::fix::declared(r.id) == Declared::Fix(a))
+            .map(|r| format!("`{}`", r.id))
+            .collect();
+        let _ = writeln!(out, "- **{}** ({what}): {}.", a.name(), ids.join(", "));
+    }
+    out.push_str("\nWithout a fix:\n\n| Rule | Why |\n|---|---|\n");
+    for rule in all() {
+        if let Declared::None(why) = crate::fix::declared(rule.id) {
+            let _ = writeln!(out, "| `{}` | {why} |", rule.id);
+        }
+    }
+    out
+}
+
 pub fn markdown() -> String {
     let mut out = format!("# Posture rules\n\n{}", table());
     for rule in all() {
@@ -114,6 +140,14 @@ fn rule_section(rule: &Rule) -> String {
         }
     }
     let _ = write!(out, ". Reads: {}.\n\n", rule.kinds.join(", "));
+    match crate::fix::declared(rule.id) {
+        crate::fix::Declared::Fix(a) => {
+            let _ = write!(out, "`posture fix`: **{}** fix.\n\n", a.name());
+        }
+        crate::fix::Declared::None(why) => {
+            let _ = write!(out, "`posture fix`: no fix ({why}).\n\n");
+        }
+    }
     out.push_str(&help_markdown(rule));
     out.push('\n');
     for bad in rule.bad {

@@ -441,11 +441,13 @@ pub static PULL_POLICY: Rule = Rule {
             let Some(policy) = c.node.entry("imagePullPolicy") else { return };
             let value = policy.value.as_str().unwrap_or("");
             if ImageRef::parse(image).mutable_latest() && matches!(value, "IfNotPresent" | "Never") {
+                let edit = hits.editor().replace(&policy.value, &crate::fix::Scalar::str("Always"));
                 hits.at(
                     policy.span(),
                     format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", c.label()),
                 )
-                .fix(container_fix(pod, c, PULL_POLICY.snippet));
+                .fix(container_fix(pod, c, PULL_POLICY.snippet))
+                .edit(edit);
             }
         })
     },

@@ -421,6 +421,13 @@ pub struct Hit {
     /// check keeping the higher severity of the baseline check it also
     /// breaks, a read-only grant on metrics); `None` for the rule's own.
     pub severity: Option<Severity>,
+    /// The edits that close it (see [`crate::fix`]), or why none can be
+    /// made with certainty; `None` when the rule computed none.
+    pub edits: Option<crate::fix::Planned>,
+    /// How far this case's fix may be trusted when it is less than the
+    /// rule declares (an explicit setting changed rather than a missing
+    /// one added).
+    pub applicability: Option<crate::fix::Applicability>,
 }
 
 /// Collects a rule's hits for one object, and gives the rule the rest of the
@@ -429,6 +436,8 @@ pub struct Hits<'s> {
     pub found: Vec<Hit>,
     scope: &'s Scope<'s>,
     pss_version: PolicyVersion,
+    /// The input the object came from, for fixes' edits.
+    text: &'s [u8],
 }
 
 impl<'s> Hits<'s> {
@@ -440,7 +449,18 @@ impl<'s> Hits<'s> {
     /// Hits for a `pss/*` rule run at another policy version (a namespace's
     /// `enforce-version`).
     pub fn at_version(scope: &'s Scope<'s>, pss_version: PolicyVersion) -> Self {
-        Hits { found: Vec::new(), scope, pss_version }
+        Hits { found: Vec::new(), scope, pss_version, text: &[] }
+    }
+
+    /// Hits whose fixes edit `text`, the input the object came from.
+    pub fn with_text(scope: &'s Scope<'s>, text: &'s [u8]) -> Self {
+        Hits { found: Vec::new(), scope, pss_version: scope.options.pss_version, text }
+    }
+
+    /// Computes fixes' edits against the object's input (see
+    /// [`crate::fix::edit`]).
+    pub fn editor(&self) -> crate::fix::Editor<'s> {
+        crate::fix::Editor::new(self.text)
     }
 
     pub fn scope(&self) -> &'s Scope<'s> {
@@ -456,7 +476,7 @@ impl<'s> Hits<'s> {
     /// value quoted whole) is clipped.
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
         let message = clip::bound(message.into(), clip::MESSAGE);
-        self.found.push(Hit { span, message, snippet: None, severity: None });
+        self.found.push(Hit { span, message, snippet: None, severity: None, edits: None, applicability: None });
         self.found.last_mut().expect("just pushed")
     }
 
@@ -469,6 +489,21 @@ impl Hit {
     pub fn fix(&mut self, snippet: String) -> &mut Hit {
         self.snippet = Some(clip::bound(snippet, clip::SNIPPET));
         self
+    }
+
+    /// The edits that close this finding, computed with
+    /// [`Hits::editor`]; the rule declares how far they may be trusted in
+    /// [`crate::fix::table`].
+    pub fn edit(&mut self, edits: crate::fix::Planned) -> &mut Hit {
+        self.edits = Some(edits);
+        self
+    }
+
+    /// As [`Hit::edit`], for a case less safe than the rule's declared
+    /// applicability.
+    pub fn edit_as(&mut self, applicability: crate::fix::Applicability, edits: crate::fix::Planned) -> &mut Hit {
+        self.applicability = Some(applicability);
+        self.edit(edits)
     }
 
     /// Reports this case at `severity` instead of the rule's.

@@ -3,6 +3,7 @@
 //! account tokens, host mounts, and capabilities that matter most; and the
 //! node paths a PersistentVolume hands to pods outside Pod Security's view.
 
+use crate::fix::Scalar;
 use crate::k8s::{Container, ContainerList, PodView};
 use crate::rules::fix::{container_fix, pod_fix};
 use crate::rules::{
@@ -130,8 +131,10 @@ pub static RESOURCES: Rule = Rule {
                 .map(|(kind, what)| format!("{kind}.{what}"))
                 .collect();
             if !missing.is_empty() && pod.complete() {
+                let edit = resource_placeholders(&hits.editor(), &c, &missing);
                 hits.at(c.node.nearest(&["resources"]), format!("{} sets no {}", c.label(), missing.join(", ")))
-                    .fix(container_fix(&pod, &c, RESOURCES.snippet));
+                    .fix(container_fix(&pod, &c, RESOURCES.snippet))
+                    .edit(edit);
             }
         }
     },
@@ -236,15 +239,17 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
             match c.node.entry_at(&["securityContext", "readOnlyRootFilesystem"]) {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
-                    hits.at(e.span(), format!("{} has a writable root file system", c.label())).fix(container_fix(
-                        &pod,
-                        &c,
-                        READ_ONLY_ROOT_FS.snippet,
-                    ));
+                    let edit = hits.editor().replace(&e.value, &Scalar::Bool(true));
+                    hits.at(e.span(), format!("{} has a writable root file system", c.label()))
+                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet))
+                        .edit(edit);
                 }
                 None if pod.complete() => {
+                    let edit =
+                        hits.editor().set(c.node, &["securityContext", "readOnlyRootFilesystem"], Scalar::Bool(true));
                     hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", c.label()))
-                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet));
+                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet))
+                        .edit(edit);
                 }
                 None => {}
             }
@@ -495,8 +500,14 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         // Unset in a pod completed elsewhere: the run may set it.
         if !opted_out && !bound && (entry.is_some() || pod.complete()) {
             let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
-            hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
+            let edit = hits.editor().set(pod.spec, &["automountServiceAccountToken"], Scalar::Bool(false));
+            let hit = hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
                 .fix(pod_fix(&pod, AUTOMOUNT_TOKEN.snippet));
+            // Turning off a token someone asked for is less certain.
+            match entry {
+                Some(_) => hit.edit_as(crate::fix::Applicability::Unsafe, edit),
+                None => hit.edit(edit),
+            };
         }
     },
 };
@@ -1284,8 +1295,10 @@ pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
         if let Some(e) = pod.spec.entry("shareProcessNamespace").filter(|e| e.value.as_bool() == Some(true)) {
+            let edit = hits.editor().replace(&e.value, &Scalar::Bool(false));
             hits.at(e.span(), "containers share a process namespace: each can read the others' processes and secrets")
-                .fix(pod_fix(&pod, SHARE_PROCESS_NAMESPACE.snippet));
+                .fix(pod_fix(&pod, SHARE_PROCESS_NAMESPACE.snippet))
+                .edit(edit);
         }
     },
 };
@@ -1464,3 +1477,36 @@ pub static RULES: &[&Rule] = &[
     &DANGEROUS_CAPABILITIES,
     &RECOGNISED_BY_SHAPE,
 ];
+
+/// Placeholders for the missing requests and limits, each group created
+/// where missing.
+fn resource_placeholders(editor: &crate::fix::Editor, c: &Container, missing: &[String]) -> crate::fix::Planned {
+    use crate::fix::{placeholder, Val};
+    let value = |path: &str| {
+        let example = if path.ends_with("cpu") { "100m" } else { "256Mi" };
+        Val::Scalar(placeholder(&format!("{path}, such as {example}")))
+    };
+    let mut groups: Vec<(String, Vec<(String, Val)>)> = Vec::new();
+    for path in missing {
+        let (group, what) = path.split_once('.').expect("group.resource");
+        match groups.iter_mut().find(|(g, _)| g == group) {
+            Some((_, items)) => items.push((what.to_owned(), value(path))),
+            None => groups.push((group.to_owned(), vec![(what.to_owned(), value(path))])),
+        }
+    }
+    if c.node.get("resources").is_none() {
+        let groups = groups.into_iter().map(|(g, items)| (g, Val::Map(items))).collect();
+        return editor.set(c.node, &["resources"], Val::Map(groups));
+    }
+    let mut edits = Vec::new();
+    for (group, items) in groups {
+        if c.node.at(&["resources", &group]).is_none() {
+            edits.extend(editor.set(c.node, &["resources", &group], Val::Map(items))?);
+        } else {
+            for (what, v) in items {
+                edits.extend(editor.set(c.node, &["resources", &group, &what], v)?);
+            }
+        }
+    }
+    Ok(edits)
+}

@@ -4,16 +4,52 @@
 
 use std::net::IpAddr;
 
+use crate::fix::{Editor, Planned, Scalar};
 use crate::k8s::Process;
 use crate::rules::Hits;
+
+/// The edits that make a process run with `--name=value`: the flag's own
+/// list item rewritten (the last occurrence, the one that counts), or the
+/// flag appended to the list the flags are in. Refused for flags inside a
+/// shell script or written as two words.
+pub fn set_flag(p: &Process, editor: &Editor, name: &str, value: &str) -> Planned {
+    let c = p.container.node;
+    let lists = [c.get("command"), c.get("args")];
+    let items = || lists.iter().flatten().flat_map(|l| l.as_seq().unwrap_or(&[]));
+    if items()
+        .next()
+        .and_then(|n| n.as_str())
+        .is_some_and(|first| matches!(first.rsplit('/').next(), Some("sh" | "bash")))
+    {
+        return Err("the flags are inside a shell script; edit it by hand".into());
+    }
+    let word = format!("--{name}={value}");
+    match p.flag(name) {
+        Some(flag) => {
+            let node = items().find(|n| n.span == flag.span).ok_or("cannot find the flag's list item")?;
+            let text = node.as_str().unwrap_or("");
+            if !(text.starts_with(&format!("--{name}=")) || text == format!("--{name}")) {
+                return Err(format!("--{name} and its value are separate words; edit them by hand"));
+            }
+            editor.replace(node, &Scalar::Str(word))
+        }
+        None => {
+            let list = lists.iter().rev().flatten().find(|l| l.as_seq().is_some_and(|s| !s.is_empty()));
+            let list = list.ok_or("no command or args list to add the flag to")?;
+            editor.append(list, &Scalar::Str(word))
+        }
+    }
+}
 
 /// `--profiling` defaults to true in kube-apiserver, kube-controller-manager
 /// and kube-scheduler.
 pub fn profiling(p: &Process, hits: &mut Hits) {
     if p.bool("profiling", true) {
         let how = if p.flag("profiling").is_some() { "is on" } else { "is on by default" };
+        let edit = set_flag(p, &hits.editor(), "profiling", "false");
         hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary()))
-            .fix(p.fix(&["--profiling=false"]));
+            .fix(p.fix(&["--profiling=false"]))
+            .edit(edit);
     }
 }
 
@@ -26,6 +62,7 @@ pub fn bind_address(p: &Process, hits: &mut Hits) {
         return;
     }
     let how = if p.flag("bind-address").is_some() { "is" } else { "defaults to" };
+    let edit = set_flag(p, &hits.editor(), "bind-address", "127.0.0.1");
     let reach = if ip.is_some_and(|ip| ip.is_unspecified()) {
         "listen on every interface"
     } else {
@@ -38,7 +75,8 @@ pub fn bind_address(p: &Process, hits: &mut Hits) {
             p.component.binary()
         ),
     )
-    .fix(p.fix(&["--bind-address=127.0.0.1"]));
+    .fix(p.fix(&["--bind-address=127.0.0.1"]))
+    .edit(edit);
 }
 
 /// The `<family>/profiling` rule of one binary.

@@ -1,5 +1,6 @@
 //! Linux capabilities a container may hold.
 
+use crate::fix::Scalar;
 use crate::k8s::Object;
 use crate::rules::{
     checkov, kinds, kube_linter, polaris, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule, Severity,
@@ -128,15 +129,15 @@ const BASELINE_CAPABILITIES: [&str; 13] = [
 
 fn capabilities_baseline(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for c in pod.containers() {
+        let add = c.sc(&["capabilities", "add"]);
         for cap in added(c.sc(&["capabilities"])) {
             let name = cap.as_str().unwrap_or("");
             if !BASELINE_CAPABILITIES.contains(&name) {
-                hits.node(cap, format!("{} adds capability {}", c.label(), cap.display())).fix(container_fix(
-                    &pod,
-                    &c,
-                    "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
-                ));
+                hits.node(cap, format!("{} adds capability {}", c.label(), cap.display()))
+                    .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]"))
+                    .edit(add.map_or(Err("no add list".into()), |add| editor.remove_item(add, cap)));
             }
         }
     }
@@ -271,6 +272,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
     let version = hits.pss_version();
     let Some(pod) = object.pod().filter(|p| !versions::windows_exempt(p, version)) else { return };
     let drop_all = "securityContext:\n  capabilities:\n    drop: [\"ALL\"]";
+    let editor = hits.editor();
     for c in pod.containers() {
         let capabilities = c.sc(&["capabilities"]);
         let drops_all = capabilities.is_some_and(|caps| caps.items("drop").iter().any(|d| d.as_str() == Some("ALL")));
@@ -279,7 +281,9 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),
             };
-            hits.at(at, format!("{} does not drop ALL capabilities", c.label())).fix(container_fix(&pod, &c, drop_all));
+            hits.at(at, format!("{} does not drop ALL capabilities", c.label()))
+                .fix(container_fix(&pod, &c, drop_all))
+                .edit(editor.add_item(c.node, &["securityContext", "capabilities", "drop"], Scalar::str("ALL")));
         }
         for cap in added(capabilities) {
             if cap.as_str() != Some("NET_BIND_SERVICE") {
@@ -301,7 +305,11 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                         &pod,
                         &c,
                         "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]",
-                    ));
+                    ))
+                    .edit(match capabilities.and_then(|caps| caps.get("add")) {
+                        Some(add) => editor.remove_item(add, cap),
+                        None => Err("no add list".into()),
+                    });
                 // Beyond the baseline set it breaks that check too, and
                 // keeps its severity.
                 if !beyond.is_empty() {

@@ -123,6 +123,7 @@ pub static HOST_NAMESPACES: Rule = Rule {
 
 fn host_namespaces(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for (field, what) in [
         ("hostNetwork", "the node's network namespace"),
         ("hostPID", "the node's process namespace"),
@@ -130,7 +131,8 @@ fn host_namespaces(object: &Object, hits: &mut Hits) {
     ] {
         if let Some(entry) = pod.spec.entry(field).filter(|e| e.value.as_bool() == Some(true)) {
             hits.at(entry.span(), format!("the pod shares {what} ({field}: true)"))
-                .fix(pod_fix(&pod, &format!("{field}: false")));
+                .fix(pod_fix(&pod, &format!("{field}: false")))
+                .edit(editor.remove(pod.spec, field));
         }
     }
 }
@@ -227,6 +229,7 @@ pub static HOST_PORTS: Rule = Rule {
 
 fn host_ports(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for c in pod.containers() {
         for port in c.node.items("ports") {
             let Some(entry) = port.entry("hostPort") else { continue };
@@ -236,7 +239,8 @@ fn host_ports(object: &Object, hits: &mut Hits) {
                     entry.span(),
                     format!("{} binds port {} on the node (hostPort)", c.label(), entry.value.display()),
                 )
-                .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")));
+                .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")))
+                .edit(editor.remove(port, "hostPort"));
             }
         }
     }

@@ -8,6 +8,7 @@ use crate::rules::{
 use indoc::indoc;
 
 use super::versions;
+use crate::fix::Scalar;
 use crate::rules::fix::container_fix;
 use crate::rules::standards::{psa_source, PolicyVersion, PSS_DOC};
 
@@ -115,15 +116,14 @@ pub static PRIVILEGED: Rule = Rule {
 
 fn privileged(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for c in pod.containers() {
         if let Some(entry) =
             c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true))
         {
-            hits.at(entry.span(), format!("{} runs privileged", c.label())).fix(container_fix(
-                &pod,
-                &c,
-                "securityContext:\n  privileged: false",
-            ));
+            hits.at(entry.span(), format!("{} runs privileged", c.label()))
+                .fix(container_fix(&pod, &c, "securityContext:\n  privileged: false"))
+                .edit(editor.replace(&entry.value, &Scalar::Bool(false)));
         }
     }
 }
@@ -225,7 +225,9 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
     let version = hits.pss_version();
     let Some(pod) = object.pod().filter(|p| !versions::windows_exempt(p, version)) else { return };
     const FIELD: &str = "allowPrivilegeEscalation";
+    let editor = hits.editor();
     for c in pod.containers() {
+        let edit = || editor.set(c.node, &["securityContext", FIELD], Scalar::Bool(false));
         let fix = container_fix(&pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(false) => {}
@@ -234,10 +236,11 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
                     entry.span(),
                     format!("{} allows privilege escalation ({FIELD}: {})", c.label(), entry.value.display()),
                 )
-                .fix(fix);
+                .fix(fix)
+                .edit(edit());
             }
             None if pod.complete() => {
-                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix);
+                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix).edit(edit());
             }
             None => {}
         }
@@ -427,12 +430,14 @@ pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
 
 fn proc_mount_restricted(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
+    let editor = hits.editor();
     for c in pod.containers() {
         let Some(entry) = c.node.entry_at(&["securityContext", "procMount"]) else { continue };
         if entry.value.as_str() != Some("Default") {
             let hit = hits
                 .at(entry.span(), format!("{} sets procMount: {}", c.label(), entry.value.display()))
-                .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"));
+                .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"))
+                .edit(editor.replace(&entry.value, &Scalar::str("Default")));
             // Outside a user namespace the baseline check fails too, and
             // its severity is the one that applies.
             if !pod.in_user_namespace() {

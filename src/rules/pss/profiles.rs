@@ -1,6 +1,7 @@
 //! Mandatory access control and syscall filtering profiles: AppArmor,
 //! SELinux and seccomp.
 
+use crate::fix::{Applicability, Scalar};
 use crate::k8s::{Container, Object, PodView};
 use crate::rules::{checkov, kinds, trivy, Family, Hits, Practice, PssControl, PssLevel, Rule, Severity};
 use crate::yaml::{Entry, Node};
@@ -118,14 +119,20 @@ const APPARMOR_ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.i
 fn apparmor(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
     let fix = "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault";
+    let editor = hits.editor();
+    let runtime_default =
+        |holder| editor.set(holder, &["securityContext", "appArmorProfile", "type"], Scalar::str("RuntimeDefault"));
     let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
     if let Some((at, t)) = profile_type(pod.spec, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
-        hits.at(at.span(), format!("the pod sets AppArmor profile type {t:?}")).fix(pod_fix(&pod, fix));
+        hits.at(at.span(), format!("the pod sets AppArmor profile type {t:?}"))
+            .fix(pod_fix(&pod, fix))
+            .edit(runtime_default(pod.spec));
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
             hits.at(at.span(), format!("{} sets AppArmor profile type {t:?}", c.label()))
-                .fix(container_fix(&pod, &c, fix));
+                .fix(container_fix(&pod, &c, fix))
+                .edit(runtime_default(c.node));
         }
     }
     for entry in pod.annotations() {
@@ -134,7 +141,8 @@ fn apparmor(object: &Object, hits: &mut Hits) {
         }
         let value = entry.value.as_str().unwrap_or("");
         if !(value.is_empty() || value == "runtime/default" || value.starts_with("localhost/")) {
-            hits.at(entry.span(), format!("annotation {} sets AppArmor profile {value:?}", entry.key));
+            hits.at(entry.span(), format!("annotation {} sets AppArmor profile {value:?}", entry.key))
+                .edit(editor.replace(&entry.value, &Scalar::str("runtime/default")));
         }
     }
 }
@@ -283,16 +291,20 @@ fn seccomp_ok(t: &str) -> bool {
 /// returns whether the pod-level profile is set and valid.
 fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
     let pod_level = profile_type(pod.spec, "seccompProfile");
+    let editor = hits.editor();
+    // Replacing a profile someone chose is less certain than adding one.
+    let runtime_default =
+        |holder| editor.set(holder, &["securityContext", "seccompProfile", "type"], Scalar::str("RuntimeDefault"));
     if let Some((at, t)) = pod_level.filter(|(_, t)| !seccomp_ok(t)) {
-        hits.at(at.span(), format!("the pod sets seccomp profile type {t:?}")).fix(pod_fix(pod, SECCOMP_FIX));
+        hits.at(at.span(), format!("the pod sets seccomp profile type {t:?}"))
+            .fix(pod_fix(pod, SECCOMP_FIX))
+            .edit_as(Applicability::Unsafe, runtime_default(pod.spec));
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "seccompProfile").filter(|(_, t)| !seccomp_ok(t)) {
-            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", c.label())).fix(container_fix(
-                pod,
-                &c,
-                SECCOMP_FIX,
-            ));
+            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", c.label()))
+                .fix(container_fix(pod, &c, SECCOMP_FIX))
+                .edit_as(Applicability::Unsafe, runtime_default(c.node));
         }
     }
     pod_level.is_some_and(|(_, t)| seccomp_ok(t))
@@ -558,8 +570,10 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
         return;
     }
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
+    let editor = hits.editor();
     for c in unset {
         hits.at(c.missing(&[]), format!("{} has no seccomp profile, and the pod sets none for it", c.label()))
-            .fix(pod_fix(&pod, SECCOMP_FIX));
+            .fix(pod_fix(&pod, SECCOMP_FIX))
+            .edit(editor.set(pod.spec, &["securityContext", "seccompProfile", "type"], Scalar::str("RuntimeDefault")));
     }
 }

@@ -148,17 +148,22 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod().filter(|p| !versions::user_namespace_relaxes(p, version)) else { return };
     const FIELD: &str = "runAsNonRoot";
     let fix = "securityContext:\n  runAsNonRoot: true";
+    let editor = hits.editor();
+    let on_pod = || editor.set(pod.spec, &["securityContext", FIELD], crate::fix::Scalar::Bool(true));
     let pod_level = pod.spec.entry_at(&["securityContext", FIELD]);
     let pod_value = pod_level.and_then(|e| e.value.as_bool());
     if let Some(entry) = pod_level.filter(|_| pod_value != Some(true)) {
-        hits.at(entry.span(), format!("the pod sets {FIELD}: {}", entry.value.display())).fix(pod_fix(&pod, fix));
+        hits.at(entry.span(), format!("the pod sets {FIELD}: {}", entry.value.display()))
+            .fix(pod_fix(&pod, fix))
+            .edit(on_pod());
     }
     for c in pod.containers() {
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(true) => {}
             Some(entry) => {
                 hits.at(entry.span(), format!("{} sets {FIELD}: {}", c.label(), entry.value.display()))
-                    .fix(container_fix(&pod, &c, fix));
+                    .fix(container_fix(&pod, &c, fix))
+                    .edit(editor.set(c.node, &["securityContext", FIELD], crate::fix::Scalar::Bool(true)));
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
             None if pod_level.is_none() && pod.complete() => {
@@ -166,7 +171,8 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
                     c.missing(&[]),
                     format!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
                 )
-                .fix(pod_fix(&pod, fix));
+                .fix(pod_fix(&pod, fix))
+                .edit(on_pod());
             }
             None => {}
         }
@@ -284,14 +290,19 @@ fn run_as_user(object: &Object, hits: &mut Hits) {
     let version = hits.pss_version();
     let Some(pod) = object.pod().filter(|p| !versions::user_namespace_relaxes(p, version)) else { return };
     let fix = "securityContext:\n  runAsUser: 10001";
+    let editor = hits.editor();
+    let uid = || crate::fix::placeholder("a non-root UID, such as 10001");
     let is_root = |e: &&crate::yaml::Entry| e.value.as_i64() == Some(0);
     if let Some(entry) = pod.spec.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
-        hits.at(entry.span(), "the pod runs as root (runAsUser: 0)").fix(pod_fix(&pod, fix));
+        hits.at(entry.span(), "the pod runs as root (runAsUser: 0)")
+            .fix(pod_fix(&pod, fix))
+            .edit(editor.replace(&entry.value, &uid()));
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
             hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", c.label()))
-                .fix(container_fix(&pod, &c, fix));
+                .fix(container_fix(&pod, &c, fix))
+                .edit(editor.replace(&entry.value, &uid()));
         }
     }
 }

@@ -1,0 +1,551 @@
+//! The YAML edit helper: computes the byte edits that set, insert, append
+//! or remove one thing in a parsed document, touching nothing else.
+//!
+//! It works on the span tree and the input's bytes. An inserted key goes
+//! under its parent at that mapping's own indentation, after its last
+//! entry; missing parents are created; line endings (LF or CRLF), quoting
+//! style and sequence style are the file's own. Where an edit cannot be
+//! made with certainty it refuses with a reason: anchors, aliases, merge
+//! keys and tags on the path, block scalars, multi-line flow collections,
+//! and keys that do not start their line.
+
+use super::Edit;
+use crate::yaml::{Limits, LineIndex, Node, Value};
+
+/// The edits of one fix, or why none can be made.
+pub type Planned = Result<Vec<Edit>, String>;
+
+/// A scalar to write.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+}
+
+impl Scalar {
+    pub fn str(s: impl Into<String>) -> Scalar {
+        Scalar::Str(s.into())
+    }
+
+    /// Whether an existing node already holds this value.
+    pub fn matches(&self, node: &Node) -> bool {
+        match (self, &node.value) {
+            (Scalar::Bool(a), Value::Bool(b)) => a == b,
+            (Scalar::Int(a), _) => node.as_i64() == Some(*a),
+            (Scalar::Str(a), Value::Str(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A value to insert: a scalar, a list of scalars (written in flow style,
+/// `[ALL]`), or a mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Scalar(Scalar),
+    Seq(Vec<Scalar>),
+    Map(Vec<(String, Val)>),
+}
+
+impl From<Scalar> for Val {
+    fn from(s: Scalar) -> Val {
+        Val::Scalar(s)
+    }
+}
+
+/// How an existing string scalar is written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Quote {
+    Plain,
+    Single,
+    Double,
+}
+
+/// Computes edits against one input.
+#[derive(Clone, Copy)]
+pub struct Editor<'t> {
+    text: &'t [u8],
+}
+
+impl<'t> Editor<'t> {
+    pub fn new(text: &'t [u8]) -> Self {
+        Editor { text }
+    }
+
+    /// Whether there is a text to edit (rules run without one in some
+    /// probes; then every plan is refused).
+    fn ready(&self) -> Result<(), String> {
+        if self.text.is_empty() {
+            return Err("no source text to edit".into());
+        }
+        Ok(())
+    }
+
+    // ---- operations ----------------------------------------------------
+
+    /// Sets the value at `path` under the mapping `base` to `value`,
+    /// creating the missing mappings on the way. No edit when it already
+    /// holds that value.
+    pub fn set(&self, base: &Node, path: &[&str], value: impl Into<Val>) -> Planned {
+        self.ready()?;
+        let value = value.into();
+        let (first, rest) = path.split_first().ok_or("empty path")?;
+        self.check_map(base)?;
+        match base.entry(first) {
+            None => self.insert(base, first, &chain(rest, value)),
+            Some(entry) => {
+                self.check_entry(entry)?;
+                let node = &entry.value;
+                if rest.is_empty() {
+                    return match (&value, &node.value) {
+                        (Val::Scalar(s), _) if s.matches(node) => Ok(vec![]),
+                        (_, Value::Null) => self.replace_empty(entry, &value),
+                        (Val::Scalar(s), Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)) => {
+                            self.replace(node, s)
+                        }
+                        (_, Value::Map(items)) if items.is_empty() => self.replace_empty(entry, &value),
+                        (_, Value::Seq(items)) if items.is_empty() => self.replace_empty(entry, &value),
+                        _ => Err(format!("{first} holds {}, not the value to set", node.display())),
+                    };
+                }
+                match &node.value {
+                    Value::Map(items) if !items.is_empty() => self.set(node, rest, value),
+                    Value::Null | Value::Map(_) => self.replace_empty(entry, &chain(rest, value)),
+                    _ => Err(format!("{first} is {}, not a mapping", node.display())),
+                }
+            }
+        }
+    }
+
+    /// Makes the sequence at `path` under `base` contain `item`, creating
+    /// it (`[item]`) when missing.
+    pub fn add_item(&self, base: &Node, path: &[&str], item: Scalar) -> Planned {
+        self.ready()?;
+        let (last, parents) = path.split_last().ok_or("empty path")?;
+        let mut map = base;
+        for (i, key) in parents.iter().enumerate() {
+            self.check_map(map)?;
+            match map.entry(key) {
+                Some(e) if matches!(&e.value.value, Value::Map(m) if !m.is_empty()) => {
+                    self.check_entry(e)?;
+                    map = &e.value;
+                }
+                _ => {
+                    return self
+                        .set(base, path, Val::Seq(vec![item]))
+                        .map_err(|e| e + &format!(" ({})", path[..=i].join(".")))
+                }
+            }
+        }
+        self.check_map(map)?;
+        match map.entry(last) {
+            Some(e) => {
+                self.check_entry(e)?;
+                match &e.value.value {
+                    Value::Seq(items) if items.iter().any(|n| item.matches(n)) => Ok(vec![]),
+                    Value::Seq(items) if !items.is_empty() => self.append(&e.value, &item),
+                    Value::Seq(_) | Value::Null => self.replace_empty(e, &Val::Seq(vec![item])),
+                    _ => Err(format!("{last} is {}, not a list", e.value.display())),
+                }
+            }
+            None => self.set(map, &[last], Val::Seq(vec![item])),
+        }
+    }
+
+    /// Removes `key` and its value from the block mapping `map`: the
+    /// lines they are on.
+    pub fn remove(&self, map: &Node, key: &str) -> Planned {
+        self.ready()?;
+        self.check_map(map)?;
+        if self.is_flow(map) {
+            return Err("the mapping is in flow style ({...}); edit it by hand".into());
+        }
+        let entries = map.as_map().ok_or("not a mapping")?;
+        let entry = entries.iter().find(|e| e.key == key).ok_or("no such key")?;
+        self.check_entry(entry)?;
+        if entries.len() < 2 {
+            return Err(format!("{key} is the only key of its mapping"));
+        }
+        let start = self.line_start(entry.key_span.start.offset);
+        if !self.text[start..entry.key_span.start.offset].iter().all(|&b| b == b' ') {
+            return Err(format!("{key} does not start its line"));
+        }
+        let end = self.after_line(self.last_byte(&entry.value));
+        if end == self.text.len() && !self.text.ends_with(b"\n") {
+            // The last line has no newline: take the one before it instead.
+            let before = start.saturating_sub(self.newline().len());
+            return Ok(vec![Edit { start: before, end, text: String::new() }]);
+        }
+        Ok(vec![Edit { start, end, text: String::new() }])
+    }
+
+    /// Replaces a scalar's value, keeping its quoting where the new value
+    /// allows it.
+    pub fn replace(&self, node: &Node, value: &Scalar) -> Planned {
+        self.ready()?;
+        if value.matches(node) {
+            return Ok(vec![]);
+        }
+        let quote = self.scalar_style(node)?;
+        self.check_props(node.span.start.offset)?;
+        let text = render(value, quote);
+        Ok(vec![Edit { start: node.span.start.offset, end: node.span.end.offset, text }])
+    }
+
+    /// Appends an item to a non-empty sequence, in its own style.
+    pub fn append(&self, seq: &Node, item: &Scalar) -> Planned {
+        self.ready()?;
+        let items = seq.as_seq().ok_or("not a list")?;
+        let last = items.last().ok_or("empty list")?;
+        self.check_inside(seq, last)?;
+        if self.is_flow(seq) {
+            if seq.span.start.line != seq.span.end.line {
+                return Err("the list is in flow style over several lines; edit it by hand".into());
+            }
+            let at = last.span.end.offset;
+            return Ok(vec![Edit { start: at, end: at, text: format!(", {}", render(item, Quote::Plain)) }]);
+        }
+        // The dash of the last item, and the item's own style.
+        let mut dash = last.span.start.offset;
+        while dash > 0 && self.text[dash - 1] == b' ' {
+            dash -= 1;
+        }
+        if dash == 0 || self.text[dash - 1] != b'-' {
+            return Err("cannot find the list's dashes".into());
+        }
+        let dash = dash - 1;
+        let start = self.line_start(dash);
+        if !self.text[start..dash].iter().all(|&b| b == b' ') {
+            return Err("the list item does not start its line".into());
+        }
+        let quote = match &last.value {
+            Value::Str(_) => self.scalar_style(last).unwrap_or(Quote::Plain),
+            _ => Quote::Plain,
+        };
+        let line = format!("{}- {}", " ".repeat(dash - start), render(item, quote));
+        Ok(self.insert_line_after(self.last_byte(last), &line))
+    }
+
+    /// Removes one item from a sequence: its line(s) in block style, the
+    /// item and one separator in flow style.
+    pub fn remove_item(&self, seq: &Node, item: &Node) -> Planned {
+        self.ready()?;
+        let items = seq.as_seq().ok_or("not a list")?;
+        let i = items.iter().position(|n| std::ptr::eq(n, item)).ok_or("not an item of the list")?;
+        self.check_inside(seq, item)?;
+        if self.is_flow(seq) {
+            if seq.span.start.line != seq.span.end.line {
+                return Err("the list is in flow style over several lines; edit it by hand".into());
+            }
+            let (start, end) = match (i.checked_sub(1).map(|p| &items[p]), items.get(i + 1)) {
+                (_, Some(next)) => (item.span.start.offset, next.span.start.offset),
+                (Some(prev), None) => (prev.span.end.offset, item.span.end.offset),
+                (None, None) => (seq.span.start.offset + 1, seq.span.end.offset - 1),
+            };
+            return Ok(vec![Edit { start, end, text: String::new() }]);
+        }
+        if items.len() < 2 {
+            return Err("it is the only item of its list; edit it by hand".into());
+        }
+        let mut dash = item.span.start.offset;
+        while dash > 0 && self.text[dash - 1] == b' ' {
+            dash -= 1;
+        }
+        if dash == 0 || self.text[dash - 1] != b'-' {
+            return Err("cannot find the list's dashes".into());
+        }
+        let start = self.line_start(dash - 1);
+        if !self.text[start..dash - 1].iter().all(|&b| b == b' ') {
+            return Err("the list item does not start its line".into());
+        }
+        let end = self.after_line(self.last_byte(item));
+        if end == self.text.len() && !self.text.ends_with(b"\n") {
+            let before = start.saturating_sub(self.newline().len());
+            return Ok(vec![Edit { start: before, end, text: String::new() }]);
+        }
+        Ok(vec![Edit { start, end, text: String::new() }])
+    }
+
+    // ---- insertion -----------------------------------------------------
+
+    /// Inserts `key: value` into the mapping `map`, after its last entry.
+    fn insert(&self, map: &Node, key: &str, value: &Val) -> Planned {
+        let entries = map.as_map().ok_or("not a mapping")?;
+        if self.is_flow(map) {
+            if map.span.start.line != map.span.end.line {
+                return Err("the mapping is in flow style over several lines; edit it by hand".into());
+            }
+            let entry = format!("{}: {}", render_key(key), flow(value));
+            return Ok(match entries.last() {
+                Some(last) => {
+                    let at = last.value.span.end.offset;
+                    vec![Edit { start: at, end: at, text: format!(", {entry}") }]
+                }
+                None => {
+                    let at = map.span.start.offset + 1;
+                    vec![Edit { start: at, end: at, text: entry }]
+                }
+            });
+        }
+        let last = entries.last().ok_or("empty block mapping")?;
+        let indent = self.key_indent(&entries[0])?;
+        for e in entries {
+            if self.key_indent(e).ok() != Some(indent) && e.key_span.start.line != entries[0].key_span.start.line {
+                return Err("the mapping's keys are not aligned".into());
+            }
+        }
+        let lines = block(key, value, indent, self.indent_unit(), self.newline());
+        Ok(self.insert_line_after(self.last_byte(&last.value), &lines))
+    }
+
+    /// Writes `value` as the value of an entry that has none (`key:`,
+    /// `key: ~`, `key: {}`, `key: []`).
+    fn replace_empty(&self, entry: &crate::yaml::Entry, value: &Val) -> Planned {
+        let colon = self.colon(entry)?;
+        let end = if entry.value.span.end.offset > colon { entry.value.span.end.offset } else { colon + 1 };
+        if !self.text[colon + 1..entry.value.span.start.offset.max(colon + 1)].iter().all(|&b| b == b' ') {
+            return Err("the value has an anchor, alias or tag; edit it by hand".into());
+        }
+        let text = match value {
+            Val::Scalar(s) => format!(" {}", render(s, Quote::Plain)),
+            Val::Seq(_) => format!(" {}", flow(value)),
+            Val::Map(items) => {
+                let indent = self.key_indent(entry)? + self.indent_unit();
+                let nl = self.newline();
+                let mut out = String::new();
+                for (k, v) in items {
+                    out.push_str(nl);
+                    out.push_str(&block(k, v, indent, self.indent_unit(), nl));
+                }
+                out
+            }
+        };
+        Ok(vec![Edit { start: colon + 1, end, text }])
+    }
+
+    /// Inserts whole lines after the line holding byte `at`.
+    fn insert_line_after(&self, at: usize, lines: &str) -> Vec<Edit> {
+        let end = self.after_line(at);
+        let nl = self.newline();
+        if end == self.text.len() && !self.text.ends_with(b"\n") {
+            return vec![Edit { start: end, end, text: format!("{nl}{lines}") }];
+        }
+        vec![Edit { start: end, end, text: format!("{lines}{nl}") }]
+    }
+
+    // ---- checks --------------------------------------------------------
+
+    /// A mapping that can be edited: block or single-line flow, no merge
+    /// key.
+    fn check_map(&self, map: &Node) -> Result<(), String> {
+        let entries = map.as_map().ok_or("not a mapping")?;
+        let text = &self.text[map.span.start.offset..map.span.end.offset.min(self.text.len())];
+        let merge = |line: &[u8]| {
+            let line = line.trim_ascii_start();
+            let line = line.strip_prefix(b"- ").unwrap_or(line).trim_ascii_start();
+            line.starts_with(b"<<") && line[2..].trim_ascii_start().starts_with(b":")
+        };
+        if text.split(|&b| b == b'\n').any(merge) {
+            return Err("the mapping uses a merge key (<<); edit it by hand".into());
+        }
+        for e in entries {
+            self.check_inside(map, &e.value)?;
+        }
+        Ok(())
+    }
+
+    /// A node found where its parent is: not the copy an alias made, nor
+    /// an entry a merge key brought in.
+    fn check_inside(&self, parent: &Node, child: &Node) -> Result<(), String> {
+        if child.span.start.offset < parent.span.start.offset || child.span.end.offset > parent.span.end.offset {
+            return Err("the path goes through an alias or merge key; edit it by hand".into());
+        }
+        Ok(())
+    }
+
+    /// An entry whose value is written after its key, with no anchor or
+    /// tag.
+    fn check_entry(&self, entry: &crate::yaml::Entry) -> Result<(), String> {
+        if entry.value.span.start.offset < entry.key_span.end.offset {
+            return Err(format!("{} is an alias; edit it by hand", entry.key));
+        }
+        if matches!(self.text.get(entry.value.span.start.offset), Some(b'&' | b'*' | b'!')) {
+            return Err(format!("{} has an anchor, alias or tag; edit it by hand", entry.key));
+        }
+        if entry.value.span.start.offset > entry.key_span.end.offset {
+            let between = &self.text[entry.key_span.end.offset..entry.value.span.start.offset];
+            if between.iter().any(|b| matches!(b, b'&' | b'*' | b'!')) {
+                return Err(format!("{} has an anchor, alias or tag; edit it by hand", entry.key));
+            }
+        }
+        Ok(())
+    }
+
+    /// No tag or anchor right before a node.
+    fn check_props(&self, start: usize) -> Result<(), String> {
+        let line = self.line_start(start);
+        let before = &self.text[line..start];
+        let token = before.rsplit(|&b| b == b' ').find(|t| !t.is_empty()).unwrap_or(b"");
+        if token.first().is_some_and(|b| matches!(b, b'&' | b'!' | b'*')) {
+            return Err("the value has an anchor or tag; edit it by hand".into());
+        }
+        Ok(())
+    }
+
+    fn scalar_style(&self, node: &Node) -> Result<Quote, String> {
+        match self.text.get(node.span.start.offset) {
+            Some(b'"') => Ok(Quote::Double),
+            Some(b'\'') => Ok(Quote::Single),
+            Some(b'|' | b'>') => Err("the value is a block scalar; edit it by hand".into()),
+            _ if node.span.start.line != node.span.end.line => {
+                Err("the value spans several lines; edit it by hand".into())
+            }
+            _ => Ok(Quote::Plain),
+        }
+    }
+
+    // ---- text ----------------------------------------------------------
+
+    fn is_flow(&self, node: &Node) -> bool {
+        matches!(self.text.get(node.span.start.offset), Some(b'{' | b'['))
+    }
+
+    /// `\r\n` when the input's lines end so.
+    fn newline(&self) -> &'static str {
+        match self.text.iter().position(|&b| b == b'\n') {
+            Some(i) if i > 0 && self.text[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+
+    fn line_start(&self, at: usize) -> usize {
+        self.text[..at.min(self.text.len())].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+    }
+
+    /// The start of the line after the one holding byte `at` (or the end).
+    fn after_line(&self, at: usize) -> usize {
+        self.text[at.min(self.text.len())..].iter().position(|&b| b == b'\n').map_or(self.text.len(), |i| at + i + 1)
+    }
+
+    /// The last byte of a node's text.
+    fn last_byte(&self, node: &Node) -> usize {
+        node.span.end.offset.saturating_sub(1).max(node.span.start.offset)
+    }
+
+    /// Columns before a key: the mapping's indentation (a key after `- `
+    /// included).
+    fn key_indent(&self, entry: &crate::yaml::Entry) -> Result<usize, String> {
+        let start = self.line_start(entry.key_span.start.offset);
+        let before = &self.text[start..entry.key_span.start.offset];
+        if !before.iter().all(|&b| b == b' ' || b == b'-') {
+            return Err(format!("{} does not start its line", entry.key));
+        }
+        Ok(before.len())
+    }
+
+    /// The `:` after a key.
+    fn colon(&self, entry: &crate::yaml::Entry) -> Result<usize, String> {
+        let from = entry.key_span.end.offset;
+        let rest = &self.text[from..];
+        let i = rest.iter().position(|&b| b != b' ').ok_or("no colon after the key")?;
+        if rest[i] != b':' {
+            return Err(format!("{} is not a simple key; edit it by hand", entry.key));
+        }
+        Ok(from + i)
+    }
+
+    /// The file's indentation step: the smallest indentation of a line
+    /// that is not a list item continuation (2 when there is none).
+    fn indent_unit(&self) -> usize {
+        let mut unit = usize::MAX;
+        for line in self.text.split(|&b| b == b'\n') {
+            let spaces = line.iter().take_while(|&&b| b == b' ').count();
+            match line.get(spaces) {
+                None | Some(b'#' | b'\r') => continue,
+                _ if spaces > 0 => unit = unit.min(spaces),
+                _ => {}
+            }
+        }
+        if unit == usize::MAX || unit > 8 {
+            2
+        } else {
+            unit
+        }
+    }
+}
+
+/// `path` (may be empty) ending in `value`, as nested mappings.
+fn chain(path: &[&str], value: Val) -> Val {
+    path.iter().rev().fold(value, |v, key| Val::Map(vec![(key.to_string(), v)]))
+}
+
+/// `key: value` as block lines at `indent`, without a final newline.
+fn block(key: &str, value: &Val, indent: usize, unit: usize, nl: &str) -> String {
+    let pad = " ".repeat(indent);
+    match value {
+        Val::Map(items) => {
+            let mut out = format!("{pad}{}:", render_key(key));
+            for (k, v) in items {
+                out.push_str(nl);
+                out.push_str(&block(k, v, indent + unit, unit, nl));
+            }
+            out
+        }
+        _ => format!("{pad}{}: {}", render_key(key), flow(value)),
+    }
+}
+
+/// A value in flow style: `false`, `[ALL]`, `{drop: [ALL]}`.
+fn flow(value: &Val) -> String {
+    match value {
+        Val::Scalar(s) => render(s, Quote::Plain),
+        Val::Seq(items) => {
+            format!("[{}]", items.iter().map(|s| render(s, Quote::Plain)).collect::<Vec<_>>().join(", "))
+        }
+        Val::Map(items) => format!(
+            "{{{}}}",
+            items.iter().map(|(k, v)| format!("{}: {}", render_key(k), flow(v))).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+fn render_key(key: &str) -> String {
+    render(&Scalar::Str(key.to_owned()), Quote::Plain)
+}
+
+/// A scalar as YAML text, in `quote` style for strings where that can
+/// hold it; a plain string is quoted when a YAML 1.1 reader would take it
+/// for something else (`yes`, `0755`, `1e3`, `null`).
+pub fn render(value: &Scalar, quote: Quote) -> String {
+    match value {
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Str(s) => match quote {
+            Quote::Single if !s.contains(['\n', '\r']) => format!("'{}'", s.replace('\'', "''")),
+            Quote::Plain if plain_ok(s) => s.clone(),
+            _ => serde_json::to_string(s).expect("a string serializes"),
+        },
+    }
+}
+
+/// Whether `s` written plain reads back as the same string, in flow and
+/// block context alike.
+fn plain_ok(s: &str) -> bool {
+    if s.is_empty()
+        || s.trim() != s
+        || s.contains([',', '[', ']', '{', '}', '#', '\n', '\r', '\t', '"', '\''])
+        || s.contains(": ")
+        || s.ends_with(':')
+    {
+        return false;
+    }
+    let text = format!("k: {s}\n");
+    let lines = LineIndex::new(text.as_bytes());
+    let stream = crate::yaml::parse_stream(text.as_bytes(), &lines, &Limits::default());
+    matches!(stream.documents.as_slice(), [doc] if matches!(&doc.root, Ok(root)
+        if root.get("k").and_then(Node::as_str) == Some(s)))
+}
+
+#[cfg(test)]
+mod tests;
