@@ -1,5 +1,6 @@
 //! Kubernetes views over parsed documents.
 
+mod kubeadm;
 mod object;
 mod operator;
 mod pod;
@@ -8,4 +9,4 @@ mod process;
 pub use object::{contents, Contents, Object, ObjectRef};
 pub use operator::{made_by, Made};
 pub use pod::{Container, ContainerList, PodView, Shape, WorkloadKind, WORKLOAD_KINDS};
-pub use process::{Component, Flag, Process};
+pub use process::{Component, Flag, Origin, Process};
