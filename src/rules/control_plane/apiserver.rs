@@ -4,6 +4,7 @@
 
 use super::flags::profiling_rule;
 use crate::k8s::{Component, Object, Process};
+use crate::rules::kubernetes_version::{ADMISSION_PLUGINS as PLUGINS, APISERVER_FLAGS};
 use crate::rules::{checkov, kinds, kubescape, trivy, Family, Hits, Practice, Reference, Rule, Severity};
 
 const FLAGS_DOC: Reference = Reference {
@@ -697,6 +698,72 @@ pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     },
 };
 
+/// Flags and admission plugins the `--kubernetes-version` refuses: the API
+/// server exits at start with `unknown flag` or `unknown admission plugin`.
+pub static REMOVED_FLAG: Rule = Rule {
+    id: "apiserver/removed-flag",
+    family: Family::Apiserver,
+    title: "API server flag or admission plugin the Kubernetes version does not accept",
+    severity: Severity::High,
+    practice: Practice::ControlPlane,
+    rationale: "kube-apiserver refuses to start on a flag it does not know (one removed before, or \
+        added after, its version) and on an unknown admission plugin, so a manifest or kubeadm \
+        configuration carried over an upgrade takes the control plane down. Judged at \
+        --kubernetes-version (default: the latest version Posture knows).",
+    references: &[
+        FLAGS_DOC,
+        Reference { title: "Kubernetes CHANGELOG", url: "https://github.com/kubernetes/kubernetes/tree/master/CHANGELOG" },
+    ],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::CONTROL_PLANE,
+    remediation: "Remove the flag or plugin (or use what replaced it) before upgrading to that version.",
+    snippet: "- --enable-admission-plugins=NodeRestriction",
+    pss: None,
+    bad: &[
+        static_pod!("kube-apiserver", "    - --insecure-port=0  # expect: apiserver/removed-flag\n"),
+        static_pod!(
+            "kube-apiserver",
+            "    - --enable-admission-plugins=NodeRestriction,PodSecurityPolicy  # expect: apiserver/removed-flag\n"
+        ),
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    enable-admission-plugins: NodeRestriction,SecurityContextDeny  # expect: apiserver/removed-flag\n",
+    ],
+    good: &[
+        HARDENED,
+        static_pod!("kube-apiserver", "    - --encryption-provider-config-automatic-reload=true\n    - --authorization-config=/etc/kubernetes/authz.yaml\n"),
+    ],
+    check: |object, hits| {
+        let version = hits.scope().options.kubernetes_version;
+        each(object, |p| {
+            for flag in &p.flags {
+                let Some(row) = APISERVER_FLAGS.iter().find(|r| r.name == flag.name) else { continue };
+                if !row.accepted_at(version) {
+                    hits.at(
+                        flag.span,
+                        format!("--{} {}: kube-apiserver {version} would not start", flag.name, row.refusal(version)),
+                    );
+                }
+            }
+            for plugin in p.list("enable-admission-plugins") {
+                let Some(row) = PLUGINS.iter().find(|r| r.name == plugin) else { continue };
+                if !row.accepted_at(version) {
+                    hits.at(
+                        p.at("enable-admission-plugins"),
+                        format!(
+                            "admission plugin {plugin} {}: kube-apiserver {version} would not start",
+                            row.refusal(version)
+                        ),
+                    )
+                    .fix(p.fix(&[&format!(
+                        "--enable-admission-plugins={}",
+                        p.list("enable-admission-plugins").into_iter().filter(|x| *x != plugin).collect::<Vec<_>>().join(",")
+                    )]));
+                }
+            }
+        })
+    },
+};
+
 pub static RULES: &[&Rule] = &[
     &ANONYMOUS_AUTH,
     &AUTHORIZATION_MODE,
@@ -712,4 +779,5 @@ pub static RULES: &[&Rule] = &[
     &SERVING_TLS,
     &WEAK_TLS,
     &SERVICE_ACCOUNT_LOOKUP,
+    &REMOVED_FLAG,
 ];
