@@ -5,6 +5,7 @@ mod object;
 mod operator;
 mod pod;
 mod process;
+pub mod templates;
 
 pub use object::{contents, Contents, Object, ObjectRef};
 pub use operator::{made_by, Made};

@@ -12,7 +12,7 @@ struct Remediation<'a> {
 }
 
 fn finding(f: &Finding) -> Value {
-    json!({
+    let mut value = json!({
         "rule": f.rule.id,
         "title": f.rule.title,
         "severity": f.severity,
@@ -22,7 +22,11 @@ fn finding(f: &Finding) -> Value {
         "object": f.object,
         "span": f.span,
         "remediation": Remediation { text: f.rule.remediation, snippet: &f.snippet },
-    })
+    });
+    if let Some(source) = &f.source {
+        value["source"] = json!(source);
+    }
+    value
 }
 
 pub fn to_json(report: &Report) -> String {
@@ -39,6 +43,7 @@ pub fn to_json(report: &Report) -> String {
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "suppressed": suppressed,
         "errors": report.errors,
+        "notes": report.notes,
         "summary": report.summary(),
         "practices": report.practices,
     });

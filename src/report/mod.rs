@@ -39,6 +39,19 @@ pub struct Finding {
     pub span: Span,
     /// The YAML that fixes this finding.
     pub snippet: Cow<'static, str>,
+    /// Where the object came from before rendering: the template named by
+    /// Helm's `# Source:` comment in `helm template` output.
+    pub source: Option<Rc<str>>,
+}
+
+/// A file Posture recognised but does not check as objects (a Helm
+/// `Chart.yaml` or `values.yaml`, a `kustomization.yaml`): what it is and
+/// how to render it.
+#[derive(Debug, Serialize)]
+pub struct Note {
+    pub file: String,
+    pub document: usize,
+    pub message: String,
 }
 
 /// Input that could not be checked: a document that does not parse, or a
@@ -67,6 +80,8 @@ pub struct Report {
     /// The posture per practice.
     pub practices: Vec<PracticeSummary>,
     pub errors: Vec<InputError>,
+    /// Files recognised and explained rather than checked.
+    pub notes: Vec<Note>,
     pub files: usize,
     pub documents: usize,
     pub objects: usize,

@@ -114,6 +114,9 @@ pub fn to_sarif(report: &Report) -> String {
                     "remediation": { "text": f.rule.remediation, "snippet": f.snippet },
                 },
             });
+            if let Some(source) = &f.source {
+                result["properties"]["source"] = json!(source);
+            }
             if let Some(s) = suppression {
                 result["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
             }

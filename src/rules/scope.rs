@@ -83,6 +83,8 @@ pub struct Located<'a> {
     pub document: usize,
     /// Which of the run's inputs it came from.
     pub input: usize,
+    /// The template it was rendered from (Helm's `# Source:` comment).
+    pub source: Option<&'a str>,
 }
 
 /// What rules may look at besides the object in hand.
