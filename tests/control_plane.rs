@@ -234,3 +234,17 @@ fn kubeadm_v1beta4_configuration() {
     let fix = report.findings.iter().find(|f| f.rule.id == "apiserver/weak-tls").unwrap();
     assert!(fix.snippet.contains("- name: tls-min-version\n  value: \"VersionTLS12\""), "{}", fix.snippet);
 }
+
+#[test]
+fn structured_api_server_configuration() {
+    let found = all_findings("apiserver-config.yaml");
+    assert_eq!(
+        rules_and_lines(&found),
+        [
+            ("apiserver/anonymous-auth", 15),
+            ("apiserver/authorization-mode", 24),
+            ("admission/pod-security-config", 35),
+            ("admission/pod-security-config", 42),
+        ]
+    );
+}

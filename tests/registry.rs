@@ -111,6 +111,7 @@ const NO_OTHER_TOOL: &[&str] = &[
     "namespace/pss-modes",
     "namespace/admission-rejects",
     "apiserver/removed-flag",
+    "admission/pod-security-config",
     "encryption/identity-first",
     "encryption/identity-fallback",
     "encryption/aescbc",

@@ -36,7 +36,7 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.1", "Ensure that the --anonymous-auth argument is set to false")],
     sources: &[checkov("CKV_K8S_68"), kubescape("C-0113"), trivy("KCV-0001")],
-    kinds: kinds::CONTROL_PLANE,
+    kinds: kinds::workloads_and!("ClusterConfiguration", "AuthenticationConfiguration"),
     remediation: "Set --anonymous-auth=false (health checks can use authenticated probes, or the \
         /livez and /readyz endpoints through a dedicated client).",
     snippet: "- --anonymous-auth=false",
@@ -49,13 +49,16 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
         // where the missing flag belongs.
         "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    anonymous-auth: \"true\"  # expect: apiserver/anonymous-auth\n",
         "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  extraArgs:  # expect: apiserver/anonymous-auth\n  - name: profiling\n    value: \"false\"\n",
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true  # expect: apiserver/anonymous-auth\n",
     ],
     good: &[
         HARDENED,
         shell_pod!("kube-apiserver", "--anonymous-auth=false --authorization-mode=Node,RBAC"),
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n",
         static_pod!("kube-apiserver", "    - --anonymous-auth=true\n    - --anonymous-auth=false\n"),
     ],
     check: |object, hits| {
+        super::structured::anonymous(object, hits);
         each(object, |p| {
             if p.bool("anonymous-auth", true) {
                 let how = if p.flag("anonymous-auth").is_some() {
@@ -103,11 +106,13 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
         trivy("KCV-0008"),
         trivy("KCV-0009"),
     ],
-    kinds: kinds::CONTROL_PLANE,
+    kinds: kinds::workloads_and!("ClusterConfiguration", "AuthorizationConfiguration"),
     remediation: "Set --authorization-mode=Node,RBAC (add Webhook if you use one).",
     snippet: "- --authorization-mode=Node,RBAC",
     pss: None,
     bad: &[
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: AlwaysAllow  # expect: apiserver/authorization-mode\n  name: everyone\n",
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:  # expect: apiserver/authorization-mode\n- type: RBAC\n  name: rbac\n",
         static_pod!(
             "kube-apiserver",
             "    - --authorization-mode=AlwaysAllow  # expect: apiserver/authorization-mode\n"
@@ -124,10 +129,12 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
         static_pod!("kube-apiserver", "    - --authorization-mode=Node,RBAC,Webhook\n"),
         static_pod!("kube-apiserver", "    - --authorization-config=/etc/kubernetes/authz.yaml\n"),
         static_pod!("kube-apiserver", "    - --authorization-mode\n    - Node,RBAC\n"),
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: RBAC\n  name: rbac\n- type: Webhook\n  name: opa\n  webhook:\n    timeout: 3s\n",
         // kubeadm sets --authorization-mode=Node,RBAC itself.
         "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.33.0\n",
     ],
     check: |object, hits| {
+        super::structured::authorizers(object, hits);
         each(object, |p| {
             // --authorization-config (structured authorization) replaces the mode flag.
             if p.flag("authorization-config").is_some() {
