@@ -130,7 +130,10 @@ fn opens_block(line: &str) -> bool {
 /// using Helm's objects or functions, or `{{` outside a quoted scalar and
 /// outside a block scalar.
 fn is_action(line: &str, in_block: bool) -> bool {
-    let Some(open) = line.find("{{") else { return false };
+    // `${{ ... }}` is a GitHub Actions expression, not a template action.
+    let Some(open) = line.match_indices("{{").map(|(i, _)| i).find(|&i| !line[..i].ends_with('$')) else {
+        return false;
+    };
     if line.contains("{{-") || line.contains("-}}") {
         return true;
     }
@@ -196,6 +199,7 @@ mod tests {
         assert!(!is_action("summary: \"{{ $labels.instance }} is down\"", false));
         assert!(!is_action("{{ $labels.instance }} is down", true));
         assert!(is_action("{{ toYaml .Values.resources | nindent 12 }}", true));
+        assert!(!is_action("if: ${{ inputs.sarif == 'true' }}", false));
     }
 
     #[test]
