@@ -39,9 +39,23 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
 
+    let scans: Vec<k8s::templates::Scan> = inputs.iter().map(|i| k8s::templates::Scan::new(i.text)).collect();
     let mut objects = Vec::new();
     for (index, (input, stream)) in inputs.iter().zip(&parsed).enumerate() {
+        let scan = &scans[index];
+        let mut templated = None;
         for doc in &stream.documents {
+            // A document holding Helm template actions is not read: one
+            // error for the file says so, after its other documents.
+            let offset = match &doc.root {
+                Ok(root) => root.span.start.offset,
+                Err(e) => e.span.start.offset,
+            };
+            if scan.templated_at(offset) {
+                report.documents += 1;
+                templated.get_or_insert(doc.index);
+                continue;
+            }
             report.documents += 1;
             let error = |e: &yaml::YamlError| InputError {
                 file: input.file.to_owned(),
@@ -57,16 +71,35 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     continue;
                 }
             };
+            if let Some(message) = k8s::templates::recognise(input.file, root) {
+                report.skipped_documents += 1;
+                report.notes.push(crate::report::Note {
+                    file: input.file.to_owned(),
+                    document: doc.index,
+                    message: message.to_owned(),
+                });
+                continue;
+            }
             match k8s::contents(root) {
                 Ok(Contents::Objects(found)) => objects.extend(found.into_iter().map(|object| Located {
                     object,
                     file: input.file,
                     document: doc.index,
                     input: index,
+                    source: scan.source_at(offset),
                 })),
                 Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
                 Err(e) => report.errors.push(error(&e)),
             }
+        }
+        if let Some(document) = templated {
+            let at = |offset| lines[index].pos(offset);
+            report.errors.push(InputError {
+                file: input.file.to_owned(),
+                document: Some(document),
+                message: scan.message(),
+                span: Some(yaml::Span { start: at(scan.action_bytes.start), end: at(scan.action_bytes.end) }),
+            });
         }
     }
     report.objects = objects.len();
@@ -101,6 +134,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                         &located.object,
                         inputs[located.input].text,
                     ),
+                    source: located.source.map(std::rc::Rc::from),
                 };
                 match suppress::find(&located.object, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),

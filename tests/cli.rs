@@ -206,6 +206,34 @@ fn pss_version_pins_the_policy() {
 }
 
 #[test]
+fn kubernetes_version_judges_flags_for_that_version() {
+    // --insecure-port is gone in 1.24, PodSecurityPolicy in 1.25; the
+    // automatic reload flag arrives in 1.26.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.23.17\n    command:\n    - kube-apiserver\n    - --insecure-port=0\n    - --enable-admission-plugins=NodeRestriction,PodSecurityPolicy\n    - --encryption-provider-config-automatic-reload=true\n";
+    let lines = |version: &[&str]| {
+        let mut args = vec!["--select", "apiserver/removed-flag"];
+        args.extend_from_slice(version);
+        let json = check_stdin(pod.as_bytes(), &args).json();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["span"]["start"]["line"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lines(&[]), [11, 12]);
+    assert_eq!(lines(&["--kubernetes-version", "latest"]), [11, 12]);
+    assert_eq!(lines(&["--kubernetes-version", "1.26"]), [11, 12]);
+    assert_eq!(lines(&["--kubernetes-version", "1.24"]), [11, 13]);
+    assert_eq!(lines(&["--kubernetes-version", "v1.23.4"]), [13]);
+    for bad in ["1.15", "1.99", "2.0", "1.2x"] {
+        let usage = posture(&["check", "-", "--kubernetes-version", bad], pod.as_bytes());
+        assert_eq!(usage.code, 2, "{bad}");
+        assert!(usage.stderr.contains("expected latest or 1.16 to 1.37"), "{}", usage.stderr);
+    }
+}
+
+#[test]
 fn lists_are_unwrapped() {
     let json = posture(&["check", "tests/data/list.yaml", "--format", "json"], b"").json();
     assert_eq!(json["summary"]["objects"], 2);

@@ -175,3 +175,79 @@ fn pss_level_does_not_change_control_plane_findings() {
     };
     assert_eq!(at(PssLevel::Baseline), at(PssLevel::Restricted));
 }
+
+/// Findings of every rule, as (rule, line).
+fn all_findings(path: &str) -> Vec<(String, u32, String)> {
+    let text = std::fs::read(format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let report = check("t.yaml", &text, &Options::default());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report.findings.iter().map(|f| (f.rule.id.to_owned(), f.span.start.line, f.message.clone())).collect()
+}
+
+#[test]
+fn kubeadm_v1beta3_configuration() {
+    // kubeadm's own flags (Node,RBAC, NodeRestriction, TLS files, etcd
+    // certificates, controller-manager credentials, loopback binds) are
+    // assumed; only what the file changes or leaves unsafe is reported, at
+    // its key or at the extraArgs a missing flag belongs in.
+    let found = all_findings("kubeadm-config.yaml");
+    assert_eq!(
+        rules_and_lines(&found),
+        [
+            ("kubelet/protect-kernel-defaults", 19),
+            ("kubelet/read-only-port", 21),
+            ("apiserver/anonymous-auth", 40),
+            ("apiserver/encryption-provider-config", 40),
+            ("apiserver/kubelet-client-tls", 40),
+            ("apiserver/authorization-mode", 46),
+            ("controller-manager/profiling", 55),
+            ("controller-manager/bind-address", 56),
+            ("etcd/client-tls", 61),
+            ("scheduler/profiling", 62),
+            ("kubelet/protect-kernel-defaults", 64),
+        ]
+    );
+    let fix = |rule: &str| {
+        let text = std::fs::read(format!("{}/tests/data/kubeadm-config.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let report = check("t.yaml", &text, &Options::default());
+        report.findings.iter().find(|f| f.rule.id == rule).map(|f| f.snippet.to_string()).unwrap()
+    };
+    assert_eq!(
+        fix("apiserver/anonymous-auth"),
+        "# in the ClusterConfiguration, apiServer.extraArgs\nanonymous-auth: \"false\"\n"
+    );
+}
+
+#[test]
+fn kubeadm_v1beta4_configuration() {
+    let found = all_findings("kubeadm-config-v1beta4.yaml");
+    assert_eq!(
+        rules_and_lines(&found),
+        [
+            ("apiserver/audit-log", 13),
+            ("apiserver/etcd-client-tls", 13),
+            ("apiserver/weak-tls", 24),
+            ("controller-manager/service-account-credentials", 30),
+            ("kubelet/protect-kernel-defaults", 46),
+            ("kubelet/anonymous-auth", 47),
+        ]
+    );
+    let text = std::fs::read(format!("{}/tests/data/kubeadm-config-v1beta4.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let report = check("t.yaml", &text, &Options::default());
+    let fix = report.findings.iter().find(|f| f.rule.id == "apiserver/weak-tls").unwrap();
+    assert!(fix.snippet.contains("- name: tls-min-version\n  value: \"VersionTLS12\""), "{}", fix.snippet);
+}
+
+#[test]
+fn structured_api_server_configuration() {
+    let found = all_findings("apiserver-config.yaml");
+    assert_eq!(
+        rules_and_lines(&found),
+        [
+            ("apiserver/anonymous-auth", 15),
+            ("apiserver/authorization-mode", 24),
+            ("admission/pod-security-config", 35),
+            ("admission/pod-security-config", 42),
+        ]
+    );
+}

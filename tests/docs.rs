@@ -5,6 +5,9 @@
 /// Checks (or, with POSTURE_UPDATE_DOCS set, rewrites) the README between
 /// `<!-- NAME:start ... -->` and `<!-- NAME:end -->`.
 fn generated(name: &str, content: String) {
+    // Tests run in parallel: one rewrite of the README at a time.
+    static README: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = README.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = std::fs::read_to_string(path).unwrap();
     let start_marker = format!("<!-- {name}:start (generated from the registry; see tests/docs.rs) -->\n");

@@ -110,6 +110,8 @@ const NO_OTHER_TOOL: &[&str] = &[
     "namespace/pss-version",
     "namespace/pss-modes",
     "namespace/admission-rejects",
+    "apiserver/removed-flag",
+    "admission/pod-security-config",
     "encryption/identity-first",
     "encryption/identity-fallback",
     "encryption/aescbc",
@@ -175,7 +177,7 @@ fn in_catalog(catalog: &str, id: &str) -> bool {
 }
 
 /// Control-plane flag rules that no CIS item covers.
-const NO_CIS: &[&str] = &["apiserver/insecure-port", "kubelet/protect-kernel-defaults"];
+const NO_CIS: &[&str] = &["apiserver/insecure-port", "apiserver/removed-flag", "kubelet/protect-kernel-defaults"];
 
 #[test]
 fn every_rule_carries_its_metadata() {

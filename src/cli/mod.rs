@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use posture::report::{self, Style};
+use posture::rules::kubernetes_version::KubernetesVersion;
 use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, PssLevel, Severity};
 use posture::{Input, Options};
@@ -48,6 +49,11 @@ struct CheckArgs {
     /// Security Admission does: v1.0 to v1.37, or latest.
     #[arg(long, value_name = "VERSION", default_value = "latest", value_parser = parse_pss_version)]
     pss_version: PolicyVersion,
+    /// The Kubernetes version control-plane configuration is judged for:
+    /// 1.16 to the latest (1.37), or latest. Flags and admission plugins
+    /// that version does not accept are reported (apiserver/removed-flag).
+    #[arg(long, value_name = "VERSION", default_value = "latest", value_parser = parse_kubernetes_version)]
+    kubernetes_version: KubernetesVersion,
     /// Run only this rule (its exact id) or family (`pss` or `pss/`); repeatable.
     #[arg(long, value_name = "NAME")]
     select: Vec<String>,
@@ -124,6 +130,7 @@ fn check(args: CheckArgs) -> ExitCode {
             Level::Restricted => PssLevel::Restricted,
         },
         pss_version: args.pss_version,
+        kubernetes_version: args.kubernetes_version,
         select: args.select,
         ignore: args.ignore,
         allowed_registries: args.allowed_registry,
@@ -190,6 +197,12 @@ fn check(args: CheckArgs) -> ExitCode {
 fn parse_pss_version(text: &str) -> Result<PolicyVersion, String> {
     PolicyVersion::parse(text)
         .ok_or_else(|| format!("expected latest or v1.0 to v1.{} (as in v1.25)", PolicyVersion::NEWEST))
+}
+
+fn parse_kubernetes_version(text: &str) -> Result<KubernetesVersion, String> {
+    KubernetesVersion::parse(text).ok_or_else(|| {
+        format!("expected latest or 1.{} to {} (as in 1.30)", KubernetesVersion::OLDEST.0, KubernetesVersion::LATEST)
+    })
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.

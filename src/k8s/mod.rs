@@ -1,11 +1,13 @@
 //! Kubernetes views over parsed documents.
 
+mod kubeadm;
 mod object;
 mod operator;
 mod pod;
 mod process;
+pub mod templates;
 
 pub use object::{contents, Contents, Object, ObjectRef};
 pub use operator::{made_by, Made};
 pub use pod::{Container, ContainerList, PodView, Shape, WorkloadKind, WORKLOAD_KINDS};
-pub use process::{Component, Flag, Process};
+pub use process::{Component, Flag, Origin, Process};

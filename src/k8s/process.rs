@@ -1,6 +1,7 @@
 //! Control-plane processes in static pod manifests (as kubeadm writes them
 //! to /etc/kubernetes/manifests), found by the binary a container runs, and
-//! their command-line flags.
+//! their command-line flags; or in kubeadm's own configuration (see
+//! [`super::kubeadm`]), where `extraArgs` add to the flags kubeadm sets.
 
 use crate::yaml::{Node, Span};
 
@@ -56,24 +57,40 @@ pub struct Flag {
 #[derive(Clone, Debug)]
 pub struct Process<'a> {
     pub component: Component,
-    pub container: Container<'a>,
     pub flags: Vec<Flag>,
-    /// The `command:` (or `args:`) entry: where a missing flag goes.
+    /// The `command:` (or `args:`) entry, or kubeadm's `extraArgs` (or the
+    /// component's section): where a missing flag goes.
     pub command: Span,
-    /// Dotted path of the container list, for remediation text.
-    pub list_path: String,
+    /// Where the flags are written, for remediation text.
+    pub origin: Origin,
+    /// The pod container running it; `None` for kubeadm configuration.
+    pub container: Option<Container<'a>>,
+}
+
+/// Where a process's flags are written, and so how a fix adds one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A container's command line: the dotted path of the container.
+    Command(String),
+    /// kubeadm `extraArgs` (or `kubeletExtraArgs`): the configuration kind,
+    /// the dotted path of the field, and whether it is a list of `name`
+    /// and `value` pairs (kubeadm v1beta4) rather than a map (v1beta3).
+    ExtraArgs { kind: &'static str, path: String, list: bool },
 }
 
 impl<'a> Process<'a> {
     /// Every control-plane process an object's pod runs (found once, when
     /// the object is read: see [`Object::processes`]).
     pub(super) fn find(object: &Object<'a>) -> Vec<Process<'a>> {
+        if object.group() == "kubeadm.k8s.io" {
+            return super::kubeadm::processes(object);
+        }
         let Some(pod) = object.pod() else { return Vec::new() };
         pod.containers()
             .filter_map(|c| {
                 let (component, flags, command) = parse(&c)?;
-                let list_path = format!("{}.{}[{}]", pod.spec_path, c.list.field(), c.name);
-                Some(Process { component, container: c, flags, command, list_path })
+                let origin = Origin::Command(format!("{}.{}[{}]", pod.spec_path, c.list.field(), c.name));
+                Some(Process { component, flags, command, origin, container: Some(c) })
             })
             .collect()
     }
@@ -114,11 +131,28 @@ impl<'a> Process<'a> {
 
     /// A remediation snippet adding or changing flags.
     pub fn fix(&self, flags: &[&str]) -> String {
-        let mut out = format!("# in {} command\n", self.list_path);
-        for flag in flags {
-            out.push_str(&format!("- {flag}\n"));
+        match &self.origin {
+            Origin::Command(list_path) => {
+                let mut out = format!("# in {list_path} command\n");
+                for flag in flags {
+                    out.push_str(&format!("- {flag}\n"));
+                }
+                out
+            }
+            Origin::ExtraArgs { kind, path, list } => {
+                let mut out = format!("# in the {kind}, {path}\n");
+                for flag in flags {
+                    let body = flag.trim_start_matches('-');
+                    let (name, value) = body.split_once('=').unwrap_or((body, "true"));
+                    if *list {
+                        out.push_str(&format!("- name: {name}\n  value: \"{value}\"\n"));
+                    } else {
+                        out.push_str(&format!("{name}: \"{value}\"\n"));
+                    }
+                }
+                out
+            }
         }
-        out
     }
 }
 

@@ -29,6 +29,9 @@ fn finding(f: &Finding) -> Value {
         Some(crate::fix::FixState::Refused(reason)) => value["fixRefused"] = json!(reason),
         None => {}
     }
+    if let Some(source) = &f.source {
+        value["source"] = json!(source);
+    }
     value
 }
 
@@ -46,6 +49,7 @@ pub fn to_json(report: &Report) -> String {
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "suppressed": suppressed,
         "errors": report.errors,
+        "notes": report.notes,
         "summary": report.summary(),
         "practices": report.practices,
     });

@@ -46,7 +46,10 @@ pub fn to_markdown(report: &Report) -> String {
     if !report.findings.is_empty() {
         out.push_str("| Severity | Rule | Location | Object | Finding |\n|---|---|---|---|---|\n");
         for f in &report.findings {
-            let object = f.object.to_string();
+            let mut object = f.object.to_string();
+            if let Some(source) = &f.source {
+                object.push_str(&format!(" (from {source})"));
+            }
             let _ = writeln!(
                 out,
                 "| {} | `{}` | {} | {} | {} |",
@@ -81,6 +84,18 @@ pub fn to_markdown(report: &Report) -> String {
                 code(&f.message, Place::Text),
                 s.suppression.via,
                 code(&s.suppression.reason, Place::Text)
+            );
+        }
+    }
+    if !report.notes.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for n in &report.notes {
+            let _ = writeln!(
+                out,
+                "- {} (document {}): {}",
+                code(&n.file, Place::Text),
+                n.document,
+                code(&n.message, Place::Text)
             );
         }
     }

@@ -42,6 +42,19 @@ pub struct Finding {
     /// The edits that fix it, or why none can be made (see [`crate::fix`]);
     /// `None` when its rule has no fix.
     pub fix: Option<crate::fix::FixState>,
+    /// Where the object came from before rendering: the template named by
+    /// Helm's `# Source:` comment in `helm template` output.
+    pub source: Option<Rc<str>>,
+}
+
+/// A file Posture recognised but does not check as objects (a Helm
+/// `Chart.yaml` or `values.yaml`, a `kustomization.yaml`): what it is and
+/// how to render it.
+#[derive(Debug, Serialize)]
+pub struct Note {
+    pub file: String,
+    pub document: usize,
+    pub message: String,
 }
 
 /// Input that could not be checked: a document that does not parse, or a
@@ -70,6 +83,8 @@ pub struct Report {
     /// The posture per practice.
     pub practices: Vec<PracticeSummary>,
     pub errors: Vec<InputError>,
+    /// Files recognised and explained rather than checked.
+    pub notes: Vec<Note>,
     pub files: usize,
     pub documents: usize,
     pub objects: usize,

@@ -117,6 +117,9 @@ pub fn to_sarif(report: &Report) -> String {
             if let Some(fix) = f.fix.as_ref().and_then(crate::fix::FixState::fix) {
                 result["fixes"] = crate::fix::sarif_fixes(&f.file, fix, artifact(&f.file));
             }
+            if let Some(source) = &f.source {
+                result["properties"]["source"] = json!(source);
+            }
             if let Some(s) = suppression {
                 result["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
             }

@@ -87,13 +87,14 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
         let object = escape(&object);
         let _ = writeln!(
             out,
-            "{}: {}\n  --> {}:{}:{} (document {}, {object})",
+            "{}: {}\n  --> {}:{}:{} (document {}, {object}{})",
             style.paint(code, &format!("{}[{}]", f.severity.name(), f.rule.id)),
             style.paint("1", &escape(&f.message)),
             display_file(&f.file),
             f.span.start.line,
             f.span.start.column,
             f.document,
+            f.source.as_deref().map_or(String::new(), |s| format!(", from {}", escape(s))),
         );
         quote(&mut out, &f.file, f.span, code);
         let _ = writeln!(out, "  = help: {}", f.rule.remediation);
@@ -120,6 +121,16 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
             }
         }
         out.push('\n');
+    }
+    for n in &report.notes {
+        let _ = writeln!(
+            out,
+            "{}: {}\n  --> {} (document {})\n",
+            style.paint("1;36", "note"),
+            escape(&n.message),
+            display_file(&n.file),
+            n.document
+        );
     }
     if !report.suppressed.is_empty() {
         let _ = writeln!(out, "{}", style.paint("1", "Suppressed (reviewed and accepted):"));

@@ -446,4 +446,125 @@ pub static ENFORCED_CONTROLS: Rule = Rule {
     },
 };
 
-pub static RULES: &[&Rule] = &[&AUDIT_ONLY, &ENFORCED_CONTROLS];
+/// The PodSecurity admission plugin's own configuration: an
+/// `AdmissionConfiguration` (`--admission-control-config-file`) naming the
+/// `PodSecurity` plugin, or a `PodSecurityConfiguration` file it points at.
+fn pod_security_configs<'a>(object: &Object<'a>) -> Vec<&'a Node> {
+    if object.kind == "PodSecurityConfiguration" && object.group() == "pod-security.admission.config.k8s.io" {
+        return vec![object.node];
+    }
+    if object.kind != "AdmissionConfiguration" || !object.group().starts_with("apiserver.") {
+        return Vec::new();
+    }
+    object
+        .node
+        .items("plugins")
+        .iter()
+        .filter(|p| p.get("name").and_then(Node::as_str) == Some("PodSecurity"))
+        .filter_map(|p| p.get("configuration"))
+        .collect()
+}
+
+pub static POD_SECURITY_CONFIG: Rule = Rule {
+    id: "admission/pod-security-config",
+    family: Family::Admission,
+    title: "Pod Security admission enforces nothing by default, or exempts users, runtime classes or namespaces",
+    severity: Severity::Medium,
+    practice: Practice::Admission,
+    rationale: "The PodSecurity plugin's defaults apply to every namespace without its own labels: \
+        enforce left at privileged (the default) lets any pod in. Its exemptions bypass the check \
+        entirely: an exempt user (a controller's service account) makes pods no policy sees, an \
+        exempt runtime class or namespace runs anything.",
+    references: &[Reference {
+        title: "Kubernetes: Configure the Pod Security Admission Controller",
+        url: "https://kubernetes.io/docs/tasks/configure-pod-container/enforce-standards-admission-controller/",
+    }],
+    cis: &[],
+    sources: &[],
+    kinds: &["AdmissionConfiguration", "PodSecurityConfiguration"],
+    remediation: "Set defaults.enforce to baseline (or restricted) and keep exemptions to kube-system \
+        at most; label the namespaces that need more.",
+    snippet: "defaults:\n  enforce: baseline\n  enforce-version: latest\nexemptions:\n  usernames: []\n  runtimeClasses: []\n  namespaces: [kube-system]",
+    pss: None,
+    bad: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: AdmissionConfiguration
+        plugins:
+        - name: PodSecurity
+          configuration:
+            apiVersion: pod-security.admission.config.k8s.io/v1
+            kind: PodSecurityConfiguration
+            defaults:  # expect: admission/pod-security-config
+              audit: restricted
+            exemptions:
+              usernames: [system:serviceaccount:ci:builder]  # expect: admission/pod-security-config
+              namespaces: [kube-system, monitoring]  # expect: admission/pod-security-config
+    "#},
+    indoc! {r#"
+        apiVersion: pod-security.admission.config.k8s.io/v1
+        kind: PodSecurityConfiguration
+        defaults:
+          enforce: privileged  # expect: admission/pod-security-config
+        exemptions:
+          runtimeClasses: [kata]  # expect: admission/pod-security-config
+    "#}],
+    good: &[indoc! {r#"
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: AdmissionConfiguration
+        plugins:
+        - name: PodSecurity
+          configuration:
+            apiVersion: pod-security.admission.config.k8s.io/v1
+            kind: PodSecurityConfiguration
+            defaults:
+              enforce: baseline
+              audit: restricted
+              warn: restricted
+            exemptions:
+              namespaces: [kube-system]
+    "#}],
+    check: |object, hits| {
+        for config in pod_security_configs(object) {
+            match config.entry_at(&["defaults", "enforce"]) {
+                Some(e) if e.value.as_str() != Some("privileged") => {}
+                Some(e) => {
+                    hits.at(e.span(), "defaults.enforce is privileged: pods in unlabelled namespaces are not checked");
+                }
+                None => {
+                    // Where defaults belong: `defaults:`, the plugin's
+                    // `configuration:`, or a standalone file's `kind:`.
+                    let at = match config.entry("defaults") {
+                        Some(d) => d.key_span,
+                        None if std::ptr::eq(config, object.node) => {
+                            object.node.entry("kind").map_or(config.span, |e| e.key_span)
+                        }
+                        None => object
+                            .node
+                            .items("plugins")
+                            .iter()
+                            .filter_map(|p| p.entry("configuration"))
+                            .find(|e| std::ptr::eq(&e.value, config))
+                            .map_or(config.span, |e| e.key_span),
+                    };
+                    hits.at(at, "defaults.enforce is not set, so it is privileged: pods in unlabelled namespaces are not checked");
+                }
+            }
+            for (key, what) in [("usernames", "requests by"), ("runtimeClasses", "pods of runtime class"), ("namespaces", "pods in")] {
+                let Some(e) = config.entry_at(&["exemptions", key]) else { continue };
+                let exempt: Vec<&str> = e
+                    .value
+                    .as_seq()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .filter(|n| !(key == "namespaces" && *n == "kube-system"))
+                    .collect();
+                if !exempt.is_empty() {
+                    hits.at(e.span(), format!("exemptions.{key}: {what} {} skip Pod Security entirely", exempt.join(", ")));
+                }
+            }
+        }
+    },
+};
+
+pub static RULES: &[&Rule] = &[&AUDIT_ONLY, &ENFORCED_CONTROLS, &POD_SECURITY_CONFIG];

@@ -538,7 +538,16 @@ pub static KMS_V1: Rule = Rule {
     check: |object, hits| {
         each_provider(object, |_, _, p| {
             if p.kind == "kms" && p.entry.value.get("apiVersion").and_then(Node::as_str).unwrap_or("v1") == "v1" {
-                hits.at(p.entry.key_span, "kms provider without `apiVersion: v2` is KMS v1 (deprecated since 1.28, disabled by default since 1.29)");
+                // Judged at --kubernetes-version: before 1.28 KMS v1 is the
+                // stable KMS provider; in 1.28 it is deprecated while v2 is
+                // still beta; from 1.29 (KMS v2 GA) it is off by default.
+                let version = hits.scope().options.kubernetes_version;
+                if version.at_least(crate::rules::kubernetes_version::KMS_V2_GA) {
+                    hits.at(p.entry.key_span, "kms provider without `apiVersion: v2` is KMS v1 (deprecated since 1.28, disabled by default since 1.29)");
+                } else if version.at_least(28) {
+                    hits.at(p.entry.key_span, "kms provider without `apiVersion: v2` is KMS v1, deprecated in 1.28: move to KMS v2 (stable from 1.29) when you upgrade")
+                        .severity(Severity::Low);
+                }
             }
         })
     },

@@ -22,3 +22,7 @@ macro_rules! workloads_and {
     };
 }
 pub(crate) use workloads_and;
+
+/// What a control-plane flag rule reads: pods running the binary and the
+/// kubeadm `ClusterConfiguration` that writes its flags.
+pub const CONTROL_PLANE: &[&str] = workloads_and!("ClusterConfiguration");

@@ -19,6 +19,7 @@ pub mod encryption;
 pub mod fix;
 pub mod image;
 pub mod kinds;
+pub mod kubernetes_version;
 pub mod namespace;
 pub mod network;
 pub mod pss;

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::k8s::Object;
+use crate::rules::kubernetes_version::KubernetesVersion;
 use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
 use crate::yaml::Limits;
@@ -20,6 +21,10 @@ pub struct Options {
     /// The Pod Security policy version `pss/*` rules evaluate at, as Pod
     /// Security Admission does at that version.
     pub pss_version: PolicyVersion,
+    /// The Kubernetes version control-plane configuration is judged for:
+    /// flags and admission plugins it no longer (or not yet) accepts, and
+    /// advice that depends on what it offers.
+    pub kubernetes_version: KubernetesVersion,
     /// Rules to run, each a rule id or a family (see [`rules::names`]);
     /// empty means all.
     pub select: Vec<String>,
@@ -36,6 +41,7 @@ impl Default for Options {
         Options {
             pss_level: PssLevel::Restricted,
             pss_version: PolicyVersion::Latest,
+            kubernetes_version: KubernetesVersion::LATEST,
             select: Vec::new(),
             ignore: Vec::new(),
             allowed_registries: Vec::new(),
@@ -77,6 +83,8 @@ pub struct Located<'a> {
     pub document: usize,
     /// Which of the run's inputs it came from.
     pub input: usize,
+    /// The template it was rendered from (Helm's `# Source:` comment).
+    pub source: Option<&'a str>,
 }
 
 /// What rules may look at besides the object in hand.

@@ -1,8 +1,9 @@
-//! The header's controls: Pod Security level and policy version, rule
-//! families, examples, share link, and report downloads.
+//! The header's controls: Pod Security level and policy version, Kubernetes
+//! version, rule families, examples, share link, and report downloads.
 
 use posture::playground::share::{self, Shared};
 use posture::report::{to_json, to_sarif};
+use posture::rules::kubernetes_version::KubernetesVersion;
 use posture::rules::standards::PolicyVersion;
 use posture::rules::PssLevel;
 use wasm_bindgen::JsCast;
@@ -36,6 +37,14 @@ pub fn controls(props: &Props) -> Html {
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             dispatch.dispatch(Action::Version(PolicyVersion::parse(&value).unwrap_or(PolicyVersion::Latest)));
+        })
+    };
+    let on_kubernetes = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            dispatch
+                .dispatch(Action::Kubernetes(KubernetesVersion::parse(&value).unwrap_or(KubernetesVersion::LATEST)));
         })
     };
     let on_share = {
@@ -84,6 +93,13 @@ pub fn controls(props: &Props) -> Html {
                 <select data-testid="pss-version" aria-label="Pod Security policy version" onchange={on_version}>
                     { for PolicyVersion::all().map(|version| html! {
                         <option value={version.to_string()} selected={state.version == version}>{version.to_string()}</option>
+                    }) }
+                </select>
+            </label>
+            <label class="control">{"Kubernetes "}
+                <select data-testid="kubernetes-version" aria-label="Kubernetes version the control plane is judged for" onchange={on_kubernetes}>
+                    { for KubernetesVersion::all().map(|version| html! {
+                        <option value={version.to_string()} selected={state.kubernetes == version}>{version.to_string()}</option>
                     }) }
                 </select>
             </label>

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use posture::playground::marks::LineMarks;
 use posture::playground::text::{hidden_chars, normalize_line_breaks};
+use posture::rules::kubernetes_version::KubernetesVersion;
 use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, PssLevel, Severity};
 use posture::yaml::LineStarts;
@@ -90,6 +91,8 @@ pub struct State {
     pub level: PssLevel,
     /// The Pod Security policy version `pss/*` rules evaluate at.
     pub version: PolicyVersion,
+    /// The Kubernetes version control-plane configuration is judged for.
+    pub kubernetes: KubernetesVersion,
     /// Rule families switched off (not run).
     pub off: BTreeSet<&'static str>,
     /// Registries images may come from (turns on image/registry-allowlist).
@@ -116,6 +119,7 @@ pub enum Action {
     Checked(Rc<Checked>),
     Level(PssLevel),
     Version(PolicyVersion),
+    Kubernetes(KubernetesVersion),
     ToggleFamily(&'static str),
     /// Comma- or space-separated registries.
     Registries(String),
@@ -162,6 +166,7 @@ impl State {
             notices: Rc::default(),
             level,
             version: PolicyVersion::Latest,
+            kubernetes: KubernetesVersion::LATEST,
             off,
             registries: Rc::new(Vec::new()),
             hidden_severities: BTreeSet::new(),
@@ -203,6 +208,7 @@ impl State {
         Options {
             pss_level: self.level,
             pss_version: self.version,
+            kubernetes_version: self.kubernetes,
             ignore: self.off.iter().map(|f| format!("{f}/")).collect(),
             allowed_registries: self.registries.to_vec(),
             ..Options::default()
@@ -234,6 +240,7 @@ impl PartialEq for State {
             && Rc::ptr_eq(&self.marks, &o.marks)
             && self.level == o.level
             && self.version == o.version
+            && self.kubernetes == o.kubernetes
             && self.off == o.off
             && self.registries == o.registries
             && self.hidden_severities == o.hidden_severities
@@ -259,6 +266,7 @@ impl Reducible for State {
             marks: self.marks.clone(),
             level: self.level,
             version: self.version,
+            kubernetes: self.kubernetes,
             off: self.off.clone(),
             registries: self.registries.clone(),
             hidden_severities: self.hidden_severities.clone(),
@@ -303,6 +311,10 @@ impl Reducible for State {
             }
             Action::Version(version) => {
                 next.version = version;
+                next.revision += 1;
+            }
+            Action::Kubernetes(version) => {
+                next.kubernetes = version;
                 next.revision += 1;
             }
             Action::ToggleFamily(family) => toggle(&mut next.off, family),

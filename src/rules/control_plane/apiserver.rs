@@ -4,6 +4,7 @@
 
 use super::flags::profiling_rule;
 use crate::k8s::{Component, Object, Process};
+use crate::rules::kubernetes_version::{ADMISSION_PLUGINS as PLUGINS, APISERVER_FLAGS};
 use crate::rules::{checkov, kinds, kubescape, trivy, Family, Hits, Practice, Reference, Rule, Severity};
 
 const FLAGS_DOC: Reference = Reference {
@@ -35,7 +36,7 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.1", "Ensure that the --anonymous-auth argument is set to false")],
     sources: &[checkov("CKV_K8S_68"), kubescape("C-0113"), trivy("KCV-0001")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::workloads_and!("ClusterConfiguration", "AuthenticationConfiguration"),
     remediation: "Set --anonymous-auth=false (health checks can use authenticated probes, or the \
         /livez and /readyz endpoints through a dedicated client).",
     snippet: "- --anonymous-auth=false",
@@ -44,13 +45,20 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
         static_pod!("kube-apiserver", "    - --anonymous-auth=true  # expect: apiserver/anonymous-auth\n"),
         static_pod!("kube-apiserver", command: "  # expect: apiserver/anonymous-auth", "    - --authorization-mode=Node,RBAC\n"),
         static_pod!("kube-apiserver", "    - --anonymous-auth  # expect: apiserver/anonymous-auth\n"),
+        // kubeadm: extraArgs as a map (v1beta3), then as a list (v1beta4)
+        // where the missing flag belongs.
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    anonymous-auth: \"true\"  # expect: apiserver/anonymous-auth\n",
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  extraArgs:  # expect: apiserver/anonymous-auth\n  - name: profiling\n    value: \"false\"\n",
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true  # expect: apiserver/anonymous-auth\n",
     ],
     good: &[
         HARDENED,
         shell_pod!("kube-apiserver", "--anonymous-auth=false --authorization-mode=Node,RBAC"),
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n",
         static_pod!("kube-apiserver", "    - --anonymous-auth=true\n    - --anonymous-auth=false\n"),
     ],
     check: |object, hits| {
+        super::structured::anonymous(object, hits);
         each(object, |p| {
             if p.bool("anonymous-auth", true) {
                 let how = if p.flag("anonymous-auth").is_some() {
@@ -98,11 +106,13 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
         trivy("KCV-0008"),
         trivy("KCV-0009"),
     ],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::workloads_and!("ClusterConfiguration", "AuthorizationConfiguration"),
     remediation: "Set --authorization-mode=Node,RBAC (add Webhook if you use one).",
     snippet: "- --authorization-mode=Node,RBAC",
     pss: None,
     bad: &[
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: AlwaysAllow  # expect: apiserver/authorization-mode\n  name: everyone\n",
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:  # expect: apiserver/authorization-mode\n- type: RBAC\n  name: rbac\n",
         static_pod!(
             "kube-apiserver",
             "    - --authorization-mode=AlwaysAllow  # expect: apiserver/authorization-mode\n"
@@ -119,8 +129,12 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
         static_pod!("kube-apiserver", "    - --authorization-mode=Node,RBAC,Webhook\n"),
         static_pod!("kube-apiserver", "    - --authorization-config=/etc/kubernetes/authz.yaml\n"),
         static_pod!("kube-apiserver", "    - --authorization-mode\n    - Node,RBAC\n"),
+        "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthorizationConfiguration\nauthorizers:\n- type: Node\n  name: node\n- type: RBAC\n  name: rbac\n- type: Webhook\n  name: opa\n  webhook:\n    timeout: 3s\n",
+        // kubeadm sets --authorization-mode=Node,RBAC itself.
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.33.0\n",
     ],
     check: |object, hits| {
+        super::structured::authorizers(object, hits);
         each(object, |p| {
             // --authorization-config (structured authorization) replaces the mode flag.
             if p.flag("authorization-config").is_some() {
@@ -173,7 +187,7 @@ pub static INSECURE_PORT: Rule = Rule {
     ],
     cis: &[],
     sources: &[checkov("CKV_K8S_86"), checkov("CKV_K8S_88")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Remove --insecure-port and --insecure-bind-address (or set --insecure-port=0 on \
         versions that still accept it), and upgrade.",
     snippet: "- --insecure-port=0",
@@ -220,7 +234,7 @@ pub static STATIC_CREDENTIALS: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.2", "Ensure that the --token-auth-file parameter is not set")],
     sources: &[checkov("CKV_K8S_69"), checkov("CKV_K8S_70"), kubescape("C-0114"), trivy("KCV-0002")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Remove --token-auth-file (and --basic-auth-file); authenticate people with OIDC or \
         client certificates and workloads with service account tokens.",
     snippet: "# remove: - --token-auth-file=...",
@@ -276,7 +290,7 @@ pub static AUDIT_LOG: Rule = Rule {
         cis!("3.2.1", "Ensure that a minimal audit policy is created"),
     ],
     sources: &[checkov("CKV_K8S_91"), kubescape("C-0130"), kubescape("C-0160"), trivy("KCV-0019")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Pass an audit policy with --audit-policy-file and send events somewhere with \
         --audit-log-path (or --audit-webhook-config-file).",
     snippet:
@@ -325,7 +339,7 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.17", "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate"), cis!("1.2.18", "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate"), cis!("1.2.19", "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate")],
     sources: &[checkov("CKV_K8S_92"), checkov("CKV_K8S_93"), checkov("CKV_K8S_94"), kubescape("C-0131"), kubescape("C-0132"), kubescape("C-0133"), trivy("KCV-0020"), trivy("KCV-0021"), trivy("KCV-0022")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set the three retention flags to your retention policy.",
     snippet: "- --audit-log-maxage=30\n- --audit-log-maxbackup=10\n- --audit-log-maxsize=100",
     pss: None,
@@ -374,7 +388,7 @@ pub static ENCRYPTION_PROVIDER_CONFIG: Rule = Rule {
     ],
     cis: &[cis!("1.2.27", "Ensure that the --encryption-provider-config argument is set as appropriate")],
     sources: &[checkov("CKV_K8S_104"), kubescape("C-0066"), kubescape("C-0141"), trivy("KCV-0030")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Write an EncryptionConfiguration (a KMS v2 provider, or secretbox/aesgcm with \
         rotation) covering secrets, and pass it with --encryption-provider-config.",
     snippet: "- --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml",
@@ -440,7 +454,7 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
         trivy("KCV-0015"),
         trivy("KCV-0016"),
     ],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Add NodeRestriction to --enable-admission-plugins, remove AlwaysAdmit, and keep \
         PodSecurity, ServiceAccount and NamespaceLifecycle out of --disable-admission-plugins.",
     snippet: "- --enable-admission-plugins=NodeRestriction",
@@ -504,7 +518,7 @@ pub static KUBELET_CLIENT_TLS: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.4", "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate"), cis!("1.2.5", "Ensure that the --kubelet-certificate-authority argument is set as appropriate")],
     sources: &[checkov("CKV_K8S_72"), checkov("CKV_K8S_73"), kubescape("C-0116"), kubescape("C-0117"), trivy("KCV-0005"), trivy("KCV-0006")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --kubelet-client-certificate, --kubelet-client-key and \
         --kubelet-certificate-authority.",
     snippet: "- --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt\n- --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key\n- --kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt",
@@ -542,7 +556,7 @@ pub static ETCD_CLIENT_TLS: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.23", "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate"), cis!("1.2.26", "Ensure that the --etcd-cafile argument is set as appropriate")],
     sources: &[checkov("CKV_K8S_99"), checkov("CKV_K8S_102"), kubescape("C-0137"), kubescape("C-0140"), trivy("KCV-0026"), trivy("KCV-0029")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --etcd-certfile, --etcd-keyfile and --etcd-cafile.",
     snippet: "- --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt\n- --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt\n- --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key",
     pss: None,
@@ -576,7 +590,7 @@ pub static SERVING_TLS: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.24", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate"), cis!("1.2.25", "Ensure that the --client-ca-file argument is set as appropriate")],
     sources: &[checkov("CKV_K8S_100"), kubescape("C-0138"), kubescape("C-0139"), trivy("KCV-0027"), trivy("KCV-0028")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --tls-cert-file, --tls-private-key-file and --client-ca-file.",
     snippet: "- --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n- --tls-private-key-file=/etc/kubernetes/pki/apiserver.key\n- --client-ca-file=/etc/kubernetes/pki/ca.crt",
     pss: None,
@@ -611,7 +625,7 @@ pub static WEAK_TLS: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.29", "Ensure that the API Server only makes use of Strong Cryptographic Ciphers")],
     sources: &[checkov("CKV_K8S_105"), kubescape("C-0143"), kubescape("C-0277")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --tls-min-version=VersionTLS12 (or 13) and list only ECDHE suites with GCM or \
         ChaCha20-Poly1305 in --tls-cipher-suites.",
     snippet: "- --tls-min-version=VersionTLS12\n- --tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
@@ -658,7 +672,7 @@ pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.2.21", "Ensure that the --service-account-lookup argument is set to true")],
     sources: &[checkov("CKV_K8S_96"), kubescape("C-0135"), trivy("KCV-0024")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Remove --service-account-lookup=false (the default is true).",
     snippet: "- --service-account-lookup=true",
     pss: None,
@@ -691,6 +705,72 @@ pub static SERVICE_ACCOUNT_LOOKUP: Rule = Rule {
     },
 };
 
+/// Flags and admission plugins the `--kubernetes-version` refuses: the API
+/// server exits at start with `unknown flag` or `unknown admission plugin`.
+pub static REMOVED_FLAG: Rule = Rule {
+    id: "apiserver/removed-flag",
+    family: Family::Apiserver,
+    title: "API server flag or admission plugin the Kubernetes version does not accept",
+    severity: Severity::High,
+    practice: Practice::ControlPlane,
+    rationale: "kube-apiserver refuses to start on a flag it does not know (one removed before, or \
+        added after, its version) and on an unknown admission plugin, so a manifest or kubeadm \
+        configuration carried over an upgrade takes the control plane down. Judged at \
+        --kubernetes-version (default: the latest version Posture knows).",
+    references: &[
+        FLAGS_DOC,
+        Reference { title: "Kubernetes CHANGELOG", url: "https://github.com/kubernetes/kubernetes/tree/master/CHANGELOG" },
+    ],
+    cis: &[],
+    sources: &[],
+    kinds: kinds::CONTROL_PLANE,
+    remediation: "Remove the flag or plugin (or use what replaced it) before upgrading to that version.",
+    snippet: "- --enable-admission-plugins=NodeRestriction",
+    pss: None,
+    bad: &[
+        static_pod!("kube-apiserver", "    - --insecure-port=0  # expect: apiserver/removed-flag\n"),
+        static_pod!(
+            "kube-apiserver",
+            "    - --enable-admission-plugins=NodeRestriction,PodSecurityPolicy  # expect: apiserver/removed-flag\n"
+        ),
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    enable-admission-plugins: NodeRestriction,SecurityContextDeny  # expect: apiserver/removed-flag\n",
+    ],
+    good: &[
+        HARDENED,
+        static_pod!("kube-apiserver", "    - --encryption-provider-config-automatic-reload=true\n    - --authorization-config=/etc/kubernetes/authz.yaml\n"),
+    ],
+    check: |object, hits| {
+        let version = hits.scope().options.kubernetes_version;
+        each(object, |p| {
+            for flag in &p.flags {
+                let Some(row) = APISERVER_FLAGS.iter().find(|r| r.name == flag.name) else { continue };
+                if !row.accepted_at(version) {
+                    hits.at(
+                        flag.span,
+                        format!("--{} {}: kube-apiserver {version} would not start", flag.name, row.refusal(version)),
+                    );
+                }
+            }
+            for plugin in p.list("enable-admission-plugins") {
+                let Some(row) = PLUGINS.iter().find(|r| r.name == plugin) else { continue };
+                if !row.accepted_at(version) {
+                    hits.at(
+                        p.at("enable-admission-plugins"),
+                        format!(
+                            "admission plugin {plugin} {}: kube-apiserver {version} would not start",
+                            row.refusal(version)
+                        ),
+                    )
+                    .fix(p.fix(&[&format!(
+                        "--enable-admission-plugins={}",
+                        p.list("enable-admission-plugins").into_iter().filter(|x| *x != plugin).collect::<Vec<_>>().join(",")
+                    )]));
+                }
+            }
+        })
+    },
+};
+
 pub static RULES: &[&Rule] = &[
     &ANONYMOUS_AUTH,
     &AUTHORIZATION_MODE,
@@ -706,4 +786,5 @@ pub static RULES: &[&Rule] = &[
     &SERVING_TLS,
     &WEAK_TLS,
     &SERVICE_ACCOUNT_LOOKUP,
+    &REMOVED_FLAG,
 ];

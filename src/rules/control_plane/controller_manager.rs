@@ -31,18 +31,24 @@ pub static SERVICE_ACCOUNT_CREDENTIALS: Rule = Rule {
     references: &[FLAGS_DOC],
     cis: &[cis!("1.3.3", "Ensure that the --use-service-account-credentials argument is set to true")],
     sources: &[checkov("CKV_K8S_108"), kubescape("C-0146"), trivy("KCV-0035")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --use-service-account-credentials=true.",
     snippet: "- --use-service-account-credentials=true",
     pss: None,
     bad: &[
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\ncontrollerManager:\n  extraArgs:\n  - name: use-service-account-credentials  # expect: controller-manager/service-account-credentials\n    value: \"false\"\n",
         static_pod!("kube-controller-manager", command: "  # expect: controller-manager/service-account-credentials", "    - --bind-address=127.0.0.1\n"),
         static_pod!(
             "kube-controller-manager",
             "    - --use-service-account-credentials=false  # expect: controller-manager/service-account-credentials\n"
         ),
     ],
-    good: &[HARDENED, static_pod!("kube-controller-manager", "    - --use-service-account-credentials\n")],
+    good: &[
+        HARDENED,
+        static_pod!("kube-controller-manager", "    - --use-service-account-credentials\n"),
+        // kubeadm sets --use-service-account-credentials=true itself.
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\ncontrollerManager: {}\n",
+    ],
     check: |object, hits| {
         each(object, |p| {
             if !p.bool("use-service-account-credentials", false) {
@@ -102,7 +108,7 @@ pub static SERVICE_ACCOUNT_KEYS: Rule = Rule {
         trivy("KCV-0036"),
         trivy("KCV-0037"),
     ],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --service-account-private-key-file and --root-ca-file.",
     snippet:
         "- --service-account-private-key-file=/etc/kubernetes/pki/sa.key\n- --root-ca-file=/etc/kubernetes/pki/ca.crt",

@@ -31,7 +31,7 @@ pub static CLIENT_TLS: Rule = Rule {
     references: &[FLAGS_DOC, SECURITY_DOC],
     cis: &[cis!("2.1", "Ensure that the --cert-file and --key-file arguments are set as appropriate"), cis!("2.2", "Ensure that the --client-cert-auth argument is set to true")],
     sources: &[checkov("CKV_K8S_116"), checkov("CKV_K8S_117"), kubescape("C-0153"), kubescape("C-0154"), trivy("KCV-0042"), trivy("KCV-0043")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Serve with --cert-file and --key-file, and require client certificates with \
         --client-cert-auth=true and --trusted-ca-file.",
     snippet: "- --cert-file=/etc/kubernetes/pki/etcd/server.crt\n- --key-file=/etc/kubernetes/pki/etcd/server.key\n- --client-cert-auth=true\n- --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",
@@ -76,7 +76,7 @@ pub static AUTO_TLS: Rule = Rule {
         cis!("2.6", "Ensure that the --peer-auto-tls argument is not set to true"),
     ],
     sources: &[checkov("CKV_K8S_118"), kubescape("C-0155"), kubescape("C-0158"), trivy("KCV-0044"), trivy("KCV-0047")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Remove --auto-tls and --peer-auto-tls and use certificates from the cluster's etcd \
         CA.",
     snippet: "- --auto-tls=false\n- --peer-auto-tls=false",
@@ -112,7 +112,7 @@ pub static PEER_TLS: Rule = Rule {
     references: &[FLAGS_DOC, SECURITY_DOC],
     cis: &[cis!("2.4", "Ensure that the --peer-cert-file and --peer-key-file arguments are set as appropriate"), cis!("2.5", "Ensure that the --peer-client-cert-auth argument is set to true")],
     sources: &[checkov("CKV_K8S_119"), checkov("CKV_K8S_121"), kubescape("C-0156"), kubescape("C-0157"), trivy("KCV-0045"), trivy("KCV-0046")],
-    kinds: kinds::WORKLOADS,
+    kinds: kinds::CONTROL_PLANE,
     remediation: "Set --peer-cert-file, --peer-key-file, --peer-client-cert-auth=true and \
         --peer-trusted-ca-file.",
     snippet: "- --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt\n- --peer-key-file=/etc/kubernetes/pki/etcd/peer.key\n- --peer-client-cert-auth=true\n- --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt",

@@ -11,9 +11,13 @@ use crate::rules::Hits;
 /// The edits that make a process run with `--name=value`: the flag's own
 /// list item rewritten (the last occurrence, the one that counts), or the
 /// flag appended to the list the flags are in. Refused for flags inside a
-/// shell script or written as two words.
+/// shell script or written as two words, and for kubeadm's `extraArgs` (not
+/// yet edited mechanically).
 pub fn set_flag(p: &Process, editor: &Editor, name: &str, value: &str) -> Planned {
-    let c = p.container.node;
+    let Some(container) = p.container else {
+        return Err("the flag is set in kubeadm extraArgs; edit it there by hand".into());
+    };
+    let c = container.node;
     let lists = [c.get("command"), c.get("args")];
     let items = || lists.iter().flatten().flat_map(|l| l.as_seq().unwrap_or(&[]));
     if items()
@@ -101,7 +105,7 @@ macro_rules! profiling_rule {
             references: &[$doc],
             cis: &[$cis],
             sources: $sources,
-            kinds: crate::rules::kinds::WORKLOADS,
+            kinds: crate::rules::kinds::CONTROL_PLANE,
             remediation: "Set --profiling=false.",
             snippet: "- --profiling=false",
             pss: None,
@@ -143,7 +147,7 @@ macro_rules! bind_address_rule {
             references: &[$doc],
             cis: &[$cis],
             sources: $sources,
-            kinds: crate::rules::kinds::WORKLOADS,
+            kinds: crate::rules::kinds::CONTROL_PLANE,
             remediation: "Set --bind-address=127.0.0.1 (or ::1).",
             snippet: "- --bind-address=127.0.0.1",
             pss: None,

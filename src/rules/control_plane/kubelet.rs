@@ -3,7 +3,7 @@
 //! defaults (the config file's are the safer ones), so every setting says
 //! both.
 
-use crate::k8s::{Component, Object, Process};
+use crate::k8s::{Component, Object, Origin, Process};
 use crate::rules::{checkov, kinds, kubescape, trivy, Family, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span, Value};
 use indoc::indoc;
@@ -99,6 +99,10 @@ impl Kubelet<'_> {
     }
 }
 
+fn kubelet_has_config(kubelet: &Kubelet) -> bool {
+    matches!(kubelet, Kubelet::Flags(p) if p.flag("config").is_some())
+}
+
 fn scalar(node: &Node) -> String {
     match &node.value {
         Value::Str(s) => s.clone(),
@@ -106,10 +110,39 @@ fn scalar(node: &Node) -> String {
     }
 }
 
+/// The KubeletConfiguration settings kubeadm writes where the file leaves
+/// them out (`cmd/kubeadm/app/componentconfigs/kubelet.go`, `Default`): the
+/// cluster CA and certificate rotation. Its anonymous, webhook and
+/// authorization defaults are the file's own.
+const KUBEADM_DEFAULTS: [(&[&str], &str); 2] =
+    [(&["authentication", "x509", "clientCAFile"], "/etc/kubernetes/pki/ca.crt"), (&["rotateCertificates"], "true")];
+
+/// Whether kubeadm writes this kubelet's configuration: flags from an
+/// Init/JoinConfiguration's `kubeletExtraArgs`, or a KubeletConfiguration
+/// in the same input as a kubeadm configuration (as `kubeadm init
+/// --config` reads it).
+fn by_kubeadm(kubelet: &Kubelet, hits: &Hits) -> bool {
+    match kubelet {
+        Kubelet::Flags(p) => matches!(p.origin, Origin::ExtraArgs { .. }),
+        Kubelet::Config(node) => {
+            let scope = hits.scope();
+            let inputs: Vec<usize> = scope.remember("kubelet:kubeadm-inputs".into(), || {
+                scope.objects().iter().filter(|l| l.object.group() == "kubeadm.k8s.io").map(|l| l.input).collect()
+            });
+            scope.objects().iter().any(|l| std::ptr::eq(l.object.node, *node) && inputs.contains(&l.input))
+        }
+    }
+}
+
 /// Flags a setting whose effective value fails its `ok`.
 fn check(object: &Object, hits: &mut Hits, s: &Setting) {
     for kubelet in Kubelet::all(object) {
-        let (value, span, explicit) = kubelet.get(s);
+        let (mut value, span, explicit) = kubelet.get(s);
+        if !explicit && (kubelet.is_config() || kubelet_has_config(&kubelet)) && by_kubeadm(&kubelet, hits) {
+            if let Some((_, default)) = KUBEADM_DEFAULTS.iter().find(|(path, _)| *path == s.path) {
+                value = (*default).to_owned();
+            }
+        }
         if !(s.ok)(&value) {
             let default = if explicit { "" } else { " (the default)" };
             let name = if kubelet.is_config() { s.path.join(".") } else { format!("--{}", s.flag) };
@@ -190,7 +223,7 @@ macro_rules! kubelet_rule {
             references: $references,
             cis: $cis,
             sources: $sources,
-            kinds: kinds::workloads_and!("KubeletConfiguration"),
+            kinds: kinds::workloads_and!("KubeletConfiguration", "InitConfiguration", "JoinConfiguration"),
             remediation: $remediation,
             snippet: $snippet,
             pss: None,
@@ -319,7 +352,7 @@ pub static READ_ONLY_PORT_RULE: Rule = kubelet_rule! {
     why: "pod specs are served without authentication",
     unsafe: "10255",
     unsafe_by_default: [flags],
-    bad: [],
+    bad: ["apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    read-only-port: \"10255\"  # expect: kubelet/read-only-port\n"],
     good: [WITH_CONFIG, static_pod!("kubelet", "    - --read-only-port\n    - \"0\"\n")],
 };
 
@@ -438,7 +471,11 @@ pub static CERTIFICATE_ROTATION: Rule = kubelet_rule! {
     unsafe: "false",
     unsafe_by_default: [config, flags],
     bad: [],
-    good: [static_pod!("kubelet", "    - --rotate-certificates\n")],
+    // kubeadm turns rotation on in the KubeletConfiguration it writes.
+    good: [
+        static_pod!("kubelet", "    - --rotate-certificates\n"),
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n  - name: node-ip\n    value: 10.0.0.21\n",
+    ],
 };
 
 pub static RULES: &[&Rule] = &[

@@ -67,3 +67,4 @@ pub mod controller_manager;
 pub mod etcd;
 pub mod kubelet;
 pub mod scheduler;
+pub mod structured;
