@@ -31,7 +31,12 @@ pub static CAPABILITIES_BASELINE: Rule = Rule {
     remediation: "Remove the capability from capabilities.add. If the workload needs it, find the \
         narrower mechanism (a port above 1024, a sidecar, a node-level agent).",
     snippet: "securityContext:\n  capabilities:\n    drop: [\"ALL\"]",
-    pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "capabilities_baseline",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

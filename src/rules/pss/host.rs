@@ -51,7 +51,12 @@ pub static HOST_NAMESPACES: Rule = Rule {
     remediation: "Remove hostNetwork, hostPID and hostIPC from the pod spec (or set them to false). \
         Expose ports through a Service instead of the host network.",
     snippet: "hostNetwork: false\nhostPID: false\nhostIPC: false",
-    pss: Some(PssControl { check: "hostNamespaces", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "hostNamespaces",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -148,7 +153,12 @@ pub static HOST_PORTS: Rule = Rule {
     remediation: "Remove hostPort and reach the container through a Service (ClusterIP, or a \
         NodePort/LoadBalancer when it must be reachable from outside).",
     snippet: "ports:\n  - containerPort: 8080",
-    pss: Some(PssControl { check: "hostPorts", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "hostPorts",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -251,7 +261,12 @@ pub static HOST_PROBES: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Remove the host field so the probe targets the pod's own IP.",
     snippet: "livenessProbe:\n  httpGet:\n    path: /healthz\n    port: 8080",
-    pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: PolicyVersion::v1(34), overrides: None }),
+    pss: Some(PssControl {
+        check: "hostProbesAndHostLifecycle",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(34),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -495,7 +510,12 @@ pub static WINDOWS_HOST_PROCESS: Rule = Rule {
     remediation: "Remove windowsOptions.hostProcess (or set it to false); run node management \
         tasks outside ordinary workloads.",
     snippet: "securityContext:\n  windowsOptions:\n    hostProcess: false",
-    pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "windowsHostProcess",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

@@ -35,7 +35,12 @@ pub static PRIVILEGED: Rule = Rule {
     remediation: "Remove privileged: true. Grant the one capability the workload really needs \
         instead, or move node-level work to a dedicated, separately reviewed component.",
     snippet: "securityContext:\n  privileged: false",
-    pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "privileged",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: apps/v1
@@ -148,7 +153,12 @@ pub static ALLOW_PRIVILEGE_ESCALATION: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Set allowPrivilegeEscalation: false in every container's securityContext.",
     snippet: "securityContext:\n  allowPrivilegeEscalation: false",
-    pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: PolicyVersion::v1(8), overrides: None }),
+    pss: Some(PssControl {
+        check: "allowPrivilegeEscalation",
+        level: PssLevel::Restricted,
+        since: PolicyVersion::v1(8),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -253,7 +263,12 @@ pub static PROC_MOUNT: Rule = Rule {
     remediation: "Remove procMount (or set it to Default). If the workload really needs an \
         unmasked /proc, run it in a user namespace with hostUsers: false.",
     snippet: "securityContext:\n  procMount: Default",
-    pss: Some(PssControl { check: "procMount", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "procMount",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -342,7 +357,12 @@ pub static PROC_MOUNT_RESTRICTED: Rule = Rule {
     kinds: kinds::WORKLOADS,
     remediation: "Remove procMount (or set it to Default).",
     snippet: "securityContext:\n  procMount: Default",
-    pss: Some(PssControl { check: "procMount_restricted", level: PssLevel::Restricted, since: PolicyVersion::v1(35), overrides: Some("procMount") }),
+    pss: Some(PssControl {
+        check: "procMount_restricted",
+        level: PssLevel::Restricted,
+        since: PolicyVersion::v1(35),
+        overrides: Some("procMount"),
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

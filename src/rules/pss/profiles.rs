@@ -31,7 +31,12 @@ pub static APPARMOR: Rule = Rule {
     remediation: "Use the runtime's default profile (type RuntimeDefault) or a profile loaded on \
         the node (type Localhost), and drop unconfined annotations.",
     snippet: "securityContext:\n  appArmorProfile:\n    type: RuntimeDefault",
-    pss: Some(PssControl { check: "appArmorProfile", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "appArmorProfile",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -165,7 +170,12 @@ pub static SELINUX: Rule = Rule {
     remediation: "Remove seLinuxOptions.type, user and role, or use one of the container types \
         (container_t, container_init_t, container_kvm_t, container_engine_t); level may be set.",
     snippet: "securityContext:\n  seLinuxOptions:\n    level: \"s0:c123,c456\"",
-    pss: Some(PssControl { check: "seLinuxOptions", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "seLinuxOptions",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

@@ -38,7 +38,12 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
     remediation: "Set runAsNonRoot: true in the pod's securityContext and give the image a \
         non-root USER (or set runAsUser to a non-zero UID).",
     snippet: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
-    pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "runAsNonRoot",
+        level: PssLevel::Restricted,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
@@ -187,7 +192,12 @@ pub static RUN_AS_USER: Rule = Rule {
     remediation: "Set runAsUser to a non-zero UID the image works with, or remove it and let \
         the image's USER apply.",
     snippet: "securityContext:\n  runAsUser: 10001",
-    pss: Some(PssControl { check: "runAsUser", level: PssLevel::Restricted, since: PolicyVersion::v1(23), overrides: None }),
+    pss: Some(PssControl {
+        check: "runAsUser",
+        level: PssLevel::Restricted,
+        since: PolicyVersion::v1(23),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1

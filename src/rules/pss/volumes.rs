@@ -26,7 +26,12 @@ pub static HOST_PATH_VOLUMES: Rule = Rule {
     remediation: "Replace the hostPath volume with an emptyDir, a ConfigMap or Secret, or a \
         PersistentVolumeClaim.",
     snippet: "volumes:\n  - name: data\n    emptyDir: {}",
-    pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: PolicyVersion::v1(0), overrides: None }),
+    pss: Some(PssControl {
+        check: "hostPathVolumes",
+        level: PssLevel::Baseline,
+        since: PolicyVersion::v1(0),
+        overrides: None,
+    }),
     bad: &[
         indoc! {r#"
             apiVersion: v1
