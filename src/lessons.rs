@@ -131,7 +131,10 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LessonError>> {
     let lesson = read_lesson(&root, &mut errors);
     match lesson {
         Some(lesson) if errors.is_empty() => Ok(lesson),
-        _ => Err(errors),
+        _ => {
+            errors.sort_by_key(|e| e.span.map(|s| s.start.offset));
+            Err(errors)
+        }
     }
 }
 

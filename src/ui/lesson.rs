@@ -190,8 +190,7 @@ pub fn lessons_page(props: &Props) -> Html {
         Callback::from(move |_| {
             if let Some(s) = storage() {
                 let _ = s.remove_item(DONE);
-                let keys: Vec<String> =
-                    (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).collect();
+                let keys: Vec<String> = (0..s.length().unwrap_or(0)).filter_map(|i| s.key(i).ok().flatten()).collect();
                 for key in keys.iter().filter(|k| k.starts_with(TEXT)) {
                     let _ = s.remove_item(key);
                 }
@@ -233,9 +232,10 @@ pub fn lessons_page(props: &Props) -> Html {
                     let position = listed.iter().position(|e| e.lesson.as_ref().is_ok_and(|l| &l.id == id));
                     match position.map(|i| (i, listed[i])) {
                         Some((i, Entry { lesson: Ok(lesson), .. })) => {
-                            let next = listed[i + 1..].iter().find_map(|e| e.lesson.as_ref().ok()).map(|l| {
-                                (lesson_href(&l.id, sequence), l.title.clone())
-                            });
+                            let next = listed[i + 1..]
+                                .iter()
+                                .find_map(|e| e.lesson.as_ref().ok())
+                                .map(|l| (lesson_href(&l.id, sequence), l.title.clone()));
                             html! {
                                 <LessonView key={lesson.id.clone()} lesson={lesson.clone()} next={next}
                                     index={index_href(sequence)} done={done.contains(&lesson.id)}
@@ -297,7 +297,8 @@ fn index_view(
     let finished = listed.iter().filter(|e| e.lesson.as_ref().is_ok_and(|l| done.contains(&l.id))).count();
     let total = listed.iter().filter(|e| e.lesson.is_ok()).count();
     // Files with errors are shown in the full index, for the trainer.
-    let broken: Vec<&Entry> = if sequence.is_none() { all.iter().filter(|e| e.lesson.is_err()).collect() } else { vec![] };
+    let broken: Vec<&Entry> =
+        if sequence.is_none() { all.iter().filter(|e| e.lesson.is_err()).collect() } else { vec![] };
     html! {
         <main class="lessons-index" data-testid="lessons-index">
             <h2>{ if sequence.is_some() { "This workshop's lessons" } else { "Lessons" } }</h2>
