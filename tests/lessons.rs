@@ -193,3 +193,14 @@ fn markdown_is_a_safe_subset() {
     assert_eq!(blocks[1], Block::List(vec![vec![Inline::Text("one".into())], vec![Inline::Text("two".into())]]));
     assert_eq!(blocks[2], Block::Code("code".into()));
 }
+
+#[test]
+fn the_readme_example_lesson_reads_and_works() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let from = readme.find("A complete lesson:\n\n```yaml\n").expect("the README's example lesson") + 27;
+    let example = &readme[from..from + readme[from..].find("```\n").unwrap()];
+    let lesson = lessons::parse(example).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(lesson.id, "encryption-at-rest");
+    assert!(!lesson.met_by(&lesson.start));
+    assert!(lesson.met_by(&lesson.solution), "{}", checklist(&lesson, &lesson.solution));
+}
