@@ -6,6 +6,7 @@ mod base64;
 pub mod clip;
 pub mod engine;
 pub mod k8s;
+pub mod lessons;
 pub mod playground;
 pub mod report;
 pub mod rules;

@@ -17,8 +17,14 @@ use yew::prelude::*;
 use super::session::megabytes;
 use super::state::{Action, Checked, State, Topic};
 
-/// Pixel height of one line; the stylesheet uses the same value.
-const LINE_HEIGHT: f64 = 20.0;
+/// Pixel height of one line; the stylesheet uses the same values (`--line`).
+fn line_height() -> f64 {
+    if super::present::on() {
+        30.0
+    } else {
+        20.0
+    }
+}
 /// Lines drawn beyond the visible ones, above and below.
 const OVERSCAN: usize = 10;
 /// Spaces Tab inserts.
@@ -93,7 +99,7 @@ pub fn editor(props: &Props) -> Html {
                 let _ = el.focus();
                 let _ = el.set_selection_range(from, to);
                 let line = checked.lines.line_of(*start) as f64;
-                let target = line * LINE_HEIGHT - el.client_height() as f64 / 3.0;
+                let target = line * line_height() - el.client_height() as f64 / 3.0;
                 el.set_scroll_top(target.max(0.0) as i32);
             }
         });
@@ -126,13 +132,13 @@ pub fn editor(props: &Props) -> Html {
         let text = props.text.clone();
         *use_memo(Rc::as_ptr(&props.text) as usize, move |_| text.bytes().filter(|&b| b == b'\n').count() + 1)
     };
-    let first = ((view.top / LINE_HEIGHT) as usize).saturating_sub(OVERSCAN);
-    let visible = (view.height / LINE_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+    let first = ((view.top / line_height()) as usize).saturating_sub(OVERSCAN);
+    let visible = (view.height / line_height()).ceil() as usize + 2 * OVERSCAN;
     // Move the drawn window under the textarea's scroll position (through
     // the CSSOM: the page's CSP forbids inline style attributes).
     {
         let (backdrop, gutter) = (backdrop.clone(), gutter.clone());
-        let (dx, dy) = (-view.left, first as f64 * LINE_HEIGHT - view.top);
+        let (dx, dy) = (-view.left, first as f64 * line_height() - view.top);
         use_effect(move || {
             for (node, x) in [(backdrop, dx), (gutter, 0.0)] {
                 if let Some(el) = node.cast::<HtmlElement>() {

@@ -5,7 +5,9 @@ mod controls;
 mod editor;
 mod examples;
 mod findings;
+mod lesson;
 mod notices;
+mod present;
 mod session;
 mod state;
 
@@ -84,6 +86,8 @@ fn app() -> Html {
         <header class="bar">
             <h1>{"Posture"}</h1>
             <p class="tagline">{"Kubernetes security posture, checked in your browser. Nothing you paste leaves this page."}</p>
+            <a href="#lessons" data-testid="lessons-link">{"Lessons"}</a>
+            <lesson::PresentToggle />
             <Controls state={state.clone()} />
         </header>
         <main class="panes">
@@ -124,6 +128,29 @@ fn status_line(state: &State) -> String {
     }
 }
 
+/// The playground, or the lessons when the address asks for them.
+#[function_component(Root)]
+fn root() -> Html {
+    let route = use_state(current_route);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                EventListener::new(&gloo::utils::window(), "hashchange", move |_| route.set(current_route()));
+            move || drop(listener)
+        });
+    }
+    match &*route {
+        Some(route) => html! { <lesson::Lessons route={route.clone()} /> },
+        None => html! { <App /> },
+    }
+}
+
+fn current_route() -> Option<lesson::Route> {
+    lesson::Route::parse(&gloo::utils::window().location().hash().unwrap_or_default())
+}
+
 pub fn start() {
-    yew::Renderer::<App>::new().render();
+    present::from_address();
+    yew::Renderer::<Root>::new().render();
 }
