@@ -104,6 +104,8 @@ pub struct State {
     /// A selection the editor should make: (start, end, request number).
     pub select: Option<(usize, usize, u32)>,
     pub status: Option<String>,
+    /// Fix applies, for undo and redo.
+    pub history: Rc<super::fixes::History>,
 }
 
 pub enum Action {
@@ -129,6 +131,8 @@ pub enum Action {
     Status(String),
     /// Shows or (with `None`) withdraws the notice on a topic.
     Notice(Topic, Option<String>),
+    /// A fix applied, undone or redone.
+    Fix(super::fixes::Step),
 }
 
 /// Every family in the registry, in order.
@@ -170,6 +174,7 @@ impl State {
             cursor: 0,
             select: None,
             status: None,
+            history: Rc::default(),
         };
         state.remark();
         state
@@ -242,6 +247,7 @@ impl PartialEq for State {
             && self.cursor == o.cursor
             && self.select == o.select
             && self.status == o.status
+            && Rc::ptr_eq(&self.history, &o.history)
     }
 }
 
@@ -267,6 +273,7 @@ impl Reducible for State {
             cursor: self.cursor,
             select: self.select,
             status: None,
+            history: self.history.clone(),
         };
         let mut refilter = false;
         match action {
@@ -341,6 +348,7 @@ impl Reducible for State {
             }
             Action::Status(message) => next.status = Some(message),
             Action::Notice(topic, message) => next.notice(topic, message),
+            Action::Fix(step) => super::fixes::reduce(&mut next, step),
         }
         if refilter {
             next.remark();
