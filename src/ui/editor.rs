@@ -363,7 +363,7 @@ fn tooltip_entry(mark: &Mark, checked: &Checked) -> Html {
                     {" "}<strong>{f.rule.title}</strong>{" "}<code>{f.rule.id}</code>
                     <div>{&f.message}</div>
                     if f.fix.as_ref().is_some_and(|x| x.fix().is_some()) {
-                        <div class="tip-fix">{"Fixable: click here, then Apply fix below the editor."}</div>
+                        <div class="tip-fix">{"Fixable: click the underline for Apply fix."}</div>
                     }
                 </div>
             }

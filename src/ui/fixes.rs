@@ -213,7 +213,7 @@ pub struct Props {
     pub state: UseReducerHandle<State>,
     /// The finding, by index in the checked report.
     pub index: usize,
-    /// The button under the editor, for the finding under the caret.
+    /// The button over the editor's corner, for the finding under the caret.
     #[prop_or_default]
     pub caret: bool,
 }
@@ -312,7 +312,7 @@ pub fn fix_button(props: &Props) -> Html {
     }
 }
 
-/// Under the editor: the fix of the finding under the caret (click an
+/// Over the editor's lower corner: the fix of the finding under the caret (click an
 /// underline to get there).
 pub fn caret_fix(state: &UseReducerHandle<State>) -> Html {
     let checked = &state.checked;

@@ -326,7 +326,13 @@ impl Reducible for State {
                 refilter = true;
             }
             Action::Group(group) => next.group = group,
-            Action::Cursor(offset) => next.cursor = offset,
+            Action::Cursor(offset) => {
+                // The caret a selection just made reports keeps its message.
+                if offset == self.cursor {
+                    next.status = self.status.clone();
+                }
+                next.cursor = offset;
+            }
             Action::Select(start, end) => {
                 next.cursor = start;
                 next.select = Some((start, end, self.select.map_or(1, |(_, _, n)| n + 1)));

@@ -164,12 +164,12 @@ test('a needs-value fix inserts its placeholder only when asked, selected to typ
   assert.match(text.slice(from, to), /^"FIXME: [^"]*"$/);
 });
 
-test('the finding under the caret offers its fix under the editor', async () => {
+test('the finding under the caret offers its fix over the editor', async () => {
   const page = await open();
   await paste(page, PRIVILEGED);
   const box = await (await page.$('[data-testid=highlight][data-rule="pss/privileged"]')).boundingBox();
   await page.mouse.move(box.x + 8, box.y + box.height / 2);
-  assert.match(await (await page.waitForSelector('.tooltip')).textContent(), /Apply fix below the editor/);
+  assert.match(await (await page.waitForSelector('.tooltip')).textContent(), /Fixable: click the underline for Apply fix/);
   await page.mouse.click(box.x + 8, box.y + box.height / 2);
   const button = await page.waitForSelector('[data-testid=caret-fix] [data-testid=caret-apply-fix]');
   assert.match(await page.textContent('[data-testid=caret-fix]'), /Line 13/);
@@ -179,12 +179,20 @@ test('the finding under the caret offers its fix under the editor', async () => 
 
 test('screenshots: light, dark and 360 px', async () => {
   for (const [name, options] of [['light', {}], ['dark', { colorScheme: 'dark' }],
-    ['narrow', { viewport: { width: 360, height: 1400 } }]]) {
+    ['narrow', { viewport: { width: 360, height: 780 } }]]) {
     const page = await open(undefined, options);
     await paste(page, PRIVILEGED);
     await clickChecked(page, `${finding('workload/automount-token')} [data-testid=apply-fix]`);
     await page.click(`${finding('pss/privileged')} [data-testid=apply-fix]`);
-    await page.waitForSelector('[data-testid=fix-warning]');
-    await page.screenshot({ path: path.join(root, `target/fixes-${name}.png`), fullPage: name === 'narrow' });
+    const warning = await page.waitForSelector('[data-testid=fix-warning]');
+    await warning.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: path.join(root, `target/fixes-${name}.png`) });
   }
+  // The fix under the caret, and Fix all safe at the top of the panel.
+  const page = await open();
+  await paste(page, PRIVILEGED);
+  const box = await (await page.$('[data-testid=highlight][data-rule="pss/privileged"]')).boundingBox();
+  await page.mouse.click(box.x + 8, box.y + box.height / 2);
+  await page.waitForSelector('[data-testid=caret-apply-fix]');
+  await page.screenshot({ path: path.join(root, 'target/fixes-caret.png') });
 });
