@@ -45,7 +45,11 @@ impl History {
 pub enum Step {
     /// A verified fix: the text it was computed on, the fixed text, and
     /// what to say.
-    Applied { before: Rc<String>, after: String, status: String },
+    Applied {
+        before: Rc<String>,
+        after: String,
+        status: String,
+    },
     Undo,
     Redo,
 }
@@ -146,7 +150,11 @@ fn risk(rule: &str) -> &'static str {
 
 /// Applies the fixes `pick` selects to the checked text and hands the
 /// verified result to the reducer; returns why nothing changed, if so.
-fn apply(state: &State, dispatch: &UseReducerDispatcher<State>, pick: impl Fn(&Finding, &Fix) -> bool) -> Result<usize, String> {
+fn apply(
+    state: &State,
+    dispatch: &UseReducerDispatcher<State>,
+    pick: impl Fn(&Finding, &Fix) -> bool,
+) -> Result<usize, String> {
     let checked = &state.checked;
     if !Rc::ptr_eq(&checked.text, &state.text) {
         return Err("the latest edit is still being checked; try again in a moment".into());
