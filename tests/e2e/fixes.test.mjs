@@ -153,6 +153,24 @@ test('a refused fix shows its reason and offers no button', async () => {
   assert.ok(await page.$eval('[data-testid=fix-all]', (b) => b.disabled));
 });
 
+test('a fix the verifying apply refuses leaves the text alone and says why, as posture fix does', async () => {
+  // Another document does not parse: posture fix leaves the whole file untouched.
+  const text = `${PRIVILEGED}---\nbroken: [unclosed\n`;
+  const cli = run(['fix', '-'], text);
+  assert.equal(cli.code, 2);
+  const page = await open();
+  await paste(page, text);
+  const sel = finding('workload/automount-token');
+  await page.click(`${sel} [data-testid=apply-fix]`);
+  assert.match(await (await page.waitForSelector(`${sel} [data-testid=fix-refused]`)).textContent(),
+    /Not applied: the file has input errors.*fix them first/);
+  assert.match(await page.textContent('.status'), /Fix not applied: the file has input errors/);
+  assert.equal(await value(page), text);
+  await page.click('[data-testid=fix-all]');
+  assert.match(await page.textContent('.status'), /Fix all safe: nothing applied: the file has input errors/);
+  assert.equal(await value(page), text);
+});
+
 test('a needs-value fix inserts its placeholder only when asked, selected to type over', async () => {
   const page = await open();
   await paste(page, PRIVILEGED);
