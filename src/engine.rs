@@ -112,10 +112,12 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .zip(&lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
+    // Read once per input, not once per fix.
+    let indents: Vec<usize> = inputs.iter().map(|i| crate::fix::edit::indent_unit(i.text)).collect();
     for located in scope.objects() {
         let object = std::rc::Rc::new(located.object.reference());
         for rule in &enabled {
-            let mut hits = Hits::with_text(&scope, inputs[located.input].text);
+            let mut hits = Hits::with_text(&scope, inputs[located.input].text, indents[located.input]);
             (rule.check)(&located.object, &mut hits);
             for hit in hits.found {
                 let finding = Finding {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{splice, Applicability, Edit, FixState};
+use super::{splice, Applicability, Edit, Fix, FixState};
 use crate::engine::{check_all, Input, Options};
 use crate::report::{Finding, Report};
 use crate::yaml::{parse_stream, LineIndex};
@@ -74,6 +74,20 @@ fn key(f: &Finding) -> Key {
 
 /// Fixes every input, checked together as `posture check` checks them.
 pub fn fix_inputs(inputs: &[Input], options: &Options, mode: Mode) -> Vec<FileFix> {
+    fix_selected(inputs, options, mode, |_, fix| mode.applies(fix.applicability))
+}
+
+/// Like [`fix_inputs`], but applies only the fixes `pick` selects (given
+/// each finding and its fix, in every round), with the same merging,
+/// re-checking and verification: the playground's "Apply fix" on one
+/// finding, or "Fix all safe" on the findings it shows. `mode` only words
+/// the reasons of findings left.
+pub fn fix_selected(
+    inputs: &[Input],
+    options: &Options,
+    mode: Mode,
+    pick: impl Fn(&Finding, &Fix) -> bool,
+) -> Vec<FileFix> {
     let originals: Vec<Vec<u8>> = inputs.iter().map(|i| i.text.to_vec()).collect();
     let mut current = originals.clone();
     let mut refused: Vec<Option<String>> = vec![None; inputs.len()];
@@ -99,7 +113,7 @@ pub fn fix_inputs(inputs: &[Input], options: &Options, mode: Mode) -> Vec<FileFi
             }
             let mine: Vec<&Finding> =
                 report.findings.iter().filter(|f| index(f) == Some(i) && *f.file == *input.file).collect();
-            let chosen = choose(&mine, mode);
+            let chosen = choose(&mine, &pick);
             if chosen.is_empty() {
                 continue;
             }
@@ -204,14 +218,14 @@ fn left_reason(f: &Finding, mode: Mode, refused: Option<&str>) -> String {
     }
 }
 
-/// The findings of one file to fix in this round: those with a fix the
-/// mode allows, in a canonical order, skipping any whose edits touch an
+/// The findings of one file to fix in this round: those with a fix
+/// `pick` selects, in a canonical order, skipping any whose edits touch an
 /// edit already chosen (they come back in the next round).
-fn choose<'f>(findings: &[&'f Finding], mode: Mode) -> Vec<(&'f Finding, &'f [Edit])> {
+fn choose<'f>(findings: &[&'f Finding], pick: &impl Fn(&Finding, &Fix) -> bool) -> Vec<(&'f Finding, &'f [Edit])> {
     let mut candidates: Vec<(&Finding, &[Edit])> = findings
         .iter()
         .filter_map(|f| match &f.fix {
-            Some(FixState::Ready(fix)) if mode.applies(fix.applicability) => Some((*f, fix.edits.as_slice())),
+            Some(FixState::Ready(fix)) if pick(f, fix) => Some((*f, fix.edits.as_slice())),
             _ => None,
         })
         .collect();

@@ -66,11 +66,20 @@ pub enum Quote {
 #[derive(Clone, Copy)]
 pub struct Editor<'t> {
     text: &'t [u8],
+    /// The file's indentation step (see [`indent_unit`]).
+    unit: usize,
 }
 
 impl<'t> Editor<'t> {
+    /// Reads the text once for its indentation step; with many findings
+    /// in one text, compute that once and use [`Editor::with_unit`].
     pub fn new(text: &'t [u8]) -> Self {
-        Editor { text }
+        Editor { text, unit: indent_unit(text) }
+    }
+
+    /// An editor for a text whose [`indent_unit`] is already known.
+    pub fn with_unit(text: &'t [u8], unit: usize) -> Self {
+        Editor { text, unit }
     }
 
     /// Whether there is a text to edit (rules run without one in some
@@ -455,23 +464,28 @@ impl<'t> Editor<'t> {
         Ok(from + i)
     }
 
-    /// The file's indentation step: the smallest indentation of a line
-    /// that is not a list item continuation (2 when there is none).
     fn indent_unit(&self) -> usize {
-        let mut unit = usize::MAX;
-        for line in self.text.split(|&b| b == b'\n') {
-            let spaces = line.iter().take_while(|&&b| b == b' ').count();
-            match line.get(spaces) {
-                None | Some(b'#' | b'\r') => continue,
-                _ if spaces > 0 => unit = unit.min(spaces),
-                _ => {}
-            }
+        self.unit
+    }
+}
+
+/// The file's indentation step: the smallest indentation of a line that
+/// is not a list item continuation (2 when there is none). Reads the
+/// whole text: once per input, not once per edit.
+pub fn indent_unit(text: &[u8]) -> usize {
+    let mut unit = usize::MAX;
+    for line in text.split(|&b| b == b'\n') {
+        let spaces = line.iter().take_while(|&&b| b == b' ').count();
+        match line.get(spaces) {
+            None | Some(b'#' | b'\r') => continue,
+            _ if spaces > 0 => unit = unit.min(spaces),
+            _ => {}
         }
-        if unit == usize::MAX || unit > 8 {
-            2
-        } else {
-            unit
-        }
+    }
+    if unit == usize::MAX || unit > 8 {
+        2
+    } else {
+        unit
     }
 }
 

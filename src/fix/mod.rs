@@ -10,7 +10,7 @@ pub mod table;
 
 use serde::Serialize;
 
-pub use apply::{fix_inputs, FileFix, Mode};
+pub use apply::{fix_inputs, fix_selected, FileFix, Mode};
 pub use edit::{Editor, Planned, Scalar, Val};
 pub use table::{declared, Declared};
 

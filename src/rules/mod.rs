@@ -439,6 +439,8 @@ pub struct Hits<'s> {
     pss_version: PolicyVersion,
     /// The input the object came from, for fixes' edits.
     text: &'s [u8],
+    /// `text`'s indentation step, computed once per input.
+    indent: usize,
 }
 
 impl<'s> Hits<'s> {
@@ -450,18 +452,19 @@ impl<'s> Hits<'s> {
     /// Hits for a `pss/*` rule run at another policy version (a namespace's
     /// `enforce-version`).
     pub fn at_version(scope: &'s Scope<'s>, pss_version: PolicyVersion) -> Self {
-        Hits { found: Vec::new(), scope, pss_version, text: &[] }
+        Hits { found: Vec::new(), scope, pss_version, text: &[], indent: 2 }
     }
 
-    /// Hits whose fixes edit `text`, the input the object came from.
-    pub fn with_text(scope: &'s Scope<'s>, text: &'s [u8]) -> Self {
-        Hits { found: Vec::new(), scope, pss_version: scope.options.pss_version, text }
+    /// Hits whose fixes edit `text`, the input the object came from, whose
+    /// indentation step is `indent` ([`crate::fix::edit::indent_unit`]).
+    pub fn with_text(scope: &'s Scope<'s>, text: &'s [u8], indent: usize) -> Self {
+        Hits { found: Vec::new(), scope, pss_version: scope.options.pss_version, text, indent }
     }
 
     /// Computes fixes' edits against the object's input (see
     /// [`crate::fix::edit`]).
     pub fn editor(&self) -> crate::fix::Editor<'s> {
-        crate::fix::Editor::new(self.text)
+        crate::fix::Editor::with_unit(self.text, self.indent)
     }
 
     pub fn scope(&self) -> &'s Scope<'s> {

@@ -92,13 +92,22 @@ pub fn editor(props: &Props) -> Html {
     {
         let area = area.clone();
         let checked = props.checked.clone();
+        let text = props.text.clone();
         use_effect_with(props.select, move |select| {
             if let (Some((start, end, _)), Some(el)) = (select, area.cast::<HtmlTextAreaElement>()) {
-                let from = checked.lines.utf16_of(&checked.text, *start) as u32;
-                let to = checked.lines.utf16_of(&checked.text, *end) as u32;
+                // A fix just applied selects its change before it is checked.
+                let fresh;
+                let (lines, text) = if Rc::ptr_eq(&checked.text, &text) {
+                    (&checked.lines, &checked.text)
+                } else {
+                    fresh = LineStarts::new(text.as_bytes());
+                    (&fresh, &text)
+                };
+                let from = lines.utf16_of(text, *start) as u32;
+                let to = lines.utf16_of(text, *end) as u32;
                 let _ = el.focus();
                 let _ = el.set_selection_range(from, to);
-                let line = checked.lines.line_of(*start) as f64;
+                let line = lines.line_of(*start) as f64;
                 let target = line * line_height() - el.client_height() as f64 / 3.0;
                 el.set_scroll_top(target.max(0.0) as i32);
             }
@@ -359,6 +368,9 @@ fn tooltip_entry(mark: &Mark, checked: &Checked) -> Html {
                     <span class={classes!("badge", f.severity.name())}>{f.severity.name()}</span>
                     {" "}<strong>{f.rule.title}</strong>{" "}<code>{f.rule.id}</code>
                     <div>{&f.message}</div>
+                    if f.fix.as_ref().is_some_and(|x| x.fix().is_some()) {
+                        <div class="tip-fix">{"Fixable: click the underline for Apply fix."}</div>
+                    }
                 </div>
             }
         }

@@ -45,6 +45,7 @@ pub fn findings_panel(props: &Props) -> Html {
                     {format!(" ({} shown)", shown.len())}
                 }
             </p>
+            { super::fixes::fix_all(state) }
             <ul class="practices" aria-label="Posture by practice" data-testid="practices">
                 { for report.practices.iter().map(|p| html! {
                     <li class={classes!("practice", p.status.name())} data-status={p.status.name()} title={practice_detail(p)}>
@@ -102,7 +103,7 @@ pub fn findings_panel(props: &Props) -> Html {
                         <section class="group">
                             <h3><bdi>{heading}</bdi><span class="group-count">{format!(" {}", members.len())}</span></h3>
                             <ol class="list">
-                                { for members[..take].iter().map(|&i| finding(&report.findings[i], &dispatch)) }
+                                { for members[..take].iter().map(|&i| finding(&report.findings[i], i, state)) }
                             </ol>
                         </section>
                     }
@@ -197,7 +198,8 @@ fn family_filter(state: &UseReducerHandle<State>, family: &'static str) -> Html 
     }
 }
 
-fn finding(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
+fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
+    let dispatch = &state.dispatcher();
     let severity = f.severity.name();
     let (start, end) = (f.span.start.offset, f.span.end.offset);
     let onclick = {
@@ -221,6 +223,7 @@ fn finding(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
                 <span class="where">{format!("line {}", f.span.start.line)}</span>
                 <span class="message">{&f.message}</span>
             </button>
+            <super::fixes::FixButton state={state.clone()} {index} />
             <details>
                 <summary>{"Why it matters and how to fix it "}<code class="rule">{f.rule.id}</code></summary>
                 <p>{f.rule.rationale}</p>

@@ -5,6 +5,7 @@ mod controls;
 mod editor;
 mod examples;
 mod findings;
+mod fixes;
 mod lesson;
 mod notices;
 mod present;
@@ -65,6 +66,7 @@ fn app() -> Html {
             }
         });
     }
+    fixes::use_fix_undo(&state);
     // F8 / Shift+F8 step through findings from anywhere on the page.
     {
         let dispatch = state.dispatcher();
@@ -96,6 +98,7 @@ fn app() -> Html {
                 <Editor text={state.text.clone()} loaded={state.loaded} checked={state.checked.clone()}
                     marks={state.marks.clone()} select={state.select} dispatch={state.dispatcher()} />
                 <p class="status" role="status" aria-live="polite">{status_line(&state)}</p>
+                { fixes::caret_fix(&state) }
             </section>
             <section class="pane findings-pane" aria-label="Findings">
                 <FindingsPanel state={state.clone()} />

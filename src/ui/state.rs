@@ -107,6 +107,8 @@ pub struct State {
     /// A selection the editor should make: (start, end, request number).
     pub select: Option<(usize, usize, u32)>,
     pub status: Option<String>,
+    /// Fix applies, for undo and redo.
+    pub history: Rc<super::fixes::History>,
 }
 
 pub enum Action {
@@ -133,6 +135,8 @@ pub enum Action {
     Status(String),
     /// Shows or (with `None`) withdraws the notice on a topic.
     Notice(Topic, Option<String>),
+    /// A fix applied, undone or redone.
+    Fix(super::fixes::Step),
 }
 
 /// Every family in the registry, in order.
@@ -175,6 +179,7 @@ impl State {
             cursor: 0,
             select: None,
             status: None,
+            history: Rc::default(),
         };
         state.remark();
         state
@@ -249,6 +254,7 @@ impl PartialEq for State {
             && self.cursor == o.cursor
             && self.select == o.select
             && self.status == o.status
+            && Rc::ptr_eq(&self.history, &o.history)
     }
 }
 
@@ -275,6 +281,7 @@ impl Reducible for State {
             cursor: self.cursor,
             select: self.select,
             status: None,
+            history: self.history.clone(),
         };
         let mut refilter = false;
         match action {
@@ -331,7 +338,13 @@ impl Reducible for State {
                 refilter = true;
             }
             Action::Group(group) => next.group = group,
-            Action::Cursor(offset) => next.cursor = offset,
+            Action::Cursor(offset) => {
+                // The caret a selection just made reports keeps its message.
+                if offset == self.cursor {
+                    next.status = self.status.clone();
+                }
+                next.cursor = offset;
+            }
             Action::Select(start, end) => {
                 next.cursor = start;
                 next.select = Some((start, end, self.select.map_or(1, |(_, _, n)| n + 1)));
@@ -353,6 +366,7 @@ impl Reducible for State {
             }
             Action::Status(message) => next.status = Some(message),
             Action::Notice(topic, message) => next.notice(topic, message),
+            Action::Fix(step) => super::fixes::reduce(&mut next, step),
         }
         if refilter {
             next.remark();

@@ -50,3 +50,26 @@ test('artifact locations for relative and absolute paths', () => {
   assert.equal(absolute.uriBaseId, undefined);
   assert.equal(absolute.uri, pathToFileURL(file).href);
 });
+
+// Fixable findings carry `fixes[]`: one fix, one artifact change on the
+// result's own file, replacements as byte ranges into the file as read.
+test('fixes[] validate and point into the file checked', () => {
+  const bytes = readFileSync(join(root, 'tests/data/insecure.yaml'));
+  const log = sarif(['tests/data/insecure.yaml']);
+  const fixed = log.runs[0].results.filter((r) => r.fixes);
+  assert.ok(fixed.length >= 5, `${fixed.length} results with fixes`);
+  const kinds = new Set(fixed.map((r) => r.fixes[0].properties.applicability));
+  assert.deepEqual([...kinds].sort(), ['needs-value', 'safe', 'unsafe']);
+  for (const r of fixed) {
+    assert.equal(r.fixes.length, 1);
+    const [change] = r.fixes[0].artifactChanges;
+    assert.deepEqual(change.artifactLocation, r.locations[0].physicalLocation.artifactLocation);
+    assert.ok(change.replacements.length > 0);
+    for (const { deletedRegion: d, insertedContent: c } of change.replacements) {
+      assert.ok(d.byteOffset >= 0 && d.byteOffset + d.byteLength <= bytes.length, JSON.stringify(d));
+      assert.equal(typeof c.text, 'string');
+    }
+  }
+  // Read from stdin: the fixes validate too.
+  assert.ok(sarif(['-'], bytes.toString('utf8')).runs[0].results.some((r) => r.fixes));
+});

@@ -1,0 +1,379 @@
+//! Applying fixes in the playground: "Apply fix" on a finding (in the
+//! panel, or the one under the caret), "Fix all safe", and the undo stack
+//! that makes every apply one step of Ctrl+Z / Ctrl+Shift+Z.
+//!
+//! Fixes go through the engine's verifying apply ([`fix_selected`]), as
+//! `posture fix` does: the text changes only when the fixed findings are
+//! gone, no finding appeared, every document still parses and holds the
+//! same objects. Otherwise nothing changes and the reason is shown.
+
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use posture::fix::{fix_selected, Applicability, Fix, FixState, Mode, PLACEHOLDER};
+use posture::{Finding, Input};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+use super::state::{family_of, Action, State};
+
+/// Undo steps kept (each holds two whole texts).
+const MOST_STEPS: usize = 50;
+
+/// The texts around each fix apply: (before, after).
+#[derive(Clone, Default)]
+pub struct History {
+    undo: Vec<(Rc<String>, Rc<String>)>,
+    redo: Vec<(Rc<String>, Rc<String>)>,
+}
+
+impl History {
+    /// Undo applies when the editor holds exactly what the last apply (or
+    /// redo) left; after typing, the browser's own undo comes first, and
+    /// once it is back at that text, this takes over.
+    pub fn can_undo(&self, current: &str) -> bool {
+        self.undo.last().is_some_and(|(_, after)| after.as_str() == current)
+    }
+
+    pub fn can_redo(&self, current: &str) -> bool {
+        self.redo.last().is_some_and(|(before, _)| before.as_str() == current)
+    }
+}
+
+/// A change to the text through fixes, for the reducer.
+pub enum Step {
+    /// A verified fix: the text it was computed on, the fixed text, and
+    /// what to say.
+    Applied {
+        before: Rc<String>,
+        after: String,
+        status: String,
+    },
+    Undo,
+    Redo,
+}
+
+/// The reducer's part for [`Step`]s.
+pub fn reduce(next: &mut State, step: Step) {
+    let current = next.text.clone();
+    let (text, status) = match step {
+        Step::Applied { before, after, status } => {
+            if !Rc::ptr_eq(&before, &current) {
+                next.status = Some("Not applied: the text changed meanwhile; try again.".into());
+                return;
+            }
+            let after = Rc::new(after);
+            let history = Rc::make_mut(&mut next.history);
+            history.undo.push((current.clone(), after.clone()));
+            if history.undo.len() > MOST_STEPS {
+                history.undo.remove(0);
+            }
+            history.redo.clear();
+            (after, status)
+        }
+        Step::Undo => {
+            if !next.history.can_undo(&current) {
+                return;
+            }
+            let history = Rc::make_mut(&mut next.history);
+            let (before, after) = history.undo.pop().expect("checked by can_undo");
+            history.redo.push((before.clone(), after));
+            (before, "Fix undone (Ctrl+Shift+Z redoes it).".to_owned())
+        }
+        Step::Redo => {
+            if !next.history.can_redo(&current) {
+                return;
+            }
+            let history = Rc::make_mut(&mut next.history);
+            let (before, after) = history.redo.pop().expect("checked by can_redo");
+            history.undo.push((before, after.clone()));
+            (after, "Fix redone (Ctrl+Z undoes it).".to_owned())
+        }
+    };
+    let (start, end) = placeholder_in(&text, changed(&current, &text));
+    next.text = text;
+    next.loaded += 1;
+    next.revision += 1;
+    next.cursor = start;
+    next.select = Some((start, end, next.select.map_or(1, |(_, _, n)| n + 1)));
+    next.status = Some(status);
+    next.notice(super::state::Topic::Share, None);
+}
+
+/// The byte range of `new` that differs from `old` (common prefix and
+/// suffix taken off, on character boundaries).
+fn changed(old: &str, new: &str) -> (usize, usize) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let most = a.len().min(b.len()) - start;
+    let mut tail = a.iter().rev().zip(b.iter().rev()).take(most).take_while(|(x, y)| x == y).count();
+    while !new.is_char_boundary(b.len() - tail) {
+        tail -= 1;
+    }
+    (start, b.len() - tail)
+}
+
+/// Within a changed range, the placeholder a needs-value fix inserted (its
+/// quotes included), so that typing replaces it; else the whole range.
+fn placeholder_in(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
+    let Some(at) = text[start..end].find(PLACEHOLDER).map(|i| start + i) else { return (start, end) };
+    let quote = text[..at].chars().next_back().filter(|c| *c == '"' || *c == '\'');
+    let from = at - quote.map_or(0, char::len_utf8);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let to = match quote {
+        Some(q) => text[at..line_end].find(q).map_or(line_end, |i| at + i + 1),
+        None => line_end,
+    };
+    (from, to)
+}
+
+/// What an unsafe fix may break, by rule.
+fn risk(rule: &str) -> &'static str {
+    match rule {
+        "pss/privileged" => "Containers that need device or kernel access (CNI, storage and monitoring agents) stop working without privileged mode.",
+        "pss/host-namespaces" => "Processes that use the node's network, PID or IPC namespace lose it: node agents, host-network DNS, services bound to node addresses.",
+        "pss/host-ports" => "Clients that reach the pod on the node's port lose it; expose it through a Service instead.",
+        "pss/run-as-non-root" => "Images whose user is root (UID 0) no longer start: the kubelet refuses them.",
+        "pss/apparmor" | "pss/seccomp-baseline" => "A confining profile blocks system calls and file access some programs use (debuggers, some runtimes and agents).",
+        "pss/proc-mount" | "pss/proc-mount-restricted" => "Workloads that need an unmasked /proc (nested containers, some build tools) stop working.",
+        "pss/capabilities-restricted" | "pss/capabilities-baseline" => "Dropping capabilities breaks processes that bind ports below 1024, change file ownership, switch users or use raw sockets.",
+        "workload/read-only-root-fs" => "Processes that write to the root filesystem (temporary files, caches, PID files) fail unless those paths get a volume such as an emptyDir.",
+        "workload/share-process-namespace" => "Sidecars that signal or inspect another container's processes lose sight of them.",
+        "controller-manager/bind-address" | "scheduler/bind-address" => "Health checks and metrics scrapers that reach the component on another address lose it.",
+        _ => "It may change what the workload is able to do; test it before deploying.",
+    }
+}
+
+/// Applies the fixes `pick` selects to the checked text and hands the
+/// verified result to the reducer; returns why nothing changed, if so.
+fn apply(
+    state: &State,
+    dispatch: &UseReducerDispatcher<State>,
+    pick: impl Fn(&Finding, &Fix) -> bool,
+) -> Result<usize, String> {
+    let checked = &state.checked;
+    if !Rc::ptr_eq(&checked.text, &state.text) {
+        return Err("the latest edit is still being checked; try again in a moment".into());
+    }
+    let input = Input { file: "playground.yaml", text: checked.text.as_bytes() };
+    let result = fix_selected(&[input], &state.options(), Mode::default(), pick).pop().expect("one result per input");
+    if let Some(reason) = result.refused {
+        return Err(reason);
+    }
+    if !result.changed {
+        return Err("no edit applied (the findings changed; check again)".into());
+    }
+    let after = String::from_utf8(result.text).map_err(|_| "the fixed text would not be valid UTF-8".to_owned())?;
+    let n = result.applied.len();
+    let status = if n == 1 {
+        format!("Applied the fix for {} (Ctrl+Z undoes it).", result.applied[0].rule)
+    } else {
+        format!("Applied {n} fixes (Ctrl+Z undoes them).")
+    };
+    dispatch.dispatch(Action::Fix(Step::Applied { before: checked.text.clone(), after, status }));
+    Ok(n)
+}
+
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    a.rule.id == b.rule.id && a.document == b.document && a.object == b.object && a.message == b.message
+}
+
+/// Whether a finding has a safe fix and is shown (filters apply to "Fix
+/// all safe" as to the list).
+fn safe_and_shown(state: &State, f: &Finding, fix: &Fix) -> bool {
+    fix.applicability == Applicability::Safe
+        && !state.hidden_severities.contains(&f.severity)
+        && !state.hidden_families.contains(family_of(f.rule.id))
+}
+
+/// "Fix all safe": every safe fix of the shown findings, at once.
+pub fn fix_all(state: &UseReducerHandle<State>) -> Html {
+    let n = state
+        .checked
+        .report
+        .findings
+        .iter()
+        .filter(|f| matches!(&f.fix, Some(FixState::Ready(fix)) if safe_and_shown(state, f, fix)))
+        .count();
+    let onclick = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let dispatch = state.dispatcher();
+            if let Err(reason) = apply(&state, &dispatch, |f, fix| safe_and_shown(&state, f, fix)) {
+                dispatch.dispatch(Action::Status(format!("Fix all safe: nothing applied: {reason}.")));
+            }
+        })
+    };
+    html! {
+        <button class="fix-all" data-testid="fix-all" disabled={n == 0} {onclick}
+            title="Applies every safe fix of the findings shown, checked again before the text changes. Ctrl+Z undoes it.">
+            {format!("Fix all safe ({n})")}
+        </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<State>,
+    /// The finding, by index in the checked report.
+    pub index: usize,
+    /// The button over the editor's corner, for the finding under the caret.
+    #[prop_or_default]
+    pub caret: bool,
+}
+
+#[derive(Clone, PartialEq)]
+enum Pending {
+    /// An unsafe fix's warning, waiting for "Apply anyway".
+    Confirm,
+    /// Why the last attempt left the text as it was.
+    Refused(String),
+}
+
+/// A finding's fix: "Apply fix" (safe), "Apply fix…" with a warning first
+/// (unsafe), "Insert placeholder" (needs a value), or why there is none.
+#[function_component(FixButton)]
+pub fn fix_button(props: &Props) -> Html {
+    let state = &props.state;
+    // Belongs to one finding of one check: stale once either changes.
+    let pending = use_state(|| None::<(u64, usize, Pending)>);
+    let Some(f) = state.checked.report.findings.get(props.index) else { return html! {} };
+    let here = (state.checked.number, props.index);
+    let current = pending.as_ref().filter(|(n, i, _)| (*n, *i) == here).map(|(_, _, p)| p.clone());
+    let fix = match &f.fix {
+        None => return html! {},
+        Some(FixState::Refused(reason)) => {
+            return html! {
+                <p class="fix-refused" data-testid="fix-refused">{"No automatic fix here: "}<bdi>{reason.clone()}</bdi></p>
+            };
+        }
+        Some(FixState::Ready(fix)) => fix.clone(),
+    };
+    let applicability = fix.applicability.name();
+    let go = {
+        let (state, pending) = (state.clone(), pending.clone());
+        let index = props.index;
+        Callback::from(move |_: MouseEvent| {
+            let Some(target) = state.checked.report.findings.get(index) else { return };
+            let edits = fix.edits.clone();
+            let outcome = apply(&state, &state.dispatcher(), |f, fix| same_finding(f, target) && fix.edits == edits);
+            match outcome {
+                Ok(_) => pending.set(None),
+                Err(reason) => {
+                    state.dispatcher().dispatch(Action::Status(format!("Fix not applied: {reason}.")));
+                    pending.set(Some((state.checked.number, index, Pending::Refused(reason))));
+                }
+            }
+        })
+    };
+    let confirm = {
+        let pending = pending.clone();
+        Callback::from(move |_: MouseEvent| pending.set(Some((here.0, here.1, Pending::Confirm))))
+    };
+    let cancel = {
+        let pending = pending.clone();
+        Callback::from(move |_: MouseEvent| pending.set(None))
+    };
+    let testid = if props.caret { "caret-apply-fix" } else { "apply-fix" };
+    let button = match applicability {
+        "unsafe" => html! {
+            <button class="apply-fix unsafe" data-testid={testid} data-applicability="unsafe" onclick={confirm}
+                aria-expanded={(current == Some(Pending::Confirm)).to_string()}
+                title="An unsafe fix may break the workload: see what before applying">{"Apply fix…"}</button>
+        },
+        "needs-value" => html! {
+            <button class="apply-fix" data-testid={testid} data-applicability="needs-value" onclick={go.clone()}
+                title={format!("Inserts a marked placeholder ({PLACEHOLDER}: …) for a value only you know, selected so you can type it")}>
+                {"Insert placeholder"}</button>
+        },
+        _ => html! {
+            <button class="apply-fix" data-testid={testid} data-applicability="safe" onclick={go.clone()}
+                title="Applies this fix, checked again before the text changes. Ctrl+Z undoes it.">{"Apply fix"}</button>
+        },
+    };
+    html! {
+        <div class="fix">
+            {button}
+            <span class={classes!("fix-kind", applicability)}>{match applicability {
+                "unsafe" => "unsafe: may break the workload",
+                "needs-value" => "needs a value",
+                _ => "safe",
+            }}</span>
+            { match current {
+                Some(Pending::Confirm) => html! {
+                    <div class="fix-warning" role="alert" data-testid="fix-warning">
+                        <p><strong>{"This fix may break the workload. "}</strong>{risk(f.rule.id)}</p>
+                        <button class="apply-fix" data-testid="confirm-fix" onclick={go}>{"Apply anyway"}</button>
+                        {" "}<button onclick={cancel}>{"Cancel"}</button>
+                    </div>
+                },
+                Some(Pending::Refused(reason)) => html! {
+                    <p class="fix-refused" data-testid="fix-refused">{"Not applied: "}<bdi>{reason}</bdi></p>
+                },
+                None => html! {},
+            } }
+        </div>
+    }
+}
+
+/// Over the editor's lower corner: the fix of the finding under the caret (click an
+/// underline to get there).
+pub fn caret_fix(state: &UseReducerHandle<State>) -> Html {
+    let checked = &state.checked;
+    if !Rc::ptr_eq(&checked.text, &state.text) || checked.text.is_empty() {
+        return html! {};
+    }
+    let line = checked.lines.line_of(state.cursor);
+    let found = state.marks.at(line, state.cursor).into_iter().find_map(|m| match m.source {
+        posture::playground::marks::Source::Finding(i) if checked.report.findings[i].fix.is_some() => Some(i),
+        _ => None,
+    });
+    match found {
+        Some(index) => html! {
+            <div class="caret-fix" data-testid="caret-fix">
+                <span class="caret-fix-title">{format!("Line {}: {}", line + 1, checked.report.findings[index].rule.title)}</span>
+                <FixButton state={state.clone()} {index} caret={true} />
+            </div>
+        },
+        None => html! {},
+    }
+}
+
+/// Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) in the editor undo and redo fix
+/// applies when the editor holds exactly the text around one; any other
+/// time they are the browser's own.
+#[hook]
+pub fn use_fix_undo(state: &UseReducerHandle<State>) {
+    let history = use_mut_ref(Rc::<History>::default);
+    *history.borrow_mut() = state.history.clone();
+    let dispatch = state.dispatcher();
+    use_effect_with((), move |_| {
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
+            let Some(key) = e.dyn_ref::<KeyboardEvent>() else { return };
+            if !(key.ctrl_key() || key.meta_key()) || key.alt_key() {
+                return;
+            }
+            let redo = match key.key().to_lowercase().as_str() {
+                "z" => key.shift_key(),
+                "y" if !key.shift_key() => true,
+                _ => return,
+            };
+            let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else { return };
+            if area.get_attribute("data-testid").as_deref() != Some("editor") {
+                return;
+            }
+            let value = area.value();
+            let history = history.borrow();
+            if if redo { history.can_redo(&value) } else { history.can_undo(&value) } {
+                key.prevent_default();
+                dispatch.dispatch(Action::Fix(if redo { Step::Redo } else { Step::Undo }));
+            }
+        });
+        move || drop(listener)
+    });
+}
