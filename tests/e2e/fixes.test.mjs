@@ -15,7 +15,9 @@ const open = (url, options) => openOn(env, url, options);
 
 const INSECURE = readFileSync(path.join(root, 'tests/data/insecure.yaml'), 'utf8');
 const PRIVILEGED = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n        # keep this comment\n        securityContext:\n          privileged: true\n';
-const TEMPLATED = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: "nginx:{{ .Values.tag }}"\n    securityContext:\n      privileged: true\n';
+// Template syntax without Helm's words: checked (a Helm template would be
+// an input error), but no fix may edit it.
+const TEMPLATED = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: "nginx:{{ tag }}"\n    securityContext:\n      privileged: true\n';
 
 const value = (page) => page.$eval('[data-testid=editor]', (el) => el.value);
 const selection = (page) => page.$eval('[data-testid=editor]', (el) => [el.selectionStart, el.selectionEnd]);
