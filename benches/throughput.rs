@@ -1,37 +1,76 @@
-//! Engine benchmarks that print figures (never pass/fail assertions):
+//! Engine and CLI benchmarks that print figures (never pass/fail assertions),
+//! on inputs generated the same way every run from `tests/corpus/`:
 //!
-//! - throughput (MB/s, documents/s) on realistic multi-megabyte streams;
+//! - engine throughput (MB/s, documents/s) on 1 and 15 MB streams;
+//! - end to end: the release `posture check --format json` process on the
+//!   15 MB stream, MB/s and its peak memory;
+//! - 100,000 small Pods in one file (about a million findings): time and
+//!   peak memory of the release CLI in every format;
+//! - incremental re-checks: one edit inside one document of a 1 MB and a
+//!   10 MB stream, re-checked;
 //! - growth: time and peak memory as the input doubles;
 //! - hostile inputs at their limits: alias bomb, 100,000-deep nesting, a
 //!   50 MB single line, 100,000 tiny documents.
 //!
-//! `cargo bench --bench throughput` (or `cargo xtask bench`, which adds the
-//! Checkov comparison and the browser timings). Each measurement of memory
-//! runs in a child process, so its peak (VmHWM) is its own.
+//! `cargo bench --bench throughput` (or `cargo xtask bench`, which builds the
+//! release CLI first and adds the Checkov comparison and the browser
+//! timings). The CLI figures need `target/release/posture` (or the binary
+//! named by `POSTURE_BIN`) and are skipped without it. Each measurement of
+//! memory runs in a child process, so its peak is its own.
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use posture::{check, Options};
 
-const SAMPLES: [&str; 3] = [
-    include_str!("../tests/data/insecure.yaml"),
-    include_str!("../tests/data/hardened.yaml"),
-    include_str!("../tests/data/list.yaml"),
-];
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-const CONFIG_MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-N\n  namespace: team-N\ndata:\n  app.properties: |\n    log.level=info\n    feature.flags=a,b,c\n  retries: \"3\"\n";
+/// The corpus manifests, in name order.
+fn corpus() -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("tests/corpus"))
+        .expect("tests/corpus")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read_to_string(f).expect("corpus file")).collect()
+}
 
-/// About `target` bytes of manifests, each copy with its own names.
+/// About `target` bytes of real-world-style manifests: copies of the corpus,
+/// each copy in its own namespaces and with its own names (so cross-object
+/// rules relate objects within a copy, as in a real repository).
 fn stream(target: usize) -> String {
-    let mut out = String::with_capacity(target + 4096);
-    let mut i = 0;
+    let corpus = corpus();
+    let mut out = String::with_capacity(target + 64 * 1024);
+    let mut copy = 0;
     while out.len() < target {
-        for sample in SAMPLES.iter().chain(std::iter::once(&CONFIG_MAP)) {
+        for file in &corpus {
             out.push_str("---\n");
-            out.push_str(&sample.replace("name: ", &format!("name: n{i}-")).replace("-N", &format!("-{i}")));
+            out.push_str(
+                &file
+                    .replace("namespace: ", &format!("namespace: c{copy}-"))
+                    .replace("name: ", &format!("name: c{copy}-")),
+            );
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
         }
-        i += 1;
+        copy += 1;
+    }
+    out
+}
+
+/// `n` small Pods in one `List` (as `kubectl get pods -o yaml` prints
+/// them: one document, so the stream's document limit does not apply),
+/// each with its own name: about ten findings each under the default rules.
+fn pods(n: usize) -> String {
+    let mut out = String::with_capacity(n * 120);
+    out.push_str("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: pod-{i}\n  spec:\n    containers:\n    - name: app\n      image: nginx\n"
+        ));
     }
     out
 }
@@ -96,6 +135,118 @@ fn run_child(case: &str, arg: &str) -> (f64, u64, String) {
     (millis, kib, parts.next().unwrap_or("").to_owned())
 }
 
+/// Runs the CLI to completion with its output discarded: wall time in
+/// seconds, and its peak resident memory in KiB from the kernel's
+/// accounting of the reaped child (`wait4`).
+fn run_cli(posture: &Path, args: &[&str]) -> (f64, u64) {
+    let start = Instant::now();
+    let child =
+        Command::new(posture).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("posture runs");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 reaps only this child,
+    // which `Child` never waits for afterwards.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4 failed");
+    (start.elapsed().as_secs_f64(), usage.ru_maxrss as u64)
+}
+
+/// Best wall time and the peak memory of that run, of `runs` runs.
+fn best_cli(posture: &Path, args: &[&str], runs: usize) -> (f64, u64) {
+    (0..runs).map(|_| run_cli(posture, args)).min_by(|a, b| a.0.total_cmp(&b.0)).expect("one run")
+}
+
+fn posture_bin() -> Option<PathBuf> {
+    let bin = std::env::var_os("POSTURE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(ROOT).join("target/release/posture"));
+    bin.exists().then_some(bin)
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn engine_throughput(options: &Options) {
+    println!("== engine throughput (in-process, one core)");
+    for size_mb in [1usize, 15] {
+        let text = stream(size_mb * 1024 * 1024);
+        let warm = check("bench", text.as_bytes(), options);
+        assert!(warm.errors.is_empty(), "{:?}", &warm.errors[..1]);
+        let rounds = 5;
+        let best = (0..rounds)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(check("bench", text.as_bytes(), options));
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+        println!(
+            "  {:>5.1} MB stream: {:>7.1} ms/check, {:>6.1} MB/s, {:>8.0} documents/s ({} documents, {} objects, {} findings; best of {rounds})",
+            mb(text.len()),
+            best * 1000.0,
+            mb(text.len()) / best,
+            warm.documents as f64 / best,
+            warm.documents,
+            warm.objects,
+            warm.findings.len()
+        );
+    }
+}
+
+fn end_to_end(posture: &Path, dir: &Path) {
+    let text = stream(15 * 1024 * 1024);
+    let file = dir.join("stream-15MB.yaml");
+    std::fs::write(&file, &text).expect("bench input");
+    let path = file.to_str().expect("utf-8 path");
+    println!(
+        "== end to end: `posture check --format json` on a {:.1} MB stream (whole process, best of 5)",
+        mb(text.len())
+    );
+    let (seconds, kib) = best_cli(posture, &["check", path, "--format", "json"], 5);
+    println!(
+        "  {:>7.1} ms, {:>6.1} MB/s, {:>7.1} MB peak ({:.1}x the input)",
+        seconds * 1000.0,
+        mb(text.len()) / seconds,
+        kib as f64 / 1024.0,
+        kib as f64 * 1024.0 / text.len() as f64
+    );
+
+    let text = pods(100_000);
+    let file = dir.join("pods-100k.yaml");
+    std::fs::write(&file, &text).expect("bench input");
+    let path = file.to_str().expect("utf-8 path");
+    println!("== 100,000 small Pods in one {:.1} MB List, every format (whole process, best of 3)", mb(text.len()));
+    for format in ["text", "json", "sarif", "markdown"] {
+        let (seconds, kib) = best_cli(posture, &["check", path, "--format", format], 3);
+        println!("  {format:<9} {:>8.0} ms, {:>7.1} MB peak", seconds * 1000.0, kib as f64 / 1024.0);
+    }
+}
+
+/// One edit inside one document in the middle of the stream, re-checked:
+/// a value changed, then changed back (each re-check timed). Without an
+/// incremental engine, a re-check is a full check of the edited text.
+fn incremental(options: &Options) {
+    println!("== incremental: one edit inside one document, re-checked (best of 10)");
+    for size_mb in [1usize, 10] {
+        let mut text = stream(size_mb * 1024 * 1024).into_bytes();
+        let middle = text.len() / 2;
+        let at = middle + text[middle..].windows(7).position(|w| w == b"image: ").expect("an image") + 7;
+        let mut best = f64::INFINITY;
+        for round in 0..10 {
+            if round % 2 == 0 {
+                text.insert(at, b'x');
+            } else {
+                text.remove(at);
+            }
+            let start = Instant::now();
+            std::hint::black_box(check("bench", &text, options));
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        println!("  {:>5.1} MB stream: re-check after one edit {:>8.2} ms", mb(text.len()), best * 1000.0);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--case") {
@@ -103,29 +254,16 @@ fn main() {
         return;
     }
     let options = Options::default();
-    println!("== engine throughput (release build, one core)");
-    for size_mb in [1usize, 8] {
-        let text = stream(size_mb * 1024 * 1024);
-        let warm = check("bench", text.as_bytes(), &options);
-        assert!(warm.errors.is_empty(), "{:?}", &warm.errors[..1]);
-        let rounds = 5;
-        let start = Instant::now();
-        for _ in 0..rounds {
-            std::hint::black_box(check("bench", text.as_bytes(), &options));
+    engine_throughput(&options);
+    match posture_bin() {
+        Some(posture) => {
+            let dir = Path::new(ROOT).join("target/bench");
+            std::fs::create_dir_all(&dir).expect("target/bench");
+            end_to_end(&posture, &dir);
         }
-        let seconds = start.elapsed().as_secs_f64() / rounds as f64;
-        let mb = text.len() as f64 / (1024.0 * 1024.0);
-        println!(
-            "  {:>5.1} MB stream: {:>7.1} ms/check, {:>6.1} MB/s, {:>8.0} documents/s ({} documents, {} objects, {} findings)",
-            mb,
-            seconds * 1000.0,
-            mb / seconds,
-            warm.documents as f64 / seconds,
-            warm.documents,
-            warm.objects,
-            warm.findings.len()
-        );
+        None => println!("== CLI figures skipped: build target/release/posture first (cargo xtask bench does)"),
     }
+    incremental(&options);
     println!("== growth: the input doubles (time, and the process's peak memory including the input)");
     for mb in [1, 2, 4, 8, 16] {
         let (millis, kib, detail) = run_child("growth", &mb.to_string());
