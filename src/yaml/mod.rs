@@ -9,7 +9,8 @@ mod scalar;
 mod split;
 
 pub use lines::LineIndex;
-pub use node::{Entry, Node, Pos, Span, Value};
+use node::Keys;
+pub use node::{Entry, Key, Node, Pos, Span, Value};
 
 /// Explicit bounds on what one input may cost. Crossing one is an error for
 /// the document where it happens; documents before it are unaffected.
@@ -77,6 +78,7 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
     let readable = text.len().min(limits.max_bytes);
     let mut docs: Vec<Document> = Vec::new();
     let mut comments = Vec::new();
+    let mut keys = Keys::default();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
     for chunk in split::documents(text) {
         if docs.len() >= limits.max_documents {
@@ -99,7 +101,7 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
         }
         match std::str::from_utf8(&text[chunk.clone()]) {
             Ok(s) => {
-                let parsed = build::parse_chunk(s, chunk.start, lines, limits);
+                let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut keys);
                 comments.extend(parsed.comments);
                 for root in parsed.documents {
                     push(&mut docs, root);
