@@ -9,8 +9,9 @@ use std::io::{self, Write};
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
+use serde_json::Value;
 
-use super::stream::{array, pretty, Indented};
+use super::stream::{pretty, Each};
 use super::{Finding, Report};
 use crate::k8s::ObjectRef;
 use crate::rules::Severity;
@@ -92,23 +93,46 @@ impl<'a> FindingView<'a> {
     }
 }
 
+/// An input error with its keys in byte order.
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    document: Option<usize>,
+    file: &'a str,
+    message: &'a str,
+    span: Option<SortedSpan>,
+}
+
 /// Writes the report to `out` (buffer it: the report is written in small
 /// pieces).
 pub fn write_json(report: &Report, out: &mut impl Write) -> io::Result<()> {
-    let mut out = Indented::new(out);
-    out.write_all(b"{\n  \"errors\": ")?;
-    // Few (one per document at most): each goes through a `Value`, whose
-    // keys are sorted.
-    array(&mut out, 1, &report.errors, |out, e| pretty(out, &serde_json::to_value(e)?))?;
-    out.write_all(b",\n  \"findings\": ")?;
-    array(&mut out, 1, &report.findings, |out, f| pretty(out, &FindingView::of(f, None)))?;
-    out.write_all(b",\n  \"practices\": ")?;
-    array(&mut out, 1, &report.practices, |out, p| pretty(out, &serde_json::to_value(p)?))?;
-    out.write_all(b",\n  \"summary\": ")?;
-    out.level(1, |out| pretty(out, &serde_json::to_value(report.summary())?))?;
-    out.write_all(b",\n  \"suppressed\": ")?;
-    array(&mut out, 1, &report.suppressed, |out, s| pretty(out, &FindingView::of(&s.finding, Some(&s.suppression))))?;
-    out.write_all(b"\n}")
+    // The practices and the summary are small: they go through a `Value`,
+    // whose keys are sorted.
+    let practices = report.practices.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
+    let summary = serde_json::to_value(report.summary())?;
+    let errors = || {
+        report.errors.iter().map(|e| ErrorView {
+            document: e.document,
+            file: &e.file,
+            message: &e.message,
+            span: e.span.map(SortedSpan),
+        })
+    };
+    #[derive(Serialize)]
+    struct Whole<E, F, S> {
+        errors: E,
+        findings: F,
+        practices: Vec<Value>,
+        summary: Value,
+        suppressed: S,
+    }
+    let whole = Whole {
+        errors: Each(errors),
+        findings: Each(|| report.findings.iter().map(|f| FindingView::of(f, None))),
+        practices,
+        summary,
+        suppressed: Each(|| report.suppressed.iter().map(|s| FindingView::of(&s.finding, Some(&s.suppression)))),
+    };
+    pretty(out, &whole)
 }
 
 /// The report as one string (for the playground's download).

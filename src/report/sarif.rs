@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::json::Remediation;
-use super::stream::{array, pretty, Indented};
+use super::stream::{pretty, Each};
 use super::Report;
 use crate::k8s::ObjectRef;
 use crate::rules::docs::help_markdown;
@@ -191,30 +191,44 @@ pub fn write_sarif(report: &Report, out: &mut impl Write) -> io::Result<()> {
         "version": env!("CARGO_PKG_VERSION"),
         "rules": rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
     }});
-    let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
-    let results = report.findings.iter().map(|f| (f, None)).chain(suppressed).map(|(f, suppression)| SarifResult {
-        level: level(f.severity),
-        locations: [location(&f.file, f.span)],
-        message: Text { text: &f.message },
-        properties: Properties {
-            document: f.document,
-            object: &f.object,
-            remediation: Remediation::of(f),
-            severity: f.severity,
-        },
-        rule_id: f.rule.id,
-        rule_index: index.get(f.rule.id).copied(),
-        suppressions: suppression.map(|s| [InSource { justification: &s.reason, kind: "inSource" }]),
-    });
-    let mut out = Indented::new(out);
-    out.write_all(b"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [\n    {\n")?;
-    out.write_all(b"      \"columnKind\": \"unicodeCodePoints\",\n      \"invocations\": ")?;
-    out.level(3, |out| pretty(out, &invocations))?;
-    out.write_all(b",\n      \"results\": ")?;
-    array(&mut out, 3, results, |out, result| pretty(out, &result))?;
-    out.write_all(b",\n      \"tool\": ")?;
-    out.level(3, |out| pretty(out, &tool))?;
-    out.write_all(b"\n    }\n  ],\n  \"version\": \"2.1.0\"\n}")
+    let results = || {
+        let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
+        report.findings.iter().map(|f| (f, None)).chain(suppressed).map(|(f, suppression)| SarifResult {
+            level: level(f.severity),
+            locations: [location(&f.file, f.span)],
+            message: Text { text: &f.message },
+            properties: Properties {
+                document: f.document,
+                object: &f.object,
+                remediation: Remediation::of(f),
+                severity: f.severity,
+            },
+            rule_id: f.rule.id,
+            rule_index: index.get(f.rule.id).copied(),
+            suppressions: suppression.map(|s| [InSource { justification: &s.reason, kind: "inSource" }]),
+        })
+    };
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run<R> {
+        column_kind: &'static str,
+        invocations: Value,
+        results: R,
+        tool: Value,
+    }
+    #[derive(Serialize)]
+    struct Log<R> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<R>; 1],
+        version: &'static str,
+    }
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run { column_kind: "unicodeCodePoints", invocations, results: Each(results), tool }],
+        version: "2.1.0",
+    };
+    pretty(out, &log)
 }
 
 /// The log as one string (for the playground's download).
