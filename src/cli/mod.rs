@@ -49,6 +49,10 @@ struct CheckArgs {
     /// ghcr.io/my-org (repeatable); turns on image/registry-allowlist.
     #[arg(long, value_name = "REGISTRY")]
     allowed_registry: Vec<String>,
+    /// JSON and SARIF without indentation or line breaks: the same document
+    /// in about half the bytes, for inputs with very many findings.
+    #[arg(long)]
+    compact: bool,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value = "low")]
     fail_on: FailOn,
@@ -153,10 +157,11 @@ fn check(args: CheckArgs) -> ExitCode {
     // Written as produced: a million findings never become one string.
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let layout = if args.compact { report::Layout::Compact } else { report::Layout::Pretty };
     let result = match args.format {
         Format::Text => report::write_text(&report, &sources, Style { color }, &mut stdout),
-        Format::Json => report::write_json(&report, &mut stdout),
-        Format::Sarif => report::write_sarif(&report, &mut stdout),
+        Format::Json => report::write_json(&report, layout, &mut stdout),
+        Format::Sarif => report::write_sarif(&report, layout, &mut stdout),
         Format::Markdown => report::write_markdown(&report, &mut stdout),
     };
     let written = outcome(result.and_then(|()| stdout.flush()));

@@ -11,7 +11,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::stream::{pretty, Each};
+use super::stream::{json, Each, Layout};
 use super::{Finding, Report};
 use crate::k8s::ObjectRef;
 use crate::rules::Severity;
@@ -104,7 +104,7 @@ struct ErrorView<'a> {
 
 /// Writes the report to `out` (buffer it: the report is written in small
 /// pieces).
-pub fn write_json(report: &Report, out: &mut impl Write) -> io::Result<()> {
+pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
     // The practices and the summary are small: they go through a `Value`,
     // whose keys are sorted.
     let practices = report.practices.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
@@ -132,10 +132,10 @@ pub fn write_json(report: &Report, out: &mut impl Write) -> io::Result<()> {
         summary,
         suppressed: Each(|| report.suppressed.iter().map(|s| FindingView::of(&s.finding, Some(&s.suppression)))),
     };
-    pretty(out, &whole)
+    json(out, &whole, layout)
 }
 
 /// The report as one string (for the playground's download).
 pub fn to_json(report: &Report) -> String {
-    super::stream::to_string(|out| write_json(report, out))
+    super::stream::to_string(|out| write_json(report, Layout::Pretty, out))
 }

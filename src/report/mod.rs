@@ -24,6 +24,7 @@ pub use json::{to_json, write_json};
 pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, PracticeSummary, Status};
 pub use sarif::{to_sarif, write_sarif};
+pub use stream::Layout;
 pub use text::{to_text, write_text, Style};
 
 /// Shared parts (file, object) are reference-counted: an input can have

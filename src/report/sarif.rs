@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::json::Remediation;
-use super::stream::{pretty, Each};
+use super::stream::{json, Each, Layout};
 use super::Report;
 use crate::k8s::ObjectRef;
 use crate::rules::docs::help_markdown;
@@ -167,7 +167,7 @@ struct InSource<'a> {
 }
 
 /// Writes the log to `out` (buffer it: the log is written in small pieces).
-pub fn write_sarif(report: &Report, out: &mut impl Write) -> io::Result<()> {
+pub fn write_sarif(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
     let rules = report.rules();
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let notifications: Vec<Value> = report
@@ -228,10 +228,10 @@ pub fn write_sarif(report: &Report, out: &mut impl Write) -> io::Result<()> {
         runs: [Run { column_kind: "unicodeCodePoints", invocations, results: Each(results), tool }],
         version: "2.1.0",
     };
-    pretty(out, &log)
+    json(out, &log, layout)
 }
 
 /// The log as one string (for the playground's download).
 pub fn to_sarif(report: &Report) -> String {
-    super::stream::to_string(|out| write_sarif(report, out))
+    super::stream::to_string(|out| write_sarif(report, Layout::Pretty, out))
 }

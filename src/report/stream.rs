@@ -21,10 +21,24 @@ where
     }
 }
 
-/// Pretty-printed JSON into `out` (buffer it: serde_json writes small
-/// pieces).
-pub fn pretty(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(out, value).map_err(io::Error::from)
+/// How the JSON formats lay out their text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Indented, one key per line: for people reading it.
+    #[default]
+    Pretty,
+    /// No indentation or line breaks: the same document in about half the
+    /// bytes, for reports with very many findings.
+    Compact,
+}
+
+/// JSON into `out` (buffer it: serde_json writes small pieces).
+pub fn json(out: &mut impl Write, value: &impl Serialize, layout: Layout) -> io::Result<()> {
+    match layout {
+        Layout::Pretty => serde_json::to_writer_pretty(out, value),
+        Layout::Compact => serde_json::to_writer(out, value),
+    }
+    .map_err(io::Error::from)
 }
 
 /// What a report writer writes, as a string.
