@@ -79,12 +79,14 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .zip(&lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
+    // One buffer of hits for the whole run, emptied after each rule.
+    let mut hits = Hits::new(&scope);
     for located in scope.objects() {
         let object = std::rc::Rc::new(located.object.reference());
+        let annotation = suppress::annotation(&located.object);
         for rule in &enabled {
-            let mut hits = Hits::new(&scope);
             (rule.check)(&located.object, &mut hits);
-            for hit in hits.found {
+            for hit in hits.found.drain(..) {
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
@@ -95,7 +97,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
                 };
-                match suppress::find(&located.object, rule.id, &comments[located.input], hit.span.start.line) {
+                match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
                     None => report.findings.push(finding),
                 }
