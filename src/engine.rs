@@ -4,6 +4,7 @@
 //! see them even when they come from different files.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
@@ -27,20 +28,28 @@ pub fn check(file: &str, text: &[u8], options: &Options) -> Report {
 
 /// Checks several inputs as one body of configuration.
 pub fn check_all(inputs: &[Input], options: &Options) -> Report {
-    let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
-    let mut report = Report { files: inputs.len(), ..Report::default() };
-    let lines: Vec<LineIndex> = inputs
-        .iter()
-        .map(|i| LineIndex::new(&i.text[..i.text.len().min(options.limits.max_bytes.saturating_add(1))]))
-        .collect();
+    let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, options)).collect();
     let parsed: Vec<Stream> = inputs
         .iter()
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
+    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), options)
+}
+
+/// Lines of the part of an input that is read.
+fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
+    LineIndex::new(&text[..text.len().min(options.limits.max_bytes.saturating_add(1))])
+}
+
+/// Checks parsed inputs: finds their objects, runs the rules, applies
+/// suppressions.
+fn run(inputs: &[Input], lines: &[LineIndex], parsed: &[&Stream], options: &Options) -> Report {
+    let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
+    let mut report = Report { files: inputs.len(), ..Report::default() };
 
     let mut objects = Vec::new();
-    for (index, (input, stream)) in inputs.iter().zip(&parsed).enumerate() {
+    for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         for doc in &stream.documents {
             report.documents += 1;
             let error = |e: &yaml::YamlError| InputError {
@@ -75,8 +84,8 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
     let comments: Vec<suppress::Comments> = inputs
         .iter()
-        .zip(&parsed)
-        .zip(&lines)
+        .zip(parsed)
+        .zip(lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
     // One buffer of hits for the whole run, emptied after each rule.
@@ -110,4 +119,67 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     report.findings.sort_by_cached_key(order);
     report.suppressed.sort_by_cached_key(|s| order(&s.finding));
     report
+}
+
+/// Checks the same inputs again and again as they are edited (the
+/// playground's editor): each document is parsed on its own, so an edit
+/// parses again only the documents it touched; the others are kept, moved
+/// with the text after the edit. Every report is exactly what [`check_all`]
+/// gives for the same text.
+pub struct Checker {
+    options: Options,
+    sources: Vec<Source>,
+}
+
+struct Source {
+    file: String,
+    text: Vec<u8>,
+    parsed: yaml::Parsed,
+}
+
+impl Checker {
+    pub fn new(options: Options) -> Self {
+        Checker { options, sources: Vec::new() }
+    }
+
+    /// Checks these inputs, replacing any before.
+    pub fn check(&mut self, inputs: &[Input]) -> Report {
+        self.sources = inputs
+            .iter()
+            .map(|input| {
+                let lines = line_index(input.text, &self.options);
+                let parsed = yaml::reparse(input.text, &lines, &self.options.limits, None);
+                Source { file: input.file.to_owned(), text: input.text.to_vec(), parsed }
+            })
+            .collect();
+        self.report()
+    }
+
+    /// Replaces the bytes `range` of input `input`'s text with
+    /// `replacement` and checks again. A range past the text is clipped to
+    /// it; an input that is not there leaves everything as it was.
+    pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> Report {
+        if let Some(source) = self.sources.get_mut(input) {
+            let end = range.end.min(source.text.len());
+            let range = range.start.min(end)..end;
+            source.text.splice(range.clone(), replacement.iter().copied());
+            let edit = yaml::Edit { range, inserted: replacement.len() };
+            let lines = line_index(&source.text, &self.options);
+            let previous = std::mem::take(&mut source.parsed);
+            source.parsed = yaml::reparse(&source.text, &lines, &self.options.limits, Some((previous, &edit)));
+        }
+        self.report()
+    }
+
+    /// The current text of input `input`.
+    pub fn text(&self, input: usize) -> Option<&[u8]> {
+        self.sources.get(input).map(|s| s.text.as_slice())
+    }
+
+    fn report(&self) -> Report {
+        let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
+        let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, &self.options)).collect();
+        let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
+        run(&inputs, &lines, &parsed, &self.options)
+    }
 }
