@@ -10,7 +10,7 @@ use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
 use crate::rules::scope::{Located, Scope};
-use crate::rules::{self, Hits, Rule};
+use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 
@@ -34,7 +34,7 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
-    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), options)
+    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), options, None)
 }
 
 /// Lines of the part of an input that is read.
@@ -42,13 +42,43 @@ fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
     LineIndex::new(&text[..text.len().min(options.limits.max_bytes.saturating_add(1))])
 }
 
+/// What rules found in each object without looking past it, kept by the
+/// [`Checker`] from one check to the next. Objects are known by where they
+/// are: their input, their document's chunk (which keeps its id while its
+/// text is unchanged), the document in the chunk and the object in the
+/// document.
+#[derive(Default)]
+struct Local {
+    objects: HashMap<(usize, u64, usize, usize), LocalHits>,
+}
+
+struct LocalHits {
+    /// Where the chunk started when these were found.
+    offset: usize,
+    line: u32,
+    /// For each enabled rule, its hits, or `None` when it looked past the
+    /// object.
+    rules: Vec<Option<Vec<Hit>>>,
+}
+
 /// Checks parsed inputs: finds their objects, runs the rules, applies
-/// suppressions.
-fn run(inputs: &[Input], lines: &[LineIndex], parsed: &[&Stream], options: &Options) -> Report {
+/// suppressions. With `memo` (each input's document origins and what the
+/// last run kept), rules that did not look past an object are not run again
+/// on it while its chunk is unchanged and on the same lines (a message may
+/// name a line): their hits are moved with the chunk's bytes.
+fn run(
+    inputs: &[Input],
+    lines: &[LineIndex],
+    parsed: &[&Stream],
+    options: &Options,
+    mut memo: Option<(&[Vec<yaml::Origin>], &mut Local)>,
+) -> Report {
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
 
     let mut objects = Vec::new();
+    // Where each object is (with `memo`), in the order of `objects`.
+    let mut places = Vec::new();
     for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         for doc in &stream.documents {
             report.documents += 1;
@@ -67,12 +97,18 @@ fn run(inputs: &[Input], lines: &[LineIndex], parsed: &[&Stream], options: &Opti
                 }
             };
             match k8s::contents(root) {
-                Ok(Contents::Objects(found)) => objects.extend(found.into_iter().map(|object| Located {
-                    object,
-                    file: input.file,
-                    document: doc.index,
-                    input: index,
-                })),
+                Ok(Contents::Objects(found)) => {
+                    if let Some((origins, _)) = &memo {
+                        let origin = origins.get(index).and_then(|o| o.get(doc.index - 1));
+                        places.extend((0..found.len()).map(|i| origin.map(|o| (*o, (index, o.chunk, o.within, i)))));
+                    }
+                    objects.extend(found.into_iter().map(|object| Located {
+                        object,
+                        file: input.file,
+                        document: doc.index,
+                        input: index,
+                    }))
+                }
                 Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
                 Err(e) => report.errors.push(error(&e)),
             }
@@ -90,12 +126,42 @@ fn run(inputs: &[Input], lines: &[LineIndex], parsed: &[&Stream], options: &Opti
         .collect();
     // One buffer of hits for the whole run, emptied after each rule.
     let mut hits = Hits::new(&scope);
-    for located in scope.objects() {
+    let mut kept = HashMap::new();
+    for (n, located) in scope.objects().iter().enumerate() {
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
-        for rule in &enabled {
-            (rule.check)(&located.object, &mut hits);
-            for hit in hits.found.drain(..) {
+        let place = places.get(n).and_then(Option::as_ref);
+        let mut before = match (&mut memo, place) {
+            (Some((_, local)), Some((origin, key))) => {
+                local.objects.remove(key).filter(|l| l.line == origin.line && l.rules.len() == enabled.len())
+            }
+            _ => None,
+        };
+        let mut now = place.map(|(origin, _)| LocalHits {
+            offset: origin.offset,
+            line: origin.line,
+            rules: Vec::with_capacity(enabled.len()),
+        });
+        for (r, rule) in enabled.iter().enumerate() {
+            let found = match before.as_mut().and_then(|b| Some((b.offset, b.rules[r].take()?))) {
+                Some((offset, mut found)) => {
+                    let shift = place.map_or(0, |(origin, _)| origin.offset as isize - offset as isize);
+                    for hit in &mut found {
+                        for pos in [&mut hit.span.start, &mut hit.span.end] {
+                            pos.offset = pos.offset.wrapping_add_signed(shift);
+                        }
+                    }
+                    Some(found)
+                }
+                None => {
+                    (rule.check)(&located.object, &mut hits);
+                    (!hits.looked_past()).then(|| std::mem::take(&mut hits.found))
+                }
+            };
+            if let Some(now) = &mut now {
+                now.rules.push(found.clone());
+            }
+            for hit in found.into_iter().flatten().chain(hits.found.drain(..)) {
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
@@ -112,6 +178,12 @@ fn run(inputs: &[Input], lines: &[LineIndex], parsed: &[&Stream], options: &Opti
                 }
             }
         }
+        if let (Some(now), Some((_, key))) = (now, place) {
+            kept.insert(*key, now);
+        }
+    }
+    if let Some((_, local)) = memo {
+        local.objects = kept;
     }
     report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
     let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
@@ -129,6 +201,7 @@ fn run(inputs: &[Input], lines: &[LineIndex], parsed: &[&Stream], options: &Opti
 pub struct Checker {
     options: Options,
     sources: Vec<Source>,
+    local: Local,
 }
 
 struct Source {
@@ -139,11 +212,12 @@ struct Source {
 
 impl Checker {
     pub fn new(options: Options) -> Self {
-        Checker { options, sources: Vec::new() }
+        Checker { options, sources: Vec::new(), local: Local::default() }
     }
 
     /// Checks these inputs, replacing any before.
     pub fn check(&mut self, inputs: &[Input]) -> Report {
+        self.local = Local::default();
         self.sources = inputs
             .iter()
             .map(|input| {
@@ -176,10 +250,11 @@ impl Checker {
         self.sources.get(input).map(|s| s.text.as_slice())
     }
 
-    fn report(&self) -> Report {
+    fn report(&mut self) -> Report {
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, &self.options)).collect();
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
-        run(&inputs, &lines, &parsed, &self.options)
+        let origins: Vec<Vec<yaml::Origin>> = self.sources.iter().map(|s| s.parsed.origins()).collect();
+        run(&inputs, &lines, &parsed, &self.options, Some((&origins, &mut self.local)))
     }
 }

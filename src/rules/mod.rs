@@ -405,7 +405,7 @@ pub fn names(name: &str, id: &str) -> bool {
 }
 
 /// What a rule's detection found: where, what, and the fix for this case.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Hit {
     pub span: Span,
     pub message: String,
@@ -421,15 +421,27 @@ pub struct Hit {
 pub struct Hits<'s> {
     pub found: Vec<Hit>,
     scope: &'s Scope<'s>,
+    /// Whether the rule asked for the scope: what it found may then depend
+    /// on more than the object (see [`Hits::looked_past`]).
+    asked: std::cell::Cell<bool>,
 }
 
 impl<'s> Hits<'s> {
     pub fn new(scope: &'s Scope<'s>) -> Self {
-        Hits { found: Vec::new(), scope }
+        Hits { found: Vec::new(), scope, asked: std::cell::Cell::new(false) }
     }
 
     pub fn scope(&self) -> &'s Scope<'s> {
+        self.asked.set(true);
         self.scope
+    }
+
+    /// Whether the rule looked past the object (at other objects or the
+    /// run's options) since the last call: if not, what it found depends on
+    /// the object alone, and the incremental checker keeps it while the
+    /// object is unchanged.
+    pub fn looked_past(&self) -> bool {
+        self.asked.replace(false)
     }
 
     /// A hit; a message longer than [`clip::MESSAGE`] characters (a long

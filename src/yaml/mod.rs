@@ -85,12 +85,42 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
 pub struct Parsed {
     pub stream: Stream,
     chunks: Vec<ChunkInfo>,
+    /// The id the next chunk parsed gets.
+    next_id: u64,
+}
+
+/// Where a document came from: its chunk (the same id while the chunk's
+/// text is kept from one parse to the next), where the chunk starts now,
+/// and the document's place in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub chunk: u64,
+    pub offset: usize,
+    pub line: u32,
+    pub within: usize,
+}
+
+impl Parsed {
+    /// The origin of each document of the stream, in order.
+    pub fn origins(&self) -> Vec<Origin> {
+        let mut origins = Vec::with_capacity(self.stream.documents.len());
+        for info in &self.chunks {
+            origins.extend((0..info.documents).map(|within| Origin {
+                chunk: info.id,
+                offset: info.range.start,
+                line: info.line,
+                within,
+            }));
+        }
+        origins
+    }
 }
 
 /// Where a chunk's text was, and how many of the stream's documents and
 /// comments are its own (they are in chunk order).
 #[derive(Debug)]
 struct ChunkInfo {
+    id: u64,
     range: Range<usize>,
     /// The line its text starts on.
     line: u32,
@@ -113,6 +143,7 @@ pub struct Edit {
 /// when after) rather than parsed. Every chunk is parsed on its own, so the
 /// result is exactly what parsing everything again gives.
 pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option<(Parsed, &Edit)>) -> Parsed {
+    let mut next_id = previous.as_ref().map_or(0, |(parsed, _)| parsed.next_id);
     let mut old = previous.map(|(parsed, edit)| Old::new(parsed, edit));
     let readable = text.len().min(limits.max_bytes);
     let mut docs: Vec<Document> = Vec::new();
@@ -140,28 +171,34 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
             break;
         }
         let (before, after) = (docs.len(), comments.len());
-        match old.as_mut().and_then(|old| old.take(text, &chunk, lines)) {
-            Some((roots, found)) => {
+        let id = match old.as_mut().and_then(|old| old.take(text, &chunk, lines)) {
+            Some((id, roots, found)) => {
                 comments.extend(found);
                 for root in roots {
                     push(&mut docs, root);
                 }
+                id
             }
-            None => match std::str::from_utf8(&text[chunk.clone()]) {
-                Ok(s) => {
-                    let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut keys);
-                    comments.extend(parsed.comments);
-                    for root in parsed.documents {
-                        push(&mut docs, root);
+            None => {
+                next_id += 1;
+                match std::str::from_utf8(&text[chunk.clone()]) {
+                    Ok(s) => {
+                        let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut keys);
+                        comments.extend(parsed.comments);
+                        for root in parsed.documents {
+                            push(&mut docs, root);
+                        }
+                    }
+                    Err(e) => {
+                        let at = lines.pos(chunk.start + e.valid_up_to());
+                        push(&mut docs, Err(YamlError::new("input is not valid UTF-8", Span { start: at, end: at })));
                     }
                 }
-                Err(e) => {
-                    let at = lines.pos(chunk.start + e.valid_up_to());
-                    push(&mut docs, Err(YamlError::new("input is not valid UTF-8", Span { start: at, end: at })));
-                }
-            },
-        }
+                next_id
+            }
+        };
         chunks.push(ChunkInfo {
+            id,
             line: lines.pos(chunk.start).line,
             range: chunk,
             documents: docs.len() - before,
@@ -169,7 +206,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
             failed: docs[before..].iter().any(|d| d.root.is_err()),
         });
     }
-    Parsed { stream: Stream { documents: docs, comments }, chunks }
+    Parsed { stream: Stream { documents: docs, comments }, chunks, next_id }
 }
 
 /// The previous parse, handed out chunk by chunk in text order.
@@ -204,7 +241,7 @@ impl Old {
         text: &[u8],
         range: &Range<usize>,
         lines: &LineIndex,
-    ) -> Option<(Vec<Result<Node, YamlError>>, Vec<usize>)> {
+    ) -> Option<(u64, Vec<Result<Node, YamlError>>, Vec<usize>)> {
         let (old_start, moved) = if range.end <= self.unchanged_before {
             (range.start, false)
         } else if range.start >= self.moved_from {
@@ -242,7 +279,7 @@ impl Old {
                 *c = c.wrapping_add_signed(self.shift);
             }
         }
-        Some((roots, comments))
+        Some((info.id, roots, comments))
     }
 
     /// Drops the next old chunk.
