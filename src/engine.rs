@@ -4,6 +4,7 @@
 //! see them even when they come from different files.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 use crate::k8s::{self, Contents};
@@ -12,7 +13,7 @@ pub use crate::rules::scope::Options;
 use crate::rules::scope::{Located, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
-use crate::yaml::{self, LineIndex, Stream};
+use crate::yaml::{self, Fnv, LineIndex, Stream};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -49,16 +50,17 @@ fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
 /// document.
 #[derive(Default)]
 struct Local {
-    objects: HashMap<(usize, u64, usize, usize), LocalHits>,
+    objects: HashMap<(usize, u64, usize, usize), LocalHits, BuildHasherDefault<Fnv>>,
 }
 
 struct LocalHits {
     /// Where the chunk started when these were found.
     offset: usize,
     line: u32,
-    /// For each enabled rule, its hits, or `None` when it looked past the
-    /// object.
-    rules: Vec<Option<Vec<Hit>>>,
+    /// The enabled rules (by index) that looked past the object, in order.
+    past: Vec<usize>,
+    /// The hits of the others, by rule index, in order.
+    hits: Vec<(usize, Hit)>,
 }
 
 /// Checks parsed inputs: finds their objects, runs the rules, applies
@@ -126,42 +128,54 @@ fn run(
         .collect();
     // One buffer of hits for the whole run, emptied after each rule.
     let mut hits = Hits::new(&scope);
-    let mut kept = HashMap::new();
+    let mut kept = HashMap::default();
     for (n, located) in scope.objects().iter().enumerate() {
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
         let place = places.get(n).and_then(Option::as_ref);
-        let mut before = match (&mut memo, place) {
-            (Some((_, local)), Some((origin, key))) => {
-                local.objects.remove(key).filter(|l| l.line == origin.line && l.rules.len() == enabled.len())
-            }
+        let before = match (&mut memo, place) {
+            (Some((_, local)), Some((origin, key))) => local.objects.remove(key).filter(|l| l.line == origin.line),
             _ => None,
+        };
+        let shift = match (&before, place) {
+            (Some(before), Some((origin, _))) => origin.offset as isize - before.offset as isize,
+            _ => 0,
+        };
+        let reuse = before.is_some();
+        let (mut past, mut kept_hits) = match before {
+            Some(b) => (b.past.into_iter().peekable(), b.hits.into_iter().peekable()),
+            None => (Vec::new().into_iter().peekable(), Vec::new().into_iter().peekable()),
         };
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
             line: origin.line,
-            rules: Vec::with_capacity(enabled.len()),
+            past: Vec::new(),
+            hits: Vec::new(),
         });
         for (r, rule) in enabled.iter().enumerate() {
-            let found = match before.as_mut().and_then(|b| Some((b.offset, b.rules[r].take()?))) {
-                Some((offset, mut found)) => {
-                    let shift = place.map_or(0, |(origin, _)| origin.offset as isize - offset as isize);
-                    for hit in &mut found {
-                        for pos in [&mut hit.span.start, &mut hit.span.end] {
-                            pos.offset = pos.offset.wrapping_add_signed(shift);
-                        }
+            let local = if reuse && past.next_if_eq(&r).is_none() {
+                // Kept from the last run: moved with the chunk.
+                let mut found = Vec::new();
+                while let Some((_, mut hit)) = kept_hits.next_if(|(i, _)| *i == r) {
+                    for pos in [&mut hit.span.start, &mut hit.span.end] {
+                        pos.offset = pos.offset.wrapping_add_signed(shift);
                     }
-                    Some(found)
+                    found.push(hit);
                 }
-                None => {
-                    (rule.check)(&located.object, &mut hits);
-                    (!hits.looked_past()).then(|| std::mem::take(&mut hits.found))
-                }
+                hits.found = found;
+                true
+            } else {
+                (rule.check)(&located.object, &mut hits);
+                !hits.looked_past()
             };
             if let Some(now) = &mut now {
-                now.rules.push(found.clone());
+                if local {
+                    now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
+                } else {
+                    now.past.push(r);
+                }
             }
-            for hit in found.into_iter().flatten().chain(hits.found.drain(..)) {
+            for hit in hits.found.drain(..) {
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),

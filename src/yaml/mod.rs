@@ -10,7 +10,7 @@ mod split;
 
 pub use lines::LineIndex;
 use node::Keys;
-pub use node::{Entry, Key, Node, Pos, Span, Value};
+pub use node::{Entry, Fnv, Key, Node, Pos, Span, Value};
 use std::ops::Range;
 
 /// Explicit bounds on what one input may cost. Crossing one is an error for
