@@ -27,7 +27,7 @@ pub enum Layout {
     /// Indented, one key per line: for people reading it.
     #[default]
     Pretty,
-    /// No indentation or line breaks: the same document in about half the
+    /// No indentation or line breaks: the same document in 30 to 45% fewer
     /// bytes, for reports with very many findings.
     Compact,
 }
