@@ -155,14 +155,12 @@ fn run(
         for (r, rule) in enabled.iter().enumerate() {
             let local = if reuse && past.next_if_eq(&r).is_none() {
                 // Kept from the last run: moved with the chunk.
-                let mut found = Vec::new();
                 while let Some((_, mut hit)) = kept_hits.next_if(|(i, _)| *i == r) {
                     for pos in [&mut hit.span.start, &mut hit.span.end] {
                         pos.offset = pos.offset.wrapping_add_signed(shift);
                     }
-                    found.push(hit);
+                    hits.found.push(hit);
                 }
-                hits.found = found;
                 true
             } else {
                 (rule.check)(&located.object, &mut hits);

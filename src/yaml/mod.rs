@@ -209,6 +209,9 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     Parsed { stream: Stream { documents: docs, comments }, chunks, next_id }
 }
 
+/// A chunk taken from the previous parse: its id, documents and comments.
+type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>);
+
 /// The previous parse, handed out chunk by chunk in text order.
 struct Old {
     chunks: std::vec::IntoIter<ChunkInfo>,
@@ -235,13 +238,7 @@ impl Old {
 
     /// The old documents and comments of the chunk at `range` of the new
     /// text, moved to where it now is, if its text is untouched.
-    #[allow(clippy::type_complexity)]
-    fn take(
-        &mut self,
-        text: &[u8],
-        range: &Range<usize>,
-        lines: &LineIndex,
-    ) -> Option<(u64, Vec<Result<Node, YamlError>>, Vec<usize>)> {
+    fn take(&mut self, text: &[u8], range: &Range<usize>, lines: &LineIndex) -> Option<Kept> {
         let (old_start, moved) = if range.end <= self.unchanged_before {
             (range.start, false)
         } else if range.start >= self.moved_from {
