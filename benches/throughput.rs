@@ -1,37 +1,77 @@
-//! Engine benchmarks that print figures (never pass/fail assertions):
+//! Engine and CLI benchmarks that print figures (never pass/fail assertions),
+//! on inputs generated the same way every run from `tests/corpus/`:
 //!
-//! - throughput (MB/s, documents/s) on realistic multi-megabyte streams;
+//! - engine throughput (MB/s, documents/s) on 1 and 15 MB streams;
+//! - end to end: the release `posture check --format json` process on the
+//!   15 MB stream, MB/s and its peak memory;
+//! - 100,000 small Pods in one file (about a million findings): time and
+//!   peak memory of the release CLI in every format;
+//! - incremental re-checks: one edit inside one document of a 1 MB and a
+//!   10 MB stream, re-checked;
 //! - growth: time and peak memory as the input doubles;
 //! - hostile inputs at their limits: alias bomb, 100,000-deep nesting, a
 //!   50 MB single line, 100,000 tiny documents.
 //!
-//! `cargo bench --bench throughput` (or `cargo xtask bench`, which adds the
-//! Checkov comparison and the browser timings). Each measurement of memory
-//! runs in a child process, so its peak (VmHWM) is its own.
+//! `cargo bench --bench throughput` (or `cargo xtask bench`, which builds the
+//! release CLI first and adds the Checkov comparison and the browser
+//! timings). The CLI figures need `target/release/posture` (or the binary
+//! named by `POSTURE_BIN`) and are skipped without it. Each measurement of
+//! memory runs in a child process, so its peak is its own.
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use posture::{check, Options};
+use posture::engine::Checker;
+use posture::{check, Input, Options};
 
-const SAMPLES: [&str; 3] = [
-    include_str!("../tests/data/insecure.yaml"),
-    include_str!("../tests/data/hardened.yaml"),
-    include_str!("../tests/data/list.yaml"),
-];
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-const CONFIG_MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-N\n  namespace: team-N\ndata:\n  app.properties: |\n    log.level=info\n    feature.flags=a,b,c\n  retries: \"3\"\n";
+/// The corpus manifests, in name order.
+fn corpus() -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join("tests/corpus"))
+        .expect("tests/corpus")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read_to_string(f).expect("corpus file")).collect()
+}
 
-/// About `target` bytes of manifests, each copy with its own names.
+/// About `target` bytes of real-world-style manifests: copies of the corpus,
+/// each copy in its own namespaces and with its own names (so cross-object
+/// rules relate objects within a copy, as in a real repository).
 fn stream(target: usize) -> String {
-    let mut out = String::with_capacity(target + 4096);
-    let mut i = 0;
+    let corpus = corpus();
+    let mut out = String::with_capacity(target + 64 * 1024);
+    let mut copy = 0;
     while out.len() < target {
-        for sample in SAMPLES.iter().chain(std::iter::once(&CONFIG_MAP)) {
+        for file in &corpus {
             out.push_str("---\n");
-            out.push_str(&sample.replace("name: ", &format!("name: n{i}-")).replace("-N", &format!("-{i}")));
+            out.push_str(
+                &file
+                    .replace("namespace: ", &format!("namespace: c{copy}-"))
+                    .replace("name: ", &format!("name: c{copy}-")),
+            );
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
         }
-        i += 1;
+        copy += 1;
+    }
+    out
+}
+
+/// `n` small Pods in one `List` (as `kubectl get pods -o yaml` prints
+/// them: one document, so the stream's document limit does not apply),
+/// each with its own name: about ten findings each under the default rules.
+fn pods(n: usize) -> String {
+    let mut out = String::with_capacity(n * 120);
+    out.push_str("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: pod-{i}\n  spec:\n    containers:\n    - name: app\n      image: nginx\n"
+        ));
     }
     out
 }
@@ -96,44 +136,210 @@ fn run_child(case: &str, arg: &str) -> (f64, u64, String) {
     (millis, kib, parts.next().unwrap_or("").to_owned())
 }
 
+/// One run of the CLI: wall time and CPU time (user and system) in seconds,
+/// and peak resident memory in KiB.
+struct CliRun {
+    wall: f64,
+    cpu: f64,
+    kib: u64,
+}
+
+/// Runs the CLI to completion with its output discarded; its CPU time and
+/// peak memory come from the kernel's accounting of the reaped child
+/// (`wait4`). CPU time is the steadier figure on a busy machine.
+// The child is reaped by wait4, which `Child` does not know of.
+#[allow(clippy::zombie_processes)]
+fn run_cli(posture: &Path, args: &[&str]) -> CliRun {
+    let start = Instant::now();
+    let child =
+        Command::new(posture).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("posture runs");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 reaps only this child,
+    // which `Child` never waits for afterwards.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4 failed");
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    CliRun {
+        wall: start.elapsed().as_secs_f64(),
+        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        kib: usage.ru_maxrss as u64,
+    }
+}
+
+/// `run_cli` from a fresh small process (this binary in `--cli` mode): a
+/// child forked from this one would count this process's memory at the fork
+/// in its peak.
+fn run_cli_apart(posture: &Path, args: &[&str]) -> CliRun {
+    let out = Command::new(std::env::current_exe().expect("bench binary"))
+        .arg("--cli")
+        .arg(posture)
+        .args(args)
+        .output()
+        .expect("bench child runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let figures: Vec<f64> = text.split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    match figures[..] {
+        [wall, cpu, kib] => CliRun { wall, cpu, kib: kib as u64 },
+        _ => panic!("bench child: {text}"),
+    }
+}
+
+/// The run with the least CPU time of `runs`, and the least wall time.
+fn best_cli(posture: &Path, args: &[&str], runs: usize) -> (CliRun, f64) {
+    let all: Vec<CliRun> = (0..runs).map(|_| run_cli_apart(posture, args)).collect();
+    let wall = all.iter().map(|r| r.wall).fold(f64::INFINITY, f64::min);
+    (all.into_iter().min_by(|a, b| a.cpu.total_cmp(&b.cpu)).expect("one run"), wall)
+}
+
+fn posture_bin() -> Option<PathBuf> {
+    let bin = std::env::var_os("POSTURE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(ROOT).join("target/release/posture"));
+    bin.exists().then_some(bin)
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn engine_throughput(options: &Options) {
+    println!("== engine throughput (in-process, one core)");
+    for size_mb in [1usize, 15] {
+        let text = stream(size_mb * 1024 * 1024);
+        let warm = check("bench", text.as_bytes(), options);
+        assert!(warm.errors.is_empty(), "{:?}", &warm.errors[..1]);
+        let rounds = 5;
+        let best = (0..rounds)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(check("bench", text.as_bytes(), options));
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min);
+        println!(
+            "  {:>5.1} MB stream: {:>7.1} ms/check, {:>6.1} MB/s, {:>8.0} documents/s ({} documents, {} objects, {} findings; best of {rounds})",
+            mb(text.len()),
+            best * 1000.0,
+            mb(text.len()) / best,
+            warm.documents as f64 / best,
+            warm.documents,
+            warm.objects,
+            warm.findings.len()
+        );
+    }
+}
+
+fn end_to_end(posture: &Path, dir: &Path) {
+    let text = stream(15 * 1024 * 1024);
+    let file = dir.join("stream-15MB.yaml");
+    std::fs::write(&file, &text).expect("bench input");
+    let path = file.to_str().expect("utf-8 path");
+    println!(
+        "== end to end: `posture check --format json` on a {:.1} MB stream (whole process, best of 5)",
+        mb(text.len())
+    );
+    let (run, wall) = best_cli(posture, &["check", path, "--format", "json"], 5);
+    println!(
+        "  CPU {:>7.1} ms ({:>5.1} MB/s), wall {:>7.1} ms ({:>5.1} MB/s), {:>7.1} MB peak ({:.1}x the input)",
+        run.cpu * 1000.0,
+        mb(text.len()) / run.cpu,
+        wall * 1000.0,
+        mb(text.len()) / wall,
+        run.kib as f64 / 1024.0,
+        run.kib as f64 * 1024.0 / text.len() as f64
+    );
+
+    let text = pods(100_000);
+    let file = dir.join("pods-100k.yaml");
+    std::fs::write(&file, &text).expect("bench input");
+    let path = file.to_str().expect("utf-8 path");
+    println!("== 100,000 small Pods in one {:.1} MB List, every format (whole process, best of 3)", mb(text.len()));
+    for format in ["text", "json", "sarif", "markdown"] {
+        let (run, wall) = best_cli(posture, &["check", path, "--format", format], 3);
+        println!(
+            "  {format:<9} CPU {:>7.0} ms, wall {:>7.0} ms, {:>7.1} MB peak",
+            run.cpu * 1000.0,
+            wall * 1000.0,
+            run.kib as f64 / 1024.0
+        );
+    }
+}
+
+/// One edit inside one document in the middle of the stream, re-checked
+/// with the incremental checker: a character typed into a value, then
+/// deleted (each re-check timed).
+fn incremental(options: &Options) {
+    println!("== incremental: one edit inside one document, re-checked (engine::Checker, best of 20)");
+    for size_mb in [1usize, 10] {
+        let text = stream(size_mb * 1024 * 1024).into_bytes();
+        let middle = text.len() / 2;
+        let at = middle + text[middle..].windows(7).position(|w| w == b"image: ").expect("an image") + 7;
+        let mut checker = Checker::new(options.clone());
+        let start = Instant::now();
+        let findings = checker.check(&[Input { file: "bench", text: &text }]).findings.len();
+        let first = start.elapsed().as_secs_f64();
+        let mut best = f64::INFINITY;
+        for round in 0..20 {
+            let (range, replacement): (_, &[u8]) = if round % 2 == 0 { (at..at, b"x") } else { (at..at + 1, b"") };
+            let start = Instant::now();
+            std::hint::black_box(checker.edit(0, range, replacement));
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        println!(
+            "  {:>5.1} MB stream: first check {:>7.1} ms ({findings} findings), re-check after one edit {:>7.2} ms",
+            mb(text.len()),
+            first * 1000.0,
+            best * 1000.0
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--case") {
         child(&args[i + 1], &args[i + 2]);
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--cli") {
+        let rest: Vec<&str> = args[i + 2..].iter().map(String::as_str).collect();
+        let run = run_cli(Path::new(&args[i + 1]), &rest);
+        println!("{} {} {}", run.wall, run.cpu, run.kib);
+        return;
+    }
+    // `cargo bench --bench throughput -- incremental` runs only the sections
+    // whose name holds that word (engine, cli, incremental, growth, hostile).
+    let only: Vec<&String> = args.iter().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let runs = |section: &str| only.is_empty() || only.iter().any(|o| section.contains(o.as_str()));
     let options = Options::default();
-    println!("== engine throughput (release build, one core)");
-    for size_mb in [1usize, 8] {
-        let text = stream(size_mb * 1024 * 1024);
-        let warm = check("bench", text.as_bytes(), &options);
-        assert!(warm.errors.is_empty(), "{:?}", &warm.errors[..1]);
-        let rounds = 5;
-        let start = Instant::now();
-        for _ in 0..rounds {
-            std::hint::black_box(check("bench", text.as_bytes(), &options));
+    if runs("engine") {
+        engine_throughput(&options);
+    }
+    if runs("cli") {
+        match posture_bin() {
+            Some(posture) => {
+                let dir = Path::new(ROOT).join("target/bench");
+                std::fs::create_dir_all(&dir).expect("target/bench");
+                end_to_end(&posture, &dir);
+            }
+            None => println!("== CLI figures skipped: build target/release/posture first (cargo xtask bench does)"),
         }
-        let seconds = start.elapsed().as_secs_f64() / rounds as f64;
-        let mb = text.len() as f64 / (1024.0 * 1024.0);
-        println!(
-            "  {:>5.1} MB stream: {:>7.1} ms/check, {:>6.1} MB/s, {:>8.0} documents/s ({} documents, {} objects, {} findings)",
-            mb,
-            seconds * 1000.0,
-            mb / seconds,
-            warm.documents as f64 / seconds,
-            warm.documents,
-            warm.objects,
-            warm.findings.len()
-        );
     }
-    println!("== growth: the input doubles (time, and the process's peak memory including the input)");
-    for mb in [1, 2, 4, 8, 16] {
-        let (millis, kib, detail) = run_child("growth", &mb.to_string());
-        println!("  {mb:>3} MB: {millis:>8.1} ms, {:>7.1} MB peak ({detail})", kib as f64 / 1024.0);
+    if runs("incremental") {
+        incremental(&options);
     }
-    println!("== hostile inputs at their limits");
-    for case in ["alias-bomb", "deep-nesting", "50MB-line", "100k-documents"] {
-        let (millis, kib, detail) = run_child("hostile", case);
-        println!("  {case:<15} {millis:>8.1} ms, {:>7.1} MB peak: {detail}", kib as f64 / 1024.0);
+    if runs("growth") {
+        println!("== growth: the input doubles (time, and the process's peak memory including the input)");
+        for mb in [1, 2, 4, 8, 16] {
+            let (millis, kib, detail) = run_child("growth", &mb.to_string());
+            println!("  {mb:>3} MB: {millis:>8.1} ms, {:>7.1} MB peak ({detail})", kib as f64 / 1024.0);
+        }
+    }
+    if runs("hostile") {
+        println!("== hostile inputs at their limits");
+        for case in ["alias-bomb", "deep-nesting", "50MB-line", "100k-documents"] {
+            let (millis, kib, detail) = run_child("hostile", case);
+            println!("  {case:<15} {millis:>8.1} ms, {:>7.1} MB peak: {detail}", kib as f64 / 1024.0);
+        }
     }
 }

@@ -16,6 +16,10 @@ pub const SNIPPET: usize = 2048;
 /// `text` when it has at most `max` characters; otherwise its start and
 /// end around an ellipsis, with its length: `abc…xyz (100000 characters)`.
 pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    // No more bytes than `max` is no more characters: no need to count.
+    if text.len() <= max {
+        return Cow::Borrowed(text);
+    }
     let Some((cut, _)) = text.char_indices().nth(max) else { return Cow::Borrowed(text) };
     let chars = max + text[cut..].chars().count();
     let tail_chars = max / 4;

@@ -4,14 +4,16 @@
 //! see them even when they come from different files.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::ops::Range;
 
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
 use crate::rules::scope::{Located, Scope};
-use crate::rules::{self, Hits, Rule};
+use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
-use crate::yaml::{self, LineIndex, Stream};
+use crate::yaml::{self, Fnv, LineIndex, Stream};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -27,21 +29,64 @@ pub fn check(file: &str, text: &[u8], options: &Options) -> Report {
 
 /// Checks several inputs as one body of configuration.
 pub fn check_all(inputs: &[Input], options: &Options) -> Report {
-    let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
-    let mut report = Report { files: inputs.len(), ..Report::default() };
-    let lines: Vec<LineIndex> = inputs
-        .iter()
-        .map(|i| LineIndex::new(&i.text[..i.text.len().min(options.limits.max_bytes.saturating_add(1))]))
-        .collect();
+    let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, options)).collect();
     let parsed: Vec<Stream> = inputs
         .iter()
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
+    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), options, None)
+}
+
+/// Lines of the part of an input that is read.
+fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
+    LineIndex::new(&text[..text.len().min(options.limits.max_bytes.saturating_add(1))])
+}
+
+/// What rules found in each object without looking past it, kept by the
+/// [`Checker`] from one check to the next. Objects are known by where they
+/// are: their input, their document's chunk (which keeps its id while its
+/// text is unchanged), the document in the chunk and the object in the
+/// document.
+#[derive(Default)]
+struct Local {
+    objects: HashMap<(usize, u64, usize, usize), LocalHits, BuildHasherDefault<Fnv>>,
+    /// Each input's indentation step when these were found: fixes' edits
+    /// depend on it, so kept hits of an input whose step changed are not
+    /// reused.
+    indents: Vec<usize>,
+}
+
+struct LocalHits {
+    /// Where the chunk started when these were found.
+    offset: usize,
+    line: u32,
+    /// The enabled rules (by index) that looked past the object, in order.
+    past: Vec<usize>,
+    /// The hits of the others, by rule index, in order.
+    hits: Vec<(usize, Hit)>,
+}
+
+/// Checks parsed inputs: finds their objects, runs the rules, applies
+/// suppressions. With `memo` (each input's document origins and what the
+/// last run kept), rules that did not look past an object are not run again
+/// on it while its chunk is unchanged and on the same lines (a message may
+/// name a line): their hits are moved with the chunk's bytes.
+fn run(
+    inputs: &[Input],
+    lines: &[LineIndex],
+    parsed: &[&Stream],
+    options: &Options,
+    mut memo: Option<(&[Vec<yaml::Origin>], &mut Local)>,
+) -> Report {
+    let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
+    let mut report = Report { files: inputs.len(), ..Report::default() };
 
     let scans: Vec<k8s::templates::Scan> = inputs.iter().map(|i| k8s::templates::Scan::new(i.text)).collect();
     let mut objects = Vec::new();
-    for (index, (input, stream)) in inputs.iter().zip(&parsed).enumerate() {
+    // Where each object is (with `memo`), in the order of `objects`.
+    let mut places = Vec::new();
+    for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         let scan = &scans[index];
         let mut templated = None;
         for doc in &stream.documents {
@@ -51,12 +96,11 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                 Ok(root) => root.span.start.offset,
                 Err(e) => e.span.start.offset,
             };
+            report.documents += 1;
             if scan.templated_at(offset) {
-                report.documents += 1;
                 templated.get_or_insert(doc.index);
                 continue;
             }
-            report.documents += 1;
             let error = |e: &yaml::YamlError| InputError {
                 file: input.file.to_owned(),
                 document: Some(doc.index),
@@ -81,13 +125,19 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                 continue;
             }
             match k8s::contents(root) {
-                Ok(Contents::Objects(found)) => objects.extend(found.into_iter().map(|object| Located {
-                    object,
-                    file: input.file,
-                    document: doc.index,
-                    input: index,
-                    source: scan.source_at(offset),
-                })),
+                Ok(Contents::Objects(found)) => {
+                    if let Some((origins, _)) = &memo {
+                        let origin = origins.get(index).and_then(|o| o.get(doc.index - 1));
+                        places.extend((0..found.len()).map(|i| origin.map(|o| (*o, (index, o.chunk, o.within, i)))));
+                    }
+                    objects.extend(found.into_iter().map(|object| Located {
+                        object,
+                        file: input.file,
+                        document: doc.index,
+                        input: index,
+                        source: scan.source_at(offset),
+                    }))
+                }
                 Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
                 Err(e) => report.errors.push(error(&e)),
             }
@@ -108,18 +158,73 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
     let comments: Vec<suppress::Comments> = inputs
         .iter()
-        .zip(&parsed)
-        .zip(&lines)
+        .zip(parsed)
+        .zip(lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
     // Read once per input, not once per fix.
     let indents: Vec<usize> = inputs.iter().map(|i| crate::fix::edit::indent_unit(i.text)).collect();
-    for located in scope.objects() {
+    let same_indent: Vec<bool> = match &memo {
+        Some((_, local)) => (0..inputs.len()).map(|i| local.indents.get(i) == indents.get(i)).collect(),
+        None => Vec::new(),
+    };
+    let mut kept = HashMap::default();
+    for (n, located) in scope.objects().iter().enumerate() {
+        // One buffer of hits per object, emptied after each rule; its fixes
+        // edit the object's input.
+        let text = inputs[located.input].text;
+        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
         let object = std::rc::Rc::new(located.object.reference());
-        for rule in &enabled {
-            let mut hits = Hits::with_text(&scope, inputs[located.input].text, indents[located.input]);
-            (rule.check)(&located.object, &mut hits);
-            for hit in hits.found {
+        let annotation = suppress::annotation(&located.object);
+        let place = places.get(n).and_then(Option::as_ref);
+        let before = match (&mut memo, place) {
+            (Some((_, local)), Some((origin, key))) => local
+                .objects
+                .remove(key)
+                .filter(|l| l.line == origin.line && same_indent.get(located.input) == Some(&true)),
+            _ => None,
+        };
+        let shift = match (&before, place) {
+            (Some(before), Some((origin, _))) => origin.offset as isize - before.offset as isize,
+            _ => 0,
+        };
+        let reuse = before.is_some();
+        let (mut past, mut kept_hits) = match before {
+            Some(b) => (b.past.into_iter().peekable(), b.hits.into_iter().peekable()),
+            None => (Vec::new().into_iter().peekable(), Vec::new().into_iter().peekable()),
+        };
+        let mut now = place.map(|(origin, _)| LocalHits {
+            offset: origin.offset,
+            line: origin.line,
+            past: Vec::new(),
+            hits: Vec::new(),
+        });
+        for (r, rule) in enabled.iter().enumerate() {
+            let local = if reuse && past.next_if_eq(&r).is_none() {
+                // Kept from the last run: moved with the chunk.
+                while let Some((_, mut hit)) = kept_hits.next_if(|(i, _)| *i == r) {
+                    for pos in [&mut hit.span.start, &mut hit.span.end] {
+                        pos.offset = pos.offset.wrapping_add_signed(shift);
+                    }
+                    for edit in hit.edits.iter_mut().flatten().flatten() {
+                        edit.start = edit.start.wrapping_add_signed(shift);
+                        edit.end = edit.end.wrapping_add_signed(shift);
+                    }
+                    hits.found.push(hit);
+                }
+                true
+            } else {
+                (rule.check)(&located.object, &mut hits);
+                !hits.looked_past()
+            };
+            if let Some(now) = &mut now {
+                if local {
+                    now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
+                } else {
+                    now.past.push(r);
+                }
+            }
+            for hit in hits.found.drain(..) {
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
@@ -129,21 +234,22 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
                     object: object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
-                    fix: crate::fix::state(
-                        rule,
-                        hit.edits,
-                        hit.applicability,
-                        &located.object,
-                        inputs[located.input].text,
-                    ),
+                    fix: crate::fix::state(rule, hit.edits, hit.applicability, &located.object, text),
                     source: located.source.map(std::rc::Rc::from),
                 };
-                match suppress::find(&located.object, rule.id, &comments[located.input], hit.span.start.line) {
+                match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
                     None => report.findings.push(finding),
                 }
             }
         }
+        if let (Some(now), Some((_, key))) = (now, place) {
+            kept.insert(*key, now);
+        }
+    }
+    if let Some((_, local)) = memo {
+        local.objects = kept;
+        local.indents = indents;
     }
     report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
     let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
@@ -151,4 +257,70 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
     report.findings.sort_by_cached_key(order);
     report.suppressed.sort_by_cached_key(|s| order(&s.finding));
     report
+}
+
+/// Checks the same inputs again and again as they are edited (the
+/// playground's editor): each document is parsed on its own, so an edit
+/// parses again only the documents it touched; the others are kept, moved
+/// with the text after the edit. Every report is exactly what [`check_all`]
+/// gives for the same text.
+pub struct Checker {
+    options: Options,
+    sources: Vec<Source>,
+    local: Local,
+}
+
+struct Source {
+    file: String,
+    text: Vec<u8>,
+    parsed: yaml::Parsed,
+}
+
+impl Checker {
+    pub fn new(options: Options) -> Self {
+        Checker { options, sources: Vec::new(), local: Local::default() }
+    }
+
+    /// Checks these inputs, replacing any before.
+    pub fn check(&mut self, inputs: &[Input]) -> Report {
+        self.local = Local::default();
+        self.sources = inputs
+            .iter()
+            .map(|input| {
+                let lines = line_index(input.text, &self.options);
+                let parsed = yaml::reparse(input.text, &lines, &self.options.limits, None);
+                Source { file: input.file.to_owned(), text: input.text.to_vec(), parsed }
+            })
+            .collect();
+        self.report()
+    }
+
+    /// Replaces the bytes `range` of input `input`'s text with
+    /// `replacement` and checks again. A range past the text is clipped to
+    /// it; an input that is not there leaves everything as it was.
+    pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> Report {
+        if let Some(source) = self.sources.get_mut(input) {
+            let end = range.end.min(source.text.len());
+            let range = range.start.min(end)..end;
+            source.text.splice(range.clone(), replacement.iter().copied());
+            let edit = yaml::Edit { range, inserted: replacement.len() };
+            let lines = line_index(&source.text, &self.options);
+            let previous = std::mem::take(&mut source.parsed);
+            source.parsed = yaml::reparse(&source.text, &lines, &self.options.limits, Some((previous, &edit)));
+        }
+        self.report()
+    }
+
+    /// The current text of input `input`.
+    pub fn text(&self, input: usize) -> Option<&[u8]> {
+        self.sources.get(input).map(|s| s.text.as_slice())
+    }
+
+    fn report(&mut self) -> Report {
+        let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
+        let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, &self.options)).collect();
+        let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
+        let origins: Vec<Vec<yaml::Origin>> = self.sources.iter().map(|s| s.parsed.origins()).collect();
+        run(&inputs, &lines, &parsed, &self.options, Some((&origins, &mut self.local)))
+    }
 }

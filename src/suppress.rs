@@ -62,6 +62,10 @@ impl Comments {
 
     /// A comment on the finding's line, or alone on the line above it.
     fn find(&self, rule: &str, line: u32) -> Option<Suppression> {
+        // Most inputs have none: no lookups for each finding then.
+        if self.by_line.is_empty() {
+            return None;
+        }
         let on = |n: u32, alone: bool| {
             let (list, reason, is_alone) = self.by_line.get(&n)?;
             (names(list, rule) && (!alone || *is_alone)).then(|| Suppression { via: "comment", reason: reason.clone() })
@@ -70,13 +74,19 @@ impl Comments {
     }
 }
 
-/// The suppression that applies to a finding of `rule` starting on `line`.
-pub fn find(object: &Object, rule: &str, comments: &Comments, line: u32) -> Option<Suppression> {
-    annotation(object, rule).or_else(|| comments.find(rule, line))
+/// The object's suppression annotation: found once per object, looked at
+/// for each of its findings.
+pub fn annotation<'a>(object: &Object<'a>) -> Option<&'a str> {
+    object.node.at(&["metadata", "annotations", ANNOTATION]).and_then(Node::as_str)
 }
 
-fn annotation(object: &Object, rule: &str) -> Option<Suppression> {
-    let value = object.node.at(&["metadata", "annotations", ANNOTATION]).and_then(Node::as_str)?;
+/// The suppression that applies to a finding of `rule` starting on `line`
+/// in an object with this [`annotation`].
+pub fn find(annotation: Option<&str>, rule: &str, comments: &Comments, line: u32) -> Option<Suppression> {
+    annotation.and_then(|value| annotated(value, rule)).or_else(|| comments.find(rule, line))
+}
+
+fn annotated(value: &str, rule: &str) -> Option<Suppression> {
     value.split(['\n', ';']).find_map(|entry| {
         let (list, reason) = entry.split_once(':')?;
         let reason = reason.trim();

@@ -617,3 +617,13 @@ fn aliases_cannot_multiply_the_output() {
     // characters: over 6 MB.
     assert!(run.stdout.len() < 2_000_000, "{} bytes of JSON", run.stdout.len());
 }
+
+#[test]
+fn compact_json_and_sarif_hold_the_same_document_on_one_line() {
+    for format in ["json", "sarif"] {
+        let pretty = posture(&["check", "tests/data/insecure.yaml", "--format", format], b"");
+        let compact = posture(&["check", "tests/data/insecure.yaml", "--format", format, "--compact"], b"");
+        assert!(!compact.stdout.contains('\n') && compact.stdout.len() < pretty.stdout.len(), "{format}");
+        assert_eq!(compact.json(), pretty.json(), "{format}");
+    }
+}

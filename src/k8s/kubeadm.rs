@@ -188,7 +188,10 @@ fn scalar(node: &Node) -> Option<String> {
 /// `{name, value}` (v1beta4); each flag's span is its entry or item.
 fn extra_args(extra: &Node) -> Vec<Flag> {
     if let Some(entries) = extra.as_map() {
-        return entries.iter().map(|e| Flag { name: e.key.clone(), value: scalar(&e.value), span: e.span() }).collect();
+        return entries
+            .iter()
+            .map(|e| Flag { name: e.key.to_string(), value: scalar(&e.value), span: e.span() })
+            .collect();
     }
     extra
         .as_seq()

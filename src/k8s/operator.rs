@@ -45,7 +45,7 @@ pub fn made_by(object: &Object) -> Made {
         .and_then(Node::as_map)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_owned())))
+        .filter_map(|e| Some((e.key.to_string(), e.value.as_str()?.to_owned())))
         .collect();
     let own = [
         ("app.kubernetes.io/name", *app),

@@ -1,57 +1,160 @@
 //! The JSON report: the CLI contract other tools parse.
+//!
+//! Written as it is produced: each finding is serialized on its own into the
+//! writer, so memory does not grow with the number of findings. Keys are in
+//! byte order at every level (the order of the `serde_json::Value` tree the
+//! report was first built as), which the views below keep.
 
+use std::io::{self, Write};
+
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::stream::{json, Each, Layout};
 use super::{Finding, Report};
+use crate::k8s::ObjectRef;
+use crate::rules::Severity;
+use crate::suppress::Suppression;
+use crate::yaml::{Pos, Span};
 
 #[derive(Serialize)]
-struct Remediation<'a> {
-    text: &'a str,
-    snippet: &'a str,
+pub(super) struct Remediation<'a> {
+    pub snippet: &'a str,
+    pub text: &'a str,
 }
 
-fn finding(f: &Finding) -> Value {
-    let mut value = json!({
-        "rule": f.rule.id,
-        "title": f.rule.title,
-        "severity": f.severity,
-        "message": f.message,
-        "file": f.file,
-        "document": f.document,
-        "object": f.object,
-        "span": f.span,
-        "remediation": Remediation { text: f.rule.remediation, snippet: &f.snippet },
-    });
-    // Added fields (see crate::fix): the fix's edits, or why there is none.
-    match &f.fix {
-        Some(crate::fix::FixState::Ready(fix)) => value["fix"] = json!(fix),
-        Some(crate::fix::FixState::Refused(reason)) => value["fixRefused"] = json!(reason),
-        None => {}
+impl<'a> Remediation<'a> {
+    pub fn of(f: &'a Finding) -> Self {
+        Remediation { snippet: &f.snippet, text: f.rule.remediation }
     }
-    if let Some(source) = &f.source {
-        value["source"] = json!(source);
-    }
-    value
 }
 
-pub fn to_json(report: &Report) -> String {
-    let suppressed: Vec<Value> = report
-        .suppressed
-        .iter()
-        .map(|s| {
-            let mut value = finding(&s.finding);
-            value["suppression"] = json!(s.suppression);
-            value
+/// A span with its keys in byte order (`end` before `start`, `column` before
+/// `line`), as every report has printed it.
+pub(super) struct SortedSpan(pub Span);
+
+struct SortedPos(Pos);
+
+impl Serialize for SortedSpan {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Span", 2)?;
+        s.serialize_field("end", &SortedPos(self.0.end))?;
+        s.serialize_field("start", &SortedPos(self.0.start))?;
+        s.end()
+    }
+}
+
+impl Serialize for SortedPos {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Pos", 3)?;
+        s.serialize_field("column", &self.0.column)?;
+        s.serialize_field("line", &self.0.line)?;
+        s.serialize_field("offset", &self.0.offset)?;
+        s.end()
+    }
+}
+
+#[derive(Serialize)]
+struct SortedSuppression<'a> {
+    reason: &'a str,
+    via: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    document: usize,
+    file: &'a str,
+    /// Added fields (see crate::fix): the fix's edits, or why there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<Value>,
+    #[serde(rename = "fixRefused", skip_serializing_if = "Option::is_none")]
+    fix_refused: Option<&'a str>,
+    message: &'a str,
+    object: &'a ObjectRef,
+    remediation: Remediation<'a>,
+    rule: &'a str,
+    severity: Severity,
+    /// Added: the template Helm's `# Source:` comment names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    span: SortedSpan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<SortedSuppression<'a>>,
+    title: &'a str,
+}
+
+impl<'a> FindingView<'a> {
+    fn of(f: &'a Finding, suppression: Option<&'a Suppression>) -> Self {
+        let (fix, fix_refused) = match &f.fix {
+            Some(crate::fix::FixState::Ready(fix)) => (serde_json::to_value(fix).ok(), None),
+            Some(crate::fix::FixState::Refused(reason)) => (None, Some(reason.as_str())),
+            None => (None, None),
+        };
+        FindingView {
+            document: f.document,
+            file: &f.file,
+            fix,
+            fix_refused,
+            message: &f.message,
+            object: &f.object,
+            remediation: Remediation::of(f),
+            rule: f.rule.id,
+            severity: f.severity,
+            source: f.source.as_deref(),
+            span: SortedSpan(f.span),
+            suppression: suppression.map(|s| SortedSuppression { reason: &s.reason, via: s.via }),
+            title: f.rule.title,
+        }
+    }
+}
+
+/// An input error with its keys in byte order.
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    document: Option<usize>,
+    file: &'a str,
+    message: &'a str,
+    span: Option<SortedSpan>,
+}
+
+/// Writes the report to `out` (buffer it: the report is written in small
+/// pieces).
+pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
+    // The practices and the summary are small: they go through a `Value`,
+    // whose keys are sorted.
+    let practices = report.practices.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
+    let summary = serde_json::to_value(report.summary())?;
+    let notes = serde_json::to_value(&report.notes)?;
+    let errors = || {
+        report.errors.iter().map(|e| ErrorView {
+            document: e.document,
+            file: &e.file,
+            message: &e.message,
+            span: e.span.map(SortedSpan),
         })
-        .collect();
-    let value = json!({
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "suppressed": suppressed,
-        "errors": report.errors,
-        "notes": report.notes,
-        "summary": report.summary(),
-        "practices": report.practices,
-    });
-    serde_json::to_string_pretty(&value).expect("a report always serializes")
+    };
+    #[derive(Serialize)]
+    struct Whole<E, F, S> {
+        errors: E,
+        findings: F,
+        notes: Value,
+        practices: Vec<Value>,
+        summary: Value,
+        suppressed: S,
+    }
+    let whole = Whole {
+        errors: Each(errors),
+        findings: Each(|| report.findings.iter().map(|f| FindingView::of(f, None))),
+        notes,
+        practices,
+        summary,
+        suppressed: Each(|| report.suppressed.iter().map(|s| FindingView::of(&s.finding, Some(&s.suppression)))),
+    };
+    json(out, &whole, layout)
+}
+
+/// The report as one string (for the playground's download).
+pub fn to_json(report: &Report) -> String {
+    super::stream::to_string(|out| write_json(report, Layout::Pretty, out))
 }

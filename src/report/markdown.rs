@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write;
+use std::io;
 
 use super::escape::escape;
 use super::text::summary_line;
@@ -36,6 +37,11 @@ enum Place {
 }
 
 pub fn to_markdown(report: &Report) -> String {
+    super::stream::to_string(|out| write_markdown(report, out))
+}
+
+/// Writes the report to `out` as it is produced, a few findings at a time.
+pub fn write_markdown(report: &Report, writer: &mut impl io::Write) -> io::Result<()> {
     let mut out = String::from("# Posture report\n\n");
     let _ = writeln!(out, "{}\n", summary_line(report));
     out.push_str("| Practice | Status | Findings |\n|---|---|---|\n");
@@ -59,6 +65,7 @@ pub fn to_markdown(report: &Report) -> String {
                 code(&object, Place::Table),
                 code(&f.message, Place::Table)
             );
+            super::stream::spill(&mut out, writer)?;
         }
         out.push_str("\n## How to fix\n");
         for rule in report.rules() {
@@ -85,6 +92,7 @@ pub fn to_markdown(report: &Report) -> String {
                 s.suppression.via,
                 code(&s.suppression.reason, Place::Text)
             );
+            super::stream::spill(&mut out, writer)?;
         }
     }
     if !report.notes.is_empty() {
@@ -112,9 +120,10 @@ pub fn to_markdown(report: &Report) -> String {
                 _ => code(&e.file, Place::Text),
             };
             let _ = writeln!(out, "- {at}: {}", code(&e.message, Place::Text));
+            super::stream::spill(&mut out, writer)?;
         }
     }
-    out
+    writer.write_all(out.as_bytes())
 }
 
 fn location(file: &str, line: u32, column: u32) -> String {

@@ -5,6 +5,7 @@ mod json;
 mod markdown;
 mod practices;
 mod sarif;
+mod stream;
 mod text;
 
 use std::borrow::Cow;
@@ -19,11 +20,12 @@ use crate::suppress::Suppression;
 use crate::yaml::Span;
 
 pub use escape::escape;
-pub use json::to_json;
-pub use markdown::to_markdown;
+pub use json::{to_json, write_json};
+pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, PracticeSummary, Status};
-pub use sarif::to_sarif;
-pub use text::{to_text, Style};
+pub use sarif::{to_sarif, write_sarif};
+pub use stream::Layout;
+pub use text::{to_text, write_text, Style};
 
 /// Shared parts (file, object) are reference-counted: an input can have
 /// hundreds of thousands of findings.

@@ -1,8 +1,15 @@
 //! SARIF 2.1.0, for code-scanning dashboards.
 
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::json::Remediation;
+use super::stream::{json, Each, Layout};
 use super::Report;
+use crate::k8s::ObjectRef;
 use crate::rules::docs::help_markdown;
 use crate::rules::{Rule, Severity};
 use crate::yaml::Span;
@@ -55,11 +62,20 @@ fn descriptor(rule: &Rule) -> Value {
 /// Where a file is, for SARIF: an absolute path becomes a `file://` URI
 /// (a relative reference may not start with `/`, SARIF1004), a relative one
 /// a reference resolved against `%SRCROOT%`, the root of the analysis.
-fn artifact(path: &str) -> Value {
-    let path = path.replace('\\', "/");
-    match path.strip_prefix('/') {
-        Some(absolute) => json!({ "uri": format!("file:///{}", percent_encode(absolute)) }),
-        None => json!({ "uri": percent_encode(&path), "uriBaseId": "%SRCROOT%" }),
+#[derive(Serialize)]
+struct Artifact {
+    uri: String,
+    #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+impl Artifact {
+    fn of(path: &str) -> Self {
+        let path = path.replace('\\', "/");
+        match path.strip_prefix('/') {
+            Some(absolute) => Artifact { uri: format!("file:///{}", percent_encode(absolute)), uri_base_id: None },
+            None => Artifact { uri: percent_encode(&path), uri_base_id: Some("%SRCROOT%") },
+        }
     }
 }
 
@@ -76,56 +92,90 @@ fn percent_encode(path: &str) -> String {
     out
 }
 
-fn location(file: &str, span: Span) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": artifact(file),
-            "region": {
-                "startLine": span.start.line,
-                "startColumn": span.start.column,
-                "endLine": span.end.line,
-                "endColumn": span.end.column,
-                "byteOffset": span.start.offset,
-                "byteLength": span.end.offset - span.start.offset,
-            }
-        }
-    })
+/// The views below list their keys in byte order, the order of the
+/// `serde_json::Value` tree the log was first built as.
+#[derive(Serialize)]
+struct Location {
+    #[serde(rename = "physicalLocation")]
+    physical_location: PhysicalLocation,
 }
 
-pub fn to_sarif(report: &Report) -> String {
+#[derive(Serialize)]
+struct PhysicalLocation {
+    #[serde(rename = "artifactLocation")]
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    byte_length: usize,
+    byte_offset: usize,
+    end_column: u32,
+    end_line: u32,
+    start_column: u32,
+    start_line: u32,
+}
+
+fn location(file: &str, span: Span) -> Location {
+    Location {
+        physical_location: PhysicalLocation {
+            artifact_location: Artifact::of(file),
+            region: Region {
+                byte_length: span.end.offset - span.start.offset,
+                byte_offset: span.start.offset,
+                end_column: span.end.column,
+                end_line: span.end.line,
+                start_column: span.start.column,
+                start_line: span.start.line,
+            },
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    /// Added (see crate::fix): the finding's fix as SARIF replacements.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<Value>,
+    level: &'static str,
+    locations: [Location; 1],
+    message: Text<'a>,
+    properties: Properties<'a>,
+    rule_id: &'a str,
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[InSource<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    document: usize,
+    object: &'a ObjectRef,
+    remediation: Remediation<'a>,
+    severity: Severity,
+    /// Added: the template Helm's `# Source:` comment names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct InSource<'a> {
+    justification: &'a str,
+    kind: &'static str,
+}
+
+/// Writes the log to `out` (buffer it: the log is written in small pieces).
+pub fn write_sarif(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
     let rules = report.rules();
-    let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| (f, None))
-        .chain(suppressed)
-        .map(|(f, suppression)| {
-            let mut result = json!({
-                "ruleId": f.rule.id,
-                "ruleIndex": rules.iter().position(|r| r.id == f.rule.id),
-                "level": level(f.severity),
-                "message": { "text": f.message },
-                "locations": [location(&f.file, f.span)],
-                "properties": {
-                    "severity": f.severity,
-                    "document": f.document,
-                    "object": f.object,
-                    "remediation": { "text": f.rule.remediation, "snippet": f.snippet },
-                },
-            });
-            if let Some(fix) = f.fix.as_ref().and_then(crate::fix::FixState::fix) {
-                result["fixes"] = crate::fix::sarif_fixes(&f.file, fix, artifact(&f.file));
-            }
-            if let Some(source) = &f.source {
-                result["properties"]["source"] = json!(source);
-            }
-            if let Some(s) = suppression {
-                result["suppressions"] = json!([{ "kind": "inSource", "justification": s.reason }]);
-            }
-            result
-        })
-        .collect();
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let notifications: Vec<Value> = report
         .errors
         .iter()
@@ -137,23 +187,62 @@ pub fn to_sarif(report: &Report) -> String {
             n
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "posture",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "invocations": [{
-                // Input that could not be checked makes the run incomplete.
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
-    });
-    serde_json::to_string_pretty(&log).expect("a SARIF log always serializes")
+    // Input that could not be checked makes the run incomplete.
+    let invocations = json!([{
+        "executionSuccessful": report.errors.is_empty(),
+        "toolExecutionNotifications": notifications,
+    }]);
+    let tool = json!({ "driver": {
+        "name": "posture",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
+    }});
+    let results = || {
+        let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
+        report.findings.iter().map(|f| (f, None)).chain(suppressed).map(|(f, suppression)| SarifResult {
+            fixes: f.fix.as_ref().and_then(crate::fix::FixState::fix).and_then(|fix| {
+                let artifact = serde_json::to_value(Artifact::of(&f.file)).ok()?;
+                Some(crate::fix::sarif_fixes(&f.file, fix, artifact))
+            }),
+            level: level(f.severity),
+            locations: [location(&f.file, f.span)],
+            message: Text { text: &f.message },
+            properties: Properties {
+                document: f.document,
+                object: &f.object,
+                remediation: Remediation::of(f),
+                severity: f.severity,
+                source: f.source.as_deref(),
+            },
+            rule_id: f.rule.id,
+            rule_index: index.get(f.rule.id).copied(),
+            suppressions: suppression.map(|s| [InSource { justification: &s.reason, kind: "inSource" }]),
+        })
+    };
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run<R> {
+        column_kind: &'static str,
+        invocations: Value,
+        results: R,
+        tool: Value,
+    }
+    #[derive(Serialize)]
+    struct Log<R> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<R>; 1],
+        version: &'static str,
+    }
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run { column_kind: "unicodeCodePoints", invocations, results: Each(results), tool }],
+        version: "2.1.0",
+    };
+    json(out, &log, layout)
+}
+
+/// The log as one string (for the playground's download).
+pub fn to_sarif(report: &Report) -> String {
+    super::stream::to_string(|out| write_sarif(report, Layout::Pretty, out))
 }

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::io;
 
 use super::escape::{self, escape};
 use super::{Report, Status};
@@ -40,6 +41,16 @@ const WINDOW: usize = 160;
 
 /// `sources` maps each file label to its text, to quote the lines.
 pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style) -> String {
+    super::stream::to_string(|out| write_text(report, sources, style, out))
+}
+
+/// Writes the report to `out` as it is produced, a few findings at a time.
+pub fn write_text(
+    report: &Report,
+    sources: &HashMap<String, Vec<u8>>,
+    style: Style,
+    writer: &mut impl io::Write,
+) -> io::Result<()> {
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     let mut out = String::new();
     let mut quote = |out: &mut String, file: &str, span: Span, code: &str| {
@@ -102,6 +113,7 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
             let _ = writeln!(out, "      {}", escape(line));
         }
         out.push('\n');
+        super::stream::spill(&mut out, writer)?;
     }
     for e in &report.errors {
         let _ = writeln!(out, "{}: {}", style.paint("1;31", "error"), style.paint("1", &escape(&e.message)));
@@ -121,6 +133,7 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
             }
         }
         out.push('\n');
+        super::stream::spill(&mut out, writer)?;
     }
     for n in &report.notes {
         let _ = writeln!(
@@ -146,13 +159,14 @@ pub fn to_text(report: &Report, sources: &HashMap<String, Vec<u8>>, style: Style
                 s.suppression.via,
                 escape(&s.suppression.reason)
             );
+            super::stream::spill(&mut out, writer)?;
         }
         out.push('\n');
     }
     out.push_str(&practice_table(report, style));
     out.push_str(&summary_line(report));
     out.push('\n');
-    out
+    writer.write_all(out.as_bytes())
 }
 
 /// The posture by practice, one line each.

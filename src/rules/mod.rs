@@ -413,7 +413,7 @@ pub fn names(name: &str, id: &str) -> bool {
 }
 
 /// What a rule's detection found: where, what, and the fix for this case.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Hit {
     pub span: Span,
     pub message: String,
@@ -441,6 +441,9 @@ pub struct Hits<'s> {
     text: &'s [u8],
     /// `text`'s indentation step, computed once per input.
     indent: usize,
+    /// Whether the rule asked for the scope: what it found may then depend
+    /// on more than the object (see [`Hits::looked_past`]).
+    asked: std::cell::Cell<bool>,
 }
 
 impl<'s> Hits<'s> {
@@ -452,13 +455,20 @@ impl<'s> Hits<'s> {
     /// Hits for a `pss/*` rule run at another policy version (a namespace's
     /// `enforce-version`).
     pub fn at_version(scope: &'s Scope<'s>, pss_version: PolicyVersion) -> Self {
-        Hits { found: Vec::new(), scope, pss_version, text: &[], indent: 2 }
+        Hits { found: Vec::new(), scope, pss_version, text: &[], indent: 2, asked: std::cell::Cell::new(false) }
     }
 
     /// Hits whose fixes edit `text`, the input the object came from, whose
     /// indentation step is `indent` ([`crate::fix::edit::indent_unit`]).
     pub fn with_text(scope: &'s Scope<'s>, text: &'s [u8], indent: usize) -> Self {
-        Hits { found: Vec::new(), scope, pss_version: scope.options.pss_version, text, indent }
+        Hits {
+            found: Vec::new(),
+            scope,
+            pss_version: scope.options.pss_version,
+            text,
+            indent,
+            asked: std::cell::Cell::new(false),
+        }
     }
 
     /// Computes fixes' edits against the object's input (see
@@ -468,12 +478,21 @@ impl<'s> Hits<'s> {
     }
 
     pub fn scope(&self) -> &'s Scope<'s> {
+        self.asked.set(true);
         self.scope
     }
 
     /// The Pod Security policy version `pss/*` rules evaluate at.
     pub fn pss_version(&self) -> PolicyVersion {
         self.pss_version
+    }
+
+    /// Whether the rule looked past the object (at other objects or the
+    /// run's options) since the last call: if not, what it found depends on
+    /// the object alone, and the incremental checker keeps it while the
+    /// object is unchanged.
+    pub fn looked_past(&self) -> bool {
+        self.asked.replace(false)
     }
 
     /// A hit; a message longer than [`clip::MESSAGE`] characters (a long

@@ -1034,11 +1034,11 @@ pub static ENDPOINTS_WRITE: Rule = Rule {
 fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kinds: &[(&str, &str)]) -> String {
     let (reads, writes): (Vec<&str>, Vec<&str>) =
         rule.verbs.iter().copied().filter(|v| *v != "create").partition(|v| matches!(*v, "get" | "list" | "watch"));
-    let mut names: Vec<&str> = scope
-        .objects()
+    // By kind: scanning every object for each role would be quadratic.
+    let mut names: Vec<&str> = kinds
         .iter()
-        .map(|o| &o.object)
-        .filter(|o| kinds.iter().any(|(r, k)| named.contains(r) && o.kind == *k))
+        .filter(|(r, _)| named.contains(r))
+        .flat_map(|(_, k)| scope.of_kind(k))
         .filter_map(|o| o.name)
         .collect();
     names.sort_unstable();

@@ -113,6 +113,8 @@ struct Index<'a> {
     bound_accounts: HashSet<(&'a str, &'a str)>,
     /// Custom resources by namespace: an operator may make pods from them.
     custom: HashMap<&'a str, Vec<usize>>,
+    /// Objects by kind, in input order.
+    by_kind: HashMap<&'a str, Vec<usize>>,
 }
 
 /// The namespace an object is in (`default` when unset).
@@ -129,6 +131,7 @@ impl<'a> Index<'a> {
             if let Some(name) = o.name {
                 index.by_name.entry((o.kind, ns, name)).or_insert(i);
             }
+            index.by_kind.entry(o.kind).or_default().push(i);
             if o.pod().is_some() {
                 index.workloads.entry(ns).or_default().push(i);
             }
@@ -166,6 +169,11 @@ impl<'a> Scope<'a> {
     /// An object by kind, namespace and name (cluster-scoped: `default`).
     pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
         self.index.by_name.get(&(kind, namespace, name)).map(|&i| &self.objects[i].object)
+    }
+
+    /// Every object of a kind, in input order.
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.index.by_kind.get(kind).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     /// Objects running or templating pods in a namespace, in input order.

@@ -10,7 +10,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::comments;
 use super::lines::LineIndex;
-use super::node::{Entry, Node, Span, Value};
+use super::node::{Entry, Key, Keys, Node, Span, Value};
 use super::scalar::{self, CoreTag};
 use super::{Limits, YamlError};
 
@@ -22,9 +22,9 @@ pub struct Chunk {
 }
 
 /// Parses one chunk (`text` starts at byte `base` of the input).
-pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits) -> Chunk {
+pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits, keys: &mut Keys) -> Chunk {
     let mut scalars = Vec::new();
-    let documents = parse_documents(text, base, lines, limits, &mut scalars);
+    let documents = parse_documents(text, base, lines, limits, keys, &mut scalars);
     Chunk { documents, comments: comments::find(text, base, &scalars) }
 }
 
@@ -35,16 +35,20 @@ fn parse_documents(
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
+    keys: &mut Keys,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder {
         offsets: CharOffsets::new(text, base),
         lines,
         limits,
+        keys,
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
         alias: Size::default(),
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
@@ -96,12 +100,19 @@ struct Builder<'a> {
     offsets: CharOffsets<'a>,
     lines: &'a LineIndex<'a>,
     limits: &'a Limits,
+    keys: &'a mut Keys,
     stack: Vec<Frame>,
     /// Anchored nodes with what each holds.
     anchors: HashMap<usize, (Node, Size)>,
     nodes: usize,
     /// What anchors and aliases copied so far.
     alias: Size,
+    /// The children of every open collection, innermost last: one buffer
+    /// each for the whole document, so a collection's children are moved
+    /// once into a vector of their exact size when it closes, rather than
+    /// each collection growing (and keeping the slack of) its own.
+    items: Vec<Node>,
+    entries: Vec<Entry>,
 }
 
 /// What a node holds: nodes, and bytes of scalar text. An alias to a long
@@ -120,25 +131,17 @@ impl std::ops::AddAssign for Size {
 }
 
 enum Frame {
-    Seq {
-        start: Span,
-        anchor: usize,
-        items: Vec<Node>,
-        size: Size,
-    },
-    Map {
-        start: Span,
-        anchor: usize,
-        entries: Vec<Entry>,
-        key: Option<(String, Span, bool)>,
-        merges: Vec<Node>,
-        size: Size,
-    },
+    /// Its items are `items[first..]` of the builder.
+    Seq { start: Span, anchor: usize, first: usize, size: Size },
+    /// Its entries are `entries[first..]` of the builder.
+    Map { start: Span, anchor: usize, first: usize, key: Option<(Key, Span, bool)>, merges: Vec<Node>, size: Size },
 }
 
 impl Builder<'_> {
     fn reset(&mut self) {
         self.stack.clear();
+        self.items.clear();
+        self.entries.clear();
         self.anchors.clear();
         self.nodes = 0;
         self.alias = Size::default();
@@ -173,7 +176,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Seq {
                     start: span,
                     anchor,
-                    items: Vec::new(),
+                    first: self.items.len(),
                     size: Size { nodes: 1, bytes: 0 },
                 });
                 Ok(None)
@@ -183,7 +186,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Map {
                     start: span,
                     anchor,
-                    entries: Vec::new(),
+                    first: self.entries.len(),
                     key: None,
                     merges: Vec::new(),
                     size: Size { nodes: 1, bytes: 0 },
@@ -248,12 +251,14 @@ impl Builder<'_> {
             return Ok(None);
         };
         match frame {
-            Frame::Seq { start, anchor, items, size } => {
+            Frame::Seq { start, anchor, first, size } => {
+                let items: Vec<Node> = self.items.drain(first..).collect();
                 let last = items.last().map_or(start, |n| n.span);
                 let span = start.to(self.closing(end, last));
                 self.complete(Node { span, value: Value::Seq(items) }, anchor, size, false)
             }
-            Frame::Map { start, anchor, entries, merges, size, .. } => {
+            Frame::Map { start, anchor, first, merges, size, .. } => {
+                let entries: Vec<Entry> = self.entries.drain(first..).collect();
                 let last = entries.last().map_or(start, |e| e.value.span);
                 let span = start.to(self.closing(end, last));
                 let entries = merge(entries, merges)?;
@@ -291,20 +296,21 @@ impl Builder<'_> {
             return Ok(Some(node));
         };
         match parent {
-            Frame::Seq { items, size: total, .. } => {
+            Frame::Seq { size: total, .. } => {
                 *total += size;
-                items.push(node);
+                self.items.push(node);
             }
-            Frame::Map { entries, key, merges, size: total, .. } => {
+            Frame::Map { key, merges, size: total, .. } => {
                 *total += size;
                 match key.take() {
                     None => {
-                        let name = scalar::key_string(&node.value).map_err(|m| YamlError::new(m, node.span))?;
-                        *key = Some((name, node.span, is_merge_key));
+                        let span = node.span;
+                        let name = scalar::key_string(node.value).map_err(|m| YamlError::new(m, span))?;
+                        *key = Some((self.keys.key(name), span, is_merge_key));
                     }
                     Some((_, _, true)) => merges.push(node),
                     Some((name, key_span, false)) => {
-                        entries.push(Entry { key: name, key_span, value: node });
+                        self.entries.push(Entry { key: name, key_span, value: node });
                     }
                 }
             }
@@ -330,7 +336,7 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlE
     if merges.is_empty() {
         return Ok(entries);
     }
-    let mut present: HashSet<String> = entries.iter().map(|e| e.key.clone()).collect();
+    let mut present: HashSet<Key> = entries.iter().map(|e| e.key.clone()).collect();
     for source in merges {
         let maps: Vec<Node> = match source.value {
             Value::Map(_) => vec![source],

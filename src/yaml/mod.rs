@@ -9,7 +9,9 @@ mod scalar;
 mod split;
 
 pub use lines::{LineIndex, LineStarts};
-pub use node::{Entry, Node, Pos, Span, Value};
+use node::Keys;
+pub use node::{Entry, Fnv, Key, Node, Pos, Span, Value};
+use std::ops::Range;
 
 /// Explicit bounds on what one input may cost. Crossing one is an error for
 /// the document where it happens; documents before it are unaffected.
@@ -74,9 +76,80 @@ pub struct Stream {
 /// Parses a whole stream. Input that is not UTF-8 is an error for the
 /// documents holding the bad bytes only.
 pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
+    reparse(text, lines, limits, None).stream
+}
+
+/// A parsed stream with what it takes to parse it again after an edit
+/// while keeping the documents the edit did not touch.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub stream: Stream,
+    chunks: Vec<ChunkInfo>,
+    /// The id the next chunk parsed gets.
+    next_id: u64,
+}
+
+/// Where a document came from: its chunk (the same id while the chunk's
+/// text is kept from one parse to the next), where the chunk starts now,
+/// and the document's place in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub chunk: u64,
+    pub offset: usize,
+    pub line: u32,
+    pub within: usize,
+}
+
+impl Parsed {
+    /// The origin of each document of the stream, in order.
+    pub fn origins(&self) -> Vec<Origin> {
+        let mut origins = Vec::with_capacity(self.stream.documents.len());
+        for info in &self.chunks {
+            origins.extend((0..info.documents).map(|within| Origin {
+                chunk: info.id,
+                offset: info.range.start,
+                line: info.line,
+                within,
+            }));
+        }
+        origins
+    }
+}
+
+/// Where a chunk's text was, and how many of the stream's documents and
+/// comments are its own (they are in chunk order).
+#[derive(Debug)]
+struct ChunkInfo {
+    id: u64,
+    range: Range<usize>,
+    /// The line its text starts on.
+    line: u32,
+    documents: usize,
+    comments: usize,
+    /// Some document of it is an error: its message may name a line, so it
+    /// is parsed again if it moves.
+    failed: bool,
+}
+
+/// An edit of a stream: `range` of the old text became `inserted` bytes.
+#[derive(Clone, Debug)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub inserted: usize,
+}
+
+/// Parses `text`; with the previous parse of the text before `edit`, the
+/// chunks wholly before or after the edited bytes are taken from it (moved,
+/// when after) rather than parsed. Every chunk is parsed on its own, so the
+/// result is exactly what parsing everything again gives.
+pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option<(Parsed, &Edit)>) -> Parsed {
+    let mut next_id = previous.as_ref().map_or(0, |(parsed, _)| parsed.next_id);
+    let mut old = previous.map(|(parsed, edit)| Old::new(parsed, edit));
     let readable = text.len().min(limits.max_bytes);
     let mut docs: Vec<Document> = Vec::new();
     let mut comments = Vec::new();
+    let mut chunks = Vec::new();
+    let mut keys = Keys::default();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
     for chunk in split::documents(text) {
         if docs.len() >= limits.max_documents {
@@ -97,21 +170,158 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
             push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
             break;
         }
-        match std::str::from_utf8(&text[chunk.clone()]) {
-            Ok(s) => {
-                let parsed = build::parse_chunk(s, chunk.start, lines, limits);
-                comments.extend(parsed.comments);
-                for root in parsed.documents {
+        let (before, after) = (docs.len(), comments.len());
+        let id = match old.as_mut().and_then(|old| old.take(text, &chunk, lines)) {
+            Some((id, roots, found)) => {
+                comments.extend(found);
+                for root in roots {
                     push(&mut docs, root);
                 }
+                id
             }
-            Err(e) => {
-                let at = lines.pos(chunk.start + e.valid_up_to());
-                push(&mut docs, Err(YamlError::new("input is not valid UTF-8", Span { start: at, end: at })));
+            None => {
+                next_id += 1;
+                match std::str::from_utf8(&text[chunk.clone()]) {
+                    Ok(s) => {
+                        let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut keys);
+                        comments.extend(parsed.comments);
+                        for root in parsed.documents {
+                            push(&mut docs, root);
+                        }
+                    }
+                    Err(e) => {
+                        let at = lines.pos(chunk.start + e.valid_up_to());
+                        push(&mut docs, Err(YamlError::new("input is not valid UTF-8", Span { start: at, end: at })));
+                    }
+                }
+                next_id
+            }
+        };
+        chunks.push(ChunkInfo {
+            id,
+            line: lines.pos(chunk.start).line,
+            range: chunk,
+            documents: docs.len() - before,
+            comments: comments.len() - after,
+            failed: docs[before..].iter().any(|d| d.root.is_err()),
+        });
+    }
+    Parsed { stream: Stream { documents: docs, comments }, chunks, next_id }
+}
+
+/// A chunk taken from the previous parse: its id, documents and comments.
+type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>);
+
+/// The previous parse, handed out chunk by chunk in text order.
+struct Old {
+    chunks: std::vec::IntoIter<ChunkInfo>,
+    documents: std::vec::IntoIter<Document>,
+    comments: std::vec::IntoIter<usize>,
+    /// New text before this offset is the old text, unmoved.
+    unchanged_before: usize,
+    /// New text from this offset on is the old text, moved by `shift`.
+    moved_from: usize,
+    shift: isize,
+}
+
+impl Old {
+    fn new(parsed: Parsed, edit: &Edit) -> Self {
+        Old {
+            chunks: parsed.chunks.into_iter(),
+            documents: parsed.stream.documents.into_iter(),
+            comments: parsed.stream.comments.into_iter(),
+            unchanged_before: edit.range.start,
+            moved_from: edit.range.start + edit.inserted,
+            shift: edit.inserted as isize - edit.range.len() as isize,
+        }
+    }
+
+    /// The old documents and comments of the chunk at `range` of the new
+    /// text, moved to where it now is, if its text is untouched.
+    fn take(&mut self, text: &[u8], range: &Range<usize>, lines: &LineIndex) -> Option<Kept> {
+        let (old_start, moved) = if range.end <= self.unchanged_before {
+            (range.start, false)
+        } else if range.start >= self.moved_from {
+            (range.start.checked_add_signed(-self.shift)?, true)
+        } else {
+            return None;
+        };
+        // Skip the old chunks before it (the edit replaced them).
+        loop {
+            let info = self.chunks.as_slice().first()?;
+            if info.range.start >= old_start {
+                break;
+            }
+            self.skip();
+        }
+        let info = self.chunks.as_slice().first()?;
+        let same = info.range.start == old_start && info.range.len() == range.len();
+        // A moved chunk keeps its columns only if it starts a line in both
+        // texts (the first chunk may start after a byte order mark).
+        let starts_line = |start: usize| start > 0 && text.get(start - 1) == Some(&b'\n');
+        if !same || (moved && (info.failed || !starts_line(range.start) || old_start == 0)) {
+            return None;
+        }
+        let info = self.chunks.next()?;
+        let mut roots: Vec<Result<Node, YamlError>> =
+            self.documents.by_ref().take(info.documents).map(|d| d.root).collect();
+        let mut comments: Vec<usize> = self.comments.by_ref().take(info.comments).collect();
+        // An edit of the same length can still add or remove line breaks.
+        let shift = Shift { bytes: self.shift, lines: i64::from(lines.pos(range.start).line) - i64::from(info.line) };
+        if moved && (shift.bytes != 0 || shift.lines != 0) {
+            for root in roots.iter_mut().flatten() {
+                shift.node(root);
+            }
+            for c in &mut comments {
+                *c = c.wrapping_add_signed(self.shift);
+            }
+        }
+        Some((info.id, roots, comments))
+    }
+
+    /// Drops the next old chunk.
+    fn skip(&mut self) {
+        if let Some(info) = self.chunks.next() {
+            self.documents.by_ref().take(info.documents).for_each(drop);
+            self.comments.by_ref().take(info.comments).for_each(drop);
+        }
+    }
+}
+/// How far a chunk moved with its text: whole lines and bytes (its columns
+/// stay, since it starts a line).
+struct Shift {
+    bytes: isize,
+    lines: i64,
+}
+
+impl Shift {
+    fn pos(&self, pos: &mut Pos) {
+        pos.offset = pos.offset.wrapping_add_signed(self.bytes);
+        pos.line = (i64::from(pos.line) + self.lines) as u32;
+    }
+
+    fn span(&self, span: &mut Span) {
+        self.pos(&mut span.start);
+        self.pos(&mut span.end);
+    }
+
+    /// Moves every span of a tree (without recursion: trees can be deep).
+    fn node(&self, root: &mut Node) {
+        let mut pending = vec![root];
+        while let Some(node) = pending.pop() {
+            self.span(&mut node.span);
+            match &mut node.value {
+                Value::Seq(items) => pending.extend(items.iter_mut()),
+                Value::Map(entries) => {
+                    for entry in entries {
+                        self.span(&mut entry.key_span);
+                        pending.push(&mut entry.value);
+                    }
+                }
+                _ => {}
             }
         }
     }
-    Stream { documents: docs, comments }
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! The parsed tree: JSON-shaped values (what Kubernetes sees after its own
 //! YAML-to-JSON step), each carrying where it came from.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
 use serde::Serialize;
 
 /// A position in the input: 0-based byte offset, 1-based line, 1-based column
@@ -47,9 +51,89 @@ pub enum Value {
 /// conversion (`1:` becomes `"1"`, `on:` becomes `"true"`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub key: String,
+    pub key: Key,
     pub key_span: Span,
     pub value: Node,
+}
+
+/// A mapping key. Manifests repeat a few hundred keys (`name`, `image`,
+/// ...) over and over: each distinct key text is stored once per input and
+/// shared (see [`Keys`]), rather than allocated at every use.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Key(Rc<str>);
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The distinct keys of one input, each stored once.
+#[derive(Default)]
+pub struct Keys(HashSet<Rc<str>, BuildHasherDefault<Fnv>>);
+
+impl Keys {
+    pub fn key(&mut self, text: String) -> Key {
+        if let Some(key) = self.0.get(text.as_str()) {
+            return Key(key.clone());
+        }
+        let key: Rc<str> = Rc::from(text);
+        self.0.insert(key.clone());
+        Key(key)
+    }
+}
+
+/// FNV-1a: keys are short, and this table is looked up once per mapping
+/// entry, where SipHash's set-up would cost more than the hashing.
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl Entry {

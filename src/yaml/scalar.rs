@@ -152,15 +152,15 @@ fn leading_dot_float(text: &str) -> Option<Value> {
 }
 
 /// How `sigs.k8s.io/yaml` turns a resolved key into a JSON object key.
-pub fn key_string(value: &Value) -> Result<String, String> {
+pub fn key_string(value: Value) -> Result<String, String> {
     match value {
-        Value::Str(s) => Ok(s.clone()),
+        Value::Str(s) => Ok(s),
         Value::Int(i) => Ok(i.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Float(f) if f.is_nan() => Ok(".nan".into()),
-        Value::Float(f) if f.is_infinite() => Ok(if *f > 0.0 { ".inf" } else { "-.inf" }.into()),
+        Value::Float(f) if f.is_infinite() => Ok(if f > 0.0 { ".inf" } else { "-.inf" }.into()),
         // Go formats float keys with FormatFloat(f, 'g', -1, 32).
-        Value::Float(f) => Ok((*f as f32).to_string()),
+        Value::Float(f) => Ok((f as f32).to_string()),
         Value::Null => Err("a mapping key cannot be null".into()),
         Value::Seq(_) | Value::Map(_) => Err("a mapping key must be a scalar".into()),
     }
@@ -227,9 +227,9 @@ mod tests {
 
     #[test]
     fn keys_become_json_strings() {
-        assert_eq!(key_string(&plain("on")).unwrap(), "true");
-        assert_eq!(key_string(&plain("010")).unwrap(), "8");
-        assert_eq!(key_string(&plain("1.5")).unwrap(), "1.5");
-        assert!(key_string(&Value::Null).is_err());
+        assert_eq!(key_string(plain("on")).unwrap(), "true");
+        assert_eq!(key_string(plain("010")).unwrap(), "8");
+        assert_eq!(key_string(plain("1.5")).unwrap(), "1.5");
+        assert!(key_string(Value::Null).is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! - `cargo xtask test`: install what is missing, then run every test
 //!   (the pre-commit hook with the real pre-commit included).
 //! - `cargo xtask setup`: only install what is missing.
-//! - `cargo xtask bench`: engine benchmarks, the comparison with Checkov,
+//! - `cargo xtask bench`: engine and CLI benchmarks, the comparison with Checkov,
 //!   and the playground's timings in headless Chromium.
 //! - `cargo xtask size`: build the playground for release, print its wasm size.
 //! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
@@ -51,6 +51,8 @@ fn main() {
             size(&root);
         }
         "bench" => {
+            // The bench runs the release CLI for its end-to-end figures.
+            run("cargo", &["build", "--release", "--bin", "posture"]);
             run("cargo", &["bench", "--bench", "throughput"]);
             checkov(&root);
             setup_web(&root);

@@ -1,0 +1,156 @@
+//! The incremental checker gives exactly the report of a full check after
+//! every edit: random insertions, deletions and pastes (across document
+//! boundaries too) on the corpus.
+//! `POSTURE_EDITS=20000` runs more edits than the default.
+
+use std::collections::HashMap;
+
+use posture::engine::Checker;
+use posture::report::{to_json, to_text, Style};
+use posture::{check_all, Input, Options};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Text an edit may insert: YAML structure, document markers, suppression
+/// comments, a byte order mark, bytes that are not UTF-8.
+const PIECES: &[&[u8]] = &[
+    b"---\n",
+    b"\n---\n",
+    b"...\n",
+    b"x",
+    b"\n",
+    b"  ",
+    b": ",
+    b"- ",
+    b"#",
+    b"  # posture:ignore workload reviewed\n",
+    b"\xEF\xBB\xBF",
+    b"\xFF",
+    b"\xC3\xA9",
+    b"&a ",
+    b"*a",
+    b"[",
+    b"{",
+    b"\"",
+    b"hostNetwork: true\n",
+    b"kind: Pod\n",
+    b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+];
+
+fn corpus() -> Vec<Vec<u8>> {
+    let mut files: Vec<_> = ["tests/corpus", "tests/data"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + dir).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+}
+
+/// The report as JSON (every finding, error, suppression and count) and as
+/// text (which quotes the lines).
+fn rendered(report: &posture::Report, files: &[(&str, &[u8])]) -> [String; 2] {
+    let sources: HashMap<String, Vec<u8>> = files.iter().map(|(f, t)| (f.to_string(), t.to_vec())).collect();
+    [to_json(report), to_text(report, &sources, Style::default())]
+}
+
+/// One random edit of `text`: a range and what replaces it.
+fn edit(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> (std::ops::Range<usize>, Vec<u8>) {
+    let at = rng.below(text.len() + 1);
+    let len = match rng.below(4) {
+        0 => 0,
+        1 => rng.below(4),
+        2 => rng.below(200),
+        _ => rng.below(text.len() / 4 + 1),
+    };
+    let range = at..(at + len).min(text.len());
+    let inserted = match rng.below(4) {
+        0 => Vec::new(),
+        1 => PIECES[rng.below(PIECES.len())].to_vec(),
+        // A paste of some of the text itself or of another file.
+        2 => {
+            let from = if rng.below(2) == 0 { text } else { &corpus[rng.below(corpus.len())][..] };
+            let start = rng.below(from.len());
+            from[start..(start + rng.below(600)).min(from.len())].to_vec()
+        }
+        _ => {
+            let mut bytes = PIECES[rng.below(PIECES.len())].to_vec();
+            bytes.extend_from_slice(PIECES[rng.below(PIECES.len())]);
+            bytes
+        }
+    };
+    (range, inserted)
+}
+
+#[test]
+fn every_edit_gives_the_report_of_a_full_check() {
+    let edits: usize = std::env::var("POSTURE_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let corpus = corpus();
+    let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
+    let mut done = 0;
+    while done < edits {
+        // Two inputs of a few corpus files each, edited in turn.
+        let mut texts: Vec<Vec<u8>> = (0..2)
+            .map(|_| {
+                let mut text = Vec::new();
+                for _ in 0..3 {
+                    text.extend_from_slice(b"---\n");
+                    text.extend_from_slice(&corpus[rng.below(corpus.len())]);
+                }
+                text
+            })
+            .collect();
+        let names = ["a.yaml", "b.yaml"];
+        let options = Options::default();
+        let mut checker = Checker::new(options.clone());
+        let inputs: Vec<Input> = names.iter().zip(&texts).map(|(file, text)| Input { file, text }).collect();
+        checker.check(&inputs);
+        for _ in 0..50 {
+            let which = rng.below(texts.len());
+            let (range, inserted) = edit(&mut rng, &texts[which], &corpus);
+            let incremental = checker.edit(which, range.clone(), &inserted);
+            texts[which].splice(range, inserted);
+            assert_eq!(checker.text(which), Some(&texts[which][..]));
+            let inputs: Vec<Input> = names.iter().zip(&texts).map(|(file, text)| Input { file, text }).collect();
+            let full = check_all(&inputs, &options);
+            let files: Vec<(&str, &[u8])> = names.iter().copied().zip(texts.iter().map(Vec::as_slice)).collect();
+            let (got, want) = (rendered(&incremental, &files), rendered(&full, &files));
+            if got != want {
+                let path = std::env::temp_dir().join(format!("posture-incremental-{done}.yaml"));
+                std::fs::write(&path, &texts[which]).unwrap();
+                std::fs::write(path.with_extension("got"), &got[0]).unwrap();
+                std::fs::write(path.with_extension("want"), &want[0]).unwrap();
+                panic!("edit {done}: the incremental report differs; text saved to {}", path.display());
+            }
+            done += 1;
+        }
+    }
+}
+
+#[test]
+fn edits_out_of_range_are_clipped_or_ignored() {
+    let mut checker = Checker::new(Options::default());
+    checker.check(&[Input { file: "a.yaml", text: b"a: 1\n" }]);
+    checker.edit(0, 3..100, b"2\n");
+    assert_eq!(checker.text(0), Some(&b"a: 2\n"[..]));
+    checker.edit(0, 50..60, b"");
+    checker.edit(7, 0..1, b"x");
+    assert_eq!(checker.text(0), Some(&b"a: 2\n"[..]));
+    #[allow(clippy::reversed_empty_ranges)]
+    checker.edit(0, 4..2, b"#");
+    assert_eq!(checker.text(0), Some(&b"a:# 2\n"[..]));
+}
