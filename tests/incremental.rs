@@ -3,26 +3,14 @@
 //! boundaries too) on the corpus.
 //! `POSTURE_EDITS=20000` runs more edits than the default.
 
+mod common;
+
+use common::Rng;
 use std::collections::HashMap;
 
 use posture::engine::Checker;
 use posture::report::{to_json, to_text, Style};
 use posture::{check_all, Input, Options};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Text an edit may insert: YAML structure, document markers, suppression
 /// comments, a byte order mark, bytes that are not UTF-8.

@@ -2,54 +2,17 @@
 //! (`../shared/fixtures/pss`, see its README): every expectation in
 //! EXPECTED.tsv, and the same verdicts for the same pod in every workload kind.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
-use posture::rules::{self, PssLevel};
+use common::{fixtures, pss_rows, rule_for};
+use posture::rules::standards::PolicyVersion;
+use posture::rules::PssLevel;
 use posture::{check, Options};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/pss")
-}
-
-struct Row {
-    path: String,
-    level: PssLevel,
-    pass: bool,
-    check: String,
-}
-
-fn rows() -> Vec<Row> {
-    let tsv = std::fs::read_to_string(fixtures().join("EXPECTED.tsv")).expect("EXPECTED.tsv is beside the repository");
-    tsv.lines()
-        .skip(1)
-        .map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            Row {
-                path: cols[0].to_owned(),
-                level: PssLevel::parse(cols[1]).unwrap(),
-                pass: cols[2] == "pass",
-                check: cols[3].to_owned(),
-            }
-        })
-        .collect()
-}
 
 fn options(level: PssLevel) -> Options {
     Options { pss_level: level, select: vec!["pss/".into()], ..Options::default() }
-}
-
-/// The rule that reports a PSA check at a level (an overridden baseline check
-/// is reported by the restricted check that replaces it).
-fn rule_for(check_id: &str, level: PssLevel) -> &'static str {
-    let by_check = |id: &str| rules::all().iter().find(|r| r.pss.as_ref().is_some_and(|c| c.check == id)).unwrap();
-    let rule = by_check(check_id);
-    if level == PssLevel::Restricted {
-        if let Some(over) = rules::all().iter().find(|r| r.pss.as_ref().and_then(|c| c.overrides) == Some(check_id)) {
-            return over.id;
-        }
-    }
-    rule.id
 }
 
 /// (rule, message, text under the span with white space folded) of every
@@ -69,11 +32,11 @@ fn verdict(text: &str, level: PssLevel) -> BTreeSet<(String, String, String)> {
 
 #[test]
 fn all_expectations_hold() {
-    let rows = rows();
+    let rows = pss_rows("pss");
     assert_eq!(rows.len(), 205);
     let mut failures = Vec::new();
     for row in &rows {
-        let text = std::fs::read_to_string(fixtures().join(&row.path)).unwrap();
+        let text = std::fs::read_to_string(fixtures("pss").join(&row.path)).unwrap();
         let found = verdict(&text, row.level);
         let fired: BTreeSet<&str> = found.iter().map(|(rule, ..)| rule.as_str()).collect();
         let ok = if row.pass {
@@ -81,7 +44,7 @@ fn all_expectations_hold() {
         } else if row.check == "-" {
             !found.is_empty()
         } else {
-            fired.contains(rule_for(&row.check, row.level))
+            fired.contains(rule_for(&row.check, row.level, PolicyVersion::Latest))
         };
         if !ok {
             failures.push(format!(
@@ -122,8 +85,8 @@ fn every_workload_kind_gets_the_same_verdicts() {
         ("v1", "PodTemplate", &["template"]),
     ];
     let mut checked = 0;
-    for row in rows() {
-        let pod = std::fs::read_to_string(fixtures().join(&row.path)).unwrap();
+    for row in pss_rows("pss") {
+        let pod = std::fs::read_to_string(fixtures("pss").join(&row.path)).unwrap();
         let expected = verdict(&pod, row.level);
         for (api_version, kind, path) in kinds {
             let wrapped = wrap(&pod, api_version, kind, path);

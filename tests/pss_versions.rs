@@ -3,67 +3,20 @@
 //! see its README): every row of EXPECTED.tsv, evaluated at its level and
 //! version as `--pss-version` (and a namespace's `enforce-version`) would.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{fixtures, pss_rows, rule_for};
 use posture::rules::standards::PolicyVersion;
-use posture::rules::{self, PssLevel};
+use posture::rules::PssLevel;
 use posture::{check, Options};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/pss-all")
-}
-
-struct Row {
-    path: String,
-    level: PssLevel,
-    version: PolicyVersion,
-    pass: bool,
-    check: String,
-    direct: bool,
-}
-
-fn rows() -> Vec<Row> {
-    let tsv = std::fs::read_to_string(fixtures().join("EXPECTED.tsv")).expect("EXPECTED.tsv is beside the repository");
-    tsv.lines()
-        .skip(1)
-        .map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            Row {
-                path: cols[0].to_owned(),
-                level: PssLevel::parse(cols[1]).unwrap(),
-                version: PolicyVersion::parse(cols[2]).unwrap(),
-                pass: cols[3] == "pass",
-                check: cols[4].to_owned(),
-                direct: cols[5] == "direct",
-            }
-        })
-        .collect()
-}
-
-/// The rule that reports a PSA check at a level and version: at the
-/// restricted level, a check overridden at that version is reported by the
-/// restricted check that replaces it.
-fn rule_for(check_id: &str, level: PssLevel, version: PolicyVersion) -> &'static str {
-    let control = |r: &&&rules::Rule| r.pss.as_ref().is_some_and(|c| c.check == check_id);
-    let rule = rules::all().iter().find(control).unwrap_or_else(|| panic!("no rule mirrors {check_id}"));
-    if level == PssLevel::Restricted {
-        let overriding = rules::all()
-            .iter()
-            .find(|r| r.pss.as_ref().is_some_and(|c| c.overrides == Some(check_id) && version.at_least(c.since)));
-        if let Some(over) = overriding {
-            return over.id;
-        }
-    }
-    rule.id
-}
 
 #[test]
 fn every_version_matches_pod_security_admission() {
-    let rows = rows();
+    let rows = pss_rows("pss-all");
     assert_eq!(rows.len(), 6277);
     let mut failures = Vec::new();
     for row in &rows {
-        let text = std::fs::read_to_string(fixtures().join(&row.path)).unwrap();
+        let text = std::fs::read_to_string(fixtures("pss-all").join(&row.path)).unwrap();
         let options = Options {
             pss_level: row.level,
             pss_version: row.version,

@@ -12,6 +12,9 @@
 //! A failure prints its seed and round; the input it built becomes a
 //! regression test in `regressions` below.
 
+mod common;
+
+use common::Rng;
 use std::collections::HashMap;
 
 use posture::clip::{MESSAGE, SNIPPET};
@@ -20,21 +23,6 @@ use posture::rules::PssLevel;
 use posture::{check, Options};
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 const SPECIAL: &[&[u8]] = &[
     b"&a ",
     b"*a",
