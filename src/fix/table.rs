@@ -74,14 +74,37 @@ pub fn declared(id: &str) -> Declared {
             None("the tag, digest or mirror to use is a value only the user knows; not yet offered as a placeholder")
         }
         "apiserver/profiling" | "controller-manager/profiling" | "scheduler/profiling" => Fix(Safe),
-        _ if id.starts_with("apiserver/") || id.starts_with("etcd/") || id.starts_with("kubelet/") => {
-            if id.contains("tls") || id.contains("ca") || id.contains("keys") || id.contains("credentials") {
-                None(VALUE)
-            } else {
-                None("changing how a control-plane component authenticates, authorizes or serves can lock clients out; not yet offered")
-            }
+        "apiserver/static-credentials"
+        | "apiserver/kubelet-client-tls"
+        | "apiserver/etcd-client-tls"
+        | "apiserver/serving-tls"
+        | "etcd/client-tls"
+        | "etcd/auto-tls"
+        | "etcd/peer-tls"
+        | "controller-manager/service-account-keys"
+        | "kubelet/client-ca" => None(VALUE),
+        "apiserver/anonymous-auth"
+        | "apiserver/authorization-mode"
+        | "apiserver/insecure-port"
+        | "apiserver/admission-plugins"
+        | "apiserver/service-account-lookup"
+        | "kubelet/anonymous-auth"
+        | "kubelet/authorization-mode" => {
+            None("changing how a control-plane component authenticates, authorizes or admits can lock clients out; not yet offered")
         }
-        _ if id.starts_with("controller-manager/") => None(VALUE),
+        "apiserver/weak-tls" => None("which cipher suites to keep depends on the clients; not yet offered"),
+        "apiserver/audit-log" => None("it needs an audit policy file on the node"),
+        "apiserver/audit-log-retention" => {
+            None("the retention values are the operator's policy; not yet offered as a placeholder")
+        }
+        "apiserver/encryption-provider-config" => None("it needs an EncryptionConfiguration and keys on the node"),
+        "apiserver/removed-flag" => None("the flag has to go, and what replaces it depends on the setup; not yet offered"),
+        "controller-manager/service-account-credentials" => {
+            None("each controller then needs its own RBAC role (kubeadm creates them); not yet offered")
+        }
+        _ if id.starts_with("kubelet/") => {
+            None("kubelet settings are not edited yet: the configuration file and the flags need edits of their own")
+        }
         _ if id.starts_with("rbac/") => None("which permissions a subject really needs is a design decision"),
         _ if id.starts_with("network/") || id.starts_with("service/") => {
             None("a policy or exposure change has to describe the application's real traffic")
