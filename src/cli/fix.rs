@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use posture::fix::{fix_inputs, FileFix, Mode};
 use posture::report;
-use posture::rules::PssLevel;
-use posture::{Input, Options};
+use posture::Input;
 
-use super::{diff, inputs, Level, EXIT_USAGE};
+use super::{diff, inputs, RuleArgs, EXIT_USAGE};
 
 #[derive(clap::Args)]
 pub struct FixArgs {
@@ -23,36 +22,16 @@ pub struct FixArgs {
     /// Print a unified diff of the fixes and write nothing.
     #[arg(long)]
     diff: bool,
-    /// Fix only this rule (its exact id) or family (`pss` or `pss/`); repeatable.
-    #[arg(long, value_name = "NAME")]
-    select: Vec<String>,
-    /// Leave this rule (its exact id) or family alone; repeatable.
-    #[arg(long, value_name = "NAME")]
-    ignore: Vec<String>,
-    /// The Pod Security Standards level that pss/* rules enforce.
-    #[arg(long, value_enum, default_value = "restricted")]
-    pss_level: Level,
-    /// A registry images may come from (repeatable), as for `posture check`.
-    #[arg(long, value_name = "REGISTRY")]
-    allowed_registry: Vec<String>,
+    /// The rules whose findings are fixed, chosen as for `posture check`.
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 pub fn run(args: FixArgs) -> ExitCode {
-    let options = Options {
-        pss_level: match args.pss_level {
-            Level::Baseline => PssLevel::Baseline,
-            Level::Restricted => PssLevel::Restricted,
-        },
-        select: args.select,
-        ignore: args.ignore,
-        allowed_registries: args.allowed_registry,
-        ..Options::default()
+    let options = match args.rules.options() {
+        Ok(options) => options,
+        Err(code) => return code,
     };
-    let unknown = options.unknown_names();
-    if !unknown.is_empty() {
-        eprintln!("posture: {} names no rule or family; see `posture rules`", unknown.join(", "));
-        return ExitCode::from(EXIT_USAGE);
-    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && paths.len() > 1 {

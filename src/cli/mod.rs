@@ -42,6 +42,20 @@ struct CheckArgs {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// JSON and SARIF without indentation or line breaks: the same document
+    /// in 30 to 45% fewer bytes, for inputs with very many findings.
+    #[arg(long)]
+    compact: bool,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value = "low")]
+    fail_on: FailOn,
+}
+
+/// Which rules run and how: the same for `check` and `fix`.
+#[derive(clap::Args)]
+struct RuleArgs {
     /// The Pod Security Standards level that pss/* rules enforce.
     #[arg(long, value_enum, default_value = "restricted")]
     pss_level: Level,
@@ -64,13 +78,34 @@ struct CheckArgs {
     /// ghcr.io/my-org (repeatable); turns on image/registry-allowlist.
     #[arg(long, value_name = "REGISTRY")]
     allowed_registry: Vec<String>,
-    /// JSON and SARIF without indentation or line breaks: the same document
-    /// in 30 to 45% fewer bytes, for inputs with very many findings.
-    #[arg(long)]
-    compact: bool,
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value = "low")]
-    fail_on: FailOn,
+}
+
+impl RuleArgs {
+    /// The engine's options; a name that matches no rule is a usage error,
+    /// said on standard error.
+    fn options(self) -> Result<Options, ExitCode> {
+        let options = Options {
+            pss_level: match self.pss_level {
+                Level::Baseline => PssLevel::Baseline,
+                Level::Restricted => PssLevel::Restricted,
+            },
+            pss_version: self.pss_version,
+            kubernetes_version: self.kubernetes_version,
+            select: self.select,
+            ignore: self.ignore,
+            allowed_registries: self.allowed_registry,
+            ..Options::default()
+        };
+        let unknown = options.unknown_names();
+        if !unknown.is_empty() {
+            eprintln!(
+                "posture: {} names no rule or family (a rule is named by its exact id); see `posture rules`",
+                unknown.join(", ")
+            );
+            return Err(ExitCode::from(EXIT_USAGE));
+        }
+        Ok(options)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,26 +163,10 @@ pub fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let options = Options {
-        pss_level: match args.pss_level {
-            Level::Baseline => PssLevel::Baseline,
-            Level::Restricted => PssLevel::Restricted,
-        },
-        pss_version: args.pss_version,
-        kubernetes_version: args.kubernetes_version,
-        select: args.select,
-        ignore: args.ignore,
-        allowed_registries: args.allowed_registry,
-        ..Options::default()
+    let options = match args.rules.options() {
+        Ok(options) => options,
+        Err(code) => return code,
     };
-    let unknown = options.unknown_names();
-    if !unknown.is_empty() {
-        eprintln!(
-            "posture: {} names no rule or family (a rule is named by its exact id); see `posture rules`",
-            unknown.join(", ")
-        );
-        return ExitCode::from(EXIT_USAGE);
-    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
     let mut sources = HashMap::new();
     let mut unreadable = Vec::new();

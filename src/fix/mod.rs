@@ -118,7 +118,7 @@ pub fn state(
     };
     let span = object.node.span;
     let body = &text[span.start.offset.min(text.len())..span.end.offset.min(text.len())];
-    if body.windows(2).any(|w| w == b"{{") || body.windows(2).any(|w| w == b"{%") {
+    if body.windows(2).any(|w| w == b"{{" || w == b"{%") {
         return Some(FixState::Refused("the document holds template syntax ({{ }}); fix the template by hand".into()));
     }
     let mut edits = edits;
@@ -144,7 +144,7 @@ pub fn state(
 /// A fix as SARIF `fixes[]`: one fix with one artifact change whose
 /// replacements are byte ranges (`deletedRegion` by `byteOffset` and
 /// `byteLength`).
-pub fn sarif_fixes(_file: &str, fix: &Fix, artifact: serde_json::Value) -> serde_json::Value {
+pub fn sarif_fixes(fix: &Fix, artifact: serde_json::Value) -> serde_json::Value {
     let replacements: Vec<serde_json::Value> = fix
         .edits
         .iter()

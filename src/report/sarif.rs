@@ -202,7 +202,7 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut impl Write) -> io:
         report.findings.iter().map(|f| (f, None)).chain(suppressed).map(|(f, suppression)| SarifResult {
             fixes: f.fix.as_ref().and_then(crate::fix::FixState::fix).and_then(|fix| {
                 let artifact = serde_json::to_value(Artifact::of(&f.file)).ok()?;
-                Some(crate::fix::sarif_fixes(&f.file, fix, artifact))
+                Some(crate::fix::sarif_fixes(fix, artifact))
             }),
             level: level(f.severity),
             locations: [location(&f.file, f.span)],

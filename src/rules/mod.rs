@@ -447,19 +447,15 @@ pub struct Hits<'s> {
 }
 
 impl<'s> Hits<'s> {
-    /// Hits for a rule run at the run's Pod Security policy version.
-    pub fn new(scope: &'s Scope<'s>) -> Self {
-        Self::at_version(scope, scope.options.pss_version)
-    }
-
     /// Hits for a `pss/*` rule run at another policy version (a namespace's
-    /// `enforce-version`).
+    /// `enforce-version`), with no text for fixes to edit.
     pub fn at_version(scope: &'s Scope<'s>, pss_version: PolicyVersion) -> Self {
-        Hits { found: Vec::new(), scope, pss_version, text: &[], indent: 2, asked: std::cell::Cell::new(false) }
+        Hits { pss_version, ..Self::with_text(scope, &[], 2) }
     }
 
-    /// Hits whose fixes edit `text`, the input the object came from, whose
-    /// indentation step is `indent` ([`crate::fix::edit::indent_unit`]).
+    /// Hits at the run's Pod Security policy version whose fixes edit
+    /// `text`, the input the object came from, whose indentation step is
+    /// `indent` ([`crate::fix::edit::indent_unit`]).
     pub fn with_text(scope: &'s Scope<'s>, text: &'s [u8], indent: usize) -> Self {
         Hits {
             found: Vec::new(),

@@ -5,7 +5,7 @@ use posture::report::{Finding, Status};
 use posture::rules::Severity;
 use yew::prelude::*;
 
-use super::state::{families, family_of, Action, Group, State};
+use super::state::{families, Action, Group, State};
 
 /// Findings drawn before "Show more", and at most: a huge report must not
 /// stall the page (the downloads hold every finding).
@@ -216,7 +216,7 @@ fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
     };
     html! {
         <li class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity}
-            data-line={f.span.start.line.to_string()} data-family={family_of(f.rule.id).to_owned()}>
+            data-line={f.span.start.line.to_string()} data-family={f.rule.family.id().to_owned()}>
             <button class="jump" {onclick} title="Show in the editor">
                 <span class={classes!("badge", severity)}>{severity}</span>
                 <span class="title">{f.rule.title}</span>

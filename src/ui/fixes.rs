@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::state::{family_of, Action, State};
+use super::state::{Action, State};
 
 /// Undo steps kept (each holds two whole texts).
 const MOST_STEPS: usize = 50;
@@ -187,7 +187,7 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
 fn safe_and_shown(state: &State, f: &Finding, fix: &Fix) -> bool {
     fix.applicability == Applicability::Safe
         && !state.hidden_severities.contains(&f.severity)
-        && !state.hidden_families.contains(family_of(f.rule.id))
+        && !state.hidden_families.contains(f.rule.family.id())
 }
 
 /// "Fix all safe": every safe fix of the shown findings, at once.

@@ -140,19 +140,9 @@ pub enum Action {
 }
 
 /// Every family in the registry, in order.
+/// The registry's rule families, in its order.
 pub fn families() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for rule in rules::all() {
-        let family = rule.id.split('/').next().unwrap_or(rule.id);
-        if !out.contains(&family) {
-            out.push(family);
-        }
-    }
-    out
-}
-
-pub fn family_of(rule_id: &str) -> &str {
-    rule_id.split('/').next().unwrap_or(rule_id)
+    rules::Family::ALL.iter().map(|f| f.id()).collect()
 }
 
 impl State {
@@ -223,7 +213,7 @@ impl State {
     /// Whether a finding is shown, given the panel's filters.
     pub fn shown(&self, index: usize) -> bool {
         self.checked.report.findings.get(index).is_some_and(|f| {
-            !self.hidden_severities.contains(&f.severity) && !self.hidden_families.contains(family_of(f.rule.id))
+            !self.hidden_severities.contains(&f.severity) && !self.hidden_families.contains(f.rule.family.id())
         })
     }
 
