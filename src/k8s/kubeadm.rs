@@ -16,7 +16,7 @@
 //! (`--bootstrap-kubeconfig`, `--kubeconfig`, `--config`), as of kubeadm
 //! 1.34; addresses, names and ports, which no rule reads, are left out.
 
-use crate::yaml::{Node, Span, Value};
+use crate::yaml::{Node, Span};
 
 use super::object::Object;
 use super::process::{Component, Flag, Origin, Process};
@@ -176,21 +176,13 @@ pub(super) fn processes<'a>(object: &Object<'a>) -> Vec<Process<'a>> {
 
 /// A scalar as a flag value (kubeadm's values are strings; an unquoted
 /// `false` or `0` is read as written).
-fn scalar(node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Str(s) => Some(s.clone()),
-        Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(node.display()),
-        _ => None,
-    }
-}
-
 /// `extraArgs` as flags: a map of name to value (v1beta3), or a list of
 /// `{name, value}` (v1beta4); each flag's span is its entry or item.
 fn extra_args(extra: &Node) -> Vec<Flag> {
     if let Some(entries) = extra.as_map() {
         return entries
             .iter()
-            .map(|e| Flag { name: e.key.to_string(), value: scalar(&e.value), span: e.span() })
+            .map(|e| Flag { name: e.key.to_string(), value: e.value.scalar_text(), span: e.span() })
             .collect();
     }
     extra
@@ -199,7 +191,7 @@ fn extra_args(extra: &Node) -> Vec<Flag> {
         .iter()
         .filter_map(|item| {
             let name = item.get("name").and_then(Node::as_str)?;
-            let value = item.get("value").and_then(scalar);
+            let value = item.get("value").and_then(Node::scalar_text);
             Some(Flag { name: name.to_owned(), value: Some(value.unwrap_or_default()), span: item.span })
         })
         .collect()
@@ -218,7 +210,7 @@ fn external_etcd(external: &Node) -> Vec<Flag> {
     }
     for (key, name) in [("caFile", "etcd-cafile"), ("certFile", "etcd-certfile"), ("keyFile", "etcd-keyfile")] {
         if let Some(e) = external.entry(key).filter(|e| e.value.as_str().is_some_and(|s| !s.is_empty())) {
-            flag(name, scalar(&e.value), e.span());
+            flag(name, e.value.scalar_text(), e.span());
         }
     }
     out

@@ -235,6 +235,16 @@ impl Node {
     }
 
     /// A short rendering of a scalar, for messages.
+    /// A scalar as the text a flag or setting would hold (`true`, `10255`,
+    /// a string unquoted); `None` for null, a list or a mapping.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(self.display()),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        }
+    }
+
     pub fn display(&self) -> String {
         match &self.value {
             Value::Null => "null".into(),

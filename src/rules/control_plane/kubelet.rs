@@ -5,7 +5,7 @@
 
 use crate::k8s::{Component, Object, Origin, Process};
 use crate::rules::{checkov, kinds, kubescape, trivy, Family, Hits, Practice, Reference, Rule, Severity};
-use crate::yaml::{Node, Span, Value};
+use crate::yaml::{Node, Span};
 use indoc::indoc;
 
 const CONFIG_DOC: Reference = Reference {
@@ -62,7 +62,11 @@ impl Kubelet<'_> {
     fn get(&self, s: &Setting) -> (String, Span, bool) {
         match self {
             Kubelet::Config(node) => match node.at(s.path) {
-                Some(value) => (scalar(value), node.entry_at(s.path).map_or(value.span, |e| e.span()), true),
+                Some(value) => (
+                    value.scalar_text().unwrap_or_else(|| value.display()),
+                    node.entry_at(s.path).map_or(value.span, |e| e.span()),
+                    true,
+                ),
                 None => (s.config_default.to_owned(), node.nearest(s.path), false),
             },
             Kubelet::Flags(p) => match p.value(s.flag) {
@@ -101,13 +105,6 @@ impl Kubelet<'_> {
 
 fn kubelet_has_config(kubelet: &Kubelet) -> bool {
     matches!(kubelet, Kubelet::Flags(p) if p.flag("config").is_some())
-}
-
-fn scalar(node: &Node) -> String {
-    match &node.value {
-        Value::Str(s) => s.clone(),
-        _ => node.display(),
-    }
 }
 
 /// The KubeletConfiguration settings kubeadm writes where the file leaves
