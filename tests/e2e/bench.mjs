@@ -1,9 +1,13 @@
-// Playground timings in headless Chromium on the release build (dist/):
-// time to the first findings on screen, and the engine's check time for a
-// 1,000-line manifest and a 10 MB stream. Prints figures; asserts nothing.
-// Run through `cargo xtask bench` (which builds dist/ first).
+// Playground timings in headless Chromium on the release build (dist/), from
+// the same inputs every run: time to the first findings on screen; paste to
+// findings painted for finding-dense manifests (1,000 and 10,000 lines) and
+// for real manifests (tests/corpus, repeated to 1 MB and 10 MB), with the
+// longest main-thread task during each; one keystroke to findings painted.
+// Prints figures (the lower of two runs, each on a fresh page, as a new user
+// would); asserts nothing. Run through `cargo xtask bench` (which builds
+// dist/ first), or alone with `node bench.mjs` after `trunk build --release`.
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { root, serve } from './common.mjs';
 
@@ -12,41 +16,141 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
 });
+const RUNS = Number(process.env.RUNS || 2);
+const only = process.env.ONLY;
 
-async function checkMs(page, text) {
-  const before = await page.getAttribute('.summary', 'data-check-number');
-  await page.evaluate((t) => {
-    const el = document.querySelector('[data-testid=editor]');
-    el.value = t;
-    el.dispatchEvent(new InputEvent('input', { bubbles: true }));
-  }, text);
-  await page.waitForFunction((b) => document.querySelector('.summary').getAttribute('data-check-number') !== b, before, { timeout: 120000 });
-  return Number(await page.getAttribute('.summary', 'data-check-ms'));
+// In every page, before its scripts: long main-thread tasks, and a promise
+// for the next finished check once it is painted (the check's number on
+// `.summary` changes; a frame later, it is on screen).
+const probes = () => {
+  window.longTasks = [];
+  new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
+    .observe({ type: 'longtask', buffered: true });
+  window.nextPainted = () => {
+    // The panel may draw a new `.summary` element: watch the whole page.
+    const number = () => document.querySelector('.summary')?.getAttribute('data-check-number');
+    const before = number();
+    return new Promise((resolve) => {
+      const watch = new MutationObserver(() => {
+        if (number() === before) return;
+        watch.disconnect();
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+      });
+      watch.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-check-number'] });
+    });
+  };
+  window.longestSince = (t) => Math.max(0, ...window.longTasks.filter(([s, d]) => s + d > t).map(([, d]) => d));
+};
+
+async function fresh() {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.addInitScript(probes);
+  await page.goto(server.url);
+  await page.waitForSelector('.summary[data-check-ms]');
+  return page;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Replaces the text the way a paste does; resolves to { ms, longest, refused }. */
+async function pasteOn(page, text) {
+  await page.evaluate((t) => { window.pending = t; }, text);
+  return page.evaluate(async () => {
+    const el = document.querySelector('[data-testid=editor]');
+    el.focus();
+    const painted = window.nextPainted();
+    const refused = new Promise((resolve) => {
+      const look = () => (document.querySelector('[data-topic=size]') ? resolve(null) : setTimeout(look, 50));
+      look();
+    });
+    const start = performance.now();
+    el.value = window.pending;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    window.pending = null;
+    const end = await Promise.race([painted, refused]);
+    await new Promise((r) => setTimeout(r, 100));
+    return { ms: end === null ? null : end - start, longest: window.longestSince(start), refused: end === null };
+  });
+}
+
+/** Types one character at the end of the text: keydown to findings painted. */
+async function keystrokeOn(page) {
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=editor]');
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+    window.keyResult = new Promise((resolve) => {
+      window.addEventListener('keydown', (e) => {
+        const start = e.timeStamp;
+        window.nextPainted().then((end) => resolve({ ms: end - start, longest: window.longestSince(start) }));
+      }, { once: true, capture: true });
+    });
+  });
+  await page.keyboard.type('#');
+  return page.evaluate(() => window.keyResult);
+}
+
+const insecure = readFileSync(path.join(root, 'tests/data/insecure.yaml'), 'utf8');
+/** Finding-dense: the insecure example again and again, each copy with its own names. */
+function dense(lines) {
+  let text = '';
+  for (let i = 0; text.split('\n').length < lines; i++) text += `---\n${insecure.replaceAll('name: ', `name: n${i}-`)}`;
+  return text;
+}
+const corpusDir = path.join(root, 'tests/corpus');
+const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort()
+  .map((f) => readFileSync(path.join(corpusDir, f), 'utf8'));
+/** Real manifests: tests/corpus in name order, copied with their own names until `bytes`. */
+function real(bytes) {
+  let text = '';
+  for (let i = 0; text.length < bytes; i++) {
+    for (const file of corpus) text += `---\n${file.replaceAll('name: ', `name: c${i}-`).replace(/\n?$/, '\n')}`;
+  }
+  return text;
+}
+
+const fmt = (ms) => (ms === null ? "n/a" : ms === 0 ? "none over 50 ms" : `${Math.round(ms).toLocaleString('en')} ms`);
+const lower = (runs, key) => Math.min(...runs.map((r) => r[key]));
 
 const loads = [];
 for (let i = 0; i < 3; i++) {
-  const page = await browser.newPage();
-  await page.goto(server.url);
+  const page = await fresh();
   await page.waitForSelector('[data-testid=finding]');
   loads.push(await page.evaluate(() => performance.now()));
   await page.close();
 }
-console.log(`time to first findings on screen (navigation start to rendered findings): ${median(loads).toFixed(0)} ms (median of 3)`);
+console.log(`time to first findings on screen (navigation start to rendered findings): ${fmt(Math.min(...loads))} (lower of 3)`);
 
-const page = await browser.newPage();
-await page.goto(server.url);
-await page.waitForSelector('.summary[data-check-ms]');
-const insecure = readFileSync(path.join(root, 'tests/data/insecure.yaml'), 'utf8');
-let thousand = '';
-for (let i = 0; thousand.split('\n').length < 1000; i++) thousand += `---\n${insecure.replaceAll('name: ', `name: n${i}-`)}`;
-const runs = [];
-for (let i = 0; i < 7; i++) runs.push(await checkMs(page, `${thousand}# run ${i}\n`));
-console.log(`check of a ${thousand.split('\n').length}-line manifest: ${median(runs).toFixed(1)} ms median (${runs.map((r) => r.toFixed(1)).join(', ')})`);
-let big = '';
-for (let i = 0; big.length < 10 * 1024 * 1024; i++) big += `---\n${insecure.replaceAll('name: ', `name: m${i}-`)}`;
-console.log(`check of a ${(big.length / 1048576).toFixed(1)} MB stream: ${(await checkMs(page, big)).toFixed(0)} ms`);
+const inputs = [
+  ['1,000 finding-dense lines', dense(1000)],
+  ['10,000 finding-dense lines', dense(10000)],
+  ['1 MB of real manifests', real(1024 * 1024)],
+  ['10 MB of real manifests', real(10 * 1024 * 1024)],
+];
+console.log('| input | paste to findings painted | longest main-thread task | keystroke at the end to findings painted |');
+console.log('|---|---|---|---|');
+for (const [name, text] of inputs.filter(([n]) => !only || n.startsWith(only))) {
+  console.error(`bench: ${name}`);
+  const pastes = [];
+  const keys = [];
+  let findings = '';
+  for (let run = 0; run < RUNS; run++) {
+    const page = await fresh();
+    const pasted = await pasteOn(page, text);
+    if (pasted.refused) {
+      pastes.push(pasted);
+      await page.close();
+      break;
+    }
+    pastes.push(pasted);
+    findings = await page.textContent('[data-testid=finding-count]');
+    keys.push(await keystrokeOn(page));
+    await page.close();
+  }
+  const label = `${name} (${text.split('\n').length.toLocaleString('en')} lines, ${Number(findings).toLocaleString('en')} findings)`;
+  if (pastes[0].refused) {
+    console.log(`| ${name} | refused: over the editor's ceiling | ${fmt(pastes[0].longest)} | |`);
+    continue;
+  }
+  console.log(`| ${label} | ${fmt(lower(pastes, 'ms'))} | ${fmt(lower(pastes, 'longest'))} | ${fmt(lower(keys, 'ms'))} |`);
+}
 await browser.close();
 server.close();
