@@ -6,9 +6,9 @@
 //! - `cargo xtask setup`: only install what is missing.
 //! - `cargo xtask bench`: engine and CLI benchmarks, the comparison with Checkov,
 //!   and the playground's timings in headless Chromium.
-//! - `cargo xtask size`: build the playground for release, print its wasm size.
+//! - `cargo xtask size`: build for release, print the size of both wasms.
 //! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
-//! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
+//! - `cargo xtask csp`, `cargo xtask module`: Trunk's post-build hooks (see `csp`, `module`).
 //!
 //! Everything comes from package registries (crates.io, Debian, npm, PyPI); tools
 //! already on PATH at the right version are left alone.
@@ -63,6 +63,7 @@ fn main() {
         }
         "pre-commit" => pre_commit_hook(&root),
         "csp" => csp(),
+        "module" => module(&root),
         _ => {
             eprintln!("usage: cargo xtask <serve|test|setup|bench|size|pre-commit>");
             exit(2);
@@ -176,22 +177,24 @@ fn checkov_family(id: &str) -> &'static str {
     }
 }
 
-/// Prints the size of the release playground's wasm, raw and gzipped (what
-/// a server with compression sends).
+/// Prints the size of both release wasms, the playground's and the engine
+/// module's, raw and gzipped (what a server with compression sends).
 fn size(root: &Path) {
     use std::io::Write;
     let dist = root.join("dist");
-    let wasm = std::fs::read_dir(&dist)
+    let playground = std::fs::read_dir(&dist)
         .ok()
         .and_then(|entries| {
             entries.filter_map(Result::ok).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm"))
         })
         .unwrap_or_else(|| fail("no .wasm in dist/: run trunk build --release first"));
-    let bytes = std::fs::read(&wasm).unwrap_or_else(|e| fail(&format!("{}: {e}", wasm.display())));
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(&bytes).expect("in-memory gzip");
-    let gzipped = gz.finish().expect("in-memory gzip").len();
-    println!("playground wasm: {} KB raw, {} KB gzipped ({})", bytes.len() / 1024, gzipped / 1024, wasm.display());
+    for (what, wasm) in [("playground wasm", playground), ("engine module wasm", dist.join("pkg/posture_bg.wasm"))] {
+        let bytes = std::fs::read(&wasm).unwrap_or_else(|e| fail(&format!("{}: {e}", wasm.display())));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes).expect("in-memory gzip");
+        let gzipped = gz.finish().expect("in-memory gzip").len();
+        println!("{what}: {} KB raw, {} KB gzipped ({})", bytes.len() / 1024, gzipped / 1024, wasm.display());
+    }
 }
 
 /// Replaces `INLINE_SCRIPT_HASHES` in the built page's Content-Security-Policy
@@ -221,6 +224,46 @@ fn csp() {
     std::fs::write(&page, html).unwrap_or_else(|e| fail(&format!("{}: {e}", page.display())));
 }
 
+/// What Trunk builds from `js/` (named for its package, `posture-js`)
+/// becomes the module's contract names in `dist/pkg/`: `posture.js`,
+/// `posture_bg.wasm`, `posture.d.ts`. The loader's default wasm URL follows
+/// the rename, and it gains `export const version`, the engine crate's
+/// version (wasm-bindgen exports only functions and classes).
+fn module(root: &Path) {
+    let Some(dir) = env::var_os("TRUNK_STAGING_DIR") else { fail("module runs as a Trunk post_build hook") };
+    let pkg = PathBuf::from(dir).join("pkg");
+    let read = |name: &str| {
+        std::fs::read_to_string(pkg.join(name)).unwrap_or_else(|e| fail(&format!("{}: {e}", pkg.join(name).display())))
+    };
+    let write = |name: &str, text: String| {
+        std::fs::write(pkg.join(name), text).unwrap_or_else(|e| fail(&format!("{}: {e}", pkg.join(name).display())))
+    };
+    let version = package_version(root);
+    let js = read("posture-js.js");
+    if js.matches("'posture-js_bg.wasm'").count() != 1 {
+        fail("posture-js.js does not name posture-js_bg.wasm once: has wasm-bindgen's loader changed?");
+    }
+    write(
+        "posture.js",
+        format!("{}\nexport const version = '{version}';\n", js.replace("'posture-js_bg.wasm'", "'posture_bg.wasm'")),
+    );
+    write("posture.d.ts", read("posture-js.d.ts"));
+    std::fs::rename(pkg.join("posture-js_bg.wasm"), pkg.join("posture_bg.wasm"))
+        .unwrap_or_else(|e| fail(&format!("renaming the module's wasm: {e}")));
+    for old in ["posture-js.js", "posture-js.d.ts"] {
+        let _ = std::fs::remove_file(pkg.join(old));
+    }
+}
+
+/// The engine crate's version, from its Cargo.toml.
+fn package_version(root: &Path) -> String {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let Some(line) = manifest.lines().find(|l| l.starts_with("version = \"")) else {
+        fail("Cargo.toml has no package version");
+    };
+    line.trim_start_matches("version = \"").trim_end_matches('"').to_owned()
+}
+
 /// The wasm target, wasm-bindgen-cli at the version in Cargo.lock, Trunk.
 fn setup_web(root: &Path) {
     let targets = output("rustup", &["target", "list", "--installed"]);
@@ -236,6 +279,16 @@ fn setup_web(root: &Path) {
         // Not --locked: one of its locked dependencies was yanked.
         run("cargo", &["install", "wasm-bindgen-cli", "--version", &bindgen]);
     }
+    // wasm-opt shrinks both wasms; Trunk must find the version Trunk.toml
+    // pins on PATH, or it would download one.
+    let wasm_opt = pinned.lines().find_map(|l| l.strip_prefix("wasm_opt = \"version_")).map(|v| v.trim_end_matches('"'));
+    let Some(wasm_opt) = wasm_opt else { fail("Trunk.toml must pin wasm_opt (Debian's binaryen)") };
+    if !version_of("wasm-opt").contains(&format!("version {wasm_opt}")) {
+        apt_install("binaryen");
+        if !version_of("wasm-opt").contains(&format!("version {wasm_opt}")) {
+            fail(&format!("Trunk.toml pins wasm-opt {wasm_opt}, but Debian's binaryen is {}", version_of("wasm-opt").trim()));
+        }
+    }
     if !version_of("trunk").contains(TRUNK_VERSION) {
         // Trunk 0.22 needs a newer rustc than this toolchain; 0.21 is pinned.
         run("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]);
@@ -245,19 +298,24 @@ fn setup_web(root: &Path) {
 /// Debian's Chromium, and the npm packages the browser tests use.
 fn setup_browser_tests(root: &Path) {
     if !Path::new(CHROMIUM).exists() {
-        let sudo = if output("id", &["-u"]).trim() == "0" { vec![] } else { vec!["sudo"] };
-        let apt = |args: &[&str]| {
-            let mut full = sudo.clone();
-            full.extend_from_slice(args);
-            run(full[0], &full[1..]);
-        };
-        apt(&["apt-get", "update", "-qq"]);
-        apt(&["apt-get", "install", "-y", "-qq", "chromium"]);
+        apt_install("chromium");
     }
     if which("npm").is_none() {
         fail("npm is needed for the browser tests (Debian package npm)");
     }
     run_in(&root.join("tests/e2e"), "npm", &["ci", "--no-audit", "--no-fund"]);
+}
+
+/// Installs a Debian package (as root, or through sudo).
+fn apt_install(package: &str) {
+    let sudo = if output("id", &["-u"]).trim() == "0" { vec![] } else { vec!["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut full = sudo.clone();
+        full.extend_from_slice(args);
+        run(full[0], &full[1..]);
+    };
+    apt(&["apt-get", "update", "-qq"]);
+    apt(&["apt-get", "install", "-y", "-qq", package]);
 }
 
 /// The version of `name` recorded in Cargo.lock.
