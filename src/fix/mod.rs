@@ -8,14 +8,14 @@ pub mod apply;
 pub mod edit;
 pub mod table;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use apply::{fix_inputs, fix_selected, FileFix, Mode};
 pub use edit::{Editor, Planned, Scalar, Val};
 pub use table::{declared, Declared};
 
 /// How far a fix may be trusted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// Cannot change what the workload does beyond closing the hole.
@@ -38,7 +38,7 @@ impl Applicability {
 }
 
 /// Replace the bytes `start..end` of the input (as read) with `text`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,

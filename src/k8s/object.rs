@@ -1,7 +1,7 @@
 //! Kubernetes objects found in a document: apiVersion, kind and metadata,
 //! with `kind: List` (what `kubectl get -o yaml` prints) unwrapped.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::yaml::{Node, YamlError};
 
@@ -21,7 +21,7 @@ pub struct Object<'a> {
 }
 
 /// How a finding names its object in reports.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRef {
     pub api_version: String,

@@ -53,9 +53,48 @@ pub fn hidden_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     text.char_indices().filter(|&(_, c)| hidden_char(c).is_some())
 }
 
+/// Where `new` differs from `old`: the common prefix and suffix taken off
+/// (on character boundaries), as `(start, end in old, end in new)` byte
+/// offsets. An edit is then `old[start..old_end]` replaced by
+/// `new[start..new_end]`.
+pub fn difference(old: &str, new: &str) -> (usize, usize, usize) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let most = a.len().min(b.len()) - start;
+    let mut tail = a.iter().rev().zip(b.iter().rev()).take(most).take_while(|(x, y)| x == y).count();
+    while !new.is_char_boundary(b.len() - tail) || !old.is_char_boundary(a.len() - tail) {
+        tail -= 1;
+    }
+    (start, a.len() - tail, b.len() - tail)
+}
+
+/// The length of `text` in UTF-16 code units, as JavaScript counts it.
+pub fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().map(char::len_utf16).sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_difference_is_one_edit_on_character_boundaries() {
+        for (old, new) in [("abc", "abc"), ("abc", "abXc"), ("kind: Pod\n", ""), ("", "x"), ("aé", "aè"), ("ééé", "éé"), ("a😀b", "a😁b")] {
+            let (start, old_end, new_end) = difference(old, new);
+            assert_eq!(format!("{}{}{}", &old[..start], &new[start..new_end], &old[old_end..]), new, "{old} -> {new}");
+            assert_eq!(&old[old_end..], &new[new_end..]);
+        }
+        assert_eq!(difference("abc", "abXc"), (2, 2, 3));
+        assert_eq!(difference("aaa", "aa"), (2, 3, 2));
+        assert_eq!(utf16_len("a😀é"), 4);
+    }
 
     #[test]
     fn line_breaks_become_newlines() {

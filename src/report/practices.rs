@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Finding;
 use crate::k8s::Object;
@@ -11,7 +11,7 @@ use crate::rules::scope::Located;
 use crate::rules::{Practice, Rule, Severity};
 
 /// A practice's posture in this input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Findings above info.

@@ -30,7 +30,7 @@ pub mod service;
 pub mod standards;
 pub mod workload;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clip;
 use crate::k8s::Object;
@@ -38,7 +38,7 @@ use crate::yaml::{Node, Span};
 use scope::Scope;
 use standards::PolicyVersion;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -69,7 +69,7 @@ impl Severity {
 
 /// The security practices of the seed articles; every rule serves one, and
 /// the posture summary reports per practice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Practice {
     ApiAccess,

@@ -14,7 +14,7 @@ use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
 use crate::yaml::Limits;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// The Pod Security Standards level `pss/*` rules enforce.
     pub pss_level: PssLevel,

@@ -1,16 +1,20 @@
 //! The findings panel: counts by severity, filters, findings grouped by
 //! object or by rule, each with its rationale, references and fix.
 
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
 use posture::report::{Finding, Status};
 use posture::rules::Severity;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use super::state::{families, Action, Group, State};
 
-/// Findings drawn before "Show more", and at most: a huge report must not
-/// stall the page (the downloads hold every finding).
-const FIRST_PAGE: usize = 300;
-const MOST: usize = 5_000;
+/// Rows drawn beyond those in view, above and below.
+const OVERSCAN: usize = 8;
+/// A row's height (px) until rows have been drawn and measured.
+const ROW_GUESS: f64 = 90.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -20,16 +24,16 @@ pub struct Props {
 #[function_component(FindingsPanel)]
 pub fn findings_panel(props: &Props) -> Html {
     let state = &props.state;
-    let show_all = use_state(|| false);
     let report = &state.checked.report;
     let shown = state.shown_findings();
     let dispatch = state.dispatcher();
 
-    let groups = group(state, &shown);
-    let mut budget = if *show_all { MOST } else { FIRST_PAGE };
-    let on_show_all = {
-        let show_all = show_all.clone();
-        Callback::from(move |_| show_all.set(true))
+    // Grouped once per check, filter and grouping, not on every scroll.
+    let groups = {
+        let key = (Rc::as_ptr(&state.checked) as usize, state.hidden_severities.clone(), state.hidden_families.clone(), state.group);
+        let state = state.clone();
+        let shown = shown.clone();
+        use_memo(key, move |_| group(&state, &shown))
     };
     html! {
         <div class="findings">
@@ -95,26 +99,7 @@ pub fn findings_panel(props: &Props) -> Html {
                     }
                 }) }
             </ul>
-            { for groups.into_iter().map(|(heading, members)| {
-                let take = members.len().min(budget);
-                budget -= take;
-                html! {
-                    if take > 0 {
-                        <section class="group">
-                            <h3><bdi>{heading}</bdi><span class="group-count">{format!(" {}", members.len())}</span></h3>
-                            <ol class="list">
-                                { for members[..take].iter().map(|&i| finding(&report.findings[i], i, state)) }
-                            </ol>
-                        </section>
-                    }
-                }
-            }) }
-            if shown.len() > FIRST_PAGE && !*show_all {
-                <button class="show-all" onclick={on_show_all}>{format!("Show more ({} of {} shown)", FIRST_PAGE, shown.len())}</button>
-            }
-            if shown.len() > MOST && *show_all {
-                <p class="clean">{format!("The first {MOST} of {} findings are listed; the JSON and SARIF downloads hold all of them.", shown.len())}</p>
-            }
+            <FindingList state={state.clone()} groups={groups} />
             if !report.suppressed.is_empty() {
                 <details class="suppressed" data-testid="suppressed">
                     <summary>{format!("{} suppressed (reviewed and accepted)", report.suppressed.len())}</summary>
@@ -215,7 +200,7 @@ fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
         })
     };
     html! {
-        <li class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity}
+        <li key={index} class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity}
             data-line={f.span.start.line.to_string()} data-family={f.rule.family.id().to_owned()}>
             <button class="jump" {onclick} title="Show in the editor">
                 <span class={classes!("badge", severity)}>{severity}</span>
@@ -239,5 +224,127 @@ fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
                 </ul>
             </details>
         </li>
+    }
+}
+
+#[derive(Properties)]
+struct ListProps {
+    state: UseReducerHandle<State>,
+    /// Headings with the findings under them, by index in the report.
+    groups: Rc<Vec<(String, Vec<usize>)>>,
+}
+
+impl PartialEq for ListProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state && Rc::ptr_eq(&self.groups, &other.groups)
+    }
+}
+
+/// The grouped findings, of which only the rows in view (and a few around
+/// them) are drawn: every heading and finding is a row, the rows above and
+/// below are spacers of their estimated height, so a report of any size
+/// costs the page a few dozen rows. The window follows any scroll (the
+/// pane's, or the page's on narrow screens) and the focus moving through
+/// the rows.
+#[function_component(FindingList)]
+fn finding_list(props: &ListProps) -> Html {
+    let list = use_node_ref();
+    let drawn = use_node_ref();
+    let (above, below) = (use_node_ref(), use_node_ref());
+    // The drawn rows, and the average height of a drawn row.
+    let window = use_state_eq(|| (0usize, 2 * OVERSCAN));
+    let row = use_mut_ref(|| ROW_GUESS);
+    let total: usize = props.groups.iter().map(|(_, members)| members.len() + 1).sum();
+
+    // Which rows are in view: the list's part of the viewport and of the
+    // pane that scrolls it.
+    let measure = {
+        let (list, window, row) = (list.clone(), window.clone(), row.clone());
+        move || {
+            let Some(el) = list.cast::<HtmlElement>() else { return };
+            let top = el.get_bounding_client_rect().top();
+            let (mut from, mut to) = (0.0_f64, gloo::utils::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(900.0));
+            if let Some(pane) = el.closest(".findings-pane").ok().flatten() {
+                let r = pane.get_bounding_client_rect();
+                (from, to) = (from.max(r.top()), to.min(r.bottom()));
+            }
+            let height = *row.borrow();
+            let first = ((from - top).max(0.0) / height) as usize;
+            let last = ((to - top).max(0.0) / height).ceil() as usize;
+            window.set((first.saturating_sub(OVERSCAN), last + OVERSCAN));
+        }
+    };
+    {
+        let measure = measure.clone();
+        use_effect_with((), move |_| {
+            // Scroll events do not bubble: caught on the way down, from any scroller.
+            let options = EventListenerOptions::run_in_capture_phase();
+            let on_scroll = {
+                let measure = measure.clone();
+                EventListener::new_with_options(&gloo::utils::window(), "scroll", options, move |_| measure())
+            };
+            let on_resize = {
+                let measure = measure.clone();
+                EventListener::new(&gloo::utils::window(), "resize", move |_| measure())
+            };
+            measure();
+            move || drop((on_scroll, on_resize))
+        });
+    }
+    let (first, last) = (window.0.min(total), window.1.min(total));
+    // After drawing: learn the rows' height, size the spacers, and look
+    // again (a new report, a row opened).
+    {
+        let (drawn, above, below, row) = (drawn.clone(), above.clone(), below.clone(), row.clone());
+        use_effect(move || {
+            if let Some(el) = drawn.cast::<HtmlElement>() {
+                if last > first && el.offset_height() > 0 {
+                    let measured = el.offset_height() as f64 / (last - first) as f64;
+                    let mut height = row.borrow_mut();
+                    if (measured - *height).abs() > *height / 4.0 {
+                        *height = measured;
+                    }
+                }
+            }
+            let height = *row.borrow();
+            for (node, rows) in [(above, first), (below, total - last)] {
+                if let Some(el) = node.cast::<HtmlElement>() {
+                    let _ = el.style().set_property("height", &format!("{}px", rows as f64 * height));
+                }
+            }
+            measure();
+        });
+    }
+    // The drawn rows, in their groups.
+    let mut sections = Vec::new();
+    let mut at = 0;
+    for (heading, members) in props.groups.iter() {
+        let (start, end) = (at, at + members.len() + 1);
+        at = end;
+        if end <= first || start >= last {
+            continue;
+        }
+        // The heading is row `start`, member k row `start + 1 + k`.
+        let from = first.saturating_sub(start + 1).min(members.len());
+        let to = last.saturating_sub(start + 1).min(members.len());
+        let report = &props.state.checked.report;
+        sections.push(html! {
+            <section class="group" key={heading.clone()}>
+                if first <= start {
+                    <h3><bdi>{heading}</bdi><span class="group-count">{format!(" {}", members.len())}</span></h3>
+                }
+                <ol class="list">
+                    { for members[from..to].iter().map(|&i| finding(&report.findings[i], i, &props.state)) }
+                </ol>
+            </section>
+        });
+    }
+    html! {
+        <div class="finding-list" ref={list} data-testid="finding-list" data-rows={total.to_string()}
+            data-first={first.to_string()} data-last={last.to_string()}>
+            <div class="spacer" ref={above} aria-hidden="true"></div>
+            <div ref={drawn}>{ for sections }</div>
+            <div class="spacer" ref={below} aria-hidden="true"></div>
+        </div>
     }
 }

@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
+use posture::playground::text::difference;
 use posture::fix::{fix_selected, Applicability, Fix, FixState, Mode, PLACEHOLDER};
 use posture::{Finding, Input};
 use wasm_bindgen::JsCast;
@@ -91,7 +92,8 @@ pub fn reduce(next: &mut State, step: Step) {
             (after, "Fix redone (Ctrl+Z undoes it).".to_owned())
         }
     };
-    let (start, end) = placeholder_in(&text, changed(&current, &text));
+    let (start, _, end) = difference(&current, &text);
+    let (start, end) = placeholder_in(&text, (start, end));
     next.text = text;
     next.loaded += 1;
     next.revision += 1;
@@ -99,22 +101,6 @@ pub fn reduce(next: &mut State, step: Step) {
     next.select = Some((start, end, next.select.map_or(1, |(_, _, n)| n + 1)));
     next.status = Some(status);
     next.notice(super::state::Topic::Share, None);
-}
-
-/// The byte range of `new` that differs from `old` (common prefix and
-/// suffix taken off, on character boundaries).
-fn changed(old: &str, new: &str) -> (usize, usize) {
-    let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    while !new.is_char_boundary(start) {
-        start -= 1;
-    }
-    let most = a.len().min(b.len()) - start;
-    let mut tail = a.iter().rev().zip(b.iter().rev()).take(most).take_while(|(x, y)| x == y).count();
-    while !new.is_char_boundary(b.len() - tail) {
-        tail -= 1;
-    }
-    (start, b.len() - tail)
 }
 
 /// Within a changed range, the placeholder a needs-value fix inserted (its

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Timeout;
 use posture::lessons::{self, Block, Inline, Lesson};
 use posture::rules::PssLevel;
 use posture::Report;
@@ -20,7 +19,7 @@ use yew::prelude::*;
 
 use super::editor::Editor;
 use super::findings::FindingsPanel;
-use super::state::{Action, Checked, Origin, State};
+use super::state::{Action, Origin, State};
 
 /// Lessons done, on this device.
 const DONE: &str = "posture.lessons.done";
@@ -404,18 +403,7 @@ pub fn lesson_view(props: &ViewProps) -> Html {
     };
 
     // Check after each edit, as the playground does.
-    {
-        let dispatch = state.dispatcher();
-        let text = state.text.clone();
-        let options = state.options();
-        use_effect_with(Rc::as_ptr(&state.text) as usize, move |_| {
-            let pending = Timeout::new(0, move || {
-                let checked = Checked::run(text, &options, 0.0);
-                dispatch.dispatch(Action::Checked(Rc::new(checked)));
-            });
-            move || drop(pending)
-        });
-    }
+    super::checks::use_checks(&state);
     // Keep the lesson's text for the next visit.
     {
         let (text, id) = (state.text.clone(), lesson.id.clone());

@@ -1,6 +1,8 @@
 //! The playground (wasm only): paste YAML, see every finding where it is.
-//! The engine runs in the page; the text never leaves the browser.
+//! The engine runs in a Web Worker of the page (see `checks`); the text
+//! never leaves the browser.
 
+mod checks;
 mod controls;
 mod editor;
 mod examples;
@@ -15,7 +17,6 @@ mod state;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -23,36 +24,13 @@ use yew::prelude::*;
 use controls::Controls;
 use editor::Editor;
 use findings::FindingsPanel;
-use state::{Action, Checked, State, Topic};
-
-/// Texts up to this size are checked on the next frame; larger ones wait for
-/// a pause in typing.
-const QUICK_CHECK_BYTES: usize = 256 * 1024;
+use state::{Action, State, Topic};
 
 #[function_component(App)]
 fn app() -> Html {
     let state = use_reducer(session::initial_state);
 
-    // Check after a short pause; a newer edit cancels the pending check, so
-    // the newest text always wins.
-    {
-        let dispatch = state.dispatcher();
-        let text = state.text.clone();
-        let options = state.options();
-        let key =
-            (Rc::as_ptr(&state.text) as usize, state.level, state.version, state.off.clone(), state.registries.clone());
-        use_effect_with(key, move |_| {
-            let delay = if text.len() <= QUICK_CHECK_BYTES { 0 } else { 250 };
-            let pending = Timeout::new(delay, move || {
-                let clock = gloo::utils::window().performance();
-                let started = clock.as_ref().map_or(0.0, |p| p.now());
-                let mut checked = Checked::run(text, &options, 0.0);
-                checked.millis = clock.map_or(0.0, |p| p.now()) - started;
-                dispatch.dispatch(Action::Checked(Rc::new(checked)));
-            });
-            move || drop(pending)
-        });
-    }
+    checks::use_checks(&state);
     // Keep every change for the next visit (in this browser only), whether
     // or not its check ever finishes; say so when it cannot be kept.
     {

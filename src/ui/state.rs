@@ -65,11 +65,20 @@ pub struct Checked {
     pub hidden: (usize, Option<(usize, char)>),
 }
 
+/// The name the playground's findings carry as their `file`.
+pub const FILE: &str = "playground.yaml";
+
 impl Checked {
+    /// Checks in the page (see [`super::checks`] for checks in the worker).
     pub fn run(text: Rc<String>, options: &Options, millis: f64) -> Self {
-        let report = posture::check("playground.yaml", text.as_bytes(), options);
+        let report = posture::check(FILE, text.as_bytes(), options);
+        Checked { millis, ..Checked::new(text, report) }
+    }
+
+    /// The report of `text`, with what the editor needs to draw it.
+    pub fn new(text: Rc<String>, report: Report) -> Self {
         let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
-        Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis, number: 0, hidden }
+        Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis: 0.0, number: 0, hidden }
     }
 }
 

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 /// Explicit bounds on what one input may cost. Crossing one is an error for
 /// the document where it happens; documents before it are unaffected.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of input read; the document crossing it gets an error.
     pub max_bytes: usize,

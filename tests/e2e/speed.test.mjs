@@ -1,0 +1,157 @@
+// The playground at the engine's speed (issue 13): checks run in the engine
+// module's Web Worker and go there as edits, a superseded check is never
+// shown, typing during a check keeps every keystroke, and the findings
+// panel draws only a window of rows yet reaches every finding.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { root, posture, launch, open as openOn, paste, checked } from './common.mjs';
+
+let env;
+before(async () => { env = await launch(); });
+after(async () => { await env?.close(); });
+
+const INSECURE = readFileSync(path.join(root, 'tests/data/insecure.yaml'), 'utf8');
+/** The insecure example again and again, each copy with its own names: thousands of findings. */
+function dense(lines) {
+  let text = '';
+  for (let i = 0; text.split('\n').length < lines; i++) text += `---\n${INSECURE.replaceAll('name: ', `name: n${i}-`)}`;
+  return text;
+}
+/** Real manifests (tests/corpus) copied until `bytes`. */
+function real(bytes) {
+  const dir = path.join(root, 'tests/corpus');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  let text = '';
+  for (let i = 0; text.length < bytes; i++) for (const f of files) text += `---\n${f.replaceAll('name: ', `name: c${i}-`)}`;
+  return text;
+}
+
+/** Records what the page sends to its workers. */
+function recordWorkerMessages() {
+  window.sentToWorker = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    window.sentToWorker.push({ type: message?.type, length: String(message?.text ?? '').length });
+    return post.call(this, message, ...rest);
+  };
+}
+
+const count = async (page) => Number(await page.textContent('[data-testid=finding-count]'));
+/** The CLI's findings for `text` (its exit status says whether there are any). */
+function cliFindings(text) {
+  let out;
+  try {
+    out = execFileSync(posture, ['check', '--format', 'json', '--compact', '-'], { input: text, encoding: 'utf8', maxBuffer: 1 << 30 });
+  } catch (e) {
+    out = e.stdout;
+  }
+  return JSON.parse(out).findings;
+}
+
+test('checks run in the worker: the text is opened once, then each keystroke goes as a small edit', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(recordWorkerMessages);
+  const page = await openOn(env, env.server.url, {}, context);
+  await paste(page, INSECURE);
+  assert.equal(await count(page), cliFindings(INSECURE).length);
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('Control+End');
+  await checked(page, () => page.keyboard.type('#'));
+  const sent = await page.evaluate(() => window.sentToWorker);
+  assert.equal(sent[0].type, 'open', JSON.stringify(sent));
+  assert.ok(sent.slice(1).every((m) => m.type === 'edit'), JSON.stringify(sent));
+  assert.deepEqual(sent.at(-1), { type: 'edit', length: 1 });
+  assert.equal(await count(page), cliFindings(`${INSECURE}#`).length);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('typing during the check of a large text keeps every keystroke, and the newest text is checked', async () => {
+  const page = await openOn(env);
+  const big = real(1.5 * 1024 * 1024);
+  await page.evaluate((t) => {
+    const el = document.querySelector('[data-testid=editor]');
+    el.focus();
+    el.value = t;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    el.setSelectionRange(t.length, t.length);
+  }, big);
+  // At once, while the worker checks: nothing waits for the check.
+  await page.keyboard.type('# typed at once\n');
+  assert.equal(await page.$eval('[data-testid=editor]', (el) => el.value), `${big}# typed at once\n`);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=finding-count]')?.textContent === String(n),
+    cliFindings(`${big}# typed at once\n`).length, { timeout: 120000 });
+  assert.deepEqual(page.errors, []);
+});
+
+test('a superseded check is dropped: only the newest text\'s findings are ever shown', async () => {
+  const page = await openOn(env);
+  const big = real(1024 * 1024);
+  const small = INSECURE;
+  const expected = cliFindings(small).length;
+  assert.notEqual(cliFindings(big).length, expected);
+  const shown = await page.evaluate(async ([a, b, n]) => {
+    const seen = [];
+    const watch = new MutationObserver(() => {
+      const c = document.querySelector('[data-testid=finding-count]')?.textContent;
+      if (c !== seen.at(-1)) seen.push(c);
+    });
+    watch.observe(document.body, { subtree: true, childList: true, characterData: true });
+    const el = document.querySelector('[data-testid=editor]');
+    for (const t of [a, b]) {
+      el.value = t;
+      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }
+    await new Promise((resolve) => {
+      const look = () => (seen.at(-1) === String(n) ? resolve() : setTimeout(look, 50));
+      look();
+    });
+    // Long enough for the large text's check to have finished too.
+    await new Promise((r) => setTimeout(r, 3000));
+    watch.disconnect();
+    return seen;
+  }, [big, small, expected]);
+  assert.ok(shown.length >= 1);
+  assert.deepEqual(shown.slice(1), Array(shown.length - 1).fill(String(expected)), `counts shown: ${shown}`);
+});
+
+test('the panel draws a window of findings, and scrolling and F8 reach the last one', async () => {
+  const page = await openOn(env);
+  const text = dense(3000);
+  const findings = cliFindings(text);
+  await paste(page, text);
+  assert.equal(await count(page), findings.length);
+  const drawn = await page.$$eval('[data-testid=finding]', (els) => els.length);
+  assert.ok(drawn > 0 && drawn < 100, `${drawn} of ${findings.length} findings drawn`);
+
+  // Grouped by object, in order of appearance: the last row is the last
+  // object's last finding.
+  const key = (f) => JSON.stringify(f.object);
+  const lastObject = key(findings.at(-1));
+  const last = findings.filter((f) => key(f) === lastObject).at(-1);
+  await page.$eval('.findings-pane', (el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction(() => {
+    const list = document.querySelector('[data-testid=finding-list]');
+    return list.dataset.last === list.dataset.rows;
+  });
+  const end = await page.$eval('.findings-pane', (el) => { el.scrollTop = el.scrollHeight; return true; });
+  assert.ok(end);
+  await page.waitForTimeout(200);
+  const lastDrawn = await page.$$eval('[data-testid=finding]', (els) => {
+    const e = els.at(-1);
+    return { rule: e.dataset.rule, line: Number(e.dataset.line) };
+  });
+  assert.deepEqual(lastDrawn, { rule: last.rule, line: last.span.start.line });
+  await page.screenshot({ path: path.join(root, 'target/playground-findings-window.png') });
+
+  // Shift+F8 from the start of the text selects the last finding.
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('Shift+F8');
+  const selection = await page.$eval('[data-testid=editor]', (el) => [el.selectionStart, el.selectionEnd]);
+  assert.deepEqual(selection, [findings.at(-1).span.start.offset, findings.at(-1).span.end.offset]);
+  assert.deepEqual(page.errors, []);
+});
