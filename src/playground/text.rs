@@ -86,7 +86,15 @@ mod tests {
 
     #[test]
     fn the_difference_is_one_edit_on_character_boundaries() {
-        for (old, new) in [("abc", "abc"), ("abc", "abXc"), ("kind: Pod\n", ""), ("", "x"), ("aé", "aè"), ("ééé", "éé"), ("a😀b", "a😁b")] {
+        for (old, new) in [
+            ("abc", "abc"),
+            ("abc", "abXc"),
+            ("kind: Pod\n", ""),
+            ("", "x"),
+            ("aé", "aè"),
+            ("ééé", "éé"),
+            ("a😀b", "a😁b"),
+        ] {
             let (start, old_end, new_end) = difference(old, new);
             assert_eq!(format!("{}{}{}", &old[..start], &new[start..new_end], &old[old_end..]), new, "{old} -> {new}");
             assert_eq!(&old[old_end..], &new[new_end..]);

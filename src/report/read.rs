@@ -157,7 +157,10 @@ pub fn from_json(json: &str) -> Result<Report, String> {
             rules: p.rules,
             objects: p.objects,
             findings: p.findings,
-            by_severity: Severity::ALL.iter().map(|s| (s.name(), p.by_severity.get(s.name()).copied().unwrap_or(0))).collect(),
+            by_severity: Severity::ALL
+                .iter()
+                .map(|s| (s.name(), p.by_severity.get(s.name()).copied().unwrap_or(0)))
+                .collect(),
         })
         .collect();
     let errors = whole
@@ -165,7 +168,8 @@ pub fn from_json(json: &str) -> Result<Report, String> {
         .into_iter()
         .map(|e| InputError { file: e.file, document: e.document, message: e.message, span: e.span })
         .collect();
-    let notes = whole.notes.into_iter().map(|n| Note { file: n.file, document: n.document, message: n.message }).collect();
+    let notes =
+        whole.notes.into_iter().map(|n| Note { file: n.file, document: n.document, message: n.message }).collect();
     Ok(Report {
         findings,
         suppressed,
@@ -217,8 +221,12 @@ mod tests {
     #[test]
     fn what_is_not_a_report_is_refused() {
         assert!(from_json("{}").is_err());
-        let unknown = to_json(&crate::check("a.yaml", b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: x}]}\n", &Options::default()))
-            .replacen("\"rule\": \"", "\"rule\": \"gone/", 1);
+        let unknown = to_json(&crate::check(
+            "a.yaml",
+            b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: x}]}\n",
+            &Options::default(),
+        ))
+        .replacen("\"rule\": \"", "\"rule\": \"gone/", 1);
         assert!(from_json(&unknown).unwrap_err().contains("no rule gone/"));
     }
 }

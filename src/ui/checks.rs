@@ -33,40 +33,50 @@ struct Sent {
     newest: Option<(u32, Rc<String>, f64)>,
     /// The worker could not start: check in the page.
     failed: bool,
+    /// Where answers go: the playground's or a lesson's state, whichever
+    /// is on the page.
+    dispatch: Option<UseReducerDispatcher<State>>,
 }
 
-/// The worker and its listeners (dropped with the component: the worker ends).
+/// The worker and its listeners, one for the page: started with it (so that
+/// a page loaded once keeps checking offline), and shared by the playground
+/// and the lessons.
 struct Link {
     worker: Worker,
     sent: Rc<RefCell<Sent>>,
-    dispatch: UseReducerDispatcher<State>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-impl Drop for Link {
-    fn drop(&mut self) {
-        self.worker.terminate();
+thread_local! {
+    static LINK: RefCell<Option<Link>> = const { RefCell::new(None) };
+    /// The check in the page when there is no worker.
+    static IN_PAGE: RefCell<Pending> = RefCell::new(Pending::default());
+}
+
+/// Starts the worker; without one, checks run in the page.
+pub fn start() {
+    if let Ok(link) = Link::start() {
+        LINK.with(|l| *l.borrow_mut() = Some(link));
     }
 }
 
 /// Checks the state's text with its options after every change of either.
 #[hook]
 pub fn use_checks(state: &UseReducerHandle<State>) {
-    let link = use_mut_ref(|| None::<Result<Link, Pending>>);
     let dispatch = state.dispatcher();
     let text = state.text.clone();
     let options = state.options();
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
-        let mut link = link.borrow_mut();
-        let link = link.get_or_insert_with(|| Link::start(dispatch.clone()).map_err(|_| Pending::default()));
-        if matches!(link, Ok(l) if l.sent.borrow().failed) {
-            *link = Err(Pending::default());
-        }
-        match link {
-            Ok(link) => link.send(text, options),
-            Err(pending) => pending.check_in_page(text, options, dispatch),
+        let sent = LINK.with(|l| {
+            l.borrow()
+                .as_ref()
+                .filter(|l| !l.sent.borrow().failed)
+                .map(|l| l.send(text.clone(), options.clone(), dispatch.clone()))
+        });
+        if sent.is_none() {
+            IN_PAGE.with(|p| p.borrow_mut().check_in_page(text, options, dispatch));
         }
     });
 }
@@ -88,39 +98,40 @@ impl Pending {
 }
 
 impl Link {
-    fn start(dispatch: UseReducerDispatcher<State>) -> Result<Link, JsValue> {
+    fn start() -> Result<Link, JsValue> {
         let base = gloo::utils::document().base_uri()?.unwrap_or_default();
         let url = web_sys::Url::new_with_base("pkg/worker.js", &base)?.href();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(&url, &options)?;
-        let sent = Rc::new(RefCell::new(Sent { next_id: 1, text: None, newest: None, failed: false }));
+        let sent = Rc::new(RefCell::new(Sent { next_id: 1, text: None, newest: None, failed: false, dispatch: None }));
         let on_message = {
-            let (sent, dispatch) = (sent.clone(), dispatch.clone());
-            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| answer(&sent, &dispatch, &e.data()))
+            let sent = sent.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| answer(&sent, &e.data()))
         };
         // A worker that cannot load (no module workers, its script missing):
         // the page checks the newest text itself from now on.
         let on_error = {
-            let (sent, dispatch) = (sent.clone(), dispatch.clone());
+            let sent = sent.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
                 let mut sent = sent.borrow_mut();
                 sent.failed = true;
-                if let Some((_, text, _)) = sent.newest.take() {
+                if let (Some((_, text, _)), Some(dispatch)) = (sent.newest.take(), sent.dispatch.clone()) {
                     let options = sent.text.take().map(|(_, o)| o).unwrap_or_default();
-                    Pending::default().check_in_page(text, options, dispatch.clone());
+                    IN_PAGE.with(|p| p.borrow_mut().check_in_page(text, options, dispatch));
                 }
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Link { worker, sent, dispatch, _on_message: on_message, _on_error: on_error })
+        Ok(Link { worker, sent, _on_message: on_message, _on_error: on_error })
     }
 
     /// Sends the change to `text` (an edit when the worker holds an earlier
     /// text with the same options, else the whole text).
-    fn send(&self, text: Rc<String>, options: Options) {
+    fn send(&self, text: Rc<String>, options: Options, dispatch: UseReducerDispatcher<State>) {
         let mut sent = self.sent.borrow_mut();
+        sent.dispatch = Some(dispatch.clone());
         let id = sent.next_id;
         sent.next_id += 1;
         let message = Object::new();
@@ -142,7 +153,7 @@ impl Link {
         }
         if self.worker.post_message(&message).is_err() {
             drop(sent);
-            self.dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
+            dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
             return;
         }
         sent.text = Some((text.clone(), options));
@@ -152,10 +163,10 @@ impl Link {
 
 /// The worker's answer: the newest request's report is shown; an older one
 /// is dropped; an error is said, and the next request opens the text again.
-fn answer(sent: &RefCell<Sent>, dispatch: &UseReducerDispatcher<State>, data: &JsValue) {
+fn answer(sent: &RefCell<Sent>, data: &JsValue) {
     let id = Reflect::get(data, &"id".into()).ok().and_then(|v| v.as_f64());
     let mut sent = sent.borrow_mut();
-    let Some((newest, text, at)) = sent.newest.clone() else { return };
+    let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
     if id != Some(newest as f64) {
         return;
     }

@@ -11,8 +11,9 @@ use yew::prelude::*;
 
 use super::state::{families, Action, Group, State};
 
-/// Rows drawn beyond those in view, above and below.
-const OVERSCAN: usize = 8;
+/// Rows drawn beyond those in view, above and below: a report of a few
+/// dozen findings is drawn whole.
+const OVERSCAN: usize = 40;
 /// A row's height (px) until rows have been drawn and measured.
 const ROW_GUESS: f64 = 90.0;
 
@@ -30,7 +31,12 @@ pub fn findings_panel(props: &Props) -> Html {
 
     // Grouped once per check, filter and grouping, not on every scroll.
     let groups = {
-        let key = (Rc::as_ptr(&state.checked) as usize, state.hidden_severities.clone(), state.hidden_families.clone(), state.group);
+        let key = (
+            Rc::as_ptr(&state.checked) as usize,
+            state.hidden_severities.clone(),
+            state.hidden_families.clone(),
+            state.group,
+        );
         let state = state.clone();
         let shown = shown.clone();
         use_memo(key, move |_| group(&state, &shown))
@@ -263,7 +269,8 @@ fn finding_list(props: &ListProps) -> Html {
         move || {
             let Some(el) = list.cast::<HtmlElement>() else { return };
             let top = el.get_bounding_client_rect().top();
-            let (mut from, mut to) = (0.0_f64, gloo::utils::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(900.0));
+            let (mut from, mut to) =
+                (0.0_f64, gloo::utils::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(900.0));
             if let Some(pane) = el.closest(".findings-pane").ok().flatten() {
                 let r = pane.get_bounding_client_rect();
                 (from, to) = (from.max(r.top()), to.min(r.bottom()));

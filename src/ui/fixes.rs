@@ -10,8 +10,8 @@
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use posture::playground::text::difference;
 use posture::fix::{fix_selected, Applicability, Fix, FixState, Mode, PLACEHOLDER};
+use posture::playground::text::difference;
 use posture::{Finding, Input};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};

@@ -133,5 +133,6 @@ fn current_route() -> Option<lesson::Route> {
 
 pub fn start() {
     present::from_address();
+    checks::start();
     yew::Renderer::<Root>::new().render();
 }

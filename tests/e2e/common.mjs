@@ -50,7 +50,8 @@ export async function launch() {
   return { server, browser, offOrigin: [], close: async () => { await browser.close(); server.close(); } };
 }
 
-/** A fresh page (its own storage unless `context` is given) on the playground, once a check has run. */
+/** A fresh page (its own storage unless `context` is given) on the playground, once its first check is shown
+ * (checks run in a worker: the page is up before the first answer). */
 export async function open(env, url = env.server.url, options = {}, context = null) {
   context ||= await env.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, ...options });
   const page = await context.newPage();
@@ -59,7 +60,7 @@ export async function open(env, url = env.server.url, options = {}, context = nu
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  await page.waitForSelector('.summary[data-check-ms]');
+  await page.waitForSelector('.summary[data-check-ms]:not([data-check-number="0"])');
   page.errors = errors;
   return page;
 }
