@@ -11,7 +11,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { root, serve } from './common.mjs';
 
-const server = await serve(path.join(root, 'dist'));
+// DIST=another/build compares builds on the same machine state.
+const server = await serve(process.env.DIST || path.join(root, 'dist'));
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
