@@ -281,12 +281,16 @@ fn setup_web(root: &Path) {
     }
     // wasm-opt shrinks both wasms; Trunk must find the version Trunk.toml
     // pins on PATH, or it would download one.
-    let wasm_opt = pinned.lines().find_map(|l| l.strip_prefix("wasm_opt = \"version_")).map(|v| v.trim_end_matches('"'));
+    let wasm_opt =
+        pinned.lines().find_map(|l| l.strip_prefix("wasm_opt = \"version_")).map(|v| v.trim_end_matches('"'));
     let Some(wasm_opt) = wasm_opt else { fail("Trunk.toml must pin wasm_opt (Debian's binaryen)") };
     if !version_of("wasm-opt").contains(&format!("version {wasm_opt}")) {
         apt_install("binaryen");
         if !version_of("wasm-opt").contains(&format!("version {wasm_opt}")) {
-            fail(&format!("Trunk.toml pins wasm-opt {wasm_opt}, but Debian's binaryen is {}", version_of("wasm-opt").trim()));
+            fail(&format!(
+                "Trunk.toml pins wasm-opt {wasm_opt}, but Debian's binaryen is {}",
+                version_of("wasm-opt").trim()
+            ));
         }
     }
     if !version_of("trunk").contains(TRUNK_VERSION) {
