@@ -283,6 +283,12 @@ impl Checker {
 
     /// Checks these inputs, replacing any before.
     pub fn check(&mut self, inputs: &[Input]) -> Report {
+        self.set(inputs);
+        self.report()
+    }
+
+    /// Replaces the inputs, without checking them (see [`Checker::report`]).
+    pub fn set(&mut self, inputs: &[Input]) {
         self.local = Local::default();
         self.sources = inputs
             .iter()
@@ -292,13 +298,20 @@ impl Checker {
                 Source { file: input.file.to_owned(), text: input.text.to_vec(), parsed }
             })
             .collect();
-        self.report()
     }
 
     /// Replaces the bytes `range` of input `input`'s text with
     /// `replacement` and checks again. A range past the text is clipped to
     /// it; an input that is not there leaves everything as it was.
     pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> Report {
+        self.replace(input, range, replacement);
+        self.report()
+    }
+
+    /// [`Checker::edit`] without the check: a caller with several edits
+    /// queued (the JavaScript module's worker) applies them all, then asks
+    /// for one report. Only the documents an edit touched are parsed again.
+    pub fn replace(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) {
         if let Some(source) = self.sources.get_mut(input) {
             let end = range.end.min(source.text.len());
             let range = range.start.min(end)..end;
@@ -308,7 +321,6 @@ impl Checker {
             let previous = std::mem::take(&mut source.parsed);
             source.parsed = yaml::reparse(&source.text, &lines, &self.options.limits, Some((previous, &edit)));
         }
-        self.report()
     }
 
     /// The current text of input `input`.
@@ -316,7 +328,9 @@ impl Checker {
         self.sources.get(input).map(|s| s.text.as_slice())
     }
 
-    fn report(&mut self) -> Report {
+    /// The report of the current text: exactly what [`check_all`] gives
+    /// for it.
+    pub fn report(&mut self) -> Report {
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, &self.options)).collect();
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();

@@ -8,7 +8,7 @@
 //!   and the playground's timings in headless Chromium.
 //! - `cargo xtask size`: build the playground for release, print its wasm size.
 //! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
-//! - `cargo xtask csp`: Trunk's post-build hook (see `csp`).
+//! - `cargo xtask csp`, `cargo xtask module`: Trunk's post-build hooks (see `csp`, `module`).
 //!
 //! Everything comes from package registries (crates.io, Debian, npm, PyPI); tools
 //! already on PATH at the right version are left alone.
@@ -63,6 +63,7 @@ fn main() {
         }
         "pre-commit" => pre_commit_hook(&root),
         "csp" => csp(),
+        "module" => module(&root),
         _ => {
             eprintln!("usage: cargo xtask <serve|test|setup|bench|size|pre-commit>");
             exit(2);
@@ -219,6 +220,46 @@ fn csp() {
     }
     let html = html.replace("INLINE_SCRIPT_HASHES", &hashes.join(" "));
     std::fs::write(&page, html).unwrap_or_else(|e| fail(&format!("{}: {e}", page.display())));
+}
+
+/// What Trunk builds from `js/` (named for its package, `posture-js`)
+/// becomes the module's contract names in `dist/pkg/`: `posture.js`,
+/// `posture_bg.wasm`, `posture.d.ts`. The loader's default wasm URL follows
+/// the rename, and it gains `export const version`, the engine crate's
+/// version (wasm-bindgen exports only functions and classes).
+fn module(root: &Path) {
+    let Some(dir) = env::var_os("TRUNK_STAGING_DIR") else { fail("module runs as a Trunk post_build hook") };
+    let pkg = PathBuf::from(dir).join("pkg");
+    let read = |name: &str| {
+        std::fs::read_to_string(pkg.join(name)).unwrap_or_else(|e| fail(&format!("{}: {e}", pkg.join(name).display())))
+    };
+    let write = |name: &str, text: String| {
+        std::fs::write(pkg.join(name), text).unwrap_or_else(|e| fail(&format!("{}: {e}", pkg.join(name).display())))
+    };
+    let version = package_version(root);
+    let js = read("posture-js.js");
+    if js.matches("'posture-js_bg.wasm'").count() != 1 {
+        fail("posture-js.js does not name posture-js_bg.wasm once: has wasm-bindgen's loader changed?");
+    }
+    write(
+        "posture.js",
+        format!("{}\nexport const version = '{version}';\n", js.replace("'posture-js_bg.wasm'", "'posture_bg.wasm'")),
+    );
+    write("posture.d.ts", read("posture-js.d.ts"));
+    std::fs::rename(pkg.join("posture-js_bg.wasm"), pkg.join("posture_bg.wasm"))
+        .unwrap_or_else(|e| fail(&format!("renaming the module's wasm: {e}")));
+    for old in ["posture-js.js", "posture-js.d.ts"] {
+        let _ = std::fs::remove_file(pkg.join(old));
+    }
+}
+
+/// The engine crate's version, from its Cargo.toml.
+fn package_version(root: &Path) -> String {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let Some(line) = manifest.lines().find(|l| l.starts_with("version = \"")) else {
+        fail("Cargo.toml has no package version");
+    };
+    line.trim_start_matches("version = \"").trim_end_matches('"').to_owned()
 }
 
 /// The wasm target, wasm-bindgen-cli at the version in Cargo.lock, Trunk.

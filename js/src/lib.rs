@@ -1,0 +1,103 @@
+//! The engine as a JavaScript module (wasm-bindgen's `web` target): `check`,
+//! `rules`, the incremental `Checker`, and `version` (added by the build:
+//! `cargo xtask module`). Reports are the CLI's JSON, written by the same
+//! code (`posture::report::write_json`) and parsed by the JavaScript engine,
+//! so the module and `posture check --format json` cannot drift apart.
+//!
+//! The types the bindings return are declared by hand in `types.d.ts`
+//! (wasm-bindgen would only say `any`).
+#![cfg(target_arch = "wasm32")]
+
+mod options;
+
+use js_sys::{Object, RangeError, JSON};
+use posture::engine::{self, Input};
+use posture::report::{self, Layout};
+use posture::yaml::LineStarts;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+/// Checks `text` as one input (named by `options.fileName`) and returns the
+/// report, exactly as `posture check --format json` prints it.
+#[wasm_bindgen(skip_typescript)]
+pub fn check(text: &str, options: Option<Object>) -> Result<JsValue, JsValue> {
+    let options::Parsed { options, file } = options::parse(options.as_ref())?;
+    Ok(to_js(&engine::check(&file, text.as_bytes(), &options)))
+}
+
+/// The registry, exactly as `posture rules --format json` prints it.
+#[wasm_bindgen(skip_typescript)]
+pub fn rules() -> JsValue {
+    parse_json(&serde_json::to_string(posture::rules::all()).unwrap_or_default())
+}
+
+/// One text checked again and again as it is edited: edits use the UTF-16
+/// offsets JavaScript strings and textareas use; each `check()` parses again
+/// only the documents the edits since the last one touched.
+#[wasm_bindgen(js_name = Checker, skip_typescript)]
+pub struct JsChecker {
+    inner: engine::Checker,
+    file: String,
+}
+
+#[wasm_bindgen(js_class = Checker)]
+impl JsChecker {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Option<Object>) -> Result<JsChecker, JsValue> {
+        let options::Parsed { options, file } = options::parse(options.as_ref())?;
+        let mut checker = JsChecker { inner: engine::Checker::new(options), file };
+        checker.set_text("");
+        Ok(checker)
+    }
+
+    /// Replaces the whole text (not checked until `check()`).
+    #[wasm_bindgen(js_name = setText)]
+    pub fn set_text(&mut self, text: &str) {
+        self.inner.set(&[Input { file: &self.file, text: text.as_bytes() }]);
+    }
+
+    /// Replaces the UTF-16 range `start..end` of the current text with
+    /// `text` (not checked until `check()`). A range that is not within the
+    /// text throws a RangeError and changes nothing.
+    pub fn edit(&mut self, start: f64, end: f64, text: &str) -> Result<(), JsValue> {
+        let current = self.text();
+        let lines = LineStarts::new(current.as_bytes());
+        let length = lines.utf16_of(current, current.len());
+        let whole = |n: f64| n.fract() == 0.0 && (0.0..=length as f64).contains(&n);
+        if !whole(start) || !whole(end) || start > end {
+            let message = format!("edit({start}, {end}): not a range within the text's {length} UTF-16 code units");
+            return Err(RangeError::new(&message).into());
+        }
+        let range = lines.byte_of_utf16(current, start as usize)..lines.byte_of_utf16(current, end as usize);
+        self.inner.replace(0, range, text.as_bytes());
+        Ok(())
+    }
+
+    /// The report of the current text: exactly `check(text, options)`.
+    pub fn check(&mut self) -> JsValue {
+        to_js(&self.inner.report())
+    }
+}
+
+impl JsChecker {
+    /// The current text: only whole UTF-8 text is ever put in, and edits
+    /// fall on character boundaries.
+    fn text(&self) -> &str {
+        self.inner.text(0).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default()
+    }
+}
+
+/// The report as a JavaScript object, through the CLI's JSON writer.
+fn to_js(report: &posture::Report) -> JsValue {
+    let mut json = Vec::new();
+    // Writing to memory does not fail.
+    let _ = report::write_json(report, Layout::Compact, &mut json);
+    parse_json(&String::from_utf8_lossy(&json))
+}
+
+fn parse_json(json: &str) -> JsValue {
+    // Our own writer's JSON always parses.
+    JSON::parse(json).unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,251 @@
+// The engine as a JavaScript module (dist/pkg/, README "The JavaScript module"): in Node, given
+// the wasm's bytes, exactly the CLI's JSON for the same text and options, the registry as
+// `posture rules` prints it, TypeErrors naming bad options, and a Checker that after hundreds of
+// random edits reports what a full check does; then the same module in a page and in a Web
+// Worker (worker.js's protocol, superseded requests included).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root, run, launch } from './common.mjs';
+
+const pkg = path.join(root, 'dist/pkg');
+const posture = await import(pathToFileURL(path.join(pkg, 'posture.js')));
+posture.initSync({ module: readFileSync(path.join(pkg, 'posture_bg.wasm')) });
+
+const corpus = readdirSync(path.join(root, 'tests/corpus')).filter((f) => f.endsWith('.yaml')).sort();
+const read = (file) => readFileSync(path.join(root, file), 'utf8');
+
+/** The CLI's JSON report for these arguments. */
+function cli(args, input) {
+  const { stdout } = run(['check', ...args, '--format', 'json'], input);
+  return JSON.parse(stdout);
+}
+
+test('check() equals the CLI on every file of the corpus', () => {
+  assert.ok(corpus.length >= 10, `${corpus.length} files`);
+  for (const name of corpus) {
+    const file = `tests/corpus/${name}`;
+    const report = posture.check(read(file), { fileName: file });
+    assert.ok(report.findings.length > 0, `${file} has findings`);
+    assert.deepEqual(report, cli([file]), file);
+  }
+});
+
+test('check() equals the CLI with options', () => {
+  const cases = [
+    [{ pssLevel: 'baseline' }, ['--pss-level', 'baseline']],
+    [{ select: ['pss', 'image/latest-tag'] }, ['--select', 'pss', '--select', 'image/latest-tag']],
+    [{ ignore: ['workload/', 'network'] }, ['--ignore', 'workload/', '--ignore', 'network']],
+    [{ allowedRegistries: ['registry.example.com', 'ghcr.io/my-org'] },
+      ['--allowed-registry', 'registry.example.com', '--allowed-registry', 'ghcr.io/my-org']],
+    [{ pssVersion: 'v1.22', kubernetesVersion: '1.25' }, ['--pss-version', 'v1.22', '--kubernetes-version', '1.25']],
+  ];
+  for (const [options, flags] of cases) {
+    for (const name of corpus) {
+      const file = `tests/corpus/${name}`;
+      assert.deepEqual(posture.check(read(file), { ...options, fileName: file }), cli([...flags, file]),
+        `${file} ${JSON.stringify(options)}`);
+    }
+  }
+  // fileName labels findings and errors; the default is input.yaml.
+  const text = read('tests/data/insecure.yaml');
+  assert.deepEqual(posture.check(text, { fileName: '-' }), cli(['-'], text));
+  assert.ok(posture.check(text).findings.every((f) => f.file === 'input.yaml'));
+  assert.deepEqual(posture.check(text, null), posture.check(text, {}));
+});
+
+test('the same limits as the CLI', () => {
+  const deep = `a: ${'['.repeat(300)}\n`;
+  const report = posture.check(deep, { fileName: '-' });
+  assert.equal(report.errors.length, 1);
+  assert.deepEqual(report, cli(['-'], deep));
+});
+
+test('rules() equals posture rules --format json; version is the CLI\'s', () => {
+  assert.deepEqual(posture.rules(), JSON.parse(run(['rules', '--format', 'json']).stdout));
+  assert.equal(typeof posture.version, 'string');
+  assert.equal(run(['--version']).stdout.trim(), `posture ${posture.version}`);
+});
+
+test('a bad or unknown option throws a TypeError naming it', () => {
+  const cases = [
+    [{ pssLevel: 'strict' }, 'pssLevel'],
+    [{ pssLevel: 1 }, 'pssLevel'],
+    [{ pssVersion: 'v2.0' }, 'pssVersion'],
+    [{ kubernetesVersion: '1.2' }, 'kubernetesVersion'],
+    [{ select: 'pss' }, 'select'],
+    [{ select: ['pss/no-such-rule'] }, 'select'],
+    [{ ignore: ['nope'] }, 'ignore'],
+    [{ ignore: [1] }, 'ignore'],
+    [{ allowedRegistries: 'ghcr.io' }, 'allowedRegistries'],
+    [{ fileName: 3 }, 'fileName'],
+    [{ pss_level: 'baseline' }, 'pss_level'],
+    ['restricted', 'options'],
+    [['pss'], 'options'],
+  ];
+  for (const [options, name] of cases) {
+    for (const call of [() => posture.check('kind: Pod\n', options), () => new posture.Checker(options)]) {
+      assert.throws(call, (e) => e instanceof TypeError && e.message.includes(name), JSON.stringify(options));
+    }
+  }
+  // An option set to undefined is as good as absent.
+  assert.deepEqual(posture.check('kind: Pod\n', { pssLevel: undefined }), posture.check('kind: Pod\n'));
+});
+
+/** A seeded random source (mulberry32): the same edits every run. */
+function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Text an edit may insert: YAML structure, markers, suppressions, characters beyond ASCII and the BMP. */
+const PIECES = ['---\n', '\n---\n', 'x', '\n', '  ', ': ', '- ', '#', '  # posture:ignore workload reviewed\n',
+  'é', '😀', '\u202e', '&a ', '*a', '[', '{', '"', 'hostNetwork: true\n', 'kind: Pod\n',
+  'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n', '    privileged: true\n'];
+
+/** A UTF-16 offset of `text` that does not split a surrogate pair (as a textarea's never does). */
+function boundary(text, at) {
+  const unit = text.charCodeAt(at);
+  return unit >= 0xdc00 && unit <= 0xdfff ? at - 1 : at;
+}
+
+test('a Checker after hundreds of random edits reports what check() does', () => {
+  const next = random(13);
+  const pick = (n) => Math.floor(next() * n);
+  const options = { fileName: 'edited.yaml', pssLevel: 'baseline', allowedRegistries: ['registry.example.com'] };
+  let text = corpus.slice(0, 4).map((f) => read(`tests/corpus/${f}`)).join('---\n');
+  const checker = new posture.Checker(options);
+  checker.setText(text);
+  assert.deepEqual(checker.check(), posture.check(text, options));
+  let edits = 0;
+  while (edits < 400) {
+    // One to three edits before each check: pending edits are applied together.
+    for (let n = 1 + pick(3); n > 0; n--, edits++) {
+      const start = boundary(text, pick(text.length + 1));
+      const end = boundary(text, Math.min(text.length, start + (next() < 0.5 ? 0 : pick(next() < 0.9 ? 40 : 4000))));
+      const insert = next() < 0.3 ? '' : next() < 0.9 ? PIECES[pick(PIECES.length)]
+        : text.slice(pick(text.length), pick(text.length)); // a paste from elsewhere in the text
+      checker.edit(start, end, insert);
+      text = text.slice(0, start) + insert + text.slice(end);
+    }
+    assert.deepEqual(checker.check(), posture.check(text, options), `after ${edits} edits`);
+  }
+  checker.setText('');
+  assert.deepEqual(checker.check(), posture.check('', options));
+  // A range outside the text throws a RangeError and changes nothing.
+  checker.setText('kind: Pod\n');
+  for (const [start, end] of [[0, 11], [5, 4], [-1, 2], [0.5, 2], [NaN, 1]]) {
+    assert.throws(() => checker.edit(start, end, 'x'), RangeError, `${start}..${end}`);
+  }
+  assert.deepEqual(checker.check(), posture.check('kind: Pod\n', options));
+  checker.free();
+});
+
+// In Chromium: a blank page of the served dist/ under a strict Content-Security-Policy (as a docs
+// page embedding the module would have), which loads the module by its default wasm URL.
+const browser = await launch();
+after(() => browser.close());
+const blank = `${browser.server.url}module-test.html`;
+const csp = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; worker-src 'self'";
+
+async function page() {
+  const p = await browser.browser.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(e.message));
+  await p.route(blank, (route) => route.fulfill({
+    contentType: 'text/html', headers: { 'content-security-policy': csp }, body: '<!DOCTYPE html><title>module</title>',
+  }));
+  await p.goto(blank);
+  p.errors = errors;
+  return p;
+}
+
+const sample = read('tests/corpus/webapp.yaml');
+
+test('in a page: check(), rules() and a Checker', async () => {
+  const p = await page();
+  const got = await p.evaluate(async (text) => {
+    const m = await import('/pkg/posture.js');
+    await m.default();
+    const checker = new m.Checker({ fileName: 'page.yaml' });
+    checker.setText(text);
+    checker.edit(0, 0, '# é 😀\n');
+    let typeError = null;
+    try { m.check('', { nope: 1 }); } catch (e) { typeError = `${e.name}: ${e.message}`; }
+    return { version: m.version, report: m.check(text, { fileName: 'page.yaml' }), rules: m.rules().length,
+      edited: checker.check(), typeError };
+  }, sample);
+  assert.equal(got.version, posture.version);
+  assert.deepEqual(got.report, posture.check(sample, { fileName: 'page.yaml' }));
+  assert.deepEqual(got.edited, posture.check(`# é 😀\n${sample}`, { fileName: 'page.yaml' }));
+  assert.equal(got.rules, posture.rules().length);
+  assert.match(got.typeError, /^TypeError: .*nope/);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('in a Web Worker: open, edits, supersession, errors', async () => {
+  const p = await page();
+  const send = (...requests) => p.evaluate((rs) => rs.forEach((r) => window.worker.postMessage(r)), requests);
+  // Waits for the answer to `id` and returns every message since the last call.
+  let seen = 0;
+  const answer = async (id) => {
+    await p.waitForFunction((i) => window.answers.some((a) => a.id === i || a.workerError), id);
+    const all = await p.evaluate(() => window.answers);
+    const fresh = all.slice(seen);
+    seen = all.length;
+    return fresh;
+  };
+  const options = { fileName: 'worker.yaml', pssLevel: 'baseline' };
+
+  // A burst sent before the engine is loaded: every request is applied, one check answers the newest.
+  let text = sample;
+  const burst = [{ id: 1, type: 'open', text, options }];
+  for (let id = 2; id <= 30; id++) {
+    const at = (id * 97) % text.length;
+    const insert = id % 3 ? `# edit ${id} é\n` : '';
+    const end = id % 3 ? at : Math.min(text.length, at + 5);
+    burst.push({ id, type: 'edit', start: at, end, text: insert });
+    text = text.slice(0, at) + insert + text.slice(end);
+  }
+  // Sent with the worker's creation, so all are queued before its script runs.
+  await p.evaluate((requests) => {
+    window.answers = [];
+    window.worker = new Worker(new URL('pkg/worker.js', location.href), { type: 'module' });
+    window.worker.onmessage = (e) => window.answers.push(e.data);
+    window.worker.onerror = (e) => window.answers.push({ workerError: e.message });
+    requests.forEach((r) => window.worker.postMessage(r));
+  }, burst);
+  const first = await answer(30);
+  assert.deepEqual(first[0], { type: 'ready', version: posture.version });
+  assert.deepEqual(first.slice(1).map((a) => a.id), [30], 'superseded requests get no answer of their own');
+  assert.deepEqual(first[1].report, posture.check(text, options));
+
+  // One request at a time: each is answered.
+  await send({ id: 31, type: 'edit', start: 0, end: 0, text: 'x' });
+  text = `x${text}`;
+  const one = await answer(31);
+  assert.deepEqual(one.map((a) => a.id), [31]);
+  assert.deepEqual(one[0].report, posture.check(text, options));
+
+  // Errors answer the newest request; the text stays as it was.
+  await send({ id: 32, type: 'edit', start: 0, end: text.length + 10, text: '' });
+  const range = await answer(32);
+  assert.match(range[0].error, /^RangeError/);
+  await send({ id: 33, type: 'edit', start: 1, end: 1, text: '' });
+  assert.deepEqual((await answer(33))[0].report, posture.check(text, options));
+  await send({ id: 34, type: 'open', text: 'kind: Pod\n', options: { pssLevel: 'strict' } });
+  assert.match((await answer(34))[0].error, /^TypeError: .*pssLevel/);
+  await send({ id: 35, type: 'edit', start: 0, end: 0, text: 'x' });
+  assert.match((await answer(35))[0].error, /open/, 'an edit after a failed open says to open');
+  await send({ id: 36, type: 'open', text: 'kind: Pod\n' });
+  assert.deepEqual((await answer(36))[0].report, posture.check('kind: Pod\n'));
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
