@@ -12,7 +12,6 @@
 (() => {
   const script = document.currentScript || document.querySelector('script[src$="embed.js"]');
   const frameUrl = new URL('embed.html', script ? script.src : location.href);
-  const shareLink = import(new URL('share-link.js', frameUrl).href);
   /** Longest fragment put in a frame's address; longer content is sent by message. */
   const MAX_FRAGMENT = 256 * 1024;
   /** Start loading a frame this far before it scrolls into view. */
@@ -50,12 +49,27 @@
     }
   }, { rootMargin: NEAR });
 
+  /**
+   * The text raw-deflated and base64url encoded, as share links carry it
+   * (share-link.js, the frame's module, reads it; a module cannot be loaded
+   * here without CORS headers on its host).
+   */
+  async function pack(text) {
+    const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  }
+
   /** The element's text as written in the page: the common indentation and the blank first and last lines removed. */
   function dedent(raw) {
     const lines = raw.replace(/\r\n?/g, '\n').split('\n');
     while (lines.length && !lines[0].trim()) lines.shift();
     while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
-    const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^[ \t]*/)[0].length));
+    // A loop, not Math.min(...lines): a long text has more lines than a call has room for arguments.
+    let indent = Infinity;
+    for (const l of lines) if (l.trim()) indent = Math.min(indent, l.match(/^[ \t]*/)[0].length);
     return lines.length ? `${lines.map((l) => l.slice(indent)).join('\n')}\n` : '';
   }
 
@@ -114,7 +128,6 @@
 
     async load() {
       if (!this.#frame) return;
-      const { fragment } = await shareLink;
       const q = new URLSearchParams();
       const set = (key, value) => { if (value) q.set(key, value); };
       set('level', this.getAttribute('pss-level'));
@@ -126,8 +139,7 @@
       set('findings', this.getAttribute('findings'));
       set('title', this.getAttribute('title'));
       q.set('origin', location.origin);
-      const level = this.getAttribute('pss-level') || 'restricted';
-      let hash = await fragment({ level, text: this.#text });
+      let hash = `yaml=${await pack(this.#text)}`;
       if (hash.length > MAX_FRAGMENT) {
         q.set('content', 'message');
         hash = '';

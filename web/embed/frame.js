@@ -11,6 +11,12 @@ const MAX_TEXT = 8 * 1024 * 1024;
 const MAX_LINK = 1024 * 1024;
 /** Findings listed; the rest are counted, and the playground shows them all. */
 const LISTED = 100;
+/**
+ * Most text the editor lays out. A browser takes seconds to lay out
+ * megabytes in a textarea (and again in the highlights), so a longer text
+ * is checked whole but shown read-only, its first lines only, and says so.
+ */
+const SHOWN = 256 * 1024;
 const INDENT = '  ';
 
 const query = new URLSearchParams(location.search);
@@ -36,6 +42,7 @@ const backdrop = document.querySelector('.backdrop');
 const summary = document.querySelector('.summary');
 const list = document.querySelector('.findings');
 const more = document.querySelector('.more');
+const notice = document.querySelector('[data-testid=notice]');
 const open = document.querySelector('[data-testid=open-playground]');
 editor.setAttribute('aria-label', settings.title);
 editor.readOnly = settings.readonly;
@@ -90,6 +97,8 @@ function contentFromParent() {
 const worker = new Worker(new URL('pkg/worker.js', import.meta.url), { type: 'module' });
 /** Id of the newest request: only its answer describes the text in the editor. */
 let newest = 0;
+/** After an error the worker holds no text to edit: the next change is sent whole. */
+let reopen = false;
 /** What is drawn: findings' and errors' ranges in UTF-16 code units of the editor's text. */
 let marks = [];
 let checks = 0;
@@ -101,7 +110,10 @@ function request(message) {
 
 worker.onmessage = ({ data }) => {
   if (data.id !== newest) return;
-  if ('error' in data) fail(String(data.error));
+  if ('error' in data) {
+    reopen = true;
+    fail(String(data.error));
+  }
   else show(data.report);
 };
 worker.onerror = (e) => {
@@ -133,8 +145,11 @@ function fail(message) {
 /** The text the worker holds: every edit is sent as the range it replaced. */
 let text = '';
 
+/** The part of the text in the editor: all of it, or its lines up to SHOWN characters. */
+let shown = '';
+
 function draw() {
-  backdrop.replaceChildren(highlight(text, marks));
+  backdrop.replaceChildren(highlight(shown, marks.filter((m) => m.start < shown.length)));
 }
 
 editor.addEventListener('input', () => {
@@ -146,10 +161,15 @@ editor.addEventListener('input', () => {
   while (tail < shortest - start && text.charCodeAt(text.length - 1 - tail) === next.charCodeAt(next.length - 1 - tail)) tail++;
   const end = text.length - tail;
   const inserted = next.slice(start, next.length - tail);
-  text = next;
+  text = shown = next;
   marks = shiftMarks(marks, start, end, inserted.length);
   draw();
-  request({ type: 'edit', start, end, text: inserted });
+  if (reopen) {
+    reopen = false;
+    request({ type: 'open', text, options: options() });
+  } else {
+    request({ type: 'edit', start, end, text: inserted });
+  }
 });
 
 // Tab indents until Escape hands Tab back to focus navigation, as in the
@@ -183,6 +203,7 @@ function show(report) {
     ...report.errors.map(inputError),
     ...worstFirst(report.findings).slice(0, LISTED).map((i) => findingItem(report.findings[i], marks.find((m) => m.finding === i))),
   );
+  roving([...list.querySelectorAll('summary')], 0);
   more.textContent = n > LISTED ? `${n - LISTED} more findings: open in the playground to see them all.` : '';
   setState('done');
   tell({ kind: 'report', report });
@@ -260,6 +281,22 @@ function snippet(code) {
   return box;
 }
 
+// The findings are one tab stop: the arrow keys, Home and End move between
+// them, so a page of embeds is quick to pass through with Tab.
+list.addEventListener('keydown', (e) => {
+  const heads = [...list.querySelectorAll('summary')];
+  const at = heads.indexOf(document.activeElement);
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: heads.length - 1 }[e.key];
+  if (at < 0 || to === undefined || !heads[to]) return;
+  e.preventDefault();
+  roving(heads, to);
+  heads[to].focus();
+});
+
+function roving(heads, current) {
+  heads.forEach((h, i) => { h.tabIndex = i === current ? 0 : -1; });
+}
+
 // --- Open in playground --------------------------------------------------------
 
 /** Families the playground turns off: those `ignore` names, and those `select` leaves out. */
@@ -272,8 +309,10 @@ async function offFamilies() {
     // Only the engine knows every family; asked once, on this thread.
     const engine = await import('./pkg/posture.js');
     await engine.default();
-    const selected = (id) => settings.select.some((s) => family(s) === id.split('/')[0] || s === id);
-    for (const rule of engine.rules()) if (!selected(rule.id)) off.add(rule.id.split('/')[0]);
+    const familyOf = (id) => id.split('/')[0];
+    const on = new Set(engine.rules().filter((r) => settings.select.some((s) => family(s) === familyOf(r.id) || s === r.id))
+      .map((r) => familyOf(r.id)));
+    for (const rule of engine.rules()) if (!on.has(familyOf(rule.id))) off.add(familyOf(rule.id));
   }
   return (familiesOff = [...off]);
 }
@@ -311,7 +350,14 @@ async function updateLink() {
     fail(`its content could not be read: ${e.message}`);
     return;
   }
-  editor.value = text;
+  shown = text;
+  if (text.length > SHOWN) {
+    shown = text.slice(0, text.lastIndexOf('\n', SHOWN) + 1);
+    editor.readOnly = true;
+    const lines = (s) => s.split('\n').length - 1;
+    notice.textContent = `Showing the first ${lines(shown).toLocaleString('en')} of ${lines(text).toLocaleString('en')} lines, read-only; the findings are for the whole text.`;
+  }
+  editor.value = shown;
   draw();
   request({ type: 'open', text, options: options() });
 })();

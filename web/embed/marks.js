@@ -66,7 +66,7 @@ export function highlight(text, marks) {
   const out = document.createDocumentFragment();
   // Sweep the ranges' starts and ends; between two of them the same marks apply.
   const edges = new Set([0, text.length]);
-  for (const m of marks) edges.add(m.start).add(m.end);
+  for (const m of marks) edges.add(m.start).add(Math.min(m.end, text.length));
   const points = [...edges].sort((a, b) => a - b);
   const starting = new Map();
   for (const m of marks) {

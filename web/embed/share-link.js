@@ -1,8 +1,9 @@
 // The playground's share-link format (src/playground/share.rs), for the
-// embed: `level=...&off=...&yaml=...`, the text raw-deflated and base64url
-// encoded without padding. Both embed.js (to write a frame's URL) and the
-// frame (to read it, and to write its "Open in playground" link) use it, so
-// an embed's fragment is a share link's fragment.
+// embed's frame: `level=...&off=...&yaml=...`, the text raw-deflated and
+// base64url encoded without padding. The frame reads its content in it and
+// writes its "Open in playground" link with it. embed.js packs the same way
+// with its own three lines: a page on another origin can load a classic
+// script from anywhere, but a module only with CORS headers.
 
 /** The text, raw-deflated and base64url encoded. */
 export async function pack(text) {
@@ -60,32 +61,16 @@ export function fragmentPairs(hash) {
   return pairs;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
 function toBase64url(bytes) {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.min(bytes.length - i, 3) + 1;
-    for (let c = 0; c < chars; c++) out += ALPHABET[(n >> (18 - 6 * c)) & 63];
-  }
-  return out;
+  let binary = '';
+  // In pieces: one call with millions of arguments would overflow the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 /** The bytes, or null for a character outside the alphabet or a lone trailing one. */
 function fromBase64url(text) {
-  if (text.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const chunk = text.slice(i, i + 4);
-    let n = 0;
-    for (let c = 0; c < chunk.length; c++) {
-      const v = ALPHABET.indexOf(chunk[c]);
-      if (v < 0) return null;
-      n |= v << (18 - 6 * c);
-    }
-    for (let b = 0; b < chunk.length - 1; b++) out[o++] = (n >> (16 - 8 * b)) & 255;
-  }
-  return out;
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
