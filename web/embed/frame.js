@@ -9,6 +9,8 @@ import { highlight, shiftMarks, utf16Marks } from './marks.js';
 const MAX_TEXT = 8 * 1024 * 1024;
 /** Longest "Open in playground" link: the playground's Share button stops there too. */
 const MAX_LINK = 1024 * 1024;
+/** Most text the playground's editor takes (README, "Size ceilings"), in UTF-16 code units: at most its 2 MB. */
+const MAX_PLAYGROUND = 2 * 1024 * 1024;
 /** Findings listed; the rest are counted, and the playground shows them all. */
 const LISTED = 100;
 /**
@@ -321,9 +323,9 @@ let linkVersion = 0;
 async function updateLink() {
   const version = ++linkVersion;
   try {
-    const shared = await fragment({ level: settings.level, off: await offFamilies(), text });
+    const shared = text.length > MAX_PLAYGROUND ? null : await fragment({ level: settings.level, off: await offFamilies(), text });
     if (version !== linkVersion) return;
-    if (shared.length > MAX_LINK) {
+    if (!shared || shared.length > MAX_LINK) {
       open.removeAttribute('href');
       open.textContent = 'Too large to open in the playground by link';
     } else {
