@@ -6,7 +6,7 @@
 //! - `cargo xtask setup`: only install what is missing.
 //! - `cargo xtask bench`: engine and CLI benchmarks, the comparison with Checkov,
 //!   and the playground's and the embed's timings in headless Chromium.
-//! - `cargo xtask size`: build the playground for release, print its wasm size.
+//! - `cargo xtask size`: build for release, print the size of both wasms.
 //! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
 //! - `cargo xtask csp`, `cargo xtask module`: Trunk's post-build hooks (see `csp`, `module`).
 //!
@@ -178,22 +178,24 @@ fn checkov_family(id: &str) -> &'static str {
     }
 }
 
-/// Prints the size of the release playground's wasm, raw and gzipped (what
-/// a server with compression sends).
+/// Prints the size of both release wasms, the playground's and the engine
+/// module's, raw and gzipped (what a server with compression sends).
 fn size(root: &Path) {
     use std::io::Write;
     let dist = root.join("dist");
-    let wasm = std::fs::read_dir(&dist)
+    let playground = std::fs::read_dir(&dist)
         .ok()
         .and_then(|entries| {
             entries.filter_map(Result::ok).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "wasm"))
         })
         .unwrap_or_else(|| fail("no .wasm in dist/: run trunk build --release first"));
-    let bytes = std::fs::read(&wasm).unwrap_or_else(|e| fail(&format!("{}: {e}", wasm.display())));
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(&bytes).expect("in-memory gzip");
-    let gzipped = gz.finish().expect("in-memory gzip").len();
-    println!("playground wasm: {} KB raw, {} KB gzipped ({})", bytes.len() / 1024, gzipped / 1024, wasm.display());
+    for (what, wasm) in [("playground wasm", playground), ("engine module wasm", dist.join("pkg/posture_bg.wasm"))] {
+        let bytes = std::fs::read(&wasm).unwrap_or_else(|e| fail(&format!("{}: {e}", wasm.display())));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes).expect("in-memory gzip");
+        let gzipped = gz.finish().expect("in-memory gzip").len();
+        println!("{what}: {} KB raw, {} KB gzipped ({})", bytes.len() / 1024, gzipped / 1024, wasm.display());
+    }
 }
 
 /// Replaces `INLINE_SCRIPT_HASHES` in the built page's Content-Security-Policy
@@ -278,6 +280,20 @@ fn setup_web(root: &Path) {
         // Not --locked: one of its locked dependencies was yanked.
         run("cargo", &["install", "wasm-bindgen-cli", "--version", &bindgen]);
     }
+    // wasm-opt shrinks both wasms; Trunk must find the version Trunk.toml
+    // pins on PATH, or it would download one.
+    let wasm_opt =
+        pinned.lines().find_map(|l| l.strip_prefix("wasm_opt = \"version_")).map(|v| v.trim_end_matches('"'));
+    let Some(wasm_opt) = wasm_opt else { fail("Trunk.toml must pin wasm_opt (Debian's binaryen)") };
+    if !version_of("wasm-opt").contains(&format!("version {wasm_opt}")) {
+        apt_install("binaryen");
+        if !version_of("wasm-opt").contains(&format!("version {wasm_opt}")) {
+            fail(&format!(
+                "Trunk.toml pins wasm-opt {wasm_opt}, but Debian's binaryen is {}",
+                version_of("wasm-opt").trim()
+            ));
+        }
+    }
     if !version_of("trunk").contains(TRUNK_VERSION) {
         // Trunk 0.22 needs a newer rustc than this toolchain; 0.21 is pinned.
         run("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]);
@@ -287,19 +303,24 @@ fn setup_web(root: &Path) {
 /// Debian's Chromium, and the npm packages the browser tests use.
 fn setup_browser_tests(root: &Path) {
     if !Path::new(CHROMIUM).exists() {
-        let sudo = if output("id", &["-u"]).trim() == "0" { vec![] } else { vec!["sudo"] };
-        let apt = |args: &[&str]| {
-            let mut full = sudo.clone();
-            full.extend_from_slice(args);
-            run(full[0], &full[1..]);
-        };
-        apt(&["apt-get", "update", "-qq"]);
-        apt(&["apt-get", "install", "-y", "-qq", "chromium"]);
+        apt_install("chromium");
     }
     if which("npm").is_none() {
         fail("npm is needed for the browser tests (Debian package npm)");
     }
     run_in(&root.join("tests/e2e"), "npm", &["ci", "--no-audit", "--no-fund"]);
+}
+
+/// Installs a Debian package (as root, or through sudo).
+fn apt_install(package: &str) {
+    let sudo = if output("id", &["-u"]).trim() == "0" { vec![] } else { vec!["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut full = sudo.clone();
+        full.extend_from_slice(args);
+        run(full[0], &full[1..]);
+    };
+    apt(&["apt-get", "update", "-qq"]);
+    apt(&["apt-get", "install", "-y", "-qq", package]);
 }
 
 /// The version of `name` recorded in Cargo.lock.
