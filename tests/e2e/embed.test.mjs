@@ -286,7 +286,8 @@ test('twenty embeds: frames load as they come near, every one checks', async () 
 
 test('an iframe written by hand, without embed.js: options in the query, content in the fragment, messages to its page only', async () => {
   const page = await newPage();
-  const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx:latest\n';
+  // Characters of 2, 3 and 4 UTF-8 bytes (the report's offsets) and 1 or 2 UTF-16 units (the editor's) before a finding.
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p # é ✓ 😀\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx:latest\n';
   const yaml = deflateRawSync(Buffer.from(text)).toString('base64url');
   const src = `${env.server.url}embed.html?level=baseline&select=pss,image/latest-tag&theme=dark&findings=below&title=Hand-written&origin=${encodeURIComponent(new URL(host).origin)}#yaml=${yaml}`;
   await page.addInitScript(() => {
@@ -306,6 +307,7 @@ test('an iframe written by hand, without embed.js: options in the query, content
   assert.equal(await frame.getAttribute('html', 'data-theme'), 'dark');
   assert.equal(await frame.getAttribute('html', 'data-state'), 'done');
   assert.equal(await frame.locator('[data-testid=finding]').count(), report.findings.length);
+  assert.equal(await frame.textContent('[data-testid=highlight][data-rule="pss/host-namespaces"]'), 'hostNetwork: true');
   // The playground link turns off every family `select` leaves out.
   await frame.waitForSelector('[data-testid=open-playground][href]');
   const link = new URLSearchParams(new URL(await frame.getAttribute('[data-testid=open-playground]', 'href')).hash.slice(1));

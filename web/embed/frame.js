@@ -115,8 +115,9 @@ worker.onmessage = ({ data }) => {
   if ('error' in data) {
     reopen = true;
     fail(String(data.error));
+  } else {
+    show(data.report);
   }
-  else show(data.report);
 };
 worker.onerror = (e) => {
   e.preventDefault();
@@ -203,7 +204,7 @@ function show(report) {
   summary.dataset.checkNumber = checks;
   list.replaceChildren(
     ...report.errors.map(inputError),
-    ...worstFirst(report.findings).slice(0, LISTED).map((i) => findingItem(report.findings[i], marks.find((m) => m.finding === i))),
+    ...worstFirst(report.findings).slice(0, LISTED).map((i) => findingItem(report.findings[i], i)),
   );
   roving([...list.querySelectorAll('summary')], 0);
   more.textContent = n > LISTED ? `${n - LISTED} more findings: open in the playground to see them all.` : '';
@@ -230,7 +231,7 @@ function el(tag, className, text) {
  * One finding, folded to its severity and message so that an embed stays
  * compact; unfolded, its rule, line, remediation and snippet.
  */
-function findingItem(f, mark) {
+function findingItem(f, index) {
   const item = el('li', `finding ${f.severity}`);
   Object.assign(item.dataset, { testid: 'finding', rule: f.rule, severity: f.severity, line: f.span.start.line });
   const fold = el('details');
@@ -240,8 +241,9 @@ function findingItem(f, mark) {
   const line = el('button', 'line', `line ${f.span.start.line}`);
   line.type = 'button';
   line.title = 'Select it in the editor';
-  // Selects what the finding points at (the text as last checked).
+  // Selects what the finding points at, moved with any edit since.
   line.addEventListener('click', () => {
+    const mark = marks.find((m) => m.finding === index);
     editor.focus();
     if (mark) editor.setSelectionRange(mark.start, mark.end);
   });
