@@ -16,6 +16,11 @@
   const MAX_FRAGMENT = 256 * 1024;
   /** Start loading a frame this far before it scrolls into view. */
   const NEAR = '400px';
+  /**
+   * Until a frame reports its height, a guess from the text's line count
+   * (the frame's line height, and its borders, padding and summary), so
+   * the page moves little when the frame comes in.
+   */
   const LINE = 20;
   const CHROME = 110;
 
