@@ -22,7 +22,7 @@ export type Practice =
   | 'api-access' | 'encryption' | 'pod-security' | 'image-policy' | 'network-policy'
   | 'audit' | 'control-plane' | 'resource-limits' | 'admission';
 
-/** A place in the input: 1-based line and column (in characters), byte offset into the UTF-8 text. */
+/** A place in the input: 1-based line, 1-based column counted in code points, 0-based byte offset into the UTF-8 text (as in the CLI). */
 export interface Position {
   line: number;
   column: number;

@@ -234,18 +234,34 @@ test('in a Web Worker: open, edits, supersession, errors', async () => {
   assert.deepEqual(one.map((a) => a.id), [31]);
   assert.deepEqual(one[0].report, posture.check(text, options));
 
+  // A burst while the engine is ready: however the checks fall, answers come in order, and the
+  // last answers the newest request with the report of the text after every edit.
+  const edits = [];
+  for (let id = 100; id < 140; id++) {
+    const at = (id * 31) % text.length;
+    edits.push({ id, type: 'edit', start: at, end: at, text: `- ${id}\n` });
+    text = text.slice(0, at) + `- ${id}\n` + text.slice(at);
+  }
+  await send(...edits);
+  const burstAnswers = await answer(139);
+  const ids = burstAnswers.map((a) => a.id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+  assert.equal(ids.at(-1), 139);
+  assert.ok(burstAnswers.every((a) => a.report), JSON.stringify(burstAnswers.map((a) => a.error)));
+  assert.deepEqual(burstAnswers.at(-1).report, posture.check(text, options));
+
   // Errors answer the newest request; the text stays as it was.
-  await send({ id: 32, type: 'edit', start: 0, end: text.length + 10, text: '' });
-  const range = await answer(32);
+  await send({ id: 140, type: 'edit', start: 0, end: text.length + 10, text: '' });
+  const range = await answer(140);
   assert.match(range[0].error, /^RangeError/);
-  await send({ id: 33, type: 'edit', start: 1, end: 1, text: '' });
-  assert.deepEqual((await answer(33))[0].report, posture.check(text, options));
-  await send({ id: 34, type: 'open', text: 'kind: Pod\n', options: { pssLevel: 'strict' } });
-  assert.match((await answer(34))[0].error, /^TypeError: .*pssLevel/);
-  await send({ id: 35, type: 'edit', start: 0, end: 0, text: 'x' });
-  assert.match((await answer(35))[0].error, /open/, 'an edit after a failed open says to open');
-  await send({ id: 36, type: 'open', text: 'kind: Pod\n' });
-  assert.deepEqual((await answer(36))[0].report, posture.check('kind: Pod\n'));
+  await send({ id: 141, type: 'edit', start: 1, end: 1, text: '' });
+  assert.deepEqual((await answer(141))[0].report, posture.check(text, options));
+  await send({ id: 142, type: 'open', text: 'kind: Pod\n', options: { pssLevel: 'strict' } });
+  assert.match((await answer(142))[0].error, /^TypeError: .*pssLevel/);
+  await send({ id: 143, type: 'edit', start: 0, end: 0, text: 'x' });
+  assert.match((await answer(143))[0].error, /open/, 'an edit after a failed open says to open');
+  await send({ id: 144, type: 'open', text: 'kind: Pod\n' });
+  assert.deepEqual((await answer(144))[0].report, posture.check('kind: Pod\n'));
   assert.deepEqual(p.errors, []);
   await p.close();
 });
