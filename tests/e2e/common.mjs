@@ -21,13 +21,13 @@ export function run(args, input = '') {
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export function serve(dir) {
+/** Serves `dir` on 127.0.0.1 at a free port, with these extra response headers; resolves to { url, close }. */
+export function serve(dir, headers = {}) {
   const server = createServer(async (req, res) => {
     const file = path.join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/\/$/, '/index.html'));
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end();

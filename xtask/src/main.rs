@@ -5,7 +5,7 @@
 //!   (the pre-commit hook with the real pre-commit included).
 //! - `cargo xtask setup`: only install what is missing.
 //! - `cargo xtask bench`: engine and CLI benchmarks, the comparison with Checkov,
-//!   and the playground's timings in headless Chromium.
+//!   and the playground's and the embed's timings in headless Chromium.
 //! - `cargo xtask size`: build for release, print the size of both wasms.
 //! - `cargo xtask pre-commit`: only the pre-commit hook test (part of `test`).
 //! - `cargo xtask csp`, `cargo xtask module`: Trunk's post-build hooks (see `csp`, `module`).
@@ -60,6 +60,7 @@ fn main() {
             run("trunk", &["build", "--release"]);
             size(&root);
             run_in(&root.join("tests/e2e"), "node", &["bench.mjs"]);
+            run_in(&root.join("tests/e2e"), "node", &["bench-embed.mjs"]);
         }
         "pre-commit" => pre_commit_hook(&root),
         "csp" => csp(),
