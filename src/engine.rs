@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
+use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
 use crate::rules::scope::{Located, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
-use crate::yaml::{self, Fnv, LineIndex, Stream};
+use crate::yaml::{self, Fnv, LineIndex, LineStarts, Stream};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -35,12 +36,17 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
-    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), options, None)
+    let scans: Vec<Scan> = inputs.iter().map(|i| Scan::new(i.text)).collect();
+    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), &scans.iter().collect::<Vec<_>>(), options, None)
 }
 
 /// Lines of the part of an input that is read.
 fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
-    LineIndex::new(&text[..text.len().min(options.limits.max_bytes.saturating_add(1))])
+    LineIndex::new(read_part(text, options))
+}
+
+fn read_part<'a>(text: &'a [u8], options: &Options) -> &'a [u8] {
+    &text[..text.len().min(options.limits.max_bytes.saturating_add(1))]
 }
 
 /// What rules found in each object without looking past it, kept by the
@@ -76,13 +82,13 @@ fn run(
     inputs: &[Input],
     lines: &[LineIndex],
     parsed: &[&Stream],
+    scans: &[&Scan],
     options: &Options,
     mut memo: Option<(&[Vec<yaml::Origin>], &mut Local)>,
 ) -> Report {
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
 
-    let scans: Vec<k8s::templates::Scan> = inputs.iter().map(|i| k8s::templates::Scan::new(i.text)).collect();
     let mut objects = Vec::new();
     // Where each object is (with `memo`), in the order of `objects`.
     let mut places = Vec::new();
@@ -273,7 +279,10 @@ pub struct Checker {
 struct Source {
     file: String,
     text: Vec<u8>,
+    /// The line starts of the part of `text` that is read.
+    lines: LineStarts,
     parsed: yaml::Parsed,
+    scan: Scan,
 }
 
 impl Checker {
@@ -287,9 +296,11 @@ impl Checker {
         self.sources = inputs
             .iter()
             .map(|input| {
-                let lines = line_index(input.text, &self.options);
-                let parsed = yaml::reparse(input.text, &lines, &self.options.limits, None);
-                Source { file: input.file.to_owned(), text: input.text.to_vec(), parsed }
+                let lines = LineStarts::new(read_part(input.text, &self.options));
+                let parsed =
+                    yaml::reparse(input.text, &LineIndex::with_starts(input.text, &lines), &self.options.limits, None);
+                let scan = Scan::new(input.text);
+                Source { file: input.file.to_owned(), text: input.text.to_vec(), lines, parsed, scan }
             })
             .collect();
         self.report()
@@ -302,11 +313,21 @@ impl Checker {
         if let Some(source) = self.sources.get_mut(input) {
             let end = range.end.min(source.text.len());
             let range = range.start.min(end)..end;
+            let whole = source.lines.text_len() == source.text.len();
             source.text.splice(range.clone(), replacement.iter().copied());
+            let text = &source.text;
+            // The line starts move with the edit while the whole text is
+            // read (past the byte limit the part read changes).
+            if whole && text.len() == read_part(text, &self.options).len() {
+                source.lines.edit(text, range.clone(), replacement.len());
+            } else {
+                source.lines = LineStarts::new(read_part(text, &self.options));
+            }
+            source.scan.edit(text, range.clone(), replacement.len());
             let edit = yaml::Edit { range, inserted: replacement.len() };
-            let lines = line_index(&source.text, &self.options);
             let previous = std::mem::take(&mut source.parsed);
-            source.parsed = yaml::reparse(&source.text, &lines, &self.options.limits, Some((previous, &edit)));
+            let lines = LineIndex::with_starts(read_part(text, &self.options), &source.lines);
+            source.parsed = yaml::reparse(text, &lines, &self.options.limits, Some((previous, &edit)));
         }
         self.report()
     }
@@ -318,9 +339,11 @@ impl Checker {
 
     fn report(&mut self) -> Report {
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
-        let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, &self.options)).collect();
+        let lines: Vec<LineIndex> =
+            self.sources.iter().map(|s| LineIndex::with_starts(read_part(&s.text, &self.options), &s.lines)).collect();
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
+        let scans: Vec<&Scan> = self.sources.iter().map(|s| &s.scan).collect();
         let origins: Vec<Vec<yaml::Origin>> = self.sources.iter().map(|s| s.parsed.origins()).collect();
-        run(&inputs, &lines, &parsed, &self.options, Some((&origins, &mut self.local)))
+        run(&inputs, &lines, &parsed, &scans, &self.options, Some((&origins, &mut self.local)))
     }
 }
