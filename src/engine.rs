@@ -194,10 +194,16 @@ fn run(
             (Some(before), Some((origin, _))) => origin.offset as isize - before.offset as isize,
             _ => 0,
         };
-        let reuse = before.is_some();
-        let (mut past, mut kept_hits) = match before {
-            Some(b) => (b.past.into_iter().peekable(), b.hits.into_iter().peekable()),
-            None => (Vec::new().into_iter().peekable(), Vec::new().into_iter().peekable()),
+        // Rules whose hits are kept (moved with the chunk) are not run
+        // again: only those that looked past the object last time are.
+        let (rerun, kept_hits) = match before {
+            Some(mut b) => {
+                for (_, hit) in &mut b.hits {
+                    move_hit(hit, shift);
+                }
+                (Some(b.past), b.hits)
+            }
+            None => (None, Vec::new()),
         };
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
@@ -205,32 +211,43 @@ fn run(
             past: Vec::new(),
             hits: Vec::new(),
         });
-        for (r, rule) in enabled.iter().enumerate() {
-            let local = if reuse && past.next_if_eq(&r).is_none() {
-                // Kept from the last run: moved with the chunk.
-                while let Some((_, mut hit)) = kept_hits.next_if(|(i, _)| *i == r) {
-                    for pos in [&mut hit.span.start, &mut hit.span.end] {
-                        pos.offset = pos.offset.wrapping_add_signed(shift);
+        let visit: Vec<usize> = match &rerun {
+            Some(past) => {
+                let mut visit: Vec<usize> = past.iter().copied().chain(kept_hits.iter().map(|(r, _)| *r)).collect();
+                visit.sort_unstable();
+                visit.dedup();
+                visit
+            }
+            None => (0..enabled.len()).collect(),
+        };
+        let source = located.source.map(std::rc::Rc::<str>::from);
+        // Whether the object's text holds template syntax (fixes are
+        // refused then), read once per object when a fix asks.
+        let templated = std::cell::OnceCell::new();
+        let mut next_kept = 0;
+        for r in visit {
+            let rule = enabled[r];
+            match &rerun {
+                Some(past) if past.binary_search(&r).is_err() => {
+                    while let Some((_, hit)) = kept_hits.get(next_kept).filter(|(i, _)| *i == r) {
+                        hits.found.push(hit.clone());
+                        next_kept += 1;
                     }
-                    for edit in hit.edits.iter_mut().flatten().flatten() {
-                        edit.start = edit.start.wrapping_add_signed(shift);
-                        edit.end = edit.end.wrapping_add_signed(shift);
-                    }
-                    hits.found.push(hit);
                 }
-                true
-            } else {
-                (rule.check)(&located.object, &mut hits);
-                !hits.looked_past()
-            };
-            if let Some(now) = &mut now {
-                if local {
-                    now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
-                } else {
-                    now.past.push(r);
+                _ => {
+                    (rule.check)(&located.object, &mut hits);
+                    let local = !hits.looked_past();
+                    if let Some(now) = &mut now {
+                        if local && rerun.is_none() {
+                            now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
+                        } else if rerun.is_none() {
+                            now.past.push(r);
+                        }
+                    }
                 }
             }
             for hit in hits.found.drain(..) {
+                let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
@@ -240,14 +257,19 @@ fn run(
                     object: object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
-                    fix: crate::fix::state(rule, hit.edits, hit.applicability, &located.object, text),
-                    source: located.source.map(std::rc::Rc::from),
+                    fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
+                    source: source.clone(),
                 };
                 match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
                     None => report.findings.push(finding),
                 }
             }
+        }
+        // A reused object keeps its rules' split and hits.
+        if let (Some(now), Some(past)) = (&mut now, rerun) {
+            now.past = past;
+            now.hits = kept_hits;
         }
         if let (Some(now), Some((_, key))) = (now, place) {
             kept.insert(*key, now);
@@ -263,6 +285,17 @@ fn run(
     report.findings.sort_by_cached_key(order);
     report.suppressed.sort_by_cached_key(|s| order(&s.finding));
     report
+}
+
+/// Moves a hit kept from the last run with its chunk's bytes.
+fn move_hit(hit: &mut Hit, by: isize) {
+    for pos in [&mut hit.span.start, &mut hit.span.end] {
+        pos.offset = pos.offset.wrapping_add_signed(by);
+    }
+    for edit in hit.edits.iter_mut().flatten().flatten() {
+        edit.start = edit.start.wrapping_add_signed(by);
+        edit.end = edit.end.wrapping_add_signed(by);
+    }
 }
 
 /// Checks the same inputs again and again as they are edited (the
