@@ -340,9 +340,17 @@ impl Checker {
     }
 
     /// Replaces the bytes `range` of input `input`'s text with
-    /// `replacement` and checks again. A range past the text is clipped to
-    /// it; an input that is not there leaves everything as it was.
+    /// `replacement` and checks again (see [`Checker::apply_edit`]).
     pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> Report {
+        self.apply_edit(input, range, replacement);
+        self.report()
+    }
+
+    /// Replaces the bytes `range` of input `input`'s text with
+    /// `replacement` without checking (the documents it touched are parsed
+    /// again); [`Checker::report`] checks. A range past the text is clipped
+    /// to it; an input that is not there leaves everything as it was.
+    pub fn apply_edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) {
         if let Some(source) = self.sources.get_mut(input) {
             let end = range.end.min(source.text.len());
             let range = range.start.min(end)..end;
@@ -362,7 +370,6 @@ impl Checker {
             let lines = LineIndex::with_starts(read_part(text, &self.options), &source.lines);
             source.parsed = yaml::reparse(text, &lines, &self.options.limits, Some((previous, &edit)));
         }
-        self.report()
     }
 
     /// The current text of input `input`.
@@ -370,7 +377,8 @@ impl Checker {
         self.sources.get(input).map(|s| s.text.as_slice())
     }
 
-    fn report(&mut self) -> Report {
+    /// The report of the current text: exactly what [`check_all`] gives.
+    pub fn report(&mut self) -> Report {
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> =
             self.sources.iter().map(|s| LineIndex::with_starts(read_part(&s.text, &self.options), &s.lines)).collect();
