@@ -235,7 +235,7 @@ fn scan_chunks(
 /// `key: |`, `key: >-`, `- |`: the start of a block scalar.
 fn opens_block(line: &str) -> bool {
     // Most lines hold neither indicator (this runs on every line).
-    if !line.contains(['|', '>']) {
+    if !line.bytes().any(|b| b == b'|' || b == b'>') {
         return false;
     }
     let line = line.split(" #").next().unwrap_or(line).trim_end();
