@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
+use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
 use crate::rules::scope::{Located, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
-use crate::yaml::{self, Fnv, LineIndex, Stream};
+use crate::yaml::{self, Fnv, LineIndex, LineStarts, Stream};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -35,12 +36,17 @@ pub fn check_all(inputs: &[Input], options: &Options) -> Report {
         .zip(&lines)
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
-    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), options, None)
+    let scans: Vec<Scan> = inputs.iter().map(|i| Scan::new(i.text)).collect();
+    run(inputs, &lines, &parsed.iter().collect::<Vec<_>>(), &scans.iter().collect::<Vec<_>>(), options, None)
 }
 
 /// Lines of the part of an input that is read.
 fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
-    LineIndex::new(&text[..text.len().min(options.limits.max_bytes.saturating_add(1))])
+    LineIndex::new(read_part(text, options))
+}
+
+fn read_part<'a>(text: &'a [u8], options: &Options) -> &'a [u8] {
+    &text[..text.len().min(options.limits.max_bytes.saturating_add(1))]
 }
 
 /// What rules found in each object without looking past it, kept by the
@@ -76,13 +82,13 @@ fn run(
     inputs: &[Input],
     lines: &[LineIndex],
     parsed: &[&Stream],
+    scans: &[&Scan],
     options: &Options,
     mut memo: Option<(&[Vec<yaml::Origin>], &mut Local)>,
 ) -> Report {
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
 
-    let scans: Vec<k8s::templates::Scan> = inputs.iter().map(|i| k8s::templates::Scan::new(i.text)).collect();
     let mut objects = Vec::new();
     // Where each object is (with `memo`), in the order of `objects`.
     let mut places = Vec::new();
@@ -188,10 +194,16 @@ fn run(
             (Some(before), Some((origin, _))) => origin.offset as isize - before.offset as isize,
             _ => 0,
         };
-        let reuse = before.is_some();
-        let (mut past, mut kept_hits) = match before {
-            Some(b) => (b.past.into_iter().peekable(), b.hits.into_iter().peekable()),
-            None => (Vec::new().into_iter().peekable(), Vec::new().into_iter().peekable()),
+        // Rules whose hits are kept (moved with the chunk) are not run
+        // again: only those that looked past the object last time are.
+        let (rerun, kept_hits) = match before {
+            Some(mut b) => {
+                for (_, hit) in &mut b.hits {
+                    move_hit(hit, shift);
+                }
+                (Some(b.past), b.hits)
+            }
+            None => (None, Vec::new()),
         };
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
@@ -199,32 +211,43 @@ fn run(
             past: Vec::new(),
             hits: Vec::new(),
         });
-        for (r, rule) in enabled.iter().enumerate() {
-            let local = if reuse && past.next_if_eq(&r).is_none() {
-                // Kept from the last run: moved with the chunk.
-                while let Some((_, mut hit)) = kept_hits.next_if(|(i, _)| *i == r) {
-                    for pos in [&mut hit.span.start, &mut hit.span.end] {
-                        pos.offset = pos.offset.wrapping_add_signed(shift);
+        let visit: Vec<usize> = match &rerun {
+            Some(past) => {
+                let mut visit: Vec<usize> = past.iter().copied().chain(kept_hits.iter().map(|(r, _)| *r)).collect();
+                visit.sort_unstable();
+                visit.dedup();
+                visit
+            }
+            None => (0..enabled.len()).collect(),
+        };
+        let source = located.source.map(std::rc::Rc::<str>::from);
+        // Whether the object's text holds template syntax (fixes are
+        // refused then), read once per object when a fix asks.
+        let templated = std::cell::OnceCell::new();
+        let mut next_kept = 0;
+        for r in visit {
+            let rule = enabled[r];
+            match &rerun {
+                Some(past) if past.binary_search(&r).is_err() => {
+                    while let Some((_, hit)) = kept_hits.get(next_kept).filter(|(i, _)| *i == r) {
+                        hits.found.push(hit.clone());
+                        next_kept += 1;
                     }
-                    for edit in hit.edits.iter_mut().flatten().flatten() {
-                        edit.start = edit.start.wrapping_add_signed(shift);
-                        edit.end = edit.end.wrapping_add_signed(shift);
-                    }
-                    hits.found.push(hit);
                 }
-                true
-            } else {
-                (rule.check)(&located.object, &mut hits);
-                !hits.looked_past()
-            };
-            if let Some(now) = &mut now {
-                if local {
-                    now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
-                } else {
-                    now.past.push(r);
+                _ => {
+                    (rule.check)(&located.object, &mut hits);
+                    let local = !hits.looked_past();
+                    if let Some(now) = &mut now {
+                        if local && rerun.is_none() {
+                            now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
+                        } else if rerun.is_none() {
+                            now.past.push(r);
+                        }
+                    }
                 }
             }
             for hit in hits.found.drain(..) {
+                let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
@@ -234,14 +257,19 @@ fn run(
                     object: object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
-                    fix: crate::fix::state(rule, hit.edits, hit.applicability, &located.object, text),
-                    source: located.source.map(std::rc::Rc::from),
+                    fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
+                    source: source.clone(),
                 };
                 match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
                     None => report.findings.push(finding),
                 }
             }
+        }
+        // A reused object keeps its rules' split and hits.
+        if let (Some(now), Some(past)) = (&mut now, rerun) {
+            now.past = past;
+            now.hits = kept_hits;
         }
         if let (Some(now), Some((_, key))) = (now, place) {
             kept.insert(*key, now);
@@ -259,6 +287,17 @@ fn run(
     report
 }
 
+/// Moves a hit kept from the last run with its chunk's bytes.
+fn move_hit(hit: &mut Hit, by: isize) {
+    for pos in [&mut hit.span.start, &mut hit.span.end] {
+        pos.offset = pos.offset.wrapping_add_signed(by);
+    }
+    for edit in hit.edits.iter_mut().flatten().flatten() {
+        edit.start = edit.start.wrapping_add_signed(by);
+        edit.end = edit.end.wrapping_add_signed(by);
+    }
+}
+
 /// Checks the same inputs again and again as they are edited (the
 /// playground's editor): each document is parsed on its own, so an edit
 /// parses again only the documents it touched; the others are kept, moved
@@ -273,7 +312,10 @@ pub struct Checker {
 struct Source {
     file: String,
     text: Vec<u8>,
+    /// The line starts of the part of `text` that is read.
+    lines: LineStarts,
     parsed: yaml::Parsed,
+    scan: Scan,
 }
 
 impl Checker {
@@ -293,33 +335,45 @@ impl Checker {
         self.sources = inputs
             .iter()
             .map(|input| {
-                let lines = line_index(input.text, &self.options);
-                let parsed = yaml::reparse(input.text, &lines, &self.options.limits, None);
-                Source { file: input.file.to_owned(), text: input.text.to_vec(), parsed }
+                let lines = LineStarts::new(read_part(input.text, &self.options));
+                let parsed =
+                    yaml::reparse(input.text, &LineIndex::with_starts(input.text, &lines), &self.options.limits, None);
+                let scan = Scan::new(input.text);
+                Source { file: input.file.to_owned(), text: input.text.to_vec(), lines, parsed, scan }
             })
             .collect();
     }
 
     /// Replaces the bytes `range` of input `input`'s text with
-    /// `replacement` and checks again. A range past the text is clipped to
-    /// it; an input that is not there leaves everything as it was.
+    /// `replacement` and checks again (see [`Checker::apply_edit`]).
     pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> Report {
-        self.replace(input, range, replacement);
+        self.apply_edit(input, range, replacement);
         self.report()
     }
 
-    /// [`Checker::edit`] without the check: a caller with several edits
-    /// queued (the JavaScript module's worker) applies them all, then asks
-    /// for one report. Only the documents an edit touched are parsed again.
-    pub fn replace(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) {
+    /// Replaces the bytes `range` of input `input`'s text with
+    /// `replacement` without checking (the documents it touched are parsed
+    /// again); [`Checker::report`] checks. A range past the text is clipped
+    /// to it; an input that is not there leaves everything as it was.
+    pub fn apply_edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) {
         if let Some(source) = self.sources.get_mut(input) {
             let end = range.end.min(source.text.len());
             let range = range.start.min(end)..end;
+            let whole = source.lines.text_len() == source.text.len();
             source.text.splice(range.clone(), replacement.iter().copied());
+            let text = &source.text;
+            // The line starts move with the edit while the whole text is
+            // read (past the byte limit the part read changes).
+            if whole && text.len() == read_part(text, &self.options).len() {
+                source.lines.edit(text, range.clone(), replacement.len());
+            } else {
+                source.lines = LineStarts::new(read_part(text, &self.options));
+            }
+            source.scan.edit(text, range.clone(), replacement.len());
             let edit = yaml::Edit { range, inserted: replacement.len() };
-            let lines = line_index(&source.text, &self.options);
             let previous = std::mem::take(&mut source.parsed);
-            source.parsed = yaml::reparse(&source.text, &lines, &self.options.limits, Some((previous, &edit)));
+            let lines = LineIndex::with_starts(read_part(text, &self.options), &source.lines);
+            source.parsed = yaml::reparse(text, &lines, &self.options.limits, Some((previous, &edit)));
         }
     }
 
@@ -328,13 +382,14 @@ impl Checker {
         self.sources.get(input).map(|s| s.text.as_slice())
     }
 
-    /// The report of the current text: exactly what [`check_all`] gives
-    /// for it.
+    /// The report of the current text: exactly what [`check_all`] gives.
     pub fn report(&mut self) -> Report {
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
-        let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, &self.options)).collect();
+        let lines: Vec<LineIndex> =
+            self.sources.iter().map(|s| LineIndex::with_starts(read_part(&s.text, &self.options), &s.lines)).collect();
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
+        let scans: Vec<&Scan> = self.sources.iter().map(|s| &s.scan).collect();
         let origins: Vec<Vec<yaml::Origin>> = self.sources.iter().map(|s| s.parsed.origins()).collect();
-        run(&inputs, &lines, &parsed, &self.options, Some((&origins, &mut self.local)))
+        run(&inputs, &lines, &parsed, &scans, &self.options, Some((&origins, &mut self.local)))
     }
 }

@@ -71,7 +71,7 @@ impl JsChecker {
             return Err(RangeError::new(&message).into());
         }
         let range = lines.byte_of_utf16(current, start as usize)..lines.byte_of_utf16(current, end as usize);
-        self.inner.replace(0, range, text.as_bytes());
+        self.inner.apply_edit(0, range, text.as_bytes());
         Ok(())
     }
 

@@ -41,7 +41,7 @@ pub fn collect(paths: &[PathBuf], max_bytes: usize) -> (Vec<Input>, Vec<Skipped>
     let mut skipped = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input { label: "-".into(), path: None, text: read(std::io::stdin().lock(), max_bytes) });
+            inputs.push(Input { label: "-".into(), path: None, text: read(std::io::stdin().lock(), max_bytes, 0) });
         } else if path.is_dir() {
             // The tree is what the directory resolves to, so a link inside
             // it to a sibling file stays in.
@@ -85,12 +85,16 @@ pub fn label(path: &Path) -> String {
 }
 
 fn file(path: &Path, max_bytes: usize) -> Input {
-    let text = fs::File::open(path).map_err(|e| format!("cannot read: {e}")).and_then(|f| read(f, max_bytes));
+    let text = fs::File::open(path).map_err(|e| format!("cannot read: {e}")).and_then(|f| {
+        // Read into a buffer of the file's size, not one doubled past it.
+        let size = f.metadata().map_or(0, |m| m.len()).min(max_bytes as u64 + 1) as usize;
+        read(f, max_bytes, size)
+    });
     Input { label: label(path), path: Some(path.to_owned()), text }
 }
 
-fn read(reader: impl Read, max_bytes: usize) -> Result<Vec<u8>, String> {
-    let mut text = Vec::new();
+fn read(reader: impl Read, max_bytes: usize, size: usize) -> Result<Vec<u8>, String> {
+    let mut text = Vec::with_capacity(size);
     reader.take(max_bytes as u64 + 1).read_to_end(&mut text).map_err(|e| format!("cannot read: {e}"))?;
     Ok(text)
 }

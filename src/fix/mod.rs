@@ -101,13 +101,21 @@ pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
     out
 }
 
-/// A finding's fix state from what its rule computed and declared.
+/// Whether an object's text holds template syntax (`{{`, `{%`): its fixes
+/// are refused.
+pub fn holds_template(object: &crate::k8s::Object, text: &[u8]) -> bool {
+    let span = object.node.span;
+    let body = &text[span.start.offset.min(text.len())..span.end.offset.min(text.len())];
+    body.windows(2).any(|w| w == b"{{" || w == b"{%")
+}
+
+/// A finding's fix state from what its rule computed and declared; asks
+/// `holds_template` (see [`holds_template`]) only for a fix with edits.
 pub fn state(
     rule: &crate::rules::Rule,
     edits: Option<Planned>,
     case: Option<Applicability>,
-    object: &crate::k8s::Object,
-    text: &[u8],
+    holds_template: impl FnOnce() -> bool,
 ) -> Option<FixState> {
     let Declared::Fix(declared) = declared(rule.id) else { return None };
     let applicability = case.map_or(declared, |case| case.max(declared));
@@ -116,9 +124,7 @@ pub fn state(
         Ok(edits) if edits.is_empty() => return Some(FixState::Refused("no edit found for this case".into())),
         Ok(edits) => edits,
     };
-    let span = object.node.span;
-    let body = &text[span.start.offset.min(text.len())..span.end.offset.min(text.len())];
-    if body.windows(2).any(|w| w == b"{{" || w == b"{%") {
+    if holds_template() {
         return Some(FixState::Refused("the document holds template syntax ({{ }}); fix the template by hand".into()));
     }
     let mut edits = edits;

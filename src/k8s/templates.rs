@@ -25,8 +25,23 @@ pub struct Scan {
 #[derive(Debug)]
 struct Chunk {
     range: Range<usize>,
-    templated: bool,
+    /// The line (1-based) its text starts on.
+    line: u32,
+    /// Its lines holding template actions, and from the start of the first
+    /// to the end of the last.
+    actions: Vec<u32>,
+    action_bytes: Range<usize>,
     source: Option<String>,
+}
+
+impl Chunk {
+    fn new(start: usize, line: u32) -> Self {
+        Chunk { range: start..start, line, actions: Vec::new(), action_bytes: 0..0, source: None }
+    }
+
+    fn templated(&self) -> bool {
+        !self.actions.is_empty()
+    }
 }
 
 /// Words that only a Helm (Go text/template with Sprig) action uses.
@@ -35,53 +50,73 @@ const HELM_WORDS: [&str; 10] =
 
 impl Scan {
     pub fn new(text: &[u8]) -> Scan {
-        let mut scan = Scan::default();
-        let mut chunk_start = 0;
-        let mut chunk = Chunk { range: 0..0, templated: false, source: None };
-        let mut offset = 0;
-        // Block scalars (`key: |`) hold text, where `{{ }}` is data (an
-        // alerting template), unless it is plainly Helm's.
-        let mut block: Option<usize> = None;
-        let mut leading = true;
-        for (n, raw) in (1u32..).zip(text.split_inclusive(|&b| b == b'\n')) {
-            let line = String::from_utf8_lossy(raw);
-            let body = line.trim_end_matches(['\n', '\r']);
-            let trimmed = body.trim_start();
-            let indent = body.len() - trimmed.len();
-            if body.starts_with("---") && body[3..].chars().next().is_none_or(char::is_whitespace) {
-                chunk.range = chunk_start..offset;
-                scan.chunks.push(std::mem::replace(&mut chunk, Chunk { range: 0..0, templated: false, source: None }));
-                chunk_start = offset;
-                block = None;
-                leading = true;
-            } else if trimmed.starts_with('#') {
-                if leading && chunk.source.is_none() {
-                    if let Some(source) = trimmed.strip_prefix("# Source: ") {
-                        chunk.source = Some(source.trim().to_owned());
-                    }
-                }
-            } else if !trimmed.is_empty() {
-                leading = false;
-                if block.is_some_and(|b| indent <= b) {
-                    block = None;
-                }
-                if is_action(trimmed, block.is_some()) {
-                    if scan.action_lines.is_empty() {
-                        scan.action_bytes.start = offset + indent;
-                    }
-                    scan.action_lines.push(n);
-                    scan.action_bytes.end = offset + body.len();
-                    chunk.templated = true;
-                }
-                if block.is_none() && opens_block(trimmed) {
-                    block = Some(indent);
-                }
-            }
-            offset += raw.len();
-        }
-        chunk.range = chunk_start..offset;
-        scan.chunks.push(chunk);
+        let mut scan = Scan { chunks: scan_chunks(text, 0, 1, false, |_| false).0, ..Scan::default() };
+        scan.sum_actions();
         scan
+    }
+
+    /// Brings the scan up to date after `range` of the text it was made
+    /// from became `inserted` bytes, now `text`: the chunks from the one
+    /// before the edit up to the first `---` line after it, whose chunk is
+    /// unchanged, are scanned again; the rest are moved.
+    pub fn edit(&mut self, text: &[u8], range: Range<usize>, inserted: usize) {
+        let shift = inserted as isize - range.len() as isize;
+        // The chunk before the one holding the edit starts on a `---` line
+        // the edit did not touch (or at the start), where scanning starts
+        // afresh.
+        let holding = self.chunks.partition_point(|c| c.range.end <= range.start).min(self.chunks.len() - 1);
+        let first = holding.saturating_sub(1);
+        let start = self.chunks[first].range.start;
+        let line = self.chunks[first].line;
+        // An old chunk starting at or after the edit's end is unchanged.
+        let kept_from = self.chunks.partition_point(|c| c.range.start < range.end);
+        let old_starts = &self.chunks[kept_from..];
+        let edited_end = range.start + inserted;
+        let unchanged = |at: usize| {
+            at >= edited_end
+                && at
+                    .checked_add_signed(-shift)
+                    .is_some_and(|old| old_starts.binary_search_by_key(&old, |c| c.range.start).is_ok())
+        };
+        let (fresh, stop) = scan_chunks(text, start, line, first > 0, unchanged);
+        let kept = match stop {
+            Some(at) => {
+                // The last chunk starting there (the first chunk, empty,
+                // also starts at 0 when the text starts with `---`).
+                let old = at.wrapping_add_signed(-shift);
+                let from = self.chunks.partition_point(|c| c.range.start <= old) - 1;
+                let lines = i64::from(line_at(text, &fresh, at)) - i64::from(self.chunks[from].line);
+                let mut kept = self.chunks.split_off(from);
+                for chunk in &mut kept {
+                    chunk.range =
+                        chunk.range.start.wrapping_add_signed(shift)..chunk.range.end.wrapping_add_signed(shift);
+                    chunk.line = (i64::from(chunk.line) + lines) as u32;
+                    if chunk.templated() {
+                        chunk.action_bytes = chunk.action_bytes.start.wrapping_add_signed(shift)
+                            ..chunk.action_bytes.end.wrapping_add_signed(shift);
+                        for l in &mut chunk.actions {
+                            *l = (i64::from(*l) + lines) as u32;
+                        }
+                    }
+                }
+                kept
+            }
+            None => Vec::new(),
+        };
+        self.chunks.truncate(first);
+        self.chunks.extend(fresh);
+        self.chunks.extend(kept);
+        self.sum_actions();
+    }
+
+    /// The whole text's action lines and bytes, from its chunks'.
+    fn sum_actions(&mut self) {
+        self.action_lines = self.chunks.iter().flat_map(|c| c.actions.iter().copied()).collect();
+        let mut templated = self.chunks.iter().filter(|c| c.templated());
+        self.action_bytes = match (templated.next(), templated.next_back()) {
+            (Some(first), last) => first.action_bytes.start..last.unwrap_or(first).action_bytes.end,
+            (None, _) => 0..0,
+        };
     }
 
     /// Whether the file is a Helm template.
@@ -104,13 +139,16 @@ impl Scan {
     }
 
     fn chunk(&self, offset: usize) -> Option<&Chunk> {
-        self.chunks.iter().find(|c| c.range.contains(&offset)).or(self.chunks.last())
+        // The chunks are in text order and do not overlap: a binary search
+        // (a stream can have tens of thousands of documents).
+        let i = self.chunks.partition_point(|c| c.range.end <= offset);
+        self.chunks.get(i).filter(|c| c.range.contains(&offset)).or(self.chunks.last())
     }
 
     /// Whether the document at this byte offset holds template actions (so
     /// it cannot be read soundly before rendering).
     pub fn templated_at(&self, offset: usize) -> bool {
-        self.is_template() && self.chunk(offset).is_some_and(|c| c.templated)
+        self.is_template() && self.chunk(offset).is_some_and(Chunk::templated)
     }
 
     /// The Helm `# Source:` of the document at this byte offset.
@@ -119,11 +157,91 @@ impl Scan {
     }
 }
 
+/// The line (1-based) at `at`, the end of the last of `chunks`, scanned
+/// from the text.
+fn line_at(text: &[u8], chunks: &[Chunk], at: usize) -> u32 {
+    let last = chunks.last().expect("a chunk");
+    let breaks = text[last.range.start..at].iter().filter(|&&b| b == b'\n').count();
+    last.line + breaks as u32
+}
+
+/// Scans `text` from `start` on line `line` into chunks: from the start of
+/// the text, or (`at_marker`) from the `---` line starting a chunk. Stops
+/// before the first `---` line after that at an offset `stop` accepts, and
+/// returns that offset.
+fn scan_chunks(
+    text: &[u8],
+    start: usize,
+    line: u32,
+    at_marker: bool,
+    stop: impl Fn(usize) -> bool,
+) -> (Vec<Chunk>, Option<usize>) {
+    let mut chunks = Vec::new();
+    let mut chunk = Chunk::new(start, line);
+    let mut offset = start;
+    // Block scalars (`key: |`) hold text, where `{{ }}` is data (an
+    // alerting template), unless it is plainly Helm's.
+    let mut block: Option<usize> = None;
+    let mut leading = true;
+    for (n, raw) in (line..).zip(text[start..].split_inclusive(|&b| b == b'\n')) {
+        let line = String::from_utf8_lossy(raw);
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        let indent = body.len() - trimmed.len();
+        if body.starts_with("---") && body[3..].chars().next().is_none_or(char::is_whitespace) {
+            if offset == start && at_marker {
+                // The marker of the chunk begun above.
+                offset += raw.len();
+                continue;
+            }
+            if offset > start && stop(offset) {
+                chunk.range.end = offset;
+                chunks.push(chunk);
+                return (chunks, Some(offset));
+            }
+            chunk.range.end = offset;
+            chunks.push(std::mem::replace(&mut chunk, Chunk::new(offset, n)));
+            block = None;
+            leading = true;
+        } else if trimmed.starts_with('#') {
+            if leading && chunk.source.is_none() {
+                if let Some(source) = trimmed.strip_prefix("# Source: ") {
+                    chunk.source = Some(source.trim().to_owned());
+                }
+            }
+        } else if !trimmed.is_empty() {
+            leading = false;
+            if block.is_some_and(|b| indent <= b) {
+                block = None;
+            }
+            if is_action(trimmed, block.is_some()) {
+                if chunk.actions.is_empty() {
+                    chunk.action_bytes.start = offset + indent;
+                }
+                chunk.actions.push(n);
+                chunk.action_bytes.end = offset + body.len();
+            }
+            if block.is_none() && opens_block(trimmed) {
+                block = Some(indent);
+            }
+        }
+        offset += raw.len();
+    }
+    chunk.range.end = offset;
+    chunks.push(chunk);
+    (chunks, None)
+}
+
 /// `key: |`, `key: >-`, `- |`: the start of a block scalar.
 fn opens_block(line: &str) -> bool {
+    // Most lines hold neither indicator (this runs on every line).
+    if !line.bytes().any(|b| b == b'|' || b == b'>') {
+        return false;
+    }
     let line = line.split(" #").next().unwrap_or(line).trim_end();
     let Some(last) = line.rsplit([' ', ':']).next() else { return false };
-    (line.ends_with(&format!(": {last}")) || line.ends_with(&format!("- {last}")) || line == last)
+    let before = &line[..line.len() - last.len()];
+    (before.ends_with(": ") || before.ends_with("- ") || before.is_empty())
         && matches!(last.chars().next(), Some('|' | '>'))
         && last[1..].chars().all(|c| matches!(c, '-' | '+' | '0'..='9'))
 }
@@ -132,6 +250,9 @@ fn opens_block(line: &str) -> bool {
 /// using Helm's objects or functions, or `{{` outside a quoted scalar and
 /// outside a block scalar.
 fn is_action(line: &str, in_block: bool) -> bool {
+    if !line.contains('{') {
+        return false;
+    }
     // `${{ ... }}` is a GitHub Actions expression, not a template action.
     let Some(open) = line.match_indices("{{").map(|(i, _)| i).find(|&i| !line[..i].ends_with('$')) else {
         return false;
@@ -222,5 +343,55 @@ mod tests {
         assert!(!scan.templated_at(40));
         assert!(scan.templated_at(text.len() - 3));
         assert_eq!(scan.source_at(text.len() - 3), Some("web/templates/deploy.yaml"));
+    }
+
+    /// A scan brought up to date after random edits equals a scan of the
+    /// edited text.
+    #[test]
+    fn edited_scans_equal_new_ones() {
+        let pieces: [&[u8]; 12] = [
+            b"---\n",
+            b"--",
+            b"-",
+            b"\n",
+            b"# Source: t/a.yaml\n",
+            b"x: {{ .Values.a }}\n",
+            b"{{",
+            b"}}",
+            b"key: |\n",
+            b"  ",
+            b"kind: Pod\n",
+            b"\xC3\xA9",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut below = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..200 {
+            let mut text: Vec<u8> = Vec::new();
+            for _ in 0..below(30) {
+                text.extend_from_slice(pieces[below(pieces.len())]);
+            }
+            let mut scan = Scan::new(&text);
+            for _ in 0..30 {
+                let start = below(text.len() + 1);
+                let end = (start + below(12)).min(text.len());
+                let mut inserted = Vec::new();
+                for _ in 0..below(3) {
+                    inserted.extend_from_slice(pieces[below(pieces.len())]);
+                }
+                text.splice(start..end, inserted.iter().copied());
+                scan.edit(&text, start..end, inserted.len());
+                assert_eq!(
+                    format!("{scan:?}"),
+                    format!("{:?}", Scan::new(&text)),
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
     }
 }

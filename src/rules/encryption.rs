@@ -541,7 +541,7 @@ pub static KMS_V1: Rule = Rule {
                 // Judged at --kubernetes-version: before 1.28 KMS v1 is the
                 // stable KMS provider; in 1.28 it is deprecated while v2 is
                 // still beta; from 1.29 (KMS v2 GA) it is off by default.
-                let version = hits.scope().options.kubernetes_version;
+                let version = hits.options().kubernetes_version;
                 if version.at_least(crate::rules::kubernetes_version::KMS_V2_GA) {
                     hits.at(p.entry.key_span, "kms provider without `apiVersion: v2` is KMS v1 (deprecated since 1.28, disabled by default since 1.29)");
                 } else if version.at_least(28) {

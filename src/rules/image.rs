@@ -333,7 +333,7 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
     ],
     check: |object, hits| {
         // Cloned: the closure below also needs `hits`.
-        let allowed = hits.scope().options.allowed_registries.clone();
+        let allowed = hits.options().allowed_registries.clone();
         if allowed.is_empty() {
             return;
         }

@@ -478,6 +478,12 @@ impl<'s> Hits<'s> {
         self.scope
     }
 
+    /// The run's options. They are the same for every check of an
+    /// incremental checker, so reading them is not looking past the object.
+    pub fn options(&self) -> &'s scope::Options {
+        self.scope.options
+    }
+
     /// The Pod Security policy version `pss/*` rules evaluate at.
     pub fn pss_version(&self) -> PolicyVersion {
         self.pss_version

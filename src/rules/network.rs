@@ -552,7 +552,7 @@ pub static METADATA_EGRESS: Rule = Rule {
         }
         // Rules and peers open to everything are network/allow-all's, which
         // names the metadata service in its message.
-        let allow_all = hits.scope().options.enabled(&ALLOW_ALL);
+        let allow_all = hits.options().enabled(&ALLOW_ALL);
         for rule in object.node.at(&["spec", "egress"]).and_then(Node::as_seq).unwrap_or(&[]) {
             // No destinations means every destination; the metadata service
             // answers on port 80.

@@ -1034,25 +1034,29 @@ pub static ENDPOINTS_WRITE: Rule = Rule {
 fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kinds: &[(&str, &str)]) -> String {
     let (reads, writes): (Vec<&str>, Vec<&str>) =
         rule.verbs.iter().copied().filter(|v| *v != "create").partition(|v| matches!(*v, "get" | "list" | "watch"));
-    // By kind: scanning every object for each role would be quadratic.
-    let mut names: Vec<&str> = kinds
-        .iter()
-        .filter(|(r, _)| named.contains(r))
-        .flat_map(|(_, k)| scope.of_kind(k))
-        .filter_map(|o| o.name)
-        .collect();
-    names.sort_unstable();
-    names.dedup();
+    // The configurations' names, as YAML, once per run: every role of a
+    // large input would otherwise list (and format) them all again.
+    let names = scope.remember(format!("webhook-configurations {named:?}"), || {
+        let mut names: Vec<&str> = kinds
+            .iter()
+            .filter(|(r, _)| named.contains(r))
+            .flat_map(|(_, k)| scope.of_kind(k))
+            .filter_map(|o| o.name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        (!names.is_empty()).then(|| flow(&names))
+    });
     let mut out = format!("# in {role}: limit the writes to the webhook configurations its subjects own\n");
     if rule.verbs.contains(&"create") {
         out.push_str("# (create cannot be limited by name: grant it only where the subject must create them)\n");
     }
-    if names.is_empty() || writes.is_empty() {
+    let Some(names) = names.filter(|_| !writes.is_empty()) else {
         out.push_str("# with resourceNames listing those configurations.\n");
         return out;
-    }
-    let item = |verbs: &[&str], names: Option<&[&str]>| {
-        let names = names.map(|n| format!("  resourceNames: {}\n", flow(n))).unwrap_or_default();
+    };
+    let item = |verbs: &[&str], names: Option<&str>| {
+        let names = names.map(|n| format!("  resourceNames: {n}\n")).unwrap_or_default();
         format!(
             "- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: {}\n{names}  verbs: {}\n",
             flow(named),

@@ -341,7 +341,7 @@ pub static ROOT_USER_OR_GROUP: Rule =
             let Some(pod) = object.pod() else { return };
             let is_zero = |n: &Node| n.as_i64() == Some(0);
             // At the restricted level pss/run-as-user reports user 0 already.
-            let user_reported = hits.scope().options.runs("pss/run-as-user");
+            let user_reported = hits.options().runs("pss/run-as-user");
             let fields: &[&str] =
                 if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
             let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };

@@ -157,8 +157,13 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = core_tag(tag.as_deref());
                 let is_merge = style == ScalarStyle::Plain && &*text == "<<";
-                let value =
+                let mut value =
                     scalar::resolve(text, style == ScalarStyle::Plain, tag).map_err(|m| YamlError::new(m, span))?;
+                // The scanner's buffer is often several times the text, and
+                // a tree keeps hundreds of thousands of these.
+                if let Value::Str(text) = &mut value {
+                    text.shrink_to_fit();
+                }
                 self.count(1, span)?;
                 let size = Size { nodes: 1, bytes: scalar_bytes(&value) };
                 self.complete(Node { span, value }, anchor, size, is_merge || tag == Some(CoreTag::Merge))

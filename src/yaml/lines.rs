@@ -2,14 +2,16 @@
 //! and line ranges and UTF-16 offsets for the playground's editor (a
 //! textarea's selection speaks UTF-16 code units). One index serves both.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
+use std::ops::Range;
 
 use super::node::Pos;
 
 /// Where each line starts. It keeps no reference to the text, so the
 /// playground can keep it next to its own copy of the text; [`LineIndex`]
 /// adds the text and columns on top. Lines end at `\n`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LineStarts {
     /// Byte offset where each line starts; never empty.
     starts: Vec<usize>,
@@ -23,8 +25,33 @@ pub struct LineStarts {
 impl LineStarts {
     pub fn new(text: &[u8]) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.iter().enumerate().filter_map(|(i, &b)| (b == b'\n').then_some(i + 1)));
+        starts.extend(breaks(text, 0));
         LineStarts { starts, len: text.len(), ascii: text.is_ascii(), utf16: OnceCell::new() }
+    }
+
+    /// Brings the index up to date after `range` of the text it was built
+    /// from became `inserted` bytes, now `text`: the lines after the edit
+    /// move, only the edited bytes are read (and the text, for ASCII, when
+    /// the edit may have removed its only other characters).
+    pub fn edit(&mut self, text: &[u8], range: Range<usize>, inserted: usize) {
+        let shift = inserted as isize - range.len() as isize;
+        // A line starts after each line break: those of the replaced bytes
+        // go, those of the inserted ones come.
+        let from = self.starts.partition_point(|&s| s <= range.start);
+        let to = self.starts.partition_point(|&s| s <= range.end);
+        for start in &mut self.starts[to..] {
+            *start = start.wrapping_add_signed(shift);
+        }
+        let new = &text[range.start..range.start + inserted];
+        self.starts.splice(from..to, breaks(new, range.start));
+        self.len = text.len();
+        self.ascii = (self.ascii && new.is_ascii()) || text.is_ascii();
+        self.utf16 = OnceCell::new();
+    }
+
+    /// The length of the text it indexes.
+    pub fn text_len(&self) -> usize {
+        self.len
     }
 
     pub fn count(&self) -> usize {
@@ -98,13 +125,18 @@ impl LineStarts {
     }
 }
 
+/// The offsets after each line break of `bytes`, which start at `base`.
+fn breaks(bytes: &[u8], base: usize) -> impl Iterator<Item = usize> + '_ {
+    bytes.iter().enumerate().filter_map(move |(i, &b)| (b == b'\n').then_some(base + i + 1))
+}
+
 fn utf16_len(text: &str) -> usize {
     text.chars().map(char::len_utf16).sum()
 }
 
 pub struct LineIndex<'a> {
     text: &'a [u8],
-    lines: LineStarts,
+    lines: Cow<'a, LineStarts>,
     /// The line of the last lookup: the parser asks in increasing order.
     last: Cell<usize>,
     /// The last (offset, column) computed, so columns on a long non-ASCII
@@ -114,7 +146,16 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a [u8]) -> Self {
-        LineIndex { text, lines: LineStarts::new(text), last: Cell::new(0), cursor: Cell::new((0, 0)) }
+        Self::with(text, Cow::Owned(LineStarts::new(text)))
+    }
+
+    /// The index of `text` with its line starts, kept from before.
+    pub fn with_starts(text: &'a [u8], lines: &'a LineStarts) -> Self {
+        Self::with(text, Cow::Borrowed(lines))
+    }
+
+    fn with(text: &'a [u8], lines: Cow<'a, LineStarts>) -> Self {
+        LineIndex { text, lines, last: Cell::new(0), cursor: Cell::new((0, 0)) }
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -208,5 +249,20 @@ mod tests {
         let pos = index.pos(text.find('c').unwrap());
         assert_eq!((pos.line, pos.column), (2, 5));
         assert_eq!(index.line_text(2), "bé: c".as_bytes());
+    }
+
+    #[test]
+    fn edited_starts_equal_new_ones() {
+        let mut text = b"a: 1\nb: 2\n\nc\n".to_vec();
+        let mut lines = LineStarts::new(&text);
+        for (range, inserted) in
+            [(0..0, &b"x\n"[..]), (3..9, b""), (2..2, b"\n\n"), (4..5, "é\n".as_bytes()), (0..3, b"z"), (1..2, b"")]
+        {
+            let len = inserted.len();
+            text.splice(range.clone(), inserted.iter().copied());
+            lines.edit(&text, range, len);
+            let fresh = LineStarts::new(&text);
+            assert_eq!((&lines.starts, lines.len, lines.ascii), (&fresh.starts, fresh.len, fresh.ascii));
+        }
     }
 }

@@ -740,7 +740,7 @@ pub static REMOVED_FLAG: Rule = Rule {
         static_pod!("kube-apiserver", "    - --encryption-provider-config-automatic-reload=true\n    - --authorization-config=/etc/kubernetes/authz.yaml\n"),
     ],
     check: |object, hits| {
-        let version = hits.scope().options.kubernetes_version;
+        let version = hits.options().kubernetes_version;
         each(object, |p| {
             for flag in &p.flags {
                 let Some(row) = APISERVER_FLAGS.iter().find(|r| r.name == flag.name) else { continue };
