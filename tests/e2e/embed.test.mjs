@@ -55,6 +55,7 @@ async function newPage(options = {}) {
     document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     window.reports = [];
     document.addEventListener('posture-report', (e) => {
+      window.lastReport = e.detail;
       window.reports.push({
         title: e.target.getAttribute('title'), rules: e.detail.findings.map((f) => f.rule), documents: e.detail.summary.documents,
       });
@@ -191,6 +192,47 @@ test('typing re-checks, sent as edits; readonly refuses typing', async () => {
   await page.keyboard.press('Tab');
   assert.equal(await readonly.inputValue('[data-testid=editor]'), text);
   assert.ok(await readonly.locator('[data-testid=finding]').count() > 0, 'readonly still shows findings');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** The frame's report and highlights, and those of a fresh check of its editor's text (on the frame's thread). */
+const freshCheck = (frame) => frame.evaluate(async () => {
+  const engine = await import(new URL('pkg/posture.js', location.href).href);
+  await engine.default();
+  const { highlight, utf16Marks } = await import(new URL('marks.js', location.href).href);
+  const text = document.querySelector('[data-testid=editor]').value;
+  const fresh = engine.check(text, { pssLevel: 'restricted' });
+  const expected = document.createElement('div');
+  expected.replaceChildren(highlight(text, utf16Marks(text, fresh)));
+  return { fresh, drawn: document.querySelector('.backdrop').innerHTML, expected: expected.innerHTML };
+});
+
+test('emoji typed over and before emoji: the worker\'s text stays the editor\'s', async () => {
+  const page = await newPage();
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    note: "x😀"\nspec:\n'
+    + '  containers:\n  - name: c\n    image: nginx:latest\n    securityContext:\n      privileged: true\n';
+  await hostPage(page, `<posture-check title="emoji">${yaml}</posture-check>`);
+  const frame = await embed(page, 0);
+  const editor = frame.locator('[data-testid=editor]');
+  // Each change, then its report: the one a fresh check of the editor's text gives, and so are the highlights.
+  const change = async (from, to, insert) => {
+    const reports = await page.evaluate(() => window.reports.length);
+    await editor.evaluate((el, [a, b]) => { el.focus(); el.setSelectionRange(a, b); }, [from, to]);
+    await page.keyboard.insertText(insert);
+    await page.waitForFunction((n) => window.reports.length > n || document.querySelector('posture-check').dataset.state === 'error', reports, TIMEOUT);
+    assert.equal(await attr(page, 0, 'data-state'), 'done', await attr(page, 0, 'data-error'));
+    const { fresh, drawn, expected } = await freshCheck(frame);
+    assert.deepEqual(await page.evaluate(() => window.lastReport), fresh);
+    assert.equal(drawn, expected);
+  };
+  const at = (await editor.inputValue()).indexOf('😀');
+  await change(at, at + 2, '😃'); // shares its first UTF-16 unit with 😀
+  assert.match(await editor.inputValue(), /note: "x😃"/);
+  await change(at, at, '😀'); // before an emoji with the same first unit
+  assert.match(await editor.inputValue(), /note: "x😀😃"/);
+  await change(at + 2, at + 4, '😁');
+  assert.match(await editor.inputValue(), /note: "x😀😁"/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

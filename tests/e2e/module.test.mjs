@@ -144,6 +144,15 @@ test('a Checker after hundreds of random edits reports what check() does', () =>
     assert.throws(() => checker.edit(start, end, 'x'), RangeError, `${start}..${end}`);
   }
   assert.deepEqual(checker.check(), posture.check('kind: Pod\n', options));
+  // So does an offset between the halves of a surrogate pair (half of 😀), at either end.
+  const emoji = 'a: 😀\n';
+  checker.setText(emoji);
+  for (const [start, end, insert] of [[4, 5, '\uDE03'], [3, 4, 'x'], [4, 4, 'x'], [0, 4, '']]) {
+    assert.throws(() => checker.edit(start, end, insert), RangeError, `${start}..${end}`);
+  }
+  assert.deepEqual(checker.check(), posture.check(emoji, options));
+  checker.edit(3, 5, '😃');
+  assert.deepEqual(checker.check(), posture.check('a: 😃\n', options));
   checker.free();
 });
 

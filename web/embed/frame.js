@@ -155,15 +155,30 @@ function draw() {
   backdrop.replaceChildren(highlight(shown, marks.filter((m) => m.start < shown.length)));
 }
 
+const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * The one edit that turns `old` into `next`: the range start..end of `old`
+ * and what replaces it, never splitting a surrogate pair (two emoji that
+ * share their first unit differ in their second; the worker refuses half a
+ * character). As `difference()` in src/playground/text.rs.
+ */
+function difference(old, next) {
+  let start = 0;
+  const shortest = Math.min(old.length, next.length);
+  while (start < shortest && old.charCodeAt(start) === next.charCodeAt(start)) start++;
+  if (start > 0 && isHigh(old.charCodeAt(start - 1))) start--;
+  let tail = 0;
+  while (tail < shortest - start && old.charCodeAt(old.length - 1 - tail) === next.charCodeAt(next.length - 1 - tail)) tail++;
+  // The common tail is the same in both: a low surrogate at its start is half of a pair in both.
+  if (tail > 0 && isLow(old.charCodeAt(old.length - tail))) tail--;
+  return { start, end: old.length - tail, inserted: next.slice(start, next.length - tail) };
+}
+
 editor.addEventListener('input', () => {
   const next = editor.value;
-  let start = 0;
-  const shortest = Math.min(text.length, next.length);
-  while (start < shortest && text.charCodeAt(start) === next.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < shortest - start && text.charCodeAt(text.length - 1 - tail) === next.charCodeAt(next.length - 1 - tail)) tail++;
-  const end = text.length - tail;
-  const inserted = next.slice(start, next.length - tail);
+  const { start, end, inserted } = difference(text, next);
   text = shown = next;
   marks = shiftMarks(marks, start, end, inserted.length);
   draw();
