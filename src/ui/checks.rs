@@ -4,7 +4,9 @@
 //! as an `open`; after that each change goes as one `edit` (the UTF-16 range
 //! that differs from the text last sent), so the incremental engine redoes
 //! only the documents touched. Only the answer to the newest request is
-//! shown: an older one (superseded while it was checked) is dropped.
+//! shown: an older one (superseded while it was checked) is dropped. An error
+//! answer, older or not, means the worker holds no text: the newest text goes
+//! again whole.
 //!
 //! The report comes back as the CLI's JSON and is read into a
 //! [`posture::Report`] ([`posture::report::from_json`]). Should the worker
@@ -25,6 +27,7 @@ use super::state::{Action, Checked, State, FILE};
 
 /// What the worker was last told, and the request whose answer is awaited.
 struct Sent {
+    worker: Worker,
     next_id: u32,
     /// The text the worker holds (after the last request), and the options
     /// it was opened with; `None` until an `open` succeeds.
@@ -42,7 +45,6 @@ struct Sent {
 /// a page loaded once keeps checking offline), and shared by the playground
 /// and the lessons.
 struct Link {
-    worker: Worker,
     sent: Rc<RefCell<Sent>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -104,7 +106,14 @@ impl Link {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(&url, &options)?;
-        let sent = Rc::new(RefCell::new(Sent { next_id: 1, text: None, newest: None, failed: false, dispatch: None }));
+        let sent = Rc::new(RefCell::new(Sent {
+            worker: worker.clone(),
+            next_id: 1,
+            text: None,
+            newest: None,
+            failed: false,
+            dispatch: None,
+        }));
         let on_message = {
             let sent = sent.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| answer(&sent, &e.data()))
@@ -124,19 +133,29 @@ impl Link {
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Link { worker, sent, _on_message: on_message, _on_error: on_error })
+        Ok(Link { sent, _on_message: on_message, _on_error: on_error })
     }
 
-    /// Sends the change to `text` (an edit when the worker holds an earlier
-    /// text with the same options, else the whole text).
+    /// Sends the change to `text` (see [`Sent::post`]).
     fn send(&self, text: Rc<String>, options: Options, dispatch: UseReducerDispatcher<State>) {
         let mut sent = self.sent.borrow_mut();
         sent.dispatch = Some(dispatch.clone());
-        let id = sent.next_id;
-        sent.next_id += 1;
+        if sent.post(text, options).is_err() {
+            drop(sent);
+            dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
+        }
+    }
+}
+
+impl Sent {
+    /// Sends the change to `text`: an edit when the worker holds an earlier
+    /// text with the same options, else the whole text.
+    fn post(&mut self, text: Rc<String>, options: Options) -> Result<(), JsValue> {
+        let id = self.next_id;
+        self.next_id += 1;
         let message = Object::new();
         set(&message, "id", &id.into());
-        match &sent.text {
+        match &self.text {
             Some((old, opened)) if *opened == options => {
                 let (start, old_end, new_end) = difference(old, &text);
                 let from = utf16_len(&old[..start]);
@@ -151,23 +170,29 @@ impl Link {
                 set(&message, "options", &module_options(&options));
             }
         }
-        if self.worker.post_message(&message).is_err() {
-            drop(sent);
-            dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
-            return;
-        }
-        sent.text = Some((text.clone(), options));
-        sent.newest = Some((id, text, now()));
+        self.worker.post_message(&message)?;
+        self.text = Some((text.clone(), options));
+        self.newest = Some((id, text, now()));
+        Ok(())
     }
 }
 
 /// The worker's answer: the newest request's report is shown; an older one
 /// is dropped; an error is said, and the next request opens the text again.
+/// An older request's error: the worker dropped its text there, so the
+/// requests sent since failed too, and the newest text goes again whole.
 fn answer(sent: &RefCell<Sent>, data: &JsValue) {
     let id = Reflect::get(data, &"id".into()).ok().and_then(|v| v.as_f64());
     let mut sent = sent.borrow_mut();
     let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
     if id != Some(newest as f64) {
+        let failed = Reflect::get(data, &"error".into()).is_ok_and(|e| !e.is_undefined());
+        if let (true, Some((_, options))) = (failed, sent.text.take()) {
+            if sent.post(text, options).is_err() {
+                drop(sent);
+                dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
+            }
+        }
         return;
     }
     sent.newest = None;

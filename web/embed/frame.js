@@ -111,11 +111,17 @@ function request(message) {
 }
 
 worker.onmessage = ({ data }) => {
-  if (data.id !== newest) return;
   if ('error' in data) {
-    reopen = true;
-    fail(String(data.error));
-  } else {
+    // The worker dropped its text at the error, so the requests sent since
+    // fail too: send the whole text again now. If the failed request was
+    // the newest, say so, and the next change sends the whole text.
+    if (data.id === newest) {
+      reopen = true;
+      fail(String(data.error));
+    } else {
+      request({ type: 'open', text, options: options() });
+    }
+  } else if (data.id === newest) {
     show(data.report);
   }
 };
