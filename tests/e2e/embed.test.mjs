@@ -360,6 +360,28 @@ test('an iframe written by hand, without embed.js: options in the query, content
   await page.context().close();
 });
 
+test('an iframe with referrerpolicy=no-referrer (its page recorded as "null"): messages go to the query\'s origin', async () => {
+  const page = await newPage();
+  const yaml = deflateRawSync(Buffer.from('kind: Pod\nspec:\n  hostNetwork: true\n')).toString('base64url');
+  const src = `${env.server.url}embed.html?origin=${encodeURIComponent(new URL(host).origin)}#yaml=${yaml}`;
+  await page.addInitScript(() => {
+    window.messages = [];
+    addEventListener('message', (e) => window.messages.push(e.data));
+  });
+  await page.goto(publish('no-referrer.html', `<!DOCTYPE html><title>no referrer</title><iframe referrerpolicy="no-referrer" src="${src}" title="x"></iframe>`));
+  const frame = page.frames().find((f) => f.url().startsWith(env.server.url));
+  await frame.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.state), null, TIMEOUT);
+  assert.equal(await frame.evaluate(() => location.ancestorOrigins[0]), 'null', 'the case this is about');
+  assert.equal(await frame.getAttribute('html', 'data-state'), 'done');
+  await page.waitForFunction(() => window.messages.some((m) => m.kind === 'report'), null, TIMEOUT);
+  await frame.waitForSelector('[data-testid=open-playground][href]');
+  await frame.locator('[data-testid=editor]').focus();
+  await page.keyboard.type('x');
+  await page.waitForFunction(() => window.messages.filter((m) => m.kind === 'report').length > 1, null, TIMEOUT);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('messages from anywhere but the element\'s own frame are ignored; a bad option says why', async () => {
   const page = await newPage();
   await hostPage(page, '<posture-check title="a" pss-level="strict">kind: Pod\n</posture-check>');

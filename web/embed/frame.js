@@ -55,12 +55,13 @@ editor.readOnly = settings.readonly;
  * The embedding page's origin, the only one messages go to: the browser's
  * own record where it keeps one (Chromium, Safari), else what embed.js put
  * in the query, else the referrer. Posting to a named origin is checked by
- * the browser: a page at any other origin receives nothing.
+ * the browser: a page at any other origin receives nothing. An opaque
+ * origin (a sandboxed page, or one that sends no referrer) is recorded as
+ * "null", which is no address to post to.
  */
 const parentOrigin = (() => {
   if (window.parent === window) return null;
-  if (location.ancestorOrigins?.length) return location.ancestorOrigins[0];
-  for (const claimed of [query.get('origin'), document.referrer]) {
+  for (const claimed of [location.ancestorOrigins?.[0], query.get('origin'), document.referrer]) {
     try {
       const origin = new URL(claimed).origin;
       if (origin !== 'null') return origin;
@@ -70,7 +71,12 @@ const parentOrigin = (() => {
 })();
 
 function tell(message) {
-  if (parentOrigin) window.parent.postMessage({ type: 'posture-embed', ...message }, parentOrigin);
+  if (!parentOrigin) return;
+  try {
+    window.parent.postMessage({ type: 'posture-embed', ...message }, parentOrigin);
+  } catch {
+    // An origin the browser will not post to: the page hears nothing, the frame still works.
+  }
 }
 
 let height = 0;
