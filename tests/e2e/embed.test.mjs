@@ -382,6 +382,20 @@ test('an iframe with referrerpolicy=no-referrer (its page recorded as "null"): m
   await page.context().close();
 });
 
+test('a worker that does not start: the embed says so, and typing after keeps saying so', async () => {
+  const page = await newPage();
+  await page.context().route('**/pkg/worker.js', (route) => route.fulfill({ status: 404, body: '' }));
+  await hostPage(page, '<posture-check title="no worker">kind: Pod\n</posture-check>');
+  await page.waitForFunction(() => document.querySelector('posture-check').dataset.state === 'error', null, TIMEOUT);
+  const frame = await embed(page, 0);
+  assert.match(await attr(page, 0, 'data-error'), /did not start/);
+  await frame.locator('[data-testid=editor]').focus();
+  await page.keyboard.type('x');
+  assert.equal(await frame.getAttribute('html', 'data-state'), 'error', 'not "checking" for ever');
+  assert.match(await frame.textContent('.summary'), /did not start/);
+  await page.context().close();
+});
+
 test('messages from anywhere but the element\'s own frame are ignored; a bad option says why', async () => {
   const page = await newPage();
   await hostPage(page, '<posture-check title="a" pss-level="strict">kind: Pod\n</posture-check>');

@@ -111,7 +111,14 @@ let reopen = false;
 let marks = [];
 let checks = 0;
 
+/** Why the worker is gone (it did not start, or stopped): no request is answered after that. */
+let dead = null;
+
 function request(message) {
+  if (dead) {
+    fail(dead);
+    return;
+  }
   worker.postMessage({ id: ++newest, ...message });
   setState('checking');
 }
@@ -133,7 +140,8 @@ worker.onmessage = ({ data }) => {
 };
 worker.onerror = (e) => {
   e.preventDefault();
-  fail(`the checker did not start (${e.message || 'pkg/worker.js could not be loaded'})`);
+  dead = `the checker did not start (${e.message || 'pkg/worker.js could not be loaded'})`;
+  fail(dead);
 };
 
 function options() {
