@@ -396,6 +396,59 @@ test('a worker that does not start: the embed says so, and typing after keeps sa
   await page.context().close();
 });
 
+test('no deflate-raw in the browser: the content goes by message', async () => {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    window.CompressionStream = class { constructor() { throw new TypeError('no deflate-raw here'); } };
+  });
+  await hostPage(page, '<posture-check title="no deflate">kind: Pod\nspec:\n  hostNetwork: true\n</posture-check>');
+  const frame = await embed(page, 0);
+  assert.equal(await attr(page, 0, 'data-state'), 'done');
+  assert.equal(await frame.evaluate(() => new URL(location.href).searchParams.get('content')), 'message');
+  assert.ok((await rules(frame)).includes('pss/host-namespaces'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('while the text is packed: a changed attribute is kept, a move loads one frame; frames are named before they load', async () => {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    // Runs `window.onPack` as embed.js starts packing a text, before the packing's first await.
+    const Real = window.CompressionStream;
+    window.CompressionStream = class extends Real {
+      constructor(format) { super(format); window.onPack?.(); }
+    };
+  });
+  let frameLoads = 0;
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/embed.html') frameLoads += 1; });
+  await hostPage(page, '<div id="spot"></div>');
+  const title = await page.evaluate(() => {
+    const e = document.createElement('posture-check');
+    e.setAttribute('title', 'packed');
+    e.textContent = 'kind: Pod\n';
+    window.onPack = () => { window.onPack = null; e.setAttribute('pss-level', 'baseline'); };
+    document.body.append(e);
+    return e.shadowRoot.querySelector('iframe').title;
+  });
+  assert.equal(title, 'packed', 'named before it loads');
+  const frame = await embed(page, 0);
+  assert.equal(await frame.evaluate(() => new URL(location.href).searchParams.get('level')), 'baseline');
+  // Taken out and put back while packing.
+  frameLoads = 0;
+  await page.evaluate(() => {
+    const e = document.createElement('posture-check');
+    e.textContent = 'kind: Pod\n';
+    window.onPack = () => { window.onPack = null; e.remove(); document.getElementById('spot').append(e); };
+    document.body.append(e);
+  });
+  await embed(page, 0); // the moved element is now the first
+  assert.equal(await page.locator('posture-check').count(), 2);
+  await page.waitForFunction(() => window.reports.length >= 2, null, TIMEOUT);
+  assert.equal(frameLoads, 1, 'one frame loaded');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('messages from anywhere but the element\'s own frame are ignored; a bad option says why', async () => {
   const page = await newPage();
   await hostPage(page, '<posture-check title="a" pss-level="strict">kind: Pod\n</posture-check>');
