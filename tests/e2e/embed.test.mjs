@@ -449,6 +449,32 @@ test('while the text is packed: a changed attribute is kept, a move loads one fr
   await page.context().close();
 });
 
+test('the shown part is measured in bytes; a first line longer than it is shown clipped', async () => {
+  const page = await newPage();
+  // 160 K characters, 320 KB: over the 256 KB shown.
+  const wide = `${'# ééééééééééééééééééé\n'.repeat(8000)}kind: Pod\n`;
+  // One line of 300 KB before any newline.
+  const long = `a: "${'x'.repeat(300 * 1024)}"\nkind: Pod\n`;
+  await hostPage(page, '<div id="spot"></div>');
+  await page.evaluate((texts) => {
+    for (const text of texts) {
+      const e = document.createElement('posture-check');
+      e.setAttribute('height', '300px');
+      e.textContent = text;
+      document.body.append(e);
+    }
+  }, [wide, long]);
+  const frame = await embed(page, 0);
+  assert.match(await frame.textContent('[data-testid=notice]'), /first 6,393 of 8,001 lines, read-only/);
+  assert.ok(wide.startsWith(await frame.inputValue('[data-testid=editor]')));
+  const clipped = await embed(page, 1);
+  const shownText = await clipped.inputValue('[data-testid=editor]');
+  assert.ok(shownText.length > 1000 && long.startsWith(shownText), `${shownText.length} characters shown`);
+  assert.match(await clipped.textContent('[data-testid=notice]'), /characters of its first line, read-only/);
+  assert.equal(await attr(page, 1, 'data-state'), 'done');
+  await page.context().close();
+});
+
 test('messages from anywhere but the element\'s own frame are ignored; a bad option says why', async () => {
   const page = await newPage();
   await hostPage(page, '<posture-check title="a" pss-level="strict">kind: Pod\n</posture-check>');

@@ -9,17 +9,35 @@ import { highlight, shiftMarks, utf16Marks } from './marks.js';
 const MAX_TEXT = 8 * 1024 * 1024;
 /** Longest "Open in playground" link: the playground's Share button stops there too. */
 const MAX_LINK = 1024 * 1024;
-/** Most text the playground's editor takes (README, "Size ceilings"), in UTF-16 code units: at most its 2 MB. */
+/** Most text the playground's editor takes (README, "Size ceilings"), in bytes. */
 const MAX_PLAYGROUND = 2 * 1024 * 1024;
 /** Findings listed; the rest are counted, and the playground shows them all. */
 const LISTED = 100;
 /**
- * Most text the editor lays out. A browser takes seconds to lay out
+ * Most text the editor lays out, in bytes. A browser takes seconds to lay out
  * megabytes in a textarea (and again in the highlights), so a longer text
  * is checked whole but shown read-only, its first lines only, and says so.
  */
 const SHOWN = 256 * 1024;
 const INDENT = '  ';
+
+/**
+ * How many UTF-16 code units of `s` fit in `limit` UTF-8 bytes (the
+ * limits are the engine's and the playground's, which count bytes), never
+ * half a surrogate pair; `s.length` when all of it does.
+ */
+function fitting(s, limit) {
+  if (s.length * 3 <= limit) return s.length; // a code unit is at most 3 bytes
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes > limit) return i;
+    if (pair) i++;
+  }
+  return s.length;
+}
 
 const query = new URLSearchParams(location.search);
 const names = (key) => (query.get(key) || '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -92,7 +110,7 @@ function contentFromParent() {
       if (e.source !== window.parent || e.origin !== parentOrigin) return;
       if (e.data?.type !== 'posture-embed' || e.data.kind !== 'content' || typeof e.data.text !== 'string') return;
       removeEventListener('message', take);
-      if (e.data.text.length > MAX_TEXT) reject(new Error(`the content is longer than ${MAX_TEXT / 1048576} MB, more than an embed holds`));
+      if (fitting(e.data.text, MAX_TEXT) < e.data.text.length) reject(new Error(`the content is longer than ${MAX_TEXT / 1048576} MB, more than an embed holds`));
       else resolve(e.data.text);
     });
     if (!parentOrigin) reject(new Error('the page around this frame is unknown, so it cannot send the content'));
@@ -360,7 +378,7 @@ let linkVersion = 0;
 async function updateLink() {
   const version = ++linkVersion;
   try {
-    const shared = text.length > MAX_PLAYGROUND ? null : await fragment({ level: settings.level, off: await offFamilies(), text });
+    const shared = fitting(text, MAX_PLAYGROUND) < text.length ? null : await fragment({ level: settings.level, off: await offFamilies(), text });
     if (version !== linkVersion) return;
     if (!shared || shared.length > MAX_LINK) {
       open.removeAttribute('href');
@@ -390,11 +408,15 @@ async function updateLink() {
     return;
   }
   shown = text;
-  if (text.length > SHOWN) {
-    shown = text.slice(0, text.lastIndexOf('\n', SHOWN) + 1);
+  const cut = fitting(text, SHOWN);
+  if (cut < text.length) {
+    // Whole lines; a first line longer than that, clipped.
+    shown = text.slice(0, text.lastIndexOf('\n', cut - 1) + 1) || text.slice(0, cut);
     editor.readOnly = true;
-    const lines = (s) => s.split('\n').length - 1;
-    notice.textContent = `Showing the first ${lines(shown).toLocaleString('en')} of ${lines(text).toLocaleString('en')} lines, read-only; the findings are for the whole text.`;
+    const lines = (s) => (s.match(/\n/g)?.length ?? 0).toLocaleString('en');
+    const part = shown.endsWith('\n') ? `the first ${lines(shown)} of ${lines(text)} lines`
+      : `the first ${shown.length.toLocaleString('en')} characters of its first line`;
+    notice.textContent = `Showing ${part}, read-only; the findings are for the whole text.`;
   }
   editor.value = shown;
   draw();
