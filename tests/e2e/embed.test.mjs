@@ -237,6 +237,39 @@ test('emoji typed over and before emoji: the worker\'s text stays the editor\'s'
   await page.context().close();
 });
 
+test('Tab indents each selected line, or replaces a selection within a line; Undo takes either back', async () => {
+  const page = await newPage();
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostNetwork: true\n  containers:\n  - name: c\n    image: nginx\n';
+  await hostPage(page, `<posture-check title="tab">${yaml}</posture-check>`);
+  const frame = await embed(page, 0);
+  const editor = frame.locator('[data-testid=editor]');
+  const select = (a, b) => editor.evaluate((el, [from, to]) => { el.focus(); el.setSelectionRange(from, to); }, [a, b]);
+  // From inside "metadata:" to inside "name: a": both lines, and the selection ends at its line's end.
+  const from = yaml.indexOf('metadata') + 3;
+  const to = yaml.indexOf('name: a') + 2;
+  await select(from, to);
+  await page.keyboard.press('Tab');
+  const indented = yaml.replace('metadata:\n  name: a', '  metadata:\n    name: a');
+  assert.equal(await editor.inputValue(), indented);
+  assert.deepEqual(await editor.evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd)), '  metadata:\n    na');
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), yaml, 'Undo takes the indent back');
+  // Within a line: the selection becomes the indent.
+  const word = yaml.indexOf('true');
+  await select(word, word + 4);
+  await page.keyboard.press('Tab');
+  assert.equal(await editor.inputValue(), yaml.replace('true', '  '));
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), yaml);
+  // The worker followed every change, undos included.
+  await page.waitForFunction(() => document.querySelector('posture-check').dataset.state === 'done'
+    && window.lastReport.findings.some((f) => f.rule === 'pss/host-namespaces'), null, TIMEOUT);
+  const { fresh } = await freshCheck(frame);
+  await page.waitForFunction((n) => JSON.stringify(window.lastReport) === n, JSON.stringify(fresh), TIMEOUT);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('keyboard: one tab stop into the editor, Tab indents, Escape then Tab leaves it', async () => {
   const page = await newPage();
   await page.goto(`${env.server.url}docs-example.html`);

@@ -236,11 +236,29 @@ editor.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') tabIndents = false;
   else if (e.key === 'Tab' && tabIndents && !editor.readOnly && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
     e.preventDefault();
-    editor.setRangeText(INDENT, editor.selectionStart, editor.selectionEnd, 'end');
-    // setRangeText fires no `input`.
-    editor.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: INDENT }));
+    indent();
   }
 });
+
+/**
+ * Tab: the selection replaced by INDENT, or, when it spans lines, each of
+ * its lines indented (and still selected). Through the browser's own
+ * insertion, so Undo takes it back and `input` fires.
+ */
+function indent() {
+  const { value, selectionStart: start, selectionEnd: end } = editor;
+  const lines = value.slice(start, end).includes('\n');
+  const from = lines ? value.lastIndexOf('\n', start - 1) + 1 : start;
+  // A selection ending at the start of a line leaves that line alone.
+  const insert = lines ? value.slice(from, end).replace(/^(?=[^\n])/gm, INDENT) : INDENT;
+  editor.setSelectionRange(from, end);
+  if (!document.execCommand('insertText', false, insert)) {
+    editor.setRangeText(insert, from, end, 'end');
+    // setRangeText fires no `input`.
+    editor.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: insert }));
+  }
+  if (lines) editor.setSelectionRange(from, from + insert.length);
+}
 
 // --- Findings ----------------------------------------------------------------
 
