@@ -10,7 +10,9 @@
 //!
 //! The report comes back as the CLI's JSON and is read into a
 //! [`posture::Report`] ([`posture::report::from_json`]). Should the worker
-//! fail to start, the page checks in-process as before.
+//! fail to start, be of another version than the page, answer with a report
+//! this build cannot read, or fail again and again, it is stopped and the
+//! page checks in-process as before.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,8 +36,10 @@ struct Sent {
     text: Option<(Rc<String>, Options)>,
     /// The newest request: its id, the text it leaves, and when it was sent.
     newest: Option<(u32, Rc<String>, f64)>,
-    /// The worker could not start: check in the page.
+    /// The worker could not start, or is not to be relied on: check in the page.
     failed: bool,
+    /// Error answers since the last report.
+    errors: u32,
     /// Where answers go: the playground's or a lesson's state, whichever
     /// is on the page.
     dispatch: Option<UseReducerDispatcher<State>>,
@@ -49,6 +53,10 @@ struct Link {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
+
+/// Error answers in a row after which the worker is let go: the playground's
+/// own requests are always valid, so errors mean a worker that is broken.
+const ERRORS_IN_A_ROW: u32 = 3;
 
 thread_local! {
     static LINK: RefCell<Option<Link>> = const { RefCell::new(None) };
@@ -112,6 +120,7 @@ impl Link {
             text: None,
             newest: None,
             failed: false,
+            errors: 0,
             dispatch: None,
         }));
         let on_message = {
@@ -122,14 +131,7 @@ impl Link {
         // the page checks the newest text itself from now on.
         let on_error = {
             let sent = sent.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                let mut sent = sent.borrow_mut();
-                sent.failed = true;
-                if let (Some((_, text, _)), Some(dispatch)) = (sent.newest.take(), sent.dispatch.clone()) {
-                    let options = sent.text.take().map(|(_, o)| o).unwrap_or_default();
-                    IN_PAGE.with(|p| p.borrow_mut().check_in_page(text, options, dispatch));
-                }
-            })
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| sent.borrow_mut().fall_back())
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -148,6 +150,17 @@ impl Link {
 }
 
 impl Sent {
+    /// From now on the page checks itself, and the worker is stopped; the
+    /// newest text still awaiting its report is checked here.
+    fn fall_back(&mut self) {
+        self.failed = true;
+        self.worker.terminate();
+        if let (Some((_, text, _)), Some(dispatch)) = (self.newest.take(), self.dispatch.clone()) {
+            let options = self.text.take().map(|(_, o)| o).unwrap_or_default();
+            IN_PAGE.with(|p| p.borrow_mut().check_in_page(text, options, dispatch));
+        }
+    }
+
     /// Sends the change to `text`: an edit when the worker holds an earlier
     /// text with the same options, else the whole text.
     fn post(&mut self, text: Rc<String>, options: Options) -> Result<(), JsValue> {
@@ -181,13 +194,30 @@ impl Sent {
 /// is dropped; an error is said, and the next request opens the text again.
 /// An older request's error: the worker dropped its text there, so the
 /// requests sent since failed too, and the newest text goes again whole.
+/// A worker that cannot be relied on (of another version, a report this
+/// build cannot read, errors again and again) is let go for the page's own
+/// checks.
 fn answer(sent: &RefCell<Sent>, data: &JsValue) {
-    let id = Reflect::get(data, &"id".into()).ok().and_then(|v| v.as_f64());
+    let get = |key: &str| Reflect::get(data, &key.into()).ok().filter(|v| !v.is_undefined());
     let mut sent = sent.borrow_mut();
+    if get("type").and_then(|t| t.as_string()).as_deref() == Some("ready") {
+        // A cached pkg/ from another build answers in a schema this one may not read.
+        if get("version").and_then(|v| v.as_string()).as_deref() != Some(env!("CARGO_PKG_VERSION")) {
+            sent.fall_back();
+        }
+        return;
+    }
     let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
-    if id != Some(newest as f64) {
-        let failed = Reflect::get(data, &"error".into()).is_ok_and(|e| !e.is_undefined());
-        if let (true, Some((_, options))) = (failed, sent.text.take()) {
+    let error = get("error");
+    if error.is_some() {
+        sent.errors += 1;
+        if sent.errors >= ERRORS_IN_A_ROW {
+            sent.fall_back();
+            return;
+        }
+    }
+    if get("id").and_then(|v| v.as_f64()) != Some(newest as f64) {
+        if let (true, Some((_, options))) = (error.is_some(), sent.text.take()) {
             if sent.post(text, options).is_err() {
                 drop(sent);
                 dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
@@ -195,31 +225,28 @@ fn answer(sent: &RefCell<Sent>, data: &JsValue) {
         }
         return;
     }
-    sent.newest = None;
-    let report = Reflect::get(data, &"report".into()).ok().filter(|r| r.is_object());
-    let read = match report {
-        Some(report) => JSON::stringify(&report)
-            .map(String::from)
-            .map_err(|_| "the report could not be read".to_owned())
-            .and_then(|json| posture::report::from_json(&json)),
-        None => Err(Reflect::get(data, &"error".into())
-            .ok()
-            .and_then(|e| e.as_string())
-            .unwrap_or_else(|| "the worker answered without a report".into())),
-    };
-    match read {
-        Ok(report) => {
-            let mut checked = Checked::new(text, report);
-            checked.millis = now() - at;
-            drop(sent);
-            dispatch.dispatch(Action::Checked(Rc::new(checked)));
-        }
-        Err(why) => {
-            sent.text = None;
-            drop(sent);
-            dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
-        }
+    if let Some(error) = error {
+        sent.newest = None;
+        sent.text = None;
+        drop(sent);
+        let why = error.as_string().unwrap_or_else(|| "the worker answered without a report".into());
+        dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
+        return;
     }
+    let read = get("report")
+        .filter(|r| r.is_object())
+        .and_then(|r| JSON::stringify(&r).ok())
+        .and_then(|json| posture::report::from_json(&String::from(json)).ok());
+    let Some(report) = read else {
+        sent.fall_back();
+        return;
+    };
+    sent.newest = None;
+    sent.errors = 0;
+    let mut checked = Checked::new(text, report);
+    checked.millis = now() - at;
+    drop(sent);
+    dispatch.dispatch(Action::Checked(Rc::new(checked)));
 }
 
 /// The engine module's options for the playground's (see `types.d.ts`).
