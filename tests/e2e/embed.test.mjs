@@ -508,6 +508,16 @@ test('the shown part is measured in bytes; a first line longer than it is shown 
   await page.context().close();
 });
 
+test('the readonly query: present or =1 makes the text read-only, =0 and =false do not', async () => {
+  const page = await newPage();
+  const cases = [['readonly', true], ['readonly=1', true], ['readonly=0', false], ['readonly=false', false], ['', false]];
+  for (const [query, readOnly] of cases) {
+    await page.goto(`${env.server.url}embed.html?${query}`);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid=editor]').readOnly), readOnly, query);
+  }
+  await page.context().close();
+});
+
 test('messages from anywhere but the element\'s own frame are ignored; a bad option says why', async () => {
   const page = await newPage();
   await hostPage(page, '<posture-check title="a" pss-level="strict">kind: Pod\n</posture-check>');

@@ -90,6 +90,11 @@ test('a bad or unknown option throws a TypeError naming it', () => {
       assert.throws(call, (e) => e instanceof TypeError && e.message.includes(name), JSON.stringify(options));
     }
   }
+  // Each unknown name under the option that holds it.
+  for (const [options, message] of [[{ select: ['pss'], ignore: ['nope'] }, /^options\.ignore: nope names/],
+    [{ select: ['nope1'], ignore: ['nope2'] }, /^options\.select: nope1 names/]]) {
+    assert.throws(() => posture.check('kind: Pod\n', options), (e) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
+  }
   // An option set to undefined is as good as absent.
   assert.deepEqual(posture.check('kind: Pod\n', { pssLevel: undefined }), posture.check('kind: Pod\n'));
 });

@@ -7,8 +7,8 @@
 // messages: README, "Embedding and the JavaScript API".
 //
 // Host pages may have a strict Content-Security-Policy: nothing here writes
-// a style attribute or inline markup; styles go through a constructed
-// stylesheet in the element's shadow root and the CSSOM.
+// inline markup or a style attribute's text; styles go through the CSSOM (a
+// constructed stylesheet in the element's shadow root, style properties).
 (() => {
   const script = document.currentScript || document.querySelector('script[src$="embed.js"]');
   const frameUrl = new URL('embed.html', script ? script.src : location.href);

@@ -47,7 +47,8 @@ const settings = {
   select: names('select'),
   ignore: [...names('ignore'), ...(hash.get('off') || '').split(',').filter(Boolean)],
   registries: names('registries'),
-  readonly: query.has('readonly') && query.get('readonly') !== 'false',
+  // Present (empty) or =1; =0 and =false leave it editable.
+  readonly: query.has('readonly') && !['0', 'false'].includes(query.get('readonly')),
   title: query.get('title') || 'Kubernetes YAML checked by Posture',
 };
 
