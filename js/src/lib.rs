@@ -72,7 +72,8 @@ impl JsChecker {
         }
         // An offset between the two halves of a surrogate pair has no byte
         // of its own: moving it would change text the caller did not touch.
-        let byte = |units: usize| Some(lines.byte_of_utf16(current, units)).filter(|&b| lines.utf16_of(current, b) == units);
+        let byte =
+            |units: usize| Some(lines.byte_of_utf16(current, units)).filter(|&b| lines.utf16_of(current, b) == units);
         let (Some(from), Some(to)) = (byte(start as usize), byte(end as usize)) else {
             let message = format!("edit({start}, {end}): an offset falls inside a surrogate pair (half a character)");
             return Err(RangeError::new(&message).into());
