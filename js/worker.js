@@ -8,7 +8,8 @@
 //   { id, report } or { id, error }       for the newest request only: requests that arrived
 //                                         while a check ran are applied together, checked once,
 //                                         and answered with the newest id (the report answers
-//                                         every request up to it). After an error, send 'open'.
+//                                         every request up to it). After an error, the worker
+//                                         holds no text (later edits fail too): send 'open'.
 import init, { Checker, version } from './posture.js';
 
 /** Requests not yet applied, oldest first. */
@@ -39,8 +40,14 @@ function drain() {
   for (const request of batch) {
     try {
       apply(request);
+      // A whole new text: what failed before it no longer matters.
+      if (request.type === 'open') error = null;
     } catch (e) {
       error ??= `${e.name || 'Error'}: ${e.message || e}`;
+      // The page's later edits assume this one was applied: they must not
+      // be applied to a text without it, so every edit fails until an 'open'.
+      checker?.free();
+      checker = null;
     }
   }
   if (error === null) {
@@ -57,7 +64,6 @@ function drain() {
 function apply(request) {
   switch (request && request.type) {
     case 'open': {
-      // A bad option leaves no text to edit: the next request must be an 'open'.
       checker?.free();
       checker = null;
       const next = new Checker(request.options);

@@ -60,7 +60,7 @@ impl JsChecker {
 
     /// Replaces the UTF-16 range `start..end` of the current text with
     /// `text` (not checked until `check()`). A range that is not within the
-    /// text throws a RangeError and changes nothing.
+    /// text, or splits a surrogate pair, throws a RangeError and changes nothing.
     pub fn edit(&mut self, start: f64, end: f64, text: &str) -> Result<(), JsValue> {
         let current = self.text();
         let lines = LineStarts::new(current.as_bytes());
@@ -70,7 +70,15 @@ impl JsChecker {
             let message = format!("edit({start}, {end}): not a range within the text's {length} UTF-16 code units");
             return Err(RangeError::new(&message).into());
         }
-        let range = lines.byte_of_utf16(current, start as usize)..lines.byte_of_utf16(current, end as usize);
+        // An offset between the two halves of a surrogate pair has no byte
+        // of its own: moving it would change text the caller did not touch.
+        let byte =
+            |units: usize| Some(lines.byte_of_utf16(current, units)).filter(|&b| lines.utf16_of(current, b) == units);
+        let (Some(from), Some(to)) = (byte(start as usize), byte(end as usize)) else {
+            let message = format!("edit({start}, {end}): an offset falls inside a surrogate pair (half a character)");
+            return Err(RangeError::new(&message).into());
+        };
+        let range = from..to;
         self.inner.apply_edit(0, range, text.as_bytes());
         Ok(())
     }

@@ -67,12 +67,14 @@ pub fn parse(options: Option<&Object>) -> Result<Parsed, JsValue> {
     }
     // As the CLI refuses them: a name that matches no rule is likely a typo.
     let unknown = options.unknown_names();
-    if !unknown.is_empty() {
-        let option = if options.select.iter().any(|n| unknown.contains(&n.as_str())) { "select" } else { "ignore" };
-        return Err(type_error(&format!(
-            "options.{option}: {} names no rule or family (a rule is named by its exact id)",
-            unknown.join(", ")
-        )));
+    for (option, names) in [("select", &options.select), ("ignore", &options.ignore)] {
+        let bad: Vec<&str> = names.iter().map(String::as_str).filter(|n| unknown.contains(n)).collect();
+        if !bad.is_empty() {
+            return Err(type_error(&format!(
+                "options.{option}: {} names no rule or family (a rule is named by its exact id)",
+                bad.join(", ")
+            )));
+        }
     }
     Ok(parsed)
 }

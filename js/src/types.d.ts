@@ -160,7 +160,8 @@ export class Checker {
   setText(text: string): void;
   /**
    * Replaces the UTF-16 code units start..end of the current text (as JavaScript strings and textareas
-   * count) with `text`; checked on the next `check()`. Throws a RangeError for a range not within the text.
+   * count) with `text`; checked on the next `check()`. Throws a RangeError for a range not within the text
+   * or an end inside a surrogate pair.
    */
   edit(start: number, end: number, text: string): void;
   /** The report of the current text: exactly `check(text, options)`. */

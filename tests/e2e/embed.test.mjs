@@ -55,6 +55,7 @@ async function newPage(options = {}) {
     document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     window.reports = [];
     document.addEventListener('posture-report', (e) => {
+      window.lastReport = e.detail;
       window.reports.push({
         title: e.target.getAttribute('title'), rules: e.detail.findings.map((f) => f.rule), documents: e.detail.summary.documents,
       });
@@ -195,6 +196,80 @@ test('typing re-checks, sent as edits; readonly refuses typing', async () => {
   await page.context().close();
 });
 
+/** The frame's report and highlights, and those of a fresh check of its editor's text (on the frame's thread). */
+const freshCheck = (frame) => frame.evaluate(async () => {
+  const engine = await import(new URL('pkg/posture.js', location.href).href);
+  await engine.default();
+  const { highlight, utf16Marks } = await import(new URL('marks.js', location.href).href);
+  const text = document.querySelector('[data-testid=editor]').value;
+  const fresh = engine.check(text, { pssLevel: 'restricted' });
+  const expected = document.createElement('div');
+  expected.replaceChildren(highlight(text, utf16Marks(text, fresh)));
+  return { fresh, drawn: document.querySelector('.backdrop').innerHTML, expected: expected.innerHTML };
+});
+
+test('emoji typed over and before emoji: the worker\'s text stays the editor\'s', async () => {
+  const page = await newPage();
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations:\n    note: "x😀"\nspec:\n'
+    + '  containers:\n  - name: c\n    image: nginx:latest\n    securityContext:\n      privileged: true\n';
+  await hostPage(page, `<posture-check title="emoji">${yaml}</posture-check>`);
+  const frame = await embed(page, 0);
+  const editor = frame.locator('[data-testid=editor]');
+  // Each change, then its report: the one a fresh check of the editor's text gives, and so are the highlights.
+  const change = async (from, to, insert) => {
+    const reports = await page.evaluate(() => window.reports.length);
+    await editor.evaluate((el, [a, b]) => { el.focus(); el.setSelectionRange(a, b); }, [from, to]);
+    await page.keyboard.insertText(insert);
+    await page.waitForFunction((n) => window.reports.length > n || document.querySelector('posture-check').dataset.state === 'error', reports, TIMEOUT);
+    assert.equal(await attr(page, 0, 'data-state'), 'done', await attr(page, 0, 'data-error'));
+    const { fresh, drawn, expected } = await freshCheck(frame);
+    assert.deepEqual(await page.evaluate(() => window.lastReport), fresh);
+    assert.equal(drawn, expected);
+  };
+  const at = (await editor.inputValue()).indexOf('😀');
+  await change(at, at + 2, '😃'); // shares its first UTF-16 unit with 😀
+  assert.match(await editor.inputValue(), /note: "x😃"/);
+  await change(at, at, '😀'); // before an emoji with the same first unit
+  assert.match(await editor.inputValue(), /note: "x😀😃"/);
+  await change(at + 2, at + 4, '😁');
+  assert.match(await editor.inputValue(), /note: "x😀😁"/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('Tab indents each selected line, or replaces a selection within a line; Undo takes either back', async () => {
+  const page = await newPage();
+  const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostNetwork: true\n  containers:\n  - name: c\n    image: nginx\n';
+  await hostPage(page, `<posture-check title="tab">${yaml}</posture-check>`);
+  const frame = await embed(page, 0);
+  const editor = frame.locator('[data-testid=editor]');
+  const select = (a, b) => editor.evaluate((el, [from, to]) => { el.focus(); el.setSelectionRange(from, to); }, [a, b]);
+  // From inside "metadata:" to inside "name: a": both lines, and the selection ends at its line's end.
+  const from = yaml.indexOf('metadata') + 3;
+  const to = yaml.indexOf('name: a') + 2;
+  await select(from, to);
+  await page.keyboard.press('Tab');
+  const indented = yaml.replace('metadata:\n  name: a', '  metadata:\n    name: a');
+  assert.equal(await editor.inputValue(), indented);
+  assert.deepEqual(await editor.evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd)), '  metadata:\n    na');
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), yaml, 'Undo takes the indent back');
+  // Within a line: the selection becomes the indent.
+  const word = yaml.indexOf('true');
+  await select(word, word + 4);
+  await page.keyboard.press('Tab');
+  assert.equal(await editor.inputValue(), yaml.replace('true', '  '));
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.inputValue(), yaml);
+  // The worker followed every change, undos included.
+  await page.waitForFunction(() => document.querySelector('posture-check').dataset.state === 'done'
+    && window.lastReport.findings.some((f) => f.rule === 'pss/host-namespaces'), null, TIMEOUT);
+  const { fresh } = await freshCheck(frame);
+  await page.waitForFunction((n) => JSON.stringify(window.lastReport) === n, JSON.stringify(fresh), TIMEOUT);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('keyboard: one tab stop into the editor, Tab indents, Escape then Tab leaves it', async () => {
   const page = await newPage();
   await page.goto(`${env.server.url}docs-example.html`);
@@ -315,6 +390,134 @@ test('an iframe written by hand, without embed.js: options in the query, content
   assert.ok(off.includes('workload') && off.includes('network') && !off.includes('pss') && !off.includes('image'), off.join());
   assert.equal(inflateRawSync(Buffer.from(link.get('yaml'), 'base64url')).toString(), text);
   assert.deepEqual(page.leaving, []);
+  await page.context().close();
+});
+
+test('a page at an opaque origin (recorded as "null"): the frame still checks, and never throws posting to it', async () => {
+  const page = await newPage();
+  const yaml = deflateRawSync(Buffer.from('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n')).toString('base64url');
+  const src = `${env.server.url}embed.html?origin=${encodeURIComponent(new URL(host).origin)}#yaml=${yaml}`;
+  // A data: page has an opaque origin, without the sandbox that would also stop the frame's worker.
+  const inner = `<!DOCTYPE html><title>opaque</title><iframe src="${src}" title="x"></iframe>`;
+  await page.goto(publish('opaque.html', `<!DOCTYPE html><title>opaque</title><iframe src="data:text/html,${encodeURIComponent(inner)}"></iframe>`));
+  let frame;
+  for (let tries = 0; !frame && tries < 600; tries++) {
+    frame = page.frames().find((f) => f.url().startsWith(env.server.url));
+    if (!frame) await page.waitForTimeout(100);
+  }
+  await frame.waitForFunction(() => ['done', 'error'].includes(document.documentElement.dataset.state), null, TIMEOUT);
+  assert.equal(await frame.evaluate(() => location.ancestorOrigins[0]), 'null', 'the case this is about');
+  assert.equal(await frame.getAttribute('html', 'data-state'), 'done');
+  // The report is drawn to its end: findings, then the playground link.
+  assert.ok((await rules(frame)).includes('pss/host-namespaces'));
+  await frame.waitForSelector('[data-testid=open-playground][href]');
+  await frame.locator('[data-testid=editor]').focus();
+  const before = await frame.getAttribute('.summary', 'data-check-number');
+  await page.keyboard.type('#');
+  await frame.waitForFunction((b) => document.querySelector('.summary').dataset.checkNumber !== b, before, TIMEOUT);
+  await page.context().close();
+});
+
+test('a worker that does not start: the embed says so, and typing after keeps saying so', async () => {
+  const page = await newPage();
+  await page.context().route('**/pkg/worker.js', (route) => route.fulfill({ status: 404, body: '' }));
+  await hostPage(page, '<posture-check title="no worker">kind: Pod\n</posture-check>');
+  await page.waitForFunction(() => document.querySelector('posture-check').dataset.state === 'error', null, TIMEOUT);
+  const frame = await embed(page, 0);
+  assert.match(await attr(page, 0, 'data-error'), /did not start/);
+  await frame.locator('[data-testid=editor]').focus();
+  await page.keyboard.type('x');
+  assert.equal(await frame.getAttribute('html', 'data-state'), 'error', 'not "checking" for ever');
+  assert.match(await frame.textContent('.summary'), /did not start/);
+  await page.context().close();
+});
+
+test('no deflate-raw in the browser: the content goes by message', async () => {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    window.CompressionStream = class { constructor() { throw new TypeError('no deflate-raw here'); } };
+  });
+  await hostPage(page, '<posture-check title="no deflate">apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n</posture-check>');
+  const frame = await embed(page, 0);
+  assert.equal(await attr(page, 0, 'data-state'), 'done');
+  assert.equal(await frame.evaluate(() => new URL(location.href).searchParams.get('content')), 'message');
+  assert.ok((await rules(frame)).includes('pss/host-namespaces'));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('while the text is packed: a changed attribute is kept, a move loads one frame; frames are named before they load', async () => {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    // Runs `window.onPack` as embed.js starts packing a text, before the packing's first await.
+    const Real = window.CompressionStream;
+    window.CompressionStream = class extends Real {
+      constructor(format) { super(format); window.onPack?.(); }
+    };
+  });
+  let frameLoads = 0;
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/embed.html') frameLoads += 1; });
+  await hostPage(page, '<div id="spot"></div>');
+  const title = await page.evaluate(() => {
+    const e = document.createElement('posture-check');
+    e.setAttribute('title', 'packed');
+    e.textContent = 'kind: Pod\n';
+    window.onPack = () => { window.onPack = null; e.setAttribute('pss-level', 'baseline'); };
+    document.body.append(e);
+    return e.shadowRoot.querySelector('iframe').title;
+  });
+  assert.equal(title, 'packed', 'named before it loads');
+  const frame = await embed(page, 0);
+  assert.equal(await frame.evaluate(() => new URL(location.href).searchParams.get('level')), 'baseline');
+  // Taken out and put back while packing.
+  frameLoads = 0;
+  await page.evaluate(() => {
+    const e = document.createElement('posture-check');
+    e.textContent = 'kind: Pod\n';
+    window.onPack = () => { window.onPack = null; e.remove(); document.getElementById('spot').append(e); };
+    document.body.append(e);
+  });
+  await embed(page, 0); // the moved element is now the first
+  assert.equal(await page.locator('posture-check').count(), 2);
+  await page.waitForFunction(() => window.reports.length >= 2, null, TIMEOUT);
+  assert.equal(frameLoads, 1, 'one frame loaded');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the shown part is measured in bytes; a first line longer than it is shown clipped', async () => {
+  const page = await newPage();
+  // 160 K characters, 320 KB: over the 256 KB shown.
+  const wide = `${'# ééééééééééééééééééé\n'.repeat(8000)}kind: Pod\n`;
+  // One line of 300 KB before any newline.
+  const long = `a: "${'x'.repeat(300 * 1024)}"\nkind: Pod\n`;
+  await hostPage(page, '<div id="spot"></div>');
+  await page.evaluate((texts) => {
+    for (const text of texts) {
+      const e = document.createElement('posture-check');
+      e.setAttribute('height', '300px');
+      e.textContent = text;
+      document.body.append(e);
+    }
+  }, [wide, long]);
+  const frame = await embed(page, 0);
+  assert.match(await frame.textContent('[data-testid=notice]'), /first 6,393 of 8,001 lines, read-only/);
+  assert.ok(wide.startsWith(await frame.inputValue('[data-testid=editor]')));
+  const clipped = await embed(page, 1);
+  const shownText = await clipped.inputValue('[data-testid=editor]');
+  assert.ok(shownText.length > 1000 && long.startsWith(shownText), `${shownText.length} characters shown`);
+  assert.match(await clipped.textContent('[data-testid=notice]'), /characters of its first line, read-only/);
+  assert.equal(await attr(page, 1, 'data-state'), 'done');
+  await page.context().close();
+});
+
+test('the readonly query: present or =1 makes the text read-only, =0 and =false do not', async () => {
+  const page = await newPage();
+  const cases = [['readonly', true], ['readonly=1', true], ['readonly=0', false], ['readonly=false', false], ['', false]];
+  for (const [query, readOnly] of cases) {
+    await page.goto(`${env.server.url}embed.html?${query}`);
+    assert.equal(await page.evaluate(() => document.querySelector('[data-testid=editor]').readOnly), readOnly, query);
+  }
   await page.context().close();
 });
 

@@ -90,6 +90,11 @@ test('a bad or unknown option throws a TypeError naming it', () => {
       assert.throws(call, (e) => e instanceof TypeError && e.message.includes(name), JSON.stringify(options));
     }
   }
+  // Each unknown name under the option that holds it.
+  for (const [options, message] of [[{ select: ['pss'], ignore: ['nope'] }, /^options\.ignore: nope names/],
+    [{ select: ['nope1'], ignore: ['nope2'] }, /^options\.select: nope1 names/]]) {
+    assert.throws(() => posture.check('kind: Pod\n', options), (e) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
+  }
   // An option set to undefined is as good as absent.
   assert.deepEqual(posture.check('kind: Pod\n', { pssLevel: undefined }), posture.check('kind: Pod\n'));
 });
@@ -144,6 +149,15 @@ test('a Checker after hundreds of random edits reports what check() does', () =>
     assert.throws(() => checker.edit(start, end, 'x'), RangeError, `${start}..${end}`);
   }
   assert.deepEqual(checker.check(), posture.check('kind: Pod\n', options));
+  // So does an offset between the halves of a surrogate pair (half of 😀), at either end.
+  const emoji = 'a: 😀\n';
+  checker.setText(emoji);
+  for (const [start, end, insert] of [[4, 5, '\uDE03'], [3, 4, 'x'], [4, 4, 'x'], [0, 4, '']]) {
+    assert.throws(() => checker.edit(start, end, insert), RangeError, `${start}..${end}`);
+  }
+  assert.deepEqual(checker.check(), posture.check(emoji, options));
+  checker.edit(3, 5, '😃');
+  assert.deepEqual(checker.check(), posture.check('a: 😃\n', options));
   checker.free();
 });
 
@@ -250,18 +264,37 @@ test('in a Web Worker: open, edits, supersession, errors', async () => {
   assert.ok(burstAnswers.every((a) => a.report), JSON.stringify(burstAnswers.map((a) => a.error)));
   assert.deepEqual(burstAnswers.at(-1).report, posture.check(text, options));
 
-  // Errors answer the newest request; the text stays as it was.
+  // Errors answer the newest request; after one the worker holds no text, so edits fail until an 'open'.
   await send({ id: 140, type: 'edit', start: 0, end: text.length + 10, text: '' });
   const range = await answer(140);
   assert.match(range[0].error, /^RangeError/);
   await send({ id: 141, type: 'edit', start: 1, end: 1, text: '' });
-  assert.deepEqual((await answer(141))[0].report, posture.check(text, options));
-  await send({ id: 142, type: 'open', text: 'kind: Pod\n', options: { pssLevel: 'strict' } });
-  assert.match((await answer(142))[0].error, /^TypeError: .*pssLevel/);
-  await send({ id: 143, type: 'edit', start: 0, end: 0, text: 'x' });
-  assert.match((await answer(143))[0].error, /open/, 'an edit after a failed open says to open');
-  await send({ id: 144, type: 'open', text: 'kind: Pod\n' });
-  assert.deepEqual((await answer(144))[0].report, posture.check('kind: Pod\n'));
+  assert.match((await answer(141))[0].error, /open/);
+  await send({ id: 142, type: 'open', text, options });
+  assert.deepEqual((await answer(142))[0].report, posture.check(text, options));
+  await send({ id: 143, type: 'open', text: 'kind: Pod\n', options: { pssLevel: 'strict' } });
+  assert.match((await answer(143))[0].error, /^TypeError: .*pssLevel/);
+  await send({ id: 144, type: 'edit', start: 0, end: 0, text: 'x' });
+  assert.match((await answer(144))[0].error, /open/, 'an edit after a failed open says to open');
+  await send({ id: 145, type: 'open', text: 'kind: Pod\n' });
+  assert.deepEqual((await answer(145))[0].report, posture.check('kind: Pod\n'));
+
+  // A bad edit followed by good ones in one burst: the good ones assume the bad one was applied,
+  // so none is (no report of a text the page never had): an error, and an 'open' recovers.
+  await p.evaluate(() => {
+    window.worker.postMessage({ id: 150, type: 'edit', start: 0, end: 99, text: '' });
+    for (let id = 151; id <= 155; id++) window.worker.postMessage({ id, type: 'edit', start: 0, end: 0, text: '# x\n' });
+  });
+  const burstError = await answer(155);
+  assert.ok(burstError.every((a) => a.error), JSON.stringify(burstError));
+  assert.equal(burstError.at(-1).id, 155);
+  await send({ id: 156, type: 'edit', start: 0, end: 0, text: '' });
+  assert.match((await answer(156))[0].error, /open/, 'no text is held until an open');
+  // An 'open' later in the same burst as a failure recovers at once.
+  await send({ id: 157, type: 'edit', start: 0, end: 0, text: 'x' }, { id: 158, type: 'open', text: 'kind: Pod\n' },
+    { id: 159, type: 'edit', start: 0, end: 0, text: '# x\n' });
+  const recovered = await answer(159);
+  assert.deepEqual(recovered.at(-1).report, posture.check('# x\nkind: Pod\n'));
   assert.deepEqual(p.errors, []);
   await p.close();
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { root, posture, launch, open as openOn, paste, checked } from './common.mjs';
+import { root, posture, run, launch, open as openOn, paste, checked } from './common.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -67,6 +67,40 @@ test('checks run in the worker: the text is opened once, then each keystroke goe
   assert.equal(await count(page), cliFindings(`${INSECURE}#`).length);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test('a worker that cannot be relied on is let go, and the page checks itself', async () => {
+  const version = run(['--version']).stdout.trim().replace(/^posture /, '');
+  const workers = {
+    'of another version': "postMessage({ type: 'ready', version: '0.0.0-another' }); onmessage = () => {};",
+    'answering with a report this build cannot read':
+      `postMessage({ type: 'ready', version: '${version}' }); onmessage = (e) => postMessage({ id: e.data.id, report: { findings: 'none' } });`,
+    'failing every request':
+      `postMessage({ type: 'ready', version: '${version}' }); onmessage = (e) => postMessage({ id: e.data.id, error: 'Error: broken' });`,
+  };
+  for (const [what, source] of Object.entries(workers)) {
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.route('**/pkg/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: source }));
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(env.server.url);
+    await page.waitForSelector('[data-testid=editor]');
+    // A few changes, a moment apart: enough for errors again and again.
+    for (let i = 1; i <= 4; i++) {
+      await page.evaluate((t) => {
+        const el = document.querySelector('[data-testid=editor]');
+        el.value = t;
+        el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+      }, `${INSECURE}${'#'.repeat(i)}`);
+      await page.waitForTimeout(200);
+    }
+    await page.waitForFunction((n) => document.querySelector('[data-testid=finding-count]')?.textContent === String(n),
+      cliFindings(`${INSECURE}####`).length, { timeout: 120000 }).catch(() => {});
+    assert.equal(await count(page), cliFindings(`${INSECURE}####`).length, what);
+    assert.deepEqual(errors, [], what);
+    await context.close();
+  }
 });
 
 test('typing during the check of a large text keeps every keystroke, and the newest text is checked', async () => {

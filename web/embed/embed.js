@@ -7,8 +7,8 @@
 // messages: README, "Embedding and the JavaScript API".
 //
 // Host pages may have a strict Content-Security-Policy: nothing here writes
-// a style attribute or inline markup; styles go through a constructed
-// stylesheet in the element's shadow root and the CSSOM.
+// inline markup or a style attribute's text; styles go through the CSSOM (a
+// constructed stylesheet in the element's shadow root, style properties).
 (() => {
   const script = document.currentScript || document.querySelector('script[src$="embed.js"]');
   const frameUrl = new URL('embed.html', script ? script.src : location.href);
@@ -102,6 +102,8 @@
       this.#frame = document.createElement('iframe');
       this.#frame.setAttribute('allow', 'clipboard-write');
       this.#frame.setAttribute('loading', 'lazy');
+      // Named before it loads, for a screen reader passing by.
+      this.#frame.title = this.#title();
       if (sheet) shadow.adoptedStyleSheets = [sheet];
       else Object.assign(this.#frame.style, { display: 'block', width: '100%', border: '0' });
       shadow.replaceChildren(this.#frame);
@@ -123,6 +125,10 @@
       this.connectedCallback();
     }
 
+    #title() {
+      return this.getAttribute('title') || 'Kubernetes YAML checked by Posture';
+    }
+
     /** The frame's height: the content's at `height="auto"` (the default), up to `max-height`. */
     #size(content) {
       const fixed = this.getAttribute('height');
@@ -132,7 +138,26 @@
     }
 
     async load() {
-      if (!this.#frame) return;
+      const frame = this.#frame;
+      if (!frame) return;
+      let hash = '';
+      try {
+        hash = `yaml=${await pack(this.#text)}`;
+      } catch {
+        // No CompressionStream('deflate-raw') in this browser: the text goes by message.
+      }
+      // Removed (and maybe added again, with a frame of its own) while packing.
+      if (this.#frame !== frame) return;
+      try {
+        this.#start(hash);
+      } catch (e) {
+        this.dataset.state = 'error';
+        this.dataset.error = `the frame could not be loaded (${e.message || e})`;
+      }
+    }
+
+    /** Loads the frame: the settings as the attributes are now, the text in `hash` or (if empty or too long) by message. */
+    #start(hash) {
       const q = new URLSearchParams();
       const set = (key, value) => { if (value) q.set(key, value); };
       set('level', this.getAttribute('pss-level'));
@@ -144,16 +169,14 @@
       set('findings', this.getAttribute('findings'));
       set('title', this.getAttribute('title'));
       q.set('origin', location.origin);
-      let hash = `yaml=${await pack(this.#text)}`;
-      if (hash.length > MAX_FRAGMENT) {
+      if (!hash || hash.length > MAX_FRAGMENT) {
         q.set('content', 'message');
         hash = '';
       }
-      if (!this.#frame) return;
       const url = new URL(frameUrl);
       url.search = q.toString();
       url.hash = hash;
-      this.#frame.title = this.getAttribute('title') || 'Kubernetes YAML checked by Posture';
+      this.#frame.title = this.#title();
       this.#frame.src = url.href;
       byWindow.set(this.#frame.contentWindow, this);
       this.dataset.state = 'checking';

@@ -9,17 +9,35 @@ import { highlight, shiftMarks, utf16Marks } from './marks.js';
 const MAX_TEXT = 8 * 1024 * 1024;
 /** Longest "Open in playground" link: the playground's Share button stops there too. */
 const MAX_LINK = 1024 * 1024;
-/** Most text the playground's editor takes (README, "Size ceilings"), in UTF-16 code units: at most its 2 MB. */
+/** Most text the playground's editor takes (README, "Size ceilings"), in bytes. */
 const MAX_PLAYGROUND = 2 * 1024 * 1024;
 /** Findings listed; the rest are counted, and the playground shows them all. */
 const LISTED = 100;
 /**
- * Most text the editor lays out. A browser takes seconds to lay out
+ * Most text the editor lays out, in bytes. A browser takes seconds to lay out
  * megabytes in a textarea (and again in the highlights), so a longer text
  * is checked whole but shown read-only, its first lines only, and says so.
  */
 const SHOWN = 256 * 1024;
 const INDENT = '  ';
+
+/**
+ * How many UTF-16 code units of `s` fit in `limit` UTF-8 bytes (the
+ * limits are the engine's and the playground's, which count bytes), never
+ * half a surrogate pair; `s.length` when all of it does.
+ */
+function fitting(s, limit) {
+  if (s.length * 3 <= limit) return s.length; // a code unit is at most 3 bytes
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes > limit) return i;
+    if (pair) i++;
+  }
+  return s.length;
+}
 
 const query = new URLSearchParams(location.search);
 const names = (key) => (query.get(key) || '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -29,7 +47,8 @@ const settings = {
   select: names('select'),
   ignore: [...names('ignore'), ...(hash.get('off') || '').split(',').filter(Boolean)],
   registries: names('registries'),
-  readonly: query.has('readonly') && query.get('readonly') !== 'false',
+  // Present (empty) or =1; =0 and =false leave it editable.
+  readonly: query.has('readonly') && !['0', 'false'].includes(query.get('readonly')),
   title: query.get('title') || 'Kubernetes YAML checked by Posture',
 };
 
@@ -55,12 +74,13 @@ editor.readOnly = settings.readonly;
  * The embedding page's origin, the only one messages go to: the browser's
  * own record where it keeps one (Chromium, Safari), else what embed.js put
  * in the query, else the referrer. Posting to a named origin is checked by
- * the browser: a page at any other origin receives nothing.
+ * the browser: a page at any other origin receives nothing. An opaque
+ * origin (a sandboxed page, or one that sends no referrer) is recorded as
+ * "null", which is no address to post to.
  */
 const parentOrigin = (() => {
   if (window.parent === window) return null;
-  if (location.ancestorOrigins?.length) return location.ancestorOrigins[0];
-  for (const claimed of [query.get('origin'), document.referrer]) {
+  for (const claimed of [location.ancestorOrigins?.[0], query.get('origin'), document.referrer]) {
     try {
       const origin = new URL(claimed).origin;
       if (origin !== 'null') return origin;
@@ -70,7 +90,12 @@ const parentOrigin = (() => {
 })();
 
 function tell(message) {
-  if (parentOrigin) window.parent.postMessage({ type: 'posture-embed', ...message }, parentOrigin);
+  if (!parentOrigin) return;
+  try {
+    window.parent.postMessage({ type: 'posture-embed', ...message }, parentOrigin);
+  } catch {
+    // An origin the browser will not post to: the page hears nothing, the frame still works.
+  }
 }
 
 let height = 0;
@@ -86,7 +111,7 @@ function contentFromParent() {
       if (e.source !== window.parent || e.origin !== parentOrigin) return;
       if (e.data?.type !== 'posture-embed' || e.data.kind !== 'content' || typeof e.data.text !== 'string') return;
       removeEventListener('message', take);
-      if (e.data.text.length > MAX_TEXT) reject(new Error(`the content is longer than ${MAX_TEXT / 1048576} MB, more than an embed holds`));
+      if (fitting(e.data.text, MAX_TEXT) < e.data.text.length) reject(new Error(`the content is longer than ${MAX_TEXT / 1048576} MB, more than an embed holds`));
       else resolve(e.data.text);
     });
     if (!parentOrigin) reject(new Error('the page around this frame is unknown, so it cannot send the content'));
@@ -105,23 +130,37 @@ let reopen = false;
 let marks = [];
 let checks = 0;
 
+/** Why the worker is gone (it did not start, or stopped): no request is answered after that. */
+let dead = null;
+
 function request(message) {
+  if (dead) {
+    fail(dead);
+    return;
+  }
   worker.postMessage({ id: ++newest, ...message });
   setState('checking');
 }
 
 worker.onmessage = ({ data }) => {
-  if (data.id !== newest) return;
   if ('error' in data) {
-    reopen = true;
-    fail(String(data.error));
-  } else {
+    // The worker dropped its text at the error, so the requests sent since
+    // fail too: send the whole text again now. If the failed request was
+    // the newest, say so, and the next change sends the whole text.
+    if (data.id === newest) {
+      reopen = true;
+      fail(String(data.error));
+    } else {
+      request({ type: 'open', text, options: options() });
+    }
+  } else if (data.id === newest) {
     show(data.report);
   }
 };
 worker.onerror = (e) => {
   e.preventDefault();
-  fail(`the checker did not start (${e.message || 'pkg/worker.js could not be loaded'})`);
+  dead = `the checker did not start (${e.message || 'pkg/worker.js could not be loaded'})`;
+  fail(dead);
 };
 
 function options() {
@@ -155,15 +194,30 @@ function draw() {
   backdrop.replaceChildren(highlight(shown, marks.filter((m) => m.start < shown.length)));
 }
 
+const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * The one edit that turns `old` into `next`: the range start..end of `old`
+ * and what replaces it, never splitting a surrogate pair (two emoji that
+ * share their first unit differ in their second; the worker refuses half a
+ * character). As `difference()` in src/playground/text.rs.
+ */
+function difference(old, next) {
+  let start = 0;
+  const shortest = Math.min(old.length, next.length);
+  while (start < shortest && old.charCodeAt(start) === next.charCodeAt(start)) start++;
+  if (start > 0 && isHigh(old.charCodeAt(start - 1))) start--;
+  let tail = 0;
+  while (tail < shortest - start && old.charCodeAt(old.length - 1 - tail) === next.charCodeAt(next.length - 1 - tail)) tail++;
+  // The common tail is the same in both: a low surrogate at its start is half of a pair in both.
+  if (tail > 0 && isLow(old.charCodeAt(old.length - tail))) tail--;
+  return { start, end: old.length - tail, inserted: next.slice(start, next.length - tail) };
+}
+
 editor.addEventListener('input', () => {
   const next = editor.value;
-  let start = 0;
-  const shortest = Math.min(text.length, next.length);
-  while (start < shortest && text.charCodeAt(start) === next.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < shortest - start && text.charCodeAt(text.length - 1 - tail) === next.charCodeAt(next.length - 1 - tail)) tail++;
-  const end = text.length - tail;
-  const inserted = next.slice(start, next.length - tail);
+  const { start, end, inserted } = difference(text, next);
   text = shown = next;
   marks = shiftMarks(marks, start, end, inserted.length);
   draw();
@@ -183,11 +237,29 @@ editor.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') tabIndents = false;
   else if (e.key === 'Tab' && tabIndents && !editor.readOnly && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
     e.preventDefault();
-    editor.setRangeText(INDENT, editor.selectionStart, editor.selectionEnd, 'end');
-    // setRangeText fires no `input`.
-    editor.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: INDENT }));
+    indent();
   }
 });
+
+/**
+ * Tab: the selection replaced by INDENT, or, when it spans lines, each of
+ * its lines indented (and still selected). Through the browser's own
+ * insertion, so Undo takes it back and `input` fires.
+ */
+function indent() {
+  const { value, selectionStart: start, selectionEnd: end } = editor;
+  const lines = value.slice(start, end).includes('\n');
+  const from = lines ? value.lastIndexOf('\n', start - 1) + 1 : start;
+  // A selection ending at the start of a line leaves that line alone.
+  const insert = lines ? value.slice(from, end).replace(/^(?=[^\n])/gm, INDENT) : INDENT;
+  editor.setSelectionRange(from, end);
+  if (!document.execCommand('insertText', false, insert)) {
+    editor.setRangeText(insert, from, end, 'end');
+    // setRangeText fires no `input`.
+    editor.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: insert }));
+  }
+  if (lines) editor.setSelectionRange(from, from + insert.length);
+}
 
 // --- Findings ----------------------------------------------------------------
 
@@ -325,7 +397,7 @@ let linkVersion = 0;
 async function updateLink() {
   const version = ++linkVersion;
   try {
-    const shared = text.length > MAX_PLAYGROUND ? null : await fragment({ level: settings.level, off: await offFamilies(), text });
+    const shared = fitting(text, MAX_PLAYGROUND) < text.length ? null : await fragment({ level: settings.level, off: await offFamilies(), text });
     if (version !== linkVersion) return;
     if (!shared || shared.length > MAX_LINK) {
       open.removeAttribute('href');
@@ -355,11 +427,15 @@ async function updateLink() {
     return;
   }
   shown = text;
-  if (text.length > SHOWN) {
-    shown = text.slice(0, text.lastIndexOf('\n', SHOWN) + 1);
+  const cut = fitting(text, SHOWN);
+  if (cut < text.length) {
+    // Whole lines; a first line longer than that, clipped.
+    shown = text.slice(0, text.lastIndexOf('\n', cut - 1) + 1) || text.slice(0, cut);
     editor.readOnly = true;
-    const lines = (s) => s.split('\n').length - 1;
-    notice.textContent = `Showing the first ${lines(shown).toLocaleString('en')} of ${lines(text).toLocaleString('en')} lines, read-only; the findings are for the whole text.`;
+    const lines = (s) => (s.match(/\n/g)?.length ?? 0).toLocaleString('en');
+    const part = shown.endsWith('\n') ? `the first ${lines(shown)} of ${lines(text)} lines`
+      : `the first ${shown.length.toLocaleString('en')} characters of its first line`;
+    notice.textContent = `Showing ${part}, read-only; the findings are for the whole text.`;
   }
   editor.value = shown;
   draw();
