@@ -546,6 +546,9 @@ pub fn render(value: &Scalar, quote: Quote) -> String {
 /// Whether `s` written plain reads back as the same string, in flow and
 /// block context alike.
 fn plain_ok(s: &str) -> bool {
+    if is_word(s) {
+        return crate::yaml::plain_is_str(s);
+    }
     if s.is_empty()
         || s.trim() != s
         || s.contains([',', '[', ']', '{', '}', '#', '\n', '\r', '\t', '"', '\''])
@@ -553,9 +556,6 @@ fn plain_ok(s: &str) -> bool {
         || s.ends_with(':')
     {
         return false;
-    }
-    if is_word(s) {
-        return crate::yaml::plain_is_str(s);
     }
     reads_back(s)
 }
