@@ -121,19 +121,6 @@ impl serde_json::ser::Formatter for Pretty {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pretty_is_serde_jsons_layout() {
-        let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": [[2], {"e": null}], "f": "g"}], "h": {"i": {"j": [true]}}});
-        let mut ours = Vec::new();
-        json(&mut ours, &value, Layout::Pretty).unwrap();
-        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&value).unwrap());
-    }
-}
-
 /// What a report writer writes, as a string.
 pub fn to_string(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
     let mut buf = Vec::new();
@@ -149,4 +136,17 @@ pub fn spill(built: &mut String, out: &mut impl Write) -> io::Result<()> {
         built.clear();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_is_serde_jsons_layout() {
+        let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": [[2], {"e": null}], "f": "g"}], "h": {"i": {"j": [true]}}});
+        let mut ours = Vec::new();
+        json(&mut ours, &value, Layout::Pretty).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&value).unwrap());
+    }
 }
