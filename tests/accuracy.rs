@@ -169,6 +169,25 @@ fn item_12_fixes_are_built_from_the_finding() {
 }
 
 #[test]
+fn webhook_fixes_stop_naming_configurations_past_a_few_dozen() {
+    // Every role's fix lists the input's configurations: with many roles and
+    // many configurations, the report would grow as their product.
+    let role = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: installer\nrules:\n- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: [\"mutatingwebhookconfigurations\"]\n  verbs: [\"update\"]\n";
+    let config = |i: usize| {
+        format!("---\napiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\nmetadata:\n  name: hook-{i}\nwebhooks: []\n")
+    };
+    for (count, listed) in [(32, true), (33, false)] {
+        let text = format!("{role}{}", (0..count).map(config).collect::<String>());
+        let report = check_all(&[Input { file: "hooks.yaml", text: text.as_bytes() }], &Options::default());
+        let webhook = found(&report, "hooks.yaml", "rbac/webhook-config");
+        assert_eq!(webhook.len(), 1);
+        let snippet = &webhook[0].snippet;
+        assert_eq!(snippet.contains("\"hook-0\""), listed, "{count}: {snippet}");
+        assert_eq!(snippet.contains("with resourceNames listing those configurations"), !listed, "{count}: {snippet}");
+    }
+}
+
+#[test]
 fn item_13_severities_follow_the_risk() {
     for level in [PssLevel::Baseline, PssLevel::Restricted] {
         let report = corpus(level);

@@ -546,6 +546,9 @@ pub fn render(value: &Scalar, quote: Quote) -> String {
 /// Whether `s` written plain reads back as the same string, in flow and
 /// block context alike.
 fn plain_ok(s: &str) -> bool {
+    if is_word(s) {
+        return crate::yaml::plain_is_str(s);
+    }
     if s.is_empty()
         || s.trim() != s
         || s.contains([',', '[', ']', '{', '}', '#', '\n', '\r', '\t', '"', '\''])
@@ -554,6 +557,21 @@ fn plain_ok(s: &str) -> bool {
     {
         return false;
     }
+    reads_back(s)
+}
+
+/// A word (an ASCII letter, then letters, digits, `_`, `-`, `.`, `/`) is
+/// one plain token wherever it is written, so only the resolve table can
+/// make it other than a string. Most keys and values that fixes write are
+/// words: answering them without a parse keeps a fix cheap (a million
+/// findings render keys a few million times).
+fn is_word(s: &str) -> bool {
+    s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+}
+
+/// Whether `k: s` parses back to `s` under `k`.
+fn reads_back(s: &str) -> bool {
     let text = format!("k: {s}\n");
     let lines = LineIndex::new(text.as_bytes());
     let stream = crate::yaml::parse_stream(text.as_bytes(), &lines, &Limits::default());

@@ -146,24 +146,3 @@ pub fn state(
     }
     Some(FixState::Ready(Fix { applicability, edits }))
 }
-
-/// A fix as SARIF `fixes[]`: one fix with one artifact change whose
-/// replacements are byte ranges (`deletedRegion` by `byteOffset` and
-/// `byteLength`).
-pub fn sarif_fixes(fix: &Fix, artifact: serde_json::Value) -> serde_json::Value {
-    let replacements: Vec<serde_json::Value> = fix
-        .edits
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "deletedRegion": { "byteOffset": e.start, "byteLength": e.end - e.start },
-                "insertedContent": { "text": e.text },
-            })
-        })
-        .collect();
-    serde_json::json!([{
-        "description": { "text": format!("{} fix", fix.applicability.name()) },
-        "artifactChanges": [{ "artifactLocation": artifact, "replacements": replacements }],
-        "properties": { "applicability": fix.applicability },
-    }])
-}

@@ -35,7 +35,8 @@ pub fn push(out: &mut String, c: char) -> usize {
 
 /// `text` with every control character escaped; borrowed when there is none.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_control) {
+    // Printable ASCII, the common case, is answered a byte at a time.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(is_control) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

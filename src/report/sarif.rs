@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::json::Remediation;
 use super::stream::{json, Each, Layout};
 use super::Report;
+use crate::fix::{Applicability, Fix, FixState};
 use crate::k8s::ObjectRef;
 use crate::rules::docs::help_markdown;
 use crate::rules::{Rule, Severity};
@@ -139,12 +140,74 @@ struct Text<'a> {
     text: &'a str,
 }
 
+/// A finding's fix as SARIF: one fix with one artifact change whose
+/// replacements are byte ranges (`deletedRegion` by `byteOffset` and
+/// `byteLength`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: Description,
+    properties: FixProperties,
+}
+
+impl<'a> SarifFix<'a> {
+    fn of(fix: &'a Fix, file: &str) -> Self {
+        SarifFix {
+            artifact_changes: [ArtifactChange {
+                artifact_location: Artifact::of(file),
+                replacements: fix
+                    .edits
+                    .iter()
+                    .map(|e| Replacement {
+                        deleted_region: DeletedRegion { byte_length: e.end - e.start, byte_offset: e.start },
+                        inserted_content: Text { text: &e.text },
+                    })
+                    .collect(),
+            }],
+            description: Description { text: format!("{} fix", fix.applicability.name()) },
+            properties: FixProperties { applicability: fix.applicability },
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: Artifact,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: DeletedRegion,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    byte_length: usize,
+    byte_offset: usize,
+}
+
+#[derive(Serialize)]
+struct Description {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: Applicability,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
     /// Added (see crate::fix): the finding's fix as SARIF replacements.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fixes: Option<Value>,
+    fixes: Option<[SarifFix<'a>; 1]>,
     level: &'static str,
     locations: [Location; 1],
     message: Text<'a>,
@@ -200,10 +263,7 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut impl Write) -> io:
     let results = || {
         let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
         report.findings.iter().map(|f| (f, None)).chain(suppressed).map(|(f, suppression)| SarifResult {
-            fixes: f.fix.as_ref().and_then(crate::fix::FixState::fix).and_then(|fix| {
-                let artifact = serde_json::to_value(Artifact::of(&f.file)).ok()?;
-                Some(crate::fix::sarif_fixes(fix, artifact))
-            }),
+            fixes: f.fix.as_ref().and_then(FixState::fix).map(|fix| [SarifFix::of(fix, &f.file)]),
             level: level(f.severity),
             locations: [location(&f.file, f.span)],
             message: Text { text: &f.message },

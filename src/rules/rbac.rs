@@ -1026,10 +1026,14 @@ pub static ENDPOINTS_WRITE: Rule = Rule {
     },
 };
 
+/// The most webhook configurations a fix names; with more in the input,
+/// it says in words to list them.
+const WEBHOOK_NAMES_LISTED: usize = 32;
+
 /// The webhook rule with its writes narrowed by resourceNames to the
-/// configurations in the input (in words when there are none), keeping its
-/// verbs: an operator that patches its own webhook's CA bundle needs them,
-/// on its own objects only. Reads stay as they are; `create` cannot be
+/// configurations in the input (in words when there are none, or too many
+/// to list), keeping its verbs: an operator that patches its own webhook's
+/// CA bundle needs them, on its own objects only. Reads stay as they are; `create` cannot be
 /// limited by name, so it is said apart.
 fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kinds: &[(&str, &str)]) -> String {
     let (reads, writes): (Vec<&str>, Vec<&str>) =
@@ -1045,7 +1049,9 @@ fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kin
             .collect();
         names.sort_unstable();
         names.dedup();
-        (!names.is_empty()).then(|| flow(&names))
+        // Every role's fix lists them: past a few dozen, that list would
+        // make the report grow as roles times configurations.
+        (!names.is_empty() && names.len() <= WEBHOOK_NAMES_LISTED).then(|| flow(&names))
     });
     let mut out = format!("# in {role}: limit the writes to the webhook configurations its subjects own\n");
     if rule.verbs.contains(&"create") {

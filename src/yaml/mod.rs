@@ -11,6 +11,7 @@ mod split;
 pub use lines::{LineIndex, LineStarts};
 use node::Keys;
 pub use node::{Entry, Fnv, Key, Node, Pos, Span, Value};
+pub use scalar::plain_is_str;
 use std::ops::Range;
 
 /// Explicit bounds on what one input may cost. Crossing one is an error for

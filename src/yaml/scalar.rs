@@ -63,6 +63,12 @@ pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Valu
     })
 }
 
+/// Whether a plain scalar with this text is a string (not a null, boolean
+/// or number) under the resolve table.
+pub fn plain_is_str(text: &str) -> bool {
+    matches!(implicit(Cow::Borrowed(text)), Value::Str(_))
+}
+
 fn implicit(text: Cow<str>) -> Value {
     match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,

@@ -206,3 +206,58 @@ fn inserts_after_a_trailing_block_scalar() {
     let out = run(text, |e, n| e.set(n, &["c", "z"], Scalar::Bool(true))).unwrap();
     assert_eq!(out, "c:\n  name: x\n  args:\n  - |\n    echo hi\n  z: true\nd: 1\n");
 }
+
+#[test]
+fn words_are_judged_as_the_parser_reads_them() {
+    // Words take a short cut past the parse; it must agree with the parse.
+    let words = [
+        "securityContext",
+        "allowPrivilegeEscalation",
+        "RuntimeDefault",
+        "ALL",
+        "my-app",
+        "docker.io/nginx",
+        "a.b_c-d/e",
+        "x1",
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "OFF",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "FALSE",
+        "null",
+        "Null",
+        "NULL",
+        "nan",
+        "NaN",
+        "inf",
+        "Infinity",
+        "e3",
+        "o17",
+        "x1F",
+        "b101",
+        "yes.",
+        "no-",
+        "null/x",
+    ];
+    for word in words {
+        assert!(is_word(word), "{word}");
+        assert_eq!(crate::yaml::plain_is_str(word), reads_back(word), "{word}");
+    }
+    for not_word in ["", "1e3", "0755", ".inf", "-x", "_x", "/x", "a b", "a:b", "a*", "é"] {
+        assert!(!is_word(not_word), "{not_word}");
+    }
+}
