@@ -65,6 +65,44 @@ struct Hover {
     marks: Vec<Mark>,
 }
 
+/// Tab: the selection replaced by [`INDENT`], or, when it spans lines, each
+/// of its lines indented (and still selected). Through the browser's own
+/// insertion, so Undo takes it back and `input` fires (as the embed's frame
+/// does); `setRangeText` only where that is refused.
+fn indent(el: &HtmlTextAreaElement) {
+    const NEWLINE: u16 = b'\n' as u16;
+    // Selection offsets count UTF-16 units.
+    let units: Vec<u16> = el.value().encode_utf16().collect();
+    let end = (el.selection_end().ok().flatten().unwrap_or(0) as usize).min(units.len());
+    let start = (el.selection_start().ok().flatten().unwrap_or(0) as usize).min(end);
+    let lines = units[start..end].contains(&NEWLINE);
+    let from = if lines { units[..start].iter().rposition(|&u| u == NEWLINE).map_or(0, |i| i + 1) } else { start };
+    let insert = if lines {
+        // A selection ending at the start of a line leaves that line alone.
+        let part = String::from_utf16_lossy(&units[from..end]);
+        part.split('\n')
+            .map(|l| if l.is_empty() { l.to_owned() } else { format!("{INDENT}{l}") })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        INDENT.to_owned()
+    };
+    let _ = el.set_selection_range(from as u32, end as u32);
+    let inserted = gloo::utils::document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|d| d.exec_command_with_show_ui_and_value("insertText", false, &insert).ok())
+        .unwrap_or(false);
+    if !inserted {
+        let _ = el.set_range_text_with_start_and_end_and_mode(&insert, from as u32, end as u32, "end");
+        // setRangeText does not fire `input`; tell the app ourselves.
+        let _ = el.dispatch_event(&web_sys::InputEvent::new("input").expect("an input event").into());
+    }
+    if lines {
+        let _ = el.set_selection_range(from as u32, (from + insert.encode_utf16().count()) as u32);
+    }
+}
+
 #[function_component(Editor)]
 pub fn editor(props: &Props) -> Html {
     let area = use_node_ref();
@@ -242,14 +280,7 @@ pub fn editor(props: &Props) -> Html {
                 "Escape" => *tab_indents.borrow_mut() = false,
                 "Tab" if *tab_indents.borrow() && !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
                     e.prevent_default();
-                    let _ = el.set_range_text_with_start_and_end_and_mode(
-                        INDENT,
-                        el.selection_start().ok().flatten().unwrap_or(0),
-                        el.selection_end().ok().flatten().unwrap_or(0),
-                        "end",
-                    );
-                    // setRangeText does not fire `input`; tell the app ourselves.
-                    let _ = el.dispatch_event(&web_sys::InputEvent::new("input").expect("an input event").into());
+                    indent(&el);
                     report_cursor(&el);
                 }
                 _ => {}

@@ -131,6 +131,20 @@ test('Tab inserts spaces in the editor', async () => {
   assert.equal(await page.inputValue('[data-testid=editor]'), 'a:\n  b: 1');
 });
 
+test('Tab indents each selected line, and Undo takes it back', async () => {
+  const page = await open();
+  await paste(page, 'a:\nb: 1\n\nc: 2\nd: 3\n');
+  const editor = '[data-testid=editor]';
+  await page.focus(editor);
+  // From inside line 2 to inside line 4: lines 2 to 4 are indented, the empty one is left alone.
+  await page.$eval(editor, (el) => el.setSelectionRange(4, 12));
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue(editor), 'a:\n  b: 1\n\n  c: 2\nd: 3\n');
+  assert.deepEqual(await page.$eval(editor, (el) => [el.selectionStart, el.selectionEnd]), [3, 16]);
+  await page.keyboard.press('Control+z');
+  assert.equal(await page.inputValue(editor), 'a:\nb: 1\n\nc: 2\nd: 3\n');
+});
+
 test('every example in the gallery loads', async () => {
   const page = await open();
   const examples = await page.$$eval('[data-testid=example]', (els) => els.map((e) => e.dataset.example));
