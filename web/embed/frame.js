@@ -3,7 +3,7 @@
 // postMessage, addressed to that page's origin only (README, "Embedding and
 // the JavaScript API", for the URL format and the messages).
 import { fragment, fragmentPairs, unpack } from './share-link.js';
-import { highlight, shiftMarks, utf16Marks } from './marks.js';
+import { highlight, shiftMarks, utf16Marks, utf8Bytes } from './marks.js';
 
 /** Most text an embed holds, in bytes (the engine reads up to 32 MB; an embed is for a docs page's YAML). */
 const MAX_TEXT = 8 * 1024 * 1024;
@@ -29,12 +29,11 @@ const INDENT = '  ';
 function fitting(s, limit) {
   if (s.length * 3 <= limit) return s.length; // a code unit is at most 3 bytes
   let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    const pair = unit >= 0xd800 && unit <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : pair ? 4 : 3;
+  for (let i = 0; i < s.length; ) {
+    const c = s.codePointAt(i);
+    bytes += utf8Bytes(c);
     if (bytes > limit) return i;
-    if (pair) i++;
+    i += c > 0xffff ? 2 : 1;
   }
   return s.length;
 }

@@ -22,6 +22,9 @@ export function utf16Marks(text, report) {
   });
 }
 
+/** The UTF-8 length of code point `c` (a lone surrogate counts 3, as its replacement character does). */
+export const utf8Bytes = (c) => (c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
+
 /** UTF-16 index of each UTF-8 byte offset into `text` (offsets past the end map to its length). */
 function utf16Offsets(text, offsets) {
   const at = new Map();
@@ -34,7 +37,7 @@ function utf16Offsets(text, offsets) {
   for (const target of [...new Set(offsets)].sort((a, b) => a - b)) {
     while (byte < target && i < text.length) {
       const c = text.codePointAt(i);
-      byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      byte += utf8Bytes(c);
       i += c > 0xffff ? 2 : 1;
     }
     at.set(target, i);
