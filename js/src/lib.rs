@@ -8,9 +8,10 @@
 //! (wasm-bindgen would only say `any`).
 #![cfg(target_arch = "wasm32")]
 
+mod fix;
 mod options;
 
-use js_sys::{Object, RangeError, JSON};
+use js_sys::{Object, RangeError, TypeError, JSON};
 use posture::engine::{self, Input};
 use posture::report::{self, Layout};
 use posture::yaml::LineStarts;
@@ -25,6 +26,19 @@ const TYPES: &str = include_str!("types.d.ts");
 pub fn check(text: &str, options: Option<Object>) -> Result<JsValue, JsValue> {
     let options::Parsed { options, file } = options::parse(options.as_ref())?;
     Ok(to_js(&engine::check(&file, text.as_bytes(), &options)))
+}
+
+/// The report of `text` as a file in `format` (`'json'` or `'sarif'`),
+/// exactly as `posture check --format <format>` writes it.
+#[wasm_bindgen(skip_typescript)]
+pub fn render(text: &str, options: Option<Object>, format: &str) -> Result<String, JsValue> {
+    let options::Parsed { options, file } = options::parse(options.as_ref())?;
+    let report = engine::check(&file, text.as_bytes(), &options);
+    match format {
+        "json" => Ok(report::to_json(&report)),
+        "sarif" => Ok(report::to_sarif(&report)),
+        _ => Err(TypeError::new(&format!("render: unknown format {format:?} (expected 'json' or 'sarif')")).into()),
+    }
 }
 
 /// The registry, exactly as `posture rules --format json` prints it.

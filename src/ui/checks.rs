@@ -1,57 +1,72 @@
-//! Checks in a Web Worker: the engine module's `pkg/worker.js` holds the
-//! text and checks it off the main thread, so no check ever blocks typing,
-//! scrolling or the panel. The first text (and any change of options) goes
-//! as an `open`; after that each change goes as one `edit` (the UTF-16 range
-//! that differs from the text last sent), so the incremental engine redoes
-//! only the documents touched. Only the answer to the newest request is
-//! shown: an older one (superseded while it was checked) is dropped. An error
-//! answer, older or not, means the worker holds no text: the newest text goes
-//! again whole.
+//! The engine, for the page: the engine module's protocol (`pkg/worker.js`,
+//! README "The JavaScript module") in a Web Worker, so no check ever blocks
+//! typing, scrolling or the panel. The playground's own wasm holds no engine:
+//! checks, fixes, a lesson's start and report downloads are all requests.
 //!
-//! The report comes back as the CLI's JSON and is read into a
-//! [`posture::Report`] ([`posture::report::from_json`]). Should the worker
-//! fail to start, be of another version than the page, answer with a report
-//! this build cannot read, or fail again and again, it is stopped and the
-//! page checks in-process as before.
+//! Checks: the first text (and any change of options) goes as an `open`;
+//! after that each change goes as one `edit` (the UTF-16 range that differs
+//! from the text last sent), so the incremental engine redoes only the
+//! documents touched. Only the answer to the newest request is shown: an
+//! older one (superseded while it was checked) is dropped. An error answer,
+//! older or not, means the engine holds no text: the newest text goes again
+//! whole. The report comes back as the CLI's JSON and is read into a
+//! [`posture::Report`] ([`posture::report::from_json`]).
+//!
+//! One-shot requests ([`ask`]: `check`, `fix`, `render`) are answered each
+//! on its own; whoever asks decides whether the answer is still wanted.
+//!
+//! Should the worker fail to start, be of another version than the page,
+//! answer with a report this build cannot read, or fail again and again, it
+//! is stopped and the same protocol runs in the page (`in_page.js` loads the
+//! engine module there), with every request still unanswered sent again.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, Function, Object, Reflect, JSON};
 use posture::playground::text::{difference, utf16_len};
-use posture::Options;
+use posture::{Options, Report};
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::prelude::*;
 
 use super::state::{Action, Checked, State, FILE};
 
-/// What the worker was last told, and the request whose answer is awaited.
-struct Sent {
-    worker: Worker,
-    next_id: u32,
-    /// The text the worker holds (after the last request), and the options
-    /// it was opened with; `None` until an `open` succeeds.
-    text: Option<(Rc<String>, Options)>,
-    /// The newest request: its id, the text it leaves, and when it was sent.
-    newest: Option<(u32, Rc<String>, f64)>,
-    /// The worker could not start, or is not to be relied on: check in the page.
-    failed: bool,
-    /// Error answers since the last report.
-    errors: u32,
-    /// Where answers go: the playground's or a lesson's state, whichever
-    /// is on the page.
-    dispatch: Option<UseReducerDispatcher<State>>,
+#[wasm_bindgen(module = "/src/ui/in_page.js")]
+extern "C" {
+    /// Starts the protocol in the page; returns the function taking requests.
+    #[wasm_bindgen(js_name = startInPage)]
+    fn start_in_page(base: &str, answer: &JsValue) -> Function;
 }
 
-/// The worker and its listeners, one for the page: started with it (so that
-/// a page loaded once keeps checking offline), and shared by the playground
-/// and the lessons.
-struct Link {
-    sent: Rc<RefCell<Sent>>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+/// Where requests go.
+enum Channel {
+    Worker(Worker),
+    /// The protocol run in the page: the function taking each request.
+    Page(Function),
+    /// Neither a worker nor the page could load the engine.
+    None,
+}
+
+/// What a one-shot request's asker gets: the answer object, or its error.
+type Done = Box<dyn FnOnce(Result<JsValue, String>)>;
+
+/// What the engine was last told, and the requests whose answers are awaited.
+struct Sent {
+    channel: Channel,
+    next_id: u32,
+    /// The text the engine holds (after the last request), and the options
+    /// it was opened with; `None` until an `open` succeeds.
+    text: Option<(Rc<String>, Options)>,
+    /// The newest check: its id, the text it leaves, and when it was sent.
+    newest: Option<(u32, Rc<String>, f64)>,
+    /// One-shot requests not yet answered: id, the request, who asked.
+    asked: Vec<(u32, Object, Done)>,
+    /// Error answers to checks since the last report.
+    errors: u32,
+    /// Where check answers go: the playground's or a lesson's state,
+    /// whichever is on the page.
+    dispatch: Option<UseReducerDispatcher<State>>,
 }
 
 /// Error answers in a row after which the worker is let go: the playground's
@@ -59,16 +74,62 @@ struct Link {
 const ERRORS_IN_A_ROW: u32 = 3;
 
 thread_local! {
-    static LINK: RefCell<Option<Link>> = const { RefCell::new(None) };
-    /// The check in the page when there is no worker.
-    static IN_PAGE: RefCell<Pending> = RefCell::new(Pending::default());
+    /// The engine, one for the page: started with it (so that a page loaded
+    /// once keeps checking offline), and shared by the playground and the lessons.
+    static SENT: RefCell<Option<Rc<RefCell<Sent>>>> = const { RefCell::new(None) };
 }
 
-/// Starts the worker; without one, checks run in the page.
+/// Starts the worker; without one, the engine in the page.
 pub fn start() {
-    if let Ok(link) = Link::start() {
-        LINK.with(|l| *l.borrow_mut() = Some(link));
+    let sent = Rc::new(RefCell::new(Sent {
+        channel: Channel::None,
+        next_id: 1,
+        text: None,
+        newest: None,
+        asked: Vec::new(),
+        errors: 0,
+        dispatch: None,
+    }));
+    let worker = start_worker(&sent);
+    let mut inner = sent.borrow_mut();
+    match worker {
+        Ok(worker) => inner.channel = Channel::Worker(worker),
+        Err(_) => inner.fall_back(&sent),
     }
+    drop(inner);
+    SENT.with(|s| *s.borrow_mut() = Some(sent));
+}
+
+fn start_worker(sent: &Rc<RefCell<Sent>>) -> Result<Worker, JsValue> {
+    let url = web_sys::Url::new_with_base("pkg/worker.js", &base())?.href();
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    let worker = Worker::new_with_options(&url, &options)?;
+    let on_message = {
+        let sent = sent.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| answer(&sent, &e.data()))
+    };
+    // A worker that cannot load (no module workers, its script missing):
+    // the page runs the engine itself from now on.
+    let on_error = {
+        let sent = sent.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            let mut inner = sent.borrow_mut();
+            if matches!(inner.channel, Channel::Worker(_)) {
+                inner.fall_back(&sent);
+            }
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // Both live as long as the page.
+    on_message.forget();
+    on_error.forget();
+    Ok(worker)
+}
+
+fn base() -> String {
+    gloo::utils::document().base_uri().ok().flatten().unwrap_or_default()
 }
 
 /// Checks the state's text with its options after every change of either.
@@ -79,91 +140,88 @@ pub fn use_checks(state: &UseReducerHandle<State>) {
     let options = state.options();
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
-        let sent = LINK.with(|l| {
-            l.borrow()
-                .as_ref()
-                .filter(|l| !l.sent.borrow().failed)
-                .map(|l| l.send(text.clone(), options.clone(), dispatch.clone()))
-        });
-        if sent.is_none() {
-            IN_PAGE.with(|p| p.borrow_mut().check_in_page(text, options, dispatch));
+        let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+        let mut sent = sent.borrow_mut();
+        sent.dispatch = Some(dispatch.clone());
+        if sent.post(text, options).is_err() {
+            drop(sent);
+            dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
         }
     });
 }
 
-/// The check in the page, when there is no worker: on the next frame, and a
-/// newer change cancels it.
-#[derive(Default)]
-struct Pending(Option<Timeout>);
-
-impl Pending {
-    fn check_in_page(&mut self, text: Rc<String>, options: Options, dispatch: UseReducerDispatcher<State>) {
-        self.0 = Some(Timeout::new(0, move || {
-            let started = now();
-            let mut checked = Checked::run(text, &options, 0.0);
-            checked.millis = now() - started;
-            dispatch.dispatch(Action::Checked(Rc::new(checked)));
-        }));
+/// Sends a one-shot request (`type` and its fields, without an id); `done`
+/// gets the answer object (its `report`, `fix` or `output`), or the error.
+pub fn ask(kind: &str, fields: &[(&str, JsValue)], done: impl FnOnce(Result<JsValue, String>) + 'static) {
+    let request = Object::new();
+    set(&request, "type", &kind.into());
+    for (key, value) in fields {
+        set(&request, key, value);
+    }
+    let Some(sent) = SENT.with(|s| s.borrow().clone()) else {
+        return done(Err("the engine did not start".into()));
+    };
+    let mut sent = sent.borrow_mut();
+    let id = sent.next_id;
+    sent.next_id += 1;
+    set(&request, "id", &id.into());
+    match sent.channel.post(&request) {
+        Ok(()) => sent.asked.push((id, request, Box::new(done))),
+        Err(why) => {
+            drop(sent);
+            done(Err(why));
+        }
     }
 }
 
-impl Link {
-    fn start() -> Result<Link, JsValue> {
-        let base = gloo::utils::document().base_uri()?.unwrap_or_default();
-        let url = web_sys::Url::new_with_base("pkg/worker.js", &base)?.href();
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(&url, &options)?;
-        let sent = Rc::new(RefCell::new(Sent {
-            worker: worker.clone(),
-            next_id: 1,
-            text: None,
-            newest: None,
-            failed: false,
-            errors: 0,
-            dispatch: None,
-        }));
-        let on_message = {
-            let sent = sent.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| answer(&sent, &e.data()))
-        };
-        // A worker that cannot load (no module workers, its script missing):
-        // the page checks the newest text itself from now on.
-        let on_error = {
-            let sent = sent.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| sent.borrow_mut().fall_back())
-        };
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Link { sent, _on_message: on_message, _on_error: on_error })
-    }
+/// The request fields that name a text and the options to check it with.
+pub fn text_and_options(text: &str, options: &Options, file: &str) -> [(&'static str, JsValue); 2] {
+    [("text", text.into()), ("options", module_options(options, file))]
+}
 
-    /// Sends the change to `text` (see [`Sent::post`]).
-    fn send(&self, text: Rc<String>, options: Options, dispatch: UseReducerDispatcher<State>) {
-        let mut sent = self.sent.borrow_mut();
-        sent.dispatch = Some(dispatch.clone());
-        if sent.post(text, options).is_err() {
-            drop(sent);
-            dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
+/// A report in an answer, read back: `None` if it is not one this build reads.
+pub fn read_report(report: &JsValue) -> Option<Report> {
+    let json = JSON::stringify(report).ok().filter(|_| report.is_object())?;
+    posture::report::from_json(&String::from(json)).ok()
+}
+
+impl Channel {
+    fn post(&self, request: &JsValue) -> Result<(), String> {
+        let failed = |e: JsValue| format!("the request could not be sent ({e:?})");
+        match self {
+            Channel::Worker(worker) => worker.post_message(request).map_err(failed),
+            Channel::Page(post) => post.call1(&JsValue::NULL, request).map(drop).map_err(failed),
+            Channel::None => Err("the engine could not be loaded".into()),
         }
     }
 }
 
 impl Sent {
-    /// From now on the page checks itself, and the worker is stopped; the
-    /// newest text still awaiting its report is checked here.
-    fn fall_back(&mut self) {
-        self.failed = true;
-        self.worker.terminate();
-        if let (Some((_, text, _)), Some(dispatch)) = (self.newest.take(), self.dispatch.clone()) {
-            let options = self.text.take().map(|(_, o)| o).unwrap_or_default();
-            IN_PAGE.with(|p| p.borrow_mut().check_in_page(text, options, dispatch));
+    /// From now on the engine runs in the page, and the worker is stopped;
+    /// the newest text still awaiting its report, and every one-shot
+    /// request unanswered, go to it again.
+    fn fall_back(&mut self, me: &Rc<RefCell<Sent>>) {
+        if let Channel::Worker(worker) = &self.channel {
+            worker.terminate();
         }
+        let on_answer = {
+            let me = me.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| answer(&me, &data)).into_js_value()
+        };
+        self.channel = Channel::Page(start_in_page(&base(), &on_answer));
+        let options = self.text.take().map(|(_, o)| o).unwrap_or_default();
+        if let Some((_, text, _)) = self.newest.take() {
+            let _ = self.post(text, options);
+        }
+        for (_, request, _) in &self.asked {
+            let _ = self.channel.post(request);
+        }
+        self.errors = 0;
     }
 
-    /// Sends the change to `text`: an edit when the worker holds an earlier
+    /// Sends the change to `text`: an edit when the engine holds an earlier
     /// text with the same options, else the whole text.
-    fn post(&mut self, text: Rc<String>, options: Options) -> Result<(), JsValue> {
+    fn post(&mut self, text: Rc<String>, options: Options) -> Result<(), String> {
         let id = self.next_id;
         self.next_id += 1;
         let message = Object::new();
@@ -180,47 +238,75 @@ impl Sent {
             _ => {
                 set(&message, "type", &"open".into());
                 set(&message, "text", &text.as_str().into());
-                set(&message, "options", &module_options(&options));
+                set(&message, "options", &module_options(&options, FILE));
             }
         }
-        self.worker.post_message(&message)?;
+        self.channel.post(&message)?;
         self.text = Some((text.clone(), options));
         self.newest = Some((id, text, now()));
         Ok(())
     }
 }
 
-/// The worker's answer: the newest request's report is shown; an older one
-/// is dropped; an error is said, and the next request opens the text again.
-/// An older request's error: the worker dropped its text there, so the
-/// requests sent since failed too, and the newest text goes again whole.
-/// A worker that cannot be relied on (of another version, a report this
-/// build cannot read, errors again and again) is let go for the page's own
-/// checks.
-fn answer(sent: &RefCell<Sent>, data: &JsValue) {
+/// The engine's answer. A one-shot request's goes to whoever asked. Of
+/// checks, the newest request's report is shown; an older one is dropped;
+/// an error is said, and the next request opens the text again. An older
+/// request's error: the engine dropped its text there, so the requests sent
+/// since failed too, and the newest text goes again whole. A worker that
+/// cannot be relied on (of another version, a report this build cannot
+/// read, errors again and again) is let go for the engine in the page.
+fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
     let get = |key: &str| Reflect::get(data, &key.into()).ok().filter(|v| !v.is_undefined());
-    let mut sent = sent.borrow_mut();
-    if get("type").and_then(|t| t.as_string()).as_deref() == Some("ready") {
+    let mut sent = me.borrow_mut();
+    let in_worker = matches!(sent.channel, Channel::Worker(_));
+    match get("type").and_then(|t| t.as_string()).as_deref() {
         // A cached pkg/ from another build answers in a schema this one may not read.
-        if get("version").and_then(|v| v.as_string()).as_deref() != Some(env!("CARGO_PKG_VERSION")) {
-            sent.fall_back();
+        Some("ready") => {
+            if in_worker && get("version").and_then(|v| v.as_string()).as_deref() != Some(env!("CARGO_PKG_VERSION")) {
+                sent.fall_back(me);
+            }
+            return;
         }
-        return;
+        // The engine could not be loaded in the page either.
+        Some("failed") => {
+            sent.channel = Channel::None;
+            let asked = std::mem::take(&mut sent.asked);
+            let dispatch = sent.dispatch.clone();
+            drop(sent);
+            let why = get("error").and_then(|e| e.as_string()).unwrap_or_default();
+            for (_, _, done) in asked {
+                done(Err(why.clone()));
+            }
+            if let Some(dispatch) = dispatch {
+                dispatch.dispatch(Action::Status(format!("The engine could not be loaded: {why}")));
+            }
+            return;
+        }
+        _ => {}
+    }
+    let id = get("id").and_then(|v| v.as_f64());
+    if let Some(at) = sent.asked.iter().position(|(asked, _, _)| Some(*asked as f64) == id) {
+        let (_, _, done) = sent.asked.remove(at);
+        drop(sent);
+        return done(match get("error") {
+            Some(error) => Err(error.as_string().unwrap_or_else(|| "the engine failed".into())),
+            None => Ok(data.clone()),
+        });
     }
     let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
     let error = get("error");
     if error.is_some() {
         sent.errors += 1;
-        if sent.errors >= ERRORS_IN_A_ROW {
-            sent.fall_back();
+        if in_worker && sent.errors >= ERRORS_IN_A_ROW {
+            sent.fall_back(me);
             return;
         }
     }
-    if get("id").and_then(|v| v.as_f64()) != Some(newest as f64) {
+    if id != Some(newest as f64) {
         if let (true, Some((_, options))) = (error.is_some(), sent.text.take()) {
             if sent.post(text, options).is_err() {
                 drop(sent);
-                dispatch.dispatch(Action::Status("The check could not be sent to the worker.".into()));
+                dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
             }
         }
         return;
@@ -229,16 +315,14 @@ fn answer(sent: &RefCell<Sent>, data: &JsValue) {
         sent.newest = None;
         sent.text = None;
         drop(sent);
-        let why = error.as_string().unwrap_or_else(|| "the worker answered without a report".into());
+        let why = error.as_string().unwrap_or_else(|| "the engine answered without a report".into());
         dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
         return;
     }
-    let read = get("report")
-        .filter(|r| r.is_object())
-        .and_then(|r| JSON::stringify(&r).ok())
-        .and_then(|json| posture::report::from_json(&String::from(json)).ok());
-    let Some(report) = read else {
-        sent.fall_back();
+    let Some(report) = get("report").and_then(|r| read_report(&r)) else {
+        if in_worker {
+            sent.fall_back(me);
+        }
         return;
     };
     sent.newest = None;
@@ -249,8 +333,9 @@ fn answer(sent: &RefCell<Sent>, data: &JsValue) {
     dispatch.dispatch(Action::Checked(Rc::new(checked)));
 }
 
-/// The engine module's options for the playground's (see `types.d.ts`).
-fn module_options(options: &Options) -> JsValue {
+/// The engine module's options for the playground's (see `types.d.ts`),
+/// findings named `file`.
+fn module_options(options: &Options, file: &str) -> JsValue {
     let object = Object::new();
     let strings = |items: &[String]| items.iter().map(|s| JsValue::from_str(s)).collect::<Array>();
     set(&object, "pssLevel", &options.pss_level.name().into());
@@ -259,7 +344,7 @@ fn module_options(options: &Options) -> JsValue {
     set(&object, "select", &strings(&options.select));
     set(&object, "ignore", &strings(&options.ignore));
     set(&object, "allowedRegistries", &strings(&options.allowed_registries));
-    set(&object, "fileName", &FILE.into());
+    set(&object, "fileName", &file.into());
     object.into()
 }
 
@@ -267,6 +352,6 @@ fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &key.into(), value);
 }
 
-fn now() -> f64 {
+pub fn now() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }

@@ -2,7 +2,6 @@
 //! version, rule families, examples, share link, and report downloads.
 
 use posture::playground::share::{self, Shared};
-use posture::report::{to_json, to_sarif};
 use posture::rules::kubernetes_version::KubernetesVersion;
 use posture::rules::standards::PolicyVersion;
 use posture::rules::PssLevel;
@@ -10,8 +9,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlSelectElement, Url};
 use yew::prelude::*;
 
+use super::checks;
 use super::examples::Gallery;
-use super::state::{families, Action, State, Topic};
+use super::state::{families, Action, State, Topic, FILE};
 
 /// Longest share link offered; beyond it browsers and chat tools truncate.
 const MAX_LINK: usize = 1024 * 1024;
@@ -70,15 +70,30 @@ pub fn controls(props: &Props) -> Html {
             state.dispatch(Action::Notice(Topic::Share, Some(link)));
         })
     };
-    let download = |kind: &'static str| {
+    // The report of the text as last checked, written by the engine module
+    // (a `render` request) exactly as the CLI writes it.
+    let download = |format: &'static str| {
         let state = state.clone();
         Callback::from(move |_| {
-            let report = &state.checked.report;
-            let (body, name, mime) = match kind {
-                "sarif" => (to_sarif(report), "posture.sarif", "application/sarif+json"),
-                _ => (to_json(report), "posture.json", "application/json"),
+            let (name, mime) = match format {
+                "sarif" => ("posture.sarif", "application/sarif+json"),
+                _ => ("posture.json", "application/json"),
             };
-            save(&body, name, mime);
+            let mut fields = checks::text_and_options(&state.checked.text, &state.options(), FILE).to_vec();
+            fields.push(("format", format.into()));
+            let dispatch = state.dispatcher();
+            checks::ask("render", &fields, move |answer| {
+                let output = answer.and_then(|a| {
+                    js_sys::Reflect::get(&a, &"output".into())
+                        .ok()
+                        .and_then(|o| o.as_string())
+                        .ok_or_else(|| "the engine answered without it".to_owned())
+                });
+                match output {
+                    Ok(body) => save(&body, name, mime),
+                    Err(why) => dispatch.dispatch(Action::Status(format!("The report could not be written: {why}"))),
+                }
+            });
         })
     };
     html! {

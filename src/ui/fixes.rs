@@ -2,22 +2,26 @@
 //! panel, or the one under the caret), "Fix all safe", and the undo stack
 //! that makes every apply one step of Ctrl+Z / Ctrl+Shift+Z.
 //!
-//! Fixes go through the engine's verifying apply ([`fix_selected`]), as
-//! `posture fix` does: the text changes only when the fixed findings are
-//! gone, no finding appeared, every document still parses and holds the
-//! same objects. Otherwise nothing changes and the reason is shown.
+//! Fixes go to the engine module (a `fix` request, see [`super::checks`]),
+//! whose verifying apply is `posture fix`'s: the text changes only when the
+//! fixed findings are gone, no finding appeared, every document still
+//! parses and holds the same objects. Otherwise nothing changes and the
+//! reason is shown. The answer comes later: one for a text since changed
+//! is dropped by the reducer.
 
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
-use posture::fix::{fix_selected, Applicability, Fix, FixState, Mode, PLACEHOLDER};
+use js_sys::{Array, Object, Reflect};
+use posture::fix::{Applicability, Fix, FixState, PLACEHOLDER};
 use posture::playground::text::difference;
-use posture::{Finding, Input};
-use wasm_bindgen::JsCast;
+use posture::Finding;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::state::{Action, State};
+use super::checks;
+use super::state::{Action, State, FILE};
 
 /// Undo steps kept (each holds two whole texts).
 const MOST_STEPS: usize = 50;
@@ -134,38 +138,45 @@ fn risk(rule: &str) -> &'static str {
     }
 }
 
-/// Applies the fixes `pick` selects to the checked text and hands the
-/// verified result to the reducer; returns why nothing changed, if so.
-fn apply(
-    state: &State,
-    dispatch: &UseReducerDispatcher<State>,
-    pick: impl Fn(&Finding, &Fix) -> bool,
-) -> Result<usize, String> {
+/// Asks the engine to apply the fixes `select` names (see `fix` in
+/// `types.d.ts`) to the checked text; the verified result goes to the
+/// reducer, which drops it if the text changed meanwhile. `refused` gets
+/// why nothing changed, if so.
+fn apply(state: &State, dispatch: UseReducerDispatcher<State>, select: Object, refused: impl FnOnce(String) + 'static) {
     let checked = &state.checked;
     if !Rc::ptr_eq(&checked.text, &state.text) {
-        return Err("the latest edit is still being checked; try again in a moment".into());
+        return refused("the latest edit is still being checked; try again in a moment".into());
     }
-    let input = Input { file: "playground.yaml", text: checked.text.as_bytes() };
-    let result = fix_selected(&[input], &state.options(), Mode::default(), pick).pop().expect("one result per input");
-    if let Some(reason) = result.refused {
-        return Err(reason);
-    }
-    if !result.changed {
-        return Err("no edit applied (the findings changed; check again)".into());
-    }
-    let after = String::from_utf8(result.text).map_err(|_| "the fixed text would not be valid UTF-8".to_owned())?;
-    let n = result.applied.len();
-    let status = if n == 1 {
-        format!("Applied the fix for {} (Ctrl+Z undoes it).", result.applied[0].rule)
-    } else {
-        format!("Applied {n} fixes (Ctrl+Z undoes them).")
-    };
-    dispatch.dispatch(Action::Fix(Step::Applied { before: checked.text.clone(), after, status }));
-    Ok(n)
+    let before = checked.text.clone();
+    let mut fields = checks::text_and_options(&before, &state.options(), FILE).to_vec();
+    fields.push(("select", select.into()));
+    checks::ask("fix", &fields, move |answer| {
+        let get = |object: &JsValue, key: &str| Reflect::get(object, &key.into()).unwrap_or_default();
+        let fix = match answer {
+            Ok(answer) => get(&answer, "fix"),
+            Err(why) => return refused(why),
+        };
+        if let Some(reason) = get(&fix, "refused").as_string() {
+            return refused(reason);
+        }
+        let (Some(after), true) = (get(&fix, "text").as_string(), get(&fix, "changed").is_truthy()) else {
+            return refused("no edit applied (the findings changed; check again)".into());
+        };
+        let applied: Vec<String> = Array::from(&get(&fix, "applied")).iter().filter_map(|r| r.as_string()).collect();
+        let status = match applied.as_slice() {
+            [rule] => format!("Applied the fix for {rule} (Ctrl+Z undoes it)."),
+            _ => format!("Applied {} fixes (Ctrl+Z undoes them).", applied.len()),
+        };
+        dispatch.dispatch(Action::Fix(Step::Applied { before, after, status }));
+    });
 }
 
-fn same_finding(a: &Finding, b: &Finding) -> bool {
-    a.rule.id == b.rule.id && a.document == b.document && a.object == b.object && a.message == b.message
+fn select(entries: &[(&str, JsValue)]) -> Object {
+    let object = Object::new();
+    for (key, value) in entries {
+        let _ = Reflect::set(&object, &(*key).into(), value);
+    }
+    object
 }
 
 /// Whether a finding has a safe fix and is shown (filters apply to "Fix
@@ -189,9 +200,15 @@ pub fn fix_all(state: &UseReducerHandle<State>) -> Html {
         let state = state.clone();
         Callback::from(move |_| {
             let dispatch = state.dispatcher();
-            if let Err(reason) = apply(&state, &dispatch, |f, fix| safe_and_shown(&state, f, fix)) {
-                dispatch.dispatch(Action::Status(format!("Fix all safe: nothing applied: {reason}.")));
-            }
+            let names = |items: Vec<&str>| items.into_iter().map(JsValue::from_str).collect::<Array>().into();
+            let hidden = select(&[
+                ("hiddenSeverities", names(state.hidden_severities.iter().map(|s| s.name()).collect())),
+                ("hiddenFamilies", names(state.hidden_families.iter().copied().collect())),
+            ]);
+            let say = dispatch.clone();
+            apply(&state, dispatch, hidden, move |reason| {
+                say.dispatch(Action::Status(format!("Fix all safe: nothing applied: {reason}.")))
+            });
         })
     };
     html! {
@@ -244,16 +261,12 @@ pub fn fix_button(props: &Props) -> Html {
         let (state, pending) = (state.clone(), pending.clone());
         let index = props.index;
         Callback::from(move |_: MouseEvent| {
-            let Some(target) = state.checked.report.findings.get(index) else { return };
-            let edits = fix.edits.clone();
-            let outcome = apply(&state, &state.dispatcher(), |f, fix| same_finding(f, target) && fix.edits == edits);
-            match outcome {
-                Ok(_) => pending.set(None),
-                Err(reason) => {
-                    state.dispatcher().dispatch(Action::Status(format!("Fix not applied: {reason}.")));
-                    pending.set(Some((state.checked.number, index, Pending::Refused(reason))));
-                }
-            }
+            pending.set(None);
+            let (say, pending, number) = (state.dispatcher(), pending.clone(), state.checked.number);
+            apply(&state, state.dispatcher(), select(&[("finding", (index as f64).into())]), move |reason| {
+                say.dispatch(Action::Status(format!("Fix not applied: {reason}.")));
+                pending.set(Some((number, index, Pending::Refused(reason))));
+            });
         })
     };
     let confirm = {

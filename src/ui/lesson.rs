@@ -397,10 +397,21 @@ pub fn lesson_view(props: &ViewProps) -> Html {
         use_reducer(move || Hints { shown: 0, total })
     };
     let solution = use_state(|| Solution::Hidden);
-    let start_report: Rc<Report> = {
-        let lesson = lesson.clone();
-        (*use_memo(lesson.id.clone(), move |_| Rc::new(lesson.check(&lesson.start)))).clone()
-    };
+    // The report on the lesson's start, from the engine (the goal's "no new
+    // kind of finding" compares with it); the goal waits for it.
+    let start_report = use_state(|| None::<Rc<Report>>);
+    {
+        let (lesson, start_report) = (lesson.clone(), start_report.clone());
+        use_effect_with(lesson.id.clone(), move |_| {
+            let fields = super::checks::text_and_options(&lesson.start, &lesson.options(), "lesson.yaml");
+            super::checks::ask("check", &fields, move |answer| {
+                let report = answer.ok().and_then(|a| js_sys::Reflect::get(&a, &"report".into()).ok());
+                if let Some(report) = report.and_then(|r| super::checks::read_report(&r)) {
+                    start_report.set(Some(Rc::new(report)));
+                }
+            });
+        });
+    }
 
     // Check after each edit, as the playground does.
     super::checks::use_checks(&state);
@@ -418,8 +429,11 @@ pub fn lesson_view(props: &ViewProps) -> Html {
     // The goal, for the text in the editor once it is checked.
     let checked = &state.checked;
     let current = checked.number > 0 && Rc::ptr_eq(&checked.text, &state.text);
-    let items = if current { lesson.evaluate(&start_report, &checked.text, &checked.report) } else { vec![] };
-    let met = current && items.iter().all(|i| i.met);
+    let items = match (current, &*start_report) {
+        (true, Some(start)) => lesson.evaluate(start, &checked.text, &checked.report),
+        _ => vec![],
+    };
+    let met = current && start_report.is_some() && items.iter().all(|i| i.met);
     {
         let (on_done, id) = (props.on_done.clone(), lesson.id.clone());
         use_effect_with(met, move |&met| {

@@ -69,12 +69,6 @@ pub struct Checked {
 pub const FILE: &str = "playground.yaml";
 
 impl Checked {
-    /// Checks in the page (see [`super::checks`] for checks in the worker).
-    pub fn run(text: Rc<String>, options: &Options, millis: f64) -> Self {
-        let report = posture::check(FILE, text.as_bytes(), options);
-        Checked { millis, ..Checked::new(text, report) }
-    }
-
     /// The report of `text`, with what the editor needs to draw it.
     pub fn new(text: Rc<String>, report: Report) -> Self {
         let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
@@ -160,7 +154,7 @@ impl State {
     pub fn new(text: &str, origin: Origin, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
         // Checked for real by the app's first effect.
         let mut state = State {
-            checked: Rc::new(Checked::run(Rc::new(String::new()), &Options::default(), 0.0)),
+            checked: Rc::new(Checked::new(Rc::new(String::new()), Report::default())),
             marks: Rc::new(LineMarks::default()),
             text: Rc::new(normalize_line_breaks(text).into_owned()),
             loaded: 1,

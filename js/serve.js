@@ -1,0 +1,116 @@
+// The worker protocol (README, "The JavaScript module"), answered by the
+// engine wherever it runs: in pkg/worker.js, and in the page itself when no
+// worker can start (the playground's fallback). `serve(post)` loads the
+// engine, posts `{ type: 'ready', version }`, and returns the function that
+// takes each request; answers go to `post`.
+//
+// 'open' and 'edit' change the text held: requests that arrived while a
+// check ran are applied together, checked once, and answered with the
+// newest id (the report answers every request up to it). After an error the
+// text is dropped (later edits fail too) until the next 'open'.
+// 'check', 'fix' and 'render' are one-shot: each is answered on its own
+// (`{ id, report }`, `{ id, fix }`, `{ id, output }` or `{ id, error }`) and
+// leaves the text held as it is.
+import init, { Checker, check, fix, render, version } from './posture.js';
+
+export function serve(post) {
+  /** Requests not yet applied, oldest first. */
+  const queue = [];
+  let checker = null;
+  let loaded = false;
+  let scheduled = false;
+
+  // A check starts from a task of its own, after the messages already
+  // waiting have been queued, so a burst of edits is checked once.
+  function schedule() {
+    if (loaded && !scheduled && queue.length > 0) {
+      scheduled = true;
+      setTimeout(drain, 0);
+    }
+  }
+
+  function drain() {
+    scheduled = false;
+    const batch = queue.splice(0);
+    let id = null;
+    let error = null;
+    for (const request of batch) {
+      if (ONE_SHOT[request?.type]) {
+        answerOneShot(request);
+        continue;
+      }
+      id = request?.id;
+      try {
+        apply(request);
+        // A whole new text: what failed before it no longer matters.
+        if (request.type === 'open') error = null;
+      } catch (e) {
+        error ??= message(e);
+        // The page's later edits assume this one was applied: they must not
+        // be applied to a text without it, so every edit fails until an 'open'.
+        checker?.free();
+        checker = null;
+      }
+    }
+    if (id === null) return;
+    if (error === null) {
+      try {
+        post({ id, report: checker.check() });
+      } catch (e) {
+        post({ id, error: message(e) });
+      }
+    } else {
+      post({ id, error });
+    }
+  }
+
+  function apply(request) {
+    switch (request && request.type) {
+      case 'open': {
+        checker?.free();
+        checker = null;
+        const next = new Checker(request.options);
+        next.setText(String(request.text ?? ''));
+        checker = next;
+        return;
+      }
+      case 'edit':
+        if (checker === null) throw new Error("'edit' before a successful 'open'");
+        checker.edit(request.start, request.end, String(request.text ?? ''));
+        return;
+      default:
+        throw new TypeError(
+          `unknown request type ${JSON.stringify(request && request.type)} (expected 'open', 'edit', 'check', 'fix' or 'render')`);
+    }
+  }
+
+  function answerOneShot(request) {
+    try {
+      post({ id: request.id, ...ONE_SHOT[request.type](request) });
+    } catch (e) {
+      post({ id: request.id, error: message(e) });
+    }
+  }
+
+  init().then(() => {
+    loaded = true;
+    post({ type: 'ready', version });
+    schedule();
+  });
+
+  return (request) => {
+    queue.push(request);
+    schedule();
+  };
+}
+
+/** The one-shot requests, each to its answer's fields. */
+const ONE_SHOT = {
+  check: (r) => ({ report: check(String(r.text ?? ''), r.options) }),
+  fix: (r) => ({ fix: fix(String(r.text ?? ''), r.options, r.select) }),
+  render: (r) => ({ output: render(String(r.text ?? ''), r.options, r.format) }),
+};
+
+function message(e) {
+  return `${e.name || 'Error'}: ${e.message || e}`;
+}
