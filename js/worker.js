@@ -3,6 +3,7 @@
 // Requests (main -> worker):
 //   { id, type: 'open', text, options }   the whole text, and the options (as check() takes them)
 //   { id, type: 'edit', start, end, text } the UTF-16 range start..end of the current text replaced by text
+//   { id, type: 'rules' }                 the registry, as rules() returns it
 //   { id, type: 'check', text, options }  one text checked on its own (the text held is kept)
 //   { id, type: 'fix', text, options, select }   fix(text, options, select) (see posture.d.ts)
 //   { id, type: 'render', text, options, format } render(text, options, format): 'json' or 'sarif'
@@ -13,7 +14,8 @@
 //                                         once, and answered with the newest id (the report answers
 //                                         every request up to it). After an error, the worker
 //                                         holds no text (later edits fail too): send 'open'.
-//   { id, report }, { id, fix }, { id, output } or { id, error }   for each 'check', 'fix', 'render'
+//   { id, rules }, { id, report }, { id, fix }, { id, output } or { id, error }
+//                                         for each 'rules', 'check', 'fix', 'render'
 // The protocol itself is serve.js, which the playground also runs in the
 // page when no worker can start.
 import { serve } from './serve.js';

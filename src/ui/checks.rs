@@ -10,7 +10,8 @@
 //! older one (superseded while it was checked) is dropped. An error answer,
 //! older or not, means the engine holds no text: the newest text goes again
 //! whole. The report comes back as the CLI's JSON and is read into a
-//! [`posture::Report`] ([`posture::report::from_json`]).
+//! [`posture::Report`] ([`posture::report::from_json_with`], with the rules
+//! of [`super::registry`]).
 //!
 //! One-shot requests ([`ask`]: `check`, `fix`, `render`) are answered each
 //! on its own; whoever asks decides whether the answer is still wanted.
@@ -174,6 +175,18 @@ pub fn ask(kind: &str, fields: &[(&str, JsValue)], done: impl FnOnce(Result<JsVa
     }
 }
 
+/// Lets the worker go for the engine in the page, as when it cannot be
+/// relied on (see [`answer`]); whether there was a worker to let go.
+pub fn let_worker_go() -> bool {
+    let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return false };
+    let mut inner = sent.borrow_mut();
+    let in_worker = matches!(inner.channel, Channel::Worker(_));
+    if in_worker {
+        inner.fall_back(&sent);
+    }
+    in_worker
+}
+
 /// The request fields that name a text and the options to check it with.
 pub fn text_and_options(text: &str, options: &Options, file: &str) -> [(&'static str, JsValue); 2] {
     [("text", text.into()), ("options", module_options(options, file))]
@@ -182,7 +195,7 @@ pub fn text_and_options(text: &str, options: &Options, file: &str) -> [(&'static
 /// A report in an answer, read back: `None` if it is not one this build reads.
 pub fn read_report(report: &JsValue) -> Option<Report> {
     let json = JSON::stringify(report).ok().filter(|_| report.is_object())?;
-    posture::report::from_json(&String::from(json)).ok()
+    posture::report::from_json_with(&String::from(json), super::registry::by_id).ok()
 }
 
 impl Channel {

@@ -117,12 +117,15 @@ fn js_message(e: &wasm_bindgen::JsValue) -> String {
 /// The index and every lesson it lists, each read or with its errors.
 async fn load_all() -> Result<Vec<Entry>, String> {
     let index = fetch_text("lessons/index.json").await?;
+    // Goals name rules: they are checked against the engine's registry.
+    super::registry::loaded().await;
+    let rule_ids = super::registry::ids();
     let files = lessons::parse_index(&index)?;
     let mut entries: Vec<Entry> = Vec::new();
     for file in files {
         let lesson = match fetch_text(&format!("lessons/{file}")).await {
             Err(why) => Err(vec![why]),
-            Ok(text) => match lessons::parse(&text) {
+            Ok(text) => match lessons::parse_for(&text, &rule_ids) {
                 Err(errors) => Err(errors.iter().map(ToString::to_string).collect()),
                 Ok(lesson) => match entries.iter().find(|e| e.lesson.as_ref().is_ok_and(|l| l.id == lesson.id)) {
                     Some(other) => Err(vec![format!("`id`: “{}” is already the id of {}", lesson.id, other.file)]),

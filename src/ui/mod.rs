@@ -11,6 +11,7 @@ mod fixes;
 mod lesson;
 mod notices;
 mod present;
+mod registry;
 mod session;
 mod state;
 
@@ -134,5 +135,6 @@ fn current_route() -> Option<lesson::Route> {
 pub fn start() {
     present::from_address();
     checks::start();
+    registry::start();
     yew::Renderer::<Root>::new().render();
 }
