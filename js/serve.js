@@ -8,10 +8,11 @@
 // check ran are applied together, checked once, and answered with the
 // newest id (the report answers every request up to it). After an error the
 // text is dropped (later edits fail too) until the next 'open'.
-// 'rules', 'check', 'fix' and 'render' are one-shot: each is answered on its
-// own (`{ id, rules }`, `{ id, report }`, `{ id, fix }`, `{ id, output }` or `{ id, error }`) and
+// 'rules', 'check', 'fix', 'render', 'lesson' and 'objects' are one-shot: each
+// is answered on its own (`{ id, rules }`, `{ id, report }`, `{ id, fix }`,
+// `{ id, output }`, `{ id, lesson }` or `{ id, errors }`, `{ id, objects }`, or `{ id, error }`) and
 // leaves the text held as it is.
-import init, { Checker, check, fix, render, rules, version } from './posture.js';
+import init, { Checker, check, fix, objects, readLesson, render, rules, version } from './posture.js';
 
 export function serve(post) {
   /** Requests not yet applied, oldest first. */
@@ -80,7 +81,7 @@ export function serve(post) {
         return;
       default:
         throw new TypeError(
-          `unknown request type ${JSON.stringify(request && request.type)} (expected 'open', 'edit', 'rules', 'check', 'fix' or 'render')`);
+          `unknown request type ${JSON.stringify(request && request.type)} (expected 'open', 'edit', 'rules', 'check', 'fix', 'render', 'lesson' or 'objects')`);
     }
   }
 
@@ -110,6 +111,9 @@ const ONE_SHOT = {
   check: (r) => ({ report: check(String(r.text ?? ''), r.options) }),
   fix: (r) => ({ fix: fix(String(r.text ?? ''), r.options, r.select) }),
   render: (r) => ({ output: render(String(r.text ?? ''), r.options, r.format) }),
+  // The playground's lessons: a lesson file read, and a text's objects.
+  lesson: (r) => readLesson(String(r.text ?? '')),
+  objects: (r) => ({ objects: objects(String(r.text ?? '')) }),
 };
 
 function message(e) {

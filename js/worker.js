@@ -7,6 +7,7 @@
 //   { id, type: 'check', text, options }  one text checked on its own (the text held is kept)
 //   { id, type: 'fix', text, options, select }   fix(text, options, select) (see posture.d.ts)
 //   { id, type: 'render', text, options, format } render(text, options, format): 'json' or 'sarif'
+//   { id, type: 'lesson', text }, { id, type: 'objects', text }   for the playground's lessons (serve.js)
 // Answers (worker -> main):
 //   { type: 'ready', version }            once, when the engine is loaded
 //   { id, report } or { id, error }       for 'open' and 'edit': for the newest request only: requests

@@ -5,14 +5,17 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+
 use crate::k8s::{self, Contents, ObjectRef};
 use crate::report::Report;
 use crate::rules::{self, Practice, PssLevel};
 use crate::yaml::{self, Entry, Limits, LineIndex, Node, Span};
 use crate::Options;
 
-/// One lesson, as its file describes it.
-#[derive(Clone, Debug, PartialEq)]
+/// One lesson, as its file describes it. Serialized, it goes from the engine
+/// module to the playground, which reads no YAML itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
     pub id: String,
     pub title: String,
@@ -31,7 +34,7 @@ pub struct Lesson {
     pub registries: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Goal {
     /// Rule ids, or families ending in `/`: no finding of these may remain.
     pub absent: Vec<String>,
@@ -43,7 +46,7 @@ pub struct Goal {
     pub parses: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Keep {
     pub kind: String,
     pub name: Option<String>,
@@ -76,7 +79,7 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     pub title: String,
     pub url: String,
@@ -113,14 +116,6 @@ pub fn practice_id(practice: Practice) -> String {
 /// Reads a lesson file. Every problem found is returned, each with the field
 /// it is about and where it is.
 pub fn parse(text: &str) -> Result<Lesson, Vec<LessonError>> {
-    let ids: Vec<&str> = rules::all().iter().map(|r| r.id).collect();
-    parse_for(text, &ids)
-}
-
-/// [`parse`], with the goal's rule names checked against `rule_ids` (the
-/// playground's registry, read from the engine module: linking this one's
-/// would bring every rule's check code along).
-pub fn parse_for(text: &str, rule_ids: &[&str]) -> Result<Lesson, Vec<LessonError>> {
     let lines = LineIndex::new(text.as_bytes());
     let stream = yaml::parse_stream(text.as_bytes(), &lines, &Limits::default());
     let mut docs = stream.documents.into_iter().filter(|d| !matches!(&d.root, Ok(root) if root.is_null()));
@@ -136,7 +131,7 @@ pub fn parse_for(text: &str, rule_ids: &[&str]) -> Result<Lesson, Vec<LessonErro
         },
     };
     let mut errors = Vec::new();
-    let lesson = read_lesson(&root, rule_ids, &mut errors);
+    let lesson = read_lesson(&root, &mut errors);
     match lesson {
         Some(lesson) if errors.is_empty() => Ok(lesson),
         _ => {
@@ -225,7 +220,7 @@ fn strings(node: &Node, field: &str, errors: &mut Vec<LessonError>) -> Vec<(Stri
         .collect()
 }
 
-fn read_lesson(root: &Node, rule_ids: &[&str], errors: &mut Vec<LessonError>) -> Option<Lesson> {
+fn read_lesson(root: &Node, errors: &mut Vec<LessonError>) -> Option<Lesson> {
     if root.as_map().is_none() {
         errors.push(error(
             root.span,
@@ -265,7 +260,7 @@ fn read_lesson(root: &Node, rule_ids: &[&str], errors: &mut Vec<LessonError>) ->
     let start = text_field(root, "start", true, errors);
     let solution = text_field(root, "solution", true, errors);
     let goal = match root.get("goal") {
-        Some(node) => read_goal(node, rule_ids, errors),
+        Some(node) => read_goal(node, errors),
         None => {
             errors.push(error(root.span, "the required field `goal` is missing"));
             None
@@ -305,7 +300,7 @@ fn read_lesson(root: &Node, rule_ids: &[&str], errors: &mut Vec<LessonError>) ->
     })
 }
 
-fn read_goal(node: &Node, rule_ids: &[&str], errors: &mut Vec<LessonError>) -> Option<Goal> {
+fn read_goal(node: &Node, errors: &mut Vec<LessonError>) -> Option<Goal> {
     if node.as_map().is_none() {
         errors.push(error(node.span, format!("`goal` must be a mapping, not {}", node.display())));
         return None;
@@ -318,9 +313,9 @@ fn read_goal(node: &Node, rule_ids: &[&str], errors: &mut Vec<LessonError>) -> O
     };
     for (name, span) in strings(node, "absent", errors) {
         let known = if name.ends_with('/') {
-            rule_ids.iter().any(|id| rules::names(&name, id))
+            rules::all().iter().any(|r| rules::names(&name, r.id))
         } else {
-            rule_ids.contains(&name.as_str())
+            rules::by_id(&name).is_some()
         };
         if known {
             goal.absent.push(name);
@@ -418,9 +413,9 @@ impl Lesson {
         crate::check("lesson.yaml", text.as_bytes(), &self.options())
     }
 
-    /// The goal's checklist for `text` (whose report is `now`), given the
-    /// report on the lesson's start.
-    pub fn evaluate(&self, start: &Report, text: &str, now: &Report) -> Vec<GoalItem> {
+    /// The goal's checklist for a text whose report is `now` and whose
+    /// objects are `present` ([`objects`]), given the report on the lesson's start.
+    pub fn evaluate(&self, start: &Report, present: &[ObjectRef], now: &Report) -> Vec<GoalItem> {
         let mut items = Vec::new();
         for name in &self.goal.absent {
             let left = now.findings.iter().filter(|f| rules::names(name, f.rule.id)).count();
@@ -429,7 +424,6 @@ impl Lesson {
             items.push(GoalItem { kind: GoalKind::Absent(name.clone()), label, met: left == 0, detail });
         }
         if !self.goal.keep.is_empty() {
-            let present = objects(text);
             for keep in &self.goal.keep {
                 let met = present.iter().any(|o| keep.matches(o));
                 items.push(GoalItem {
@@ -465,7 +459,7 @@ impl Lesson {
 
     /// The checklist for `text`, running the engine on it and on the start.
     pub fn goal_for(&self, text: &str) -> Vec<GoalItem> {
-        self.evaluate(&self.check(&self.start), text, &self.check(text))
+        self.evaluate(&self.check(&self.start), &objects(text), &self.check(text))
     }
 
     pub fn met_by(&self, text: &str) -> bool {

@@ -9,6 +9,7 @@
 #![cfg(target_arch = "wasm32")]
 
 mod fix;
+mod lesson;
 mod options;
 
 use js_sys::{Object, RangeError, TypeError, JSON};

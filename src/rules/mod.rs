@@ -112,7 +112,7 @@ impl Practice {
 }
 
 /// The Pod Security Standards level whose controls `pss/*` rules enforce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PssLevel {
     Baseline,

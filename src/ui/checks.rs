@@ -175,6 +175,20 @@ pub fn ask(kind: &str, fields: &[(&str, JsValue)], done: impl FnOnce(Result<JsVa
     }
 }
 
+/// [`ask`], awaited.
+pub async fn request(kind: &str, fields: &[(&str, JsValue)]) -> Result<JsValue, String> {
+    let mut settle = None;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let (resolve, reject) = settle.expect("the executor runs at once");
+    ask(kind, fields, move |answer| {
+        let _ = match answer {
+            Ok(value) => resolve.call1(&JsValue::NULL, &value),
+            Err(why) => reject.call1(&JsValue::NULL, &why.into()),
+        };
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|why| why.as_string().unwrap_or_default())
+}
+
 /// Lets the worker go for the engine in the page, as when it cannot be
 /// relied on (see [`answer`]); whether there was a worker to let go.
 pub fn let_worker_go() -> bool {

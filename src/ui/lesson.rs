@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
+use posture::k8s::ObjectRef;
 use posture::lessons::{self, Block, Inline, Lesson};
 use posture::rules::PssLevel;
 use posture::Report;
@@ -117,16 +118,13 @@ fn js_message(e: &wasm_bindgen::JsValue) -> String {
 /// The index and every lesson it lists, each read or with its errors.
 async fn load_all() -> Result<Vec<Entry>, String> {
     let index = fetch_text("lessons/index.json").await?;
-    // Goals name rules: they are checked against the engine's registry.
-    super::registry::loaded().await;
-    let rule_ids = super::registry::ids();
     let files = lessons::parse_index(&index)?;
     let mut entries: Vec<Entry> = Vec::new();
     for file in files {
         let lesson = match fetch_text(&format!("lessons/{file}")).await {
             Err(why) => Err(vec![why]),
-            Ok(text) => match lessons::parse_for(&text, &rule_ids) {
-                Err(errors) => Err(errors.iter().map(ToString::to_string).collect()),
+            Ok(text) => match read_lesson(&text).await {
+                Err(errors) => Err(errors),
                 Ok(lesson) => match entries.iter().find(|e| e.lesson.as_ref().is_ok_and(|l| l.id == lesson.id)) {
                     Some(other) => Err(vec![format!("`id`: “{}” is already the id of {}", lesson.id, other.file)]),
                     None => Ok(Rc::new(lesson)),
@@ -136,6 +134,32 @@ async fn load_all() -> Result<Vec<Entry>, String> {
         entries.push(Entry { file, lesson });
     }
     Ok(entries)
+}
+
+/// A lesson file, read by the engine module (a `lesson` request): the
+/// lesson, or every problem of the file with where it is.
+async fn read_lesson(text: &str) -> Result<Lesson, Vec<String>> {
+    let answer = super::checks::request("lesson", &[("text", text.into())]).await.map_err(|why| vec![why])?;
+    let field = |key: &str| {
+        js_sys::Reflect::get(&answer, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined())
+            .and_then(|v| js_sys::JSON::stringify(&v).ok())
+            .map(String::from)
+    };
+    if let Some(errors) = field("errors") {
+        return Err(serde_json::from_str(&errors).unwrap_or_else(|e| vec![e.to_string()]));
+    }
+    let lesson = field("lesson").ok_or_else(|| vec!["the engine answered without the lesson".to_owned()])?;
+    serde_json::from_str(&lesson).map_err(|e| vec![e.to_string()])
+}
+
+/// The objects in `text`, from the engine module (an `objects` request).
+async fn objects_in(text: &str) -> Result<Vec<ObjectRef>, String> {
+    let answer = super::checks::request("objects", &[("text", text.into())]).await?;
+    let objects = js_sys::Reflect::get(&answer, &"objects".into()).ok().filter(js_sys::Array::is_array);
+    let json = objects.and_then(|o| js_sys::JSON::stringify(&o).ok()).ok_or("the engine answered without objects")?;
+    serde_json::from_str(&String::from(json)).map_err(|e| e.to_string())
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -429,14 +453,35 @@ pub fn lesson_view(props: &ViewProps) -> Html {
             }
         });
     }
+    // The objects in the text as checked, from the engine, when the goal
+    // keeps objects: the goal waits for them, and drops those of an older text.
+    let present = use_state(|| None::<(Rc<String>, Rc<Vec<ObjectRef>>)>);
+    {
+        let (text, present, keeps) = (state.checked.text.clone(), present.clone(), !lesson.goal.keep.is_empty());
+        use_effect_with(Rc::as_ptr(&state.checked.text) as usize, move |_| {
+            if keeps {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(objects) = objects_in(&text).await {
+                        present.set(Some((text, Rc::new(objects))));
+                    }
+                });
+            }
+        });
+    }
     // The goal, for the text in the editor once it is checked.
     let checked = &state.checked;
     let current = checked.number > 0 && Rc::ptr_eq(&checked.text, &state.text);
-    let items = match (current, &*start_report) {
-        (true, Some(start)) => lesson.evaluate(start, &checked.text, &checked.report),
-        _ => vec![],
+    let objects = match &*present {
+        _ if lesson.goal.keep.is_empty() => Some(&[][..]),
+        Some((text, objects)) if Rc::ptr_eq(text, &checked.text) => Some(&objects[..]),
+        _ => None,
     };
-    let met = current && start_report.is_some() && items.iter().all(|i| i.met);
+    let items = match (current, &*start_report, objects) {
+        (true, Some(start), Some(objects)) => Some(lesson.evaluate(start, objects, &checked.report)),
+        _ => None,
+    };
+    let met = items.as_ref().is_some_and(|items| items.iter().all(|i| i.met));
+    let items = items.unwrap_or_default();
     {
         let (on_done, id) = (props.on_done.clone(), lesson.id.clone());
         use_effect_with(met, move |&met| {

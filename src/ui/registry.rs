@@ -9,11 +9,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::JSON;
 use posture::rules::{Family, Practice, Reference, Rule, Severity};
 use serde::Deserialize;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 /// A rule as `rules()` gives it: the fields the playground shows.
 #[derive(Deserialize)]
@@ -34,31 +32,18 @@ struct ReferenceIn {
     url: String,
 }
 
-#[derive(Default)]
-struct Registry {
-    /// In the engine's order.
-    rules: Vec<&'static Rule>,
-    by_id: HashMap<&'static str, &'static Rule>,
-    /// Resolves [`LOADED`] once the rules are in.
-    resolve: Option<Function>,
-}
-
 thread_local! {
-    static REGISTRY: RefCell<Registry> = RefCell::new(Registry::default());
-    /// Settles once the registry is read (or could not be).
-    static LOADED: Promise = Promise::new(&mut |resolve, _| {
-        REGISTRY.with(|r| r.borrow_mut().resolve = Some(resolve));
-    });
+    /// The rules by id.
+    static REGISTRY: RefCell<HashMap<&'static str, &'static Rule>> = RefCell::new(HashMap::new());
 }
 
 /// Asks the engine for the registry; call before any other request, so
 /// that it is in before the first report.
 pub fn start() {
-    LOADED.with(|_| ());
     super::checks::ask("rules", &[], |answer| {
         let read = answer.and_then(|a| {
-            let rules = js_sys::Reflect::get(&a, &"rules".into()).unwrap_or_default();
-            let json = JSON::stringify(&rules).map_err(|_| "no rules in the answer".to_owned())?;
+            let rules = js_sys::Reflect::get(&a, &"rules".into()).ok().filter(js_sys::Array::is_array);
+            let json = rules.and_then(|r| JSON::stringify(&r).ok()).ok_or("no rules in the answer")?;
             serde_json::from_str::<Vec<RuleIn>>(&String::from(json)).map_err(|e| e.to_string())
         });
         // A worker that answers with no registry is not to be relied on:
@@ -70,27 +55,14 @@ pub fn start() {
             let mut registry = r.borrow_mut();
             for rule in read.unwrap_or_default() {
                 let rule: &'static Rule = Box::leak(Box::new(rule.into_rule()));
-                registry.rules.push(rule);
-                registry.by_id.insert(rule.id, rule);
-            }
-            if let Some(resolve) = registry.resolve.take() {
-                let _ = resolve.call0(&JsValue::NULL);
+                registry.insert(rule.id, rule);
             }
         });
     });
 }
 
-/// Once the registry is read (empty if it could not be).
-pub async fn loaded() {
-    let _ = JsFuture::from(LOADED.with(Promise::clone)).await;
-}
-
 pub fn by_id(id: &str) -> Option<&'static Rule> {
-    REGISTRY.with(|r| r.borrow().by_id.get(id).copied())
-}
-
-pub fn ids() -> Vec<&'static str> {
-    REGISTRY.with(|r| r.borrow().rules.iter().map(|rule| rule.id).collect())
+    REGISTRY.with(|r| r.borrow().get(id).copied())
 }
 
 impl RuleIn {
