@@ -1,8 +1,8 @@
 // The engine as a JavaScript module (dist/pkg/, README "The JavaScript module"): in Node, given
 // the wasm's bytes, exactly the CLI's JSON for the same text and options, the registry as
 // `posture rules` prints it, TypeErrors naming bad options, and a Checker that after hundreds of
-// random edits reports what a full check does; then the same module in a page and in a Web
-// Worker (worker.js's protocol, superseded requests included).
+// random edits reports what a full check does, render() and fix() as the CLI's; then the same
+// module in a page and in a Web Worker (worker.js's protocol, superseded and one-shot requests included).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -67,6 +67,33 @@ test('rules() equals posture rules --format json; version is the CLI\'s', () => 
   assert.deepEqual(posture.rules(), JSON.parse(run(['rules', '--format', 'json']).stdout));
   assert.equal(typeof posture.version, 'string');
   assert.equal(run(['--version']).stdout.trim(), `posture ${posture.version}`);
+});
+
+test('render() writes the CLI\'s JSON and SARIF files; fix() fixes as posture fix does', () => {
+  const file = 'tests/data/insecure.yaml';
+  const text = read(file);
+  for (const format of ['json', 'sarif']) {
+    assert.equal(posture.render(text, { fileName: file }, format), run(['check', file, '--format', format]).stdout, format);
+  }
+  assert.throws(() => posture.render(text, {}, 'xml'), /^TypeError: .*xml/);
+  // Every safe fix, as `posture fix` applies them; then one finding's fix alone.
+  const all = posture.fix(text, {}, {});
+  assert.deepEqual([all.changed, all.refused], [true, null]);
+  assert.equal(all.text, run(['fix', '-'], text).stdout);
+  assert.ok(all.applied.length > 1);
+  const findings = posture.check(text).findings;
+  const index = findings.findIndex((f) => f.fix && f.fix.applicability === 'safe');
+  const one = posture.fix(text, {}, { finding: index });
+  assert.deepEqual(one.applied, [findings[index].rule]);
+  const key = (f) => JSON.stringify([f.rule, f.document, f.object, f.message]);
+  const left = posture.check(one.text).findings.map(key);
+  assert.ok(!left.includes(key(findings[index])), 'the finding is fixed');
+  assert.equal(left.length, findings.length - 1, 'and only it');
+  // Hidden severities are left alone; a finding without a fix is refused, the text kept.
+  const high = posture.fix(text, {}, { hiddenSeverities: ['info', 'low', 'medium', 'high', 'critical'] });
+  assert.deepEqual([high.changed, high.text], [false, text]);
+  const noFix = findings.findIndex((f) => !f.fix);
+  if (noFix >= 0) assert.match(posture.fix(text, {}, { finding: noFix }).refused, /no fix/);
 });
 
 test('a bad or unknown option throws a TypeError naming it', () => {
@@ -295,6 +322,19 @@ test('in a Web Worker: open, edits, supersession, errors', async () => {
     { id: 159, type: 'edit', start: 0, end: 0, text: '# x\n' });
   const recovered = await answer(159);
   assert.deepEqual(recovered.at(-1).report, posture.check('# x\nkind: Pod\n'));
+
+  // One-shot requests (the playground's): each answered on its own, in order, leaving the text held as it was.
+  await send({ id: 160, type: 'rules' }, { id: 161, type: 'check', text: sample, options },
+    { id: 162, type: 'render', text: sample, options, format: 'sarif' }, { id: 163, type: 'fix', text: sample, options },
+    { id: 164, type: 'render', text: '', format: 'xml' }, { id: 165, type: 'edit', start: 0, end: 0, text: '# y\n' });
+  const oneShots = await answer(165);
+  assert.deepEqual(oneShots.map((a) => a.id), [160, 161, 162, 163, 164, 165]);
+  assert.deepEqual(oneShots[0].rules, posture.rules());
+  assert.deepEqual(oneShots[1].report, posture.check(sample, options));
+  assert.equal(oneShots[2].output, posture.render(sample, options, 'sarif'));
+  assert.deepEqual(oneShots[3].fix, posture.fix(sample, options));
+  assert.match(oneShots[4].error, /^TypeError: .*xml/);
+  assert.deepEqual(oneShots[5].report, posture.check('# y\n# x\nkind: Pod\n'));
   assert.deepEqual(p.errors, []);
   await p.close();
 });
