@@ -105,6 +105,23 @@ test('a worker that cannot be relied on is let go, and the page checks itself', 
   }
 });
 
+test('with no worker, the engine module runs in the page: checks, fixes, downloads and lessons', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  await context.route('**/pkg/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: "throw new Error('no worker here');" }));
+  const page = await openOn(env, env.server.url, {}, context);
+  await paste(page, INSECURE);
+  assert.equal(await count(page), cliFindings(INSECURE).length);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-json]')]);
+  assert.equal(JSON.parse(readFileSync(await download.path(), 'utf8')).findings.length, cliFindings(INSECURE).length);
+  await checked(page, () => page.click('[data-testid=fix-all]'));
+  assert.equal(await page.inputValue('[data-testid=editor]'), run(['fix', '-'], INSECURE).stdout);
+  await page.goto(`${env.server.url}#lessons`);
+  await page.click('[data-testid=lesson-card] a');
+  await page.waitForSelector('[data-testid=goal-item]');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('typing during the check of a large text keeps every keystroke, and the newest text is checked', async () => {
   const page = await openOn(env);
   const big = real(1.5 * 1024 * 1024);
