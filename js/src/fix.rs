@@ -34,7 +34,12 @@ pub fn fix(text: &str, options: Option<Object>, select: Option<Object>) -> Resul
                 Some(FixState::Ready(fix)) => Some((t, fix.edits.clone())),
                 _ => None,
             }) else {
-                return Ok(outcome(text, false, &[], Some("that finding has no fix (the findings changed; check again)")));
+                return Ok(outcome(
+                    text,
+                    false,
+                    &[],
+                    Some("that finding has no fix (the findings changed; check again)"),
+                ));
             };
             fix_selected(&[input], &options, Mode::default(), |f, fix| same_finding(f, target) && fix.edits == edits)
         }
