@@ -29,7 +29,15 @@ pub fn fix(text: &str, options: Option<Object>, select: Option<Object>) -> Resul
         // what it is (its rule, object, message and edits), not by place.
         Some(index) => {
             let report = engine::check(&file, text.as_bytes(), &options);
-            let target = (index.fract() == 0.0 && index >= 0.0).then(|| report.findings.get(index as usize)).flatten();
+            // The finding the caller saw there, if it says (`rule`, `message`):
+            // with other options the same index is another finding.
+            let (rule, message) = (get("rule").and_then(|v| v.as_string()), get("message").and_then(|v| v.as_string()));
+            let target = (index.fract() == 0.0 && index >= 0.0)
+                .then(|| report.findings.get(index as usize))
+                .flatten()
+                .filter(|t| {
+                    rule.as_ref().is_none_or(|r| r == t.rule.id) && message.as_ref().is_none_or(|m| *m == t.message)
+                });
             let Some((target, edits)) = target.and_then(|t| match &t.fix {
                 Some(FixState::Ready(fix)) => Some((t, fix.edits.clone())),
                 _ => None,

@@ -153,6 +153,9 @@ export function rules(): Rule[];
 export interface FixSelect {
   /** The index of the finding in `check(text, options).findings`. */
   finding?: number;
+  /** With `finding`: its rule and message as the caller saw them; another finding there is refused. */
+  rule?: string;
+  message?: string;
   /** Without `finding`: leave findings of these severities alone. */
   hiddenSeverities?: Severity[];
   /** Without `finding`: leave findings of these rule families ('pss', 'workload', …) alone. */

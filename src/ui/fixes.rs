@@ -262,8 +262,14 @@ pub fn fix_button(props: &Props) -> Html {
         let index = props.index;
         Callback::from(move |_: MouseEvent| {
             pending.set(None);
+            let Some(f) = state.checked.report.findings.get(index) else { return };
+            let finding = select(&[
+                ("finding", (index as f64).into()),
+                ("rule", f.rule.id.into()),
+                ("message", f.message.as_str().into()),
+            ]);
             let (say, pending, number) = (state.dispatcher(), pending.clone(), state.checked.number);
-            apply(&state, state.dispatcher(), select(&[("finding", (index as f64).into())]), move |reason| {
+            apply(&state, state.dispatcher(), finding, move |reason| {
                 say.dispatch(Action::Status(format!("Fix not applied: {reason}.")));
                 pending.set(Some((number, index, Pending::Refused(reason))));
             });

@@ -89,6 +89,8 @@ test('render() writes the CLI\'s JSON and SARIF files; fix() fixes as posture fi
   const left = posture.check(one.text).findings.map(key);
   assert.ok(!left.includes(key(findings[index])), 'the finding is fixed');
   assert.equal(left.length, findings.length - 1, 'and only it');
+  // Another finding at that index than the caller saw (other options) is refused.
+  assert.match(posture.fix(text, {}, { finding: index, rule: 'image/latest-tag', message: 'x' }).refused, /findings changed/);
   // Hidden severities are left alone; a finding without a fix is refused, the text kept.
   const high = posture.fix(text, {}, { hiddenSeverities: ['info', 'low', 'medium', 'high', 'critical'] });
   assert.deepEqual([high.changed, high.text], [false, text]);
