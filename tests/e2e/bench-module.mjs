@@ -44,7 +44,8 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
+// Whole KB rounded down, as `cargo xtask size` prints them.
+const kb = (bytes) => `${Math.floor(bytes / 1024)} KB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`engine module, check() of ${kb(text.length)} (${findings} findings), CPU time over ${rounds} rounds:`);
 for (const m of modules) {
