@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::stream::{json, Each, Layout};
 use super::{Finding, Report};
+use crate::fix::{Applicability, Edit, Fix, FixState};
 use crate::k8s::ObjectRef;
 use crate::rules::Severity;
 use crate::suppress::Suppression;
@@ -55,6 +56,30 @@ impl Serialize for SortedPos {
     }
 }
 
+/// A finding's fix with each edit's keys in byte order (`end`, `start`,
+/// `text`), written as it is read rather than built as a JSON tree per
+/// finding (the module's wasm then has no tree-building code for fixes).
+struct FixView<'a>(&'a Fix);
+
+#[derive(Serialize)]
+struct SortedEdit<'a> {
+    end: usize,
+    start: usize,
+    text: &'a str,
+}
+
+impl Serialize for FixView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Sorted<E> {
+            applicability: Applicability,
+            edits: E,
+        }
+        let edits = || self.0.edits.iter().map(|e: &Edit| SortedEdit { end: e.end, start: e.start, text: &e.text });
+        Sorted { applicability: self.0.applicability, edits: Each(edits) }.serialize(serializer)
+    }
+}
+
 #[derive(Serialize)]
 struct SortedSuppression<'a> {
     reason: &'a str,
@@ -67,7 +92,7 @@ struct FindingView<'a> {
     file: &'a str,
     /// Added fields (see crate::fix): the fix's edits, or why there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<Value>,
+    fix: Option<FixView<'a>>,
     #[serde(rename = "fixRefused", skip_serializing_if = "Option::is_none")]
     fix_refused: Option<&'a str>,
     message: &'a str,
@@ -87,8 +112,8 @@ struct FindingView<'a> {
 impl<'a> FindingView<'a> {
     fn of(f: &'a Finding, suppression: Option<&'a Suppression>) -> Self {
         let (fix, fix_refused) = match &f.fix {
-            Some(crate::fix::FixState::Ready(fix)) => (serde_json::to_value(fix).ok(), None),
-            Some(crate::fix::FixState::Refused(reason)) => (None, Some(reason.as_str())),
+            Some(FixState::Ready(fix)) => (Some(FixView(fix)), None),
+            Some(FixState::Refused(reason)) => (None, Some(reason.as_str())),
             None => (None, None),
         };
         FindingView {

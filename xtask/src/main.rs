@@ -59,6 +59,7 @@ fn main() {
             setup_browser_tests(&root);
             run("trunk", &["build", "--release"]);
             size(&root);
+            run_in(&root.join("tests/e2e"), "node", &["bench-module.mjs"]);
             run_in(&root.join("tests/e2e"), "node", &["bench.mjs"]);
             run_in(&root.join("tests/e2e"), "node", &["bench-embed.mjs"]);
         }
