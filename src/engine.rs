@@ -3,7 +3,7 @@
 //! objects (a RoleBinding and its Role, a namespace and its NetworkPolicies)
 //! see them even when they come from different files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
@@ -11,7 +11,7 @@ use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
-use crate::rules::scope::{Located, Scope};
+use crate::rules::scope::{Located, Lookup, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, Fnv, LineIndex, LineStarts, Stream};
@@ -49,28 +49,60 @@ fn read_part<'a>(text: &'a [u8], options: &Options) -> &'a [u8] {
     &text[..text.len().min(options.limits.max_bytes.saturating_add(1))]
 }
 
-/// What rules found in each object without looking past it, kept by the
-/// [`Checker`] from one check to the next. Objects are known by where they
-/// are: their input, their document's chunk (which keeps its id while its
-/// text is unchanged), the document in the chunk and the object in the
-/// document.
+/// What rules found in each object, kept by the [`Checker`] from one check
+/// to the next. Objects are known by where they are: their input, their
+/// document's chunk (which keeps its id while its text is unchanged), the
+/// document in the chunk and the object in the document.
 #[derive(Default)]
 struct Local {
-    objects: HashMap<(usize, u64, usize, usize), LocalHits, BuildHasherDefault<Fnv>>,
+    objects: HashMap<ObjectKey, LocalHits, BuildHasherDefault<Fnv>>,
     /// Each input's indentation step when these were found: fixes' edits
     /// depend on it, so kept hits of an input whose step changed are not
     /// reused.
     indents: Vec<usize>,
 }
 
+type ObjectKey = (usize, u64, usize, usize);
+
 struct LocalHits {
     /// Where the chunk started when these were found.
     offset: usize,
     line: u32,
-    /// The enabled rules (by index) that looked past the object, in order.
-    past: Vec<usize>,
-    /// The hits of the others, by rule index, in order.
-    hits: Vec<(usize, Hit)>,
+    /// The lookups of the scope's index the object is filed under
+    /// ([`Lookup::of`]): rules that read one of them run again when the
+    /// object changes or goes.
+    filed: Vec<u64>,
+    /// What the enabled rules (by index) found, in rule order; a rule that
+    /// found nothing without looking past the object is left out.
+    rules: Vec<RuleHits>,
+}
+
+struct RuleHits {
+    rule: usize,
+    ran: Ran,
+    hits: Vec<Hit>,
+}
+
+/// What a rule's hits on an object depend on.
+enum Ran {
+    /// The object alone: kept while it is.
+    Alone,
+    /// The object and these lookups of the scope: kept while no object
+    /// filed under one of them changed.
+    Reading(Vec<u64>),
+    /// Anything (a hit outside the object's chunk, which would not move
+    /// with it): run every time.
+    Anything,
+}
+
+impl Ran {
+    fn kept(&self, changed: &HashSet<u64, BuildHasherDefault<Fnv>>) -> bool {
+        match self {
+            Ran::Alone => true,
+            Ran::Reading(reads) => !reads.iter().any(|r| changed.contains(r)),
+            Ran::Anything => false,
+        }
+    }
 }
 
 /// Checks parsed inputs: finds their objects, runs the rules, applies
@@ -174,6 +206,38 @@ fn run(
         Some((_, local)) => (0..inputs.len()).map(|i| local.indents.get(i) == indents.get(i)).collect(),
         None => Vec::new(),
     };
+    // Which objects keep what rules found last time (their chunk is kept,
+    // on the same lines, with the same indentation step), and the lookups
+    // of the index whose objects changed: those filed under them now or
+    // last time, for every object not kept.
+    let mut changed = HashSet::default();
+    let mut before: Vec<Option<LocalHits>> = Vec::new();
+    if let Some((_, local)) = &mut memo {
+        for (n, located) in scope.objects().iter().enumerate() {
+            let prior = match places.get(n).and_then(Option::as_ref) {
+                Some((_, key)) => local.objects.remove(key),
+                None => None,
+            };
+            let kept = prior.and_then(|prior| {
+                let origin = places[n].as_ref().map(|(origin, _)| origin);
+                if origin.is_some_and(|o| o.line == prior.line) && same_indent.get(located.input) == Some(&true) {
+                    Some(prior)
+                } else {
+                    changed.extend(prior.filed);
+                    None
+                }
+            });
+            if kept.is_none() {
+                Lookup::of(&located.object, |lookup| {
+                    changed.insert(lookup.key());
+                });
+            }
+            before.push(kept);
+        }
+        for gone in std::mem::take(&mut local.objects).into_values() {
+            changed.extend(gone.filed);
+        }
+    }
     let mut kept = HashMap::default();
     for (n, located) in scope.objects().iter().enumerate() {
         // One buffer of hits per object, emptied after each rule; its fixes
@@ -183,65 +247,73 @@ fn run(
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
         let place = places.get(n).and_then(Option::as_ref);
-        let before = match (&mut memo, place) {
-            (Some((_, local)), Some((origin, key))) => local
-                .objects
-                .remove(key)
-                .filter(|l| l.line == origin.line && same_indent.get(located.input) == Some(&true)),
-            _ => None,
-        };
-        let shift = match (&before, place) {
-            (Some(before), Some((origin, _))) => origin.offset as isize - before.offset as isize,
+        let prior = before.get_mut(n).and_then(Option::take);
+        let shift = match (&prior, place) {
+            (Some(prior), Some((origin, _))) => origin.offset as isize - prior.offset as isize,
             _ => 0,
         };
-        // Rules whose hits are kept (moved with the chunk) are not run
-        // again: only those that looked past the object last time are.
-        let (rerun, kept_hits) = match before {
-            Some(mut b) => {
-                for (_, hit) in &mut b.hits {
-                    move_hit(hit, shift);
-                }
-                (Some(b.past), b.hits)
-            }
-            None => (None, Vec::new()),
-        };
+        let chunk = place.map(|(origin, _)| origin.offset..origin.end);
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
             line: origin.line,
-            past: Vec::new(),
-            hits: Vec::new(),
+            filed: Vec::new(),
+            rules: Vec::new(),
         });
-        let visit: Vec<usize> = match &rerun {
-            Some(past) => {
-                let mut visit: Vec<usize> = past.iter().copied().chain(kept_hits.iter().map(|(r, _)| *r)).collect();
-                visit.sort_unstable();
-                visit.dedup();
-                visit
+        // The rules to visit, with what each found last time if it is kept.
+        let visit: Vec<(usize, Option<RuleHits>)> = match prior {
+            Some(prior) => {
+                if let Some(now) = &mut now {
+                    now.filed = prior.filed;
+                }
+                prior
+                    .rules
+                    .into_iter()
+                    .map(|mut last| {
+                        if last.ran.kept(&changed) {
+                            for hit in &mut last.hits {
+                                move_hit(hit, shift);
+                            }
+                            (last.rule, Some(last))
+                        } else {
+                            (last.rule, None)
+                        }
+                    })
+                    .collect()
             }
-            None => (0..enabled.len()).collect(),
+            None => {
+                if let Some(now) = &mut now {
+                    Lookup::of(&located.object, |lookup| now.filed.push(lookup.key()));
+                }
+                (0..enabled.len()).map(|r| (r, None)).collect()
+            }
         };
         let source = located.source.map(std::rc::Rc::<str>::from);
         // Whether the object's text holds template syntax (fixes are
         // refused then), read once per object when a fix asks.
         let templated = std::cell::OnceCell::new();
-        let mut next_kept = 0;
-        for r in visit {
+        for (r, last) in visit {
             let rule = enabled[r];
-            match &rerun {
-                Some(past) if past.binary_search(&r).is_err() => {
-                    while let Some((_, hit)) = kept_hits.get(next_kept).filter(|(i, _)| *i == r) {
-                        hits.found.push(hit.clone());
-                        next_kept += 1;
+            match last {
+                Some(last) => {
+                    hits.found.extend(last.hits.iter().cloned());
+                    if let Some(now) = &mut now {
+                        now.rules.push(last);
                     }
                 }
-                _ => {
+                None => {
                     (rule.check)(&located.object, &mut hits);
-                    let local = !hits.looked_past();
+                    let looked = hits.looked_past();
+                    let reads = scope.take_reads();
                     if let Some(now) = &mut now {
-                        if local && rerun.is_none() {
-                            now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
-                        } else if rerun.is_none() {
-                            now.past.push(r);
+                        let ran = if !looked {
+                            Ran::Alone
+                        } else if chunk.as_ref().is_some_and(|chunk| hits.found.iter().all(|hit| within(hit, chunk))) {
+                            Ran::Reading(reads)
+                        } else {
+                            Ran::Anything
+                        };
+                        if !matches!(ran, Ran::Alone) || !hits.found.is_empty() {
+                            now.rules.push(RuleHits { rule: r, ran, hits: hits.found.clone() });
                         }
                     }
                 }
@@ -266,11 +338,6 @@ fn run(
                 }
             }
         }
-        // A reused object keeps its rules' split and hits.
-        if let (Some(now), Some(past)) = (&mut now, rerun) {
-            now.past = past;
-            now.hits = kept_hits;
-        }
         if let (Some(now), Some((_, key))) = (now, place) {
             kept.insert(*key, now);
         }
@@ -285,6 +352,14 @@ fn run(
     report.findings.sort_by_cached_key(order);
     report.suppressed.sort_by_cached_key(|s| order(&s.finding));
     report
+}
+
+/// Whether a hit and its fix's edits are within a chunk's bytes.
+fn within(hit: &Hit, chunk: &Range<usize>) -> bool {
+    let inside = |offset: usize| chunk.start <= offset && offset <= chunk.end;
+    inside(hit.span.start.offset)
+        && inside(hit.span.end.offset)
+        && hit.edits.iter().flatten().flatten().all(|edit| inside(edit.start) && inside(edit.end))
 }
 
 /// Moves a hit kept from the last run with its chunk's bytes.
