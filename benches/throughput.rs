@@ -280,7 +280,9 @@ fn thread_cpu() -> f64 {
 /// deleted; and a blank line typed after it, then deleted, which moves
 /// every line below (each re-check timed).
 fn incremental(options: &Options) {
-    println!("== incremental: one edit inside one document, re-checked (engine::Checker, best of 20; wall / thread CPU)");
+    println!(
+        "== incremental: one edit inside one document, re-checked (engine::Checker, best of 20; wall / thread CPU)"
+    );
     for size_mb in [1usize, 10] {
         let text = stream(size_mb * 1024 * 1024).into_bytes();
         let middle = text.len() / 2;

@@ -85,7 +85,7 @@ impl JsChecker {
 
     /// The report of the current text: exactly `check(text, options)`.
     pub fn check(&mut self) -> JsValue {
-        to_js(&self.inner.report())
+        to_js(self.inner.report())
     }
 }
 
