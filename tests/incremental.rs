@@ -211,7 +211,8 @@ fn typed(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> Edit {
         // (or anywhere, when the text holds none).
         _ => {
             let key = LOOKED_UP[rng.below(LOOKED_UP.len())];
-            let found: Vec<usize> = text.windows(key.len()).enumerate().filter(|(_, w)| *w == key).map(|(i, _)| i).collect();
+            let found: Vec<usize> =
+                text.windows(key.len()).enumerate().filter(|(_, w)| *w == key).map(|(i, _)| i).collect();
             let at = match found.get(rng.below(found.len())) {
                 Some(&at) => at + key.len() + text[at + key.len()..].iter().take_while(|&&b| b != b'\n').count(),
                 None => rng.below(text.len() + 1),
@@ -243,4 +244,24 @@ fn edits_out_of_range_are_clipped_or_ignored() {
     #[allow(clippy::reversed_empty_ranges)]
     checker.edit(0, 4..2, b"#");
     assert_eq!(checker.text(0), Some(&b"a:# 2\n"[..]));
+}
+
+/// A suppression comment on the line above a document's first line belongs
+/// to the document before: editing it changes a finding of the next one,
+/// whose text (and lines) did not change.
+#[test]
+fn a_suppression_above_a_document_follows_its_edits() {
+    let text = b"a: 1\n# posture:ignore pss,workload,image,network reviewed\n--- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: nginx}]}}\n";
+    let mut checker = Checker::new(Options::default());
+    let suppressed = checker.check(&[Input { file: "a.yaml", text }]).suppressed.len();
+    assert!(suppressed > 0, "the comment suppresses findings on the line below it");
+    // `posture:ignore` becomes `posture:ignorX`: no longer a suppression.
+    let at = text.windows(6).position(|w| w == b"ignore").unwrap() + 5;
+    let report = checker.edit(0, at..at + 1, b"X");
+    let mut now = text.to_vec();
+    now[at] = b'X';
+    let full = check_all(&[Input { file: "a.yaml", text: &now }], &Options::default());
+    let files = [("a.yaml", &now[..])];
+    assert_eq!(rendered(report, &files), rendered(&full, &files));
+    assert!(full.suppressed.len() < suppressed);
 }
