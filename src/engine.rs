@@ -470,7 +470,7 @@ fn patch<T: Listed>(
 /// New findings in report order.
 fn sort<T: Listed, K: Ord>(items: Vec<T>, tags: Vec<Tag>, order: impl Fn(&Finding, &Tag) -> K) -> Tagged<T> {
     let mut pairs: Vec<(T, Tag)> = items.into_iter().zip(tags).collect();
-    pairs.sort_by(|a, b| order(a.0.finding(), &a.1).cmp(&order(b.0.finding(), &b.1)));
+    pairs.sort_by_key(|(item, tag)| order(item.finding(), tag));
     pairs.into_iter().unzip()
 }
 

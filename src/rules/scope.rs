@@ -98,10 +98,13 @@ pub struct Scope<'a> {
     index: Index<'a>,
     /// Facts rules derive from many objects, computed once per run, with
     /// the lookups computing them read.
-    memo: RefCell<HashMap<String, (Box<dyn Any>, Vec<u64>)>>,
+    memo: RefCell<HashMap<String, Remembered>>,
     /// The lookups read since [`Scope::take_reads`] (see [`Lookup::key`]).
     reads: RefCell<Vec<u64>>,
 }
+
+/// A fact a rule derived, and the lookups deriving it read.
+type Remembered = (Box<dyn Any>, Vec<u64>);
 
 /// One lookup of the index: what a rule may ask about the other objects.
 /// The incremental checker notes which a rule read, and runs it again only
