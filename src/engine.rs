@@ -3,7 +3,7 @@
 //! objects (a RoleBinding and its Role, a namespace and its NetworkPolicies)
 //! see them even when they come from different files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
@@ -11,7 +11,7 @@ use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
-use crate::rules::scope::{Located, Scope};
+use crate::rules::scope::{Located, Lookup, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, Fnv, LineIndex, LineStarts, Stream};
@@ -49,28 +49,99 @@ fn read_part<'a>(text: &'a [u8], options: &Options) -> &'a [u8] {
     &text[..text.len().min(options.limits.max_bytes.saturating_add(1))]
 }
 
-/// What rules found in each object without looking past it, kept by the
-/// [`Checker`] from one check to the next. Objects are known by where they
-/// are: their input, their document's chunk (which keeps its id while its
-/// text is unchanged), the document in the chunk and the object in the
-/// document.
+/// What the last check of a [`Checker`] found, kept for the next: its
+/// report, where each finding came from, and what each object's rules
+/// depended on. Objects are known by where they are: their input, their
+/// document's chunk (which keeps its id while its text is unchanged), the
+/// document in the chunk and the object in the document.
 #[derive(Default)]
 struct Local {
-    objects: HashMap<(usize, u64, usize, usize), LocalHits, BuildHasherDefault<Fnv>>,
+    report: Report,
+    /// Where each of `report.findings` came from, in the same order.
+    findings: Vec<Tag>,
+    /// Where each of `report.suppressed` came from, in the same order.
+    suppressed: Vec<Tag>,
+    objects: HashMap<ObjectKey, LocalHits, BuildHasherDefault<Fnv>>,
     /// Each input's indentation step when these were found: fixes' edits
-    /// depend on it, so kept hits of an input whose step changed are not
-    /// reused.
+    /// depend on it, so findings of an input whose step changed are not
+    /// kept.
     indents: Vec<usize>,
+}
+
+type ObjectKey = (usize, u64, usize, usize);
+
+/// Which object, rule (by index among the enabled ones) and hit of the rule
+/// a finding came from: after its input, offset and rule id, a full
+/// check's report orders findings that way.
+#[derive(Clone, Copy)]
+struct Tag {
+    object: ObjectKey,
+    rule: usize,
+    hit: usize,
 }
 
 struct LocalHits {
     /// Where the chunk started when these were found.
     offset: usize,
     line: u32,
-    /// The enabled rules (by index) that looked past the object, in order.
-    past: Vec<usize>,
-    /// The hits of the others, by rule index, in order.
-    hits: Vec<(usize, Hit)>,
+    document: usize,
+    /// The template the object was rendered from (a `# Source:` comment
+    /// before it, which an edit elsewhere can change).
+    source: Option<Box<str>>,
+    /// The lookups of the scope's index the object is filed under
+    /// ([`Lookup::of`]): rules that read one of them run again when the
+    /// object changes or goes.
+    filed: Vec<u64>,
+    /// How what each enabled rule (by index) found depends, in rule order;
+    /// a rule that found nothing without looking past the object is left
+    /// out.
+    rules: Vec<(usize, Ran)>,
+}
+
+/// How a kept object moved since the last check, and which of its rules
+/// run again.
+struct Move {
+    bytes: isize,
+    documents: isize,
+    rerun: Vec<usize>,
+}
+
+impl Move {
+    fn finding(&self, finding: &mut Finding) {
+        for pos in [&mut finding.span.start, &mut finding.span.end] {
+            pos.offset = pos.offset.wrapping_add_signed(self.bytes);
+        }
+        if let Some(crate::fix::FixState::Ready(fix)) = &mut finding.fix {
+            for edit in &mut fix.edits {
+                edit.start = edit.start.wrapping_add_signed(self.bytes);
+                edit.end = edit.end.wrapping_add_signed(self.bytes);
+            }
+        }
+        finding.document = finding.document.wrapping_add_signed(self.documents);
+    }
+}
+
+/// What a rule's hits on an object depend on.
+enum Ran {
+    /// The object alone: kept while it is.
+    Alone,
+    /// The object and these lookups of the scope: kept while no object
+    /// filed under one of them changed.
+    Reading(Vec<u64>),
+    /// Anything (a hit outside the object's chunk, which would not move
+    /// with it, or on its first line, where a suppression comment on the
+    /// line above belongs to another chunk): run every time.
+    Anything,
+}
+
+impl Ran {
+    fn kept(&self, changed: &HashSet<u64, BuildHasherDefault<Fnv>>) -> bool {
+        match self {
+            Ran::Alone => true,
+            Ran::Reading(reads) => !reads.iter().any(|r| changed.contains(r)),
+            Ran::Anything => false,
+        }
+    }
 }
 
 /// Checks parsed inputs: finds their objects, runs the rules, applies
@@ -174,79 +245,116 @@ fn run(
         Some((_, local)) => (0..inputs.len()).map(|i| local.indents.get(i) == indents.get(i)).collect(),
         None => Vec::new(),
     };
+    // Which objects keep what rules found last time (their chunk is kept,
+    // on the same lines, with the same indentation step and source), and
+    // the lookups of the index whose objects changed: those filed under
+    // them now or last time, for every object not kept.
+    let mut changed = HashSet::default();
+    let mut before: Vec<Option<LocalHits>> = Vec::new();
+    if let Some((_, local)) = &mut memo {
+        for (n, located) in scope.objects().iter().enumerate() {
+            let place = places.get(n).and_then(Option::as_ref);
+            let prior = place.and_then(|(_, key)| local.objects.remove(key));
+            let kept = prior.and_then(|prior| {
+                let same = place.is_some_and(|(origin, _)| origin.line == prior.line)
+                    && same_indent.get(located.input) == Some(&true)
+                    && prior.source.as_deref() == located.source;
+                if same {
+                    Some(prior)
+                } else {
+                    changed.extend(prior.filed);
+                    None
+                }
+            });
+            if kept.is_none() {
+                Lookup::of(&located.object, |lookup| {
+                    changed.insert(lookup.key());
+                });
+            }
+            before.push(kept);
+        }
+        for gone in std::mem::take(&mut local.objects).into_values() {
+            changed.extend(gone.filed);
+        }
+    }
     let mut kept = HashMap::default();
+    let mut moves: HashMap<ObjectKey, Move, BuildHasherDefault<Fnv>> = HashMap::default();
+    // Where each new finding came from (with `memo`), in report order.
+    let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
     for (n, located) in scope.objects().iter().enumerate() {
         // One buffer of hits per object, emptied after each rule; its fixes
         // edit the object's input.
         let text = inputs[located.input].text;
         let mut hits = Hits::with_text(&scope, text, indents[located.input]);
-        let object = std::rc::Rc::new(located.object.reference());
-        let annotation = suppress::annotation(&located.object);
         let place = places.get(n).and_then(Option::as_ref);
-        let before = match (&mut memo, place) {
-            (Some((_, local)), Some((origin, key))) => local
-                .objects
-                .remove(key)
-                .filter(|l| l.line == origin.line && same_indent.get(located.input) == Some(&true)),
-            _ => None,
-        };
-        let shift = match (&before, place) {
-            (Some(before), Some((origin, _))) => origin.offset as isize - before.offset as isize,
-            _ => 0,
-        };
-        // Rules whose hits are kept (moved with the chunk) are not run
-        // again: only those that looked past the object last time are.
-        let (rerun, kept_hits) = match before {
-            Some(mut b) => {
-                for (_, hit) in &mut b.hits {
-                    move_hit(hit, shift);
-                }
-                (Some(b.past), b.hits)
-            }
-            None => (None, Vec::new()),
-        };
+        let prior = before.get_mut(n).and_then(Option::take);
+        let chunk = place.map(|(origin, _)| origin.offset..origin.end);
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
             line: origin.line,
-            past: Vec::new(),
-            hits: Vec::new(),
+            document: located.document,
+            source: located.source.map(Box::from),
+            filed: Vec::new(),
+            rules: Vec::new(),
         });
-        let visit: Vec<usize> = match &rerun {
-            Some(past) => {
-                let mut visit: Vec<usize> = past.iter().copied().chain(kept_hits.iter().map(|(r, _)| *r)).collect();
-                visit.sort_unstable();
-                visit.dedup();
-                visit
+        // The rules to run: all, or those of a kept object whose findings
+        // depend on lookups that changed (the others' are in the report).
+        let visit: Vec<usize> = match (prior, &mut now, place) {
+            (Some(prior), Some(now), Some((origin, key))) => {
+                now.filed = prior.filed;
+                let mut rerun = Vec::new();
+                for (r, ran) in prior.rules {
+                    if ran.kept(&changed) {
+                        now.rules.push((r, ran));
+                    } else {
+                        rerun.push(r);
+                    }
+                }
+                let documents = located.document as isize - prior.document as isize;
+                let bytes = origin.offset as isize - prior.offset as isize;
+                moves.insert(*key, Move { bytes, documents, rerun: rerun.clone() });
+                rerun
             }
-            None => (0..enabled.len()).collect(),
+            (_, now, _) => {
+                if let Some(now) = now {
+                    Lookup::of(&located.object, |lookup| now.filed.push(lookup.key()));
+                }
+                (0..enabled.len()).collect()
+            }
         };
+        if visit.is_empty() {
+            if let (Some(now), Some((_, key))) = (now, place) {
+                kept.insert(*key, now);
+            }
+            continue;
+        }
+        let object = std::rc::Rc::new(located.object.reference());
+        let annotation = suppress::annotation(&located.object);
         let source = located.source.map(std::rc::Rc::<str>::from);
         // Whether the object's text holds template syntax (fixes are
         // refused then), read once per object when a fix asks.
         let templated = std::cell::OnceCell::new();
-        let mut next_kept = 0;
         for r in visit {
             let rule = enabled[r];
-            match &rerun {
-                Some(past) if past.binary_search(&r).is_err() => {
-                    while let Some((_, hit)) = kept_hits.get(next_kept).filter(|(i, _)| *i == r) {
-                        hits.found.push(hit.clone());
-                        next_kept += 1;
-                    }
-                }
-                _ => {
-                    (rule.check)(&located.object, &mut hits);
-                    let local = !hits.looked_past();
-                    if let Some(now) = &mut now {
-                        if local && rerun.is_none() {
-                            now.hits.extend(hits.found.iter().map(|hit| (r, hit.clone())));
-                        } else if rerun.is_none() {
-                            now.past.push(r);
-                        }
-                    }
+            (rule.check)(&located.object, &mut hits);
+            let looked = hits.looked_past();
+            let reads = scope.take_reads();
+            if let (Some(now), Some((origin, _))) = (&mut now, place) {
+                let moves_with_chunk = |hit: &Hit| {
+                    hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
+                };
+                let ran = if !hits.found.iter().all(moves_with_chunk) {
+                    Ran::Anything
+                } else if looked {
+                    Ran::Reading(reads)
+                } else {
+                    Ran::Alone
+                };
+                if !matches!(ran, Ran::Alone) || !hits.found.is_empty() {
+                    now.rules.push((r, ran));
                 }
             }
-            for hit in hits.found.drain(..) {
+            for (seq, hit) in hits.found.drain(..).enumerate() {
                 let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
                 let finding = Finding {
                     rule,
@@ -260,42 +368,137 @@ fn run(
                     fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
                     source: source.clone(),
                 };
+                let tag = place.map(|(_, key)| Tag { object: *key, rule: r, hit: seq });
                 match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
-                    Some(suppression) => report.suppressed.push(Suppressed { finding, suppression }),
-                    None => report.findings.push(finding),
+                    Some(suppression) => {
+                        report.suppressed.push(Suppressed { finding, suppression });
+                        suppressed_tags.extend(tag);
+                    }
+                    None => {
+                        report.findings.push(finding);
+                        found_tags.extend(tag);
+                    }
                 }
             }
-        }
-        // A reused object keeps its rules' split and hits.
-        if let (Some(now), Some(past)) = (&mut now, rerun) {
-            now.past = past;
-            now.hits = kept_hits;
         }
         if let (Some(now), Some((_, key))) = (now, place) {
             kept.insert(*key, now);
         }
     }
-    if let Some((_, local)) = memo {
-        local.objects = kept;
-        local.indents = indents;
-    }
-    report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+    // A full check's order: by input, offset and rule id, then in the order
+    // found (input, document, object, rule, hit).
     let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
-    let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
-    report.findings.sort_by_cached_key(order);
-    report.suppressed.sort_by_cached_key(|s| order(&s.finding));
-    report
+    match memo {
+        Some((_, local)) => {
+            // Inputs named alike share the position of the last of them.
+            let positions: Vec<usize> = inputs.iter().map(|i| position[i.file]).collect();
+            let order = |f: &Finding, t: &Tag| {
+                let (input, _, _, object) = t.object;
+                (positions[input], f.span.start.offset, f.rule.id, input, f.document, object, t.rule, t.hit)
+            };
+            let last = std::mem::take(&mut local.report);
+            (report.findings, local.findings) = merge(
+                patch(last.findings, std::mem::take(&mut local.findings), &moves),
+                sort(std::mem::take(&mut report.findings), found_tags, order),
+                order,
+            );
+            (report.suppressed, local.suppressed) = merge(
+                patch(last.suppressed, std::mem::take(&mut local.suppressed), &moves),
+                sort(std::mem::take(&mut report.suppressed), suppressed_tags, order),
+                order,
+            );
+            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            local.objects = kept;
+            local.indents = indents;
+            report
+        }
+        None => {
+            let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
+            report.findings.sort_by_cached_key(order);
+            report.suppressed.sort_by_cached_key(|s| order(&s.finding));
+            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            report
+        }
+    }
 }
 
-/// Moves a hit kept from the last run with its chunk's bytes.
-fn move_hit(hit: &mut Hit, by: isize) {
-    for pos in [&mut hit.span.start, &mut hit.span.end] {
-        pos.offset = pos.offset.wrapping_add_signed(by);
+/// A finding of the report or a suppressed one.
+trait Listed {
+    fn finding(&self) -> &Finding;
+    fn finding_mut(&mut self) -> &mut Finding;
+}
+
+impl Listed for Finding {
+    fn finding(&self) -> &Finding {
+        self
     }
-    for edit in hit.edits.iter_mut().flatten().flatten() {
-        edit.start = edit.start.wrapping_add_signed(by);
-        edit.end = edit.end.wrapping_add_signed(by);
+    fn finding_mut(&mut self) -> &mut Finding {
+        self
     }
+}
+
+impl Listed for Suppressed {
+    fn finding(&self) -> &Finding {
+        &self.finding
+    }
+    fn finding_mut(&mut self) -> &mut Finding {
+        &mut self.finding
+    }
+}
+
+/// A list with where each came from, in the same order.
+type Tagged<T> = (Vec<T>, Vec<Tag>);
+
+/// The findings of the last report whose object and rule are kept, moved
+/// with their chunk (in the same order: they all move alike).
+fn patch<T: Listed>(
+    items: Vec<T>,
+    tags: Vec<Tag>,
+    moves: &HashMap<ObjectKey, Move, BuildHasherDefault<Fnv>>,
+) -> Tagged<T> {
+    let mut kept = (Vec::with_capacity(items.len()), Vec::with_capacity(items.len()));
+    for (mut item, tag) in items.into_iter().zip(tags) {
+        if let Some(found) = moves.get(&tag.object).filter(|m| !m.rerun.contains(&tag.rule)) {
+            found.finding(item.finding_mut());
+            kept.0.push(item);
+            kept.1.push(tag);
+        }
+    }
+    kept
+}
+
+/// New findings in report order.
+fn sort<T: Listed, K: Ord>(items: Vec<T>, tags: Vec<Tag>, order: impl Fn(&Finding, &Tag) -> K) -> Tagged<T> {
+    let mut pairs: Vec<(T, Tag)> = items.into_iter().zip(tags).collect();
+    pairs.sort_by_key(|(item, tag)| order(item.finding(), tag));
+    pairs.into_iter().unzip()
+}
+
+/// Two lists in report order as one.
+fn merge<T: Listed, K: Ord>(a: Tagged<T>, b: Tagged<T>, order: impl Fn(&Finding, &Tag) -> K) -> Tagged<T> {
+    let len = a.0.len() + b.0.len();
+    let mut out = (Vec::with_capacity(len), Vec::with_capacity(len));
+    let (mut a, mut b) = (a.0.into_iter().zip(a.1).peekable(), b.0.into_iter().zip(b.1).peekable());
+    loop {
+        let from_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => order(x.0.finding(), &x.1) <= order(y.0.finding(), &y.1),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return out,
+        };
+        if let Some((item, tag)) = if from_a { a.next() } else { b.next() } {
+            out.0.push(item);
+            out.1.push(tag);
+        }
+    }
+}
+
+/// Whether a hit and its fix's edits are within a chunk's bytes.
+fn within(hit: &Hit, chunk: &Range<usize>) -> bool {
+    let inside = |offset: usize| chunk.start <= offset && offset <= chunk.end;
+    inside(hit.span.start.offset)
+        && inside(hit.span.end.offset)
+        && hit.edits.iter().flatten().flatten().all(|edit| inside(edit.start) && inside(edit.end))
 }
 
 /// Checks the same inputs again and again as they are edited (the
@@ -324,7 +527,7 @@ impl Checker {
     }
 
     /// Checks these inputs, replacing any before.
-    pub fn check(&mut self, inputs: &[Input]) -> Report {
+    pub fn check(&mut self, inputs: &[Input]) -> &Report {
         self.set(inputs);
         self.report()
     }
@@ -346,7 +549,7 @@ impl Checker {
 
     /// Replaces the bytes `range` of input `input`'s text with
     /// `replacement` and checks again (see [`Checker::apply_edit`]).
-    pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> Report {
+    pub fn edit(&mut self, input: usize, range: Range<usize>, replacement: &[u8]) -> &Report {
         self.apply_edit(input, range, replacement);
         self.report()
     }
@@ -383,13 +586,16 @@ impl Checker {
     }
 
     /// The report of the current text: exactly what [`check_all`] gives.
-    pub fn report(&mut self) -> Report {
+    /// It is kept, and patched by the next call where edits touched it.
+    pub fn report(&mut self) -> &Report {
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> =
             self.sources.iter().map(|s| LineIndex::with_starts(read_part(&s.text, &self.options), &s.lines)).collect();
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
         let scans: Vec<&Scan> = self.sources.iter().map(|s| &s.scan).collect();
         let origins: Vec<Vec<yaml::Origin>> = self.sources.iter().map(|s| s.parsed.origins()).collect();
-        run(&inputs, &lines, &parsed, &scans, &self.options, Some((&origins, &mut self.local)))
+        let report = run(&inputs, &lines, &parsed, &scans, &self.options, Some((&origins, &mut self.local)));
+        self.local.report = report;
+        &self.local.report
     }
 }

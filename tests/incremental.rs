@@ -1,6 +1,7 @@
 //! The incremental checker gives exactly the report of a full check after
 //! every edit: random insertions, deletions and pastes (across document
-//! boundaries too) on the corpus.
+//! boundaries too) on the corpus, and typing where other objects' rules
+//! look (names, labels, bindings), documents added and removed.
 //! `POSTURE_EDITS=20000` runs more edits than the default.
 
 mod common;
@@ -56,8 +57,11 @@ fn rendered(report: &posture::Report, files: &[(&str, &[u8])]) -> [String; 2] {
     [to_json(report), to_text(report, &sources, Style::default())]
 }
 
+/// A range of a text and what replaces it.
+type Edit = (std::ops::Range<usize>, Vec<u8>);
+
 /// One random edit of `text`: a range and what replaces it.
-fn edit(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> (std::ops::Range<usize>, Vec<u8>) {
+fn edit(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> Edit {
     let at = rng.below(text.len() + 1);
     let len = match rng.below(4) {
         0 => 0,
@@ -84,14 +88,13 @@ fn edit(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> (std::ops::Range<usiz
     (range, inserted)
 }
 
-#[test]
-fn every_edit_gives_the_report_of_a_full_check() {
-    let edits: usize = std::env::var("POSTURE_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+/// Two inputs of a few corpus files each, edited in turn by `edit`; after
+/// every check the incremental report must be the full check's, rendered.
+fn compare_after_edits(seed: u64, edits: usize, edit: impl Fn(&mut Rng, &[u8], &[Vec<u8>]) -> Edit) {
     let corpus = corpus();
-    let mut rng = Rng(0x5DEE_CE66_D1CE_4E5B);
+    let mut rng = Rng(seed);
     let mut done = 0;
     while done < edits {
-        // Two inputs of a few corpus files each, edited in turn.
         let mut texts: Vec<Vec<u8>> = (0..2)
             .map(|_| {
                 let mut text = Vec::new();
@@ -118,15 +121,14 @@ fn every_edit_gives_the_report_of_a_full_check() {
             }
             let which = rng.below(texts.len());
             let (range, inserted) = edit(&mut rng, &texts[which], &corpus);
-            let incremental = checker.edit(which, range.clone(), &inserted);
-            texts[which].splice(range, inserted);
-            assert_eq!(checker.text(which), Some(&texts[which][..]));
+            texts[which].splice(range.clone(), inserted.iter().copied());
             let inputs: Vec<Input> = names.iter().zip(&texts).map(|(file, text)| Input { file, text }).collect();
             let full = check_all(&inputs, &options);
             let files: Vec<(&str, &[u8])> = names.iter().copied().zip(texts.iter().map(Vec::as_slice)).collect();
-            let (got, want) = (rendered(&incremental, &files), rendered(&full, &files));
+            let (got, want) = (rendered(checker.edit(which, range, &inserted), &files), rendered(&full, &files));
+            assert_eq!(checker.text(which), Some(&texts[which][..]));
             if got != want {
-                let path = std::env::temp_dir().join(format!("posture-incremental-{done}.yaml"));
+                let path = std::env::temp_dir().join(format!("posture-incremental-{seed:x}-{done}.yaml"));
                 std::fs::write(&path, &texts[which]).unwrap();
                 std::fs::write(path.with_extension("got"), &got[0]).unwrap();
                 std::fs::write(path.with_extension("want"), &want[0]).unwrap();
@@ -135,6 +137,99 @@ fn every_edit_gives_the_report_of_a_full_check() {
             done += 1;
         }
     }
+}
+
+/// How many edits each test makes: `POSTURE_EDITS`, or `default`.
+fn edits(default: usize) -> usize {
+    std::env::var("POSTURE_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[test]
+fn every_edit_gives_the_report_of_a_full_check() {
+    compare_after_edits(0x5DEE_CE66_D1CE_4E5B, edits(2000), edit);
+}
+
+/// Where what other objects' rules look up is written: names, namespaces,
+/// labels, kinds, role references, subjects, service accounts, selectors.
+const LOOKED_UP: &[&[u8]] = &[
+    b"name: ",
+    b"namespace: ",
+    b"kind: ",
+    b"app: ",
+    b"app.kubernetes.io/name: ",
+    b"serviceAccountName: ",
+    b"automountServiceAccountToken: ",
+    b"podSelector:",
+    b"matchLabels:",
+    b"roleRef:",
+    b"subjects:",
+    b"verbs: ",
+    b"resources: ",
+    b"hostNetwork: ",
+    b"# Source: ",
+    b"pod-security.kubernetes.io/enforce: ",
+];
+
+/// An edit as a person types in one place: a character typed into or
+/// deleted from a value that other objects' rules look up (or a
+/// suppression comment, a line break), or a whole document added or
+/// removed.
+fn typed(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> Edit {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1))
+        .filter(|&i| i <= text.len())
+        .collect();
+    let documents: Vec<usize> = starts.iter().copied().filter(|&i| text[i..].starts_with(b"---")).collect();
+    match rng.below(10) {
+        // A document added before another, or at the end.
+        0 => {
+            let at = *documents.get(rng.below(documents.len() + 1)).unwrap_or(&text.len());
+            let mut added = b"---\n".to_vec();
+            added.extend_from_slice(&corpus[rng.below(corpus.len())]);
+            if !added.ends_with(b"\n") {
+                added.push(b'\n');
+            }
+            (at..at, added)
+        }
+        // A document removed.
+        1 if documents.len() > 1 => {
+            let i = rng.below(documents.len());
+            let end = documents.get(i + 1).copied().unwrap_or(text.len());
+            (documents[i]..end, Vec::new())
+        }
+        // A line break, or a suppression comment on a line of its own.
+        2 => {
+            let at = starts[rng.below(starts.len())];
+            let piece: &[u8] = match rng.below(3) {
+                0 => b"\n",
+                1 => b"# posture:ignore workload reviewed\n",
+                _ => b"    # posture:ignore rbac,network reviewed\n",
+            };
+            (at..at, piece.to_vec())
+        }
+        // A character typed or deleted at the end of a looked-up value
+        // (or anywhere, when the text holds none).
+        _ => {
+            let key = LOOKED_UP[rng.below(LOOKED_UP.len())];
+            let found: Vec<usize> =
+                text.windows(key.len()).enumerate().filter(|(_, w)| *w == key).map(|(i, _)| i).collect();
+            let at = match found.get(rng.below(found.len())) {
+                Some(&at) => at + key.len() + text[at + key.len()..].iter().take_while(|&&b| b != b'\n').count(),
+                None => rng.below(text.len() + 1),
+            };
+            if rng.below(2) == 0 && at > 0 && text[at - 1] != b'\n' {
+                (at - 1..at, Vec::new())
+            } else {
+                let typed: &[u8] = [&b"x"[..], b"-", b"0", b" ", b"*", b"\xC3\xA9"][rng.below(6)];
+                (at..at, typed.to_vec())
+            }
+        }
+    }
+}
+
+#[test]
+fn typing_in_looked_up_values_and_moving_documents_gives_the_report_of_a_full_check() {
+    compare_after_edits(0x0DDB_1A5E_5BAD_5EED, edits(2000), typed);
 }
 
 #[test]
@@ -149,4 +244,24 @@ fn edits_out_of_range_are_clipped_or_ignored() {
     #[allow(clippy::reversed_empty_ranges)]
     checker.edit(0, 4..2, b"#");
     assert_eq!(checker.text(0), Some(&b"a:# 2\n"[..]));
+}
+
+/// A suppression comment on the line above a document's first line belongs
+/// to the document before: editing it changes a finding of the next one,
+/// whose text (and lines) did not change.
+#[test]
+fn a_suppression_above_a_document_follows_its_edits() {
+    let text = b"a: 1\n# posture:ignore pss,workload,image,network reviewed\n--- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: nginx}]}}\n";
+    let mut checker = Checker::new(Options::default());
+    let suppressed = checker.check(&[Input { file: "a.yaml", text }]).suppressed.len();
+    assert!(suppressed > 0, "the comment suppresses findings on the line below it");
+    // `posture:ignore` becomes `posture:ignorX`: no longer a suppression.
+    let at = text.windows(6).position(|w| w == b"ignore").unwrap() + 5;
+    let report = checker.edit(0, at..at + 1, b"X");
+    let mut now = text.to_vec();
+    now[at] = b'X';
+    let full = check_all(&[Input { file: "a.yaml", text: &now }], &Options::default());
+    let files = [("a.yaml", &now[..])];
+    assert_eq!(rendered(report, &files), rendered(&full, &files));
+    assert!(full.suppressed.len() < suppressed);
 }

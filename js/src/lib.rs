@@ -55,6 +55,9 @@ pub fn rules() -> JsValue {
 pub struct JsChecker {
     inner: engine::Checker,
     file: String,
+    /// The current text's lines, moved with each edit (rather than found
+    /// again in the whole text) to map UTF-16 offsets to bytes.
+    lines: LineStarts,
 }
 
 #[wasm_bindgen(js_class = Checker)]
@@ -62,7 +65,7 @@ impl JsChecker {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<Object>) -> Result<JsChecker, JsValue> {
         let options::Parsed { options, file } = options::parse(options.as_ref())?;
-        let mut checker = JsChecker { inner: engine::Checker::new(options), file };
+        let mut checker = JsChecker { inner: engine::Checker::new(options), file, lines: LineStarts::new(b"") };
         checker.set_text("");
         Ok(checker)
     }
@@ -71,14 +74,14 @@ impl JsChecker {
     #[wasm_bindgen(js_name = setText)]
     pub fn set_text(&mut self, text: &str) {
         self.inner.set(&[Input { file: &self.file, text: text.as_bytes() }]);
+        self.lines = LineStarts::new(text.as_bytes());
     }
 
     /// Replaces the UTF-16 range `start..end` of the current text with
     /// `text` (not checked until `check()`). A range that is not within the
     /// text, or splits a surrogate pair, throws a RangeError and changes nothing.
     pub fn edit(&mut self, start: f64, end: f64, text: &str) -> Result<(), JsValue> {
-        let current = self.text();
-        let lines = LineStarts::new(current.as_bytes());
+        let (current, lines) = (self.text(), &self.lines);
         let length = lines.utf16_of(current, current.len());
         let whole = |n: f64| n.fract() == 0.0 && (0.0..=length as f64).contains(&n);
         if !whole(start) || !whole(end) || start > end {
@@ -94,13 +97,16 @@ impl JsChecker {
             return Err(RangeError::new(&message).into());
         };
         let range = from..to;
-        self.inner.apply_edit(0, range, text.as_bytes());
+        self.inner.apply_edit(0, range.clone(), text.as_bytes());
+        if let Some(edited) = self.inner.text(0) {
+            self.lines.edit(edited, range, text.len());
+        }
         Ok(())
     }
 
     /// The report of the current text: exactly `check(text, options)`.
     pub fn check(&mut self) -> JsValue {
-        to_js(&self.inner.report())
+        to_js(self.inner.report())
     }
 }
 

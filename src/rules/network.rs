@@ -227,9 +227,10 @@ pub static MISSING_DEFAULT_DENY: Rule = Rule {
             let ns = namespace_of(object);
             // Reported on the Namespace when it is in the input, else on
             // the namespace's first workload.
+            // (Only asks for the workloads when it must: the incremental
+            // checker runs this again when what it asked for changes.)
             let declared = scope.find("Namespace", "default", ns).is_some();
-            let first = scope.workloads_in(ns).next();
-            if declared || !first.is_some_and(|f| std::ptr::eq(f.node, object.node)) {
+            if declared || !scope.workloads_in(ns).next().is_some_and(|f| std::ptr::eq(f.node, object.node)) {
                 return;
             }
             ns

@@ -7,12 +7,15 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::k8s::Object;
 use crate::rules::kubernetes_version::KubernetesVersion;
 use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
-use crate::yaml::Limits;
+use crate::yaml::{Fnv, Limits};
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -93,8 +96,72 @@ pub struct Scope<'a> {
     /// Every object of every input.
     objects: Vec<Located<'a>>,
     index: Index<'a>,
-    /// Facts rules derive from many objects, computed once per run.
-    memo: RefCell<HashMap<String, Box<dyn Any>>>,
+    /// Facts rules derive from many objects, computed once per run, with
+    /// the lookups computing them read.
+    memo: RefCell<HashMap<String, Remembered>>,
+    /// The lookups read since [`Scope::take_reads`] (see [`Lookup::key`]).
+    reads: RefCell<Vec<u64>>,
+}
+
+/// A fact a rule derived, and the lookups deriving it read.
+type Remembered = (Box<dyn Any>, Vec<u64>);
+
+/// One lookup of the index: what a rule may ask about the other objects.
+/// The incremental checker notes which a rule read, and runs it again only
+/// when an object added, removed or changed is filed under one of them.
+#[derive(Clone, Copy, Hash)]
+pub enum Lookup<'a> {
+    /// Objects by (kind, namespace, name).
+    Name(&'a str, &'a str, &'a str),
+    /// Objects by kind.
+    Kind(&'a str),
+    /// Objects running or templating pods, by namespace.
+    Workloads(&'a str),
+    /// NetworkPolicies by namespace.
+    Policies(&'a str),
+    /// Custom resources by namespace.
+    Custom(&'a str),
+    /// Service accounts (namespace, name) some binding names.
+    Bound(&'a str, &'a str),
+    /// Every object, in order.
+    Everything,
+}
+
+impl<'a> Lookup<'a> {
+    /// The lookup as a number (a collision only makes a rule run again).
+    pub fn key(&self) -> u64 {
+        let mut hasher = Fnv::default();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Every lookup an object is filed under (its own lookups and
+    /// [`Lookup::Everything`]), as [`Index::new`] files it.
+    pub fn of(o: &Object<'a>, mut each: impl FnMut(Lookup<'a>)) {
+        let ns = namespace_of(o);
+        each(Lookup::Everything);
+        if let Some(name) = o.name {
+            each(Lookup::Name(o.kind, ns, name));
+        }
+        each(Lookup::Kind(o.kind));
+        if o.pod().is_some() {
+            each(Lookup::Workloads(ns));
+        }
+        if o.is_custom() {
+            each(Lookup::Custom(ns));
+        }
+        if o.kind == "NetworkPolicy" {
+            each(Lookup::Policies(ns));
+        }
+        if matches!(o.kind, "RoleBinding" | "ClusterRoleBinding") {
+            for s in o.node.items("subjects") {
+                let field = |k| s.get(k).and_then(crate::yaml::Node::as_str);
+                if let (Some("ServiceAccount"), Some(name)) = (field("kind"), field("name")) {
+                    each(Lookup::Bound(field("namespace").unwrap_or(ns), name));
+                }
+            }
+        }
+    }
 }
 
 /// Lookups cross-object rules need, built once per run so that relating
@@ -104,17 +171,17 @@ struct Index<'a> {
     /// (kind, namespace, name) to object. Cluster-scoped objects carry no
     /// namespace and are filed under `default`, like namespaced objects
     /// without one.
-    by_name: HashMap<(&'a str, &'a str, &'a str), usize>,
+    by_name: FnvMap<(&'a str, &'a str, &'a str), usize>,
     /// Objects that run or template a pod, by namespace, in input order.
-    workloads: HashMap<&'a str, Vec<usize>>,
+    workloads: FnvMap<&'a str, Vec<usize>>,
     /// NetworkPolicies by namespace.
-    policies: HashMap<&'a str, Vec<usize>>,
+    policies: FnvMap<&'a str, Vec<usize>>,
     /// Service accounts (namespace, name) that some binding names.
-    bound_accounts: HashSet<(&'a str, &'a str)>,
+    bound_accounts: HashSet<(&'a str, &'a str), BuildHasherDefault<Fnv>>,
     /// Custom resources by namespace: an operator may make pods from them.
-    custom: HashMap<&'a str, Vec<usize>>,
+    custom: FnvMap<&'a str, Vec<usize>>,
     /// Objects by kind, in input order.
-    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_kind: FnvMap<&'a str, Vec<usize>>,
 }
 
 /// The namespace an object is in (`default` when unset).
@@ -126,29 +193,19 @@ impl<'a> Index<'a> {
     fn new(objects: &[Located<'a>]) -> Self {
         let mut index = Index::default();
         for (i, located) in objects.iter().enumerate() {
-            let o = &located.object;
-            let ns = namespace_of(o);
-            if let Some(name) = o.name {
-                index.by_name.entry((o.kind, ns, name)).or_insert(i);
-            }
-            index.by_kind.entry(o.kind).or_default().push(i);
-            if o.pod().is_some() {
-                index.workloads.entry(ns).or_default().push(i);
-            }
-            if o.is_custom() {
-                index.custom.entry(ns).or_default().push(i);
-            }
-            if o.kind == "NetworkPolicy" {
-                index.policies.entry(ns).or_default().push(i);
-            }
-            if matches!(o.kind, "RoleBinding" | "ClusterRoleBinding") {
-                for s in o.node.items("subjects") {
-                    let field = |k| s.get(k).and_then(crate::yaml::Node::as_str);
-                    if let (Some("ServiceAccount"), Some(name)) = (field("kind"), field("name")) {
-                        index.bound_accounts.insert((field("namespace").unwrap_or(ns), name));
-                    }
+            Lookup::of(&located.object, |lookup| match lookup {
+                Lookup::Name(kind, ns, name) => {
+                    index.by_name.entry((kind, ns, name)).or_insert(i);
                 }
-            }
+                Lookup::Kind(kind) => index.by_kind.entry(kind).or_default().push(i),
+                Lookup::Workloads(ns) => index.workloads.entry(ns).or_default().push(i),
+                Lookup::Custom(ns) => index.custom.entry(ns).or_default().push(i),
+                Lookup::Policies(ns) => index.policies.entry(ns).or_default().push(i),
+                Lookup::Bound(ns, name) => {
+                    index.bound_accounts.insert((ns, name));
+                }
+                Lookup::Everything => {}
+            });
         }
         index
     }
@@ -158,52 +215,81 @@ impl<'a> Scope<'a> {
     /// The scope of a run over these objects, with its lookups built.
     pub fn new(options: &'a Options, objects: Vec<Located<'a>>) -> Self {
         let index = Index::new(&objects);
-        Scope { options, objects, index, memo: RefCell::default() }
+        Scope { options, objects, index, memo: RefCell::default(), reads: RefCell::default() }
     }
 
-    /// Every object of every input, in input order.
+    /// Every object of every input, in input order. The engine's own view:
+    /// rules call [`Scope::all`].
     pub fn objects(&self) -> &[Located<'a>] {
         &self.objects
     }
 
+    /// Every object of every input, in input order, for a rule.
+    pub fn all(&self) -> &[Located<'a>] {
+        self.read(Lookup::Everything);
+        &self.objects
+    }
+
+    /// Notes a lookup a rule made.
+    fn read(&self, lookup: Lookup) {
+        self.reads.borrow_mut().push(lookup.key());
+    }
+
+    /// The lookups read since the last call (see [`Lookup`]).
+    pub fn take_reads(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.reads.borrow_mut())
+    }
+
     /// An object by kind, namespace and name (cluster-scoped: `default`).
     pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.read(Lookup::Name(kind, namespace, name));
         self.index.by_name.get(&(kind, namespace, name)).map(|&i| &self.objects[i].object)
     }
 
     /// Every object of a kind, in input order.
     pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.read(Lookup::Kind(kind));
         self.index.by_kind.get(kind).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     /// Objects running or templating pods in a namespace, in input order.
     pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.read(Lookup::Workloads(namespace));
         self.index.workloads.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.read(Lookup::Policies(namespace));
         self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     /// Custom resources in a namespace, in input order.
     pub fn custom_resources_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.read(Lookup::Custom(namespace));
         self.index.custom.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
     }
 
     /// A fact about the input, computed on first use (a namespace's
     /// default-deny status, a selector's matches): keeps rules that relate
     /// many objects to each other linear.
+    /// The lookups computing it read count as read by every rule using it.
     pub fn remember<T: Clone + 'static>(&self, key: String, compute: impl FnOnce() -> T) -> T {
-        if let Some(value) = self.memo.borrow().get(&key).and_then(|v| v.downcast_ref::<T>()) {
-            return value.clone();
+        if let Some((value, reads)) = self.memo.borrow().get(&key) {
+            if let Some(value) = value.downcast_ref::<T>() {
+                self.reads.borrow_mut().extend_from_slice(reads);
+                return value.clone();
+            }
         }
+        let from = self.reads.borrow().len();
         let value = compute();
-        self.memo.borrow_mut().insert(key, Box::new(value.clone()));
+        let reads = self.reads.borrow()[from..].to_vec();
+        self.memo.borrow_mut().insert(key, (Box::new(value.clone()), reads));
         value
     }
 
     /// Whether a binding in the input names this service account.
     pub fn account_is_bound(&self, namespace: &str, name: &str) -> bool {
+        self.read(Lookup::Bound(namespace, name));
         self.index.bound_accounts.contains(&(namespace, name))
     }
 }

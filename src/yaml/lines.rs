@@ -32,7 +32,8 @@ impl LineStarts {
     /// Brings the index up to date after `range` of the text it was built
     /// from became `inserted` bytes, now `text`: the lines after the edit
     /// move, only the edited bytes are read (and the text, for ASCII, when
-    /// the edit may have removed its only other characters).
+    /// the edit may have removed its only other characters). The UTF-16
+    /// line starts, if computed, move too: only the edited line is counted.
     pub fn edit(&mut self, text: &[u8], range: Range<usize>, inserted: usize) {
         let shift = inserted as isize - range.len() as isize;
         // A line starts after each line break: those of the replaced bytes
@@ -43,10 +44,27 @@ impl LineStarts {
             *start = start.wrapping_add_signed(shift);
         }
         let new = &text[range.start..range.start + inserted];
+        let added = breaks(new, range.start).count();
         self.starts.splice(from..to, breaks(new, range.start));
         self.len = text.len();
         self.ascii = (self.ascii && new.is_ascii()) || text.is_ascii();
-        self.utf16 = OnceCell::new();
+        let utf16 = self.utf16.take().filter(|_| !self.ascii).map(|old| {
+            // Lines before the edit keep theirs; the new ones are counted
+            // from the edited line's start; the old ones after it move by
+            // the difference at the first of them.
+            let mut utf16 = old[..from].to_vec();
+            let (mut units, mut at) = (utf16[from - 1], self.starts[from - 1]);
+            for &start in &self.starts[from..(from + added + 1).min(self.starts.len())] {
+                units += utf16_units(&text[at.min(start)..start]);
+                at = start;
+                utf16.push(units);
+            }
+            if let (Some(&moved), Some(&was)) = (utf16.get(from + added), old.get(to)) {
+                utf16.extend(old[to + 1..].iter().map(|&u| u + moved - was));
+            }
+            utf16
+        });
+        self.utf16 = utf16.map(OnceCell::from).unwrap_or_default();
     }
 
     /// The length of the text it indexes.
@@ -128,6 +146,12 @@ impl LineStarts {
 /// The offsets after each line break of `bytes`, which start at `base`.
 fn breaks(bytes: &[u8], base: usize) -> impl Iterator<Item = usize> + '_ {
     bytes.iter().enumerate().filter_map(move |(i, &b)| (b == b'\n').then_some(base + i + 1))
+}
+
+/// UTF-16 code units of UTF-8 bytes: one per character, two for those of
+/// four bytes.
+fn utf16_units(bytes: &[u8]) -> usize {
+    bytes.iter().map(|&b| usize::from(!is_continuation(b)) + usize::from(b >= 0xF0)).sum()
 }
 
 fn utf16_len(text: &str) -> usize {
@@ -263,6 +287,39 @@ mod tests {
             lines.edit(&text, range, len);
             let fresh = LineStarts::new(&text);
             assert_eq!((&lines.starts, lines.len, lines.ascii), (&fresh.starts, fresh.len, fresh.ascii));
+        }
+    }
+
+    #[test]
+    fn edited_utf16_starts_equal_new_ones() {
+        let mut text = "é: 1\nb: 😀\n\nc\n".to_string();
+        let mut lines = LineStarts::new(text.as_bytes());
+        for (range, inserted) in [
+            (0..0, "x\n"),
+            (3..9, ""),
+            (2..2, "\n😀\n"),
+            (4..5, "é\n"),
+            (0..3, "z"),
+            (1..2, ""),
+            (7..7, "ab"),
+            (0..0, "é"),
+        ] {
+            let boundary = |mut at: usize| {
+                at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            };
+            let range = boundary(range.start)..boundary(range.end);
+            // Computed before the edit, so that the edit moves it.
+            lines.utf16_of(&text, text.len());
+            text.replace_range(range.clone(), inserted);
+            lines.edit(text.as_bytes(), range, inserted.len());
+            let fresh = LineStarts::new(text.as_bytes());
+            if !fresh.ascii {
+                assert_eq!(lines.utf16.get(), Some(fresh.utf16_starts(&text).to_vec()).as_ref(), "{text:?}");
+            }
         }
     }
 }

@@ -97,6 +97,8 @@ pub struct Parsed {
 pub struct Origin {
     pub chunk: u64,
     pub offset: usize,
+    /// Where the chunk ends now.
+    pub end: usize,
     pub line: u32,
     pub within: usize,
 }
@@ -109,6 +111,7 @@ impl Parsed {
             origins.extend((0..info.documents).map(|within| Origin {
                 chunk: info.id,
                 offset: info.range.start,
+                end: info.range.end,
                 line: info.line,
                 within,
             }));
