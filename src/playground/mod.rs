@@ -2,6 +2,7 @@
 //! tested natively: where findings fall on the editor's lines, the text as
 //! the editor holds it, and the share-link codec.
 
+pub mod document;
 pub mod marks;
 pub mod share;
 pub mod text;
