@@ -579,13 +579,17 @@ impl Window {
     pub fn edit_to(&self, doc: &Document, new: &str, selected: (u32, u32)) -> (usize, usize, String) {
         let byte = |u: u32| byte_of_utf16(&self.value, u as usize);
         let (sel_start, sel_end) = (byte(selected.0.min(selected.1)), byte(selected.0.max(selected.1)));
-        let (prefix, old_end, new_end) = super::text::difference(&self.value, new);
+        let (prefix, _, _) = super::text::difference(&self.value, new);
         // Where several edits give the same text (typing "a" after "a"),
         // the one at the selection.
         let start = prefix.min(sel_start);
-        let tail = (self.value.len() - old_end).min(self.value.len() - sel_end.max(start));
+        let most = (self.value.len() - sel_end.max(start)).min(new.len() - start);
+        let (old, new_bytes) = (self.value.as_bytes(), new.as_bytes());
+        let mut tail = old.iter().rev().zip(new_bytes.iter().rev()).take(most).take_while(|(a, b)| a == b).count();
+        while !new.is_char_boundary(new.len() - tail) || !self.value.is_char_boundary(self.value.len() - tail) {
+            tail -= 1;
+        }
         let (old_end, new_end) = (self.value.len() - tail, new.len() - tail);
-        let start = start.min(new_end);
         let inserted = new[start..new_end].to_owned();
         if start == 0 && old_end == self.value.len() && !self.is_whole(doc) && !self.value.is_empty() {
             return (0, doc.len(), inserted);
@@ -770,6 +774,10 @@ mod tests {
         let mut typed = w.value.clone();
         typed.insert(e as usize, '!');
         assert_eq!(w.edit_to(&d, &typed, (e, e)), (at + 10, at + 10, "!".into()));
+        // Typing "0" after "100": at the caret, not after the first "10".
+        let mut typed = w.value.clone();
+        typed.insert(s as usize + 3, '0');
+        assert_eq!(w.edit_to(&d, &typed, (s + 3, s + 3)), (at + 9, at + 9, "0".into()));
     }
 
     #[test]
