@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { launch, open as openOn, paste, checked } from './common.mjs';
+import { launch, open as openOn, paste, checked, editorText } from './common.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -20,7 +20,7 @@ const SHARED = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\ns
 const fragment = (bytes, level = 'baseline') =>
   `#level=${level}&yaml=${deflateRawSync(Buffer.from(bytes)).toString('base64url')}`;
 const link = (bytes, level) => env.server.url + fragment(bytes, level);
-const editor = (page) => page.inputValue('[data-testid=editor]');
+const editor = editorText;
 const notice = (page, topic) => page.textContent(`[data-testid=notice][data-topic=${topic}]`);
 const stored = (page, key) => page.evaluate((k) => localStorage.getItem(k), key);
 const rules = (page) => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
@@ -143,7 +143,7 @@ test('CRLF from a link is normalised once: clicking a finding selects exactly it
   const page = await openOn(env, link(SHARED.replaceAll('\n', '\r\n')));
   assert.equal(await editor(page), SHARED);
   await page.click('[data-testid=finding][data-rule="pss/privileged"] .jump');
-  const selected = await page.$eval('[data-testid=editor]', (el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  const selected = await page.$eval('[data-testid=editor]', (el) => el.editorText.slice(...el.editorSelection));
   assert.equal(selected, 'privileged: true');
 });
 
