@@ -114,10 +114,20 @@ test('broken share links say why, keep what they can, and never lose the current
   assert.deepEqual(page.errors, []);
 });
 
+test('a text larger than this browser keeps is checked, and the notice says a reload will not show it', async () => {
+  const page = await openOn(env);
+  await paste(page, OWN);
+  const large = OWN + '# filler\n'.repeat(Math.ceil(3 * MB / 9));
+  await paste(page, large);
+  assert.equal(await editor(page), large);
+  assert.match(await notice(page, 'saving'), /This content \(3\.0 MB\) is more than this browser keeps \(2\.0 MB\)/);
+  assert.equal(JSON.parse(await stored(page, 'posture.text')), OWN, 'the last content kept stays');
+});
+
 test('a paste over the editor\'s ceiling is refused with a notice', async () => {
   const page = await openOn(env);
   await paste(page, OWN);
-  const huge = OWN + '# filler\n'.repeat(Math.ceil(2.2 * MB / 9));
+  const huge = OWN + '# filler\n'.repeat(Math.ceil(16.5 * MB / 9));
   const prevented = await page.evaluate((text) => {
     const data = new DataTransfer();
     data.setData('text/plain', text);
@@ -127,7 +137,7 @@ test('a paste over the editor\'s ceiling is refused with a notice', async () => 
   }, huge);
   assert.ok(prevented, 'the paste never reaches the textarea');
   await shot(page, 'playground-paste-refused');
-  assert.match(await notice(page, 'size'), /Not pasted: 2\.2 MB is more than the editor holds \(2\.0 MB\)/);
+  assert.match(await notice(page, 'size'), /Not pasted: 16\.5 MB is more than the editor holds \(16\.0 MB\)/);
   // Any other way in (a drop, a script) is undone.
   await page.evaluate((text) => {
     const el = document.querySelector('[data-testid=editor]');

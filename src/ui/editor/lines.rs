@@ -75,7 +75,9 @@ impl Drawn<'_> {
         let (sel_start, sel_end) = self.doc.selected();
         let head = self.doc.selection().1;
         let selected = |from: usize, to: usize| sel_start <= from && to <= sel_end && sel_start < sel_end;
-        let caret = || html! { <span class="caret" data-testid="caret"></span> };
+        // The caret and the line's end carry their offsets too: a press
+        // right on the caret, or past the text, lands there.
+        let caret = || html! { <span class="caret" data-testid="caret" data-at={head.to_string()}></span> };
         let pieces = self.pieces(line);
         // The line break, selected or not: drawn as a narrow box.
         let eol_selected = sel_start <= end && end < sel_end;
@@ -98,7 +100,7 @@ impl Drawn<'_> {
                     </> }
                 }) }
                 if head == end { {caret()} }
-                <span class={classes!("eol", eol_selected.then_some("selected"))}>{"\u{200b}"}</span>
+                <span class={classes!("eol", eol_selected.then_some("selected"))} data-at={end.to_string()}>{"\u{200b}"}</span>
             </div>
         }
     }
