@@ -263,7 +263,15 @@ impl Document {
                 }
             }
         }
-        self.undo.push(Step { at: start, removed, inserted: inserted.to_owned(), before, after: (caret, caret), kind, time: now });
+        self.undo.push(Step {
+            at: start,
+            removed,
+            inserted: inserted.to_owned(),
+            before,
+            after: (caret, caret),
+            kind,
+            time: now,
+        });
         let mut bytes: usize = self.undo.iter().map(|s| s.removed.len() + s.inserted.len()).sum();
         while self.undo.len() > MOST_STEPS || (bytes > MOST_HISTORY_BYTES && self.undo.len() > 1) {
             let dropped = self.undo.remove(0);
@@ -377,7 +385,7 @@ impl Document {
             return self.char_before(at);
         }
         let before = &self.text[line_start..at];
-        let trimmed = before.trim_end_matches(|c: char| c == ' ' || c == '\t');
+        let trimmed = before.trim_end_matches([' ', '\t']);
         let Some(last) = trimmed.chars().next_back() else { return line_start };
         let class = char_class(last);
         line_start + trimmed.trim_end_matches(|c| char_class(c) == class).len()
@@ -389,7 +397,7 @@ impl Document {
             return self.char_after(at);
         }
         let after = &self.text[at..line_end];
-        let trimmed = after.trim_start_matches(|c: char| c == ' ' || c == '\t');
+        let trimmed = after.trim_start_matches([' ', '\t']);
         let Some(first) = trimmed.chars().next() else { return line_end };
         let class = char_class(first);
         line_end - trimmed.trim_start_matches(|c| char_class(c) == class).len()
@@ -428,7 +436,9 @@ pub fn byte_of_utf16(text: &str, units: usize) -> usize {
 }
 
 fn line_starts(text: &str, base: usize) -> Vec<usize> {
-    std::iter::once(base).chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| base + i + 1)).collect()
+    std::iter::once(base)
+        .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| base + i + 1))
+        .collect()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -234,11 +234,8 @@ impl Input {
             return;
         }
         self.adopt();
-        let data = || {
-            e.data()
-                .or_else(|| e.data_transfer().and_then(|d| d.get_data("text/plain").ok()))
-                .unwrap_or_default()
-        };
+        let data =
+            || e.data().or_else(|| e.data_transfer().and_then(|d| d.get_data("text/plain").ok())).unwrap_or_default();
         let time = now();
         match kind.as_str() {
             "insertText" | "insertReplacementText" => {
@@ -285,7 +282,8 @@ impl Input {
             }
             "historyUndo" | "historyRedo" => {
                 e.prevent_default();
-                let done = if kind == "historyUndo" { self.doc.borrow_mut().undo() } else { self.doc.borrow_mut().redo() };
+                let done =
+                    if kind == "historyUndo" { self.doc.borrow_mut().undo() } else { self.doc.borrow_mut().redo() };
                 if done {
                     self.changed(true);
                 }

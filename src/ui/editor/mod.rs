@@ -162,9 +162,12 @@ pub fn editor(props: &Props) -> Html {
         use_effect_with((), move |_| {
             let listeners = input.area.cast::<HtmlTextAreaElement>().map(|area| {
                 let on = |name: &'static str, handle: Box<dyn Fn(&Event)>| {
-                    EventListener::new_with_options(&area, name, EventListenerOptions::enable_prevent_default(), move |e| {
-                        handle(e)
-                    })
+                    EventListener::new_with_options(
+                        &area,
+                        name,
+                        EventListenerOptions::enable_prevent_default(),
+                        move |e| handle(e),
+                    )
                 };
                 let (a, b, c) = (input.clone(), input.clone(), input.clone());
                 [
@@ -256,7 +259,8 @@ pub fn editor(props: &Props) -> Html {
                     if r.left() < s.left() + margin {
                         scroller_el.set_scroll_left(scroller_el.scroll_left() - (s.left() + margin - r.left()) as i32);
                     } else if r.right() > s.right() - margin {
-                        scroller_el.set_scroll_left(scroller_el.scroll_left() + (r.right() - s.right() + margin) as i32);
+                        scroller_el
+                            .set_scroll_left(scroller_el.scroll_left() + (r.right() - s.right() + margin) as i32);
                     }
                 }
             }
@@ -369,8 +373,7 @@ pub fn editor(props: &Props) -> Html {
             let on_move = {
                 let input = input.clone();
                 EventListener::new(&gloo::utils::window(), "mousemove", move |e| {
-                    let (Some(e), Some(scroller)) =
-                        (e.dyn_ref::<MouseEvent>(), input.scroller.cast::<HtmlElement>())
+                    let (Some(e), Some(scroller)) = (e.dyn_ref::<MouseEvent>(), input.scroller.cast::<HtmlElement>())
                     else {
                         return;
                     };
@@ -421,7 +424,11 @@ pub fn editor(props: &Props) -> Html {
             let (x, y) = (e.client_x() as f64, e.client_y() as f64);
             let start = drawn.cast::<Element>().and_then(|b| pointer::underline_at(&b, x, y));
             let found = start.map(|o| marks.at(checked.lines.line_of(o), o)).unwrap_or_default();
-            let next = (!found.is_empty()).then(|| Hover { x: x - rect.left() + 12.0, y: y - rect.top() + 16.0, marks: found });
+            let next = (!found.is_empty()).then(|| Hover {
+                x: x - rect.left() + 12.0,
+                y: y - rect.top() + 16.0,
+                marks: found,
+            });
             if *hover != next {
                 hover.set(next);
             }
@@ -436,7 +443,7 @@ pub fn editor(props: &Props) -> Html {
     // Gutter markers only where the lines are as checked.
     let gutter_marks = |line: usize| {
         let range = document.line_range(line);
-        let same = moved.map_or(true, |m| m.to_checked(range) == Some(range));
+        let same = moved.is_none_or(|m| m.to_checked(range) == Some(range));
         same.then_some(&*props.marks)
     };
     let digits = count.to_string().len().max(2);
@@ -482,17 +489,20 @@ fn under_pointer(area: &HtmlTextAreaElement, scroller: &HtmlElement, e: &MouseEv
     let _ = area.style().set_property("top", &format!("{y}px"));
 }
 
+/// A property getter defined from Rust.
+type Getter = Closure<dyn Fn() -> JsValue>;
+
 /// `editorText` (the whole text) and `editorSelection` ([start, end] in
 /// UTF-16 units) on the textarea, read by tests; held while the editor is.
-fn test_hooks(input: &Input) -> Option<(Closure<dyn Fn() -> JsValue>, Closure<dyn Fn() -> JsValue>)> {
+fn test_hooks(input: &Input) -> Option<[Getter; 2]> {
     let area = input.area.cast::<HtmlTextAreaElement>()?;
     let text = {
         let doc = input.doc.clone();
-        Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_str(doc.borrow().text()))
+        Getter::new(move || JsValue::from_str(doc.borrow().text()))
     };
     let selection = {
         let doc = input.doc.clone();
-        Closure::<dyn Fn() -> JsValue>::new(move || {
+        Getter::new(move || {
             let doc = doc.borrow();
             let (start, end) = doc.selected();
             Array::of2(&(doc.utf16_of(start) as u32).into(), &(doc.utf16_of(end) as u32).into()).into()
@@ -504,5 +514,5 @@ fn test_hooks(input: &Input) -> Option<(Closure<dyn Fn() -> JsValue>, Closure<dy
         let _ = Reflect::set(&descriptor, &"configurable".into(), &true.into());
         Object::define_property(&area, &name.into(), &descriptor);
     }
-    Some((text, selection))
+    Some([text, selection])
 }
