@@ -353,13 +353,19 @@ pub fn caret_fix(state: &UseReducerHandle<State>) -> Html {
 /// time they are the browser's own.
 #[hook]
 pub fn use_fix_undo(state: &UseReducerHandle<State>) {
-    let history = use_mut_ref(Rc::<History>::default);
-    *history.borrow_mut() = state.history.clone();
+    // The fixes' history and the whole text (the editor's textarea holds
+    // only the text around the caret).
+    let current = use_mut_ref(|| (Rc::<History>::default(), Rc::<String>::default()));
+    *current.borrow_mut() = (state.history.clone(), state.text.clone());
     let dispatch = state.dispatcher();
     use_effect_with((), move |_| {
         let options = EventListenerOptions::enable_prevent_default();
         let listener = EventListener::new_with_options(&gloo::utils::window(), "keydown", options, move |e| {
             let Some(key) = e.dyn_ref::<KeyboardEvent>() else { return };
+            // Taken by the editor's own undo (typing since the fix).
+            if key.default_prevented() {
+                return;
+            }
             if !(key.ctrl_key() || key.meta_key()) || key.alt_key() {
                 return;
             }
@@ -372,9 +378,8 @@ pub fn use_fix_undo(state: &UseReducerHandle<State>) {
             if area.get_attribute("data-testid").as_deref() != Some("editor") {
                 return;
             }
-            let value = area.value();
-            let history = history.borrow();
-            if if redo { history.can_redo(&value) } else { history.can_undo(&value) } {
+            let (history, value) = &*current.borrow();
+            if if redo { history.can_redo(value) } else { history.can_undo(value) } {
                 key.prevent_default();
                 dispatch.dispatch(Action::Fix(if redo { Step::Redo } else { Step::Undo }));
             }

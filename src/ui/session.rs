@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use posture::playground::{share, MAX_TEXT};
+use posture::playground::{share, MAX_KEPT};
 use posture::rules::PssLevel;
 use web_sys::Storage;
 
@@ -27,7 +27,7 @@ const LEVEL: &str = "posture.level";
 pub fn initial_state() -> State {
     let stored_level = read(LEVEL).ok().flatten().and_then(|l| PssLevel::parse(&l)).unwrap_or(PssLevel::Restricted);
     let hash = gloo::utils::window().location().hash().unwrap_or_default();
-    let Some(link) = share::decode(&hash, MAX_TEXT) else { return last_visit(stored_level) };
+    let Some(link) = share::decode(&hash, MAX_KEPT) else { return last_visit(stored_level) };
     // Once read, the link has done its work: without the fragment, a reload
     // shows the content as edited since rather than the link's again.
     clear_fragment();
@@ -90,9 +90,16 @@ fn own_content() -> (String, Option<String>) {
 
 /// Keeps what is shown for the next visit; why not, when it cannot be kept.
 pub fn save(text: &str, origin: Origin, level: PssLevel) -> Option<String> {
-    // Never more than the editor holds (`MAX_TEXT`), which storage has
-    // room for twice: what fails is a storage full of other things, or off.
+    // Storage has room for two texts of `MAX_KEPT`: what fails below that
+    // is a storage full of other things, or off.
     let _ = write(LEVEL, level.name());
+    if text.len() > MAX_KEPT {
+        return Some(format!(
+            "This content ({}) is more than this browser keeps ({}): a reload will show the last content that was kept.",
+            megabytes(text.len()),
+            megabytes(MAX_KEPT)
+        ));
+    }
     let (key, showing) = match origin {
         Origin::Own => (OWN, "own"),
         Origin::Link => (LINK, "link"),

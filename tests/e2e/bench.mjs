@@ -63,8 +63,10 @@ async function pasteOn(page, text) {
       look();
     });
     const start = performance.now();
-    el.value = window.pending;
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    el.select();
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', window.pending);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
     window.pending = null;
     const end = await Promise.race([painted, refused]);
     await new Promise((r) => setTimeout(r, 100));

@@ -73,12 +73,22 @@ export async function checked(page, change) {
   await page.waitForTimeout(20);
 }
 
-/** Replaces the editor's content the way a paste does, and waits for the check. */
+/** Replaces the editor's content as select all and paste do, and waits for the check. */
 export async function paste(page, text) {
-  await checked(page, () => page.evaluate((t) => {
-    const el = document.querySelector('[data-testid=editor]');
-    el.focus();
-    el.value = t;
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-  }, text));
+  await checked(page, () => page.evaluate(pasteOver, text));
 }
+
+/** In the page: selects the editor's whole text and pastes `text` over it (a paste event with the text). */
+export function pasteOver(text) {
+  const el = document.querySelector('[data-testid=editor]');
+  el.focus();
+  el.select();
+  const clipboardData = new DataTransfer();
+  clipboardData.setData('text/plain', text);
+  el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+}
+
+/** The editor's whole text (its textarea holds only the text around the selection). */
+export const editorText = (page) => page.$eval('[data-testid=editor]', (el) => el.editorText);
+/** The selection in the editor's whole text, as [start, end] in UTF-16 units. */
+export const editorSelection = (page) => page.$eval('[data-testid=editor]', (el) => el.editorSelection);

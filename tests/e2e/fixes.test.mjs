@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root, launch, open as openOn, paste, checked, run } from './common.mjs';
+import { root, launch, open as openOn, paste, checked, run, editorText, editorSelection } from './common.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -19,8 +19,8 @@ const PRIVILEGED = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: we
 // an input error), but no fix may edit it.
 const TEMPLATED = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: "nginx:{{ tag }}"\n    securityContext:\n      privileged: true\n';
 
-const value = (page) => page.$eval('[data-testid=editor]', (el) => el.value);
-const selection = (page) => page.$eval('[data-testid=editor]', (el) => [el.selectionStart, el.selectionEnd]);
+const value = editorText;
+const selection = editorSelection;
 const rules = (page) => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
 const finding = (rule) => `[data-testid=finding][data-rule="${rule}"]`;
 
@@ -112,14 +112,15 @@ test('undo and redo restore the exact texts around each apply; typing in between
   assert.ok(!(await rules(page)).includes('pss/allow-privilege-escalation'));
 
   // Typing after an apply: Ctrl+Z takes back the typing first, then the apply.
-  await page.$eval('[data-testid=editor]', (el) => { el.focus(); el.setSelectionRange(el.value.length, el.value.length); });
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('Control+End');
   await checked(page, () => page.keyboard.type('# x'));
   assert.equal(await value(page), `${t2}# x`);
   for (let i = 0; i < 5 && (await value(page)) !== t2; i++) {
     await page.keyboard.press('Control+z');
     await page.waitForTimeout(50);
   }
-  assert.equal(await value(page), t2, 'the browser undoes the typing');
+  assert.equal(await value(page), t2, 'the editor undoes the typing');
   await pressChecked(page, 'Control+z');
   assert.equal(await value(page), t1, 'then the apply is undone');
   assert.deepEqual(page.errors, []);

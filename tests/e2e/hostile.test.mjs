@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { launch, open as openOn, paste, checked } from './common.mjs';
+import { launch, open as openOn, paste, checked, editorText } from './common.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -20,7 +20,7 @@ const SHARED = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\ns
 const fragment = (bytes, level = 'baseline') =>
   `#level=${level}&yaml=${deflateRawSync(Buffer.from(bytes)).toString('base64url')}`;
 const link = (bytes, level) => env.server.url + fragment(bytes, level);
-const editor = (page) => page.inputValue('[data-testid=editor]');
+const editor = editorText;
 const notice = (page, topic) => page.textContent(`[data-testid=notice][data-topic=${topic}]`);
 const stored = (page, key) => page.evaluate((k) => localStorage.getItem(k), key);
 const rules = (page) => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
@@ -114,10 +114,20 @@ test('broken share links say why, keep what they can, and never lose the current
   assert.deepEqual(page.errors, []);
 });
 
+test('a text larger than this browser keeps is checked, and the notice says a reload will not show it', async () => {
+  const page = await openOn(env);
+  await paste(page, OWN);
+  const large = OWN + '# filler\n'.repeat(Math.ceil(3 * MB / 9));
+  await paste(page, large);
+  assert.equal(await editor(page), large);
+  assert.match(await notice(page, 'saving'), /This content \(3\.0 MB\) is more than this browser keeps \(2\.0 MB\)/);
+  assert.equal(JSON.parse(await stored(page, 'posture.text')), OWN, 'the last content kept stays');
+});
+
 test('a paste over the editor\'s ceiling is refused with a notice', async () => {
   const page = await openOn(env);
   await paste(page, OWN);
-  const huge = OWN + '# filler\n'.repeat(Math.ceil(2.2 * MB / 9));
+  const huge = OWN + '# filler\n'.repeat(Math.ceil(16.5 * MB / 9));
   const prevented = await page.evaluate((text) => {
     const data = new DataTransfer();
     data.setData('text/plain', text);
@@ -127,7 +137,7 @@ test('a paste over the editor\'s ceiling is refused with a notice', async () => 
   }, huge);
   assert.ok(prevented, 'the paste never reaches the textarea');
   await shot(page, 'playground-paste-refused');
-  assert.match(await notice(page, 'size'), /Not pasted: 2\.2 MB is more than the editor holds \(2\.0 MB\)/);
+  assert.match(await notice(page, 'size'), /Not pasted: 16\.5 MB is more than the editor holds \(16\.0 MB\)/);
   // Any other way in (a drop, a script) is undone.
   await page.evaluate((text) => {
     const el = document.querySelector('[data-testid=editor]');
@@ -143,7 +153,7 @@ test('CRLF from a link is normalised once: clicking a finding selects exactly it
   const page = await openOn(env, link(SHARED.replaceAll('\n', '\r\n')));
   assert.equal(await editor(page), SHARED);
   await page.click('[data-testid=finding][data-rule="pss/privileged"] .jump');
-  const selected = await page.$eval('[data-testid=editor]', (el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  const selected = await page.$eval('[data-testid=editor]', (el) => el.editorText.slice(...el.editorSelection));
   assert.equal(selected, 'privileged: true');
 });
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { root, launch, paste } from './common.mjs';
+import { root, launch, paste, editorText } from './common.mjs';
 
 let env;
 const lessonsDir = path.join(root, 'dist/lessons');
@@ -147,8 +147,7 @@ test('a lesson is met by editing, hints come one at a time, progress is kept, re
 
   // Edit as a user would: replace the first provider with a KMS v2 one,
   // drop the aescbc key, keep identity last.
-  const editor = page.locator('[data-testid=editor]');
-  const start = await editor.inputValue();
+  const start = await editorText(page);
   const edited = start.replace(/  - identity: \{\}\n  - aescbc:[\s\S]*$/,
     '  - kms:\n      apiVersion: v2\n      name: kms\n      endpoint: unix:///var/run/kms.sock\n  - identity: {}\n');
   assert.notEqual(edited, start);
@@ -165,7 +164,7 @@ test('a lesson is met by editing, hints come one at a time, progress is kept, re
   await goalIs(page, 'met');
   await page.click('[data-testid=lesson-reset]');
   await goalIs(page, 'open');
-  assert.equal(await editor.inputValue(), start);
+  assert.equal(await editorText(page), start);
   await page.goto(`${env.server.url}#lessons`);
   await page.waitForSelector('[data-testid=lesson-card][data-lesson="encryption-at-rest"][data-done="true"]');
   await page.click('[data-testid=lessons-reset-progress]');
@@ -176,7 +175,7 @@ test('a lesson is met by editing, hints come one at a time, progress is kept, re
 test('a lesson dropped into dist/lessons/ works without a rebuild', async () => {
   const page = await openLesson('trainer-demo');
   await goalIs(page, 'open');
-  const text = await page.locator('[data-testid=editor]').inputValue();
+  const text = await editorText(page);
   await paste(page, text.replace('nginx:latest', 'nginx:1.27.3'));
   await goalIs(page, 'met');
   assert.deepEqual(page.errors, []);
@@ -213,7 +212,7 @@ for (const scheme of ['light', 'dark']) {
     await page.keyboard.press('F9');
     assert.equal(await page.$$eval('[data-testid=hint]', (h) => h.length), 1);
     await page.keyboard.press('F8');
-    const selected = await page.$eval('[data-testid=editor]', (el) => el.selectionEnd > el.selectionStart);
+    const selected = await page.$eval('[data-testid=editor]', (el) => el.editorSelection[1] > el.editorSelection[0]);
     assert.ok(selected, 'F8 selects a finding');
     await page.screenshot({ path: path.join(root, `target/lesson-present${scheme === 'dark' ? '-dark' : ''}.png`) });
     // The toggle turns it off again, and the address follows.

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root, launch, open as openOn, paste, run } from './common.mjs';
+import { root, launch, open as openOn, paste, run, editorText, editorSelection } from './common.mjs';
 
 let env;
 const INSECURE = readFileSync(path.join(root, 'tests/data/insecure.yaml'), 'utf8');
@@ -19,7 +19,7 @@ const open = (url, options) => openOn(env, url, options);
 
 const count = async (page) => Number(await page.textContent('[data-testid=finding-count]'));
 const rules = (page) => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
-const caretLine = (page) => page.$eval('[data-testid=editor]', (el) => el.value.slice(0, el.selectionStart).split('\n').length);
+const caretLine = (page) => page.$eval('[data-testid=editor]', (el) => el.editorText.slice(0, el.editorSelection[0]).split('\n').length);
 
 test('an insecure Deployment shows findings and highlights on the right lines', async () => {
   const page = await open();
@@ -42,7 +42,7 @@ test('a clean manifest shows no findings and no highlights', async () => {
 });
 
 /** The selection in the editor, as [start, end] in UTF-16 units. */
-const selection = (page) => page.$eval('[data-testid=editor]', (el) => [el.selectionStart, el.selectionEnd]);
+const selection = editorSelection;
 
 test('clicking a finding selects its span; F8 and Shift+F8 select the next and previous finding exactly', async () => {
   assert.match(INSECURE, /^[\x00-\x7f]*$/, 'ASCII, so the CLI\'s byte offsets are the editor\'s UTF-16 offsets');
@@ -128,7 +128,7 @@ test('Tab inserts spaces in the editor', async () => {
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Tab');
   await page.keyboard.type('b: 1');
-  assert.equal(await page.inputValue('[data-testid=editor]'), 'a:\n  b: 1');
+  assert.equal(await editorText(page), 'a:\n  b: 1');
 });
 
 test('Tab indents each selected line, and Undo takes it back', async () => {
@@ -139,10 +139,10 @@ test('Tab indents each selected line, and Undo takes it back', async () => {
   // From inside line 2 to inside line 4: lines 2 to 4 are indented, the empty one is left alone.
   await page.$eval(editor, (el) => el.setSelectionRange(4, 12));
   await page.keyboard.press('Tab');
-  assert.equal(await page.inputValue(editor), 'a:\n  b: 1\n\n  c: 2\nd: 3\n');
-  assert.deepEqual(await page.$eval(editor, (el) => [el.selectionStart, el.selectionEnd]), [3, 16]);
+  assert.equal(await editorText(page), 'a:\n  b: 1\n\n  c: 2\nd: 3\n');
+  assert.deepEqual(await editorSelection(page), [3, 16]);
   await page.keyboard.press('Control+z');
-  assert.equal(await page.inputValue(editor), 'a:\nb: 1\n\nc: 2\nd: 3\n');
+  assert.equal(await editorText(page), 'a:\nb: 1\n\nc: 2\nd: 3\n');
 });
 
 test('every example in the gallery loads', async () => {
@@ -153,7 +153,7 @@ test('every example in the gallery loads', async () => {
     await page.click('.gallery > summary');
     await page.click(`[data-testid=example][data-example="${id}"] button`);
     await page.waitForTimeout(50);
-    assert.ok((await page.inputValue('[data-testid=editor]')).length > 100, id);
+    assert.ok((await editorText(page)).length > 100, id);
     await page.click('.gallery > summary');
   }
 });
@@ -167,12 +167,12 @@ test('a share link restores content and settings; the last content survives a re
   assert.match(url, /#level=baseline&yaml=/);
   assert.equal(new URL(page.url()).hash, '', 'the address bar keeps no fragment, so a reload keeps later edits');
   const other = await open(url);
-  assert.equal(await other.inputValue('[data-testid=editor]'), PRIVILEGED);
+  assert.equal(await editorText(other), PRIVILEGED);
   assert.equal(await other.inputValue('[data-testid=pss-level]'), 'baseline');
   assert.ok((await rules(other)).includes('pss/privileged'));
   await page.goto(env.server.url);
   await page.waitForSelector('[data-testid=finding]');
-  assert.equal(await page.inputValue('[data-testid=editor]'), PRIVILEGED);
+  assert.equal(await editorText(page), PRIVILEGED);
 });
 
 test('reports download as JSON and SARIF', async () => {
@@ -233,7 +233,7 @@ test('timings and screenshots', async (t) => {
   await page.keyboard.type('#');
   await page.waitForFunction((b) => document.querySelector('.summary').getAttribute('data-check-number') !== b, before);
   t.diagnostic(`2 MB input, keystroke to updated findings: ${Date.now() - started} ms`);
-  await page.evaluate(() => document.querySelector('[data-testid=editor]').scrollTop = 400000);
+  await page.evaluate(() => document.querySelector('.editor-frame .code').scrollTop = 400000);
   await page.waitForTimeout(100);
   assert.ok(await page.$('.line[data-line]'));
 

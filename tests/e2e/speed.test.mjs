@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { root, posture, run, launch, open as openOn, paste, checked } from './common.mjs';
+import { root, posture, run, launch, open as openOn, paste, checked, pasteOver, editorText, editorSelection } from './common.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -90,11 +90,7 @@ test('a worker that cannot be relied on is let go, and the page checks itself', 
     await page.waitForSelector('[data-testid=editor]');
     // A few changes, a moment apart: enough for errors again and again.
     for (let i = 1; i <= 4; i++) {
-      await page.evaluate((t) => {
-        const el = document.querySelector('[data-testid=editor]');
-        el.value = t;
-        el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-      }, `${INSECURE}${'#'.repeat(i)}`);
+      await page.evaluate(pasteOver, `${INSECURE}${'#'.repeat(i)}`);
       await page.waitForTimeout(200);
     }
     await page.waitForFunction((n) => document.querySelector('[data-testid=finding-count]')?.textContent === String(n),
@@ -125,16 +121,10 @@ test('with no worker, the engine module runs in the page: checks, fixes, downloa
 test('typing during the check of a large text keeps every keystroke, and the newest text is checked', async () => {
   const page = await openOn(env);
   const big = real(1.5 * 1024 * 1024);
-  await page.evaluate((t) => {
-    const el = document.querySelector('[data-testid=editor]');
-    el.focus();
-    el.value = t;
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-    el.setSelectionRange(t.length, t.length);
-  }, big);
+  await page.evaluate(pasteOver, big);
   // At once, while the worker checks: nothing waits for the check.
   await page.keyboard.type('# typed at once\n');
-  assert.equal(await page.$eval('[data-testid=editor]', (el) => el.value), `${big}# typed at once\n`);
+  assert.equal(await editorText(page), `${big}# typed at once\n`);
   await page.waitForFunction((n) => document.querySelector('[data-testid=finding-count]')?.textContent === String(n),
     cliFindings(`${big}# typed at once\n`).length, { timeout: 120000 });
   assert.deepEqual(page.errors, []);
@@ -155,8 +145,11 @@ test('a superseded check is dropped: only the newest text\'s findings are ever s
     watch.observe(document.body, { subtree: true, childList: true, characterData: true });
     const el = document.querySelector('[data-testid=editor]');
     for (const t of [a, b]) {
-      el.value = t;
-      el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+      el.focus();
+      el.select();
+      const clipboardData = new DataTransfer();
+      clipboardData.setData('text/plain', t);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
     }
     await new Promise((resolve) => {
       const look = () => (seen.at(-1) === String(n) ? resolve() : setTimeout(look, 50));
@@ -204,7 +197,7 @@ test('the panel draws a window of findings, and scrolling and F8 reach the last 
   await page.focus('[data-testid=editor]');
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('Shift+F8');
-  const selection = await page.$eval('[data-testid=editor]', (el) => [el.selectionStart, el.selectionEnd]);
+  const selection = await editorSelection(page);
   assert.deepEqual(selection, [findings.at(-1).span.start.offset, findings.at(-1).span.end.offset]);
   assert.deepEqual(page.errors, []);
 });
