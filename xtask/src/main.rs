@@ -214,7 +214,7 @@ fn csp() {
         let tag_end = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
         let close = rest[tag_end..].find("</script>").map_or(rest.len(), |i| tag_end + i);
         if !rest[open..tag_end].contains(" src=") {
-            let digest = Sha256::digest(rest[tag_end..close].as_bytes());
+            let digest = Sha256::digest(&rest.as_bytes()[tag_end..close]);
             hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
         }
         rest = &rest[close..];
