@@ -182,6 +182,31 @@ test('IME composition shows the composed text at the caret and commits it once',
   assert.deepEqual(page.errors, []);
 });
 
+test('text or a file dropped on a line goes in where it is dropped', async () => {
+  const page = await openOn(env);
+  await paste(page, numbered(3));
+  /** Drops `what` (text, or a file's content) just before the first character of line `n`. */
+  const dropOn = (n, what) => checked(page, () => page.evaluate(([n, { text, file }]) => {
+    const piece = document.querySelector(`.line[data-line="${n}"] .piece`);
+    const box = piece.getBoundingClientRect();
+    const dataTransfer = new DataTransfer();
+    if (file) dataTransfer.items.add(new File([file], 'dropped.yaml', { type: 'application/yaml' }));
+    else dataTransfer.setData('text/plain', text);
+    const at = { clientX: box.left + 1, clientY: box.top + box.height / 2, bubbles: true, cancelable: true, dataTransfer };
+    const over = new DragEvent('dragover', at);
+    piece.dispatchEvent(over);
+    if (!over.defaultPrevented) throw new Error('the lines do not accept a drop');
+    piece.dispatchEvent(new DragEvent('drop', at));
+  }, [n, what]));
+  await dropOn(2, { text: '# dropped\n' });
+  assert.equal(await editorText(page), 'key0: value0\n# dropped\nkey1: value1\nkey2: value2\n');
+  await dropOn(1, { file: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dropped\nspec:\n  containers:\n  - name: app\n    image: nginx\n---\n' });
+  assert.equal(await editorText(page),
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dropped\nspec:\n  containers:\n  - name: app\n    image: nginx\n---\nkey0: value0\n# dropped\nkey1: value1\nkey2: value2\n');
+  await page.waitForSelector('[data-testid=finding]');
+  assert.deepEqual(page.errors, []);
+});
+
 test('Escape, then Tab, leaves the editor', async () => {
   const page = await openOn(env);
   await page.focus(EDITOR);

@@ -12,7 +12,7 @@ use posture::playground::document::{Document, Kind, Motion, Window};
 use posture::playground::text::normalize_line_breaks;
 use posture::playground::MAX_TEXT;
 use wasm_bindgen::JsCast;
-use web_sys::{ClipboardEvent, HtmlElement, HtmlTextAreaElement, InputEvent, KeyboardEvent};
+use web_sys::{ClipboardEvent, DragEvent, HtmlElement, HtmlTextAreaElement, InputEvent, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::ui::session::megabytes;
@@ -342,6 +342,40 @@ impl Input {
                 self.changed(true);
             }
         }
+    }
+
+    /// Text or a file dropped on the lines goes in where it is dropped (`at`,
+    /// the document offset under the pointer), as a paste there would.
+    pub fn drop(&self, e: &DragEvent, at: usize) {
+        let Some(data) = e.data_transfer() else { return };
+        e.prevent_default();
+        let file = data.files().and_then(|files| files.get(0));
+        if let Some(file) = file {
+            let bytes = file.size() as usize;
+            if bytes > MAX_TEXT {
+                self.refuse(bytes);
+                return;
+            }
+            let input = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                if let Some(text) = text.ok().and_then(|t| t.as_string()) {
+                    input.insert_at(at, &text);
+                }
+            });
+        } else if let Ok(text) = data.get_data("text/plain") {
+            self.insert_at(at, &text);
+        }
+    }
+
+    fn insert_at(&self, at: usize, text: &str) {
+        {
+            let mut doc = self.doc.borrow_mut();
+            // A file's text arrives later: the document may be shorter.
+            let at = at.min(doc.len());
+            doc.select(at, at);
+        }
+        self.insert(text, Kind::Other);
     }
 
     /// A paste goes to the document directly: the textarea never holds it.

@@ -314,6 +314,19 @@ pub fn editor(props: &Props) -> Html {
         let input = input.clone();
         Callback::from(move |e: Event| input.paste(&e))
     };
+    // Dropping on the drawn lines: allowed (dragover), then inserted there.
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_drop = {
+        let input = input.clone();
+        Callback::from(move |e: DragEvent| {
+            let Some(scroller) = input.scroller.cast::<HtmlElement>() else { return };
+            let at = {
+                let doc = input.doc.borrow();
+                pointer::offset_at(&doc, &scroller, e.client_x() as f64, e.client_y() as f64, input.line_height)
+            };
+            input.drop(&e, at);
+        })
+    };
     let on_focus = {
         let tab_indents = tab_indents.clone();
         Callback::from(move |_: FocusEvent| tab_indents.set(true))
@@ -455,7 +468,8 @@ pub fn editor(props: &Props) -> Html {
                 </div>
             </div>
             <div class="code" ref={scroller} onscroll={on_scroll}
-                onmousedown={on_mousedown} oncontextmenu={on_contextmenu}>
+                onmousedown={on_mousedown} oncontextmenu={on_contextmenu}
+                ondragover={on_dragover} ondrop={on_drop}>
                 <div class="sizer" ref={sizer}>
                     <div class="lines" ref={drawn} aria-hidden="true">
                         { for (first..last).map(|line| draw.line(line)) }
