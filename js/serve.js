@@ -36,7 +36,7 @@ export function serve(post) {
     let id = null;
     let error = null;
     for (const request of batch) {
-      if (ONE_SHOT[request?.type]) {
+      if (Object.hasOwn(ONE_SHOT, request?.type)) {
         answerOneShot(request);
         continue;
       }
@@ -93,11 +93,17 @@ export function serve(post) {
     }
   }
 
-  init().then(() => {
-    loaded = true;
-    post({ type: 'ready', version });
-    schedule();
-  });
+  // A wasm that cannot be fetched or instantiated (a network failure, a
+  // cached module of another build) is said once, so the page can check
+  // elsewhere; inside a worker a rejected promise alone fires no `error`.
+  init().then(
+    () => {
+      loaded = true;
+      post({ type: 'ready', version });
+      schedule();
+    },
+    (e) => post({ type: 'failed', error: message(e) }),
+  );
 
   return (request) => {
     queue.push(request);

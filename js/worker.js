@@ -10,6 +10,7 @@
 //   { id, type: 'lesson', text }, { id, type: 'objects', text }   for the playground's lessons (serve.js)
 // Answers (worker -> main):
 //   { type: 'ready', version }            once, when the engine is loaded
+//   { type: 'failed', error }             instead, when the engine's wasm cannot be loaded
 //   { id, report } or { id, error }       for 'open' and 'edit': for the newest request only: requests
 //                                         that arrived while a check ran are applied together, checked
 //                                         once, and answered with the newest id (the report answers

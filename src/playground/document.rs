@@ -18,6 +18,10 @@ pub enum Kind {
     Typing,
     Deleting,
     Other,
+    /// An IME composition's update, by composition ([`Document::composing`]):
+    /// each replaces what the composition showed so far, so one composition,
+    /// however many updates and pauses it takes, is one step.
+    Composing(u32),
 }
 
 /// Where a motion takes the caret.
@@ -66,9 +70,22 @@ pub struct Document {
     /// differ from bytes). Only ever turned on by an edit, so it may be on
     /// for an ASCII text: then offsets are counted, not assumed.
     wide: bool,
+    /// Compositions begun, to tell one composition's updates from the next's.
+    compositions: u32,
 }
 
 impl Document {
+    /// A composition begins: its updates are edits of [`Kind::Composing`]
+    /// with this composition's number.
+    pub fn begin_composition(&mut self) {
+        self.compositions += 1;
+    }
+
+    /// The kind of an update of the composition under way.
+    pub fn composing(&self) -> Kind {
+        Kind::Composing(self.compositions)
+    }
+
     pub fn new(text: &str) -> Self {
         let mut doc = Document::default();
         doc.set_text(text);
@@ -244,6 +261,12 @@ impl Document {
         self.goal = None;
         self.redo.clear();
         if let Some(last) = self.undo.last_mut() {
+            let within = start >= last.at && end <= last.at + last.inserted.len();
+            if matches!(kind, Kind::Composing(_)) && last.kind == kind && within {
+                last.inserted.replace_range(start - last.at..end - last.at, inserted);
+                (last.after, last.time) = ((caret, caret), now);
+                return;
+            }
             let joins = last.kind == kind && now - last.time < TYPING_PAUSE_MS && !inserted.contains('\n');
             if joins && kind == Kind::Typing && removed.is_empty() && start == last.at + last.inserted.len() {
                 last.inserted.push_str(inserted);
@@ -667,6 +690,27 @@ mod tests {
         d.undo();
         assert_eq!(d.text(), "name: app\n");
         assert!(!d.redo() || d.text() == "name: apps\n");
+    }
+
+    #[test]
+    fn one_composition_is_one_step_whatever_its_updates() {
+        let mut d = doc("name: x\n");
+        d.select(6, 7);
+        d.begin_composition();
+        // k, then か over it, then 蚊 over that (a pause between is no matter).
+        d.replace(6, 7, "k", d.composing(), 0.0);
+        d.replace(6, 7, "か", d.composing(), 100.0);
+        d.replace(6, 9, "蚊", d.composing(), 5000.0);
+        assert_eq!(d.text(), "name: 蚊\n");
+        // The next composition is a step of its own.
+        d.begin_composition();
+        d.replace(9, 9, "s", d.composing(), 5100.0);
+        assert!(d.undo());
+        assert_eq!(d.text(), "name: 蚊\n");
+        assert!(d.undo());
+        assert_eq!((d.text(), d.selection()), ("name: x\n", (6, 7)));
+        assert!(d.redo());
+        assert_eq!(d.text(), "name: 蚊\n");
     }
 
     #[test]

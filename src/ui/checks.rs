@@ -294,6 +294,11 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
             }
             return;
         }
+        // The worker could not load the engine: try the page.
+        Some("failed") if in_worker => {
+            sent.fall_back(me);
+            return;
+        }
         // The engine could not be loaded in the page either.
         Some("failed") => {
             sent.channel = Channel::None;

@@ -179,6 +179,11 @@ test('IME composition shows the composed text at the caret and commits it once',
   await page.waitForFunction(() => document.querySelector('[data-testid=editor]').editorText === 'metadata:\n  name: 日本\n');
   await page.keyboard.type('x');
   assert.equal(await editorText(page), 'metadata:\n  name: 日本x\n');
+  // Undo takes back the typing, then the whole composition at once (never a half-composed state).
+  await page.keyboard.press('Control+z');
+  assert.equal(await editorText(page), 'metadata:\n  name: 日本\n');
+  await page.keyboard.press('Control+z');
+  assert.equal(await editorText(page), 'metadata:\n  name: \n');
   assert.deepEqual(page.errors, []);
 });
 

@@ -101,6 +101,26 @@ test('a worker that cannot be relied on is let go, and the page checks itself', 
   }
 });
 
+test('an engine wasm that cannot be loaded is said: the page checks itself, or says why it cannot', async () => {
+  // The worker's fetch of the wasm fails once (a network blip): the page loads it and checks.
+  let context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  let fetches = 0;
+  await context.route('**/pkg/posture_bg.wasm', (route) => (fetches++ === 0 ? route.abort() : route.continue()));
+  const page = await openOn(env, env.server.url, {}, context);
+  await paste(page, INSECURE);
+  assert.equal(await count(page), cliFindings(INSECURE).length);
+  assert.ok(fetches >= 2, `${fetches} fetches of the wasm`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  // It never loads: no findings are claimed, and the status says why.
+  context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.route('**/pkg/posture_bg.wasm', (route) => route.abort());
+  const broken = await context.newPage();
+  await broken.goto(env.server.url);
+  await broken.waitForFunction(() => document.body.textContent.includes('The engine could not be loaded'), null, { timeout: 30000 });
+  await context.close();
+});
+
 test('with no worker, the engine module runs in the page: checks, fixes, downloads and lessons', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   await context.route('**/pkg/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: "throw new Error('no worker here');" }));

@@ -309,7 +309,7 @@ impl Input {
             return self.write_window();
         }
         let inserted = normalize_line_breaks(&inserted).into_owned();
-        let kind = if self.composing.get() { Kind::Typing } else { Kind::Other };
+        let kind = if self.composing.get() { self.doc.borrow().composing() } else { Kind::Other };
         self.doc.borrow_mut().replace(start, end, &inserted, kind, now());
         if self.composing.get() {
             // The IME owns the textarea until the composition ends.
@@ -321,7 +321,9 @@ impl Input {
 
     pub fn composition(&self, started: bool) {
         self.composing.set(started);
-        if !started {
+        if started {
+            self.doc.borrow_mut().begin_composition();
+        } else {
             self.write_window();
         }
     }
