@@ -337,6 +337,11 @@ test('in a Web Worker: open, edits, supersession, errors', async () => {
   assert.deepEqual(oneShots[3].fix, posture.fix(sample, options));
   assert.match(oneShots[4].error, /^TypeError: .*xml/);
   assert.deepEqual(oneShots[5].report, posture.check('# y\n# x\nkind: Pod\n'));
+  // A type named like an Object.prototype property is as unknown as any other.
+  for (const [id, type] of [[170, 'constructor'], [171, 'toString'], [172, 'hasOwnProperty']]) {
+    await send({ id, type });
+    assert.match((await answer(id))[0].error, /^TypeError: unknown request type/, type);
+  }
   assert.deepEqual(p.errors, []);
   await p.close();
 });
