@@ -23,6 +23,9 @@ const value = editorText;
 const selection = editorSelection;
 const rules = (page) => page.$$eval('[data-testid=finding]', (els) => els.map((e) => e.dataset.rule));
 const finding = (rule) => `[data-testid=finding][data-rule="${rule}"]`;
+/** Waits until the status line matches `re`: a fix is answered by the worker, after the click returns. */
+const statusMatches = (page, re) => page.waitForFunction(
+  (source) => new RegExp(source).test(document.querySelector('.status')?.textContent ?? ''), re.source);
 
 /** The CLI's findings with their fixes (ASCII input: byte offsets are UTF-16 offsets). */
 function cliFindings(text) {
@@ -167,10 +170,10 @@ test('a fix the verifying apply refuses leaves the text alone and says why, as p
   await page.click(`${sel} [data-testid=apply-fix]`);
   assert.match(await (await page.waitForSelector(`${sel} [data-testid=fix-refused]`)).textContent(),
     /Not applied: the file has input errors.*fix them first/);
-  assert.match(await page.textContent('.status'), /Fix not applied: the file has input errors/);
+  await statusMatches(page, /Fix not applied: the file has input errors/);
   assert.equal(await value(page), text);
   await page.click('[data-testid=fix-all]');
-  assert.match(await page.textContent('.status'), /Fix all safe: nothing applied: the file has input errors/);
+  await statusMatches(page, /Fix all safe: nothing applied: the file has input errors/);
   assert.equal(await value(page), text);
 });
 
