@@ -1,6 +1,8 @@
 //! The findings panel: counts by severity, filters, findings grouped by
 //! object or by rule, each with its rationale, references and fix.
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -11,9 +13,9 @@ use yew::prelude::*;
 
 use super::state::{families, Action, Group, State};
 
-/// Rows drawn beyond those in view, above and below: a report of a few
-/// dozen findings is drawn whole.
-const OVERSCAN: usize = 40;
+/// Rows drawn beyond those in view, above and below: enough for a flick
+/// of the wheel, few enough that a new report draws about a screenful.
+const OVERSCAN: usize = 8;
 /// A row's height (px) until rows have been drawn and measured.
 const ROW_GUESS: f64 = 90.0;
 
@@ -189,7 +191,11 @@ fn family_filter(state: &UseReducerHandle<State>, family: &'static str) -> Html 
     }
 }
 
-fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
+/// A finding's row: what and where (a button that selects it in the
+/// editor), its fix, and a closed "why it matters" whose content (rationale,
+/// remediation, snippet, references) is built only once it is opened: a
+/// report redraws dozens of rows, and few are ever opened.
+fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>, opened: &Opened) -> Html {
     let dispatch = &state.dispatcher();
     let severity = f.severity.name();
     let (start, end) = (f.span.start.offset, f.span.end.offset);
@@ -197,6 +203,35 @@ fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::Select(start, end)))
     };
+    let open = opened.is_open(f);
+    let ontoggle = {
+        let (opened, key) = (opened.clone(), Opened::key(f));
+        Callback::from(move |e: Event| {
+            let open = e.target_unchecked_into::<web_sys::Element>().has_attribute("open");
+            opened.set(key.clone(), open);
+        })
+    };
+    html! {
+        <li key={index} class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity}
+            data-line={f.span.start.line.to_string()} data-family={f.rule.family.id()}>
+            <button class="jump" {onclick} title="Show in the editor">
+                <span class={classes!("badge", severity)}>{severity}</span>
+                <span class="title">{f.rule.title}</span>
+                <span class="where">{"line "}{f.span.start.line}</span>
+                <span class="message">{&f.message}</span>
+            </button>
+            <super::fixes::FixButton state={state.clone()} {index} />
+            <details {open} {ontoggle}>
+                <summary>{"Why it matters and how to fix it "}<code class="rule">{f.rule.id}</code></summary>
+                if open { {detail(f, dispatch)} }
+            </details>
+        </li>
+    }
+}
+
+/// What an opened row shows: rationale, remediation with its snippet (and
+/// a Copy button), references.
+fn detail(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
     let on_copy = {
         let snippet = f.snippet.to_string();
         let dispatch = dispatch.clone();
@@ -205,31 +240,46 @@ fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>) -> Html {
             dispatch.dispatch(Action::Status("Remediation snippet copied".into()));
         })
     };
-    html! {
-        <li key={index} class={classes!("finding", severity)} data-testid="finding" data-rule={f.rule.id} data-severity={severity}
-            data-line={f.span.start.line.to_string()} data-family={f.rule.family.id().to_owned()}>
-            <button class="jump" {onclick} title="Show in the editor">
-                <span class={classes!("badge", severity)}>{severity}</span>
-                <span class="title">{f.rule.title}</span>
-                <span class="where">{format!("line {}", f.span.start.line)}</span>
-                <span class="message">{&f.message}</span>
-            </button>
-            <super::fixes::FixButton state={state.clone()} {index} />
-            <details>
-                <summary>{"Why it matters and how to fix it "}<code class="rule">{f.rule.id}</code></summary>
-                <p>{f.rule.rationale}</p>
-                <p><strong>{"Fix: "}</strong>{f.rule.remediation}</p>
-                <div class="snippet-box">
-                    <pre class="snippet"><code>{f.snippet.to_string()}</code></pre>
-                    <button class="copy" onclick={on_copy} aria-label="Copy the remediation snippet">{"Copy"}</button>
-                </div>
-                <ul class="refs">
-                    { for f.rule.references.iter().map(|r| html! {
-                        <li><a href={r.url} target="_blank" rel="noopener noreferrer">{r.title}</a></li>
-                    }) }
-                </ul>
-            </details>
-        </li>
+    html! { <>
+        <p>{f.rule.rationale}</p>
+        <p><strong>{"Fix: "}</strong>{f.rule.remediation}</p>
+        <div class="snippet-box">
+            <pre class="snippet"><code>{f.snippet.to_string()}</code></pre>
+            <button class="copy" onclick={on_copy} aria-label="Copy the remediation snippet">{"Copy"}</button>
+        </div>
+        <ul class="refs">
+            { for f.rule.references.iter().map(|r| html! {
+                <li><a href={r.url} target="_blank" rel="noopener noreferrer">{r.title}</a></li>
+            }) }
+        </ul>
+    </> }
+}
+
+/// The rows whose detail is open, by rule and message: a row scrolled out
+/// of the window and back, or still there after the next check, stays open.
+#[derive(Clone)]
+struct Opened {
+    keys: Rc<RefCell<BTreeSet<(&'static str, String)>>>,
+    redraw: UseForceUpdateHandle,
+}
+
+impl Opened {
+    fn key(f: &Finding) -> (&'static str, String) {
+        (f.rule.id, f.message.clone())
+    }
+
+    fn is_open(&self, f: &Finding) -> bool {
+        // Nothing to look up (and no key to build) in the usual case.
+        !self.keys.borrow().is_empty() && self.keys.borrow().contains(&Self::key(f))
+    }
+
+    /// Also told of opens the page itself made (a row drawn open): those
+    /// change nothing, and draw nothing again.
+    fn set(&self, key: (&'static str, String), open: bool) {
+        let changed = if open { self.keys.borrow_mut().insert(key) } else { self.keys.borrow_mut().remove(&key) };
+        if changed {
+            self.redraw.force_update();
+        }
     }
 }
 
@@ -260,6 +310,7 @@ fn finding_list(props: &ListProps) -> Html {
     // The drawn rows, and the average height of a drawn row.
     let window = use_state_eq(|| (0usize, 2 * OVERSCAN));
     let row = use_mut_ref(|| ROW_GUESS);
+    let opened = Opened { keys: use_mut_ref(BTreeSet::new), redraw: use_force_update() };
     let total: usize = props.groups.iter().map(|(_, members)| members.len() + 1).sum();
 
     // Which rows are in view: the list's part of the viewport and of the
@@ -341,7 +392,7 @@ fn finding_list(props: &ListProps) -> Html {
                     <h3><bdi>{heading}</bdi><span class="group-count">{format!(" {}", members.len())}</span></h3>
                 }
                 <ol class="list">
-                    { for members[from..to].iter().map(|&i| finding(&report.findings[i], i, &props.state)) }
+                    { for members[from..to].iter().map(|&i| finding(&report.findings[i], i, &props.state, &opened)) }
                 </ol>
             </section>
         });
