@@ -108,11 +108,6 @@ const GOAL_FIELDS: &[&str] = &["absent", "keep", "no-new-findings", "parses"];
 const KEEP_FIELDS: &[&str] = &["kind", "name", "namespace"];
 const REFERENCE_FIELDS: &[&str] = &["title", "url"];
 
-/// The kebab-case id of a practice, as in the JSON report.
-pub fn practice_id(practice: Practice) -> String {
-    serde_json::to_value(practice).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 /// Reads a lesson file. Every problem found is returned, each with the field
 /// it is about and where it is.
 pub fn parse(text: &str) -> Result<Lesson, Vec<LessonError>> {
@@ -240,9 +235,9 @@ fn read_lesson(root: &Node, errors: &mut Vec<LessonError>) -> Option<Lesson> {
     }
     let title = text_field(root, "title", true, errors);
     let practice = text_field(root, "practice", true, errors).and_then(|p| {
-        let found = Practice::ALL.into_iter().find(|x| practice_id(*x) == p);
+        let found = Practice::ALL.into_iter().find(|x| x.id() == p);
         if found.is_none() {
-            let ids: Vec<String> = Practice::ALL.into_iter().map(practice_id).collect();
+            let ids: Vec<&str> = Practice::ALL.into_iter().map(Practice::id).collect();
             let span = root.get("practice").map_or(root.span, |n| n.span);
             errors.push(error(span, format!("`practice`: “{p}” is not a practice (one of: {})", ids.join(", "))));
         }
@@ -346,13 +341,13 @@ fn read_goal(node: &Node, errors: &mut Vec<LessonError>) -> Option<Goal> {
 /// The lesson list (`index.json`): a JSON array of lesson file names, in
 /// order, each a plain name in the same folder.
 pub fn parse_index(text: &str) -> Result<Vec<String>, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("index.json is not valid JSON: {e}"))?;
+    let value = crate::json::parse(text).map_err(|e| format!("index.json is {e}"))?;
     let items = value.as_array().ok_or("index.json must be a JSON array of lesson file names")?;
     items
         .iter()
-        .map(|item| {
-            let name = item.as_str().ok_or_else(|| format!("index.json: {item} is not a file name"))?;
+        .enumerate()
+        .map(|(i, item)| {
+            let name = item.as_str().ok_or_else(|| format!("index.json: item {} is not a file name", i + 1))?;
             let plain = !name.is_empty()
                 && !name.starts_with('.')
                 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
@@ -400,6 +395,51 @@ pub fn objects(text: &str) -> Vec<ObjectRef> {
 }
 
 impl Lesson {
+    /// A lesson as the engine module sends it (this type's serde JSON), read
+    /// with [`crate::json`] so that the playground links no serde reader.
+    pub fn from_json(value: &crate::json::Value) -> Result<Lesson, String> {
+        use crate::json::Fields;
+        let l = Fields::of(value, "the lesson")?;
+        let goal = Fields::of(l.value("goal")?, "the goal")?;
+        let keep = goal
+            .array("keep")?
+            .iter()
+            .map(|k| {
+                let k = Fields::of(k, "a kept object")?;
+                Ok(Keep { kind: k.string("kind")?, name: k.opt_string("name")?, namespace: k.opt_string("namespace")? })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let references = l
+            .array("references")?
+            .iter()
+            .map(|r| {
+                let r = Fields::of(r, "a reference")?;
+                Ok(Reference { title: r.string("title")?, url: r.string("url")? })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Lesson {
+            id: l.string("id")?,
+            title: l.string("title")?,
+            practice: l.name("practice", |id| Practice::ALL.into_iter().find(|p| p.id() == id))?,
+            level: match l.opt("level") {
+                None => None,
+                Some(_) => Some(l.name("level", PssLevel::parse)?),
+            },
+            intro: l.string("intro")?,
+            start: l.string("start")?,
+            goal: Goal {
+                absent: goal.strings("absent")?,
+                keep,
+                no_new_findings: goal.bool("no_new_findings")?,
+                parses: goal.bool("parses")?,
+            },
+            hints: l.strings("hints")?,
+            solution: l.string("solution")?,
+            references,
+            registries: l.strings("registries")?,
+        })
+    }
+
     /// The options the lesson is checked with.
     pub fn options(&self) -> Options {
         Options {

@@ -5,6 +5,7 @@
 mod base64;
 pub mod clip;
 pub mod engine;
+pub mod json;
 pub mod k8s;
 pub mod lessons;
 pub mod playground;

@@ -55,6 +55,21 @@ fn every_lesson_start_fails_and_solution_meets_its_goal() {
     }
 }
 
+/// The playground reads the lessons the engine module sends (serde's JSON)
+/// with its own JSON reader: every lesson arrives whole.
+#[test]
+fn every_lesson_reads_back_from_its_json() {
+    for (name, lesson) in all() {
+        let json = serde_json::to_string(&lesson).unwrap();
+        let read = Lesson::from_json(&posture::json::parse(&json).unwrap());
+        assert_eq!(read.as_ref(), Ok(&lesson), "{name}");
+    }
+    let mut changed: serde_json::Value = serde_json::to_value(&all()[0].1).unwrap();
+    changed["practice"] = "no-such-practice".into();
+    let read = Lesson::from_json(&posture::json::parse(&changed.to_string()).unwrap());
+    assert!(read.unwrap_err().contains("`practice`"));
+}
+
 #[test]
 fn index_lists_every_lesson_file_once_with_unique_ids() {
     let index: Vec<String> = all().into_iter().map(|(n, _)| n).collect();

@@ -24,7 +24,7 @@ pub use escape::escape;
 pub use json::{to_json, write_json};
 pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, PracticeSummary, Status};
-pub use read::{from_json, from_json_with};
+pub use read::{from_json, from_json_with, read_object};
 pub use sarif::{to_sarif, write_sarif};
 pub use stream::Layout;
 pub use text::{to_text, write_text, Style};

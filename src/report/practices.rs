@@ -23,6 +23,8 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 3] = [Status::Fail, Status::Pass, Status::NotAssessed];
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Fail => "fail",

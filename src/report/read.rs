@@ -8,93 +8,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use serde::Deserialize;
-
 use super::{Finding, InputError, Note, PracticeSummary, Report, Status, Suppressed};
 use crate::fix::{Applicability, Edit, Fix, FixState};
+use crate::json::{self, Fields, Value};
 use crate::k8s::ObjectRef;
 use crate::rules::{self, Practice, Rule, Severity};
 use crate::suppress::Suppression;
-use crate::yaml::Span;
-
-#[derive(Deserialize)]
-struct Whole {
-    errors: Vec<ErrorIn>,
-    findings: Vec<FindingIn>,
-    notes: Vec<NoteIn>,
-    practices: Vec<PracticeIn>,
-    summary: SummaryIn,
-    suppressed: Vec<FindingIn>,
-}
-
-#[derive(Deserialize)]
-struct ErrorIn {
-    document: Option<usize>,
-    file: String,
-    message: String,
-    span: Option<Span>,
-}
-
-#[derive(Deserialize)]
-struct NoteIn {
-    file: String,
-    document: usize,
-    message: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SummaryIn {
-    files: usize,
-    documents: usize,
-    objects: usize,
-    skipped_documents: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PracticeIn {
-    practice: Practice,
-    status: Status,
-    rules: usize,
-    objects: usize,
-    findings: usize,
-    by_severity: HashMap<String, usize>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FindingIn {
-    document: usize,
-    file: String,
-    fix: Option<FixIn>,
-    fix_refused: Option<String>,
-    message: String,
-    object: ObjectRef,
-    remediation: RemediationIn,
-    rule: String,
-    severity: Severity,
-    source: Option<String>,
-    span: Span,
-    suppression: Option<SuppressionIn>,
-}
-
-#[derive(Deserialize)]
-struct FixIn {
-    applicability: Applicability,
-    edits: Vec<Edit>,
-}
-
-#[derive(Deserialize)]
-struct RemediationIn {
-    snippet: String,
-}
-
-#[derive(Deserialize)]
-struct SuppressionIn {
-    reason: String,
-    via: String,
-}
+use crate::yaml::{Pos, Span};
 
 /// Reads a report as `posture check --format json` writes it (the engine
 /// module's reports are the same JSON).
@@ -105,89 +25,171 @@ pub fn from_json(json: &str) -> Result<Report, String> {
 
 /// [`from_json`], with rules looked up by `rule` (the playground's registry,
 /// read from the engine module: linking this one's would bring every rule's
-/// check code along).
+/// check code along). Read with [`crate::json`], not serde: this is the
+/// playground's largest read, of thousands of findings.
 pub fn from_json_with(json: &str, rule: impl Fn(&str) -> Option<&'static Rule>) -> Result<Report, String> {
-    let whole: Whole = serde_json::from_str(json).map_err(|e| format!("not a Posture report: {e}"))?;
-    // One shared copy of each file name and object, as the engine keeps them.
-    let mut files: HashMap<String, Rc<str>> = HashMap::new();
-    // Findings come object by object: the previous one's object is shared.
-    let mut last_object: Option<Rc<ObjectRef>> = None;
-    let mut finding = |f: FindingIn| -> Result<(Finding, Option<SuppressionIn>), String> {
-        let rule = rule(&f.rule).ok_or_else(|| format!("no rule {} in this engine", f.rule))?;
-        let file = files.entry(f.file).or_insert_with_key(|name| Rc::from(name.as_str())).clone();
-        let object = match last_object.take() {
-            Some(last) if *last == f.object => last,
-            _ => Rc::new(f.object),
-        };
-        last_object = Some(object.clone());
-        let fix = match (f.fix, f.fix_refused) {
-            (Some(fix), _) => Some(FixState::Ready(Fix { applicability: fix.applicability, edits: fix.edits })),
-            (None, Some(reason)) => Some(FixState::Refused(reason)),
-            (None, None) => None,
-        };
-        let finding = Finding {
-            rule,
-            severity: f.severity,
-            message: f.message,
-            file,
-            document: f.document,
-            object,
-            span: f.span,
-            snippet: Cow::Owned(f.remediation.snippet),
-            fix,
-            source: f.source.map(Rc::from),
-        };
-        Ok((finding, f.suppression))
-    };
-    let findings = whole.findings.into_iter().map(|f| Ok(finding(f)?.0)).collect::<Result<Vec<_>, String>>()?;
+    let not = |e: String| format!("not a Posture report: {e}");
+    let whole = json::parse(json).map_err(not)?;
+    let whole = Fields::of(&whole, "the report").map_err(not)?;
+    let mut reader = FindingReader { rule, files: HashMap::new(), last_object: None };
+    let findings =
+        whole.array("findings")?.iter().map(|f| Ok(reader.finding(f)?.0)).collect::<Result<Vec<_>, String>>()?;
     let suppressed = whole
-        .suppressed
-        .into_iter()
+        .array("suppressed")?
+        .iter()
         .map(|f| {
-            let (finding, suppression) = finding(f)?;
-            let s = suppression.ok_or("a suppressed finding without its suppression")?;
-            let via = match s.via.as_str() {
+            let (finding, suppression) = reader.finding(f)?;
+            let s = Fields::of(suppression.ok_or("a suppressed finding without its suppression")?, "a suppression")?;
+            let via = match s.str("via")? {
                 "annotation" => "annotation",
                 "comment" => "comment",
                 other => return Err(format!("unknown suppression {other}")),
             };
-            Ok(Suppressed { finding, suppression: Suppression { via, reason: s.reason } })
+            Ok(Suppressed { finding, suppression: Suppression { via, reason: s.string("reason")? } })
         })
         .collect::<Result<Vec<_>, String>>()?;
     let practices = whole
-        .practices
-        .into_iter()
-        .map(|p| PracticeSummary {
-            practice: p.practice,
-            title: p.practice.title(),
-            status: p.status,
-            rules: p.rules,
-            objects: p.objects,
-            findings: p.findings,
-            by_severity: Severity::ALL
-                .iter()
-                .map(|s| (s.name(), p.by_severity.get(s.name()).copied().unwrap_or(0)))
-                .collect(),
+        .array("practices")?
+        .iter()
+        .map(|p| {
+            let p = Fields::of(p, "a practice")?;
+            let practice = p.name("practice", |id| Practice::ALL.into_iter().find(|x| x.id() == id))?;
+            let by_severity = Fields::of(p.value("bySeverity")?, "bySeverity")?;
+            Ok(PracticeSummary {
+                practice,
+                title: practice.title(),
+                status: p.name("status", |name| Status::ALL.into_iter().find(|s| s.name() == name))?,
+                rules: p.usize("rules")?,
+                objects: p.usize("objects")?,
+                findings: p.usize("findings")?,
+                by_severity: Severity::ALL
+                    .iter()
+                    .map(|s| (s.name(), by_severity.opt(s.name()).and_then(Value::as_usize).unwrap_or(0)))
+                    .collect(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, String>>()?;
     let errors = whole
-        .errors
-        .into_iter()
-        .map(|e| InputError { file: e.file, document: e.document, message: e.message, span: e.span })
-        .collect();
-    let notes =
-        whole.notes.into_iter().map(|n| Note { file: n.file, document: n.document, message: n.message }).collect();
+        .array("errors")?
+        .iter()
+        .map(|e| {
+            let e = Fields::of(e, "an input error")?;
+            Ok(InputError {
+                file: e.string("file")?,
+                document: e
+                    .opt("document")
+                    .map(|d| d.as_usize().ok_or("an error's document is not a number"))
+                    .transpose()?,
+                message: e.string("message")?,
+                span: e.opt("span").map(span).transpose()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let notes = whole
+        .array("notes")?
+        .iter()
+        .map(|n| {
+            let n = Fields::of(n, "a note")?;
+            Ok(Note { file: n.string("file")?, document: n.usize("document")?, message: n.string("message")? })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let summary = Fields::of(whole.value("summary")?, "the summary")?;
     Ok(Report {
         findings,
         suppressed,
         practices,
         errors,
         notes,
-        files: whole.summary.files,
-        documents: whole.summary.documents,
-        objects: whole.summary.objects,
-        skipped_documents: whole.summary.skipped_documents,
+        files: summary.usize("files")?,
+        documents: summary.usize("documents")?,
+        objects: summary.usize("objects")?,
+        skipped_documents: summary.usize("skippedDocuments")?,
     })
+}
+
+/// Findings read with their rule looked up, sharing one copy of each file
+/// name and object, as the engine's do.
+struct FindingReader<R> {
+    rule: R,
+    files: HashMap<String, Rc<str>>,
+    /// Findings come object by object: the previous one's object is shared.
+    last_object: Option<Rc<ObjectRef>>,
+}
+
+impl<R: Fn(&str) -> Option<&'static Rule>> FindingReader<R> {
+    /// A finding, and its suppression when it has one.
+    fn finding<'v, 'a>(&mut self, value: &'v Value<'a>) -> Result<(Finding, Option<&'v Value<'a>>), String> {
+        let f = Fields::of(value, "a finding")?;
+        let id = f.str("rule")?;
+        let rule = (self.rule)(id).ok_or_else(|| format!("no rule {id} in this engine"))?;
+        let name = f.str("file")?;
+        let file = match self.files.get(name) {
+            Some(file) => file.clone(),
+            None => self.files.entry(name.to_owned()).or_insert_with(|| Rc::from(name)).clone(),
+        };
+        let read = read_object(f.value("object")?)?;
+        let object = match self.last_object.take() {
+            Some(last) if *last == read => last,
+            _ => Rc::new(read),
+        };
+        self.last_object = Some(object.clone());
+        let fix = match (f.opt("fix"), f.opt_string("fixRefused")?) {
+            (Some(fix), _) => {
+                let fix = Fields::of(fix, "a fix")?;
+                let applicability = fix.name("applicability", |name| {
+                    [Applicability::Safe, Applicability::Unsafe, Applicability::NeedsValue]
+                        .into_iter()
+                        .find(|a| a.name() == name)
+                })?;
+                let edits = fix
+                    .array("edits")?
+                    .iter()
+                    .map(|e| {
+                        let e = Fields::of(e, "an edit")?;
+                        Ok(Edit { start: e.usize("start")?, end: e.usize("end")?, text: e.string("text")? })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                Some(FixState::Ready(Fix { applicability, edits }))
+            }
+            (None, Some(reason)) => Some(FixState::Refused(reason)),
+            (None, None) => None,
+        };
+        let remediation = Fields::of(f.value("remediation")?, "a remediation")?;
+        let finding = Finding {
+            rule,
+            severity: f.name("severity", Severity::parse)?,
+            message: f.string("message")?,
+            file,
+            document: f.usize("document")?,
+            object,
+            span: span(f.value("span")?)?,
+            snippet: Cow::Owned(remediation.string("snippet")?),
+            fix,
+            source: f.opt_string("source")?.map(Rc::from),
+        };
+        Ok((finding, f.opt("suppression")))
+    }
+}
+
+/// An object as reports name it (`apiVersion`, `kind`, `name`, `namespace`).
+pub fn read_object(value: &Value) -> Result<ObjectRef, String> {
+    let o = Fields::of(value, "an object")?;
+    Ok(ObjectRef {
+        api_version: o.string("apiVersion")?,
+        kind: o.string("kind")?,
+        name: o.opt_string("name")?,
+        namespace: o.opt_string("namespace")?,
+    })
+}
+
+fn span(value: &Value) -> Result<Span, String> {
+    let s = Fields::of(value, "a span")?;
+    let pos = |key: &str| -> Result<Pos, String> {
+        let p = Fields::of(s.value(key)?, "a position")?;
+        let number = |key: &str| u32::try_from(p.usize(key)?).map_err(|_| format!("a {key} out of range"));
+        Ok(Pos { line: number("line")?, column: number("column")?, offset: p.usize("offset")? })
+    };
+    Ok(Span { start: pos("start")?, end: pos("end")? })
 }
 
 #[cfg(test)]
@@ -223,6 +225,24 @@ mod tests {
             suppressed += report.suppressed.len();
         }
         assert!(checked > 100 && suppressed >= 2, "{checked} findings and {suppressed} suppressed compared");
+    }
+
+    /// The names read back are those serde writes.
+    #[test]
+    fn names_are_serdes() {
+        let serde = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for p in Practice::ALL {
+            assert_eq!(p.id(), serde(serde_json::to_value(p).unwrap()));
+        }
+        for s in Status::ALL {
+            assert_eq!(s.name(), serde(serde_json::to_value(s).unwrap()));
+        }
+        for s in Severity::ALL {
+            assert_eq!(s.name(), serde(serde_json::to_value(s).unwrap()));
+        }
+        for a in [Applicability::Safe, Applicability::Unsafe, Applicability::NeedsValue] {
+            assert_eq!(a.name(), serde(serde_json::to_value(a).unwrap()));
+        }
     }
 
     #[test]

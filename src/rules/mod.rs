@@ -96,6 +96,21 @@ impl Practice {
         Practice::Admission,
     ];
 
+    /// The kebab-case id reports and lesson files use (`pod-security`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Practice::ApiAccess => "api-access",
+            Practice::Encryption => "encryption",
+            Practice::PodSecurity => "pod-security",
+            Practice::ImagePolicy => "image-policy",
+            Practice::NetworkPolicy => "network-policy",
+            Practice::Audit => "audit",
+            Practice::ControlPlane => "control-plane",
+            Practice::ResourceLimits => "resource-limits",
+            Practice::Admission => "admission",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Practice::ApiAccess => "API access and RBAC",

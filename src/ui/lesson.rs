@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
+use posture::json;
 use posture::k8s::ObjectRef;
 use posture::lessons::{self, Block, Inline, Lesson};
 use posture::rules::PssLevel;
@@ -148,10 +149,12 @@ async fn read_lesson(text: &str) -> Result<Lesson, Vec<String>> {
             .map(String::from)
     };
     if let Some(errors) = field("errors") {
-        return Err(serde_json::from_str(&errors).unwrap_or_else(|e| vec![e.to_string()]));
+        let errors = json::parse(&errors).map_err(|e| vec![e])?;
+        let errors = errors.as_array().unwrap_or_default().iter().filter_map(|e| e.as_str().map(str::to_owned));
+        return Err(errors.collect());
     }
     let lesson = field("lesson").ok_or_else(|| vec!["the engine answered without the lesson".to_owned()])?;
-    serde_json::from_str(&lesson).map_err(|e| vec![e.to_string()])
+    json::parse(&lesson).and_then(|l| Lesson::from_json(&l)).map_err(|e| vec![e])
 }
 
 /// The objects in `text`, from the engine module (an `objects` request).
@@ -159,7 +162,8 @@ async fn objects_in(text: &str) -> Result<Vec<ObjectRef>, String> {
     let answer = super::checks::request("objects", &[("text", text.into())]).await?;
     let objects = js_sys::Reflect::get(&answer, &"objects".into()).ok().filter(js_sys::Array::is_array);
     let json = objects.and_then(|o| js_sys::JSON::stringify(&o).ok()).ok_or("the engine answered without objects")?;
-    serde_json::from_str(&String::from(json)).map_err(|e| e.to_string())
+    let json = String::from(json);
+    json::parse(&json)?.as_array().unwrap_or_default().iter().map(posture::report::read_object).collect()
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -167,15 +171,15 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn read_done() -> BTreeSet<String> {
-    storage()
-        .and_then(|s| s.get_item(DONE).ok().flatten())
-        .and_then(|raw| serde_json::from_str::<BTreeSet<String>>(&raw).ok())
-        .unwrap_or_default()
+    let raw = storage().and_then(|s| s.get_item(DONE).ok().flatten()).unwrap_or_default();
+    let done = json::parse(&raw).ok().and_then(|v| v.into_array());
+    done.unwrap_or_default().into_iter().filter_map(json::Value::into_string).collect()
 }
 
 fn write_done(done: &BTreeSet<String>) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(done)) {
-        let _ = s.set_item(DONE, &json);
+    if let Some(s) = storage() {
+        let items: Vec<String> = done.iter().map(|id| json::quote(id)).collect();
+        let _ = s.set_item(DONE, &format!("[{}]", items.join(",")));
     }
 }
 

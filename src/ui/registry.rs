@@ -10,27 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use js_sys::JSON;
+use posture::json::{self, Fields, Value};
 use posture::rules::{Family, Practice, Reference, Rule, Severity};
-use serde::Deserialize;
-
-/// A rule as `rules()` gives it: the fields the playground shows.
-#[derive(Deserialize)]
-struct RuleIn {
-    id: String,
-    title: String,
-    severity: Severity,
-    practice: Practice,
-    rationale: String,
-    references: Vec<ReferenceIn>,
-    remediation: String,
-    snippet: String,
-}
-
-#[derive(Deserialize)]
-struct ReferenceIn {
-    title: String,
-    url: String,
-}
 
 thread_local! {
     /// The rules by id.
@@ -44,7 +25,9 @@ pub fn start() {
         let read = answer.and_then(|a| {
             let rules = js_sys::Reflect::get(&a, &"rules".into()).ok().filter(js_sys::Array::is_array);
             let json = rules.and_then(|r| JSON::stringify(&r).ok()).ok_or("no rules in the answer")?;
-            serde_json::from_str::<Vec<RuleIn>>(&String::from(json)).map_err(|e| e.to_string())
+            let json = String::from(json);
+            let rules = json::parse(&json)?;
+            rules.as_array().ok_or("the rules are not a list")?.iter().map(rule).collect::<Result<Vec<_>, String>>()
         });
         // A worker that answers with no registry is not to be relied on:
         // the engine in the page is asked again.
@@ -54,7 +37,7 @@ pub fn start() {
         REGISTRY.with(|r| {
             let mut registry = r.borrow_mut();
             for rule in read.unwrap_or_default() {
-                let rule: &'static Rule = Box::leak(Box::new(rule.into_rule()));
+                let rule: &'static Rule = Box::leak(Box::new(rule));
                 registry.insert(rule.id, rule);
             }
         });
@@ -65,30 +48,37 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
     REGISTRY.with(|r| r.borrow().get(id).copied())
 }
 
-impl RuleIn {
-    fn into_rule(self) -> Rule {
-        let references: Vec<Reference> =
-            self.references.into_iter().map(|r| Reference { title: leak(r.title), url: leak(r.url) }).collect();
-        Rule {
-            family: Family::of(&self.id).unwrap_or(Family::Workload),
-            id: leak(self.id),
-            title: leak(self.title),
-            severity: self.severity,
-            practice: self.practice,
-            rationale: leak(self.rationale),
-            references: references.leak(),
-            cis: &[],
-            sources: &[],
-            kinds: &[],
-            remediation: leak(self.remediation),
-            snippet: leak(self.snippet),
-            pss: None,
-            bad: &[],
-            good: &[],
-            // Never run: the engine module runs the checks.
-            check: |_, _| {},
-        }
-    }
+/// A rule as `rules()` gives it, with the fields the playground shows.
+fn rule(value: &Value) -> Result<Rule, String> {
+    let r = Fields::of(value, "a rule")?;
+    let references = r
+        .array("references")?
+        .iter()
+        .map(|x| {
+            let x = Fields::of(x, "a reference")?;
+            Ok(Reference { title: leak(x.string("title")?), url: leak(x.string("url")?) })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let id = r.str("id")?;
+    Ok(Rule {
+        family: Family::of(id).unwrap_or(Family::Workload),
+        id: leak(id.to_owned()),
+        title: leak(r.string("title")?),
+        severity: r.name("severity", Severity::parse)?,
+        practice: r.name("practice", |id| Practice::ALL.into_iter().find(|p| p.id() == id))?,
+        rationale: leak(r.string("rationale")?),
+        references: references.leak(),
+        cis: &[],
+        sources: &[],
+        kinds: &[],
+        remediation: leak(r.string("remediation")?),
+        snippet: leak(r.string("snippet")?),
+        pss: None,
+        bad: &[],
+        good: &[],
+        // Never run: the engine module runs the checks.
+        check: |_, _| {},
+    })
 }
 
 fn leak(text: String) -> &'static str {

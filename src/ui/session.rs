@@ -125,11 +125,12 @@ fn storage() -> Result<Storage, String> {
 /// when there is none.
 fn read(key: &str) -> Result<Option<String>, String> {
     let Ok(raw) = storage()?.get_item(key) else { return Err("storage is unavailable".to_owned()) };
-    raw.map(|raw| serde_json::from_str::<String>(&raw).map_err(|_| "it is not text".to_owned())).transpose()
+    let text = |raw: String| posture::json::parse(&raw).ok().and_then(posture::json::Value::into_string);
+    raw.map(|raw| text(raw).ok_or_else(|| "it is not text".to_owned())).transpose()
 }
 
 fn write(key: &str, value: &str) -> Result<(), String> {
-    let json = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    let json = posture::json::quote(value);
     storage()?.set_item(key, &json).map_err(|e| {
         let name = js_sys::Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
         if name == "QuotaExceededError" {
