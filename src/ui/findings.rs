@@ -2,7 +2,6 @@
 //! object or by rule, each with its rationale, references and fix.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -45,7 +44,7 @@ pub fn findings_panel(props: &Props) -> Html {
     };
     html! {
         <div class="findings">
-            <p class="summary" aria-live="polite" data-check-ms={format!("{:.2}", state.checked.millis)}
+            <p class="summary" aria-live="polite" data-check-ms={hundredths(state.checked.millis)}
                 data-check-number={state.checked.number.to_string()}>
                 <span data-testid="finding-count" class="count">{report.findings.len()}</span>
                 {plural(report.findings.len(), " finding", " findings")}
@@ -132,6 +131,13 @@ fn practice_detail(p: &posture::report::PracticeSummary) -> String {
         Status::Pass => format!("{}: {} rule(s) checked {} object(s), nothing found", p.title, p.rules, p.objects),
         Status::NotAssessed => format!("{}: nothing in the input to check", p.title),
     }
+}
+
+/// `12.34`: formatted as integers (formatting a float to a precision links
+/// code of its own).
+fn hundredths(ms: f64) -> String {
+    let n = (ms.max(0.0) * 100.0).round() as u64;
+    format!("{}.{:02}", n / 100, n % 100)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -257,9 +263,10 @@ fn detail(f: &Finding, dispatch: &UseReducerDispatcher<State>) -> Html {
 
 /// The rows whose detail is open, by rule and message: a row scrolled out
 /// of the window and back, or still there after the next check, stays open.
+/// A list: a person opens a few.
 #[derive(Clone)]
 struct Opened {
-    keys: Rc<RefCell<BTreeSet<(&'static str, String)>>>,
+    keys: Rc<RefCell<Vec<(&'static str, String)>>>,
     redraw: UseForceUpdateHandle,
 }
 
@@ -269,17 +276,21 @@ impl Opened {
     }
 
     fn is_open(&self, f: &Finding) -> bool {
-        // Nothing to look up (and no key to build) in the usual case.
-        !self.keys.borrow().is_empty() && self.keys.borrow().contains(&Self::key(f))
+        self.keys.borrow().iter().any(|(rule, message)| *rule == f.rule.id && *message == f.message)
     }
 
     /// Also told of opens the page itself made (a row drawn open): those
     /// change nothing, and draw nothing again.
     fn set(&self, key: (&'static str, String), open: bool) {
-        let changed = if open { self.keys.borrow_mut().insert(key) } else { self.keys.borrow_mut().remove(&key) };
-        if changed {
-            self.redraw.force_update();
+        let mut keys = self.keys.borrow_mut();
+        let at = keys.iter().position(|k| *k == key);
+        match (at, open) {
+            (None, true) => keys.push(key),
+            (Some(i), false) => drop(keys.remove(i)),
+            _ => return,
         }
+        drop(keys);
+        self.redraw.force_update();
     }
 }
 
@@ -310,7 +321,7 @@ fn finding_list(props: &ListProps) -> Html {
     // The drawn rows, and the average height of a drawn row.
     let window = use_state_eq(|| (0usize, 2 * OVERSCAN));
     let row = use_mut_ref(|| ROW_GUESS);
-    let opened = Opened { keys: use_mut_ref(BTreeSet::new), redraw: use_force_update() };
+    let opened = Opened { keys: use_mut_ref(Vec::new), redraw: use_force_update() };
     let total: usize = props.groups.iter().map(|(_, members)| members.len() + 1).sum();
 
     // Which rows are in view: the list's part of the viewport and of the
@@ -367,7 +378,7 @@ fn finding_list(props: &ListProps) -> Html {
             let height = *row.borrow();
             for (node, rows) in [(above, first), (below, total - last)] {
                 if let Some(el) = node.cast::<HtmlElement>() {
-                    let _ = el.style().set_property("height", &format!("{}px", rows as f64 * height));
+                    let _ = el.style().set_property("height", &format!("{}px", (rows as f64 * height).round() as u64));
                 }
             }
             measure();

@@ -369,10 +369,14 @@ pub fn use_fix_undo(state: &UseReducerHandle<State>) {
             if !(key.ctrl_key() || key.meta_key()) || key.alt_key() {
                 return;
             }
-            let redo = match key.key().to_lowercase().as_str() {
-                "z" => key.shift_key(),
-                "y" if !key.shift_key() => true,
-                _ => return,
+            // Case-blind by hand: `to_lowercase` links Unicode's case tables.
+            let pressed = key.key();
+            let redo = if pressed.eq_ignore_ascii_case("z") {
+                key.shift_key()
+            } else if pressed.eq_ignore_ascii_case("y") && !key.shift_key() {
+                true
+            } else {
+                return;
             };
             let Some(area) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else { return };
             if area.get_attribute("data-testid").as_deref() != Some("editor") {

@@ -110,8 +110,11 @@ pub fn save(text: &str, origin: Origin, level: PssLevel) -> Option<String> {
     })
 }
 
+/// `1.5 MB`, rounded to tenths (in integers: formatting a float to a
+/// precision links code of its own).
 pub fn megabytes(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    let tenths = (bytes as u64 * 10 + 512 * 1024) / (1024 * 1024);
+    format!("{}.{} MB", tenths / 10, tenths % 10)
 }
 
 fn storage() -> Result<Storage, String> {

@@ -40,7 +40,10 @@ fn padding_top(el: &HtmlElement) -> f64 {
         .ok()
         .flatten()
         .and_then(|s| s.get_property_value("padding-top").ok())
-        .and_then(|v| v.trim_end_matches("px").parse().ok())
+        // Whole pixels (the stylesheet's are), read as an integer: parsing
+        // a float links code of its own.
+        .and_then(|v| v.split(['.', 'p']).next()?.parse::<u32>().ok())
+        .map(f64::from)
         .unwrap_or(0.0)
 }
 
