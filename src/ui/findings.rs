@@ -15,6 +15,9 @@ use super::state::{families, Action, Group, State};
 /// Rows drawn beyond those in view, above and below: enough for a flick
 /// of the wheel, few enough that a new report draws about a screenful.
 const OVERSCAN: usize = 8;
+/// A report of at most this many rows (findings and headings) is drawn
+/// whole: every row of a small report is in the page without scrolling.
+const WHOLE: usize = 60;
 /// A row's height (px) until rows have been drawn and measured.
 const ROW_GUESS: f64 = 90.0;
 
@@ -360,7 +363,7 @@ fn finding_list(props: &ListProps) -> Html {
             move || drop((on_scroll, on_resize))
         });
     }
-    let (first, last) = (window.0.min(total), window.1.min(total));
+    let (first, last) = if total <= WHOLE { (0, total) } else { (window.0.min(total), window.1.min(total)) };
     // After drawing: learn the rows' height, size the spacers, and look
     // again (a new report, a row opened).
     {
