@@ -156,19 +156,30 @@ fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
     let findings = &state.checked.report.findings;
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // The previous finding's object and group: a report's findings come
+    // object by object, sharing the object, so most need no key at all.
+    let mut last: Option<(&Rc<posture::k8s::ObjectRef>, usize)> = None;
     for &i in shown {
         let f = &findings[i];
+        if let Some((object, g)) = last.filter(|(o, _)| state.group == Group::Object && Rc::ptr_eq(o, &f.object)) {
+            groups[g].1.push(i);
+            last = Some((object, g));
+            continue;
+        }
         let key = match state.group {
             Group::Object => f.object.to_string(),
             Group::Rule => format!("{}: {}", f.rule.id, f.rule.title),
         };
-        match index.get(&key) {
-            Some(&g) => groups[g].1.push(i),
+        let g = match index.get(&key) {
+            Some(&g) => g,
             None => {
                 index.insert(key.clone(), groups.len());
-                groups.push((key, vec![i]));
+                groups.push((key, Vec::new()));
+                groups.len() - 1
             }
-        }
+        };
+        groups[g].1.push(i);
+        last = Some((&f.object, g));
     }
     if state.group == Group::Rule {
         groups.sort_by(|a, b| a.0.cmp(&b.0));

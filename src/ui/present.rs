@@ -1,6 +1,9 @@
 //! Presenter mode (`?present`, or the toggle): large type and high contrast
 //! for a projector, findings under the editor, only the controls a demo
-//! needs. A class on the page's body, so the stylesheet does the work.
+//! needs. A class on the page's body, so the stylesheet does the work, and
+//! on its root, whose font size the panel's rem-based sizes follow (a
+//! `:root:has(body.present)` selector would have the browser look for the
+//! class after every change to the page).
 
 use wasm_bindgen::JsValue;
 
@@ -21,8 +24,11 @@ pub fn from_address() {
 /// Turns presenter mode on or off, and keeps `?present` in the address so a
 /// reload (or the link) keeps it.
 pub fn set(present: bool) {
-    let Some(body) = gloo::utils::document().body() else { return };
-    let _ = if present { body.class_list().add_1(CLASS) } else { body.class_list().remove_1(CLASS) };
+    let document = gloo::utils::document();
+    let Some(body) = document.body() else { return };
+    for element in [Some(body.into()), document.document_element()].into_iter().flatten() {
+        let _ = if present { element.class_list().add_1(CLASS) } else { element.class_list().remove_1(CLASS) };
+    }
     let window = gloo::utils::window();
     let location = window.location();
     let here = format!(
