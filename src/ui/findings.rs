@@ -375,11 +375,8 @@ fn finding_list(props: &ListProps) -> Html {
         });
     }
     let (first, last) = if total <= WHOLE { (0, total) } else { (window.0.min(total), window.1.min(total)) };
-    // After drawing: learn the rows' height, look again at what is in view
-    // (a new report, a row opened), then size the spacers. Every read comes
-    // before the writes, so the browser lays the page out once here, not
-    // once more after the spacers change (they change nothing above the
-    // list, where the reads look).
+    // After drawing: learn the rows' height, size the spacers, and look
+    // again (a new report, a row opened).
     {
         let (drawn, above, below, row) = (drawn.clone(), above.clone(), below.clone(), row.clone());
         use_effect(move || {
@@ -392,13 +389,13 @@ fn finding_list(props: &ListProps) -> Html {
                     }
                 }
             }
-            measure();
             let height = *row.borrow();
             for (node, rows) in [(above, first), (below, total - last)] {
                 if let Some(el) = node.cast::<HtmlElement>() {
                     let _ = el.style().set_property("height", &format!("{}px", (rows as f64 * height).round() as u64));
                 }
             }
+            measure();
         });
     }
     // The drawn rows, in their groups.
