@@ -395,6 +395,9 @@ fn finding_list(props: &ListProps) -> Html {
                     let _ = el.style().set_property("height", &format!("{}px", (rows as f64 * height).round() as u64));
                 }
             }
+            // Measured after the spacers are sized, though that lays the
+            // page out again: a spacer that grows moves other rows into
+            // view without any scroll event to say so.
             measure();
         });
     }
