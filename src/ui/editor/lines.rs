@@ -79,7 +79,8 @@ impl Drawn<'_> {
         // right on the caret, or past the text, lands there.
         let caret = || html! { <span class="caret" data-testid="caret" data-at={head.to_string()}></span> };
         let pieces = self.pieces(line);
-        // The line break, selected or not: drawn as a narrow box.
+        // The line break, when selected: drawn as a narrow box. Otherwise
+        // nothing: a point past the line's end hits its last piece's end.
         let eol_selected = sel_start <= end && end < sel_end;
         html! {
             <div class="line" data-line={(line + 1).to_string()}>
@@ -100,7 +101,9 @@ impl Drawn<'_> {
                     </> }
                 }) }
                 if head == end { {caret()} }
-                <span class={classes!("eol", eol_selected.then_some("selected"))} data-at={end.to_string()}>{"\u{200b}"}</span>
+                if eol_selected {
+                    <span class="eol selected" data-at={end.to_string()}>{"\u{200b}"}</span>
+                }
             </div>
         }
     }
