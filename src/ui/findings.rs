@@ -161,9 +161,8 @@ fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
     let mut last: Option<(&Rc<posture::k8s::ObjectRef>, usize)> = None;
     for &i in shown {
         let f = &findings[i];
-        if let Some((object, g)) = last.filter(|(o, _)| state.group == Group::Object && Rc::ptr_eq(o, &f.object)) {
+        if let Some((_, g)) = last.filter(|(o, _)| state.group == Group::Object && Rc::ptr_eq(o, &f.object)) {
             groups[g].1.push(i);
-            last = Some((object, g));
             continue;
         }
         let key = match state.group {
@@ -237,7 +236,7 @@ fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>, opened: &
             <button class="jump" {onclick} title="Show in the editor">
                 <span class={classes!("badge", severity)}>{severity}</span>
                 <span class="title">{f.rule.title}</span>
-                <span class="where">{"line "}{f.span.start.line}</span>
+                <span class="where">{format!("line {}", f.span.start.line)}</span>
                 <span class="message">{&f.message}</span>
             </button>
             <super::fixes::FixButton state={state.clone()} {index} />

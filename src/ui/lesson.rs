@@ -150,8 +150,11 @@ async fn read_lesson(text: &str) -> Result<Lesson, Vec<String>> {
     };
     if let Some(errors) = field("errors") {
         let errors = json::parse(&errors).map_err(|e| vec![e])?;
-        let errors = errors.as_array().unwrap_or_default().iter().filter_map(|e| e.as_str().map(str::to_owned));
-        return Err(errors.collect());
+        let read: Option<Vec<String>> =
+            errors.as_array().and_then(|e| e.iter().map(|e| e.as_str().map(str::to_owned)).collect());
+        return Err(
+            read.unwrap_or_else(|| vec!["the engine's errors for this lesson are not a list of messages".to_owned()])
+        );
     }
     let lesson = field("lesson").ok_or_else(|| vec!["the engine answered without the lesson".to_owned()])?;
     json::parse(&lesson).and_then(|l| Lesson::from_json(&l)).map_err(|e| vec![e])
