@@ -82,8 +82,15 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
 
 /// A parsed stream with what it takes to parse it again after an edit
 /// while keeping the documents the edit did not touch.
+///
+/// The trees of a kept document are not moved with its text (that would
+/// visit every node after the edit): each chunk's [`Origin::pending`] says
+/// how far its spans are behind, and [`Parsed::settle`] moves them when
+/// they are read. The stream's comments are always where they are.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// The documents (spans behind by their chunk's pending shift) and
+    /// comments.
     pub stream: Stream,
     chunks: Vec<ChunkInfo>,
     /// The id the next chunk parsed gets.
@@ -101,6 +108,9 @@ pub struct Origin {
     pub end: usize,
     pub line: u32,
     pub within: usize,
+    /// How far the spans of the chunk's trees are behind its text (zero
+    /// once settled).
+    pub pending: Shift,
 }
 
 impl Parsed {
@@ -114,9 +124,29 @@ impl Parsed {
                 end: info.range.end,
                 line: info.line,
                 within,
+                pending: info.pending,
             }));
         }
         origins
+    }
+
+    /// Moves the trees of these chunks (by id) to where their text is now.
+    pub fn settle(&mut self, chunks: &std::collections::HashSet<u64, std::hash::BuildHasherDefault<Fnv>>) {
+        let mut documents = self.stream.documents.iter_mut();
+        for info in &mut self.chunks {
+            let roots = documents.by_ref().take(info.documents);
+            if info.pending.is_zero() || !chunks.contains(&info.id) {
+                roots.for_each(drop);
+                continue;
+            }
+            for doc in roots {
+                match &mut doc.root {
+                    Ok(root) => info.pending.node(root),
+                    Err(e) => info.pending.span(&mut e.span),
+                }
+            }
+            info.pending = Shift::default();
+        }
     }
 }
 
@@ -133,6 +163,8 @@ struct ChunkInfo {
     /// Some document of it is an error: its message may name a line, so it
     /// is parsed again if it moves.
     failed: bool,
+    /// How far its trees' spans are behind its text.
+    pending: Shift,
 }
 
 /// An edit of a stream: `range` of the old text became `inserted` bytes.
@@ -175,12 +207,14 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
             break;
         }
         let (before, after) = (docs.len(), comments.len());
+        let mut pending = Shift::default();
         let id = match old.as_mut().and_then(|old| old.take(text, &chunk, lines)) {
-            Some((id, roots, found)) => {
+            Some((id, roots, found, behind)) => {
                 comments.extend(found);
                 for root in roots {
                     push(&mut docs, root);
                 }
+                pending = behind;
                 id
             }
             None => {
@@ -208,13 +242,15 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
             documents: docs.len() - before,
             comments: comments.len() - after,
             failed: docs[before..].iter().any(|d| d.root.is_err()),
+            pending,
         });
     }
     Parsed { stream: Stream { documents: docs, comments }, chunks, next_id }
 }
 
-/// A chunk taken from the previous parse: its id, documents and comments.
-type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>);
+/// A chunk taken from the previous parse: its id, documents, comments and
+/// how far its trees are behind its text.
+type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>, Shift);
 
 /// The previous parse, handed out chunk by chunk in text order.
 struct Old {
@@ -241,7 +277,8 @@ impl Old {
     }
 
     /// The old documents and comments of the chunk at `range` of the new
-    /// text, moved to where it now is, if its text is untouched.
+    /// text, if its text is untouched: its comments moved to where it now
+    /// is, its trees left behind by the pending shift returned.
     fn take(&mut self, text: &[u8], range: &Range<usize>, lines: &LineIndex) -> Option<Kept> {
         let (old_start, moved) = if range.end <= self.unchanged_before {
             (range.start, false)
@@ -267,20 +304,19 @@ impl Old {
             return None;
         }
         let info = self.chunks.next()?;
-        let mut roots: Vec<Result<Node, YamlError>> =
+        let roots: Vec<Result<Node, YamlError>> =
             self.documents.by_ref().take(info.documents).map(|d| d.root).collect();
         let mut comments: Vec<usize> = self.comments.by_ref().take(info.comments).collect();
         // An edit of the same length can still add or remove line breaks.
         let shift = Shift { bytes: self.shift, lines: i64::from(lines.pos(range.start).line) - i64::from(info.line) };
-        if moved && (shift.bytes != 0 || shift.lines != 0) {
-            for root in roots.iter_mut().flatten() {
-                shift.node(root);
-            }
+        let mut pending = info.pending;
+        if moved && !shift.is_zero() {
+            pending = Shift { bytes: pending.bytes + shift.bytes, lines: pending.lines + shift.lines };
             for c in &mut comments {
                 *c = c.wrapping_add_signed(self.shift);
             }
         }
-        Some((info.id, roots, comments))
+        Some((info.id, roots, comments, pending))
     }
 
     /// Drops the next old chunk.
@@ -293,18 +329,23 @@ impl Old {
 }
 /// How far a chunk moved with its text: whole lines and bytes (its columns
 /// stay, since it starts a line).
-struct Shift {
-    bytes: isize,
-    lines: i64,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Shift {
+    pub bytes: isize,
+    pub lines: i64,
 }
 
 impl Shift {
+    pub fn is_zero(&self) -> bool {
+        self.bytes == 0 && self.lines == 0
+    }
+
     fn pos(&self, pos: &mut Pos) {
         pos.offset = pos.offset.wrapping_add_signed(self.bytes);
         pos.line = (i64::from(pos.line) + self.lines) as u32;
     }
 
-    fn span(&self, span: &mut Span) {
+    pub fn span(&self, span: &mut Span) {
         self.pos(&mut span.start);
         self.pos(&mut span.end);
     }
