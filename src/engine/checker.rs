@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::indent::Indents;
-use super::{read_part, run, Input, Local, Options, Run};
+use super::{read_part, run, Input, Local, Options, Plan, Run};
 use crate::k8s::templates::Scan;
 use crate::report::Report;
 use crate::yaml::{self, LineIndex, LineStarts, Stream};
@@ -100,15 +100,23 @@ impl Checker {
     /// The report of the current text: exactly what [`check_all`] gives.
     /// It is kept, and patched by the next call where edits touched it.
     pub fn report(&mut self) -> &Report {
+        // Kept trees are moved with their text only where rules will read
+        // them (see [`yaml::Parsed`]).
+        let planned: Vec<_> = self.sources.iter().map(|s| (&*s.file, &s.parsed, &s.scan, s.indents.unit())).collect();
+        let mut plan = Plan::new(&planned, &self.local);
+        for (source, chunks) in self.sources.iter_mut().zip(&plan.settle) {
+            source.parsed.settle(chunks);
+        }
+        plan.origins = self.sources.iter().map(|s| s.parsed.origins()).collect();
+
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> =
             self.sources.iter().map(|s| LineIndex::with_starts(read_part(&s.text, &self.options), &s.lines)).collect();
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
         let scans: Vec<&Scan> = self.sources.iter().map(|s| &s.scan).collect();
-        let origins: Vec<Vec<yaml::Origin>> = self.sources.iter().map(|s| s.parsed.origins()).collect();
         let indents = self.sources.iter().map(|s| s.indents.unit()).collect();
         let inputs = Run { inputs: &inputs, lines: &lines, parsed: &parsed, scans: &scans, indents };
-        let report = run(inputs, &self.options, Some((&origins, &mut self.local)));
+        let report = run(inputs, &self.options, Some((&plan, &mut self.local)));
         self.local.report = report;
         &self.local.report
     }

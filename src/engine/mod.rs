@@ -72,11 +72,11 @@ struct Run<'r, 'a> {
 }
 
 /// Checks parsed inputs: finds their objects, runs the rules, applies
-/// suppressions. With `memo` (each input's document origins and what the
-/// last run kept), rules that did not look past an object are not run again
+/// suppressions. With `memo` (what the last run found, and the [`Plan`] of
+/// what it keeps), rules that did not look past an object are not run again
 /// on it while its chunk is unchanged (moved by other edits, its findings
 /// move with it).
-fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &mut Local)>) -> Report {
+fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) -> Report {
     let Run { inputs, lines, parsed, scans, indents } = inputs;
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
@@ -88,44 +88,44 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &
         let scan = &scans[index];
         let mut templated = None;
         for doc in &stream.documents {
-            // A document holding Helm template actions is not read: one
-            // error for the file says so, after its other documents.
-            let offset = match &doc.root {
-                Ok(root) => root.span.start.offset,
-                Err(e) => e.span.start.offset,
+            let origin = memo.as_ref().and_then(|(plan, _)| plan.origins.get(index)?.get(doc.index - 1));
+            let pending = origin.map(|o| o.pending).unwrap_or_default();
+            // Spans of a tree not settled are behind by its chunk's shift.
+            let error = |e: &yaml::YamlError| {
+                let mut span = e.span;
+                pending.span(&mut span);
+                InputError {
+                    file: input.file.to_owned(),
+                    document: Some(doc.index),
+                    message: crate::clip::bound(e.message.clone(), crate::clip::MESSAGE),
+                    span: Some(span),
+                }
             };
             report.documents += 1;
-            if scan.templated_at(offset) {
-                templated.get_or_insert(doc.index);
-                continue;
-            }
-            let error = |e: &yaml::YamlError| InputError {
-                file: input.file.to_owned(),
-                document: Some(doc.index),
-                message: crate::clip::bound(e.message.clone(), crate::clip::MESSAGE),
-                span: Some(e.span),
-            };
-            let root = match &doc.root {
-                Ok(root) if root.is_null() => continue,
-                Ok(root) => root,
-                Err(e) => {
+            let (offset, root) = match read(input.file, doc, scan, pending) {
+                Read::Templated => {
+                    templated.get_or_insert(doc.index);
+                    continue;
+                }
+                Read::Null => continue,
+                Read::Error(e) => {
                     report.errors.push(error(e));
                     continue;
                 }
+                Read::Note(message) => {
+                    report.skipped_documents += 1;
+                    report.notes.push(crate::report::Note {
+                        file: input.file.to_owned(),
+                        document: doc.index,
+                        message: message.to_owned(),
+                    });
+                    continue;
+                }
+                Read::Root(offset, root) => (offset, root),
             };
-            if let Some(message) = k8s::templates::recognise(input.file, root) {
-                report.skipped_documents += 1;
-                report.notes.push(crate::report::Note {
-                    file: input.file.to_owned(),
-                    document: doc.index,
-                    message: message.to_owned(),
-                });
-                continue;
-            }
             match k8s::contents(root) {
                 Ok(Contents::Objects(found)) => {
-                    if let Some((origins, _)) = &memo {
-                        let origin = origins.get(index).and_then(|o| o.get(doc.index - 1));
+                    if memo.is_some() {
                         places.extend((0..found.len()).map(|i| origin.map(|o| (*o, (index, o.chunk, o.within, i)))));
                     }
                     objects.extend(found.into_iter().map(|object| Located {
@@ -160,39 +160,16 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &
         .zip(lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
-    let same_indent: Vec<bool> = match &memo {
-        Some((_, local)) => (0..inputs.len()).map(|i| local.indents.get(i) == indents.get(i)).collect(),
-        None => Vec::new(),
-    };
-    // Which objects keep what rules found last time (their chunk is kept,
-    // with the same indentation step and source), with their place in the
-    // last check; and the lookups of the index whose objects changed: those
-    // filed under them now or last time, for every object not kept.
-    let mut changed = FnvSet::default();
+    // What each object kept from the last check (as planned), with its
+    // place in it.
+    let no_change = FnvSet::default();
+    let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
     let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
-    if let Some((_, local)) = &mut memo {
-        for (n, located) in scope.objects().iter().enumerate() {
-            let place = places.get(n).and_then(Option::as_ref);
-            let was = place.and_then(|(_, key)| local.places.get(key)).copied();
-            let prior = was.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?)));
-            let kept = prior.and_then(|(was, prior)| {
-                let same = same_indent.get(located.input) == Some(&true) && prior.source.as_deref() == located.source;
-                if same {
-                    Some((was, prior))
-                } else {
-                    changed.extend(prior.filed);
-                    None
-                }
-            });
-            if kept.is_none() {
-                Lookup::of(&located.object, |lookup| {
-                    changed.insert(lookup.key());
-                });
-            }
-            before.push(kept);
-        }
-        for gone in local.objects.drain(..).flatten() {
-            changed.extend(gone.filed);
+    if let Some((plan, local)) = &mut memo {
+        for place in &places {
+            let was = place.as_ref().and_then(|(_, key)| local.places.get(key)).copied();
+            let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
+            before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
         }
     }
     // What each object found (with `memo`), by its place in this check.
@@ -209,10 +186,6 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &
         let place = places.get(n).and_then(Option::as_ref);
         let prior = before.get_mut(n).and_then(Option::take);
         let chunk = place.map(|(origin, _)| origin.offset..origin.end);
-        // The object's lines (a message naming one of them is found again
-        // when they move).
-        let chunk_lines =
-            place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line).unwrap_or(1..=0);
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
             line: origin.line,
@@ -230,7 +203,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &
                 let lines = i64::from(origin.line) - i64::from(prior.line);
                 let mut rerun = Vec::new();
                 for (r, ran) in prior.rules {
-                    if ran.kept(&changed, lines != 0) {
+                    if ran.kept(changed, lines != 0) {
                         now.rules.push((r, ran));
                     } else {
                         rerun.push(r);
@@ -255,6 +228,10 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &
             kept.push(now);
             continue;
         }
+        // The object's lines (a message naming one of them is found again
+        // when they move).
+        let chunk_lines =
+            place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line).unwrap_or(1..=0);
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
         let source = located.source.map(std::rc::Rc::<str>::from);
@@ -346,6 +323,114 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&[Vec<yaml::Origin>], &
             report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
             report
         }
+    }
+}
+
+/// What a document is to a check, before its objects are found.
+enum Read<'a> {
+    /// It holds Helm template actions: not read (one error for the file
+    /// says so, after its other documents).
+    Templated,
+    Null,
+    Error(&'a yaml::YamlError),
+    /// A file Posture recognises but does not check (a note says what).
+    Note(&'static str),
+    /// Where it starts now, and its tree.
+    Root(usize, &'a yaml::Node),
+}
+
+/// Reads a document whose tree is `pending` behind its text.
+fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shift) -> Read<'a> {
+    let offset = match &doc.root {
+        Ok(root) => root.span.start.offset,
+        Err(e) => e.span.start.offset,
+    }
+    .wrapping_add_signed(pending.bytes);
+    if scan.templated_at(offset) {
+        return Read::Templated;
+    }
+    match &doc.root {
+        Ok(root) if root.is_null() => Read::Null,
+        Ok(root) => match k8s::templates::recognise(file, root) {
+            Some(message) => Read::Note(message),
+            None => Read::Root(offset, root),
+        },
+        Err(e) => Read::Error(e),
+    }
+}
+
+/// What an incremental check keeps of the last one, decided before its
+/// trees are read: which objects keep their findings, which lookups of the
+/// index changed, and which chunks' trees must be settled (moved to where
+/// their text is) because rules will read them.
+pub struct Plan {
+    /// Each input's document origins.
+    origins: Vec<Vec<yaml::Origin>>,
+    /// The lookups filed under an object added, removed or changed.
+    changed: FnvSet<u64>,
+    /// Whether each object of the last check (by place) is kept: its chunk
+    /// is kept, with the same indentation step and `# Source:`.
+    kept: Vec<bool>,
+    /// Each input's chunks (by id) whose trees rules will read.
+    pub settle: Vec<FnvSet<u64>>,
+}
+
+impl Plan {
+    /// Plans a check of `parsed` (each input's file, parse, scan and
+    /// indentation step) after `local`. Only new documents' objects are
+    /// found here; kept ones are known by their place.
+    fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
+        let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
+        let mut plan =
+            Plan { origins, changed: FnvSet::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+        let mut seen = vec![false; local.objects.len()];
+        // Kept objects whose trees are behind, and how far their lines moved.
+        let mut behind = Vec::new();
+        for (index, &(file, parsed, scan, indent)) in inputs.iter().enumerate() {
+            let same_indent = local.indents.get(index) == Some(&indent);
+            let mut settle = FnvSet::default();
+            for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
+                let Read::Root(offset, root) = read(file, doc, scan, origin.pending) else { continue };
+                let key = |i| (index, origin.chunk, origin.within, i);
+                if local.places.contains_key(&key(0)) {
+                    let source = scan.source_at(offset);
+                    for i in 0.. {
+                        let Some(&was) = local.places.get(&key(i)) else { break };
+                        let Some(prior) = &local.objects[was] else { continue };
+                        seen[was] = true;
+                        if same_indent && prior.source.as_deref() == source {
+                            plan.kept[was] = true;
+                            if !origin.pending.is_zero() {
+                                behind.push((index, origin.chunk, was, origin.line != prior.line));
+                            }
+                        } else {
+                            plan.changed.extend(prior.filed.iter().copied());
+                            settle.insert(origin.chunk);
+                        }
+                    }
+                } else if let Ok(Contents::Objects(found)) = k8s::contents(root) {
+                    for object in &found {
+                        Lookup::of(object, |lookup| {
+                            plan.changed.insert(lookup.key());
+                        });
+                    }
+                    settle.insert(origin.chunk);
+                }
+            }
+            plan.settle.push(settle);
+        }
+        for (was, prior) in local.objects.iter().enumerate() {
+            if let (Some(prior), false) = (prior, seen[was]) {
+                plan.changed.extend(prior.filed.iter().copied());
+            }
+        }
+        for (index, chunk, was, lines_moved) in behind {
+            let prior = local.objects[was].as_ref().map_or(&[][..], |p| &p.rules[..]);
+            if prior.iter().any(|(_, ran)| !ran.kept(&plan.changed, lines_moved)) {
+                plan.settle[index].insert(chunk);
+            }
+        }
+        plan
     }
 }
 
