@@ -95,6 +95,8 @@ pub struct Parsed {
     chunks: Vec<ChunkInfo>,
     /// The id the next chunk parsed gets.
     next_id: u64,
+    /// A limit stopped the parse before the end of the text.
+    cut_short: bool,
 }
 
 /// Where a document came from: its chunk (the same id while the chunk's
@@ -180,6 +182,11 @@ pub struct Edit {
 /// result is exactly what parsing everything again gives.
 pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option<(Parsed, &Edit)>) -> Parsed {
     let mut next_id = previous.as_ref().map_or(0, |(parsed, _)| parsed.next_id);
+    let cuts = match &previous {
+        Some((parsed, edit)) if !parsed.cut_short => resplit(text, &parsed.chunks, edit),
+        _ => split::documents(text),
+    };
+    let mut cut_short = false;
     let mut old = previous.map(|(parsed, edit)| Old::new(parsed, edit));
     let readable = text.len().min(limits.max_bytes);
     let mut docs: Vec<Document> = Vec::new();
@@ -187,7 +194,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     let mut chunks = Vec::new();
     let mut keys = Keys::default();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
-    for chunk in split::documents(text) {
+    for chunk in cuts {
         if docs.len() >= limits.max_documents {
             let at = lines.pos(chunk.start);
             let message = format!(
@@ -195,6 +202,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                 limits.max_documents
             );
             push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
+            cut_short = true;
             break;
         }
         if chunk.end > readable {
@@ -204,6 +212,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                 limits.max_bytes
             );
             push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
+            cut_short = true;
             break;
         }
         let (before, after) = (docs.len(), comments.len());
@@ -245,7 +254,38 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
             pending,
         });
     }
-    Parsed { stream: Stream { documents: docs, comments }, chunks, next_id }
+    Parsed { stream: Stream { documents: docs, comments }, chunks, next_id, cut_short }
+}
+
+/// The documents of `text` after `edit` (see [`split::documents`]), cut
+/// again only from the last `---` line before the edited line to the first
+/// one after it: the chunks before and after are the old ones (moved).
+/// Cutting there starts afresh, as it does at the start of the text.
+fn resplit(text: &[u8], old: &[ChunkInfo], edit: &Edit) -> Vec<Range<usize>> {
+    let shift = edit.inserted as isize - edit.range.len() as isize;
+    let line_start = text[..edit.range.start].iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
+    let opens = |at: usize| at > 0 && text.get(at - 1) == Some(&b'\n') && split::is_marker(&text[at..], b"---");
+    // The text before the edit is unchanged: old offsets hold there.
+    let first = old.iter().rposition(|c| c.range.start < line_start && opens(c.range.start));
+    let from = first.map_or(0, |i| old[i].range.start);
+    // After the edit, old offsets are moved by `shift`.
+    let after =
+        old.iter().position(|c| c.range.start > edit.range.end && opens(c.range.start.wrapping_add_signed(shift)));
+    let to = after.map_or(text.len(), |i| old[i].range.start.wrapping_add_signed(shift));
+    let window = split::documents(&text[from..to]);
+    // A `%` directive at the end of the window belongs to the document
+    // after it: cut everything again then.
+    let tail = window.last().map_or(from, |r| from + r.end);
+    if text[tail..to].split(|&b| b == b'\n').any(|line| line.first() == Some(&b'%')) {
+        return split::documents(text);
+    }
+    let mut cuts: Vec<Range<usize>> = old[..first.unwrap_or(0)].iter().map(|c| c.range.clone()).collect();
+    cuts.extend(window.into_iter().map(|r| from + r.start..from + r.end));
+    if let Some(i) = after {
+        let moved = |at: usize| at.wrapping_add_signed(shift);
+        cuts.extend(old[i..].iter().map(|c| moved(c.range.start)..moved(c.range.end)));
+    }
+    cuts
 }
 
 /// A chunk taken from the previous parse: its id, documents, comments and
