@@ -102,7 +102,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
             };
             report.documents += 1;
-            let (offset, root) = match read(input.file, doc, scan, pending) {
+            let known = match (&memo, origin) {
+                (Some((_, local)), Some(o)) => local.places.contains_key(&(index, o.chunk, o.within, 0)),
+                _ => false,
+            };
+            let (offset, root) = match read(input.file, doc, scan, pending, known) {
                 Read::Templated => {
                     templated.get_or_insert(doc.index);
                     continue;
@@ -202,11 +206,15 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 now.filed = prior.filed;
                 let lines = i64::from(origin.line) - i64::from(prior.line);
                 let mut rerun = Vec::new();
-                for (r, ran) in prior.rules {
-                    if ran.kept(changed, lines != 0) {
-                        now.rules.push((r, ran));
-                    } else {
-                        rerun.push(r);
+                if prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0)) {
+                    now.rules = prior.rules;
+                } else {
+                    for (r, ran) in prior.rules {
+                        if ran.kept(changed, lines != 0) {
+                            now.rules.push((r, ran));
+                        } else {
+                            rerun.push(r);
+                        }
                     }
                 }
                 let documents = located.document as isize - prior.document as isize;
@@ -311,7 +319,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 order,
             );
             report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
-            local.places = places.iter().enumerate().filter_map(|(n, place)| Some((place.as_ref()?.1, n))).collect();
+            local.places.clear();
+            local.places.extend(places.iter().enumerate().filter_map(|(n, place)| Some((place.as_ref()?.1, n))));
             local.objects = kept;
             local.indents = indents;
             report
@@ -339,8 +348,10 @@ enum Read<'a> {
     Root(usize, &'a yaml::Node),
 }
 
-/// Reads a document whose tree is `pending` behind its text.
-fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shift) -> Read<'a> {
+/// Reads a document whose tree is `pending` behind its text. A `known`
+/// one held objects at the last check, with the same text: it is no file
+/// to recognise.
+fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shift, known: bool) -> Read<'a> {
     let offset = match &doc.root {
         Ok(root) => root.span.start.offset,
         Err(e) => e.span.start.offset,
@@ -351,7 +362,7 @@ fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shi
     }
     match &doc.root {
         Ok(root) if root.is_null() => Read::Null,
-        Ok(root) => match k8s::templates::recognise(file, root) {
+        Ok(root) => match (!known).then(|| k8s::templates::recognise(file, root)).flatten() {
             Some(message) => Read::Note(message),
             None => Read::Root(offset, root),
         },
@@ -390,9 +401,10 @@ impl Plan {
             let same_indent = local.indents.get(index) == Some(&indent);
             let mut settle = FnvSet::default();
             for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
-                let Read::Root(offset, root) = read(file, doc, scan, origin.pending) else { continue };
                 let key = |i| (index, origin.chunk, origin.within, i);
-                if local.places.contains_key(&key(0)) {
+                let known = local.places.contains_key(&key(0));
+                let Read::Root(offset, root) = read(file, doc, scan, origin.pending, known) else { continue };
+                if known {
                     let source = scan.source_at(offset);
                     for i in 0.. {
                         let Some(&was) = local.places.get(&key(i)) else { break };
