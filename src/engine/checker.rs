@@ -105,7 +105,7 @@ impl Checker {
         let planned: Vec<_> = self.sources.iter().map(|s| (&*s.file, &s.parsed, &s.scan, s.indents.unit())).collect();
         let mut plan = Plan::new(&planned, &self.local);
         for (source, chunks) in self.sources.iter_mut().zip(&plan.settle) {
-            source.parsed.settle(chunks);
+            source.parsed.settle(|chunk| chunks.contains(&chunk));
         }
         plan.origins = self.sources.iter().map(|s| s.parsed.origins()).collect();
 

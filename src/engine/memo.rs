@@ -3,16 +3,11 @@
 //! depended on; and how a kept object's findings move to where its
 //! document now is.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
 use std::ops::RangeInclusive;
 
 use crate::report::{Finding, Report, Suppressed};
+pub use crate::rules::scope::{WordMap, WordSet};
 use crate::rules::Hit;
-use crate::yaml::Fnv;
-
-pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-pub type FnvSet<T> = HashSet<T, BuildHasherDefault<Fnv>>;
 
 /// What the last check found. Objects are known by where they are (an
 /// [`ObjectKey`]) and, within one check, by their place in its list of
@@ -27,7 +22,7 @@ pub struct Local {
     /// What each object's rules found, by its place in the check's list.
     pub objects: Vec<Option<LocalHits>>,
     /// Each object's place in `objects`.
-    pub places: FnvMap<ObjectKey, usize>,
+    pub places: WordMap<ObjectKey, usize>,
     /// Each input's indentation step when these were found: fixes' edits
     /// depend on it, so findings of an input whose step changed are not
     /// kept.
@@ -117,7 +112,7 @@ pub enum Depends {
 }
 
 impl Ran {
-    pub fn kept(&self, changed: &FnvSet<u64>, lines_moved: bool) -> bool {
+    pub fn kept(&self, changed: &WordSet<u64>, lines_moved: bool) -> bool {
         if self.lines && lines_moved {
             return false;
         }

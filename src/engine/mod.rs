@@ -22,7 +22,7 @@ use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
-use memo::{Depends, FnvSet, Local, LocalHits, Move, Ran, Tag};
+use memo::{Depends, Local, LocalHits, Move, Ran, Tag, WordSet};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -166,7 +166,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         .collect();
     // What each object kept from the last check (as planned), with its
     // place in it.
-    let no_change = FnvSet::default();
+    let no_change = WordSet::default();
     let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
     let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
     if let Some((plan, local)) = &mut memo {
@@ -378,12 +378,12 @@ pub struct Plan {
     /// Each input's document origins.
     origins: Vec<Vec<yaml::Origin>>,
     /// The lookups filed under an object added, removed or changed.
-    changed: FnvSet<u64>,
+    changed: WordSet<u64>,
     /// Whether each object of the last check (by place) is kept: its chunk
     /// is kept, with the same indentation step and `# Source:`.
     kept: Vec<bool>,
     /// Each input's chunks (by id) whose trees rules will read.
-    pub settle: Vec<FnvSet<u64>>,
+    pub settle: Vec<WordSet<u64>>,
 }
 
 impl Plan {
@@ -393,13 +393,13 @@ impl Plan {
     fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
         let mut plan =
-            Plan { origins, changed: FnvSet::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+            Plan { origins, changed: WordSet::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
         let mut seen = vec![false; local.objects.len()];
         // Kept objects whose trees are behind, and how far their lines moved.
         let mut behind = Vec::new();
         for (index, &(file, parsed, scan, indent)) in inputs.iter().enumerate() {
             let same_indent = local.indents.get(index) == Some(&indent);
-            let mut settle = FnvSet::default();
+            let mut settle = WordSet::default();
             for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
                 let key = |i| (index, origin.chunk, origin.within, i);
                 let known = local.places.contains_key(&key(0));

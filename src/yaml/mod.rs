@@ -132,12 +132,13 @@ impl Parsed {
         origins
     }
 
-    /// Moves the trees of these chunks (by id) to where their text is now.
-    pub fn settle(&mut self, chunks: &std::collections::HashSet<u64, std::hash::BuildHasherDefault<Fnv>>) {
+    /// Moves the trees of the chunks `chosen` (by id) to where their text
+    /// is now.
+    pub fn settle(&mut self, chosen: impl Fn(u64) -> bool) {
         let mut documents = self.stream.documents.iter_mut();
         for info in &mut self.chunks {
             let roots = documents.by_ref().take(info.documents);
-            if info.pending.is_zero() || !chunks.contains(&info.id) {
+            if info.pending.is_zero() || !chosen(info.id) {
                 roots.for_each(drop);
                 continue;
             }
