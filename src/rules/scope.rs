@@ -237,6 +237,8 @@ pub fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
 impl<'a> Index<'a> {
     fn new(objects: &[Located<'a>]) -> Self {
         let mut index = Index::default();
+        // Most objects have a name: grown once, not doubled again and again.
+        index.by_name.reserve(objects.len());
         for (i, located) in objects.iter().enumerate() {
             Lookup::of(&located.object, |lookup| match lookup {
                 Lookup::Name(kind, ns, name) => {
