@@ -238,8 +238,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         }
         // The object's lines (a message naming one of them is found again
         // when they move).
-        let chunk_lines =
-            place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line).unwrap_or(1..=0);
+        let chunk_lines = place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line);
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
         let source = located.source.map(std::rc::Rc::<str>::from);
@@ -262,7 +261,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 } else {
                     Depends::Alone
                 };
-                let ran = Ran { lines: hits.found.iter().any(|hit| memo::quotes_line(hit, &chunk_lines)), on };
+                let quotes = |hit| chunk_lines.as_ref().is_some_and(|lines| memo::quotes_line(hit, lines));
+                let ran = Ran { lines: hits.found.iter().any(quotes), on };
                 if !matches!(ran.on, Depends::Alone) || !hits.found.is_empty() {
                     now.rules.push((r, ran));
                 }
