@@ -164,36 +164,64 @@ impl Listed for Suppressed {
 }
 
 /// The findings of the last report whose object and rule are kept, moved
-/// with their chunk (in the same order: they all move alike), merged with
-/// the new ones (in report order) into one list in report order. Each
-/// finding is moved once.
+/// with their chunk (in place, in the same order: they all move alike),
+/// merged with the new ones into one list in report order. An edit brings
+/// a few new findings among many kept: each new one finds its place by
+/// binary search, and the kept ones are moved in blocks between them.
 pub fn patch_and_merge<T: Listed, K: Ord>(
     last: (Vec<T>, Vec<Tag>),
     moves: &[Option<Move>],
     new: (Vec<T>, Vec<Tag>),
     order: impl Fn(&Finding, &Tag) -> K,
 ) -> (Vec<T>, Vec<Tag>) {
-    let len = last.0.len() + new.0.len();
-    let kept = last.0.into_iter().zip(last.1).filter_map(|(mut item, mut tag)| {
-        let found = moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule))?;
-        found.finding(item.finding_mut());
-        tag.object = found.to;
-        Some((item, tag))
-    });
-    let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
-    new.sort_by_key(|(item, tag)| order(item.finding(), tag));
-    let mut out = (Vec::with_capacity(len), Vec::with_capacity(len));
-    let (mut a, mut b) = (kept.peekable(), new.into_iter().peekable());
-    loop {
-        let from_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => order(x.0.finding(), &x.1) <= order(y.0.finding(), &y.1),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return out,
-        };
-        if let Some((item, tag)) = if from_a { a.next() } else { b.next() } {
-            out.0.push(item);
-            out.1.push(tag);
+    let (mut items, mut tags) = last;
+    let found = |tag: &Tag| moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule));
+    let kept: Vec<bool> = tags.iter().map(|tag| found(tag).is_some()).collect();
+    let mut keep = kept.iter();
+    items.retain(|_| keep.next() == Some(&true));
+    let mut keep = kept.iter();
+    tags.retain(|_| keep.next() == Some(&true));
+    for (item, tag) in items.iter_mut().zip(&mut tags) {
+        if let Some(to) = found(tag) {
+            to.finding(item.finding_mut());
+            tag.object = to.to;
         }
     }
+    let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
+    if new.is_empty() {
+        return (items, tags);
+    }
+    new.sort_by_key(|(item, tag)| order(item.finding(), tag));
+    // Where each new one goes: after the kept ones that come before it or
+    // tie with it (kept first, as a full check's stable sort has them).
+    let places: Vec<usize> = new
+        .iter()
+        .map(|(item, tag)| {
+            let at = order(item.finding(), tag);
+            let (mut low, mut high) = (0, items.len());
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if order(items[middle].finding(), &tags[middle]) <= at {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            low
+        })
+        .collect();
+    let len = items.len() + new.len();
+    let mut out = (Vec::with_capacity(len), Vec::with_capacity(len));
+    let (mut old_items, mut old_tags) = (items.into_iter(), tags.into_iter());
+    let mut taken = 0;
+    for ((item, tag), place) in new.into_iter().zip(places) {
+        out.0.extend(old_items.by_ref().take(place - taken));
+        out.1.extend(old_tags.by_ref().take(place - taken));
+        taken = place;
+        out.0.push(item);
+        out.1.push(tag);
+    }
+    out.0.extend(old_items);
+    out.1.extend(old_tags);
+    out
 }
