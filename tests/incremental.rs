@@ -292,3 +292,36 @@ fn a_suppression_above_a_document_follows_its_edits() {
     assert_eq!(rendered(report, &files), rendered(&full, &files));
     assert!(full.suppressed.len() < suppressed);
 }
+
+/// A new line moves every line below it: kept findings far below move with
+/// it, and a finding whose message names a line (an audit policy rule's)
+/// is found again, naming the new line.
+#[test]
+fn a_new_line_moves_the_lines_findings_name_far_below() {
+    let corpus = corpus();
+    let mut text =
+        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n"
+            .to_vec();
+    for file in corpus.iter().take(6) {
+        text.extend_from_slice(b"---\n");
+        text.extend_from_slice(file);
+    }
+    text.extend_from_slice(b"---\n");
+    text.extend_from_slice(
+        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seed-audit-policy.yaml")).unwrap(),
+    );
+    let mut checker = Checker::new(Options::default());
+    let naming = |report: &posture::Report| -> Vec<String> {
+        report.findings.iter().filter(|f| f.message.contains("(line ")).map(|f| f.message.clone()).collect()
+    };
+    let before = naming(checker.check(&[Input { file: "a.yaml", text: &text }]));
+    assert!(!before.is_empty(), "an audit finding names its policy rule's line");
+    for at in [4, 0] {
+        text.insert(at, b'\n');
+        let report = checker.edit(0, at..at, b"\n");
+        let full = check_all(&[Input { file: "a.yaml", text: &text }], &Options::default());
+        let files = [("a.yaml", &text[..])];
+        assert_eq!(rendered(report, &files), rendered(&full, &files));
+        assert_ne!(naming(report), before);
+    }
+}
