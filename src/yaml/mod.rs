@@ -218,13 +218,15 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
         }
         let (before, after) = (docs.len(), comments.len());
         let mut pending = Shift::default();
+        let mut line = None;
         let id = match old.as_mut().and_then(|old| old.take(text, &chunk, lines)) {
-            Some((id, roots, found, behind)) => {
+            Some((id, roots, found, behind, now)) => {
                 comments.extend(found);
                 for root in roots {
                     push(&mut docs, root);
                 }
                 pending = behind;
+                line = Some(now);
                 id
             }
             None => {
@@ -247,7 +249,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
         };
         chunks.push(ChunkInfo {
             id,
-            line: lines.pos(chunk.start).line,
+            line: line.unwrap_or_else(|| lines.pos(chunk.start).line),
             range: chunk,
             documents: docs.len() - before,
             comments: comments.len() - after,
@@ -289,9 +291,9 @@ fn resplit(text: &[u8], old: &[ChunkInfo], edit: &Edit) -> Vec<Range<usize>> {
     cuts
 }
 
-/// A chunk taken from the previous parse: its id, documents, comments and
-/// how far its trees are behind its text.
-type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>, Shift);
+/// A chunk taken from the previous parse: its id, documents, comments, how
+/// far its trees are behind its text, and the line it now starts on.
+type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>, Shift, u32);
 
 /// The previous parse, handed out chunk by chunk in text order.
 struct Old {
@@ -303,6 +305,9 @@ struct Old {
     /// New text from this offset on is the old text, moved by `shift`.
     moved_from: usize,
     shift: isize,
+    /// How many lines the edit added (or removed, if negative), found at
+    /// the first moved chunk: every moved chunk moved as far.
+    lines: Option<i64>,
 }
 
 impl Old {
@@ -314,6 +319,7 @@ impl Old {
             unchanged_before: edit.range.start,
             moved_from: edit.range.start + edit.inserted,
             shift: edit.inserted as isize - edit.range.len() as isize,
+            lines: None,
         }
     }
 
@@ -348,16 +354,21 @@ impl Old {
         let roots: Vec<Result<Node, YamlError>> =
             self.documents.by_ref().take(info.documents).map(|d| d.root).collect();
         let mut comments: Vec<usize> = self.comments.by_ref().take(info.comments).collect();
+        if !moved {
+            return Some((info.id, roots, comments, info.pending, info.line));
+        }
         // An edit of the same length can still add or remove line breaks.
-        let shift = Shift { bytes: self.shift, lines: i64::from(lines.pos(range.start).line) - i64::from(info.line) };
+        let moved_lines =
+            *self.lines.get_or_insert_with(|| i64::from(lines.pos(range.start).line) - i64::from(info.line));
+        let shift = Shift { bytes: self.shift, lines: moved_lines };
         let mut pending = info.pending;
-        if moved && !shift.is_zero() {
+        if !shift.is_zero() {
             pending = Shift { bytes: pending.bytes + shift.bytes, lines: pending.lines + shift.lines };
             for c in &mut comments {
                 *c = c.wrapping_add_signed(self.shift);
             }
         }
-        Some((info.id, roots, comments, pending))
+        Some((info.id, roots, comments, pending, (i64::from(info.line) + moved_lines) as u32))
     }
 
     /// Drops the next old chunk.
