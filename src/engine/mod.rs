@@ -373,7 +373,8 @@ fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shi
 /// What an incremental check keeps of the last one, decided before its
 /// trees are read: which objects keep their findings, which lookups of the
 /// index changed, and which chunks' trees must be settled (moved to where
-/// their text is) because rules will read them.
+/// their text is) because rules will read them. Other objects' trees may
+/// stay behind: rules read their names, never their spans.
 pub struct Plan {
     /// Each input's document origins.
     origins: Vec<Vec<yaml::Origin>>,
