@@ -1,7 +1,8 @@
 //! The incremental checker gives exactly the report of a full check after
 //! every edit: random insertions, deletions and pastes (across document
 //! boundaries too) on the corpus, and typing where other objects' rules
-//! look (names, labels, bindings), documents added and removed.
+//! look (names, labels, bindings), documents added and removed, and edits
+//! at document boundaries (`---` lines).
 //! `POSTURE_EDITS=20000` runs more edits than the default.
 
 mod common;
@@ -232,6 +233,32 @@ fn typing_in_looked_up_values_and_moving_documents_gives_the_report_of_a_full_ch
     compare_after_edits(0x0DDB_1A5E_5BAD_5EED, edits(2000), typed);
 }
 
+/// An edit at a document boundary: a `---` line joined to the line above,
+/// broken, turned into `...`, or given a directive, an end marker, a
+/// comment or a blank line before it. Documents are cut again only around
+/// an edit, so these must cut exactly as cutting the whole text does.
+fn at_boundary(rng: &mut Rng, text: &[u8], corpus: &[Vec<u8>]) -> Edit {
+    let markers: Vec<usize> =
+        (0..text.len()).filter(|&i| (i == 0 || text[i - 1] == b'\n') && text[i..].starts_with(b"---")).collect();
+    let Some(&at) = markers.get(rng.below(markers.len().max(1))) else { return edit(rng, text, corpus) };
+    let inserted: &[u8] =
+        [&b"%YAML 1.2\n"[..], b"...\n", b"# c\n", b"--- \n", b"\n", b"x", b"%TAG ! tag:x,2000:\n"][rng.below(7)];
+    match rng.below(7) {
+        0 if at > 0 => (at - 1..at, Vec::new()),
+        // A directive after an end marker belongs to the next document.
+        1 if at > 0 => (at - 1..at - 1, b"\n...\n%YAML 1.2".to_vec()),
+        2 => (at..at + 1, Vec::new()),
+        3 => (at..at + 3, b"...".to_vec()),
+        4 => (at + 3..at + 3, [&b"x"[..], b" # c", b"\n"][rng.below(3)].to_vec()),
+        _ => (at..at, inserted.to_vec()),
+    }
+}
+
+#[test]
+fn edits_at_document_boundaries_give_the_report_of_a_full_check() {
+    compare_after_edits(0xB0DA_4415_0F5E_7713, edits(1000), at_boundary);
+}
+
 #[test]
 fn edits_out_of_range_are_clipped_or_ignored() {
     let mut checker = Checker::new(Options::default());
@@ -264,4 +291,37 @@ fn a_suppression_above_a_document_follows_its_edits() {
     let files = [("a.yaml", &now[..])];
     assert_eq!(rendered(report, &files), rendered(&full, &files));
     assert!(full.suppressed.len() < suppressed);
+}
+
+/// A new line moves every line below it: kept findings far below move with
+/// it, and a finding whose message names a line (an audit policy rule's)
+/// is found again, naming the new line.
+#[test]
+fn a_new_line_moves_the_lines_findings_name_far_below() {
+    let corpus = corpus();
+    let mut text =
+        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n"
+            .to_vec();
+    for file in corpus.iter().take(6) {
+        text.extend_from_slice(b"---\n");
+        text.extend_from_slice(file);
+    }
+    text.extend_from_slice(b"---\n");
+    text.extend_from_slice(
+        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seed-audit-policy.yaml")).unwrap(),
+    );
+    let mut checker = Checker::new(Options::default());
+    let naming = |report: &posture::Report| -> Vec<String> {
+        report.findings.iter().filter(|f| f.message.contains("(line ")).map(|f| f.message.clone()).collect()
+    };
+    let before = naming(checker.check(&[Input { file: "a.yaml", text: &text }]));
+    assert!(!before.is_empty(), "an audit finding names its policy rule's line");
+    for at in [4, 0] {
+        text.insert(at, b'\n');
+        let report = checker.edit(0, at..at, b"\n");
+        let full = check_all(&[Input { file: "a.yaml", text: &text }], &Options::default());
+        let files = [("a.yaml", &text[..])];
+        assert_eq!(rendered(report, &files), rendered(&full, &files));
+        assert_ne!(naming(report), before);
+    }
 }

@@ -473,19 +473,17 @@ impl<'t> Editor<'t> {
 /// is not a list item continuation (2 when there is none). Reads the
 /// whole text: once per input, not once per edit.
 pub fn indent_unit(text: &[u8]) -> usize {
-    let mut unit = usize::MAX;
-    for line in text.split(|&b| b == b'\n') {
-        let spaces = line.iter().take_while(|&&b| b == b' ').count();
-        match line.get(spaces) {
-            None | Some(b'#' | b'\r') => continue,
-            _ if spaces > 0 => unit = unit.min(spaces),
-            _ => {}
-        }
-    }
-    if unit == usize::MAX || unit > 8 {
-        2
-    } else {
-        unit
+    let unit = text.split(|&b| b == b'\n').filter_map(line_indent).min();
+    unit.filter(|&unit| unit <= 8).unwrap_or(2)
+}
+
+/// A line's indentation as [`indent_unit`] counts it: `None` for a line
+/// that is not indented, blank or only a comment.
+pub fn line_indent(line: &[u8]) -> Option<usize> {
+    let spaces = line.iter().take_while(|&&b| b == b' ').count();
+    match line.get(spaces) {
+        None | Some(b'#' | b'\r') => None,
+        _ => (spaces > 0).then_some(spaces),
     }
 }
 

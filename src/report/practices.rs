@@ -49,18 +49,30 @@ pub struct PracticeSummary {
 }
 
 pub fn practices(objects: &[Located], enabled: &[&Rule], findings: &[Finding]) -> Vec<PracticeSummary> {
-    let facts: Vec<Facts> = objects.iter().map(|o| Facts::of(&o.object)).collect();
+    // One pass over the objects and one over the findings (the incremental
+    // checker sums them again after every edit), counted by practice and
+    // severity.
+    let mut relevant = [0usize; Practice::ALL.len()];
+    for located in objects {
+        let facts = Facts::of(&located.object);
+        for (count, &practice) in relevant.iter_mut().zip(&Practice::ALL) {
+            *count += usize::from(facts.relevant(practice));
+        }
+    }
+    let mut found = [[0usize; Severity::ALL.len()]; Practice::ALL.len()];
+    for finding in findings {
+        found[finding.rule.practice as usize][finding.severity as usize] += 1;
+    }
     Practice::ALL
         .iter()
         .map(|&practice| {
             let rules = enabled.iter().filter(|r| r.practice == practice).count();
-            let objects = facts.iter().filter(|f| f.relevant(practice)).count();
-            let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule.practice == practice).collect();
-            let by_severity =
-                Severity::ALL.iter().map(|s| (s.name(), mine.iter().filter(|f| f.severity == *s).count())).collect();
+            let objects = relevant[practice as usize];
+            let mine = &found[practice as usize];
+            let by_severity = Severity::ALL.iter().map(|&s| (s.name(), mine[s as usize])).collect();
             // Informational findings (what a binding grants, which policies
             // are in force) describe the posture; they do not fail it.
-            let status = if mine.iter().any(|f| f.severity > Severity::Info) {
+            let status = if mine[Severity::Info as usize + 1..].iter().any(|&n| n > 0) {
                 Status::Fail
             } else if rules == 0 || objects == 0 {
                 Status::NotAssessed
@@ -73,7 +85,7 @@ pub fn practices(objects: &[Located], enabled: &[&Rule], findings: &[Finding]) -
                 status,
                 rules,
                 objects,
-                findings: mine.len(),
+                findings: mine.iter().sum(),
                 by_severity,
             }
         })

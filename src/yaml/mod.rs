@@ -82,12 +82,21 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
 
 /// A parsed stream with what it takes to parse it again after an edit
 /// while keeping the documents the edit did not touch.
+///
+/// The trees of a kept document are not moved with its text (that would
+/// visit every node after the edit): each chunk's [`Origin::pending`] says
+/// how far its spans are behind, and [`Parsed::settle`] moves them when
+/// they are read. The stream's comments are always where they are.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// The documents (spans behind by their chunk's pending shift) and
+    /// comments.
     pub stream: Stream,
     chunks: Vec<ChunkInfo>,
     /// The id the next chunk parsed gets.
     next_id: u64,
+    /// A limit stopped the parse before the end of the text.
+    cut_short: bool,
 }
 
 /// Where a document came from: its chunk (the same id while the chunk's
@@ -101,6 +110,9 @@ pub struct Origin {
     pub end: usize,
     pub line: u32,
     pub within: usize,
+    /// How far the spans of the chunk's trees are behind its text (zero
+    /// once settled).
+    pub pending: Shift,
 }
 
 impl Parsed {
@@ -114,9 +126,30 @@ impl Parsed {
                 end: info.range.end,
                 line: info.line,
                 within,
+                pending: info.pending,
             }));
         }
         origins
+    }
+
+    /// Moves the trees of the chunks `chosen` (by id) to where their text
+    /// is now.
+    pub fn settle(&mut self, chosen: impl Fn(u64) -> bool) {
+        let mut documents = self.stream.documents.iter_mut();
+        for info in &mut self.chunks {
+            let roots = documents.by_ref().take(info.documents);
+            if info.pending.is_zero() || !chosen(info.id) {
+                roots.for_each(drop);
+                continue;
+            }
+            for doc in roots {
+                match &mut doc.root {
+                    Ok(root) => info.pending.node(root),
+                    Err(e) => info.pending.span(&mut e.span),
+                }
+            }
+            info.pending = Shift::default();
+        }
     }
 }
 
@@ -133,6 +166,8 @@ struct ChunkInfo {
     /// Some document of it is an error: its message may name a line, so it
     /// is parsed again if it moves.
     failed: bool,
+    /// How far its trees' spans are behind its text.
+    pending: Shift,
 }
 
 /// An edit of a stream: `range` of the old text became `inserted` bytes.
@@ -148,6 +183,11 @@ pub struct Edit {
 /// result is exactly what parsing everything again gives.
 pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option<(Parsed, &Edit)>) -> Parsed {
     let mut next_id = previous.as_ref().map_or(0, |(parsed, _)| parsed.next_id);
+    let cuts = match &previous {
+        Some((parsed, edit)) if !parsed.cut_short => resplit(text, &parsed.chunks, edit),
+        _ => split::documents(text),
+    };
+    let mut cut_short = false;
     let mut old = previous.map(|(parsed, edit)| Old::new(parsed, edit));
     let readable = text.len().min(limits.max_bytes);
     let mut docs: Vec<Document> = Vec::new();
@@ -155,7 +195,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     let mut chunks = Vec::new();
     let mut keys = Keys::default();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
-    for chunk in split::documents(text) {
+    for chunk in cuts {
         if docs.len() >= limits.max_documents {
             let at = lines.pos(chunk.start);
             let message = format!(
@@ -163,6 +203,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                 limits.max_documents
             );
             push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
+            cut_short = true;
             break;
         }
         if chunk.end > readable {
@@ -172,15 +213,20 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                 limits.max_bytes
             );
             push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
+            cut_short = true;
             break;
         }
         let (before, after) = (docs.len(), comments.len());
+        let mut pending = Shift::default();
+        let mut line = None;
         let id = match old.as_mut().and_then(|old| old.take(text, &chunk, lines)) {
-            Some((id, roots, found)) => {
+            Some((id, roots, found, behind, now)) => {
                 comments.extend(found);
                 for root in roots {
                     push(&mut docs, root);
                 }
+                pending = behind;
+                line = Some(now);
                 id
             }
             None => {
@@ -203,18 +249,51 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
         };
         chunks.push(ChunkInfo {
             id,
-            line: lines.pos(chunk.start).line,
+            line: line.unwrap_or_else(|| lines.pos(chunk.start).line),
             range: chunk,
             documents: docs.len() - before,
             comments: comments.len() - after,
             failed: docs[before..].iter().any(|d| d.root.is_err()),
+            pending,
         });
     }
-    Parsed { stream: Stream { documents: docs, comments }, chunks, next_id }
+    Parsed { stream: Stream { documents: docs, comments }, chunks, next_id, cut_short }
 }
 
-/// A chunk taken from the previous parse: its id, documents and comments.
-type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>);
+/// The documents of `text` after `edit` (see [`split::documents`]), cut
+/// again only from the last `---` line before the edited line to the first
+/// one after it: the chunks before and after are the old ones (moved).
+/// Cutting there starts afresh, as it does at the start of the text.
+fn resplit(text: &[u8], old: &[ChunkInfo], edit: &Edit) -> Vec<Range<usize>> {
+    let shift = edit.inserted as isize - edit.range.len() as isize;
+    let line_start = text[..edit.range.start].iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
+    let opens = |at: usize| at > 0 && text.get(at - 1) == Some(&b'\n') && split::is_marker(&text[at..], b"---");
+    // The text before the edit is unchanged: old offsets hold there.
+    let first = old.iter().rposition(|c| c.range.start < line_start && opens(c.range.start));
+    let from = first.map_or(0, |i| old[i].range.start);
+    // After the edit, old offsets are moved by `shift`.
+    let after =
+        old.iter().position(|c| c.range.start > edit.range.end && opens(c.range.start.wrapping_add_signed(shift)));
+    let to = after.map_or(text.len(), |i| old[i].range.start.wrapping_add_signed(shift));
+    let window = split::documents(&text[from..to]);
+    // A `%` directive at the end of the window belongs to the document
+    // after it: cut everything again then.
+    let tail = window.last().map_or(from, |r| from + r.end);
+    if text[tail..to].split(|&b| b == b'\n').any(|line| line.first() == Some(&b'%')) {
+        return split::documents(text);
+    }
+    let mut cuts: Vec<Range<usize>> = old[..first.unwrap_or(0)].iter().map(|c| c.range.clone()).collect();
+    cuts.extend(window.into_iter().map(|r| from + r.start..from + r.end));
+    if let Some(i) = after {
+        let moved = |at: usize| at.wrapping_add_signed(shift);
+        cuts.extend(old[i..].iter().map(|c| moved(c.range.start)..moved(c.range.end)));
+    }
+    cuts
+}
+
+/// A chunk taken from the previous parse: its id, documents, comments, how
+/// far its trees are behind its text, and the line it now starts on.
+type Kept = (u64, Vec<Result<Node, YamlError>>, Vec<usize>, Shift, u32);
 
 /// The previous parse, handed out chunk by chunk in text order.
 struct Old {
@@ -226,6 +305,9 @@ struct Old {
     /// New text from this offset on is the old text, moved by `shift`.
     moved_from: usize,
     shift: isize,
+    /// How many lines the edit added (or removed, if negative), found at
+    /// the first moved chunk: every moved chunk moved as far.
+    lines: Option<i64>,
 }
 
 impl Old {
@@ -237,11 +319,13 @@ impl Old {
             unchanged_before: edit.range.start,
             moved_from: edit.range.start + edit.inserted,
             shift: edit.inserted as isize - edit.range.len() as isize,
+            lines: None,
         }
     }
 
     /// The old documents and comments of the chunk at `range` of the new
-    /// text, moved to where it now is, if its text is untouched.
+    /// text, if its text is untouched: its comments moved to where it now
+    /// is, its trees left behind by the pending shift returned.
     fn take(&mut self, text: &[u8], range: &Range<usize>, lines: &LineIndex) -> Option<Kept> {
         let (old_start, moved) = if range.end <= self.unchanged_before {
             (range.start, false)
@@ -267,20 +351,24 @@ impl Old {
             return None;
         }
         let info = self.chunks.next()?;
-        let mut roots: Vec<Result<Node, YamlError>> =
+        let roots: Vec<Result<Node, YamlError>> =
             self.documents.by_ref().take(info.documents).map(|d| d.root).collect();
         let mut comments: Vec<usize> = self.comments.by_ref().take(info.comments).collect();
+        if !moved {
+            return Some((info.id, roots, comments, info.pending, info.line));
+        }
         // An edit of the same length can still add or remove line breaks.
-        let shift = Shift { bytes: self.shift, lines: i64::from(lines.pos(range.start).line) - i64::from(info.line) };
-        if moved && (shift.bytes != 0 || shift.lines != 0) {
-            for root in roots.iter_mut().flatten() {
-                shift.node(root);
-            }
+        let moved_lines =
+            *self.lines.get_or_insert_with(|| i64::from(lines.pos(range.start).line) - i64::from(info.line));
+        let shift = Shift { bytes: self.shift, lines: moved_lines };
+        let mut pending = info.pending;
+        if !shift.is_zero() {
+            pending = Shift { bytes: pending.bytes + shift.bytes, lines: pending.lines + shift.lines };
             for c in &mut comments {
                 *c = c.wrapping_add_signed(self.shift);
             }
         }
-        Some((info.id, roots, comments))
+        Some((info.id, roots, comments, pending, (i64::from(info.line) + moved_lines) as u32))
     }
 
     /// Drops the next old chunk.
@@ -293,18 +381,23 @@ impl Old {
 }
 /// How far a chunk moved with its text: whole lines and bytes (its columns
 /// stay, since it starts a line).
-struct Shift {
-    bytes: isize,
-    lines: i64,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Shift {
+    pub bytes: isize,
+    pub lines: i64,
 }
 
 impl Shift {
+    pub fn is_zero(&self) -> bool {
+        self.bytes == 0 && self.lines == 0
+    }
+
     fn pos(&self, pos: &mut Pos) {
         pos.offset = pos.offset.wrapping_add_signed(self.bytes);
         pos.line = (i64::from(pos.line) + self.lines) as u32;
     }
 
-    fn span(&self, span: &mut Span) {
+    pub fn span(&self, span: &mut Span) {
         self.pos(&mut span.start);
         self.pos(&mut span.end);
     }

@@ -29,7 +29,7 @@ pub fn documents(text: &[u8]) -> Vec<Range<usize>> {
     merge_preambles(text, chunks)
 }
 
-fn is_marker(line: &[u8], marker: &[u8; 3]) -> bool {
+pub(super) fn is_marker(line: &[u8], marker: &[u8; 3]) -> bool {
     line.starts_with(marker) && line.get(3).is_none_or(|b| b" \t\r\n".contains(b))
 }
 

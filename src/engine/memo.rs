@@ -1,0 +1,227 @@
+//! What the last check of a [`super::Checker`] found, kept for the next:
+//! its report, where each finding came from, and what each object's rules
+//! depended on; and how a kept object's findings move to where its
+//! document now is.
+
+use std::ops::RangeInclusive;
+
+use crate::report::{Finding, Report, Suppressed};
+pub use crate::rules::scope::{WordMap, WordSet};
+use crate::rules::Hit;
+
+/// What the last check found. Objects are known by where they are (an
+/// [`ObjectKey`]) and, within one check, by their place in its list of
+/// objects.
+#[derive(Default)]
+pub struct Local {
+    pub report: Report,
+    /// Where each of `report.findings` came from, in the same order.
+    pub findings: Vec<Tag>,
+    /// Where each of `report.suppressed` came from, in the same order.
+    pub suppressed: Vec<Tag>,
+    /// What each object's rules found, by its place in the check's list.
+    pub objects: Vec<Option<LocalHits>>,
+    /// Each object's place in `objects`.
+    pub places: WordMap<ObjectKey, usize>,
+    /// Each input's indentation step when these were found: fixes' edits
+    /// depend on it, so findings of an input whose step changed are not
+    /// kept.
+    pub indents: Vec<usize>,
+}
+
+/// Where an object is: its input, its document's chunk (which keeps its id
+/// while its text is unchanged), the document in the chunk and the object
+/// in the document.
+pub type ObjectKey = (usize, u64, usize, usize);
+
+/// Which object (its place in the check's list of objects), rule (by index
+/// among the enabled ones) and hit of the rule a finding came from: after
+/// its input, offset and rule id, a full check's report orders findings
+/// that way.
+#[derive(Clone, Copy)]
+pub struct Tag {
+    pub input: usize,
+    pub object: usize,
+    pub rule: usize,
+    pub hit: usize,
+}
+
+pub struct LocalHits {
+    /// Where the chunk started when these were found.
+    pub offset: usize,
+    pub line: u32,
+    pub document: usize,
+    /// The template the object was rendered from (a `# Source:` comment
+    /// before it, which an edit elsewhere can change).
+    pub source: Option<Box<str>>,
+    /// The lookups of the scope's index the object is filed under
+    /// ([`crate::rules::scope::Lookup::of`]): rules that read one of them
+    /// run again when the object changes or goes.
+    pub filed: Vec<u64>,
+    /// How what each enabled rule (by index) found depends, in rule order;
+    /// a rule that found nothing without looking past the object is left
+    /// out.
+    pub rules: Vec<(usize, Ran)>,
+}
+
+/// How a kept object moved since the last check, where it is in this
+/// check's list, and which of its rules run again.
+pub struct Move {
+    pub to: usize,
+    pub bytes: isize,
+    pub lines: i64,
+    pub documents: isize,
+    pub rerun: Vec<usize>,
+}
+
+impl Move {
+    fn finding(&self, finding: &mut Finding) {
+        for pos in [&mut finding.span.start, &mut finding.span.end] {
+            pos.offset = pos.offset.wrapping_add_signed(self.bytes);
+            pos.line = (i64::from(pos.line) + self.lines) as u32;
+        }
+        if let Some(crate::fix::FixState::Ready(fix)) = &mut finding.fix {
+            for edit in &mut fix.edits {
+                edit.start = edit.start.wrapping_add_signed(self.bytes);
+                edit.end = edit.end.wrapping_add_signed(self.bytes);
+            }
+        }
+        finding.document = finding.document.wrapping_add_signed(self.documents);
+    }
+}
+
+/// What a rule's hits on an object depend on.
+pub struct Ran {
+    pub on: Depends,
+    /// Some hit's text (message, snippet, why there is no fix) holds a
+    /// number that is one of the object's lines (`audit/*` messages name
+    /// the policy rule's line): found again when the object's lines move.
+    pub lines: bool,
+}
+
+pub enum Depends {
+    /// The object alone: kept while it is.
+    Alone,
+    /// The object and these lookups of the scope: kept while no object
+    /// filed under one of them changed.
+    Reading(Vec<u64>),
+    /// Anything (a hit outside the object's chunk, which would not move
+    /// with it, or on its first line, where a suppression comment on the
+    /// line above belongs to another chunk): run every time.
+    Anything,
+}
+
+impl Ran {
+    pub fn kept(&self, changed: &WordSet<u64>, lines_moved: bool) -> bool {
+        if self.lines && lines_moved {
+            return false;
+        }
+        match &self.on {
+            Depends::Alone => true,
+            Depends::Reading(reads) => !reads.iter().any(|r| changed.contains(r)),
+            Depends::Anything => false,
+        }
+    }
+}
+
+/// Whether a hit's text holds a number in `lines` (a line of its object,
+/// which a message may name). Another number there (a port, a count) only
+/// makes the rule run again when the lines move.
+pub fn quotes_line(hit: &Hit, lines: &RangeInclusive<u32>) -> bool {
+    let refused = match &hit.edits {
+        Some(Err(why)) => Some(why.as_str()),
+        _ => None,
+    };
+    [Some(hit.message.as_str()), hit.snippet.as_deref(), refused].into_iter().flatten().any(|text| {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter(|digits| !digits.is_empty() && digits.len() <= 10)
+            .any(|digits| digits.parse::<u32>().is_ok_and(|n| lines.contains(&n)))
+    })
+}
+
+/// A finding of the report or a suppressed one.
+pub trait Listed {
+    fn finding(&self) -> &Finding;
+    fn finding_mut(&mut self) -> &mut Finding;
+}
+
+impl Listed for Finding {
+    fn finding(&self) -> &Finding {
+        self
+    }
+    fn finding_mut(&mut self) -> &mut Finding {
+        self
+    }
+}
+
+impl Listed for Suppressed {
+    fn finding(&self) -> &Finding {
+        &self.finding
+    }
+    fn finding_mut(&mut self) -> &mut Finding {
+        &mut self.finding
+    }
+}
+
+/// The findings of the last report whose object and rule are kept, moved
+/// with their chunk (in place, in the same order: they all move alike),
+/// merged with the new ones into one list in report order. An edit brings
+/// a few new findings among many kept: each new one finds its place by
+/// binary search, and the kept ones are moved in blocks between them.
+pub fn patch_and_merge<T: Listed, K: Ord>(
+    last: (Vec<T>, Vec<Tag>),
+    moves: &[Option<Move>],
+    new: (Vec<T>, Vec<Tag>),
+    order: impl Fn(&Finding, &Tag) -> K,
+) -> (Vec<T>, Vec<Tag>) {
+    let (mut items, mut tags) = last;
+    let found = |tag: &Tag| moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule));
+    let kept: Vec<bool> = tags.iter().map(|tag| found(tag).is_some()).collect();
+    let mut keep = kept.iter();
+    items.retain(|_| keep.next() == Some(&true));
+    let mut keep = kept.iter();
+    tags.retain(|_| keep.next() == Some(&true));
+    for (item, tag) in items.iter_mut().zip(&mut tags) {
+        if let Some(to) = found(tag) {
+            to.finding(item.finding_mut());
+            tag.object = to.to;
+        }
+    }
+    let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
+    if new.is_empty() {
+        return (items, tags);
+    }
+    new.sort_by_key(|(item, tag)| order(item.finding(), tag));
+    // Where each new one goes: after the kept ones that come before it or
+    // tie with it (kept first, as a full check's stable sort has them).
+    let places: Vec<usize> = new
+        .iter()
+        .map(|(item, tag)| {
+            let at = order(item.finding(), tag);
+            let (mut low, mut high) = (0, items.len());
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if order(items[middle].finding(), &tags[middle]) <= at {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            low
+        })
+        .collect();
+    let len = items.len() + new.len();
+    let mut out = (Vec::with_capacity(len), Vec::with_capacity(len));
+    let (mut old_items, mut old_tags) = (items.into_iter(), tags.into_iter());
+    let mut taken = 0;
+    for ((item, tag), place) in new.into_iter().zip(places) {
+        out.0.extend(old_items.by_ref().take(place - taken));
+        out.1.extend(old_tags.by_ref().take(place - taken));
+        taken = place;
+        out.0.push(item);
+        out.1.push(tag);
+    }
+    out.0.extend(old_items);
+    out.1.extend(old_tags);
+    out
+}

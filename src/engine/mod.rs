@@ -1,0 +1,456 @@
+//! Text in, report out: parse every input, find its objects, run the enabled
+//! rules on each. All inputs are checked together, so rules that relate
+//! objects (a RoleBinding and its Role, a namespace and its NetworkPolicies)
+//! see them even when they come from different files.
+//!
+//! [`Checker`] (`checker.rs`) checks the same inputs again as they are
+//! edited, keeping what the last check found (`memo.rs`).
+
+mod checker;
+mod indent;
+mod memo;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::k8s::templates::Scan;
+use crate::k8s::{self, Contents};
+use crate::report::{Finding, InputError, Report, Suppressed};
+pub use crate::rules::scope::Options;
+use crate::rules::scope::{Located, Lookup, Scope};
+use crate::rules::{self, Hit, Hits, Rule};
+use crate::suppress;
+use crate::yaml::{self, LineIndex, Stream};
+pub use checker::Checker;
+use memo::{Depends, Local, LocalHits, Move, Ran, Tag, WordSet};
+
+/// One input: a label for reports and its bytes.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub file: &'a str,
+    pub text: &'a [u8],
+}
+
+/// Checks one input. `file` only labels the findings.
+pub fn check(file: &str, text: &[u8], options: &Options) -> Report {
+    check_all(&[Input { file, text }], options)
+}
+
+/// Checks several inputs as one body of configuration.
+pub fn check_all(inputs: &[Input], options: &Options) -> Report {
+    let lines: Vec<LineIndex> = inputs.iter().map(|i| line_index(i.text, options)).collect();
+    let parsed: Vec<Stream> = inputs
+        .iter()
+        .zip(&lines)
+        .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
+        .collect();
+    let scans: Vec<Scan> = inputs.iter().map(|i| Scan::new(i.text)).collect();
+    // Read once per input, not once per fix.
+    let indents: Vec<usize> = inputs.iter().map(|i| crate::fix::edit::indent_unit(i.text)).collect();
+    let parsed: Vec<&Stream> = parsed.iter().collect();
+    let scans: Vec<&Scan> = scans.iter().collect();
+    run(Run { inputs, lines: &lines, parsed: &parsed, scans: &scans, indents }, options, None)
+}
+
+/// Lines of the part of an input that is read.
+fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
+    LineIndex::new(read_part(text, options))
+}
+
+fn read_part<'a>(text: &'a [u8], options: &Options) -> &'a [u8] {
+    &text[..text.len().min(options.limits.max_bytes.saturating_add(1))]
+}
+
+/// The inputs of a run, parsed, with what else is read of each.
+struct Run<'r, 'a> {
+    inputs: &'r [Input<'a>],
+    lines: &'r [LineIndex<'a>],
+    parsed: &'r [&'a Stream],
+    scans: &'r [&'a Scan],
+    /// Each input's indentation step (see [`crate::fix::edit::indent_unit`]).
+    indents: Vec<usize>,
+}
+
+/// Checks parsed inputs: finds their objects, runs the rules, applies
+/// suppressions. With `memo` (what the last run found, and the [`Plan`] of
+/// what it keeps), rules that did not look past an object are not run again
+/// on it while its chunk is unchanged (moved by other edits, its findings
+/// move with it).
+fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) -> Report {
+    let Run { inputs, lines, parsed, scans, indents } = inputs;
+    let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
+    let mut report = Report { files: inputs.len(), ..Report::default() };
+
+    let mut objects = Vec::new();
+    // Where each object is (with `memo`), in the order of `objects`.
+    let mut places = Vec::new();
+    for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
+        let scan = &scans[index];
+        let mut templated = None;
+        for doc in &stream.documents {
+            let origin = memo.as_ref().and_then(|(plan, _)| plan.origins.get(index)?.get(doc.index - 1));
+            let pending = origin.map(|o| o.pending).unwrap_or_default();
+            // Spans of a tree not settled are behind by its chunk's shift.
+            let error = |e: &yaml::YamlError| {
+                let mut span = e.span;
+                pending.span(&mut span);
+                InputError {
+                    file: input.file.to_owned(),
+                    document: Some(doc.index),
+                    message: crate::clip::bound(e.message.clone(), crate::clip::MESSAGE),
+                    span: Some(span),
+                }
+            };
+            report.documents += 1;
+            let known = match (&memo, origin) {
+                (Some((_, local)), Some(o)) => local.places.contains_key(&(index, o.chunk, o.within, 0)),
+                _ => false,
+            };
+            let (offset, root) = match read(input.file, doc, scan, pending, known) {
+                Read::Templated => {
+                    templated.get_or_insert(doc.index);
+                    continue;
+                }
+                Read::Null => continue,
+                Read::Error(e) => {
+                    report.errors.push(error(e));
+                    continue;
+                }
+                Read::Note(message) => {
+                    report.skipped_documents += 1;
+                    report.notes.push(crate::report::Note {
+                        file: input.file.to_owned(),
+                        document: doc.index,
+                        message: message.to_owned(),
+                    });
+                    continue;
+                }
+                Read::Root(offset, root) => (offset, root),
+            };
+            match k8s::contents(root) {
+                Ok(Contents::Objects(found)) => {
+                    if memo.is_some() {
+                        places.extend((0..found.len()).map(|i| origin.map(|o| (*o, (index, o.chunk, o.within, i)))));
+                    }
+                    objects.extend(found.into_iter().map(|object| Located {
+                        object,
+                        file: input.file,
+                        document: doc.index,
+                        input: index,
+                        source: scan.source_at(offset),
+                    }))
+                }
+                Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
+                Err(e) => report.errors.push(error(&e)),
+            }
+        }
+        if let Some(document) = templated {
+            let at = |offset| lines[index].pos(offset);
+            report.errors.push(InputError {
+                file: input.file.to_owned(),
+                document: Some(document),
+                message: scan.message(),
+                span: Some(yaml::Span { start: at(scan.action_bytes.start), end: at(scan.action_bytes.end) }),
+            });
+        }
+    }
+    report.objects = objects.len();
+    let scope = Scope::new(options, objects);
+
+    let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
+    let comments: Vec<suppress::Comments> = inputs
+        .iter()
+        .zip(parsed)
+        .zip(lines)
+        .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
+        .collect();
+    // What each object kept from the last check (as planned), with its
+    // place in it.
+    let no_change = WordSet::default();
+    let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
+    let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
+    if let Some((plan, local)) = &mut memo {
+        for place in &places {
+            let was = place.as_ref().and_then(|(_, key)| local.places.get(key)).copied();
+            let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
+            before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
+        }
+    }
+    // What each object found (with `memo`), by its place in this check.
+    let mut kept = Vec::new();
+    // Where each object of the last check went, by its place in it.
+    let mut moves: Vec<Option<Move>> = Vec::new();
+    // Where each new finding came from (with `memo`), in report order.
+    let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
+    for (n, located) in scope.objects().iter().enumerate() {
+        // One buffer of hits per object, emptied after each rule; its fixes
+        // edit the object's input.
+        let text = inputs[located.input].text;
+        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
+        let place = places.get(n).and_then(Option::as_ref);
+        let prior = before.get_mut(n).and_then(Option::take);
+        let chunk = place.map(|(origin, _)| origin.offset..origin.end);
+        let mut now = place.map(|(origin, _)| LocalHits {
+            offset: origin.offset,
+            line: origin.line,
+            document: located.document,
+            source: located.source.map(Box::from),
+            filed: Vec::new(),
+            rules: Vec::new(),
+        });
+        // The rules to run: all, or those of a kept object whose findings
+        // depend on lookups that changed or on lines that moved (the
+        // others' are in the report).
+        let visit: Vec<usize> = match (prior, &mut now, place) {
+            (Some((was, prior)), Some(now), Some((origin, _))) => {
+                now.filed = prior.filed;
+                let lines = i64::from(origin.line) - i64::from(prior.line);
+                let mut rerun = Vec::new();
+                if prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0)) {
+                    now.rules = prior.rules;
+                } else {
+                    for (r, ran) in prior.rules {
+                        if ran.kept(changed, lines != 0) {
+                            now.rules.push((r, ran));
+                        } else {
+                            rerun.push(r);
+                        }
+                    }
+                }
+                let documents = located.document as isize - prior.document as isize;
+                let bytes = origin.offset as isize - prior.offset as isize;
+                if moves.len() <= was {
+                    moves.resize_with(was + 1, || None);
+                }
+                moves[was] = Some(Move { to: n, bytes, lines, documents, rerun: rerun.clone() });
+                rerun
+            }
+            (_, now, _) => {
+                if let Some(now) = now {
+                    Lookup::of(&located.object, |lookup| now.filed.push(lookup.key()));
+                }
+                (0..enabled.len()).collect()
+            }
+        };
+        if visit.is_empty() {
+            kept.push(now);
+            continue;
+        }
+        // The object's lines (a message naming one of them is found again
+        // when they move).
+        let chunk_lines = place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line);
+        let object = std::rc::Rc::new(located.object.reference());
+        let annotation = suppress::annotation(&located.object);
+        let source = located.source.map(std::rc::Rc::<str>::from);
+        // Whether the object's text holds template syntax (fixes are
+        // refused then), read once per object when a fix asks.
+        let templated = std::cell::OnceCell::new();
+        for r in visit {
+            let rule = enabled[r];
+            (rule.check)(&located.object, &mut hits);
+            let looked = hits.looked_past();
+            let reads = scope.take_reads();
+            if let (Some(now), Some((origin, _))) = (&mut now, place) {
+                let moves_with_chunk = |hit: &Hit| {
+                    hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
+                };
+                let on = if !hits.found.iter().all(moves_with_chunk) {
+                    Depends::Anything
+                } else if looked {
+                    Depends::Reading(reads)
+                } else {
+                    Depends::Alone
+                };
+                let quotes = |hit| chunk_lines.as_ref().is_some_and(|lines| memo::quotes_line(hit, lines));
+                let ran = Ran { lines: hits.found.iter().any(quotes), on };
+                if !matches!(ran.on, Depends::Alone) || !hits.found.is_empty() {
+                    now.rules.push((r, ran));
+                }
+            }
+            for (seq, hit) in hits.found.drain(..).enumerate() {
+                let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
+                let finding = Finding {
+                    rule,
+                    severity: hit.severity.unwrap_or(rule.severity),
+                    message: hit.message,
+                    file: files[located.input].clone(),
+                    document: located.document,
+                    object: object.clone(),
+                    span: hit.span,
+                    snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
+                    fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
+                    source: source.clone(),
+                };
+                let tag = place.map(|_| Tag { input: located.input, object: n, rule: r, hit: seq });
+                match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
+                    Some(suppression) => {
+                        report.suppressed.push(Suppressed { finding, suppression });
+                        suppressed_tags.extend(tag);
+                    }
+                    None => {
+                        report.findings.push(finding);
+                        found_tags.extend(tag);
+                    }
+                }
+            }
+        }
+        kept.push(now);
+    }
+    // A full check's order: by input, offset and rule id, then in the order
+    // found (object, rule, hit).
+    let position: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, input)| (input.file, i)).collect();
+    match memo {
+        Some((_, local)) => {
+            // Inputs named alike share the position of the last of them.
+            let positions: Vec<usize> = inputs.iter().map(|i| position[i.file]).collect();
+            let order =
+                |f: &Finding, t: &Tag| (positions[t.input], f.span.start.offset, f.rule.id, t.object, t.rule, t.hit);
+            let last = std::mem::take(&mut local.report);
+            (report.findings, local.findings) = memo::patch_and_merge(
+                (last.findings, std::mem::take(&mut local.findings)),
+                &moves,
+                (std::mem::take(&mut report.findings), found_tags),
+                order,
+            );
+            (report.suppressed, local.suppressed) = memo::patch_and_merge(
+                (last.suppressed, std::mem::take(&mut local.suppressed)),
+                &moves,
+                (std::mem::take(&mut report.suppressed), suppressed_tags),
+                order,
+            );
+            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            local.places.clear();
+            local.places.extend(places.iter().enumerate().filter_map(|(n, place)| Some((place.as_ref()?.1, n))));
+            local.objects = kept;
+            local.indents = indents;
+            report
+        }
+        None => {
+            let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
+            report.findings.sort_by_cached_key(order);
+            report.suppressed.sort_by_cached_key(|s| order(&s.finding));
+            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            report
+        }
+    }
+}
+
+/// What a document is to a check, before its objects are found.
+enum Read<'a> {
+    /// It holds Helm template actions: not read (one error for the file
+    /// says so, after its other documents).
+    Templated,
+    Null,
+    Error(&'a yaml::YamlError),
+    /// A file Posture recognises but does not check (a note says what).
+    Note(&'static str),
+    /// Where it starts now, and its tree.
+    Root(usize, &'a yaml::Node),
+}
+
+/// Reads a document whose tree is `pending` behind its text. A `known`
+/// one held objects at the last check, with the same text: it is no file
+/// to recognise.
+fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shift, known: bool) -> Read<'a> {
+    let offset = match &doc.root {
+        Ok(root) => root.span.start.offset,
+        Err(e) => e.span.start.offset,
+    }
+    .wrapping_add_signed(pending.bytes);
+    if scan.templated_at(offset) {
+        return Read::Templated;
+    }
+    match &doc.root {
+        Ok(root) if root.is_null() => Read::Null,
+        Ok(root) => match (!known).then(|| k8s::templates::recognise(file, root)).flatten() {
+            Some(message) => Read::Note(message),
+            None => Read::Root(offset, root),
+        },
+        Err(e) => Read::Error(e),
+    }
+}
+
+/// What an incremental check keeps of the last one, decided before its
+/// trees are read: which objects keep their findings, which lookups of the
+/// index changed, and which chunks' trees must be settled (moved to where
+/// their text is) because rules will read them. Other objects' trees may
+/// stay behind: rules read their names, never their spans.
+pub struct Plan {
+    /// Each input's document origins.
+    origins: Vec<Vec<yaml::Origin>>,
+    /// The lookups filed under an object added, removed or changed.
+    changed: WordSet<u64>,
+    /// Whether each object of the last check (by place) is kept: its chunk
+    /// is kept, with the same indentation step and `# Source:`.
+    kept: Vec<bool>,
+    /// Each input's chunks (by id) whose trees rules will read.
+    pub settle: Vec<WordSet<u64>>,
+}
+
+impl Plan {
+    /// Plans a check of `parsed` (each input's file, parse, scan and
+    /// indentation step) after `local`. Only new documents' objects are
+    /// found here; kept ones are known by their place.
+    fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
+        let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
+        let mut plan =
+            Plan { origins, changed: WordSet::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+        let mut seen = vec![false; local.objects.len()];
+        // Kept objects whose trees are behind, and how far their lines moved.
+        let mut behind = Vec::new();
+        for (index, &(file, parsed, scan, indent)) in inputs.iter().enumerate() {
+            let same_indent = local.indents.get(index) == Some(&indent);
+            let mut settle = WordSet::default();
+            for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
+                let key = |i| (index, origin.chunk, origin.within, i);
+                let known = local.places.contains_key(&key(0));
+                let Read::Root(offset, root) = read(file, doc, scan, origin.pending, known) else { continue };
+                if known {
+                    let source = scan.source_at(offset);
+                    for i in 0.. {
+                        let Some(&was) = local.places.get(&key(i)) else { break };
+                        let Some(prior) = &local.objects[was] else { continue };
+                        seen[was] = true;
+                        if same_indent && prior.source.as_deref() == source {
+                            plan.kept[was] = true;
+                            if !origin.pending.is_zero() {
+                                behind.push((index, origin.chunk, was, origin.line != prior.line));
+                            }
+                        } else {
+                            plan.changed.extend(prior.filed.iter().copied());
+                            settle.insert(origin.chunk);
+                        }
+                    }
+                } else if let Ok(Contents::Objects(found)) = k8s::contents(root) {
+                    for object in &found {
+                        Lookup::of(object, |lookup| {
+                            plan.changed.insert(lookup.key());
+                        });
+                    }
+                    settle.insert(origin.chunk);
+                }
+            }
+            plan.settle.push(settle);
+        }
+        for (was, prior) in local.objects.iter().enumerate() {
+            if let (Some(prior), false) = (prior, seen[was]) {
+                plan.changed.extend(prior.filed.iter().copied());
+            }
+        }
+        for (index, chunk, was, lines_moved) in behind {
+            let prior = local.objects[was].as_ref().map_or(&[][..], |p| &p.rules[..]);
+            if prior.iter().any(|(_, ran)| !ran.kept(&plan.changed, lines_moved)) {
+                plan.settle[index].insert(chunk);
+            }
+        }
+        plan
+    }
+}
+
+/// Whether a hit and its fix's edits are within a chunk's bytes.
+fn within(hit: &Hit, chunk: &Range<usize>) -> bool {
+    let inside = |offset: usize| chunk.start <= offset && offset <= chunk.end;
+    inside(hit.span.start.offset)
+        && inside(hit.span.end.offset)
+        && hit.edits.iter().flatten().flatten().all(|edit| inside(edit.start) && inside(edit.end))
+}
