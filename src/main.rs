@@ -2,6 +2,10 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
+
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[cfg(target_arch = "wasm32")]
 mod ui;
 

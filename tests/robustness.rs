@@ -3,7 +3,8 @@
 //! collections, odd indentation, huge numbers, deep nesting, invalid UTF-8,
 //! CRLF, BOM, tabs; terminal escapes, C1 controls and bidi overrides; long
 //! text aliased many times) through the whole pipeline (parse, views, every
-//! rule, every report format) must never panic, every position it reports
+//! rule, every report format) must never panic, the block scanner must read
+//! each document it takes as the full parser does, every position it reports
 //! must be inside the input, the text and Markdown reports hold no raw
 //! control character, and no message grows with the input.
 //!
@@ -54,6 +55,12 @@ fn exercise(input: &[u8], level: PssLevel) {
     for f in &report.findings {
         assert!(f.message.chars().count() <= MESSAGE + 32, "{} characters", f.message.len());
         assert!(f.snippet.chars().count() <= SNIPPET + 32, "{} characters", f.snippet.len());
+    }
+    // The block scanner reads what it takes exactly as the full parser does.
+    for (full, block) in posture::yaml::parse_chunks_both(input, &posture::yaml::Limits::default()) {
+        if let Some(block) = block {
+            assert_eq!(format!("{full:?}"), format!("{block:?}"), "the block scanner differs from the full parser");
+        }
     }
     let sources = HashMap::from([("fuzz.yaml".to_owned(), input.to_vec())]);
     let text = to_text(&report, &sources, Style::default());
