@@ -55,7 +55,10 @@ pub fn events(text: &str) -> Option<Vec<Event<'_>>> {
 /// control and no Unicode line or paragraph separator: the characters whose
 /// handling differs between YAML versions and parsers.
 fn plain_bytes(bytes: &[u8]) -> bool {
-    if bytes.iter().any(|&b| (b < 0x20 && b != b'\n') || b == 0x7f) {
+    // Or-ed over blocks rather than stopping at the first: the loop then
+    // runs a vector's width at a time.
+    let control = |b: u8| (b < 0x20 && b != b'\n') || b == 0x7f;
+    if bytes.chunks(64).any(|block| block.iter().fold(false, |found, &b| found | control(b))) {
         return false;
     }
     if bytes.is_ascii() {
@@ -117,7 +120,7 @@ impl<'a> Scan<'a> {
 
     /// End of the line holding `at` (the offset of its `\n`, or the end).
     fn line_end(&self, at: usize) -> usize {
-        self.bytes[at..].iter().position(|&b| b == b'\n').map_or(self.bytes.len(), |i| at + i)
+        memchr::memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |i| at + i)
     }
 
     fn skip_spaces(&self, mut at: usize) -> usize {

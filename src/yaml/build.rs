@@ -247,6 +247,9 @@ impl<'a> Builder<'a> {
     /// Feeds one event; returns a document's root when one is complete.
     fn event(&mut self, event: Event, span: Span) -> Result<Option<Node>, YamlError> {
         match event {
+            Event::Scalar(text, style, 0, None) if matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) => {
+                self.key(&text, style == ScalarStyle::Plain, span)
+            }
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = core_tag(tag.as_deref());
                 let is_merge = style == ScalarStyle::Plain && &*text == "<<";
@@ -297,6 +300,25 @@ impl<'a> Builder<'a> {
                 Ok(None)
             }
         }
+    }
+
+    /// A mapping's next key, untagged and unanchored: what [`Self::complete`]
+    /// does with a scalar key, without a copy of its text unless the key is
+    /// new to the input (most keys are `name`, `image`, ...).
+    fn key(&mut self, text: &str, plain: bool, span: Span) -> Result<Option<Node>, YamlError> {
+        self.count(1, span)?;
+        let (key, bytes) = match plain.then(|| scalar::implicit(text)).flatten() {
+            None => (self.keys.key_str(text), text.len()),
+            Some(value) => {
+                let bytes = scalar_bytes(&value);
+                (self.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
+            }
+        };
+        if let Some(Frame::Map { key: slot, size, .. }) = self.stack.last_mut() {
+            *size += Size { nodes: 1, bytes };
+            *slot = Some((key, span, plain && text == "<<"));
+        }
+        Ok(None)
     }
 
     /// Counts nodes and bytes copied for anchors and aliases against their
