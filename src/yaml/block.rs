@@ -18,21 +18,67 @@ use std::borrow::Cow;
 
 use saphyr_parser::ScalarStyle;
 
-/// One event, with its byte range in the chunk.
+/// One event, with its byte range in the chunk: 16 bytes, since a chunk's
+/// events are all read before the first is used.
 #[derive(Debug)]
-pub struct Event<'a> {
-    pub kind: Kind<'a>,
-    pub start: usize,
-    pub end: usize,
+struct Event {
+    kind: Kind,
+    start: u32,
+    end: u32,
 }
 
 #[derive(Debug)]
-pub enum Kind<'a> {
+enum Kind {
     MappingStart,
     SequenceStart,
     /// The end of the innermost open collection.
     End,
-    Scalar(Cow<'a, str>, ScalarStyle),
+    /// A plain scalar: its text is its span.
+    Plain,
+    /// A quoted scalar without escapes: its text is from after its opening
+    /// quote to `close`.
+    Quoted {
+        single: bool,
+        close: u32,
+    },
+    /// A scalar whose text had to be built: `owned[index]`.
+    Built {
+        style: ScalarStyle,
+        index: u32,
+    },
+}
+
+/// The events of a chunk.
+pub struct Events<'a> {
+    text: &'a str,
+    list: Vec<Event>,
+    /// The text of `Built` scalars.
+    owned: Vec<String>,
+}
+
+impl<'a> Events<'a> {
+    /// The events as the full parser gives them, each with its byte range
+    /// in the chunk.
+    pub fn into_parser_events(self) -> impl Iterator<Item = (saphyr_parser::Event<'a>, usize, usize)> {
+        let Events { text, list, mut owned } = self;
+        list.into_iter().map(move |Event { kind, start, end }| {
+            let (start, end) = (start as usize, end as usize);
+            let scalar = |text, style| saphyr_parser::Event::Scalar(text, style, 0, None);
+            let event = match kind {
+                Kind::MappingStart => saphyr_parser::Event::MappingStart(0, None),
+                Kind::SequenceStart => saphyr_parser::Event::SequenceStart(0, None),
+                // The tree builder closes the innermost collection either way.
+                Kind::End => saphyr_parser::Event::MappingEnd,
+                Kind::Plain => scalar(Cow::Borrowed(&text[start..end]), ScalarStyle::Plain),
+                Kind::Quoted { single, close } => {
+                    let style = if single { ScalarStyle::SingleQuoted } else { ScalarStyle::DoubleQuoted };
+                    scalar(Cow::Borrowed(&text[start + 1..close as usize]), style)
+                }
+                Kind::Built { style, index } => scalar(Cow::Owned(std::mem::take(&mut owned[index as usize])), style),
+            };
+            (event, start, end)
+        })
+    }
 }
 
 /// Deeper nesting goes to the full parser (and its depth limit message).
@@ -42,13 +88,19 @@ const MAX_KEY: usize = 1000;
 
 /// The events of a chunk, or `None` when it holds anything this scanner
 /// leaves to the full parser.
-pub fn events(text: &str) -> Option<Vec<Event<'_>>> {
-    if !plain_bytes(text.as_bytes()) {
+pub fn events(text: &str) -> Option<Events<'_>> {
+    if u32::try_from(text.len()).is_err() || !plain_bytes(text.as_bytes()) {
         return None;
     }
-    let mut scan = Scan { text, bytes: text.as_bytes(), out: Vec::with_capacity(text.len() / 8), stack: Vec::new() };
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        out: Vec::with_capacity(text.len() / 8),
+        owned: Vec::new(),
+        stack: Vec::new(),
+    };
     scan.document()?;
-    Some(scan.out)
+    Some(Events { text, list: scan.out, owned: scan.owned })
 }
 
 /// No control character but the line feed, no byte order mark, no C1
@@ -94,13 +146,21 @@ enum Pending {
 struct Scan<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    out: Vec<Event<'a>>,
+    out: Vec<Event>,
+    owned: Vec<String>,
     stack: Vec<Open>,
 }
 
 impl<'a> Scan<'a> {
-    fn push(&mut self, kind: Kind<'a>, start: usize, end: usize) {
-        self.out.push(Event { kind, start, end });
+    /// Offsets fit: the chunk is shorter than 4 GiB.
+    fn push(&mut self, kind: Kind, start: usize, end: usize) {
+        self.out.push(Event { kind, start: start as u32, end: end as u32 });
+    }
+
+    fn built(&mut self, text: String, style: ScalarStyle, start: usize, end: usize) {
+        let index = self.owned.len() as u32;
+        self.owned.push(text);
+        self.push(Kind::Built { style, index }, start, end);
     }
 
     fn open(&mut self, kind: Block, indent: usize, at: usize) -> Option<()> {
@@ -195,9 +255,7 @@ impl<'a> Scan<'a> {
             (line, pending) = self.content_line(line, first, pending)?;
         }
         match pending {
-            Pending::Value { colon, .. } => {
-                self.push(Kind::Scalar(Cow::Borrowed(""), ScalarStyle::Plain), colon, colon)
-            }
+            Pending::Value { colon, .. } => self.push(Kind::Plain, colon, colon),
             Pending::Item { .. } => return None,
             Pending::None => {}
         }
@@ -228,7 +286,7 @@ impl<'a> Scan<'a> {
                     self.open(Block::IndentlessSeq, indent, at)?;
                     return self.item(line, first);
                 }
-                self.push(Kind::Scalar(Cow::Borrowed(""), ScalarStyle::Plain), colon, colon);
+                self.push(Kind::Plain, colon, colon);
             }
             Pending::Item { dash_indent } => {
                 return if indent > dash_indent { self.nested(line, first) } else { None };
@@ -327,7 +385,7 @@ impl<'a> Scan<'a> {
             }
             _ => {
                 let end = self.trim_end(at, colon);
-                self.push(Kind::Scalar(Cow::Borrowed(&self.text[at..end]), ScalarStyle::Plain), at, end);
+                self.push(Kind::Plain, at, end);
             }
         }
         let value = self.skip_spaces(colon + 1);
@@ -377,7 +435,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 let end = self.trim_end(at, i);
-                self.push(Kind::Scalar(Cow::Borrowed(&self.text[at..end]), ScalarStyle::Plain), at, end);
+                self.push(Kind::Plain, at, end);
                 i
             }
         };
@@ -435,14 +493,11 @@ impl<'a> Scan<'a> {
             _ => return None,
         };
         let inner = &self.text[at + 1..close];
-        let (value, style) = if quote == b'"' {
-            (Cow::Borrowed(inner), ScalarStyle::DoubleQuoted)
-        } else if inner.contains("''") {
-            (Cow::Owned(inner.replace("''", "'")), ScalarStyle::SingleQuoted)
+        if quote == b'\'' && inner.contains("''") {
+            self.built(inner.replace("''", "'"), ScalarStyle::SingleQuoted, at, end);
         } else {
-            (Cow::Borrowed(inner), ScalarStyle::SingleQuoted)
-        };
-        self.push(Kind::Scalar(value, style), at, end);
+            self.push(Kind::Quoted { single: quote == b'\'', close: close as u32 }, at, end);
+        }
         Some(end)
     }
 
@@ -511,7 +566,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 let end = self.trim_end(at, i);
-                self.push(Kind::Scalar(Cow::Borrowed(&self.text[at..end]), ScalarStyle::Plain), at, end);
+                self.push(Kind::Plain, at, end);
                 Some(i)
             }
         }
@@ -569,7 +624,7 @@ impl<'a> Scan<'a> {
         if !strip {
             value.push('\n');
         }
-        self.push(Kind::Scalar(Cow::Owned(value), ScalarStyle::Literal), start, end);
+        self.built(value, ScalarStyle::Literal, start, end);
         Some(if end == self.bytes.len() { end } else { line })
     }
 }

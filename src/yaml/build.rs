@@ -48,7 +48,7 @@ fn parse_documents(
 
 /// The documents of the block scanner's events.
 fn parse_events(
-    events: Vec<block::Event>,
+    events: block::Events,
     text: &str,
     base: usize,
     lines: &LineIndex,
@@ -58,15 +58,8 @@ fn parse_events(
 ) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder::new(text, base, lines, limits, keys);
     let mut docs = Vec::new();
-    for event in events {
-        let span = builder.span(base + event.start, base + event.end);
-        let event = match event.kind {
-            block::Kind::MappingStart => Event::MappingStart(0, None),
-            block::Kind::SequenceStart => Event::SequenceStart(0, None),
-            // The builder closes the innermost collection either way.
-            block::Kind::End => Event::MappingEnd,
-            block::Kind::Scalar(text, style) => Event::Scalar(text, style, 0, None),
-        };
+    for (event, start, end) in events.into_parser_events() {
+        let span = builder.span(base + start, base + end);
         if !builder.feed(event, span, &mut docs, scalars) {
             break;
         }
