@@ -90,6 +90,7 @@ fn the_corpus_is_mostly_read_by_the_block_scanner() {
         chunks += c;
         taken += t;
     }
+    println!("tests/corpus: {chunks} documents, the block scanner took {taken}");
     assert!(taken * 10 >= chunks * 9, "the block scanner took only {taken} of {chunks} corpus documents");
 }
 
@@ -151,6 +152,8 @@ fn edge_cases_parse_the_same_both_ways() {
         "a: -x\nb: --flag\nc: -.5\n",
         "é: ü\nb: \"ç\"\nc: [ñ]\n",
         "a: x:y\nb: http://example.com/a#b\n",
+        "a: [--v=2, unix:///x.sock, a:b, -1, -x, --]\nb: [a:, c]\nc: [a: b]\nd: [x:[y]]\ne: {a:b}\nf: {a: b:c}\n",
+        "a: [-, x]\nb: [-[x]]\nc: -#\nd: [-#]\n",
         "---\n",
         "--- x\n",
         "---\n...\n",

@@ -358,7 +358,7 @@ impl<'a> Scan<'a> {
                 self.skip_spaces(close + 1)
             }
             _ => {
-                if !self.plain_start(at, false) {
+                if !self.plain_start(at) {
                     return None;
                 }
                 let mut i = at;
@@ -422,7 +422,7 @@ impl<'a> Scan<'a> {
                 after
             }
             _ => {
-                if !self.plain_start(at, false) {
+                if !self.plain_start(at) {
                     return None;
                 }
                 let mut i = at;
@@ -451,12 +451,9 @@ impl<'a> Scan<'a> {
 
     /// Whether a plain scalar may start at `at`: not with an indicator, and
     /// `-` only before a character that cannot make it one.
-    fn plain_start(&self, at: usize, flow: bool) -> bool {
+    fn plain_start(&self, at: usize) -> bool {
         match self.byte(at) {
-            b'-' => {
-                let next = self.byte(at + 1);
-                next.is_ascii_alphanumeric() || (!flow && matches!(next, b'-' | b'.' | b'/' | b'_'))
-            }
+            b'-' => !matches!(self.byte(at + 1), b' ' | b'\n' | b'#' | b',' | b'[' | b']' | b'{' | b'}'),
             b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
             | b'%' | b'@' | b'`' | b' ' | b'\n' => false,
             _ => true,
@@ -553,7 +550,7 @@ impl<'a> Scan<'a> {
                 (key || self.byte(end) != b':').then_some(end)
             }
             _ => {
-                if !self.plain_start(at, true) {
+                if !self.plain_start(at) {
                     return None;
                 }
                 let mut i = at;
@@ -561,6 +558,9 @@ impl<'a> Scan<'a> {
                     match self.byte(i) {
                         b',' | b']' | b'}' if !key => break,
                         b':' if key && self.byte(i + 1) == b' ' => break,
+                        // `:` followed by anything else than a space, a line
+                        // break or a flow indicator is text (`unix:///x`).
+                        b':' if !matches!(self.byte(i + 1), b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}') => i += 1,
                         b'\n' | b'#' | b'[' | b'{' | b':' | b',' | b']' | b'}' => return None,
                         _ => i += 1,
                     }
