@@ -2,10 +2,6 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
-
-#[cfg(not(target_arch = "wasm32"))]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[cfg(target_arch = "wasm32")]
 mod ui;
 
