@@ -214,7 +214,7 @@ impl<'a> Scan<'a> {
         // The `---` line, if any, holds nothing but a comment.
         if self.bytes.starts_with(b"---") {
             let after = self.skip_spaces(3);
-            if after == 3 && self.byte(3) != b'\n' || !self.ends_line(after) {
+            if !self.ends_line(after) {
                 return None;
             }
             line = self.line_end(3) + 1;
