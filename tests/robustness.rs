@@ -3,7 +3,8 @@
 //! collections, odd indentation, huge numbers, deep nesting, invalid UTF-8,
 //! CRLF, BOM, tabs; terminal escapes, C1 controls and bidi overrides; long
 //! text aliased many times) through the whole pipeline (parse, views, every
-//! rule, every report format) must never panic, every position it reports
+//! rule, every report format) must never panic, the block scanner must read
+//! each document it takes as the full parser does, every position it reports
 //! must be inside the input, the text and Markdown reports hold no raw
 //! control character, and no message grows with the input.
 //!
@@ -14,112 +15,13 @@
 
 mod common;
 
-use common::Rng;
+use common::{mutate, Rng};
 use std::collections::HashMap;
 
 use posture::clip::{MESSAGE, SNIPPET};
 use posture::report::{to_json, to_markdown, to_sarif, to_text, Style};
 use posture::rules::PssLevel;
 use posture::{check, Options};
-
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-const SPECIAL: &[&[u8]] = &[
-    b"&a ",
-    b"*a",
-    b"<<: *a\n",
-    b"!!str ",
-    b"!!int ",
-    b"!custom ",
-    b"[",
-    b"]",
-    b"{",
-    b"}",
-    b",",
-    b": ",
-    b"- ",
-    b"? ",
-    b"|\n",
-    b">-\n",
-    b"\"",
-    b"'",
-    b"#",
-    b"\t",
-    b"\r\n",
-    b"\n",
-    b"---\n",
-    b"...\n",
-    b"%YAML 1.1\n",
-    b"\xEF\xBB\xBF",
-    b"\xff",
-    b"\xc3",
-    b"0x7fffffffffffffffff",
-    b"1e999",
-    b".nan",
-    b"~",
-    b"yes",
-    b"      ",
-    b"\\u0000",
-    // Terminal escapes, raw and as YAML escapes in a quoted string.
-    b"\x1b]0;title\x07",
-    b"\x1b[2J\x1b[1A\x1b[2K",
-    b"\"\\e]8;;https://x.example\\e\\\\link\"",
-    b"\r",
-    b"\x7f",
-    // C1 (CSI), line separator, right-to-left and isolate overrides.
-    b"\xc2\x9b",
-    b"\xe2\x80\xa8",
-    b"\xe2\x80\xae",
-    b"\xe2\x81\xa7",
-    b"\"\\u202e\\u2066\"",
-];
-
-/// Larger structural pieces: nesting, long lines, many documents.
-fn structural(rng: &mut Rng) -> Vec<u8> {
-    let n = 1 + rng.below(400);
-    match rng.below(6) {
-        0 => "[".repeat(n).into_bytes(),
-        // Long text anchored once and aliased many times (as container
-        // names, so rules quote it).
-        5 => {
-            let mut out = format!("\n  - name: &big {}\n    image: x\n", "y".repeat(n * 250));
-            for _ in 0..n {
-                out.push_str("  - {name: *big, image: x, securityContext: {privileged: true}}\n");
-            }
-            out.into_bytes()
-        }
-        1 => "- ".repeat(n).into_bytes(),
-        2 => "x".repeat(n * 200).into_bytes(),
-        3 => "---\n".repeat(n).into_bytes(),
-        _ => (0..n).map(|i| format!("{}k{i}:\n", " ".repeat(i % 40))).collect::<String>().into_bytes(),
-    }
-}
-
-fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
-    let mut out = seed.to_vec();
-    for _ in 0..1 + rng.below(6) {
-        let at = rng.below(out.len() + 1);
-        match rng.below(5) {
-            4 => {
-                let piece = structural(rng);
-                out.splice(at..at, piece);
-            }
-            0 if !out.is_empty() => {
-                let end = (at + 1 + rng.below(16)).min(out.len());
-                out.drain(at.min(end)..end);
-            }
-            1 => {
-                let end = (at + rng.below(64)).min(out.len());
-                let copy = out[at..end].to_vec();
-                out.splice(at..at, copy);
-            }
-            _ => {
-                let piece = SPECIAL[rng.below(SPECIAL.len())];
-                out.splice(at..at, piece.iter().copied());
-            }
-        }
-    }
-    out
-}
 
 fn seeds() -> Vec<Vec<u8>> {
     let mut seeds: Vec<Vec<u8>> = ["hardened.yaml", "insecure.yaml", "list.yaml"]
@@ -153,6 +55,12 @@ fn exercise(input: &[u8], level: PssLevel) {
     for f in &report.findings {
         assert!(f.message.chars().count() <= MESSAGE + 32, "{} characters", f.message.len());
         assert!(f.snippet.chars().count() <= SNIPPET + 32, "{} characters", f.snippet.len());
+    }
+    // The block scanner reads what it takes exactly as the full parser does.
+    for (full, block) in posture::yaml::parse_chunks_both(input, &posture::yaml::Limits::default()) {
+        if let Some(block) = block {
+            assert_eq!(format!("{full:?}"), format!("{block:?}"), "the block scanner differs from the full parser");
+        }
     }
     let sources = HashMap::from([("fuzz.yaml".to_owned(), input.to_vec())]);
     let text = to_text(&report, &sources, Style::default());

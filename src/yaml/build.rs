@@ -8,14 +8,15 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
-use super::comments;
 use super::lines::LineIndex;
 use super::node::{Entry, Key, Keys, Node, Span, Value};
 use super::scalar::{self, CoreTag};
+use super::{block, comments};
 use super::{Limits, YamlError};
 
 /// What a chunk holds: its documents (most chunks hold exactly one), and
 /// where its comments start.
+#[derive(Debug)]
 pub struct Chunk {
     pub documents: Vec<Result<Node, YamlError>>,
     pub comments: Vec<usize>,
@@ -29,7 +30,8 @@ pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits, 
 }
 
 /// The documents of a chunk; records the byte range of every scalar in
-/// `scalars`, so that comments can be told from text.
+/// `scalars`, so that comments can be told from text. The block scanner
+/// reads the chunk when it can, the full parser otherwise.
 fn parse_documents(
     text: &str,
     base: usize,
@@ -38,18 +40,65 @@ fn parse_documents(
     keys: &mut Keys,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    let mut builder = Builder {
-        offsets: CharOffsets::new(text, base),
-        lines,
-        limits,
-        keys,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        nodes: 0,
-        alias: Size::default(),
-        items: Vec::new(),
-        entries: Vec::new(),
-    };
+    match block::events(text) {
+        Some(events) => parse_events(events, text, base, lines, limits, keys, scalars),
+        None => parse_documents_full(text, base, lines, limits, keys, scalars),
+    }
+}
+
+/// The documents of the block scanner's events.
+fn parse_events(
+    events: block::Events,
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+    keys: &mut Keys,
+    scalars: &mut Vec<Range<usize>>,
+) -> Vec<Result<Node, YamlError>> {
+    let mut builder = Builder::new(text, base, lines, limits, keys);
+    let mut docs = Vec::new();
+    for (event, start, end) in events.into_parser_events() {
+        let span = builder.span(base + start, base + end);
+        if !builder.feed(event, span, &mut docs, scalars) {
+            break;
+        }
+    }
+    docs
+}
+
+/// A chunk parsed by the full parser, and by the block scanner if it takes
+/// it: the two must be equal (`tests/yaml_scanner.rs`).
+pub fn parse_chunk_both(
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+    keys: &mut Keys,
+) -> (Chunk, Option<Chunk>) {
+    let chunk =
+        |documents, scalars: Vec<Range<usize>>| Chunk { documents, comments: comments::find(text, base, &scalars) };
+    let mut scalars = Vec::new();
+    let full = parse_documents_full(text, base, lines, limits, keys, &mut scalars);
+    let full = chunk(full, scalars);
+    let block = block::events(text).map(|events| {
+        let mut scalars = Vec::new();
+        let docs = parse_events(events, text, base, lines, limits, keys, &mut scalars);
+        chunk(docs, scalars)
+    });
+    (full, block)
+}
+
+/// [`parse_documents`] with the full parser only.
+fn parse_documents_full(
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+    keys: &mut Keys,
+    scalars: &mut Vec<Range<usize>>,
+) -> Vec<Result<Node, YamlError>> {
+    let mut builder = Builder::new(text, base, lines, limits, keys);
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -66,19 +115,8 @@ fn parse_documents(
             }
         };
         let span = builder.span_at(span.start.index(), span.end.index());
-        if let Event::Scalar(..) = event {
-            scalars.push(span.start.offset..span.end.offset);
-        }
-        match builder.event(event, span) {
-            Ok(Some(root)) => {
-                docs.push(Ok(root));
-                builder.reset();
-            }
-            Ok(None) => {}
-            Err(e) => {
-                docs.push(Err(e));
-                return docs;
-            }
+        if !builder.feed(event, span, &mut docs, scalars) {
+            break;
         }
     }
     docs
@@ -137,7 +175,48 @@ enum Frame {
     Map { start: Span, anchor: usize, first: usize, key: Option<(Key, Span, bool)>, merges: Vec<Node>, size: Size },
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, base: usize, lines: &'a LineIndex, limits: &'a Limits, keys: &'a mut Keys) -> Self {
+        Builder {
+            offsets: CharOffsets::new(text, base),
+            lines,
+            limits,
+            keys,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            alias: Size::default(),
+            items: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Feeds one event, adding a finished document (or an error) to
+    /// `docs`; false once the chunk's parse has to stop (at an error).
+    fn feed(
+        &mut self,
+        event: Event,
+        span: Span,
+        docs: &mut Vec<Result<Node, YamlError>>,
+        scalars: &mut Vec<Range<usize>>,
+    ) -> bool {
+        if let Event::Scalar(..) = event {
+            scalars.push(span.start.offset..span.end.offset);
+        }
+        match self.event(event, span) {
+            Ok(Some(root)) => {
+                docs.push(Ok(root));
+                self.reset();
+                true
+            }
+            Ok(None) => true,
+            Err(e) => {
+                docs.push(Err(e));
+                false
+            }
+        }
+    }
+
     fn reset(&mut self) {
         self.stack.clear();
         self.items.clear();
@@ -147,13 +226,23 @@ impl Builder<'_> {
         self.alias = Size::default();
     }
 
+    /// The span of a range of characters of the chunk (the full parser
+    /// counts in characters).
     fn span_at(&self, start_char: usize, end_char: usize) -> Span {
-        Span { start: self.lines.pos(self.offsets.byte(start_char)), end: self.lines.pos(self.offsets.byte(end_char)) }
+        self.span(self.offsets.byte(start_char), self.offsets.byte(end_char))
+    }
+
+    /// The span of a range of bytes of the input.
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span { start: self.lines.pos(start), end: self.lines.pos(end) }
     }
 
     /// Feeds one event; returns a document's root when one is complete.
     fn event(&mut self, event: Event, span: Span) -> Result<Option<Node>, YamlError> {
         match event {
+            Event::Scalar(text, style, 0, None) if matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) => {
+                self.key(&text, style == ScalarStyle::Plain, span)
+            }
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = core_tag(tag.as_deref());
                 let is_merge = style == ScalarStyle::Plain && &*text == "<<";
@@ -204,6 +293,25 @@ impl Builder<'_> {
                 Ok(None)
             }
         }
+    }
+
+    /// A mapping's next key, untagged and unanchored: what [`Self::complete`]
+    /// does with a scalar key, without a copy of its text unless the key is
+    /// new to the input (most keys are `name`, `image`, ...).
+    fn key(&mut self, text: &str, plain: bool, span: Span) -> Result<Option<Node>, YamlError> {
+        self.count(1, span)?;
+        let (key, bytes) = match plain.then(|| scalar::implicit(text)).flatten() {
+            None => (self.keys.key_str(text), text.len()),
+            Some(value) => {
+                let bytes = scalar_bytes(&value);
+                (self.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
+            }
+        };
+        if let Some(Frame::Map { key: slot, size, .. }) = self.stack.last_mut() {
+            *size += Size { nodes: 1, bytes };
+            *slot = Some((key, span, plain && text == "<<"));
+        }
+        Ok(None)
     }
 
     /// Counts nodes and bytes copied for anchors and aliases against their

@@ -13,7 +13,7 @@ pub fn find(text: &str, base: usize, scalars: &[Range<usize>]) -> Vec<usize> {
     let mut found = Vec::new();
     let mut scalars = scalars.iter().peekable();
     let mut i = 0;
-    while let Some(hash) = bytes[i..].iter().position(|&b| b == b'#').map(|at| i + at) {
+    while let Some(hash) = memchr::memchr(b'#', &bytes[i..]).map(|at| i + at) {
         let at = base + hash;
         while scalars.next_if(|s| s.end <= at).is_some() {}
         let in_scalar = scalars.peek().is_some_and(|s| s.start <= at);
@@ -22,7 +22,7 @@ pub fn find(text: &str, base: usize, scalars: &[Range<usize>]) -> Vec<usize> {
         if !in_scalar && after_blank {
             found.push(at);
             // The rest of the line is the comment's text.
-            i = bytes[hash..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |end| hash + end);
+            i = memchr::memchr(b'\n', &bytes[hash..]).map_or(bytes.len(), |end| hash + end);
         }
     }
     found

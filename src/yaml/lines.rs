@@ -145,7 +145,7 @@ impl LineStarts {
 
 /// The offsets after each line break of `bytes`, which start at `base`.
 fn breaks(bytes: &[u8], base: usize) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter_map(move |(i, &b)| (b == b'\n').then_some(base + i + 1))
+    memchr::memchr_iter(b'\n', bytes).map(move |i| base + i + 1)
 }
 
 /// UTF-16 code units of UTF-8 bytes: one per character, two for those of

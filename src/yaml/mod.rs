@@ -1,6 +1,7 @@
 //! The span-aware YAML layer: a multi-document stream in, one tree or one
 //! error per document out, every node carrying its byte range, line and column.
 
+mod block;
 mod build;
 mod comments;
 mod lines;
@@ -8,6 +9,7 @@ mod node;
 mod scalar;
 mod split;
 
+pub use build::Chunk;
 pub use lines::{LineIndex, LineStarts};
 use node::Keys;
 pub use node::{Entry, Fnv, Key, Node, Pos, Span, Value};
@@ -78,6 +80,26 @@ pub struct Stream {
 /// documents holding the bad bytes only.
 pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
     reparse(text, lines, limits, None).stream
+}
+
+/// Each document chunk of `text` parsed by the full parser and, where it
+/// takes the chunk, by the block scanner; the two must agree (the
+/// differential test, `tests/yaml_scanner.rs`, and the fuzz target).
+/// Chunks that are not UTF-8 or past the limits are left out.
+#[doc(hidden)]
+pub fn parse_chunks_both(text: &[u8], limits: &Limits) -> Vec<(build::Chunk, Option<build::Chunk>)> {
+    let lines = LineIndex::new(text);
+    let mut keys = Keys::default();
+    let readable = text.len().min(limits.max_bytes);
+    split::documents(text)
+        .into_iter()
+        .take(limits.max_documents)
+        .take_while(|chunk| chunk.end <= readable)
+        .filter_map(|chunk| {
+            let s = std::str::from_utf8(&text[chunk.clone()]).ok()?;
+            Some(build::parse_chunk_both(s, chunk.start, &lines, limits, &mut keys))
+        })
+        .collect()
 }
 
 /// A parsed stream with what it takes to parse it again after an edit

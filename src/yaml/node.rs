@@ -104,6 +104,16 @@ impl std::fmt::Display for Key {
 pub struct Keys(HashSet<Rc<str>, BuildHasherDefault<Fnv>>);
 
 impl Keys {
+    /// The shared key of this text, copied only the first time it is seen.
+    pub fn key_str(&mut self, text: &str) -> Key {
+        if let Some(key) = self.0.get(text) {
+            return Key(key.clone());
+        }
+        let key: Rc<str> = Rc::from(text);
+        self.0.insert(key.clone());
+        Key(key)
+    }
+
     pub fn key(&mut self, text: String) -> Key {
         if let Some(key) = self.0.get(text.as_str()) {
             return Key(key.clone());

@@ -43,8 +43,8 @@ pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Valu
     let value = match tag {
         None if !plain => return Ok(Value::Str(text.into_owned())),
         Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.into_owned())),
-        None => return Ok(implicit(text)),
-        Some(_) => implicit(text.clone()),
+        None => return Ok(implicit(&text).unwrap_or_else(|| Value::Str(text.into_owned()))),
+        Some(_) => implicit(&text).unwrap_or_else(|| Value::Str(text.to_string())),
     };
     let fits = matches!(
         (tag, &value),
@@ -66,27 +66,30 @@ pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Valu
 /// Whether a plain scalar with this text is a string (not a null, boolean
 /// or number) under the resolve table.
 pub fn plain_is_str(text: &str) -> bool {
-    matches!(implicit(Cow::Borrowed(text)), Value::Str(_))
+    implicit(text).is_none()
 }
 
-fn implicit(text: Cow<str>) -> Value {
-    match &*text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => return Value::Bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Value::Bool(false)
+/// What a plain scalar's text resolves to; `None` for a string (left to the
+/// caller, which may not need a copy of the text).
+pub fn implicit(text: &str) -> Option<Value> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Some(Value::Bool(true))
         }
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Some(Value::Bool(false))
+        }
+        ".nan" | ".NaN" | ".NAN" => return Some(Value::Float(f64::NAN)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(Value::Float(f64::INFINITY)),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Value::Float(f64::NEG_INFINITY)),
         _ => {}
     }
     match text.as_bytes()[0] {
-        b'.' => leading_dot_float(&text),
-        b'+' | b'-' | b'0'..=b'9' => number(&text),
+        b'.' => leading_dot_float(text),
+        b'+' | b'-' | b'0'..=b'9' => number(text),
         _ => None,
     }
-    .unwrap_or_else(|| Value::Str(text.into_owned()))
 }
 
 /// go-yaml's 'D'/'S' branch: Go's `ParseInt(s, 0, 64)` on the text without

@@ -1,4 +1,5 @@
-//! Pieces several integration tests share: a seeded random source, and
+//! Pieces several integration tests share: a seeded random source, mutations
+//! of manifests for the fuzz targets, and
 //! Kubernetes' Pod Security fixtures with the rule that reports each check.
 //! Each test binary uses part of this module.
 #![allow(dead_code)]
@@ -24,6 +25,107 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+}
+
+/// YAML's special constructs, inserted by [`mutate`].
+const SPECIAL: &[&[u8]] = &[
+    b"&a ",
+    b"*a",
+    b"<<: *a\n",
+    b"!!str ",
+    b"!!int ",
+    b"!custom ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b",",
+    b": ",
+    b"- ",
+    b"? ",
+    b"|\n",
+    b">-\n",
+    b"\"",
+    b"'",
+    b"#",
+    b"\t",
+    b"\r\n",
+    b"\n",
+    b"---\n",
+    b"...\n",
+    b"%YAML 1.1\n",
+    b"\xEF\xBB\xBF",
+    b"\xff",
+    b"\xc3",
+    b"0x7fffffffffffffffff",
+    b"1e999",
+    b".nan",
+    b"~",
+    b"yes",
+    b"      ",
+    b"\\u0000",
+    // Terminal escapes, raw and as YAML escapes in a quoted string.
+    b"\x1b]0;title\x07",
+    b"\x1b[2J\x1b[1A\x1b[2K",
+    b"\"\\e]8;;https://x.example\\e\\\\link\"",
+    b"\r",
+    b"\x7f",
+    // C1 (CSI), line separator, right-to-left and isolate overrides.
+    b"\xc2\x9b",
+    b"\xe2\x80\xa8",
+    b"\xe2\x80\xae",
+    b"\xe2\x81\xa7",
+    b"\"\\u202e\\u2066\"",
+];
+
+/// Larger structural pieces: nesting, long lines, many documents.
+fn structural(rng: &mut Rng) -> Vec<u8> {
+    let n = 1 + rng.below(400);
+    match rng.below(6) {
+        0 => "[".repeat(n).into_bytes(),
+        // Long text anchored once and aliased many times (as container
+        // names, so rules quote it).
+        5 => {
+            let mut out = format!("\n  - name: &big {}\n    image: x\n", "y".repeat(n * 250));
+            for _ in 0..n {
+                out.push_str("  - {name: *big, image: x, securityContext: {privileged: true}}\n");
+            }
+            out.into_bytes()
+        }
+        1 => "- ".repeat(n).into_bytes(),
+        2 => "x".repeat(n * 200).into_bytes(),
+        3 => "---\n".repeat(n).into_bytes(),
+        _ => (0..n).map(|i| format!("{}k{i}:\n", " ".repeat(i % 40))).collect::<String>().into_bytes(),
+    }
+}
+
+/// A manifest with a few bytes deleted, duplicated, or replaced by YAML's
+/// special constructs or larger structural pieces.
+pub fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut out = seed.to_vec();
+    for _ in 0..1 + rng.below(6) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(5) {
+            4 => {
+                let piece = structural(rng);
+                out.splice(at..at, piece);
+            }
+            0 if !out.is_empty() => {
+                let end = (at + 1 + rng.below(16)).min(out.len());
+                out.drain(at.min(end)..end);
+            }
+            1 => {
+                let end = (at + rng.below(64)).min(out.len());
+                let copy = out[at..end].to_vec();
+                out.splice(at..at, copy);
+            }
+            _ => {
+                let piece = SPECIAL[rng.below(SPECIAL.len())];
+                out.splice(at..at, piece.iter().copied());
+            }
+        }
+    }
+    out
 }
 
 /// One expectation of a fixtures folder's EXPECTED.tsv.

@@ -1,0 +1,630 @@
+//! A scanner for the YAML that Kubernetes manifests are written in: block
+//! mappings and sequences, plain, quoted and literal scalars, one-line flow
+//! collections, comments. It turns one document chunk into the same events,
+//! with the same spans, that the full parser (saphyr) gives for it, several
+//! times faster and without a string per plain scalar.
+//!
+//! It declines (returns `None`) at the first thing outside that subset:
+//! anchors, aliases, tags, directives, `...`, complex keys, folded or kept
+//! block scalars, escapes, multi-line plain or quoted scalars and flow
+//! collections, tabs, carriage returns and other control characters, odd
+//! indentation, and anything that is an error. The chunk then goes to the
+//! full parser, which also words every syntax error: this scanner never
+//! reports one. It reads the whole chunk before the tree builder sees an
+//! event, so declining late costs time, never a different result.
+//! `tests/yaml_scanner.rs` holds it to the full parser's output.
+
+use std::borrow::Cow;
+
+use saphyr_parser::ScalarStyle;
+
+/// One event, with its byte range in the chunk: 16 bytes, since a chunk's
+/// events are all read before the first is used.
+#[derive(Debug)]
+struct Event {
+    kind: Kind,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug)]
+enum Kind {
+    MappingStart,
+    SequenceStart,
+    /// The end of the innermost open collection.
+    End,
+    /// A plain scalar: its text is its span.
+    Plain,
+    /// A quoted scalar without escapes: its text is from after its opening
+    /// quote to `close`.
+    Quoted {
+        single: bool,
+        close: u32,
+    },
+    /// A scalar whose text had to be built: `owned[index]`.
+    Built {
+        style: ScalarStyle,
+        index: u32,
+    },
+}
+
+/// The events of a chunk.
+pub struct Events<'a> {
+    text: &'a str,
+    list: Vec<Event>,
+    /// The text of `Built` scalars.
+    owned: Vec<String>,
+}
+
+impl<'a> Events<'a> {
+    /// The events as the full parser gives them, each with its byte range
+    /// in the chunk.
+    pub fn into_parser_events(self) -> impl Iterator<Item = (saphyr_parser::Event<'a>, usize, usize)> {
+        let Events { text, list, mut owned } = self;
+        list.into_iter().map(move |Event { kind, start, end }| {
+            let (start, end) = (start as usize, end as usize);
+            let scalar = |text, style| saphyr_parser::Event::Scalar(text, style, 0, None);
+            let event = match kind {
+                Kind::MappingStart => saphyr_parser::Event::MappingStart(0, None),
+                Kind::SequenceStart => saphyr_parser::Event::SequenceStart(0, None),
+                // The tree builder closes the innermost collection either way.
+                Kind::End => saphyr_parser::Event::MappingEnd,
+                Kind::Plain => scalar(Cow::Borrowed(&text[start..end]), ScalarStyle::Plain),
+                Kind::Quoted { single, close } => {
+                    let style = if single { ScalarStyle::SingleQuoted } else { ScalarStyle::DoubleQuoted };
+                    scalar(Cow::Borrowed(&text[start + 1..close as usize]), style)
+                }
+                Kind::Built { style, index } => scalar(Cow::Owned(std::mem::take(&mut owned[index as usize])), style),
+            };
+            (event, start, end)
+        })
+    }
+}
+
+/// Deeper nesting goes to the full parser (and its depth limit message).
+const MAX_DEPTH: usize = 100;
+/// YAML limits an implicit key to 1024 characters; longer is an error.
+const MAX_KEY: usize = 1000;
+
+/// The events of a chunk, or `None` when it holds anything this scanner
+/// leaves to the full parser.
+pub fn events(text: &str) -> Option<Events<'_>> {
+    if u32::try_from(text.len()).is_err() || !plain_bytes(text.as_bytes()) {
+        return None;
+    }
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        out: Vec::with_capacity(text.len() / 8),
+        owned: Vec::new(),
+        stack: Vec::new(),
+    };
+    scan.document()?;
+    Some(Events { text, list: scan.out, owned: scan.owned })
+}
+
+/// No control character but the line feed, no byte order mark, no C1
+/// control and no Unicode line or paragraph separator: the characters whose
+/// handling differs between YAML versions and parsers.
+fn plain_bytes(bytes: &[u8]) -> bool {
+    // Or-ed over blocks rather than stopping at the first: the loop then
+    // runs a vector's width at a time.
+    let control = |b: u8| (b < 0x20 && b != b'\n') || b == 0x7f;
+    if bytes.chunks(64).any(|block| block.iter().fold(false, |found, &b| found | control(b))) {
+        return false;
+    }
+    if bytes.is_ascii() {
+        return true;
+    }
+    !bytes.windows(3).any(|w| {
+        matches!(w, [0xEF, 0xBB, 0xBF] | [0xE2, 0x80, 0xA8 | 0xA9]) || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+    })
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Block {
+    Map,
+    Seq,
+    /// A sequence whose dashes are at its parent key's column.
+    IndentlessSeq,
+}
+
+struct Open {
+    kind: Block,
+    indent: usize,
+}
+
+/// What the previous line left open: a key whose value is on later lines,
+/// or a `-` whose item is.
+#[derive(Clone, Copy)]
+enum Pending {
+    None,
+    Value { colon: usize, key_indent: usize },
+    Item { dash_indent: usize },
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    out: Vec<Event>,
+    owned: Vec<String>,
+    stack: Vec<Open>,
+}
+
+impl<'a> Scan<'a> {
+    /// Offsets fit: the chunk is shorter than 4 GiB.
+    fn push(&mut self, kind: Kind, start: usize, end: usize) {
+        self.out.push(Event { kind, start: start as u32, end: end as u32 });
+    }
+
+    fn built(&mut self, text: String, style: ScalarStyle, start: usize, end: usize) {
+        let index = self.owned.len() as u32;
+        self.owned.push(text);
+        self.push(Kind::Built { style, index }, start, end);
+    }
+
+    fn open(&mut self, kind: Block, indent: usize, at: usize) -> Option<()> {
+        if self.stack.len() >= MAX_DEPTH {
+            return None;
+        }
+        self.stack.push(Open { kind, indent });
+        let event = if kind == Block::Map { Kind::MappingStart } else { Kind::SequenceStart };
+        self.push(event, at, at);
+        Some(())
+    }
+
+    fn close(&mut self, at: usize) {
+        self.stack.pop();
+        self.push(Kind::End, at, at);
+    }
+
+    /// End of the line holding `at` (the offset of its `\n`, or the end).
+    fn line_end(&self, at: usize) -> usize {
+        memchr::memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |i| at + i)
+    }
+
+    fn skip_spaces(&self, mut at: usize) -> usize {
+        while self.bytes.get(at) == Some(&b' ') {
+            at += 1;
+        }
+        at
+    }
+
+    fn byte(&self, at: usize) -> u8 {
+        self.bytes.get(at).copied().unwrap_or(b'\n')
+    }
+
+    /// Whether `at` (after a value, past its spaces) ends the line: its end,
+    /// or a comment after at least one space.
+    fn ends_line(&self, at: usize) -> bool {
+        match self.byte(at) {
+            b'\n' => true,
+            b'#' => self.byte(at.wrapping_sub(1)) == b' ',
+            _ => false,
+        }
+    }
+
+    /// `- ` or a `-` ending the line: a block sequence entry.
+    fn is_entry(&self, at: usize) -> bool {
+        self.byte(at) == b'-' && matches!(self.byte(at + 1), b' ' | b'\n')
+    }
+
+    fn document(&mut self) -> Option<()> {
+        let mut line = 0;
+        // The `---` line, if any, holds nothing but a comment.
+        if self.bytes.starts_with(b"---") {
+            let after = self.skip_spaces(3);
+            if !self.ends_line(after) {
+                return None;
+            }
+            line = self.line_end(3) + 1;
+        }
+        let mut pending = Pending::None;
+        let mut started = false;
+        while line < self.bytes.len() {
+            let first = self.skip_spaces(line);
+            let indent = first - line;
+            match self.byte(first) {
+                b'\n' => {
+                    line = first + 1;
+                    continue;
+                }
+                b'#' => {
+                    line = self.line_end(first) + 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if indent == 0 && (self.bytes[first..].starts_with(b"---") || self.bytes[first..].starts_with(b"...")) {
+                return None;
+            }
+            if self.stack.is_empty() {
+                if started {
+                    return None;
+                }
+                started = true;
+                if self.is_entry(first) {
+                    self.open(Block::Seq, indent, first)?;
+                    (line, pending) = self.item(line, first)?;
+                } else {
+                    self.open(Block::Map, indent, first)?;
+                    (line, pending) = self.key_line(line, first)?;
+                }
+                continue;
+            }
+            (line, pending) = self.content_line(line, first, pending)?;
+        }
+        match pending {
+            Pending::Value { colon, .. } => self.push(Kind::Plain, colon, colon),
+            Pending::Item { .. } => return None,
+            Pending::None => {}
+        }
+        if !started {
+            return None;
+        }
+        let end = self.bytes.len();
+        while !self.stack.is_empty() {
+            self.close(end);
+        }
+        Some(())
+    }
+
+    /// A line with content at `first`, inside the open collections; returns
+    /// where the next line starts and what this one leaves open.
+    fn content_line(&mut self, line: usize, first: usize, pending: Pending) -> Option<(usize, Pending)> {
+        let indent = first - line;
+        match pending {
+            Pending::Value { colon, key_indent } => {
+                if indent > key_indent {
+                    return self.nested(line, first);
+                }
+                let in_map = self.stack.last().is_some_and(|o| o.kind == Block::Map);
+                if indent == key_indent && in_map && self.is_entry(first) {
+                    // Its start is where the first item's content is.
+                    let after = self.skip_spaces(first + 1);
+                    let at = if self.byte(after) == b'#' { self.line_end(after) } else { after };
+                    self.open(Block::IndentlessSeq, indent, at)?;
+                    return self.item(line, first);
+                }
+                self.push(Kind::Plain, colon, colon);
+            }
+            Pending::Item { dash_indent } => {
+                return if indent > dash_indent { self.nested(line, first) } else { None };
+            }
+            Pending::None => {}
+        }
+        while let Some(open) = self.stack.last() {
+            let ends = indent < open.indent
+                || (indent == open.indent && open.kind == Block::IndentlessSeq && !self.is_entry(first));
+            if !ends {
+                break;
+            }
+            self.close(first);
+        }
+        let open = self.stack.last()?;
+        if open.indent != indent {
+            return None;
+        }
+        match (open.kind, self.is_entry(first)) {
+            (Block::Map, false) => self.key_line(line, first),
+            (Block::Seq | Block::IndentlessSeq, true) => self.item(line, first),
+            _ => None,
+        }
+    }
+
+    /// A collection starting on its own line below a key or a dash.
+    fn nested(&mut self, line: usize, first: usize) -> Option<(usize, Pending)> {
+        let indent = first - line;
+        if self.is_entry(first) {
+            self.open(Block::Seq, indent, first)?;
+            self.item(line, first)
+        } else if self.key_end(first).is_some() {
+            self.open(Block::Map, indent, first)?;
+            self.key_line(line, first)
+        } else {
+            None
+        }
+    }
+
+    /// A sequence entry whose dash is at `dash`: its item starts on this
+    /// line (a scalar, a flow collection, a compact mapping or sequence) or
+    /// on the next ones.
+    fn item(&mut self, line: usize, mut dash: usize) -> Option<(usize, Pending)> {
+        loop {
+            let at = self.skip_spaces(dash + 1);
+            if self.ends_line(at) {
+                return Some((self.line_end(at) + 1, Pending::Item { dash_indent: dash - line }));
+            }
+            if self.is_entry(at) {
+                self.open(Block::Seq, at - line, at)?;
+                dash = at;
+                continue;
+            }
+            if self.key_end(at).is_some() {
+                self.open(Block::Map, at - line, at)?;
+                return self.key_line(line, at);
+            }
+            let end = self.value(at)?;
+            return Some((end, Pending::None));
+        }
+    }
+
+    /// Where the key starting at `at` ends (the offset of its `:`), if this
+    /// line is a `key: value` line.
+    fn key_end(&self, at: usize) -> Option<usize> {
+        let colon = match self.byte(at) {
+            quote @ (b'"' | b'\'') => {
+                let close = self.quoted_close(at, quote)?;
+                self.skip_spaces(close + 1)
+            }
+            _ => {
+                if !self.plain_start(at) {
+                    return None;
+                }
+                let mut i = at;
+                loop {
+                    match self.byte(i) {
+                        b'\n' => return None,
+                        b':' if matches!(self.byte(i + 1), b' ' | b'\n') => break i,
+                        b'#' if self.byte(i - 1) == b' ' => return None,
+                        _ => i += 1,
+                    }
+                }
+            }
+        };
+        (self.byte(colon) == b':' && matches!(self.byte(colon + 1), b' ' | b'\n') && colon - at <= MAX_KEY)
+            .then_some(colon)
+    }
+
+    /// `key: value`, `key:` (the value follows on later lines, or is null).
+    fn key_line(&mut self, line: usize, at: usize) -> Option<(usize, Pending)> {
+        let colon = self.key_end(at)?;
+        match self.byte(at) {
+            b'"' | b'\'' => {
+                self.quoted(at, false)?;
+            }
+            _ => {
+                let end = self.trim_end(at, colon);
+                self.push(Kind::Plain, at, end);
+            }
+        }
+        let value = self.skip_spaces(colon + 1);
+        if self.ends_line(value) {
+            return Some((self.line_end(value) + 1, Pending::Value { colon, key_indent: at - line }));
+        }
+        if self.byte(value) == b'|' {
+            return self.literal(value, at - line).map(|next| (next, Pending::None));
+        }
+        if self.is_entry(value) {
+            return None;
+        }
+        let next = self.value(value)?;
+        Some((next, Pending::None))
+    }
+
+    /// A scalar or flow collection that ends its line; returns where the
+    /// next line starts.
+    fn value(&mut self, at: usize) -> Option<usize> {
+        let end = match self.byte(at) {
+            b'"' | b'\'' => {
+                let end = self.quoted(at, false)?;
+                if self.byte(end) == b':' {
+                    return None;
+                }
+                end
+            }
+            b'[' | b'{' => {
+                let end = self.flow(at, 0)?;
+                let after = self.skip_spaces(end);
+                if !self.ends_line(after) {
+                    return None;
+                }
+                after
+            }
+            _ => {
+                if !self.plain_start(at) {
+                    return None;
+                }
+                let mut i = at;
+                loop {
+                    match self.byte(i) {
+                        b'\n' => break,
+                        b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return None,
+                        b'#' if self.byte(i - 1) == b' ' => break,
+                        _ => i += 1,
+                    }
+                }
+                let end = self.trim_end(at, i);
+                self.push(Kind::Plain, at, end);
+                i
+            }
+        };
+        Some(self.line_end(end) + 1)
+    }
+
+    fn trim_end(&self, start: usize, mut end: usize) -> usize {
+        while end > start && self.bytes[end - 1] == b' ' {
+            end -= 1;
+        }
+        end
+    }
+
+    /// Whether a plain scalar may start at `at`: not with an indicator, and
+    /// `-` only before a character that cannot make it one.
+    fn plain_start(&self, at: usize) -> bool {
+        match self.byte(at) {
+            b'-' => !matches!(self.byte(at + 1), b' ' | b'\n' | b'#' | b',' | b'[' | b']' | b'{' | b'}'),
+            b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
+            | b'%' | b'@' | b'`' | b' ' | b'\n' => false,
+            _ => true,
+        }
+    }
+
+    /// The offset of the quote closing the quoted scalar at `at`, on its
+    /// line; `None` past the line, or at an escape in double quotes.
+    fn quoted_close(&self, at: usize, quote: u8) -> Option<usize> {
+        let mut i = at + 1;
+        loop {
+            match self.byte(i) {
+                b'\n' => return None,
+                b'\\' if quote == b'"' => return None,
+                b'\'' if quote == b'\'' && self.byte(i + 1) == b'\'' => i += 2,
+                b if b == quote => return Some(i),
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// A quoted scalar at `at`; returns where its span ends: past the
+    /// spaces after it and, in block context, past a comment (as the full
+    /// parser has it).
+    fn quoted(&mut self, at: usize, flow: bool) -> Option<usize> {
+        let quote = self.byte(at);
+        let close = self.quoted_close(at, quote)?;
+        let after = self.skip_spaces(close + 1);
+        let end = match self.byte(after) {
+            b'\n' if !flow => after,
+            b'#' if !flow && after > close + 1 => self.line_end(after),
+            b':' if matches!(self.byte(after + 1), b' ' | b'\n') => after,
+            b',' | b']' | b'}' if flow => after,
+            _ => return None,
+        };
+        let inner = &self.text[at + 1..close];
+        if quote == b'\'' && inner.contains("''") {
+            self.built(inner.replace("''", "'"), ScalarStyle::SingleQuoted, at, end);
+        } else {
+            self.push(Kind::Quoted { single: quote == b'\'', close: close as u32 }, at, end);
+        }
+        Some(end)
+    }
+
+    /// A flow collection on one line at `at`; returns the offset after its
+    /// closing bracket.
+    fn flow(&mut self, at: usize, depth: usize) -> Option<usize> {
+        if depth >= 32 || self.stack.len() + depth >= MAX_DEPTH {
+            return None;
+        }
+        let map = self.byte(at) == b'{';
+        let close = if map { b'}' } else { b']' };
+        self.push(if map { Kind::MappingStart } else { Kind::SequenceStart }, at, at + 1);
+        let mut i = self.skip_spaces(at + 1);
+        if self.byte(i) == close {
+            self.push(Kind::End, i, i + 1);
+            return Some(i + 1);
+        }
+        loop {
+            if map {
+                i = self.flow_node(i, depth, true)?;
+                if self.byte(i) != b':' || self.byte(i + 1) != b' ' {
+                    return None;
+                }
+                i = self.skip_spaces(i + 1);
+            }
+            i = self.flow_node(i, depth, false)?;
+            match self.byte(i) {
+                b',' => {
+                    i = self.skip_spaces(i + 1);
+                    if matches!(self.byte(i), b']' | b'}') {
+                        return None;
+                    }
+                }
+                b if b == close => {
+                    self.push(Kind::End, i, i + 1);
+                    return Some(i + 1);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A node inside a flow collection; returns the offset after it and
+    /// the spaces that follow it.
+    fn flow_node(&mut self, at: usize, depth: usize, key: bool) -> Option<usize> {
+        match self.byte(at) {
+            b'[' | b'{' if !key => {
+                let end = self.flow(at, depth + 1)?;
+                Some(self.skip_spaces(end))
+            }
+            b'"' | b'\'' => {
+                let end = self.quoted(at, true)?;
+                (key || self.byte(end) != b':').then_some(end)
+            }
+            _ => {
+                if !self.plain_start(at) {
+                    return None;
+                }
+                let mut i = at;
+                loop {
+                    match self.byte(i) {
+                        b',' | b']' | b'}' if !key => break,
+                        b':' if key && self.byte(i + 1) == b' ' => break,
+                        // `:` followed by anything else than a space, a line
+                        // break or a flow indicator is text (`unix:///x`).
+                        b':' if !matches!(self.byte(i + 1), b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}') => i += 1,
+                        b'\n' | b'#' | b'[' | b'{' | b':' | b',' | b']' | b'}' => return None,
+                        _ => i += 1,
+                    }
+                }
+                let end = self.trim_end(at, i);
+                self.push(Kind::Plain, at, end);
+                Some(i)
+            }
+        }
+    }
+
+    /// A literal block scalar (`|` or `|-`) at `at`, the value of a key at
+    /// column `key_indent`; returns where the next line starts.
+    fn literal(&mut self, at: usize, key_indent: usize) -> Option<usize> {
+        let strip = self.byte(at + 1) == b'-';
+        let header_end = at + 1 + usize::from(strip);
+        let after = self.skip_spaces(header_end);
+        if !(self.byte(after) == b'\n' || (self.byte(after) == b'#' && after > header_end)) {
+            return None;
+        }
+        let mut line = self.line_end(after) + 1;
+        let first = self.skip_spaces(line);
+        let indent = first - line;
+        if indent <= key_indent || self.byte(first) == b'\n' {
+            return None;
+        }
+        let start = first;
+        let mut value = String::new();
+        // Line breaks seen since the last content line.
+        let mut breaks = 0;
+        let end = loop {
+            if line >= self.bytes.len() {
+                break self.bytes.len();
+            }
+            let content = self.skip_spaces(line);
+            let eol = self.line_end(line);
+            if content == eol {
+                // Only empty lines: one with spaces is left to the full
+                // parser (their indentation rules differ).
+                if content != line {
+                    return None;
+                }
+                breaks += 1;
+                line = eol + 1;
+                continue;
+            }
+            if content - line < indent {
+                break content;
+            }
+            if eol == self.bytes.len() {
+                // The last line has no line break.
+                return None;
+            }
+            for _ in 0..breaks {
+                value.push('\n');
+            }
+            breaks = 1;
+            value.push_str(&self.text[line + indent..eol]);
+            line = eol + 1;
+        };
+        if !strip {
+            value.push('\n');
+        }
+        self.built(value, ScalarStyle::Literal, start, end);
+        Some(if end == self.bytes.len() { end } else { line })
+    }
+}
