@@ -6,12 +6,18 @@
 //! Checks: the first text (and any change of options) goes as an `open`;
 //! after that each change goes as one `edit` (the UTF-16 range that differs
 //! from the text last sent), so the incremental engine redoes only the
-//! documents touched. Only the answer to the newest request is shown: an
-//! older one (superseded while it was checked) is dropped. An error answer,
+//! documents touched. The engine answers with what changed in the report
+//! since its last answer ([`posture::playground::changes`]): the page keeps
+//! the report of the last answer and patches it, so one keystroke in a text
+//! of 40,000 findings reads a few, not all of them. The new findings come as
+//! pieces of the CLI's JSON, each read into findings
+//! ([`posture::report::from_json_with`], with the rules of
+//! [`super::registry`]) in a task of its own, so that reading a whole report
+//! never holds the page for long. Every answer is read, in order (the next
+//! one changes it), but only the answer to the newest request is shown: an
+//! older one (superseded while it was checked) is not. An error answer,
 //! older or not, means the engine holds no text: the newest text goes again
-//! whole. The report comes back as the CLI's JSON and is read into a
-//! [`posture::Report`] ([`posture::report::from_json_with`], with the rules
-//! of [`super::registry`]).
+//! whole.
 //!
 //! One-shot requests ([`ask`]: `check`, `fix`, `render`) are answered each
 //! on its own; whoever asks decides whether the answer is still wanted.
@@ -22,9 +28,11 @@
 //! engine module there), with every request still unanswered sent again.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
+use posture::playground::changes::{self, Change, Shift};
 use posture::playground::text::{difference, utf16_len};
 use posture::{Options, Report};
 use wasm_bindgen::prelude::*;
@@ -38,6 +46,13 @@ extern "C" {
     /// Starts the protocol in the page; returns the function taking requests.
     #[wasm_bindgen(js_name = startInPage)]
     fn start_in_page(base: &str, answer: &JsValue) -> Function;
+}
+
+#[wasm_bindgen(module = "/src/ui/tasks.js")]
+extern "C" {
+    /// Resolves in a task of its own: the browser draws and takes input first.
+    #[wasm_bindgen(js_name = nextTask)]
+    fn next_task() -> js_sys::Promise;
 }
 
 /// Where requests go.
@@ -65,6 +80,12 @@ struct Sent {
     asked: Vec<(u32, Object, Done)>,
     /// Error answers to checks since the last report.
     errors: u32,
+    /// The report of the last answer read, and its id: the next answer's
+    /// changes apply to it.
+    held: Option<(u32, Rc<Report>)>,
+    /// Answers with changes, to be read in order; whether they are being read.
+    incoming: VecDeque<JsValue>,
+    reading: bool,
     /// Where check answers go: the playground's or a lesson's state,
     /// whichever is on the page.
     dispatch: Option<UseReducerDispatcher<State>>,
@@ -89,6 +110,9 @@ pub fn start() {
         newest: None,
         asked: Vec::new(),
         errors: 0,
+        held: None,
+        incoming: VecDeque::new(),
+        reading: false,
         dispatch: None,
     }));
     let worker = start_worker(&sent);
@@ -236,6 +260,8 @@ impl Sent {
             Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| answer(&me, &data)).into_js_value()
         };
         self.channel = Channel::Page(start_in_page(&base(), &on_answer));
+        // The engine in the page answers from an empty report.
+        self.incoming.clear();
         let options = self.text.take().map(|(_, o)| o).unwrap_or_default();
         if let Some((_, text, _)) = self.newest.take() {
             let _ = self.post(text, options);
@@ -266,6 +292,7 @@ impl Sent {
                 set(&message, "type", &"open".into());
                 set(&message, "text", &text.as_str().into());
                 set(&message, "options", &module_options(&options, FILE));
+                set(&message, "changes", &true.into());
             }
         }
         self.channel.post(&message)?;
@@ -325,17 +352,30 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
             None => Ok(data.clone()),
         });
     }
-    let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
-    let error = get("error");
-    if error.is_some() {
-        sent.errors += 1;
-        if in_worker && sent.errors >= ERRORS_IN_A_ROW {
-            sent.fall_back(me);
+    let Some(error) = get("error") else {
+        // Every answer is read, in order (the next one changes it); one
+        // without changes is from a worker that is not this build's.
+        if get("changes").is_none() {
+            if in_worker {
+                sent.fall_back(me);
+            }
             return;
         }
+        sent.incoming.push_back(data.clone());
+        if !sent.reading {
+            sent.reading = true;
+            wasm_bindgen_futures::spawn_local(read_answers(me.clone()));
+        }
+        return;
+    };
+    let (Some((newest, text, _)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
+    sent.errors += 1;
+    if in_worker && sent.errors >= ERRORS_IN_A_ROW {
+        sent.fall_back(me);
+        return;
     }
     if id != Some(newest as f64) {
-        if let (true, Some((_, options))) = (error.is_some(), sent.text.take()) {
+        if let Some((_, options)) = sent.text.take() {
             if sent.post(text, options).is_err() {
                 drop(sent);
                 dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
@@ -343,26 +383,111 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
         }
         return;
     }
-    if let Some(error) = error {
-        sent.newest = None;
-        sent.text = None;
-        drop(sent);
-        let why = error.as_string().unwrap_or_else(|| "the engine answered without a report".into());
-        dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
-        return;
-    }
-    let Some(report) = get("report").and_then(|r| read_report(&r)) else {
-        if in_worker {
-            sent.fall_back(me);
-        }
-        return;
-    };
     sent.newest = None;
-    sent.errors = 0;
-    let mut checked = Checked::new(text, report);
-    checked.millis = now() - at;
+    sent.text = None;
     drop(sent);
-    dispatch.dispatch(Action::Checked(Rc::new(checked)));
+    let why = error.as_string().unwrap_or_else(|| "the engine answered without a report".into());
+    dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
+}
+
+/// Reads the answers with changes in order, each patching the report held,
+/// and shows the newest request's. An answer that cannot be read, or that
+/// changes another report than the one held, sends the text again whole;
+/// one that cannot be read lets a worker go.
+async fn read_answers(me: Rc<RefCell<Sent>>) {
+    loop {
+        let Some(data) = me.borrow_mut().incoming.pop_front() else { break };
+        let read = read_changes(&me, &data).await;
+        let mut sent = me.borrow_mut();
+        match read {
+            Read::Patched(id, report) => {
+                sent.held = Some((id, report.clone()));
+                sent.errors = 0;
+                let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else {
+                    continue;
+                };
+                if id != newest {
+                    continue;
+                }
+                sent.newest = None;
+                drop(sent);
+                let mut checked = Checked::new(text, report);
+                checked.millis = now() - at;
+                dispatch.dispatch(Action::Checked(Rc::new(checked)));
+            }
+            Read::Unreadable if matches!(sent.channel, Channel::Worker(_)) => sent.fall_back(&me),
+            Read::Unreadable | Read::Elsewhere => {
+                sent.incoming.clear();
+                sent.held = None;
+                let dispatch = sent.dispatch.clone();
+                if let (Some((text, options)), Some(dispatch)) = (sent.text.take(), dispatch) {
+                    if sent.post(text, options).is_err() {
+                        drop(sent);
+                        dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
+                    }
+                }
+            }
+        }
+    }
+    me.borrow_mut().reading = false;
+}
+
+/// What came of reading an answer with changes.
+enum Read {
+    /// Its id, and the report held, patched.
+    Patched(u32, Rc<Report>),
+    /// Not changes this build reads.
+    Unreadable,
+    /// Changes to a report that is not the one held.
+    Elsewhere,
+}
+
+/// One answer's changes applied to the report held: the new findings read
+/// one piece at a time, each in a task of its own.
+async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
+    let get = |from: &JsValue, key: &str| Reflect::get(from, &key.into()).ok().filter(|v| !v.is_undefined());
+    let number = |from: &JsValue, key: &str| get(from, key).and_then(|v| v.as_f64());
+    let Some(id) = number(data, "id") else { return Read::Unreadable };
+    let Some(changes) = get(data, "changes") else { return Read::Unreadable };
+    let shift = get(&changes, "shift").unwrap_or_default();
+    let (Some(start), Some(end), Some(offset), Some(line), Some(document)) = (
+        number(&changes, "start"),
+        number(&changes, "end"),
+        number(&shift, "offset"),
+        number(&shift, "line"),
+        number(&shift, "document"),
+    ) else {
+        return Read::Unreadable;
+    };
+    let held = match (number(data, "base"), &me.borrow().held) {
+        (None, _) => Rc::new(Report::default()),
+        (Some(base), Some((id, held))) if base == *id as f64 => held.clone(),
+        _ => return Read::Elsewhere,
+    };
+    let pieces: Array = get(&changes, "reports").map(|p| Array::from(&p)).unwrap_or_default();
+    let mut first: Option<Report> = None;
+    let mut added = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+        }
+        let Some(json) = piece.as_string() else { return Read::Unreadable };
+        let Ok(mut part) = posture::report::from_json_with(&json, super::registry::by_id) else {
+            return Read::Unreadable;
+        };
+        added.append(&mut part.findings);
+        first.get_or_insert(part);
+    }
+    let Some(first) = first else { return Read::Unreadable };
+    let change = Change {
+        start: start as usize,
+        end: end as usize,
+        added: added.len(),
+        shift: Shift { offset: offset as isize, line: line as i64, document: document as isize },
+    };
+    // The report held is shared with the page's state: patched into a copy.
+    let Some(findings) = changes::apply(&held.findings, &change, added) else { return Read::Unreadable };
+    Read::Patched(id as u32, Rc::new(Report { findings, ..first }))
 }
 
 /// The engine module's options for the playground's (see `types.d.ts`),

@@ -57,7 +57,9 @@ impl Topic {
 pub struct Checked {
     pub text: Rc<String>,
     pub lines: LineStarts,
-    pub report: Report,
+    /// Shared with the engine's channel, which patches the next answer's
+    /// changes into a copy.
+    pub report: Rc<Report>,
     pub millis: f64,
     /// Counts checks, so a test can wait for the next one.
     pub number: u64,
@@ -70,7 +72,7 @@ pub const FILE: &str = "playground.yaml";
 
 impl Checked {
     /// The report of `text`, with what the editor needs to draw it.
-    pub fn new(text: Rc<String>, report: Report) -> Self {
+    pub fn new(text: Rc<String>, report: Rc<Report>) -> Self {
         let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
         Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis: 0.0, number: 0, hidden }
     }
@@ -154,7 +156,7 @@ impl State {
     pub fn new(text: &str, origin: Origin, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
         // Checked for real by the app's first effect.
         let mut state = State {
-            checked: Rc::new(Checked::new(Rc::new(String::new()), Report::default())),
+            checked: Rc::new(Checked::new(Rc::new(String::new()), Rc::default())),
             marks: Rc::new(LineMarks::default()),
             text: Rc::new(normalize_line_breaks(text).into_owned()),
             loaded: 1,
