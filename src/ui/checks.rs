@@ -4,9 +4,10 @@
 //! checks, fixes, a lesson's start and report downloads are all requests.
 //!
 //! Checks: the first text (and any change of options) goes as an `open`;
-//! after that each change goes as one `edit` (the UTF-16 range that differs
-//! from the text last sent), so the incremental engine redoes only the
-//! documents touched. The engine answers with what changed in the report
+//! after that each change goes as the editor's own edits (the state's
+//! [`Step`]s from the text last sent to the new one; when they are not all
+//! known, one `edit` of the UTF-16 range that differs from the text last
+//! sent), so the incremental engine redoes only the documents touched. The engine answers with what changed in the report
 //! since its last answer ([`posture::playground::changes`]): the page keeps
 //! the report of the last answer and patches it, so one keystroke in a text
 //! of 40,000 findings reads a few, not all of them. The new findings come as
@@ -33,13 +34,14 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use posture::playground::changes::{self, Change, Shift};
+use posture::playground::document::Splice;
 use posture::playground::text::{difference, utf16_len};
 use posture::{Options, Report};
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::prelude::*;
 
-use super::state::{Action, Checked, State, FILE};
+use super::state::{Action, Checked, State, Step, FILE};
 
 #[wasm_bindgen(module = "/src/ui/in_page.js")]
 extern "C" {
@@ -162,13 +164,14 @@ fn base() -> String {
 pub fn use_checks(state: &UseReducerHandle<State>) {
     let dispatch = state.dispatcher();
     let text = state.text.clone();
+    let steps = state.steps.clone();
     let options = state.options();
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
         let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
         let mut sent = sent.borrow_mut();
         sent.dispatch = Some(dispatch.clone());
-        if sent.post(text, options).is_err() {
+        if sent.post(text, options, &steps).is_err() {
             drop(sent);
             dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
         }
@@ -264,7 +267,7 @@ impl Sent {
         self.incoming.clear();
         let options = self.text.take().map(|(_, o)| o).unwrap_or_default();
         if let Some((_, text, _)) = self.newest.take() {
-            let _ = self.post(text, options);
+            let _ = self.post(text, options, &[]);
         }
         for (_, request, _) in &self.asked {
             let _ = self.channel.post(request);
@@ -272,9 +275,31 @@ impl Sent {
         self.errors = 0;
     }
 
-    /// Sends the change to `text`: an edit when the engine holds an earlier
-    /// text with the same options, else the whole text.
-    fn post(&mut self, text: Rc<String>, options: Options) -> Result<(), String> {
+    /// Sends the change to `text`: the edits of `steps` that made it from
+    /// the text the engine holds, or the range where they differ, when the
+    /// options are the same; else the whole text.
+    fn post(&mut self, text: Rc<String>, options: Options, steps: &[Rc<Step>]) -> Result<(), String> {
+        let splices = match &self.text {
+            Some((old, opened)) if *opened == options => splices_between(steps, old, &text),
+            _ => None,
+        };
+        if let Some(splices) = splices.filter(|s| !s.is_empty()) {
+            let mut id = 0;
+            for splice in splices {
+                id = self.next_id;
+                self.next_id += 1;
+                let message = Object::new();
+                set(&message, "id", &id.into());
+                set(&message, "type", &"edit".into());
+                set(&message, "start", &(splice.start as f64).into());
+                set(&message, "end", &(splice.end as f64).into());
+                set(&message, "text", &splice.text.as_str().into());
+                self.channel.post(&message)?;
+            }
+            self.text = Some((text.clone(), options));
+            self.newest = Some((id, text, now()));
+            return Ok(());
+        }
         let id = self.next_id;
         self.next_id += 1;
         let message = Object::new();
@@ -300,6 +325,25 @@ impl Sent {
         self.newest = Some((id, text, now()));
         Ok(())
     }
+}
+
+/// The editor's splices that made `to` from `from`, if `steps` hold every
+/// edit between them.
+fn splices_between<'a>(steps: &'a [Rc<Step>], from: &Rc<String>, to: &Rc<String>) -> Option<Vec<&'a Splice>> {
+    let first = steps.iter().position(|s| std::ptr::eq(s.from.as_ptr(), Rc::as_ptr(from)))?;
+    let mut at = Rc::as_ptr(from);
+    let mut splices = Vec::new();
+    for step in &steps[first..] {
+        if !std::ptr::eq(step.from.as_ptr(), at) {
+            return None;
+        }
+        splices.extend(&step.splices);
+        at = step.to.as_ptr();
+        if std::ptr::eq(at, Rc::as_ptr(to)) {
+            return Some(splices);
+        }
+    }
+    None
 }
 
 /// The engine's answer. A one-shot request's goes to whoever asked. Of
@@ -376,7 +420,7 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
     }
     if id != Some(newest as f64) {
         if let Some((_, options)) = sent.text.take() {
-            if sent.post(text, options).is_err() {
+            if sent.post(text, options, &[]).is_err() {
                 drop(sent);
                 dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
             }
@@ -421,7 +465,7 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
                 sent.held = None;
                 let dispatch = sent.dispatch.clone();
                 if let (Some((text, options)), Some(dispatch)) = (sent.text.take(), dispatch) {
-                    if sent.post(text, options).is_err() {
+                    if sent.post(text, options, &[]).is_err() {
                         drop(sent);
                         dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
                     }

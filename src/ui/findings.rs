@@ -145,12 +145,25 @@ fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
     let findings = &state.checked.report.findings;
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Findings come object by object: the previous finding's group, found
+    // again without naming its object (a name per finding, for 40,000).
+    let mut last: Option<(*const (), usize)> = None;
     for &i in shown {
         let f = &findings[i];
+        let same = match state.group {
+            Group::Object => Rc::as_ptr(&f.object) as *const (),
+            Group::Rule => std::ptr::from_ref(f.rule) as *const (),
+        };
+        if let Some((_, g)) = last.filter(|(p, _)| *p == same) {
+            groups[g].1.push(i);
+            continue;
+        }
         let key = match state.group {
             Group::Object => f.object.to_string(),
             Group::Rule => format!("{}: {}", f.rule.id, f.rule.title),
         };
+        let group = index.get(&key).copied().unwrap_or(groups.len());
+        last = Some((same, group));
         match index.get(&key) {
             Some(&g) => groups[g].1.push(i),
             None => {

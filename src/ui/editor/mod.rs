@@ -86,7 +86,11 @@ pub fn editor(props: &Props) -> Html {
     let hover = use_state(|| None::<Hover>);
     // Tab indents until Escape hands Tab back to focus navigation.
     let tab_indents = use_memo((), |_| Cell::new(true));
-    let doc = use_mut_ref(|| Document::new(&props.text));
+    let doc = use_mut_ref(|| {
+        let mut doc = Document::default();
+        doc.set_shared(props.text.clone());
+        doc
+    });
     let window = use_mut_ref(Window::default);
     let input = Input {
         doc: doc.clone(),
@@ -110,7 +114,7 @@ pub fn editor(props: &Props) -> Html {
         let text = props.text.clone();
         use_effect_with(props.loaded, move |_| {
             if input.doc.borrow().text() != text.as_str() {
-                input.doc.borrow_mut().set_text(&text);
+                input.doc.borrow_mut().set_shared(text.clone());
             }
             input.write_window();
             if let Some(el) = input.scroller.cast::<HtmlElement>() {
