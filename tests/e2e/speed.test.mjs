@@ -40,6 +40,8 @@ function recordWorkerMessages() {
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message, ...rest) {
     window.sentToWorker.push({ type: message?.type, length: String(message?.text ?? '').length });
+    window.editsToWorker ??= [];
+    if (message?.type === 'edit') window.editsToWorker.push([message.start, message.end, message.text]);
     return post.call(this, message, ...rest);
   };
 }
@@ -73,6 +75,24 @@ test('checks run in the worker: the text is opened once, then each keystroke goe
   assert.deepEqual(sent.at(-1), { type: 'edit', length: 1 });
   assert.equal(await count(page), cliFindings(`${INSECURE}#`).length);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('edits go to the worker as the editor made them, not as two texts compared', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(recordWorkerMessages);
+  const page = await openOn(env, env.server.url, {}, context);
+  await paste(page, 'metadata:\n  name: aaa\n');
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  // An "a" typed after the first "a" of "aaa": compared texts would say after the third.
+  await checked(page, () => page.keyboard.type('a'));
+  await checked(page, () => page.keyboard.press('Backspace'));
+  const edits = await page.evaluate(() => window.editsToWorker);
+  assert.deepEqual(edits.slice(-2), [[19, 19, 'a'], [19, 20, '']]);
+  assert.equal(await editorText(page), 'metadata:\n  name: aaa\n');
   await context.close();
 });
 
