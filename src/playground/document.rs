@@ -506,9 +506,9 @@ pub fn byte_of_utf16(text: &str, units: usize) -> usize {
 }
 
 fn line_starts(text: &str, base: usize) -> Vec<usize> {
-    std::iter::once(base)
-        .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| base + i + 1))
-        .collect()
+    // A character pattern is searched with memchr: a 10 MB paste's lines in
+    // a fraction of the time a byte-by-byte filter takes.
+    std::iter::once(base).chain(text.match_indices('\n').map(|(i, _)| base + i + 1)).collect()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -168,13 +168,19 @@ pub fn use_checks(state: &UseReducerHandle<State>) {
     let options = state.options();
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
-        let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
-        let mut sent = sent.borrow_mut();
-        sent.dispatch = Some(dispatch.clone());
-        if sent.post(text, options, &steps).is_err() {
-            drop(sent);
-            dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
-        }
+        // From a task of its own: a paste's text crossing to the worker
+        // (tens of ms for 10 MB) is not added to the paste's own task. The
+        // tasks run in order, so the checks are sent in order.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+            let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+            let mut sent = sent.borrow_mut();
+            sent.dispatch = Some(dispatch.clone());
+            if sent.post(text, options, &steps).is_err() {
+                drop(sent);
+                dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
+            }
+        });
     });
 }
 
@@ -486,6 +492,18 @@ enum Read {
     Elsewhere,
 }
 
+fn shift_of(offset: f64, line: f64, document: f64) -> Shift {
+    Shift { offset: offset as isize, line: line as i64, document: document as isize }
+}
+
+/// Whether two reports agree in all but their findings (errors, suppressed
+/// findings, notes, practices, counts), which are few.
+fn same_besides_findings(a: &Report, b: &Report) -> bool {
+    let counts = |r: &Report| (r.files, r.documents, r.objects, r.skipped_documents);
+    let rest = |r: &Report| format!("{:?}", (&r.errors, &r.suppressed, &r.notes, &r.practices));
+    counts(a) == counts(b) && rest(a) == rest(b)
+}
+
 /// One answer's changes applied to the report held: the new findings read
 /// one piece at a time, each in a task of its own.
 async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
@@ -523,11 +541,17 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
         first.get_or_insert(part);
     }
     let Some(first) = first else { return Read::Unreadable };
+    // No finding changed or moved (a keystroke in a comment at the end, say)
+    // and nothing else did: the report held is the report, not copied.
+    let moves = shift_of(offset, line, document) != Shift::default() && (end as usize) < held.findings.len();
+    if start == end && added.is_empty() && !moves && same_besides_findings(&held, &first) {
+        return Read::Patched(id as u32, held);
+    }
     let change = Change {
         start: start as usize,
         end: end as usize,
         added: added.len(),
-        shift: Shift { offset: offset as isize, line: line as i64, document: document as isize },
+        shift: shift_of(offset, line, document),
     };
     // The report held is shared with the page's state: patched into a copy.
     let Some(findings) = changes::apply(&held.findings, &change, added) else { return Read::Unreadable };
