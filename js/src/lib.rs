@@ -128,7 +128,7 @@ impl JsChecker {
     /// The report of the current text as changes since the last
     /// `changes()` (the first: since an empty report), for a caller that
     /// keeps the findings and patches them (see `types.d.ts`):
-    /// `{ start, end, shift: { offset, line, document }, reports }`.
+    /// `{ hunks, moved, shift: { offset, line, document }, reports }`.
     pub fn changes(&mut self) -> JsValue {
         let at = (self.text().len(), self.lines.count());
         let report = self.inner.report();
@@ -139,7 +139,7 @@ impl JsChecker {
             document: report.documents as isize - documents as isize,
         };
         let change = changes::between(&self.answered, &report.findings, shift);
-        let added = &report.findings[change.added()];
+        let added: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
         // The first piece carries the rest of the report, even with no findings.
         let reports: Array = std::iter::once(&added[..added.len().min(PIECE)])
             .chain(added.chunks(PIECE).skip(1))
@@ -147,21 +147,24 @@ impl JsChecker {
             .map(|(i, findings)| {
                 let mut json = Vec::new();
                 // Writing to memory does not fail.
-                let _ = report::write_json_part(report, findings, i == 0, Layout::Compact, &mut json);
+                let _ = report::write_json_part(report, findings.iter().copied(), i == 0, Layout::Compact, &mut json);
                 JsValue::from(String::from_utf8_lossy(&json).as_ref())
             })
             .collect();
         let documents = report.documents;
-        changes::apply_in_place(&mut self.answered, &change, added.iter().cloned());
+        changes::apply_in_place(&mut self.answered, &change, &report.findings);
         self.answered_at = (at.0, at.1, documents);
+        let number = |n: usize| JsValue::from(n as f64);
+        let hunks: Array =
+            change.hunks.iter().map(|h| Array::of3(&number(h.start), &number(h.end), &number(h.added))).collect();
         let object = Object::new();
         let set = |o: &Object, key: &str, value: JsValue| Reflect::set(o, &key.into(), &value).map(drop);
         let moved = Object::new();
         let _ = set(&moved, "offset", (shift.offset as f64).into());
         let _ = set(&moved, "line", (shift.line as f64).into());
         let _ = set(&moved, "document", (shift.document as f64).into());
-        let _ = set(&object, "start", (change.start as f64).into());
-        let _ = set(&object, "end", (change.end as f64).into());
+        let _ = set(&object, "hunks", hunks.into());
+        let _ = set(&object, "moved", number(change.moved));
         let _ = set(&object, "shift", moved.into());
         let _ = set(&object, "reports", reports.into());
         object.into()

@@ -180,15 +180,15 @@ export function render(text: string, options: Options | undefined, format: 'json
 export const version: string;
 
 /**
- * `Checker.changes()`: the findings kept from the last answer, `findings.slice(0, start)` as they were and
- * `findings.slice(end)` moved by `shift`, with the findings of `reports` (in order) between them, are exactly
- * the findings of `check()`. Everything else of the report (errors, suppressed, notes, practices, summary)
- * is the first report's.
+ * `Checker.changes()`: the findings of the last answer patched into those of `check()`. Each hunk
+ * `[start, end, added]` (in order, apart) replaces the old findings `start..end` with the next `added` findings
+ * of `reports`; every other old finding is kept, those from index `moved` on moved by `shift`. Everything else
+ * of the report (errors, suppressed, notes, practices, summary) is the first report's.
  */
 export interface ReportChanges {
-  start: number;
-  end: number;
-  /** Added to the kept findings from `end` on: `offset` to their spans' and fix edits' offsets, `line` to their spans' lines, `document` to their documents (columns stay). */
+  hunks: [start: number, end: number, added: number][];
+  moved: number;
+  /** Added to the kept findings from `moved` on: `offset` to their spans' and fix edits' offsets, `line` to their spans' lines, `document` to their documents (columns stay). */
   shift: { offset: number; line: number; document: number };
   /**
    * JSON texts of reports (the CLI's schema), each with up to 2,000 of the new findings, so that a page can

@@ -22,65 +22,155 @@ pub struct Shift {
     pub document: isize,
 }
 
-/// The old findings `start..end` are replaced by the new findings
-/// `start..start + added`; those from `end` on are kept, moved by `shift`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Change {
+/// Old findings `start..end` replaced by `added` new findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hunk {
     pub start: usize,
     pub end: usize,
     pub added: usize,
+}
+
+/// The new findings, from the old: the `hunks` (in order, apart) replace old
+/// findings with new ones; every other old finding is kept, and those from
+/// `moved` on are moved by `shift` (the findings after the edit).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    pub hunks: Vec<Hunk>,
+    pub moved: usize,
     pub shift: Shift,
 }
 
 impl Change {
-    /// Where the added findings are in the new findings.
-    pub fn added(&self) -> Range<usize> {
-        self.start..self.start + self.added
+    /// Where each hunk's findings are in the new findings.
+    pub fn added(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let mut grown = 0isize;
+        self.hunks.iter().map(move |h| {
+            let at = (h.start as isize + grown) as usize;
+            grown += h.added as isize - (h.end - h.start) as isize;
+            at..at + h.added
+        })
     }
 }
 
-/// The change from `old` to `new`, the findings after them moved by `shift`
-/// (the text's net change in bytes and lines, and in documents, since
-/// `old`; a wrong guess only makes the change longer).
+/// How far past a difference the findings are searched for the next one
+/// kept: a finding that changed far from the edit (a namespace's count of
+/// workloads in its message) is then a hunk of its own, not the start of
+/// one that runs all the way to the edit.
+const LOOKAHEAD: usize = 64;
+
+/// The change from `old` to `new`, the findings after the edit moved by
+/// `shift` (the text's net change in bytes and lines, and in documents,
+/// since `old`; a wrong guess only makes the hunks longer).
 pub fn between(old: &[Finding], new: &[Finding], shift: Shift) -> Change {
-    let start = old.iter().zip(new).take_while(|(a, b)| same(a, b, Shift::default())).count();
+    let zero = Shift::default();
+    let start = old.iter().zip(new).take_while(|(a, b)| same(a, b, zero)).count();
     let most = old.len().min(new.len()) - start;
     let kept = old.iter().rev().zip(new.iter().rev()).take(most).take_while(|(a, b)| same(a, b, shift)).count();
-    Change { start, end: old.len() - kept, added: new.len() - kept - start, shift }
+    let (old_end, new_end) = (old.len() - kept, new.len() - kept);
+    let mut change = Change { hunks: Vec::new(), moved: old_end, shift };
+    // Between them: findings kept as they were until the first one kept
+    // moved; after it, only findings kept moved.
+    let mut moving = false;
+    // Whether old[a] is kept as new[b]: Some(moved?).
+    let keeps = |a: usize, b: usize, moving: bool| {
+        if !moving && same(&old[a], &new[b], zero) {
+            Some(false)
+        } else {
+            same(&old[a], &new[b], shift).then_some(true)
+        }
+    };
+    let (mut i, mut j) = (start, start);
+    let mut hunk: Option<Hunk> = None;
+    while i < old_end && j < new_end {
+        if let Some(moved) = keeps(i, j, moving) {
+            if moved && !moving {
+                moving = true;
+                change.moved = i;
+            }
+            change.hunks.extend(hunk.take());
+            (i, j) = (i + 1, j + 1);
+            continue;
+        }
+        // The nearest old and new findings kept again.
+        let next = (1..LOOKAHEAD).find_map(|d| {
+            [(d, d), (d, 0), (0, d)]
+                .into_iter()
+                .find(|&(a, b)| i + a < old_end && j + b < new_end && keeps(i + a, j + b, moving).is_some())
+        });
+        let (a, b) = next.unwrap_or((old_end - i, new_end - j));
+        let h = hunk.get_or_insert(Hunk { start: i, end: i, added: 0 });
+        h.end += a;
+        h.added += b;
+        (i, j) = (i + a, j + b);
+    }
+    if i < old_end || j < new_end {
+        let h = hunk.get_or_insert(Hunk { start: i, end: i, added: 0 });
+        h.end += old_end - i;
+        h.added += new_end - j;
+    }
+    change.hunks.extend(hunk);
+    change
 }
 
-/// `findings` patched with `change`: its findings `start..end` replaced by
-/// `added`, those after them moved. Findings that cannot move by the shift
-/// (it would take an offset below zero: not a change [`between`] made)
-/// make it `None`.
+/// `findings` patched with `change`, the hunks' new findings in `added`, in
+/// order. A change that does not fit them (hunks out of order or past their
+/// end, another number of new findings, a shift below zero) makes it `None`.
 pub fn apply(findings: &[Finding], change: &Change, added: Vec<Finding>) -> Option<Vec<Finding>> {
-    if change.start > change.end || change.end > findings.len() || added.len() != change.added {
-        return None;
+    let mut out = Vec::with_capacity(findings.len() + added.len());
+    let mut added = added.into_iter();
+    let keep = |out: &mut Vec<Finding>, range: Range<usize>| -> Option<()> {
+        for (k, f) in findings.get(range.clone())?.iter().enumerate() {
+            out.push(if range.start + k >= change.moved { moved(f, change.shift)? } else { f.clone() });
+        }
+        Some(())
+    };
+    let mut at = 0;
+    for h in &change.hunks {
+        if h.start < at || h.end < h.start {
+            return None;
+        }
+        keep(&mut out, at..h.start)?;
+        for _ in 0..h.added {
+            out.push(added.next()?);
+        }
+        at = h.end;
     }
-    let mut out = Vec::with_capacity(change.start + added.len() + findings.len() - change.end);
-    out.extend_from_slice(&findings[..change.start]);
-    out.extend(added);
-    for f in &findings[change.end..] {
-        out.push(moved(f, change.shift)?);
-    }
-    Some(out)
+    keep(&mut out, at..findings.len())?;
+    added.next().is_none().then_some(out)
 }
 
-/// [`apply`] on findings owned: nothing is copied but the added ones.
-pub fn apply_in_place(findings: &mut Vec<Finding>, change: &Change, added: impl IntoIterator<Item = Finding>) -> bool {
-    if change.start > change.end || change.end > findings.len() {
+/// [`apply`] on findings owned, moved where they are (the worker's copy of
+/// what it answered), the new findings taken from `new` (all of them, as
+/// [`between`] compared). False, and the findings in no certain state, if
+/// the change does not fit them.
+pub fn apply_in_place(findings: &mut Vec<Finding>, change: &Change, new: &[Finding]) -> bool {
+    let fits = change.hunks.windows(2).all(|w| w[0].end <= w[1].start)
+        && change.hunks.iter().all(|h| h.start <= h.end)
+        && change.hunks.last().is_none_or(|h| h.end <= findings.len())
+        && change.moved <= findings.len()
+        && change.added().last().is_none_or(|r| r.end <= new.len());
+    if !fits {
         return false;
     }
-    let shift = change.shift;
-    if shift != Shift::default() {
-        for f in &mut findings[change.end..] {
-            match moved(f, shift) {
-                Some(m) => *f = m,
-                None => return false,
+    if change.shift != Shift::default() {
+        for f in &mut findings[change.moved..] {
+            let (Some(document), Some(span)) =
+                (f.document.checked_add_signed(change.shift.document), move_span(f.span, change.shift))
+            else {
+                return false;
+            };
+            (f.document, f.span) = (document, span);
+            if let Some(fix) = &f.fix {
+                let Some(fix) = move_fix(fix, change.shift) else { return false };
+                f.fix = Some(fix);
             }
         }
     }
-    findings.splice(change.start..change.end, added);
+    // From the last hunk back, so that the earlier ones' indexes hold.
+    let ranges: Vec<Range<usize>> = change.added().collect();
+    for (h, range) in change.hunks.iter().zip(ranges).rev() {
+        findings.splice(h.start..h.end, new[range].iter().cloned());
+    }
     true
 }
 
@@ -203,12 +293,13 @@ mod tests {
                 document: report.documents as isize - documents as isize,
             };
             let change = between(&held, &report.findings, shift);
-            let added = report.findings[change.added()].to_vec();
-            if round > 0 && change.added + (change.end - change.start) < 20 {
+            let added: Vec<Finding> = change.added().flat_map(|r| report.findings[r].to_vec()).collect();
+            let removed: usize = change.hunks.iter().map(|h| h.end - h.start).sum();
+            if round > 0 && added.len() + removed < 20 {
                 small += 1;
             }
-            let patched = apply(&held, &change, added.clone()).expect("a change between applies");
-            assert!(apply_in_place(&mut held, &change, added));
+            let patched = apply(&held, &change, added).expect("a change between applies");
+            assert!(apply_in_place(&mut held, &change, &report.findings));
             assert_eq!(format!("{patched:?}"), format!("{held:?}"), "round {round}");
             assert_eq!(format!("{held:?}"), format!("{:?}", report.findings), "round {round}");
             (bytes, lines, documents) = (text.len(), text.matches('\n').count(), report.documents);
@@ -218,9 +309,33 @@ mod tests {
 
     #[test]
     fn a_change_that_does_not_fit_is_refused() {
-        let change = Change { start: 2, end: 1, added: 0, shift: Shift::default() };
-        assert!(apply(&[], &change, Vec::new()).is_none());
-        let change = Change { start: 0, end: 0, added: 1, shift: Shift::default() };
-        assert!(apply(&[], &change, Vec::new()).is_none());
+        let hunk = |start, end, added| Hunk { start, end, added };
+        let change = |hunks: Vec<Hunk>| Change { hunks, moved: 0, shift: Shift::default() };
+        assert!(apply(&[], &change(vec![hunk(2, 1, 0)]), Vec::new()).is_none());
+        assert!(apply(&[], &change(vec![hunk(0, 0, 1)]), Vec::new()).is_none());
+        assert!(apply(&[], &change(vec![hunk(0, 1, 0)]), Vec::new()).is_none());
+        assert!(!apply_in_place(&mut Vec::new(), &change(vec![hunk(0, 0, 1)]), &[]));
+    }
+
+    /// A finding that changed far before the edit (its message counts the
+    /// namespace's workloads) is a hunk of its own: the findings between it
+    /// and the edit are kept.
+    #[test]
+    fn a_finding_changed_far_from_the_edit_is_a_hunk_of_its_own() {
+        let workload = |name: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n")
+        };
+        let before: String = (0..40).map(|i| format!("---\n{}", workload(&format!("w{i}")))).collect();
+        let after = format!("{before}---\n{}", workload("new"));
+        let (old, new) = (crate::check("a.yaml", before.as_bytes(), &Options::default()), crate::check("a.yaml", after.as_bytes(), &Options::default()));
+        let documents = new.documents as isize - old.documents as isize;
+        let shift = Shift { offset: (after.len() - before.len()) as isize, line: 12, document: documents };
+        let change = between(&old.findings, &new.findings, shift);
+        assert!(change.hunks.len() >= 2, "{:?}", change.hunks);
+        let removed: usize = change.hunks.iter().map(|h| h.end - h.start).sum();
+        assert!(removed < 10, "{:?} of {} findings", change.hunks, old.findings.len());
+        let added: Vec<Finding> = change.added().flat_map(|r| new.findings[r].to_vec()).collect();
+        let patched = apply(&old.findings, &change, added).unwrap();
+        assert_eq!(format!("{patched:?}"), format!("{:?}", new.findings));
     }
 }

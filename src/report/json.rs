@@ -146,16 +146,16 @@ struct ErrorView<'a> {
 /// Writes the report to `out` (buffer it: the report is written in small
 /// pieces).
 pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
-    write_json_part(report, &report.findings, true, layout, out)
+    write_json_part(report, report.findings.iter(), true, layout, out)
 }
 
 /// A report in the same schema with `findings` for its findings and, unless
 /// `whole`, no errors, notes, practices or suppressed findings (the summary
 /// stays the report's): one piece of a report sent in several, which the
 /// reader can take one at a time.
-pub fn write_json_part(
+pub fn write_json_part<'a>(
     report: &Report,
-    findings: &[Finding],
+    findings: impl Iterator<Item = &'a Finding> + Clone,
     whole: bool,
     layout: Layout,
     out: &mut impl Write,
@@ -186,7 +186,7 @@ pub fn write_json_part(
     }
     let whole = Whole {
         errors: Each(errors),
-        findings: Each(|| findings.iter().map(|f| FindingView::of(f, None))),
+        findings: Each(|| findings.clone().map(|f| FindingView::of(f, None))),
         notes,
         practices,
         summary,

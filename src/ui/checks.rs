@@ -33,7 +33,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
-use posture::playground::changes::{self, Change, Shift};
+use posture::playground::changes::{self, Change, Hunk, Shift};
 use posture::playground::document::Splice;
 use posture::playground::text::{difference, utf16_len};
 use posture::{Options, Report};
@@ -512,15 +512,21 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     let Some(id) = number(data, "id") else { return Read::Unreadable };
     let Some(changes) = get(data, "changes") else { return Read::Unreadable };
     let shift = get(&changes, "shift").unwrap_or_default();
-    let (Some(start), Some(end), Some(offset), Some(line), Some(document)) = (
-        number(&changes, "start"),
-        number(&changes, "end"),
-        number(&shift, "offset"),
-        number(&shift, "line"),
-        number(&shift, "document"),
-    ) else {
+    let (Some(moved), Some(offset), Some(line), Some(document)) =
+        (number(&changes, "moved"), number(&shift, "offset"), number(&shift, "line"), number(&shift, "document"))
+    else {
         return Read::Unreadable;
     };
+    let hunks: Option<Vec<Hunk>> = get(&changes, "hunks")
+        .map(|h| Array::from(&h))
+        .unwrap_or_default()
+        .iter()
+        .map(|h| {
+            let at = |i: u32| Reflect::get_u32(&h, i).ok().and_then(|v| v.as_f64()).map(|n| n as usize);
+            Some(Hunk { start: at(0)?, end: at(1)?, added: at(2)? })
+        })
+        .collect();
+    let Some(hunks) = hunks else { return Read::Unreadable };
     let held = match (number(data, "base"), &me.borrow().held) {
         (None, _) => Rc::new(Report::default()),
         (Some(base), Some((id, held))) if base == *id as f64 => held.clone(),
@@ -543,16 +549,11 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     let Some(first) = first else { return Read::Unreadable };
     // No finding changed or moved (a keystroke in a comment at the end, say)
     // and nothing else did: the report held is the report, not copied.
-    let moves = shift_of(offset, line, document) != Shift::default() && (end as usize) < held.findings.len();
-    if start == end && added.is_empty() && !moves && same_besides_findings(&held, &first) {
+    let change = Change { hunks, moved: moved as usize, shift: shift_of(offset, line, document) };
+    let moves = change.shift != Shift::default() && change.moved < held.findings.len();
+    if change.hunks.is_empty() && !moves && same_besides_findings(&held, &first) {
         return Read::Patched(id as u32, held);
     }
-    let change = Change {
-        start: start as usize,
-        end: end as usize,
-        added: added.len(),
-        shift: shift_of(offset, line, document),
-    };
     // The report held is shared with the page's state: patched into a copy.
     let Some(findings) = changes::apply(&held.findings, &change, added) else { return Read::Unreadable };
     Read::Patched(id as u32, Rc::new(Report { findings, ..first }))
