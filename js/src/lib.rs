@@ -12,7 +12,7 @@ mod fix;
 mod lesson;
 mod options;
 
-use js_sys::{Array, Object, Reflect, RangeError, TypeError, JSON};
+use js_sys::{Array, Object, RangeError, Reflect, TypeError, JSON};
 use posture::engine::{self, Input};
 use posture::playground::changes::{self, Shift};
 use posture::report::{self, Finding, Layout};

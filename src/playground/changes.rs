@@ -327,7 +327,10 @@ mod tests {
         };
         let before: String = (0..40).map(|i| format!("---\n{}", workload(&format!("w{i}")))).collect();
         let after = format!("{before}---\n{}", workload("new"));
-        let (old, new) = (crate::check("a.yaml", before.as_bytes(), &Options::default()), crate::check("a.yaml", after.as_bytes(), &Options::default()));
+        let (old, new) = (
+            crate::check("a.yaml", before.as_bytes(), &Options::default()),
+            crate::check("a.yaml", after.as_bytes(), &Options::default()),
+        );
         let documents = new.documents as isize - old.documents as isize;
         let shift = Shift { offset: (after.len() - before.len()) as isize, line: 12, document: documents };
         let change = between(&old.findings, &new.findings, shift);

@@ -163,8 +163,10 @@ pub fn write_json_part<'a>(
     let some = |n: usize| if whole { n } else { 0 };
     // The practices and the summary are small: they go through a `Value`,
     // whose keys are sorted.
-    let practices =
-        report.practices[..some(report.practices.len())].iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
+    let practices = report.practices[..some(report.practices.len())]
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<Value>, _>>()?;
     let summary = serde_json::to_value(report.summary())?;
     let notes = serde_json::to_value(&report.notes[..some(report.notes.len())])?;
     let errors = || {

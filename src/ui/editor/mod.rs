@@ -554,7 +554,11 @@ fn finding_line(f: &posture::report::Finding) -> String {
     let (s, e) = (f.span.start, f.span.end);
     let fix = match &f.fix {
         Some(posture::fix::FixState::Ready(fix)) => {
-            let edits: Vec<String> = fix.edits.iter().map(|e| format!("{}-{}:{}", e.start, e.end, serde_json::to_string(&e.text).unwrap_or_default())).collect();
+            let edits: Vec<String> = fix
+                .edits
+                .iter()
+                .map(|e| format!("{}-{}:{}", e.start, e.end, serde_json::to_string(&e.text).unwrap_or_default()))
+                .collect();
             format!("{} {}", fix.applicability.name(), edits.join(","))
         }
         Some(posture::fix::FixState::Refused(why)) => format!("refused {why}"),
