@@ -441,9 +441,9 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
 }
 
 /// Reads the answers with changes in order, each patching the report held,
-/// and shows the newest request's. An answer that cannot be read, or that
-/// changes another report than the one held, sends the text again whole;
-/// one that cannot be read lets a worker go.
+/// and shows the newest request's. An answer that cannot be read lets a
+/// worker go; one that changes another report than the one held sends the
+/// text again whole.
 async fn read_answers(me: Rc<RefCell<Sent>>) {
     loop {
         let Some(data) = me.borrow_mut().incoming.pop_front() else { break };
@@ -466,7 +466,9 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
                 dispatch.dispatch(Action::Checked(Rc::new(checked)));
             }
             Read::Unreadable if matches!(sent.channel, Channel::Worker(_)) => sent.fall_back(&me),
-            Read::Unreadable | Read::Elsewhere => {
+            // The engine in the page is this build's own: nothing better to ask.
+            Read::Unreadable => {}
+            Read::Elsewhere => {
                 sent.incoming.clear();
                 sent.held = None;
                 let dispatch = sent.dispatch.clone();
