@@ -549,6 +549,10 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
         first.get_or_insert(part);
     }
     let Some(first) = first else { return Read::Unreadable };
+    // The last piece read, the patch and its drawing in a task of their own.
+    if pieces.length() > 1 {
+        let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+    }
     // No finding changed or moved (a keystroke in a comment at the end, say)
     // and nothing else did: the report held is the report, not copied.
     let change = Change { hunks, moved: moved as usize, shift: shift_of(offset, line, document) };
