@@ -461,7 +461,16 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
                 }
                 sent.newest = None;
                 drop(sent);
+                let large = text.len() > LARGE_TEXT;
                 let mut checked = Checked::new(text, report);
+                // A large text's lines found, then drawn, in tasks of their own.
+                if large {
+                    let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+                    // A newer request sent meanwhile: this check is superseded.
+                    if me.borrow().newest.is_some() {
+                        continue;
+                    }
+                }
                 checked.millis = now() - at;
                 dispatch.dispatch(Action::Checked(Rc::new(checked)));
             }
@@ -483,6 +492,10 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
     }
     me.borrow_mut().reading = false;
 }
+
+/// Bytes of text above which finding its lines (for the check shown) and
+/// drawing the check are done in separate tasks (each tens of ms for 10 MB).
+const LARGE_TEXT: usize = 4 * 1024 * 1024;
 
 /// What came of reading an answer with changes.
 enum Read {
@@ -538,7 +551,9 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     let mut first: Option<Report> = None;
     let mut added = Vec::new();
     for (i, piece) in pieces.iter().enumerate() {
-        if i > 0 {
+        // A report in pieces is large: the message's arrival (the browser
+        // copying its texts) has a task of its own too.
+        if i > 0 || pieces.length() > 1 {
             let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
         }
         let Some(json) = piece.as_string() else { return Read::Unreadable };
