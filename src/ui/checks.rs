@@ -447,37 +447,18 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
 async fn read_answers(me: Rc<RefCell<Sent>>) {
     loop {
         let Some(data) = me.borrow_mut().incoming.pop_front() else { break };
-        let read = read_changes(&me, &data).await;
-        let mut sent = me.borrow_mut();
-        match read {
-            Read::Patched(id, report) => {
-                sent.held = Some((id, report.clone()));
-                sent.errors = 0;
-                let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else {
-                    continue;
-                };
-                if id != newest {
-                    continue;
+        let (id, report) = match read_changes(&me, &data).await {
+            Read::Patched(id, report) => (id, report),
+            Read::Unreadable => {
+                let mut sent = me.borrow_mut();
+                // The engine in the page is this build's own: nothing better to ask.
+                if matches!(sent.channel, Channel::Worker(_)) {
+                    sent.fall_back(&me);
                 }
-                sent.newest = None;
-                drop(sent);
-                let large = text.len() > LARGE_TEXT;
-                let mut checked = Checked::new(text, report);
-                // A large text's lines found, then drawn, in tasks of their own.
-                if large {
-                    let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
-                    // A newer request sent meanwhile: this check is superseded.
-                    if me.borrow().newest.is_some() {
-                        continue;
-                    }
-                }
-                checked.millis = now() - at;
-                dispatch.dispatch(Action::Checked(Rc::new(checked)));
+                continue;
             }
-            Read::Unreadable if matches!(sent.channel, Channel::Worker(_)) => sent.fall_back(&me),
-            // The engine in the page is this build's own: nothing better to ask.
-            Read::Unreadable => {}
             Read::Elsewhere => {
+                let mut sent = me.borrow_mut();
                 sent.incoming.clear();
                 sent.held = None;
                 let dispatch = sent.dispatch.clone();
@@ -487,8 +468,35 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
                         dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
                     }
                 }
+                continue;
+            }
+        };
+        // Every answer patches the report held; the newest request's is shown.
+        let shown = {
+            let mut sent = me.borrow_mut();
+            sent.held = Some((id, report.clone()));
+            sent.errors = 0;
+            match (sent.newest.clone(), sent.dispatch.clone()) {
+                (Some((newest, text, at)), Some(dispatch)) if newest == id => {
+                    sent.newest = None;
+                    Some((text, at, dispatch))
+                }
+                _ => None,
+            }
+        };
+        let Some((text, at, dispatch)) = shown else { continue };
+        let large = text.len() > LARGE_TEXT;
+        let mut checked = Checked::new(text, report);
+        // A large text's lines found, then drawn, in tasks of their own.
+        if large {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+            // A newer request sent meanwhile: this check is superseded.
+            if me.borrow().newest.is_some() {
+                continue;
             }
         }
+        checked.millis = now() - at;
+        dispatch.dispatch(Action::Checked(Rc::new(checked)));
     }
     me.borrow_mut().reading = false;
 }
