@@ -8,6 +8,10 @@
 // check ran are applied together, checked once, and answered with the
 // newest id (the report answers every request up to it). After an error the
 // text is dropped (later edits fail too) until the next 'open'.
+// An 'open' with `changes: true` asks for answers as changes (see
+// `Checker.changes()`): `{ id, changes, base }`, where `base` is the id of
+// the answer they change (null: they change an empty report), so a page
+// that keeps the findings patches them instead of reading them all again.
 // 'rules', 'check', 'fix', 'render', 'lesson' and 'objects' are one-shot: each
 // is answered on its own (`{ id, rules }`, `{ id, report }`, `{ id, fix }`,
 // `{ id, output }`, `{ id, lesson }` or `{ id, errors }`, `{ id, objects }`, or `{ id, error }`) and
@@ -18,6 +22,9 @@ export function serve(post) {
   /** Requests not yet applied, oldest first. */
   const queue = [];
   let checker = null;
+  /** Whether the text held is answered with changes, and the id of its last answer. */
+  let changes = false;
+  let base = null;
   let loaded = false;
   let scheduled = false;
 
@@ -56,9 +63,17 @@ export function serve(post) {
     if (id === null) return;
     if (error === null) {
       try {
-        post({ id, report: checker.check() });
+        if (changes) {
+          post({ id, changes: checker.changes(), base });
+          base = id;
+        } else {
+          post({ id, report: checker.check() });
+        }
       } catch (e) {
         post({ id, error: message(e) });
+        // The findings answered may be ahead of the page's: start again.
+        checker.free();
+        checker = null;
       }
     } else {
       post({ id, error });
@@ -73,6 +88,8 @@ export function serve(post) {
         const next = new Checker(request.options);
         next.setText(String(request.text ?? ''));
         checker = next;
+        changes = request.changes === true;
+        base = null;
         return;
       }
       case 'edit':

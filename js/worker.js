@@ -1,7 +1,8 @@
 // The engine in a module Web Worker, so no check blocks the page:
 //   new Worker(new URL('pkg/worker.js', base), { type: 'module' })
 // Requests (main -> worker):
-//   { id, type: 'open', text, options }   the whole text, and the options (as check() takes them)
+//   { id, type: 'open', text, options, changes? }   the whole text, and the options (as check() takes
+//                                         them); with changes: true, answered { id, changes, base }
 //   { id, type: 'edit', start, end, text } the UTF-16 range start..end of the current text replaced by text
 //   { id, type: 'rules' }                 the registry, as rules() returns it
 //   { id, type: 'check', text, options }  one text checked on its own (the text held is kept)
@@ -16,6 +17,9 @@
 //                                         once, and answered with the newest id (the report answers
 //                                         every request up to it). After an error, the worker
 //                                         holds no text (later edits fail too): send 'open'.
+//   { id, changes, base }                 instead of { id, report } after an 'open' with changes: true:
+//                                         Checker.changes() since the answer with id `base` (null: since
+//                                         an empty report)
 //   { id, rules }, { id, report }, { id, fix }, { id, output } or { id, error }
 //                                         for each 'rules', 'check', 'fix', 'render'
 // The protocol itself is serve.js, which the playground also runs in the

@@ -12,9 +12,10 @@ mod fix;
 mod lesson;
 mod options;
 
-use js_sys::{Object, RangeError, TypeError, JSON};
+use js_sys::{Array, Object, RangeError, Reflect, TypeError, JSON};
 use posture::engine::{self, Input};
-use posture::report::{self, Layout};
+use posture::playground::changes::{self, Shift};
+use posture::report::{self, Finding, Layout};
 use posture::yaml::LineStarts;
 use wasm_bindgen::prelude::*;
 
@@ -58,14 +59,29 @@ pub struct JsChecker {
     /// The current text's lines, moved with each edit (rather than found
     /// again in the whole text) to map UTF-16 offsets to bytes.
     lines: LineStarts,
+    /// What the last `changes()` answered: its findings (moved with the
+    /// text since, as the caller's are), and the text's length in bytes,
+    /// its lines and its documents then.
+    answered: Vec<Finding>,
+    answered_at: (usize, usize, usize),
 }
+
+/// Findings in each piece of a `changes()` answer: a page reads one piece
+/// at a time (about 30 ms each on a fast machine) and yields between them.
+const PIECE: usize = 2000;
 
 #[wasm_bindgen(js_class = Checker)]
 impl JsChecker {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<Object>) -> Result<JsChecker, JsValue> {
         let options::Parsed { options, file } = options::parse(options.as_ref())?;
-        let mut checker = JsChecker { inner: engine::Checker::new(options), file, lines: LineStarts::new(b"") };
+        let mut checker = JsChecker {
+            inner: engine::Checker::new(options),
+            file,
+            lines: LineStarts::new(b""),
+            answered: Vec::new(),
+            answered_at: (0, 1, 0),
+        };
         checker.set_text("");
         Ok(checker)
     }
@@ -107,6 +123,51 @@ impl JsChecker {
     /// The report of the current text: exactly `check(text, options)`.
     pub fn check(&mut self) -> JsValue {
         to_js(self.inner.report())
+    }
+
+    /// The report of the current text as changes since the last
+    /// `changes()` (the first: since an empty report), for a caller that
+    /// keeps the findings and patches them (see `types.d.ts`):
+    /// `{ hunks, moved, shift: { offset, line, document }, reports }`.
+    pub fn changes(&mut self) -> JsValue {
+        let at = (self.text().len(), self.lines.count());
+        let report = self.inner.report();
+        let (bytes, lines, documents) = self.answered_at;
+        let shift = Shift {
+            offset: at.0 as isize - bytes as isize,
+            line: at.1 as i64 - lines as i64,
+            document: report.documents as isize - documents as isize,
+        };
+        let change = changes::between(&self.answered, &report.findings, shift);
+        let added: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
+        // The first piece carries the rest of the report, even with no findings.
+        let reports: Array = std::iter::once(&added[..added.len().min(PIECE)])
+            .chain(added.chunks(PIECE).skip(1))
+            .enumerate()
+            .map(|(i, findings)| {
+                let mut json = Vec::new();
+                // Writing to memory does not fail.
+                let _ = report::write_json_part(report, findings.iter().copied(), i == 0, Layout::Compact, &mut json);
+                JsValue::from(String::from_utf8_lossy(&json).as_ref())
+            })
+            .collect();
+        let documents = report.documents;
+        changes::apply_in_place(&mut self.answered, &change, &report.findings);
+        self.answered_at = (at.0, at.1, documents);
+        let number = |n: usize| JsValue::from(n as f64);
+        let hunks: Array =
+            change.hunks.iter().map(|h| Array::of3(&number(h.start), &number(h.end), &number(h.added))).collect();
+        let object = Object::new();
+        let set = |o: &Object, key: &str, value: JsValue| Reflect::set(o, &key.into(), &value).map(drop);
+        let moved = Object::new();
+        let _ = set(&moved, "offset", (shift.offset as f64).into());
+        let _ = set(&moved, "line", (shift.line as f64).into());
+        let _ = set(&moved, "document", (shift.document as f64).into());
+        let _ = set(&object, "hunks", hunks.into());
+        let _ = set(&object, "moved", number(change.moved));
+        let _ = set(&object, "shift", moved.into());
+        let _ = set(&object, "reports", reports.into());
+        object.into()
     }
 }
 

@@ -3,6 +3,14 @@
 //! turns keys, pointer and input events into the edits and motions here, so
 //! that a 10 MB text is never laid out by the browser. Offsets are bytes
 //! into the text, always on character boundaries.
+//!
+//! The text is shared ([`Document::shared`]) with whoever holds it (the
+//! app's state, the engine's channel), and copied only when an edit finds it
+//! shared. Each edit is also logged as a [`Splice`] in UTF-16 units, so the
+//! engine is told the edit itself instead of finding it again by comparing
+//! two texts.
+
+use std::rc::Rc;
 
 /// Undo steps kept, and the bytes they may hold (a step of a 10 MB paste
 /// holds the text it replaced and the text it inserted).
@@ -42,6 +50,22 @@ pub enum Motion {
     DocEnd,
 }
 
+/// An edit as the engine module takes it (`Checker.edit`): the UTF-16 range
+/// `start..end` of the text before it replaced by `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Splice {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The edits that made a text from an earlier one, in order.
+#[derive(Clone, Debug)]
+pub struct Edits {
+    pub from: Rc<String>,
+    pub splices: Vec<Splice>,
+}
+
 /// One undo step: `removed` at `at` was replaced by `inserted`.
 #[derive(Clone, Debug)]
 struct Step {
@@ -56,7 +80,9 @@ struct Step {
 
 #[derive(Clone, Debug, Default)]
 pub struct Document {
-    text: String,
+    text: Rc<String>,
+    /// The edits made since the log was last taken, and the text before them.
+    log: Option<Edits>,
     /// The byte offset each line starts at; the first is 0.
     starts: Vec<usize>,
     /// The selection: `anchor` stays, `head` moves (it is the caret).
@@ -95,18 +121,35 @@ impl Document {
     /// Replaces everything, forgetting the history (as a textarea's
     /// `value =` does): text from outside the editor.
     pub fn set_text(&mut self, text: &str) {
-        self.text = text.to_owned();
-        self.starts = line_starts(text, 0);
+        self.set_shared(Rc::new(text.to_owned()));
+    }
+
+    /// [`Document::set_text`] with a text shared, not copied.
+    pub fn set_shared(&mut self, text: Rc<String>) {
+        self.starts = line_starts(&text, 0);
+        self.wide = !text.is_ascii();
+        self.text = text;
+        self.log = None;
         self.anchor = 0;
         self.head = 0;
         self.goal = None;
         self.undo.clear();
         self.redo.clear();
-        self.wide = !text.is_ascii();
     }
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, shared: copied only when the next edit finds it still shared.
+    pub fn shared(&self) -> Rc<String> {
+        self.text.clone()
+    }
+
+    /// The edits since the log was last taken (or the text set), and the
+    /// text they started from; `None` if there were none.
+    pub fn take_edits(&mut self) -> Option<Edits> {
+        self.log.take()
     }
 
     pub fn len(&self) -> usize {
@@ -370,7 +413,11 @@ impl Document {
     /// those after move by the change in length.
     fn splice(&mut self, start: usize, end: usize, inserted: &str) -> String {
         let removed = self.text[start..end].to_owned();
-        self.text.replace_range(start..end, inserted);
+        let from = self.utf16_of(start);
+        let splice = Splice { start: from, end: from + super::text::utf16_len(&removed), text: inserted.to_owned() };
+        let log = self.log.get_or_insert_with(|| Edits { from: self.text.clone(), splices: Vec::new() });
+        log.splices.push(splice);
+        Rc::make_mut(&mut self.text).replace_range(start..end, inserted);
         self.wide |= !inserted.is_ascii();
         let first = self.line_of(start) + 1;
         let last = self.starts.partition_point(|&s| s <= end);
@@ -459,9 +506,9 @@ pub fn byte_of_utf16(text: &str, units: usize) -> usize {
 }
 
 fn line_starts(text: &str, base: usize) -> Vec<usize> {
-    std::iter::once(base)
-        .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| base + i + 1))
-        .collect()
+    // A character pattern is searched with memchr: a 10 MB paste's lines in
+    // a fraction of the time a byte-by-byte filter takes.
+    std::iter::once(base).chain(text.match_indices('\n').map(|(i, _)| base + i + 1)).collect()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -781,6 +828,29 @@ mod tests {
         assert_eq!(d.byte_of_utf16(3), 5);
         assert_eq!(d.byte_of_utf16(2), 1, "inside the pair: before it");
         assert_eq!(doc("abc").byte_of_utf16(9), 3);
+    }
+
+    #[test]
+    fn edits_are_logged_in_utf16_units_from_the_text_before_them() {
+        let mut d = doc("a😀b\nc");
+        let before = d.shared();
+        d.select(5, 6);
+        d.insert("xé", Kind::Other, 0.0);
+        d.delete(false, false, 10.0);
+        d.undo();
+        d.select(0, 1);
+        d.indent("  ", 20.0);
+        let edits = d.take_edits().expect("edits were made");
+        assert!(Rc::ptr_eq(&edits.from, &before), "the text before them, shared");
+        assert_eq!(*before, "a😀b\nc", "a shared text is copied before an edit");
+        let mut units: Vec<u16> = edits.from.encode_utf16().collect();
+        for s in &edits.splices {
+            units.splice(s.start..s.end, s.text.encode_utf16());
+        }
+        assert_eq!(String::from_utf16(&units).unwrap(), d.text());
+        assert!(d.take_edits().is_none());
+        d.set_text("new");
+        assert!(d.take_edits().is_none(), "text set from outside is no edit");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Pure helpers for the web playground, kept in the library so they are
 //! tested natively: where findings fall on the editor's lines, the text as
-//! the editor holds it, and the share-link codec.
+//! the editor holds it, the share-link codec, and a report's findings as
+//! changes since an earlier report (the worker's answers).
 
+pub mod changes;
 pub mod document;
 pub mod marks;
 pub mod share;

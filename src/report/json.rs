@@ -146,13 +146,31 @@ struct ErrorView<'a> {
 /// Writes the report to `out` (buffer it: the report is written in small
 /// pieces).
 pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
+    write_json_part(report, report.findings.iter(), true, layout, out)
+}
+
+/// A report in the same schema with `findings` for its findings and, unless
+/// `whole`, no errors, notes, practices or suppressed findings (the summary
+/// stays the report's): one piece of a report sent in several, which the
+/// reader can take one at a time.
+pub fn write_json_part<'a>(
+    report: &Report,
+    findings: impl Iterator<Item = &'a Finding> + Clone,
+    whole: bool,
+    layout: Layout,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let some = |n: usize| if whole { n } else { 0 };
     // The practices and the summary are small: they go through a `Value`,
     // whose keys are sorted.
-    let practices = report.practices.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>()?;
+    let practices = report.practices[..some(report.practices.len())]
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<Value>, _>>()?;
     let summary = serde_json::to_value(report.summary())?;
-    let notes = serde_json::to_value(&report.notes)?;
+    let notes = serde_json::to_value(&report.notes[..some(report.notes.len())])?;
     let errors = || {
-        report.errors.iter().map(|e| ErrorView {
+        report.errors[..some(report.errors.len())].iter().map(|e| ErrorView {
             document: e.document,
             file: &e.file,
             message: &e.message,
@@ -170,11 +188,15 @@ pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::
     }
     let whole = Whole {
         errors: Each(errors),
-        findings: Each(|| report.findings.iter().map(|f| FindingView::of(f, None))),
+        findings: Each(|| findings.clone().map(|f| FindingView::of(f, None))),
         notes,
         practices,
         summary,
-        suppressed: Each(|| report.suppressed.iter().map(|s| FindingView::of(&s.finding, Some(&s.suppression)))),
+        suppressed: Each(|| {
+            report.suppressed[..some(report.suppressed.len())]
+                .iter()
+                .map(|s| FindingView::of(&s.finding, Some(&s.suppression)))
+        }),
     };
     json(out, &whole, layout)
 }

@@ -21,7 +21,7 @@ use crate::suppress::Suppression;
 use crate::yaml::Span;
 
 pub use escape::escape;
-pub use json::{to_json, write_json};
+pub use json::{to_json, write_json, write_json_part};
 pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};
@@ -31,7 +31,7 @@ pub use text::{to_text, write_text, Style};
 
 /// Shared parts (file, object) are reference-counted: an input can have
 /// hundreds of thousands of findings.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: &'static Rule,
     pub severity: Severity,

@@ -4,14 +4,21 @@
 //! checks, fixes, a lesson's start and report downloads are all requests.
 //!
 //! Checks: the first text (and any change of options) goes as an `open`;
-//! after that each change goes as one `edit` (the UTF-16 range that differs
-//! from the text last sent), so the incremental engine redoes only the
-//! documents touched. Only the answer to the newest request is shown: an
-//! older one (superseded while it was checked) is dropped. An error answer,
+//! after that each change goes as the editor's own edits (the state's
+//! [`Step`]s from the text last sent to the new one; when they are not all
+//! known, one `edit` of the UTF-16 range that differs from the text last
+//! sent), so the incremental engine redoes only the documents touched. The engine answers with what changed in the report
+//! since its last answer ([`posture::playground::changes`]): the page keeps
+//! the report of the last answer and patches it, so one keystroke in a text
+//! of 40,000 findings reads a few, not all of them. The new findings come as
+//! pieces of the CLI's JSON, each read into findings
+//! ([`posture::report::from_json_with`], with the rules of
+//! [`super::registry`]) in a task of its own, so that reading a whole report
+//! never holds the page for long. Every answer is read, in order (the next
+//! one changes it), but only the answer to the newest request is shown: an
+//! older one (superseded while it was checked) is not. An error answer,
 //! older or not, means the engine holds no text: the newest text goes again
-//! whole. The report comes back as the CLI's JSON and is read into a
-//! [`posture::Report`] ([`posture::report::from_json_with`], with the rules
-//! of [`super::registry`]).
+//! whole.
 //!
 //! One-shot requests ([`ask`]: `check`, `fix`, `render`) are answered each
 //! on its own; whoever asks decides whether the answer is still wanted.
@@ -22,22 +29,32 @@
 //! engine module there), with every request still unanswered sent again.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
+use posture::playground::changes::{self, Change, Hunk, Shift};
+use posture::playground::document::Splice;
 use posture::playground::text::{difference, utf16_len};
 use posture::{Options, Report};
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::prelude::*;
 
-use super::state::{Action, Checked, State, FILE};
+use super::state::{Action, Checked, State, Step, FILE};
 
 #[wasm_bindgen(module = "/src/ui/in_page.js")]
 extern "C" {
     /// Starts the protocol in the page; returns the function taking requests.
     #[wasm_bindgen(js_name = startInPage)]
     fn start_in_page(base: &str, answer: &JsValue) -> Function;
+}
+
+#[wasm_bindgen(module = "/src/ui/tasks.js")]
+extern "C" {
+    /// Resolves in a task of its own: the browser draws and takes input first.
+    #[wasm_bindgen(js_name = nextTask)]
+    fn next_task() -> js_sys::Promise;
 }
 
 /// Where requests go.
@@ -65,6 +82,12 @@ struct Sent {
     asked: Vec<(u32, Object, Done)>,
     /// Error answers to checks since the last report.
     errors: u32,
+    /// The report of the last answer read, and its id: the next answer's
+    /// changes apply to it.
+    held: Option<(u32, Rc<Report>)>,
+    /// Answers with changes, to be read in order; whether they are being read.
+    incoming: VecDeque<JsValue>,
+    reading: bool,
     /// Where check answers go: the playground's or a lesson's state,
     /// whichever is on the page.
     dispatch: Option<UseReducerDispatcher<State>>,
@@ -89,6 +112,9 @@ pub fn start() {
         newest: None,
         asked: Vec::new(),
         errors: 0,
+        held: None,
+        incoming: VecDeque::new(),
+        reading: false,
         dispatch: None,
     }));
     let worker = start_worker(&sent);
@@ -138,16 +164,23 @@ fn base() -> String {
 pub fn use_checks(state: &UseReducerHandle<State>) {
     let dispatch = state.dispatcher();
     let text = state.text.clone();
+    let steps = state.steps.clone();
     let options = state.options();
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
-        let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
-        let mut sent = sent.borrow_mut();
-        sent.dispatch = Some(dispatch.clone());
-        if sent.post(text, options).is_err() {
-            drop(sent);
-            dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
-        }
+        // From a task of its own: a paste's text crossing to the worker
+        // (tens of ms for 10 MB) is not added to the paste's own task. The
+        // tasks run in order, so the checks are sent in order.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+            let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+            let mut sent = sent.borrow_mut();
+            sent.dispatch = Some(dispatch.clone());
+            if sent.post(text, options, &steps).is_err() {
+                drop(sent);
+                dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
+            }
+        });
     });
 }
 
@@ -236,9 +269,11 @@ impl Sent {
             Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| answer(&me, &data)).into_js_value()
         };
         self.channel = Channel::Page(start_in_page(&base(), &on_answer));
+        // The engine in the page answers from an empty report.
+        self.incoming.clear();
         let options = self.text.take().map(|(_, o)| o).unwrap_or_default();
         if let Some((_, text, _)) = self.newest.take() {
-            let _ = self.post(text, options);
+            let _ = self.post(text, options, &[]);
         }
         for (_, request, _) in &self.asked {
             let _ = self.channel.post(request);
@@ -246,9 +281,31 @@ impl Sent {
         self.errors = 0;
     }
 
-    /// Sends the change to `text`: an edit when the engine holds an earlier
-    /// text with the same options, else the whole text.
-    fn post(&mut self, text: Rc<String>, options: Options) -> Result<(), String> {
+    /// Sends the change to `text`: the edits of `steps` that made it from
+    /// the text the engine holds, or the range where they differ, when the
+    /// options are the same; else the whole text.
+    fn post(&mut self, text: Rc<String>, options: Options, steps: &[Rc<Step>]) -> Result<(), String> {
+        let splices = match &self.text {
+            Some((old, opened)) if *opened == options => splices_between(steps, old, &text),
+            _ => None,
+        };
+        if let Some(splices) = splices.filter(|s| !s.is_empty()) {
+            let mut id = 0;
+            for splice in splices {
+                id = self.next_id;
+                self.next_id += 1;
+                let message = Object::new();
+                set(&message, "id", &id.into());
+                set(&message, "type", &"edit".into());
+                set(&message, "start", &(splice.start as f64).into());
+                set(&message, "end", &(splice.end as f64).into());
+                set(&message, "text", &splice.text.as_str().into());
+                self.channel.post(&message)?;
+            }
+            self.text = Some((text.clone(), options));
+            self.newest = Some((id, text, now()));
+            return Ok(());
+        }
         let id = self.next_id;
         self.next_id += 1;
         let message = Object::new();
@@ -266,6 +323,7 @@ impl Sent {
                 set(&message, "type", &"open".into());
                 set(&message, "text", &text.as_str().into());
                 set(&message, "options", &module_options(&options, FILE));
+                set(&message, "changes", &true.into());
             }
         }
         self.channel.post(&message)?;
@@ -273,6 +331,25 @@ impl Sent {
         self.newest = Some((id, text, now()));
         Ok(())
     }
+}
+
+/// The editor's splices that made `to` from `from`, if `steps` hold every
+/// edit between them.
+fn splices_between<'a>(steps: &'a [Rc<Step>], from: &Rc<String>, to: &Rc<String>) -> Option<Vec<&'a Splice>> {
+    let first = steps.iter().position(|s| std::ptr::eq(s.from.as_ptr(), Rc::as_ptr(from)))?;
+    let mut at = Rc::as_ptr(from);
+    let mut splices = Vec::new();
+    for step in &steps[first..] {
+        if !std::ptr::eq(step.from.as_ptr(), at) {
+            return None;
+        }
+        splices.extend(&step.splices);
+        at = step.to.as_ptr();
+        if std::ptr::eq(at, Rc::as_ptr(to)) {
+            return Some(splices);
+        }
+    }
+    None
 }
 
 /// The engine's answer. A one-shot request's goes to whoever asked. Of
@@ -325,44 +402,190 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
             None => Ok(data.clone()),
         });
     }
-    let (Some((newest, text, at)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
-    let error = get("error");
-    if error.is_some() {
-        sent.errors += 1;
-        if in_worker && sent.errors >= ERRORS_IN_A_ROW {
-            sent.fall_back(me);
+    let Some(error) = get("error") else {
+        // Every answer is read, in order (the next one changes it); one
+        // without changes is from a worker that is not this build's.
+        if get("changes").is_none() {
+            if in_worker {
+                sent.fall_back(me);
+            }
             return;
         }
+        sent.incoming.push_back(data.clone());
+        if !sent.reading {
+            sent.reading = true;
+            wasm_bindgen_futures::spawn_local(read_answers(me.clone()));
+        }
+        return;
+    };
+    let (Some((newest, text, _)), Some(dispatch)) = (sent.newest.clone(), sent.dispatch.clone()) else { return };
+    sent.errors += 1;
+    if in_worker && sent.errors >= ERRORS_IN_A_ROW {
+        sent.fall_back(me);
+        return;
     }
     if id != Some(newest as f64) {
-        if let (true, Some((_, options))) = (error.is_some(), sent.text.take()) {
-            if sent.post(text, options).is_err() {
+        if let Some((_, options)) = sent.text.take() {
+            if sent.post(text, options, &[]).is_err() {
                 drop(sent);
                 dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
             }
         }
         return;
     }
-    if let Some(error) = error {
-        sent.newest = None;
-        sent.text = None;
-        drop(sent);
-        let why = error.as_string().unwrap_or_else(|| "the engine answered without a report".into());
-        dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
-        return;
-    }
-    let Some(report) = get("report").and_then(|r| read_report(&r)) else {
-        if in_worker {
-            sent.fall_back(me);
-        }
-        return;
-    };
     sent.newest = None;
-    sent.errors = 0;
-    let mut checked = Checked::new(text, report);
-    checked.millis = now() - at;
+    sent.text = None;
     drop(sent);
-    dispatch.dispatch(Action::Checked(Rc::new(checked)));
+    let why = error.as_string().unwrap_or_else(|| "the engine answered without a report".into());
+    dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
+}
+
+/// Reads the answers with changes in order, each patching the report held,
+/// and shows the newest request's. An answer that cannot be read lets a
+/// worker go; one that changes another report than the one held sends the
+/// text again whole.
+async fn read_answers(me: Rc<RefCell<Sent>>) {
+    loop {
+        let Some(data) = me.borrow_mut().incoming.pop_front() else { break };
+        let (id, report) = match read_changes(&me, &data).await {
+            Read::Patched(id, report) => (id, report),
+            Read::Unreadable => {
+                let mut sent = me.borrow_mut();
+                // The engine in the page is this build's own: nothing better to ask.
+                if matches!(sent.channel, Channel::Worker(_)) {
+                    sent.fall_back(&me);
+                }
+                continue;
+            }
+            Read::Elsewhere => {
+                let mut sent = me.borrow_mut();
+                sent.incoming.clear();
+                sent.held = None;
+                let dispatch = sent.dispatch.clone();
+                if let (Some((text, options)), Some(dispatch)) = (sent.text.take(), dispatch) {
+                    if sent.post(text, options, &[]).is_err() {
+                        drop(sent);
+                        dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
+                    }
+                }
+                continue;
+            }
+        };
+        // Every answer patches the report held; the newest request's is shown.
+        let shown = {
+            let mut sent = me.borrow_mut();
+            sent.held = Some((id, report.clone()));
+            sent.errors = 0;
+            match (sent.newest.clone(), sent.dispatch.clone()) {
+                (Some((newest, text, at)), Some(dispatch)) if newest == id => {
+                    sent.newest = None;
+                    Some((text, at, dispatch))
+                }
+                _ => None,
+            }
+        };
+        let Some((text, at, dispatch)) = shown else { continue };
+        let large = text.len() > LARGE_TEXT;
+        let mut checked = Checked::new(text, report);
+        // A large text's lines found, then drawn, in tasks of their own.
+        if large {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+            // A newer request sent meanwhile: this check is superseded.
+            if me.borrow().newest.is_some() {
+                continue;
+            }
+        }
+        checked.millis = now() - at;
+        dispatch.dispatch(Action::Checked(Rc::new(checked)));
+    }
+    me.borrow_mut().reading = false;
+}
+
+/// Bytes of text above which finding its lines (for the check shown) and
+/// drawing the check are done in separate tasks (each tens of ms for 10 MB).
+const LARGE_TEXT: usize = 4 * 1024 * 1024;
+
+/// What came of reading an answer with changes.
+enum Read {
+    /// Its id, and the report held, patched.
+    Patched(u32, Rc<Report>),
+    /// Not changes this build reads.
+    Unreadable,
+    /// Changes to a report that is not the one held.
+    Elsewhere,
+}
+
+fn shift_of(offset: f64, line: f64, document: f64) -> Shift {
+    Shift { offset: offset as isize, line: line as i64, document: document as isize }
+}
+
+/// Whether two reports agree in all but their findings (errors, suppressed
+/// findings, notes, practices, counts), which are few.
+fn same_besides_findings(a: &Report, b: &Report) -> bool {
+    let counts = |r: &Report| (r.files, r.documents, r.objects, r.skipped_documents);
+    let rest = |r: &Report| format!("{:?}", (&r.errors, &r.suppressed, &r.notes, &r.practices));
+    counts(a) == counts(b) && rest(a) == rest(b)
+}
+
+/// One answer's changes applied to the report held: the new findings read
+/// one piece at a time, each in a task of its own.
+async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
+    let get = |from: &JsValue, key: &str| Reflect::get(from, &key.into()).ok().filter(|v| !v.is_undefined());
+    let number = |from: &JsValue, key: &str| get(from, key).and_then(|v| v.as_f64());
+    let Some(id) = number(data, "id") else { return Read::Unreadable };
+    let Some(changes) = get(data, "changes") else { return Read::Unreadable };
+    let shift = get(&changes, "shift").unwrap_or_default();
+    let (Some(moved), Some(offset), Some(line), Some(document)) =
+        (number(&changes, "moved"), number(&shift, "offset"), number(&shift, "line"), number(&shift, "document"))
+    else {
+        return Read::Unreadable;
+    };
+    let hunks: Option<Vec<Hunk>> = get(&changes, "hunks")
+        .map(|h| Array::from(&h))
+        .unwrap_or_default()
+        .iter()
+        .map(|h| {
+            let at = |i: u32| Reflect::get_u32(&h, i).ok().and_then(|v| v.as_f64()).map(|n| n as usize);
+            Some(Hunk { start: at(0)?, end: at(1)?, added: at(2)? })
+        })
+        .collect();
+    let Some(hunks) = hunks else { return Read::Unreadable };
+    let held = match (number(data, "base"), &me.borrow().held) {
+        (None, _) => Rc::new(Report::default()),
+        (Some(base), Some((id, held))) if base == *id as f64 => held.clone(),
+        _ => return Read::Elsewhere,
+    };
+    let pieces: Array = get(&changes, "reports").map(|p| Array::from(&p)).unwrap_or_default();
+    let mut first: Option<Report> = None;
+    let mut added = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        // A report in pieces is large: the message's arrival (the browser
+        // copying its texts) has a task of its own too.
+        if i > 0 || pieces.length() > 1 {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+        }
+        let Some(json) = piece.as_string() else { return Read::Unreadable };
+        let Ok(mut part) = posture::report::from_json_with(&json, super::registry::by_id) else {
+            return Read::Unreadable;
+        };
+        added.append(&mut part.findings);
+        first.get_or_insert(part);
+    }
+    let Some(first) = first else { return Read::Unreadable };
+    // The last piece read, the patch and its drawing in a task of their own.
+    if pieces.length() > 1 {
+        let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+    }
+    // No finding changed or moved (a keystroke in a comment at the end, say)
+    // and nothing else did: the report held is the report, not copied.
+    let change = Change { hunks, moved: moved as usize, shift: shift_of(offset, line, document) };
+    let moves = change.shift != Shift::default() && change.moved < held.findings.len();
+    if change.hunks.is_empty() && !moves && same_besides_findings(&held, &first) {
+        return Read::Patched(id as u32, held);
+    }
+    // The report held is shared with the page's state: patched into a copy.
+    let Some(findings) = changes::apply(&held.findings, &change, added) else { return Read::Unreadable };
+    Read::Patched(id as u32, Rc::new(Report { findings, ..first }))
 }
 
 /// The engine module's options for the playground's (see `types.d.ts`),

@@ -1,8 +1,9 @@
 //! The playground's state in one place, changed only through [`Action`]s.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
+use posture::playground::document::{Edits, Splice};
 use posture::playground::marks::LineMarks;
 use posture::playground::text::{hidden_chars, normalize_line_breaks};
 use posture::rules::kubernetes_version::KubernetesVersion;
@@ -57,7 +58,9 @@ impl Topic {
 pub struct Checked {
     pub text: Rc<String>,
     pub lines: LineStarts,
-    pub report: Report,
+    /// Shared with the engine's channel, which patches the next answer's
+    /// changes into a copy.
+    pub report: Rc<Report>,
     pub millis: f64,
     /// Counts checks, so a test can wait for the next one.
     pub number: u64,
@@ -70,15 +73,32 @@ pub const FILE: &str = "playground.yaml";
 
 impl Checked {
     /// The report of `text`, with what the editor needs to draw it.
-    pub fn new(text: Rc<String>, report: Report) -> Self {
+    pub fn new(text: Rc<String>, report: Rc<Report>) -> Self {
         let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
         Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis: 0.0, number: 0, hidden }
     }
 }
 
+/// One edit of the editor's text: the splices that made `to` from `from`.
+/// The texts are known by address only (a `Weak` keeps the address from
+/// being reused, not the text alive).
+pub struct Step {
+    pub from: Weak<String>,
+    pub to: Weak<String>,
+    pub splices: Vec<Splice>,
+}
+
+/// Edit steps kept: the engine's channel finds the steps from the text it
+/// last sent to the newest (usually one or two); further back, it compares
+/// the texts instead.
+const STEPS_KEPT: usize = 16;
+
 pub struct State {
     /// The editor's current text (checked after a short pause).
     pub text: Rc<String>,
+    /// The editor's latest edits, each from one text to the next, so that
+    /// edits go to the engine as they were made.
+    pub steps: Rc<Vec<Rc<Step>>>,
     /// Bumped when the text is replaced from outside the editor (an example,
     /// a share link), so the editor knows to take it.
     pub loaded: u32,
@@ -115,7 +135,9 @@ pub struct State {
 }
 
 pub enum Action {
-    Typed(String),
+    /// The editor's text after an edit, shared, and the edits since the
+    /// last (none when the editor could not say).
+    Typed(Rc<String>, Option<Edits>),
     /// An example: replaces what is shown.
     Load(String),
     /// Switches back to the user's own content, as kept (with it), or makes
@@ -154,9 +176,10 @@ impl State {
     pub fn new(text: &str, origin: Origin, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
         // Checked for real by the app's first effect.
         let mut state = State {
-            checked: Rc::new(Checked::new(Rc::new(String::new()), Report::default())),
+            checked: Rc::new(Checked::new(Rc::new(String::new()), Rc::default())),
             marks: Rc::new(LineMarks::default()),
             text: Rc::new(normalize_line_breaks(text).into_owned()),
+            steps: Rc::default(),
             loaded: 1,
             origin,
             revision: 0,
@@ -230,6 +253,7 @@ impl State {
 impl PartialEq for State {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.text, &o.text)
+            && Rc::ptr_eq(&self.steps, &o.steps)
             && self.loaded == o.loaded
             && self.origin == o.origin
             && self.revision == o.revision
@@ -257,6 +281,7 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = State {
             text: self.text.clone(),
+            steps: self.steps.clone(),
             loaded: self.loaded,
             origin: self.origin,
             revision: self.revision,
@@ -278,8 +303,16 @@ impl Reducible for State {
         };
         let mut refilter = false;
         match action {
-            Action::Typed(text) => {
-                next.text = Rc::new(text);
+            Action::Typed(text, edits) => {
+                if let Some(edits) = edits {
+                    let steps = Rc::make_mut(&mut next.steps);
+                    if steps.len() == STEPS_KEPT {
+                        steps.remove(0);
+                    }
+                    let (from, to) = (Rc::downgrade(&edits.from), Rc::downgrade(&text));
+                    steps.push(Rc::new(Step { from, to, splices: edits.splices }));
+                }
+                next.text = text;
                 next.revision += 1;
                 next.notice(Topic::Size, None);
                 next.notice(Topic::Share, None);

@@ -190,6 +190,72 @@ test('a Checker after hundreds of random edits reports what check() does', () =>
   checker.free();
 });
 
+/** Findings kept from the last answer, patched with `Checker.changes()` as types.d.ts says. */
+function patch(findings, changes) {
+  const { hunks, moved, shift, reports } = changes;
+  const move = (p) => ({ ...p, line: p.line + shift.line, offset: p.offset + shift.offset });
+  const keep = (f, i) => (i < moved ? f : {
+    ...f,
+    document: f.document + shift.document,
+    span: { end: move(f.span.end), start: move(f.span.start) },
+    ...(f.fix ? { fix: { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, start: e.start + shift.offset, end: e.end + shift.offset })) } } : {}),
+  });
+  const parts = reports.map((r) => JSON.parse(r));
+  const added = parts.flatMap((p) => p.findings);
+  const out = [];
+  let at = 0;
+  for (const [start, end, count] of hunks) {
+    for (let i = at; i < start; i++) out.push(keep(findings[i], i));
+    out.push(...added.splice(0, count));
+    at = end;
+  }
+  for (let i = at; i < findings.length; i++) out.push(keep(findings[i], i));
+  assert.equal(added.length, 0, 'every finding of the reports is in a hunk');
+  return { ...parts[0], findings: out };
+}
+
+test('Checker.changes(): the findings kept, patched, are what check() reports, and a keystroke changes few', () => {
+  const next = random(29);
+  const pick = (n) => Math.floor(next() * n);
+  const options = { fileName: 'changed.yaml' };
+  // Over 2,000 findings (real manifests and the finding-dense example): the first answer comes in several pieces.
+  let text = corpus.map((f) => `---\n${read(`tests/corpus/${f}`)}`).join('');
+  const insecure = read('tests/data/insecure.yaml');
+  for (let i = 0; i < 80; i++) text += `---\n${insecure.replaceAll('name: ', `name: n${i}-`)}`;
+  const checker = new posture.Checker(options);
+  checker.setText(text);
+  let first = checker.changes();
+  assert.ok(first.reports.length > 1, `${first.reports.length} pieces`);
+  assert.deepEqual(first.hunks, [[0, 0, JSON.parse(first.reports[0]).summary.findings]]);
+  let held = patch([], first);
+  assert.deepEqual(held, posture.check(text, options));
+  let [few, answers] = [0, 0];
+  for (let edits = 0; edits < 150; edits++) {
+    const start = boundary(text, pick(text.length + 1));
+    const end = boundary(text, Math.min(text.length, start + (next() < 0.5 ? 0 : pick(40))));
+    const insert = next() < 0.3 ? '' : PIECES[pick(PIECES.length)];
+    checker.edit(start, end, insert);
+    text = text.slice(0, start) + insert + text.slice(end);
+    // Sometimes two edits answered at once, as a worker does with a burst.
+    if (next() < 0.2) continue;
+    const changes = checker.changes();
+    answers++;
+    const added = changes.reports.reduce((n, r) => n + JSON.parse(r).findings.length, 0);
+    const removed = changes.hunks.reduce((n, [start, end]) => n + end - start, 0);
+    if (added + removed < 50) few++;
+    held = patch(held.findings, changes);
+    assert.deepEqual(held, posture.check(text, options), `after ${edits + 1} edits`);
+  }
+  // An edit that breaks a document or adds one changes its findings and those that count a namespace's
+  // workloads (above it too, each a hunk of its own): most answers are small.
+  assert.ok(few > answers * 0.8, `${few} of ${answers} answers changed fewer than 50 findings`);
+  // setText is a change like any other; a check() between changes() changes nothing.
+  checker.setText('kind: Pod\n');
+  checker.check();
+  assert.deepEqual(patch(held.findings, checker.changes()), posture.check('kind: Pod\n', options));
+  checker.free();
+});
+
 // In Chromium: a blank page of the served dist/ under a strict Content-Security-Policy (as a docs
 // page embedding the module would have), which loads the module by its default wasm URL.
 const browser = await launch();
@@ -342,6 +408,61 @@ test('in a Web Worker: open, edits, supersession, errors', async () => {
     await send({ id, type });
     assert.match((await answer(id))[0].error, /^TypeError: unknown request type/, type);
   }
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('in a Web Worker with changes: each answer changes the one before it (base), and patched they are check()', async () => {
+  const p = await page();
+  const options = { fileName: 'changes.yaml' };
+  let text = corpus.map((f) => `---\n${read(`tests/corpus/${f}`)}`).join('').repeat(3);
+  await p.evaluate(() => {
+    window.answers = [];
+    window.worker = new Worker(new URL('pkg/worker.js', location.href), { type: 'module' });
+    window.worker.onmessage = (e) => window.answers.push(e.data);
+  });
+  const send = (...requests) => p.evaluate((rs) => rs.forEach((r) => window.worker.postMessage(r)), requests);
+  let seen = 0;
+  const answer = async (id) => {
+    await p.waitForFunction((i) => window.answers.some((a) => a.id === i), id);
+    const all = await p.evaluate(() => window.answers);
+    const fresh = all.slice(seen).filter((a) => a.id !== undefined);
+    seen = all.length;
+    return fresh;
+  };
+  await send({ id: 1, type: 'open', text, options, changes: true });
+  let [opened] = await answer(1);
+  assert.equal(opened.base, null);
+  let held = patch([], opened.changes);
+  assert.deepEqual(held, posture.check(text, options));
+  let last = 1;
+  // Bursts of edits: however the checks fall, every answer is based on the one before it.
+  const next = random(7);
+  for (let round = 0; round < 6; round++) {
+    const edits = [];
+    for (let id = last + 1; id <= last + 15; id++) {
+      const at = boundary(text, Math.floor(next() * text.length));
+      const insert = PIECES[Math.floor(next() * PIECES.length)];
+      edits.push({ id, type: 'edit', start: at, end: at, text: insert });
+      text = text.slice(0, at) + insert + text.slice(at);
+    }
+    await send(...edits);
+    const answers = await answer(last + 15);
+    for (const a of answers) {
+      assert.equal(a.base, last, `answer ${a.id} is based on the answer before it`);
+      held = patch(held.findings, a.changes);
+      last = a.id;
+    }
+    assert.equal(last, edits.at(-1).id);
+    assert.deepEqual(held, posture.check(text, options), `round ${round}`);
+  }
+  // An 'open' starts again from no findings; without `changes` it answers whole reports as before.
+  await send({ id: 500, type: 'open', text: 'kind: Pod\n', options, changes: true });
+  [opened] = await answer(500);
+  assert.equal(opened.base, null);
+  assert.deepEqual(patch([], opened.changes), posture.check('kind: Pod\n', options));
+  await send({ id: 501, type: 'open', text: 'kind: Pod\n', options });
+  assert.deepEqual((await answer(501))[0].report, posture.check('kind: Pod\n', options));
   assert.deepEqual(p.errors, []);
   await p.close();
 });

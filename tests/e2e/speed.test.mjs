@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { root, posture, run, launch, open as openOn, paste, checked, pasteOver, editorText, editorSelection } from './common.mjs';
+
+// The engine module itself, to compare the playground's patched reports with.
+const engine = await import(pathToFileURL(path.join(root, 'dist/pkg/posture.js')));
+engine.initSync({ module: readFileSync(path.join(root, 'dist/pkg/posture_bg.wasm')) });
 
 let env;
 before(async () => { env = await launch(); });
@@ -35,6 +40,8 @@ function recordWorkerMessages() {
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message, ...rest) {
     window.sentToWorker.push({ type: message?.type, length: String(message?.text ?? '').length });
+    window.editsToWorker ??= [];
+    if (message?.type === 'edit') window.editsToWorker.push([message.start, message.end, message.text]);
     return post.call(this, message, ...rest);
   };
 }
@@ -68,6 +75,24 @@ test('checks run in the worker: the text is opened once, then each keystroke goe
   assert.deepEqual(sent.at(-1), { type: 'edit', length: 1 });
   assert.equal(await count(page), cliFindings(`${INSECURE}#`).length);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('edits go to the worker as the editor made them, not as two texts compared', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(recordWorkerMessages);
+  const page = await openOn(env, env.server.url, {}, context);
+  await paste(page, 'metadata:\n  name: aaa\n');
+  await page.focus('[data-testid=editor]');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+  // An "a" typed after the first "a" of "aaa": compared texts would say after the third.
+  await checked(page, () => page.keyboard.type('a'));
+  await checked(page, () => page.keyboard.press('Backspace'));
+  const edits = await page.evaluate(() => window.editsToWorker);
+  assert.deepEqual(edits.slice(-2), [[19, 19, 'a'], [19, 20, '']]);
+  assert.equal(await editorText(page), 'metadata:\n  name: aaa\n');
   await context.close();
 });
 
@@ -219,5 +244,67 @@ test('the panel draws a window of findings, and scrolling and F8 reach the last 
   await page.keyboard.press('Shift+F8');
   const selection = await editorSelection(page);
   assert.deepEqual(selection, [findings.at(-1).span.start.offset, findings.at(-1).span.end.offset]);
+  assert.deepEqual(page.errors, []);
+});
+
+/** A finding as the editor's `editorChecked` hook writes it (src/ui/editor/mod.rs, `finding_line`). */
+function findingLine(f) {
+  const [s, e] = [f.span.start, f.span.end];
+  const fix = f.fix ? `${f.fix.applicability} ${f.fix.edits.map((x) => `${x.start}-${x.end}:${JSON.stringify(x.text)}`).join(',')}`
+    : f.fixRefused !== undefined ? `refused ${f.fixRefused}` : 'none';
+  return `${f.rule} ${f.severity} ${f.document} ${s.line}:${s.column}@${s.offset}-${e.line}:${e.column}@${e.offset} [${fix}] ${f.message}`;
+}
+
+/** The last check the page shows: its text, and whether its findings are exactly the engine module's for that text. */
+async function shownIsExact(page) {
+  const shown = await page.$eval('[data-testid=editor]', (el) => el.editorChecked);
+  const expected = engine.check(shown.text, { fileName: 'playground.yaml' }).findings.map(findingLine);
+  return { text: shown.text, exact: JSON.stringify(shown.findings) === JSON.stringify(expected), shown: shown.findings.length, expected: expected.length };
+}
+
+test('the report the page patches from the worker\'s changes is exactly the engine\'s, after many random edits', async () => {
+  const page = await openOn(env);
+  await paste(page, real(200 * 1024));
+  assert.ok((await shownIsExact(page)).exact);
+  await page.focus('[data-testid=editor]');
+  // A person's edits anywhere in the text, some typed faster than the checks come (so answers to
+  // superseded edits are read but not shown), some waited for.
+  let seed = 11;
+  const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const pick = (items) => items[Math.floor(next() * items.length)];
+  const moves = ['PageDown', 'PageDown', 'PageUp', 'ArrowDown', 'ArrowRight', 'End', 'Control+End', 'Control+Home'];
+  const edits = [['type', 'x'], ['press', 'Enter'], ['press', 'Backspace'], ['press', 'Delete'], ['type', '---\n'],
+    ['type', '# posture:ignore workload reviewed'], ['paste', '    privileged: true\n'], ['paste', 'kind: Pod\nmetadata:\n  name: p\n'],
+    ['type', 'é😀']];
+  let compared = 0;
+  for (let step = 0; step < 60; step++) {
+    for (let n = Math.floor(next() * 4); n > 0; n--) await page.keyboard.press(pick(moves));
+    // A waited-for step changes the text for certain (a Backspace at the start would not).
+    const [how, what] = step % 5 === 4 ? ['type', 'y'] : pick(edits);
+    const edit = async () => {
+      if (how === 'type') await page.keyboard.type(what);
+      else if (how === 'press') await page.keyboard.press(what);
+      else {
+        await page.evaluate((t) => {
+          const clipboardData = new DataTransfer();
+          clipboardData.setData('text/plain', t);
+          document.querySelector('[data-testid=editor]').dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+        }, what);
+      }
+    };
+    if (step % 5 === 4) {
+      await checked(page, edit);
+      await page.waitForFunction(() => {
+        const el = document.querySelector('[data-testid=editor]');
+        return el.editorChecked.text === el.editorText;
+      }, null, { timeout: 120000 });
+      const shown = await shownIsExact(page);
+      assert.ok(shown.exact, `step ${step}: ${shown.shown} findings shown, ${shown.expected} expected`);
+      compared++;
+    } else {
+      await edit();
+    }
+  }
+  assert.equal(compared, 12);
   assert.deepEqual(page.errors, []);
 });

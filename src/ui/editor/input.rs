@@ -80,9 +80,11 @@ impl Input {
     /// app, writes the textarea's window again and draws.
     pub fn changed(&self, text: bool) {
         {
+            // The text is shared with the app, and the edits that made it go along.
+            let edits = if text { self.doc.borrow_mut().take_edits() } else { None };
             let doc = self.doc.borrow();
             if text {
-                self.dispatch.dispatch(Action::Typed(doc.text().to_owned()));
+                self.dispatch.dispatch(Action::Typed(doc.shared(), edits));
             }
             let caret = doc.selected().0;
             if self.reported.replace(Some(caret)) != Some(caret) || text {

@@ -86,7 +86,11 @@ pub fn editor(props: &Props) -> Html {
     let hover = use_state(|| None::<Hover>);
     // Tab indents until Escape hands Tab back to focus navigation.
     let tab_indents = use_memo((), |_| Cell::new(true));
-    let doc = use_mut_ref(|| Document::new(&props.text));
+    let doc = use_mut_ref(|| {
+        let mut doc = Document::default();
+        doc.set_shared(props.text.clone());
+        doc
+    });
     let window = use_mut_ref(Window::default);
     let input = Input {
         doc: doc.clone(),
@@ -110,7 +114,7 @@ pub fn editor(props: &Props) -> Html {
         let text = props.text.clone();
         use_effect_with(props.loaded, move |_| {
             if input.doc.borrow().text() != text.as_str() {
-                input.doc.borrow_mut().set_text(&text);
+                input.doc.borrow_mut().set_shared(text.clone());
             }
             input.write_window();
             if let Some(el) = input.scroller.cast::<HtmlElement>() {
@@ -187,10 +191,12 @@ pub fn editor(props: &Props) -> Html {
         });
     }
     // The test hooks on the textarea: the whole text and the selection in it.
+    let shown = use_mut_ref(|| props.checked.clone());
+    *shown.borrow_mut() = props.checked.clone();
     {
-        let input = input.clone();
+        let (input, shown) = (input.clone(), shown.clone());
         use_effect_with((), move |_| {
-            let hooks = test_hooks(&input);
+            let hooks = test_hooks(&input, shown);
             move || drop(hooks)
         });
     }
@@ -506,9 +512,11 @@ fn under_pointer(area: &HtmlTextAreaElement, scroller: &HtmlElement, e: &MouseEv
 /// A property getter defined from Rust.
 type Getter = Closure<dyn Fn() -> JsValue>;
 
-/// `editorText` (the whole text) and `editorSelection` ([start, end] in
-/// UTF-16 units) on the textarea, read by tests; held while the editor is.
-fn test_hooks(input: &Input) -> Option<[Getter; 2]> {
+/// `editorText` (the whole text), `editorSelection` ([start, end] in
+/// UTF-16 units) and `editorChecked` (the last check shown: `{ text,
+/// findings }`, each finding as one line of text, see [`finding_line`]) on
+/// the textarea, read by tests; held while the editor is.
+fn test_hooks(input: &Input, shown: Rc<std::cell::RefCell<Rc<Checked>>>) -> Option<[Getter; 3]> {
     let area = input.area.cast::<HtmlTextAreaElement>()?;
     let text = {
         let doc = input.doc.clone();
@@ -522,11 +530,51 @@ fn test_hooks(input: &Input) -> Option<[Getter; 2]> {
             Array::of2(&(doc.utf16_of(start) as u32).into(), &(doc.utf16_of(end) as u32).into()).into()
         })
     };
-    for (name, getter) in [("editorText", &text), ("editorSelection", &selection)] {
+    let checked = Getter::new(move || {
+        let checked = shown.borrow();
+        let findings: Array = checked.report.findings.iter().map(|f| JsValue::from(finding_line(f))).collect();
+        let object = Object::new();
+        let _ = Reflect::set(&object, &"text".into(), &checked.text.as_str().into());
+        let _ = Reflect::set(&object, &"findings".into(), &findings);
+        object.into()
+    });
+    for (name, getter) in [("editorText", &text), ("editorSelection", &selection), ("editorChecked", &checked)] {
         let descriptor = Object::new();
         let _ = Reflect::set(&descriptor, &"get".into(), getter.as_ref());
         let _ = Reflect::set(&descriptor, &"configurable".into(), &true.into());
         Object::define_property(&area, &name.into(), &descriptor);
     }
-    Some([text, selection])
+    Some([text, selection, checked])
+}
+
+/// A finding as tests compare it with the engine module's report (the
+/// same line is made there from the report's JSON): rule, severity,
+/// document, span, fix and message.
+fn finding_line(f: &posture::report::Finding) -> String {
+    let (s, e) = (f.span.start, f.span.end);
+    let fix = match &f.fix {
+        Some(posture::fix::FixState::Ready(fix)) => {
+            let edits: Vec<String> = fix
+                .edits
+                .iter()
+                .map(|e| format!("{}-{}:{}", e.start, e.end, serde_json::to_string(&e.text).unwrap_or_default()))
+                .collect();
+            format!("{} {}", fix.applicability.name(), edits.join(","))
+        }
+        Some(posture::fix::FixState::Refused(why)) => format!("refused {why}"),
+        None => "none".into(),
+    };
+    format!(
+        "{} {} {} {}:{}@{}-{}:{}@{} [{fix}] {}",
+        f.rule.id,
+        f.severity.name(),
+        f.document,
+        s.line,
+        s.column,
+        s.offset,
+        e.line,
+        e.column,
+        e.offset,
+        f.message
+    )
 }
