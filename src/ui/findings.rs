@@ -10,6 +10,7 @@ use posture::rules::Severity;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use super::hundredths;
 use super::state::{families, Action, Group, State};
 
 /// Rows drawn beyond those in view, above and below: enough for a flick
@@ -134,13 +135,6 @@ fn practice_detail(p: &posture::report::PracticeSummary) -> String {
         Status::Pass => format!("{}: {} rule(s) checked {} object(s), nothing found", p.title, p.rules, p.objects),
         Status::NotAssessed => format!("{}: nothing in the input to check", p.title),
     }
-}
-
-/// `12.34`: formatted as integers (formatting a float to a precision links
-/// code of its own).
-fn hundredths(ms: f64) -> String {
-    let n = (ms.max(0.0) * 100.0).round() as u64;
-    format!("{}.{:02}", n / 100, n % 100)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

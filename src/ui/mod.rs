@@ -88,6 +88,22 @@ fn app() -> Html {
 }
 
 /// A message just sent, else what is under the caret.
+/// `12.34` (or `-0.5`): a number to two decimals, formatted as integers
+/// (formatting a float links code of its own, about 11 KB of wasm).
+fn hundredths(v: f64) -> String {
+    let n = (v.abs() * 100.0).round() as u64;
+    let sign = if v < 0.0 && n > 0 { "-" } else { "" };
+    match n % 100 {
+        0 => format!("{sign}{}", n / 100),
+        f => format!("{sign}{}.{f:02}", n / 100),
+    }
+}
+
+/// A length in CSS pixels, for the CSSOM (the CSP forbids style attributes).
+fn px(v: f64) -> String {
+    format!("{}px", hundredths(v))
+}
+
 fn status_line(state: &State) -> String {
     if let Some(status) = &state.status {
         return status.clone();

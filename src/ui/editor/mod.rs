@@ -25,6 +25,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
+use super::px;
 use super::state::{Checked, State};
 use input::Input;
 use lines::{gutter_line, tooltip_entry, Drawn};
@@ -237,11 +238,11 @@ pub fn editor(props: &Props) -> Html {
                     let _ = el.style().set_property(property, &value);
                 }
             };
-            set(&sizer, "height", format!("{height}px"));
+            set(&sizer, "height", px(height));
             set(&sizer, "width", format!("{width}ch"));
-            set(&drawn, "transform", format!("translateY({top}px)"));
+            set(&drawn, "transform", format!("translateY({})", px(top)));
             let scroll = scroller.cast::<HtmlElement>().map_or(0, |s| s.scroll_top()) as f64;
-            set(&gutter, "transform", format!("translateY({}px)", top - scroll));
+            set(&gutter, "transform", format!("translateY({})", px(top - scroll)));
             let (Some(sizer_el), Some(scroller_el)) = (sizer.cast::<HtmlElement>(), scroller.cast::<HtmlElement>())
             else {
                 return;
@@ -255,8 +256,8 @@ pub fn editor(props: &Props) -> Html {
                 }
                 None => (0.0, caret_line * lh),
             };
-            set(&area, "left", format!("{x}px"));
-            set(&area, "top", format!("{y}px"));
+            set(&area, "left", px(x));
+            set(&area, "top", px(y));
             // The caret's column in view too, after an edit or a motion.
             if reveal.replace(false) {
                 if let Some(c) = caret {
@@ -277,8 +278,8 @@ pub fn editor(props: &Props) -> Html {
         let at = hover.as_ref().map(|h| (h.x, h.y));
         use_effect(move || {
             if let (Some((x, y)), Some(el)) = (at, tooltip.cast::<HtmlElement>()) {
-                let _ = el.style().set_property("left", &format!("{x}px"));
-                let _ = el.style().set_property("top", &format!("{y}px"));
+                let _ = el.style().set_property("left", &px(x));
+                let _ = el.style().set_property("top", &px(y));
             }
         });
     }
@@ -505,8 +506,8 @@ fn under_pointer(area: &HtmlTextAreaElement, scroller: &HtmlElement, e: &MouseEv
     let x = e.client_x() as f64 - rect.left() + scroller.scroll_left() as f64 - 16.0;
     let y = e.client_y() as f64 - rect.top() + scroller.scroll_top() as f64 - 16.0;
     let _ = area.class_list().add_1("menu");
-    let _ = area.style().set_property("left", &format!("{x}px"));
-    let _ = area.style().set_property("top", &format!("{y}px"));
+    let _ = area.style().set_property("left", &px(x));
+    let _ = area.style().set_property("top", &px(y));
 }
 
 /// A property getter defined from Rust.
