@@ -20,7 +20,8 @@ pub enum Value<'a> {
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
-/// Deeper nesting is refused rather than risking the stack.
+/// Values nested deeper (the outermost is at depth 1) are refused rather
+/// than risking the stack.
 const MAX_DEPTH: usize = 128;
 
 /// Reads a whole JSON text.
@@ -35,10 +36,11 @@ pub fn parse(text: &str) -> Result<Value<'_>, String> {
 }
 
 impl<'a> Value<'a> {
-    /// An object's member (`None` for a missing key, or if this is not an object).
+    /// An object's member (`None` for a missing key, or if this is not an
+    /// object); of a key written twice, the last, as `JSON.parse` reads it.
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
-            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -235,7 +237,7 @@ impl<'a> Reader<'a> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Value<'a>, String> {
-        if depth > MAX_DEPTH {
+        if depth >= MAX_DEPTH {
             return Err(self.error("nested too deeply"));
         }
         self.space();
@@ -308,7 +310,9 @@ impl<'a> Reader<'a> {
         if bytes.get(at) == Some(&b'-') {
             at += 1;
         }
-        let mut ok = digits(&mut at);
+        // JSON's integer part: 0, or digits not starting with 0.
+        let leading_zero = bytes.get(at) == Some(&b'0') && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+        let mut ok = digits(&mut at) && !leading_zero;
         if bytes.get(at) == Some(&b'.') {
             at += 1;
             ok &= digits(&mut at);
@@ -400,6 +404,10 @@ impl<'a> Reader<'a> {
 
     fn hex4(&mut self) -> Result<u32, String> {
         let digits = self.text.get(self.at..self.at + 4).ok_or_else(|| self.error("a short \\u escape"))?;
+        // Four hex digits exactly (`from_str_radix` would take a sign too).
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(self.error("a bad \\u escape"));
+        }
         let code = u32::from_str_radix(digits, 16).map_err(|_| self.error("a bad \\u escape"))?;
         self.at += 4;
         Ok(code)
@@ -457,11 +465,16 @@ mod tests {
             "1.",
             "\"a\u{01}\"",
             "{\"a\":1,}",
+            "01",
+            "-007",
+            "\"\\u+041\"",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
-        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert!(parse(&deep).unwrap_err().contains("deeply"));
+        assert_eq!(parse("{\"a\":1,\"a\":2}").unwrap().get("a").and_then(Value::as_usize), Some(2));
+        assert!(parse("0").is_ok() && parse("-0.5").is_ok() && parse("10").is_ok());
         let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         assert!(parse(&fine).is_ok());
     }

@@ -152,7 +152,11 @@ impl JsChecker {
             })
             .collect();
         let documents = report.documents;
-        changes::apply_in_place(&mut self.answered, &change, &report.findings);
+        // `between` made the change from these findings, so it fits them; if
+        // it ever did not, the copy is taken whole rather than left unsure.
+        if !changes::apply_in_place(&mut self.answered, &change, &report.findings) {
+            self.answered = report.findings.clone();
+        }
         self.answered_at = (at.0, at.1, documents);
         let number = |n: usize| JsValue::from(n as f64);
         let hunks: Array =

@@ -88,6 +88,13 @@ struct Sent {
     /// Answers with changes, to be read in order; whether they are being read.
     incoming: VecDeque<JsValue>,
     reading: bool,
+    /// Answers below this id are dropped unread: the text went whole again
+    /// because an answer did not build on the report held, and every answer
+    /// already on its way builds on the same lost report.
+    reopened: u32,
+    /// Bumped by every check sent and every check that failed: a report read
+    /// across a task is drawn only if nothing happened meanwhile.
+    generation: u64,
     /// Where check answers go: the playground's or a lesson's state,
     /// whichever is on the page.
     dispatch: Option<UseReducerDispatcher<State>>,
@@ -115,6 +122,8 @@ pub fn start() {
         held: None,
         incoming: VecDeque::new(),
         reading: false,
+        reopened: 0,
+        generation: 0,
         dispatch: None,
     }));
     let worker = start_worker(&sent);
@@ -285,6 +294,7 @@ impl Sent {
     /// the text the engine holds, or the range where they differ, when the
     /// options are the same; else the whole text.
     fn post(&mut self, text: Rc<String>, options: Options, steps: &[Rc<Step>]) -> Result<(), String> {
+        self.generation += 1;
         let splices = match &self.text {
             Some((old, opened)) if *opened == options => splices_between(steps, old, &text),
             _ => None,
@@ -300,7 +310,12 @@ impl Sent {
                 set(&message, "start", &(splice.start as f64).into());
                 set(&message, "end", &(splice.end as f64).into());
                 set(&message, "text", &splice.text.as_str().into());
-                self.channel.post(&message)?;
+                if let Err(e) = self.channel.post(&message) {
+                    // Some edits may have gone: the engine's text is unknown,
+                    // so the next check sends the text whole.
+                    self.text = None;
+                    return Err(e);
+                }
             }
             self.text = Some((text.clone(), options));
             self.newest = Some((id, text, now()));
@@ -435,6 +450,7 @@ fn answer(me: &Rc<RefCell<Sent>>, data: &JsValue) {
     }
     sent.newest = None;
     sent.text = None;
+    sent.generation += 1;
     drop(sent);
     let why = error.as_string().unwrap_or_else(|| "the engine answered without a report".into());
     dispatch.dispatch(Action::Status(format!("The check failed: {why}")));
@@ -451,16 +467,32 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
             Read::Patched(id, report) => (id, report),
             Read::Unreadable => {
                 let mut sent = me.borrow_mut();
-                // The engine in the page is this build's own: nothing better to ask.
                 if matches!(sent.channel, Channel::Worker(_)) {
                     sent.fall_back(&me);
+                    continue;
+                }
+                // The engine in the page is this build's own: asking it again
+                // would get the same answer. The next edit opens the text whole.
+                sent.incoming.clear();
+                sent.held = None;
+                sent.text = None;
+                sent.newest = None;
+                sent.generation += 1;
+                if let Some(dispatch) = sent.dispatch.clone() {
+                    drop(sent);
+                    dispatch.dispatch(Action::Status("The check failed: its answer could not be read.".into()));
                 }
                 continue;
             }
-            Read::Elsewhere => {
+            Read::Elsewhere(id) => {
                 let mut sent = me.borrow_mut();
+                // Built on the report lost before the text went whole again.
+                if id < sent.reopened {
+                    continue;
+                }
                 sent.incoming.clear();
                 sent.held = None;
+                sent.reopened = sent.next_id;
                 let dispatch = sent.dispatch.clone();
                 if let (Some((text, options)), Some(dispatch)) = (sent.text.take(), dispatch) {
                     if sent.post(text, options, &[]).is_err() {
@@ -486,12 +518,14 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
         };
         let Some((text, at, dispatch)) = shown else { continue };
         let large = text.len() > LARGE_TEXT;
+        let generation = me.borrow().generation;
         let mut checked = Checked::new(text, report);
         // A large text's lines found, then drawn, in tasks of their own.
         if large {
             let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
-            // A newer request sent meanwhile: this check is superseded.
-            if me.borrow().newest.is_some() {
+            // A newer check sent, or one failed and said so, meanwhile: this
+            // one is superseded.
+            if me.borrow().generation != generation {
                 continue;
             }
         }
@@ -511,8 +545,8 @@ enum Read {
     Patched(u32, Rc<Report>),
     /// Not changes this build reads.
     Unreadable,
-    /// Changes to a report that is not the one held.
-    Elsewhere,
+    /// Changes (to the answer of this id) to a report that is not the one held.
+    Elsewhere(u32),
 }
 
 fn shift_of(offset: f64, line: f64, document: f64) -> Shift {
@@ -553,7 +587,7 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     let held = match (number(data, "base"), &me.borrow().held) {
         (None, _) => Rc::new(Report::default()),
         (Some(base), Some((id, held))) if base == *id as f64 => held.clone(),
-        _ => return Read::Elsewhere,
+        _ => return Read::Elsewhere(id as u32),
     };
     let pieces: Array = get(&changes, "reports").map(|p| Array::from(&p)).unwrap_or_default();
     let mut first: Option<Report> = None;

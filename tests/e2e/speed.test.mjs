@@ -252,7 +252,8 @@ function findingLine(f) {
   const [s, e] = [f.span.start, f.span.end];
   const fix = f.fix ? `${f.fix.applicability} ${f.fix.edits.map((x) => `${x.start}-${x.end}:${JSON.stringify(x.text)}`).join(',')}`
     : f.fixRefused !== undefined ? `refused ${f.fixRefused}` : 'none';
-  return `${f.rule} ${f.severity} ${f.document} ${s.line}:${s.column}@${s.offset}-${e.line}:${e.column}@${e.offset} [${fix}] ${f.message}`;
+  const o = f.object;
+  return `${f.rule} ${f.severity} ${f.file} ${f.document} ${o.apiVersion} ${o.kind} ${o.namespace ?? ''}/${o.name ?? ''} ${s.line}:${s.column}@${s.offset}-${e.line}:${e.column}@${e.offset} [${fix}] ${f.message}`;
 }
 
 /** The last check the page shows: its text, and whether its findings are exactly the engine module's for that text. */

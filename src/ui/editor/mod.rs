@@ -548,28 +548,37 @@ fn test_hooks(input: &Input, shown: Rc<std::cell::RefCell<Rc<Checked>>>) -> Opti
     Some([text, selection, checked])
 }
 
+/// A text as a JSON string, as the test's `JSON.stringify` writes it (the
+/// browser's own, so no JSON writer is linked into the playground).
+fn quoted(text: &str) -> String {
+    js_sys::JSON::stringify(&text.into()).map(String::from).unwrap_or_default()
+}
+
 /// A finding as tests compare it with the engine module's report (the
-/// same line is made there from the report's JSON): rule, severity,
-/// document, span, fix and message.
+/// same line is made there from the report's JSON): rule, severity, file,
+/// document, object, span, fix and message.
 fn finding_line(f: &posture::report::Finding) -> String {
     let (s, e) = (f.span.start, f.span.end);
     let fix = match &f.fix {
         Some(posture::fix::FixState::Ready(fix)) => {
-            let edits: Vec<String> = fix
-                .edits
-                .iter()
-                .map(|e| format!("{}-{}:{}", e.start, e.end, serde_json::to_string(&e.text).unwrap_or_default()))
-                .collect();
+            let edits: Vec<String> =
+                fix.edits.iter().map(|e| format!("{}-{}:{}", e.start, e.end, quoted(&e.text))).collect();
             format!("{} {}", fix.applicability.name(), edits.join(","))
         }
         Some(posture::fix::FixState::Refused(why)) => format!("refused {why}"),
         None => "none".into(),
     };
+    let o = &f.object;
     format!(
-        "{} {} {} {}:{}@{}-{}:{}@{} [{fix}] {}",
+        "{} {} {} {} {} {} {}/{} {}:{}@{}-{}:{}@{} [{fix}] {}",
         f.rule.id,
         f.severity.name(),
+        f.file,
         f.document,
+        o.api_version,
+        o.kind,
+        o.namespace.as_deref().unwrap_or(""),
+        o.name.as_deref().unwrap_or(""),
         s.line,
         s.column,
         s.offset,
