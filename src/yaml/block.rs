@@ -27,6 +27,14 @@ struct Event {
     end: u32,
 }
 
+/// What ends a plain scalar on its line ([`Scan::plain_end`]).
+enum PlainEnd {
+    /// A `: `: the scalar is a key.
+    Colon,
+    /// The line break, or a comment.
+    Line,
+}
+
 #[derive(Debug)]
 enum Kind {
     MappingStart,
@@ -357,20 +365,10 @@ impl<'a> Scan<'a> {
                 let close = self.quoted_close(at, quote)?;
                 self.skip_spaces(close + 1)
             }
-            _ => {
-                if !self.plain_start(at) {
-                    return None;
-                }
-                let mut i = at;
-                loop {
-                    match self.byte(i) {
-                        b'\n' => return None,
-                        b':' if matches!(self.byte(i + 1), b' ' | b'\n') => break i,
-                        b'#' if self.byte(i - 1) == b' ' => return None,
-                        _ => i += 1,
-                    }
-                }
-            }
+            _ => match self.plain_end(at)? {
+                (colon, PlainEnd::Colon) => colon,
+                (_, PlainEnd::Line) => return None,
+            },
         };
         (self.byte(colon) == b':' && matches!(self.byte(colon + 1), b' ' | b'\n') && colon - at <= MAX_KEY)
             .then_some(colon)
@@ -422,18 +420,7 @@ impl<'a> Scan<'a> {
                 after
             }
             _ => {
-                if !self.plain_start(at) {
-                    return None;
-                }
-                let mut i = at;
-                loop {
-                    match self.byte(i) {
-                        b'\n' => break,
-                        b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return None,
-                        b'#' if self.byte(i - 1) == b' ' => break,
-                        _ => i += 1,
-                    }
-                }
+                let (i, PlainEnd::Line) = self.plain_end(at)? else { return None };
                 let end = self.trim_end(at, i);
                 self.push(Kind::Plain, at, end);
                 i
@@ -447,6 +434,24 @@ impl<'a> Scan<'a> {
             end -= 1;
         }
         end
+    }
+
+    /// Where the plain scalar at `at` stops on its line: at a `: ` (or a `:`
+    /// ending the line) that makes it a key, or at the line break or a
+    /// comment. `None` if no plain scalar starts at `at`.
+    fn plain_end(&self, at: usize) -> Option<(usize, PlainEnd)> {
+        if !self.plain_start(at) {
+            return None;
+        }
+        let mut i = at;
+        loop {
+            match self.byte(i) {
+                b'\n' => return Some((i, PlainEnd::Line)),
+                b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return Some((i, PlainEnd::Colon)),
+                b'#' if self.byte(i - 1) == b' ' => return Some((i, PlainEnd::Line)),
+                _ => i += 1,
+            }
+        }
     }
 
     /// Whether a plain scalar may start at `at`: not with an indicator, and
