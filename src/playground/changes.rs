@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use crate::fix::FixState;
-use crate::report::Finding;
+use crate::report::{Finding, Report};
 use crate::yaml::{Pos, Span};
 
 /// How the findings after an edit moved: added to their offsets (spans and
@@ -174,6 +174,22 @@ pub fn apply_in_place(findings: &mut Vec<Finding>, change: &Change, new: &[Findi
     true
 }
 
+/// Whether two reports agree in all but their findings: errors, suppressed
+/// findings, notes, practices and counts (an answer that changes none of
+/// them, nor any finding, leaves the report held as it is).
+pub fn same_besides_findings(a: &Report, b: &Report) -> bool {
+    let counts = |r: &Report| (r.files, r.documents, r.objects, r.skipped_documents);
+    counts(a) == counts(b)
+        && a.errors == b.errors
+        && a.notes == b.notes
+        && a.practices == b.practices
+        && a.suppressed.len() == b.suppressed.len()
+        && a.suppressed
+            .iter()
+            .zip(&b.suppressed)
+            .all(|(x, y)| x.suppression == y.suppression && same(&x.finding, &y.finding, Shift::default()))
+}
+
 /// Whether `old`, moved by `shift`, is `new`.
 fn same(old: &Finding, new: &Finding, shift: Shift) -> bool {
     std::ptr::eq(old.rule, new.rule)
@@ -256,6 +272,26 @@ mod tests {
             .take(12)
             .map(|p| format!("---\n{}\n", std::fs::read_to_string(p).unwrap()))
             .collect()
+    }
+
+    /// A suppression's reason, an input error or a practice's count tells two
+    /// reports apart; the same text checked twice does not.
+    #[test]
+    fn reports_differ_besides_findings_only_where_they_do() {
+        let check = |text: &str| crate::check("input.yaml", text.as_bytes(), &Options::default());
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx\n    # posture:ignore pss/privileged REASON\n    securityContext: {privileged: true}\n";
+        let report = check(&pod.replace("REASON", "reviewed"));
+        assert!(!report.suppressed.is_empty());
+        assert!(same_besides_findings(&report, &check(&pod.replace("REASON", "reviewed"))));
+        assert!(!same_besides_findings(&report, &check(&pod.replace("REASON", "reviewed again"))));
+        assert!(!same_besides_findings(
+            &report,
+            &check(&format!("{}---\nbroken: [\n", pod.replace("REASON", "reviewed")))
+        ));
+        assert!(!same_besides_findings(
+            &report,
+            &check(&pod.replace("REASON", "reviewed").replace("kind: Pod", "kind: Deployment"))
+        ));
     }
 
     /// After every edit, the findings the page holds, patched with the

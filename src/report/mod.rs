@@ -54,7 +54,7 @@ pub struct Finding {
 /// A file Posture recognised but does not check as objects (a Helm
 /// `Chart.yaml` or `values.yaml`, a `kustomization.yaml`): what it is and
 /// how to render it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Note {
     pub file: String,
     pub document: usize,
@@ -63,7 +63,7 @@ pub struct Note {
 
 /// Input that could not be checked: a document that does not parse, or a
 /// file that could not be read (no document, no span).
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct InputError {
     pub file: String,
     pub document: Option<usize>,

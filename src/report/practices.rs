@@ -34,7 +34,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct PracticeSummary {
     pub practice: Practice,
     pub title: &'static str,

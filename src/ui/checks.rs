@@ -553,14 +553,6 @@ fn shift_of(offset: f64, line: f64, document: f64) -> Shift {
     Shift { offset: offset as isize, line: line as i64, document: document as isize }
 }
 
-/// Whether two reports agree in all but their findings (errors, suppressed
-/// findings, notes, practices, counts), which are few.
-fn same_besides_findings(a: &Report, b: &Report) -> bool {
-    let counts = |r: &Report| (r.files, r.documents, r.objects, r.skipped_documents);
-    let rest = |r: &Report| format!("{:?}", (&r.errors, &r.suppressed, &r.notes, &r.practices));
-    counts(a) == counts(b) && rest(a) == rest(b)
-}
-
 /// One answer's changes applied to the report held: the new findings read
 /// one piece at a time, each in a task of its own.
 async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
@@ -614,7 +606,7 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     // and nothing else did: the report held is the report, not copied.
     let change = Change { hunks, moved: moved as usize, shift: shift_of(offset, line, document) };
     let moves = change.shift != Shift::default() && change.moved < held.findings.len();
-    if change.hunks.is_empty() && !moves && same_besides_findings(&held, &first) {
+    if change.hunks.is_empty() && !moves && changes::same_besides_findings(&held, &first) {
         return Read::Patched(id as u32, held);
     }
     // The report held is shared with the page's state: patched into a copy.
