@@ -2,7 +2,7 @@
 //! JSON through this (reports, the registry and lessons from the engine
 //! module, what it keeps in storage): serde's code for each type it read
 //! was a tenth of the playground's wasm, and slower to run than this. The
-//! CLI writes JSON with serde as before.
+//! reports are written by hand too (`crate::report::JsonWriter`).
 
 use std::borrow::Cow;
 
@@ -165,36 +165,10 @@ impl<'v, 'a> Fields<'v, 'a> {
 
 /// JSON text for a string (quotes and escapes), as `JSON.stringify` writes it.
 pub fn quote(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    // Runs of bytes that need no escape are copied at once.
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        plain = i + 1;
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        } else {
-            out.push_str(escape);
-        }
-    }
-    out.push_str(&s[plain..]);
-    out.push('"');
-    out
+    let mut out = Vec::with_capacity(s.len() + 2);
+    crate::report::json_string(&mut out, s);
+    // Escaping keeps UTF-8 whole.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 struct Reader<'a> {

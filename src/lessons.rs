@@ -395,7 +395,50 @@ pub fn objects(text: &str) -> Vec<ObjectRef> {
 }
 
 impl Lesson {
-    /// A lesson as the engine module sends it (this type's serde JSON), read
+    /// The lesson as the engine module sends it: the JSON [`Lesson::from_json`]
+    /// reads (each struct's keys in its fields' order, as serde wrote them).
+    pub fn write_json(&self, json: &mut crate::report::JsonWriter) {
+        json.begin_object();
+        json.field("id", &self.id);
+        json.field("title", &self.title);
+        json.field("practice", self.practice.id());
+        json.field_or_null("level", self.level.map(PssLevel::name));
+        json.field("intro", &self.intro);
+        json.field("start", &self.start);
+        json.key("goal");
+        json.begin_object();
+        json.field_strings("absent", self.goal.absent.iter().map(String::as_str));
+        json.key("keep");
+        json.begin_array();
+        for keep in &self.goal.keep {
+            json.begin_object();
+            json.field("kind", &keep.kind);
+            json.field_or_null("name", keep.name.as_deref());
+            json.field_or_null("namespace", keep.namespace.as_deref());
+            json.end_object();
+        }
+        json.end_array();
+        json.key("no_new_findings");
+        json.bool(self.goal.no_new_findings);
+        json.key("parses");
+        json.bool(self.goal.parses);
+        json.end_object();
+        json.field_strings("hints", self.hints.iter().map(String::as_str));
+        json.field("solution", &self.solution);
+        json.key("references");
+        json.begin_array();
+        for reference in &self.references {
+            json.begin_object();
+            json.field("title", &reference.title);
+            json.field("url", &reference.url);
+            json.end_object();
+        }
+        json.end_array();
+        json.field_strings("registries", self.registries.iter().map(String::as_str));
+        json.end_object();
+    }
+
+    /// A lesson as the engine module sends it ([`Lesson::write_json`]), read
     /// with [`crate::json`] so that the playground links no serde reader.
     pub fn from_json(value: &crate::json::Value) -> Result<Lesson, String> {
         use crate::json::Fields;

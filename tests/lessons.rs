@@ -55,12 +55,18 @@ fn every_lesson_start_fails_and_solution_meets_its_goal() {
     }
 }
 
-/// The playground reads the lessons the engine module sends (serde's JSON)
-/// with its own JSON reader: every lesson arrives whole.
+/// The playground reads the lessons the engine module sends
+/// (`Lesson::write_json`, the JSON serde writes for the type) with its own
+/// JSON reader: every lesson arrives whole.
 #[test]
 fn every_lesson_reads_back_from_its_json() {
     for (name, lesson) in all() {
-        let json = serde_json::to_string(&lesson).unwrap();
+        let mut written = Vec::new();
+        let mut writer = posture::report::JsonWriter::new(&mut written, posture::report::Layout::Compact);
+        lesson.write_json(&mut writer);
+        writer.finish().unwrap();
+        let json = String::from_utf8(written).unwrap();
+        assert_eq!(json, serde_json::to_string(&lesson).unwrap(), "{name}");
         let read = Lesson::from_json(&posture::json::parse(&json).unwrap());
         assert_eq!(read.as_ref(), Ok(&lesson), "{name}");
     }

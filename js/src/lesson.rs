@@ -4,23 +4,39 @@
 //! the module's documented API (see README, "The JavaScript module").
 
 use posture::lessons;
+use posture::report::JsonWriter;
 use wasm_bindgen::prelude::*;
 
-use super::parse_json;
+use super::to_js_with;
 
-/// `{ lesson }` (the lesson, serialized as `posture::lessons::Lesson`), or
-/// `{ errors }`: each problem of the file, with where it is.
+/// `{ lesson }` (the lesson, as `posture::lessons::Lesson::write_json`
+/// writes it), or `{ errors }`: each problem of the file, with where it is.
 #[wasm_bindgen(js_name = readLesson, skip_typescript)]
 pub fn read_lesson(source: &str) -> JsValue {
-    let json = match lessons::parse(source) {
-        Ok(lesson) => serde_json::json!({ "lesson": lesson }),
-        Err(errors) => serde_json::json!({ "errors": errors.iter().map(ToString::to_string).collect::<Vec<_>>() }),
-    };
-    parse_json(&json.to_string())
+    to_js_with(|json: &mut JsonWriter| {
+        json.begin_object();
+        match lessons::parse(source) {
+            Ok(lesson) => {
+                json.key("lesson");
+                lesson.write_json(json);
+            }
+            Err(errors) => {
+                let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                json.field_strings("errors", errors.iter().map(String::as_str));
+            }
+        }
+        json.end_object();
+    })
 }
 
 /// The objects in `text`, as findings name them.
 #[wasm_bindgen(skip_typescript)]
 pub fn objects(text: &str) -> JsValue {
-    parse_json(&serde_json::to_string(&lessons::objects(text)).unwrap_or_default())
+    to_js_with(|json: &mut JsonWriter| {
+        json.begin_array();
+        for object in lessons::objects(text) {
+            posture::report::write_object_ref(json, &object);
+        }
+        json.end_array();
+    })
 }

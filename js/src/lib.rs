@@ -15,7 +15,7 @@ mod options;
 use js_sys::{Array, Object, RangeError, Reflect, TypeError, JSON};
 use posture::engine::{self, Input};
 use posture::playground::changes::{self, Shift};
-use posture::report::{self, Finding, Layout};
+use posture::report::{self, Finding, JsonWriter, Layout};
 use posture::yaml::LineStarts;
 use wasm_bindgen::prelude::*;
 
@@ -46,7 +46,10 @@ pub fn render(text: &str, options: Option<Object>, format: &str) -> Result<Strin
 /// The registry, exactly as `posture rules --format json` prints it.
 #[wasm_bindgen(skip_typescript)]
 pub fn rules() -> JsValue {
-    parse_json(&serde_json::to_string(posture::rules::all()).unwrap_or_default())
+    let mut json = Vec::new();
+    // Writing to memory does not fail.
+    let _ = report::write_rules(Layout::Compact, &mut json);
+    parse_json(&json)
 }
 
 /// One text checked again and again as it is edited: edits use the UTF-16
@@ -188,10 +191,20 @@ fn to_js(report: &posture::Report) -> JsValue {
     let mut json = Vec::new();
     // Writing to memory does not fail.
     let _ = report::write_json(report, Layout::Compact, &mut json);
-    parse_json(&String::from_utf8_lossy(&json))
+    parse_json(&json)
 }
 
-fn parse_json(json: &str) -> JsValue {
-    // Our own writer's JSON always parses.
-    JSON::parse(json).unwrap_or(JsValue::NULL)
+/// What `write` writes, as a JavaScript value.
+fn to_js_with(write: impl FnOnce(&mut JsonWriter)) -> JsValue {
+    let mut json = Vec::new();
+    let mut writer = JsonWriter::new(&mut json, Layout::Compact);
+    write(&mut writer);
+    // Writing to memory does not fail.
+    let _ = writer.finish();
+    parse_json(&json)
+}
+
+fn parse_json(json: &[u8]) -> JsValue {
+    // Our own writer's JSON always parses (and is UTF-8).
+    JSON::parse(&String::from_utf8_lossy(json)).unwrap_or(JsValue::NULL)
 }

@@ -154,7 +154,7 @@ pub fn main() -> ExitCode {
         Command::Rules { format } => {
             let out = match format {
                 RulesFormat::Text => rules_text(),
-                RulesFormat::Json => serde_json::to_string_pretty(rules::all()).expect("rules serialize"),
+                RulesFormat::Json => report::rules_json(),
                 RulesFormat::Markdown => rules::docs::markdown(),
             };
             emit(&out)

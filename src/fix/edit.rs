@@ -536,7 +536,8 @@ pub fn render(value: &Scalar, quote: Quote) -> String {
         Scalar::Str(s) => match quote {
             Quote::Single if !s.contains(['\n', '\r']) => format!("'{}'", s.replace('\'', "''")),
             Quote::Plain if plain_ok(s) => s.clone(),
-            _ => serde_json::to_string(s).expect("a string serializes"),
+            // JSON's escapes are YAML's double-quoted ones.
+            _ => crate::json::quote(s),
         },
     }
 }

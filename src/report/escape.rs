@@ -5,6 +5,8 @@
 //! above it), and a right-to-left override makes a line read differently
 //! from what it holds. Every such character is written as a visible escape
 //! (`\x1b`, `\u{202e}`) instead.
+//!
+//! And strings in JSON reports, escaped as JSON needs ([`json_string`]).
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -46,6 +48,73 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`, `\`
+/// and the C0 controls (`\n`, `\t`, ... short, the others `\u00XX`); every
+/// other character as it is. Text needing no escape, almost all of it, is
+/// found eight bytes at a time and copied in one piece.
+pub fn json_string(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut plain = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Skip words with nothing to escape, then find the byte in this one.
+        while at + 8 <= bytes.len() && !needs_escape(word(&bytes[at..at + 8])) {
+            at += 8;
+        }
+        let Some(offset) = bytes[at..].iter().take(8).position(|&b| json_escape(b).is_some()) else {
+            at += 8;
+            continue;
+        };
+        at += offset;
+        out.extend_from_slice(&bytes[plain..at]);
+        match json_escape(bytes[at]) {
+            Some(b'u') => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let b = bytes[at];
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            }
+            Some(short) => out.extend_from_slice(&[b'\\', short]),
+            None => {}
+        }
+        at += 1;
+        plain = at;
+    }
+    out.extend_from_slice(&bytes[plain..]);
+    out.push(b'"');
+}
+
+fn word(eight: &[u8]) -> u64 {
+    u64::from_le_bytes(eight.try_into().unwrap_or_default())
+}
+
+/// Whether any byte of `word` is below 0x20, `"` or `\` (the classic
+/// has-zero-byte test on the word, and on it xor each quoted byte).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    below_space | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\'))) != 0
+}
+
+/// The letter after `\` that stands for byte `b` in JSON (`u` for `\u00XX`),
+/// or `None` when `b` is written as it is.
+fn json_escape(b: u8) -> Option<u8> {
+    Some(match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        0x08 => b'b',
+        0x0c => b'f',
+        0..=0x1f => b'u',
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +133,18 @@ mod tests {
         let widths: Vec<usize> = ['a', '\x1b', '\u{202e}', '\u{85}'].iter().map(|&c| push(&mut out, c)).collect();
         assert_eq!(out, "a\\x1b\\u{202e}\\u{85}");
         assert_eq!(widths, [1, 4, 8, 6]);
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        // Every byte class, at every position within an eight-byte word.
+        let pieces = ["a", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "\u{7f}", "é", "😀", "\t", "abcdefgh"];
+        let mut s = String::new();
+        for i in 0..400usize {
+            s.push_str(pieces[(i * 7 + i / 3) % pieces.len()]);
+            let mut ours = Vec::new();
+            json_string(&mut ours, &s);
+            assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&s).unwrap());
+        }
     }
 }

@@ -1,151 +1,24 @@
 //! The JSON report: the CLI contract other tools parse.
 //!
-//! Written as it is produced: each finding is serialized on its own into the
-//! writer, so memory does not grow with the number of findings. Keys are in
-//! byte order at every level (the order of the `serde_json::Value` tree the
-//! report was first built as), which the views below keep.
+//! Written as it is produced: each finding goes into the writer on its own,
+//! so memory does not grow with the number of findings. Keys are in byte
+//! order at every level (the order of the `serde_json::Value` tree the
+//! report was first built as), except an object's (`apiVersion`, `kind`,
+//! `name`, `namespace`: its fields' order, as serde wrote it).
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde::ser::{SerializeStruct, Serializer};
-use serde::Serialize;
-use serde_json::Value;
-
-use super::stream::{json, Each, Layout};
-use super::{Finding, Report};
-use crate::fix::{Applicability, Edit, Fix, FixState};
+use super::stream::{JsonWriter, Layout};
+use super::{Finding, InputError, PracticeSummary, Report, Summary};
+use crate::fix::{Fix, FixState};
 use crate::k8s::ObjectRef;
-use crate::rules::Severity;
 use crate::suppress::Suppression;
 use crate::yaml::{Pos, Span};
 
-#[derive(Serialize)]
-pub(super) struct Remediation<'a> {
-    pub snippet: &'a str,
-    pub text: &'a str,
-}
-
-impl<'a> Remediation<'a> {
-    pub fn of(f: &'a Finding) -> Self {
-        Remediation { snippet: &f.snippet, text: f.rule.remediation }
-    }
-}
-
-/// A span with its keys in byte order (`end` before `start`, `column` before
-/// `line`), as every report has printed it.
-pub(super) struct SortedSpan(pub Span);
-
-struct SortedPos(Pos);
-
-impl Serialize for SortedSpan {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Span", 2)?;
-        s.serialize_field("end", &SortedPos(self.0.end))?;
-        s.serialize_field("start", &SortedPos(self.0.start))?;
-        s.end()
-    }
-}
-
-impl Serialize for SortedPos {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Pos", 3)?;
-        s.serialize_field("column", &self.0.column)?;
-        s.serialize_field("line", &self.0.line)?;
-        s.serialize_field("offset", &self.0.offset)?;
-        s.end()
-    }
-}
-
-/// A finding's fix with each edit's keys in byte order (`end`, `start`,
-/// `text`), written as it is read rather than built as a JSON tree per
-/// finding (the module's wasm then has no tree-building code for fixes).
-struct FixView<'a>(&'a Fix);
-
-#[derive(Serialize)]
-struct SortedEdit<'a> {
-    end: usize,
-    start: usize,
-    text: &'a str,
-}
-
-impl Serialize for FixView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Sorted<E> {
-            applicability: Applicability,
-            edits: E,
-        }
-        let edits = || self.0.edits.iter().map(|e: &Edit| SortedEdit { end: e.end, start: e.start, text: &e.text });
-        Sorted { applicability: self.0.applicability, edits: Each(edits) }.serialize(serializer)
-    }
-}
-
-#[derive(Serialize)]
-struct SortedSuppression<'a> {
-    reason: &'a str,
-    via: &'a str,
-}
-
-#[derive(Serialize)]
-struct FindingView<'a> {
-    document: usize,
-    file: &'a str,
-    /// Added fields (see crate::fix): the fix's edits, or why there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<FixView<'a>>,
-    #[serde(rename = "fixRefused", skip_serializing_if = "Option::is_none")]
-    fix_refused: Option<&'a str>,
-    message: &'a str,
-    object: &'a ObjectRef,
-    remediation: Remediation<'a>,
-    rule: &'a str,
-    severity: Severity,
-    /// Added: the template Helm's `# Source:` comment names.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-    span: SortedSpan,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suppression: Option<SortedSuppression<'a>>,
-    title: &'a str,
-}
-
-impl<'a> FindingView<'a> {
-    fn of(f: &'a Finding, suppression: Option<&'a Suppression>) -> Self {
-        let (fix, fix_refused) = match &f.fix {
-            Some(FixState::Ready(fix)) => (Some(FixView(fix)), None),
-            Some(FixState::Refused(reason)) => (None, Some(reason.as_str())),
-            None => (None, None),
-        };
-        FindingView {
-            document: f.document,
-            file: &f.file,
-            fix,
-            fix_refused,
-            message: &f.message,
-            object: &f.object,
-            remediation: Remediation::of(f),
-            rule: f.rule.id,
-            severity: f.severity,
-            source: f.source.as_deref(),
-            span: SortedSpan(f.span),
-            suppression: suppression.map(|s| SortedSuppression { reason: &s.reason, via: s.via }),
-            title: f.rule.title,
-        }
-    }
-}
-
-/// An input error with its keys in byte order.
-#[derive(Serialize)]
-struct ErrorView<'a> {
-    document: Option<usize>,
-    file: &'a str,
-    message: &'a str,
-    span: Option<SortedSpan>,
-}
-
-/// Writes the report to `out` (buffer it: the report is written in small
-/// pieces).
-pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
+/// Writes the report to `out` (buffered by the writer itself: pieces go out
+/// 64 KB at a time).
+pub fn write_json(report: &Report, layout: Layout, out: &mut dyn Write) -> io::Result<()> {
     write_json_part(report, report.findings.iter(), true, layout, out)
 }
 
@@ -155,53 +28,199 @@ pub fn write_json(report: &Report, layout: Layout, out: &mut impl Write) -> io::
 /// reader can take one at a time.
 pub fn write_json_part<'a>(
     report: &Report,
-    findings: impl Iterator<Item = &'a Finding> + Clone,
+    findings: impl Iterator<Item = &'a Finding>,
     whole: bool,
     layout: Layout,
-    out: &mut impl Write,
+    out: &mut dyn Write,
 ) -> io::Result<()> {
     let some = |n: usize| if whole { n } else { 0 };
-    // The practices and the summary are small: they go through a `Value`,
-    // whose keys are sorted.
-    let practices = report.practices[..some(report.practices.len())]
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<Vec<Value>, _>>()?;
-    let summary = serde_json::to_value(report.summary())?;
-    let notes = serde_json::to_value(&report.notes[..some(report.notes.len())])?;
-    let errors = || {
-        report.errors[..some(report.errors.len())].iter().map(|e| ErrorView {
-            document: e.document,
-            file: &e.file,
-            message: &e.message,
-            span: e.span.map(SortedSpan),
-        })
-    };
-    #[derive(Serialize)]
-    struct Whole<E, F, S> {
-        errors: E,
-        findings: F,
-        notes: Value,
-        practices: Vec<Value>,
-        summary: Value,
-        suppressed: S,
+    let mut json = JsonWriter::new(out, layout);
+    json.begin_object();
+    json.key("errors");
+    json.begin_array();
+    for error in &report.errors[..some(report.errors.len())] {
+        input_error(&mut json, error);
     }
-    let whole = Whole {
-        errors: Each(errors),
-        findings: Each(|| findings.clone().map(|f| FindingView::of(f, None))),
-        notes,
-        practices,
-        summary,
-        suppressed: Each(|| {
-            report.suppressed[..some(report.suppressed.len())]
-                .iter()
-                .map(|s| FindingView::of(&s.finding, Some(&s.suppression)))
-        }),
-    };
-    json(out, &whole, layout)
+    json.end_array();
+    json.key("findings");
+    json.begin_array();
+    for f in findings {
+        finding(&mut json, f, None);
+    }
+    json.end_array();
+    json.key("notes");
+    json.begin_array();
+    for note in &report.notes[..some(report.notes.len())] {
+        json.begin_object();
+        json.field_number("document", note.document);
+        json.field("file", &note.file);
+        json.field("message", &note.message);
+        json.end_object();
+    }
+    json.end_array();
+    json.key("practices");
+    json.begin_array();
+    for practice in &report.practices[..some(report.practices.len())] {
+        practice_summary(&mut json, practice);
+    }
+    json.end_array();
+    json.key("summary");
+    summary(&mut json, &report.summary());
+    json.key("suppressed");
+    json.begin_array();
+    for s in &report.suppressed[..some(report.suppressed.len())] {
+        finding(&mut json, &s.finding, Some(&s.suppression));
+    }
+    json.end_array();
+    json.end_object();
+    json.finish()
 }
 
 /// The report as one string (for the playground's download).
 pub fn to_json(report: &Report) -> String {
     super::stream::to_string(|out| write_json(report, Layout::Pretty, out))
+}
+
+fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>) {
+    json.begin_object();
+    json.field_number("document", f.document);
+    json.field("file", &f.file);
+    // Added fields (see crate::fix): the fix's edits, or why there is none.
+    match &f.fix {
+        Some(FixState::Ready(fix)) => {
+            json.key("fix");
+            fix_edits(json, fix);
+        }
+        Some(FixState::Refused(reason)) => json.field("fixRefused", reason),
+        None => {}
+    }
+    json.field("message", &f.message);
+    json.key("object");
+    object(json, &f.object);
+    json.key("remediation");
+    remediation(json, f);
+    json.field("rule", f.rule.id);
+    json.field("severity", f.severity.name());
+    // Added: the template Helm's `# Source:` comment names.
+    if let Some(source) = &f.source {
+        json.field("source", source);
+    }
+    json.key("span");
+    span(json, f.span);
+    if let Some(s) = suppression {
+        json.key("suppression");
+        json.begin_object();
+        json.field("reason", &s.reason);
+        json.field("via", s.via);
+        json.end_object();
+    }
+    json.field("title", f.rule.title);
+    json.end_object();
+}
+
+/// `{ applicability, edits: [{ end, start, text }] }`.
+fn fix_edits(json: &mut JsonWriter, fix: &Fix) {
+    json.begin_object();
+    json.field("applicability", fix.applicability.name());
+    json.key("edits");
+    json.begin_array();
+    for edit in &fix.edits {
+        json.begin_object();
+        json.field_number("end", edit.end);
+        json.field_number("start", edit.start);
+        json.field("text", &edit.text);
+        json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+}
+
+/// A finding's object, its keys in its fields' order.
+pub fn object(json: &mut JsonWriter, object: &ObjectRef) {
+    json.begin_object();
+    json.field("apiVersion", &object.api_version);
+    json.field("kind", &object.kind);
+    json.field_or_null("name", object.name.as_deref());
+    json.field_or_null("namespace", object.namespace.as_deref());
+    json.end_object();
+}
+
+/// `{ snippet, text }`.
+pub(super) fn remediation(json: &mut JsonWriter, f: &Finding) {
+    json.begin_object();
+    json.field("snippet", &f.snippet);
+    json.field("text", f.rule.remediation);
+    json.end_object();
+}
+
+/// A span with its keys in byte order (`end` before `start`, `column` before
+/// `line`), as every report has printed it.
+fn span(json: &mut JsonWriter, span: Span) {
+    let pos = |json: &mut JsonWriter, pos: Pos| {
+        json.begin_object();
+        json.field_number("column", pos.column as usize);
+        json.field_number("line", pos.line as usize);
+        json.field_number("offset", pos.offset);
+        json.end_object();
+    };
+    json.begin_object();
+    json.key("end");
+    pos(json, span.end);
+    json.key("start");
+    pos(json, span.start);
+    json.end_object();
+}
+
+fn input_error(json: &mut JsonWriter, error: &InputError) {
+    json.begin_object();
+    json.key("document");
+    match error.document {
+        Some(document) => json.number(document),
+        None => json.null(),
+    }
+    json.field("file", &error.file);
+    json.field("message", &error.message);
+    json.key("span");
+    match error.span {
+        Some(s) => span(json, s),
+        None => json.null(),
+    }
+    json.end_object();
+}
+
+/// Counts per severity name, every severity present, in byte order (the
+/// map's own).
+fn by_severity(json: &mut JsonWriter, counts: &BTreeMap<&str, usize>) {
+    json.begin_object();
+    for (&severity, &count) in counts {
+        json.field_number(severity, count);
+    }
+    json.end_object();
+}
+
+fn practice_summary(json: &mut JsonWriter, p: &PracticeSummary) {
+    json.begin_object();
+    json.key("bySeverity");
+    by_severity(json, &p.by_severity);
+    json.field_number("findings", p.findings);
+    json.field_number("objects", p.objects);
+    json.field("practice", p.practice.id());
+    json.field_number("rules", p.rules);
+    json.field("status", p.status.name());
+    json.field("title", p.title);
+    json.end_object();
+}
+
+fn summary(json: &mut JsonWriter, summary: &Summary) {
+    json.begin_object();
+    json.key("bySeverity");
+    by_severity(json, &summary.by_severity);
+    json.field_number("documents", summary.documents);
+    json.field_number("errors", summary.errors);
+    json.field_number("files", summary.files);
+    json.field_number("findings", summary.findings);
+    json.field_number("objects", summary.objects);
+    json.field_number("skippedDocuments", summary.skipped_documents);
+    json.field_number("suppressed", summary.suppressed);
+    json.end_object();
 }

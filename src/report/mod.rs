@@ -5,6 +5,7 @@ mod json;
 mod markdown;
 mod practices;
 mod read;
+mod registry;
 mod sarif;
 mod stream;
 mod text;
@@ -13,20 +14,19 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use serde::Serialize;
-
 use crate::k8s::ObjectRef;
 use crate::rules::{Rule, Severity};
 use crate::suppress::Suppression;
 use crate::yaml::Span;
 
-pub use escape::escape;
-pub use json::{to_json, write_json, write_json_part};
+pub use escape::{escape, json_string};
+pub use json::{object as write_object_ref, to_json, write_json, write_json_part};
 pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};
+pub use registry::{rules_json, tool_id, write_rules};
 pub use sarif::{to_sarif, write_sarif};
-pub use stream::Layout;
+pub use stream::{JsonWriter, Layout};
 pub use text::{to_text, write_text, Style};
 
 /// Shared parts (file, object) are reference-counted: an input can have
@@ -54,7 +54,7 @@ pub struct Finding {
 /// A file Posture recognised but does not check as objects (a Helm
 /// `Chart.yaml` or `values.yaml`, a `kustomization.yaml`): what it is and
 /// how to render it.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, PartialEq)]
 pub struct Note {
     pub file: String,
     pub document: usize,
@@ -63,7 +63,7 @@ pub struct Note {
 
 /// Input that could not be checked: a document that does not parse, or a
 /// file that could not be read (no document, no span).
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, PartialEq)]
 pub struct InputError {
     pub file: String,
     pub document: Option<usize>,
@@ -96,18 +96,16 @@ pub struct Report {
     pub skipped_documents: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Summary {
     pub files: usize,
     pub documents: usize,
     pub objects: usize,
-    #[serde(rename = "skippedDocuments")]
     pub skipped_documents: usize,
     pub findings: usize,
     pub suppressed: usize,
     pub errors: usize,
     /// Findings per severity, every severity present.
-    #[serde(rename = "bySeverity")]
     pub by_severity: BTreeMap<&'static str, usize>,
 }
 

@@ -34,7 +34,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Debug, PartialEq)]
 pub struct PracticeSummary {
     pub practice: Practice,
     pub title: &'static str,
@@ -44,7 +44,6 @@ pub struct PracticeSummary {
     /// Objects in the input this practice applies to.
     pub objects: usize,
     pub findings: usize,
-    #[serde(rename = "bySeverity")]
     pub by_severity: BTreeMap<&'static str, usize>,
 }
 

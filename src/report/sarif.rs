@@ -1,18 +1,20 @@
 //! SARIF 2.1.0, for code-scanning dashboards.
+//!
+//! Keys are written in the order the log has always had: byte order where
+//! it was built as a `serde_json::Value` (the run's invocations and tool,
+//! the notifications) and in a result's fields' order in a result.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use serde::Serialize;
-use serde_json::{json, Value};
-
-use super::json::Remediation;
-use super::stream::{json, Each, Layout};
-use super::Report;
-use crate::fix::{Applicability, Fix, FixState};
-use crate::k8s::ObjectRef;
+use super::json::{object, remediation};
+use super::registry::tool_id;
+use super::stream::{JsonWriter, Layout};
+use super::{Finding, Report};
+use crate::fix::{Fix, FixState};
 use crate::rules::docs::help_markdown;
 use crate::rules::{Rule, Severity};
+use crate::suppress::Suppression;
 use crate::yaml::Span;
 
 fn level(severity: Severity) -> &'static str {
@@ -34,275 +36,306 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-fn descriptor(rule: &Rule) -> Value {
-    let mut tags = vec!["security".to_owned(), "kubernetes".to_owned(), rule.family.id().to_owned()];
-    tags.extend(rule.cis.iter().map(|c| format!("CIS-{}", c.item)));
-    tags.extend(rule.sources.iter().map(|s| s.id.to_owned()));
-    let mut descriptor = json!({
-        "id": rule.id,
-        "name": rule.title,
-        "shortDescription": { "text": rule.title },
-        "fullDescription": { "text": rule.rationale },
-        "help": { "text": format!("{}\n\n{}", rule.remediation, rule.snippet), "markdown": help_markdown(rule) },
-        "defaultConfiguration": { "level": level(rule.severity) },
-        "properties": {
-            "tags": tags,
-            "security-severity": security_severity(rule.severity),
-            "family": rule.family,
-            "kinds": rule.kinds,
-            "cis": rule.cis,
-            "sources": rule.sources,
-        },
-    });
-    if let Some(first) = rule.references.first() {
-        descriptor["helpUri"] = json!(first.url);
+/// Writes the log to `out` (buffered by the writer itself).
+pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::Result<()> {
+    let rules = report.rules();
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let mut artifacts = Artifacts::default();
+    let mut json = JsonWriter::new(out, layout);
+    json.begin_object();
+    json.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    json.key("runs");
+    json.begin_array();
+    json.begin_object();
+    json.field("columnKind", "unicodeCodePoints");
+    json.key("invocations");
+    json.begin_array();
+    json.begin_object();
+    // Input that could not be checked makes the run incomplete.
+    json.key("executionSuccessful");
+    json.bool(report.errors.is_empty());
+    json.key("toolExecutionNotifications");
+    json.begin_array();
+    for e in &report.errors {
+        json.begin_object();
+        json.field("level", "error");
+        if let Some(span) = e.span {
+            json.key("locations");
+            json.begin_array();
+            location(&mut json, &artifacts.of(&e.file), span);
+            json.end_array();
+        }
+        json.key("message");
+        text(&mut json, &e.message);
+        json.end_object();
     }
-    descriptor
+    json.end_array();
+    json.end_object();
+    json.end_array();
+    json.key("results");
+    json.begin_array();
+    let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
+    for (f, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed) {
+        result(&mut json, f, suppression, index.get(f.rule.id).copied(), &mut artifacts);
+    }
+    json.end_array();
+    json.key("tool");
+    json.begin_object();
+    json.key("driver");
+    json.begin_object();
+    json.field("name", "posture");
+    json.key("rules");
+    json.begin_array();
+    for rule in &rules {
+        descriptor(&mut json, rule);
+    }
+    json.end_array();
+    json.field("version", env!("CARGO_PKG_VERSION"));
+    json.end_object();
+    json.end_object();
+    json.end_object();
+    json.end_array();
+    json.field("version", "2.1.0");
+    json.end_object();
+    json.finish()
+}
+
+/// The log as one string (for the playground's download).
+pub fn to_sarif(report: &Report) -> String {
+    super::stream::to_string(|out| write_sarif(report, Layout::Pretty, out))
+}
+
+/// `{ text }`.
+fn text(json: &mut JsonWriter, text: &str) {
+    json.begin_object();
+    json.field("text", text);
+    json.end_object();
+}
+
+fn descriptor(json: &mut JsonWriter, rule: &Rule) {
+    json.begin_object();
+    json.key("defaultConfiguration");
+    json.begin_object();
+    json.field("level", level(rule.severity));
+    json.end_object();
+    json.key("fullDescription");
+    text(json, rule.rationale);
+    json.key("help");
+    json.begin_object();
+    json.field("markdown", &help_markdown(rule));
+    json.field("text", &format!("{}\n\n{}", rule.remediation, rule.snippet));
+    json.end_object();
+    if let Some(first) = rule.references.first() {
+        json.field("helpUri", first.url);
+    }
+    json.field("id", rule.id);
+    json.field("name", rule.title);
+    json.key("properties");
+    json.begin_object();
+    json.key("cis");
+    json.begin_array();
+    for c in rule.cis {
+        json.begin_object();
+        json.field("item", c.item);
+        json.field("title", c.title);
+        json.end_object();
+    }
+    json.end_array();
+    json.field("family", rule.family.id());
+    json.field_strings("kinds", rule.kinds.iter().copied());
+    json.field("security-severity", security_severity(rule.severity));
+    json.key("sources");
+    json.begin_array();
+    for s in rule.sources {
+        json.begin_object();
+        json.field("id", s.id);
+        json.field("tool", tool_id(s.tool));
+        json.end_object();
+    }
+    json.end_array();
+    json.key("tags");
+    json.begin_array();
+    for tag in ["security", "kubernetes", rule.family.id()] {
+        json.string(tag);
+    }
+    for c in rule.cis {
+        json.string(&format!("CIS-{}", c.item));
+    }
+    for s in rule.sources {
+        json.string(s.id);
+    }
+    json.end_array();
+    json.end_object();
+    json.key("shortDescription");
+    text(json, rule.title);
+    json.end_object();
+}
+
+fn result(
+    json: &mut JsonWriter,
+    f: &Finding,
+    suppression: Option<&Suppression>,
+    rule_index: Option<usize>,
+    artifacts: &mut Artifacts,
+) {
+    let artifact = artifacts.of(&f.file);
+    json.begin_object();
+    // Added (see crate::fix): the finding's fix as SARIF replacements.
+    if let Some(fix) = f.fix.as_ref().and_then(FixState::fix) {
+        json.key("fixes");
+        json.begin_array();
+        sarif_fix(json, fix, &artifact);
+        json.end_array();
+    }
+    json.field("level", level(f.severity));
+    json.key("locations");
+    json.begin_array();
+    location(json, &artifact, f.span);
+    json.end_array();
+    json.key("message");
+    text(json, &f.message);
+    json.key("properties");
+    json.begin_object();
+    json.field_number("document", f.document);
+    json.key("object");
+    object(json, &f.object);
+    json.key("remediation");
+    remediation(json, f);
+    json.field("severity", f.severity.name());
+    // Added: the template Helm's `# Source:` comment names.
+    if let Some(source) = &f.source {
+        json.field("source", source);
+    }
+    json.end_object();
+    json.field("ruleId", f.rule.id);
+    json.key("ruleIndex");
+    match rule_index {
+        Some(i) => json.number(i),
+        None => json.null(),
+    }
+    if let Some(s) = suppression {
+        json.key("suppressions");
+        json.begin_array();
+        json.begin_object();
+        json.field("justification", &s.reason);
+        json.field("kind", "inSource");
+        json.end_object();
+        json.end_array();
+    }
+    json.end_object();
+}
+
+/// A finding's fix as SARIF: one fix with one artifact change whose
+/// replacements are byte ranges (`deletedRegion` by `byteOffset` and
+/// `byteLength`).
+fn sarif_fix(json: &mut JsonWriter, fix: &Fix, artifact: &Artifact) {
+    json.begin_object();
+    json.key("artifactChanges");
+    json.begin_array();
+    json.begin_object();
+    json.key("artifactLocation");
+    artifact_location(json, artifact);
+    json.key("replacements");
+    json.begin_array();
+    for e in &fix.edits {
+        json.begin_object();
+        json.key("deletedRegion");
+        json.begin_object();
+        json.field_number("byteLength", e.end - e.start);
+        json.field_number("byteOffset", e.start);
+        json.end_object();
+        json.key("insertedContent");
+        text(json, &e.text);
+        json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    json.end_array();
+    json.key("description");
+    json.begin_object();
+    json.key("text");
+    json.string(&format!("{} fix", fix.applicability.name()));
+    json.end_object();
+    json.key("properties");
+    json.begin_object();
+    json.field("applicability", fix.applicability.name());
+    json.end_object();
+    json.end_object();
+}
+
+fn location(json: &mut JsonWriter, artifact: &Artifact, span: Span) {
+    json.begin_object();
+    json.key("physicalLocation");
+    json.begin_object();
+    json.key("artifactLocation");
+    artifact_location(json, artifact);
+    json.key("region");
+    json.begin_object();
+    json.field_number("byteLength", span.end.offset - span.start.offset);
+    json.field_number("byteOffset", span.start.offset);
+    json.field_number("endColumn", span.end.column as usize);
+    json.field_number("endLine", span.end.line as usize);
+    json.field_number("startColumn", span.start.column as usize);
+    json.field_number("startLine", span.start.line as usize);
+    json.end_object();
+    json.end_object();
+    json.end_object();
+}
+
+fn artifact_location(json: &mut JsonWriter, artifact: &Artifact) {
+    json.begin_object();
+    json.field("uri", &artifact.uri);
+    if let Some(base) = artifact.uri_base_id {
+        json.field("uriBaseId", base);
+    }
+    json.end_object();
 }
 
 /// Where a file is, for SARIF: an absolute path becomes a `file://` URI
 /// (a relative reference may not start with `/`, SARIF1004), a relative one
 /// a reference resolved against `%SRCROOT%`, the root of the analysis.
-#[derive(Serialize)]
+#[derive(Clone)]
 struct Artifact {
-    uri: String,
-    #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
+    uri: std::rc::Rc<str>,
     uri_base_id: Option<&'static str>,
 }
 
 impl Artifact {
     fn of(path: &str) -> Self {
         let path = path.replace('\\', "/");
-        match path.strip_prefix('/') {
-            Some(absolute) => Artifact { uri: format!("file:///{}", percent_encode(absolute)), uri_base_id: None },
-            None => Artifact { uri: percent_encode(&path), uri_base_id: Some("%SRCROOT%") },
+        let (uri, uri_base_id) = match path.strip_prefix('/') {
+            Some(absolute) => (format!("file:///{}", percent_encode(absolute)), None),
+            None => (percent_encode(&path), Some("%SRCROOT%")),
+        };
+        Artifact { uri: uri.into(), uri_base_id }
+    }
+}
+
+/// Each file's artifact, made once: a file can have a million results.
+#[derive(Default)]
+struct Artifacts(HashMap<String, Artifact>);
+
+impl Artifacts {
+    fn of(&mut self, file: &str) -> Artifact {
+        if let Some(artifact) = self.0.get(file) {
+            return artifact.clone();
         }
+        let artifact = Artifact::of(file);
+        self.0.insert(file.to_owned(), artifact.clone());
+        artifact
     }
 }
 
 /// Percent-encodes a path's bytes outside the URI's unreserved set and `/`.
 fn percent_encode(path: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::new();
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
         }
     }
     out
-}
-
-/// The views below list their keys in byte order, the order of the
-/// `serde_json::Value` tree the log was first built as.
-#[derive(Serialize)]
-struct Location {
-    #[serde(rename = "physicalLocation")]
-    physical_location: PhysicalLocation,
-}
-
-#[derive(Serialize)]
-struct PhysicalLocation {
-    #[serde(rename = "artifactLocation")]
-    artifact_location: Artifact,
-    region: Region,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    byte_length: usize,
-    byte_offset: usize,
-    end_column: u32,
-    end_line: u32,
-    start_column: u32,
-    start_line: u32,
-}
-
-fn location(file: &str, span: Span) -> Location {
-    Location {
-        physical_location: PhysicalLocation {
-            artifact_location: Artifact::of(file),
-            region: Region {
-                byte_length: span.end.offset - span.start.offset,
-                byte_offset: span.start.offset,
-                end_column: span.end.column,
-                end_line: span.end.line,
-                start_column: span.start.column,
-                start_line: span.start.line,
-            },
-        },
-    }
-}
-
-#[derive(Serialize)]
-struct Text<'a> {
-    text: &'a str,
-}
-
-/// A finding's fix as SARIF: one fix with one artifact change whose
-/// replacements are byte ranges (`deletedRegion` by `byteOffset` and
-/// `byteLength`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifFix<'a> {
-    artifact_changes: [ArtifactChange<'a>; 1],
-    description: Description,
-    properties: FixProperties,
-}
-
-impl<'a> SarifFix<'a> {
-    fn of(fix: &'a Fix, file: &str) -> Self {
-        SarifFix {
-            artifact_changes: [ArtifactChange {
-                artifact_location: Artifact::of(file),
-                replacements: fix
-                    .edits
-                    .iter()
-                    .map(|e| Replacement {
-                        deleted_region: DeletedRegion { byte_length: e.end - e.start, byte_offset: e.start },
-                        inserted_content: Text { text: &e.text },
-                    })
-                    .collect(),
-            }],
-            description: Description { text: format!("{} fix", fix.applicability.name()) },
-            properties: FixProperties { applicability: fix.applicability },
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactChange<'a> {
-    artifact_location: Artifact,
-    replacements: Vec<Replacement<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Replacement<'a> {
-    deleted_region: DeletedRegion,
-    inserted_content: Text<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DeletedRegion {
-    byte_length: usize,
-    byte_offset: usize,
-}
-
-#[derive(Serialize)]
-struct Description {
-    text: String,
-}
-
-#[derive(Serialize)]
-struct FixProperties {
-    applicability: Applicability,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult<'a> {
-    /// Added (see crate::fix): the finding's fix as SARIF replacements.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fixes: Option<[SarifFix<'a>; 1]>,
-    level: &'static str,
-    locations: [Location; 1],
-    message: Text<'a>,
-    properties: Properties<'a>,
-    rule_id: &'a str,
-    rule_index: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suppressions: Option<[InSource<'a>; 1]>,
-}
-
-#[derive(Serialize)]
-struct Properties<'a> {
-    document: usize,
-    object: &'a ObjectRef,
-    remediation: Remediation<'a>,
-    severity: Severity,
-    /// Added: the template Helm's `# Source:` comment names.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct InSource<'a> {
-    justification: &'a str,
-    kind: &'static str,
-}
-
-/// Writes the log to `out` (buffer it: the log is written in small pieces).
-pub fn write_sarif(report: &Report, layout: Layout, out: &mut impl Write) -> io::Result<()> {
-    let rules = report.rules();
-    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let notifications: Vec<Value> = report
-        .errors
-        .iter()
-        .map(|e| {
-            let mut n = json!({ "level": "error", "message": { "text": e.message } });
-            if let Some(span) = e.span {
-                n["locations"] = json!([location(&e.file, span)]);
-            }
-            n
-        })
-        .collect();
-    // Input that could not be checked makes the run incomplete.
-    let invocations = json!([{
-        "executionSuccessful": report.errors.is_empty(),
-        "toolExecutionNotifications": notifications,
-    }]);
-    let tool = json!({ "driver": {
-        "name": "posture",
-        "version": env!("CARGO_PKG_VERSION"),
-        "rules": rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>(),
-    }});
-    let results = || {
-        let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
-        report.findings.iter().map(|f| (f, None)).chain(suppressed).map(|(f, suppression)| SarifResult {
-            fixes: f.fix.as_ref().and_then(FixState::fix).map(|fix| [SarifFix::of(fix, &f.file)]),
-            level: level(f.severity),
-            locations: [location(&f.file, f.span)],
-            message: Text { text: &f.message },
-            properties: Properties {
-                document: f.document,
-                object: &f.object,
-                remediation: Remediation::of(f),
-                severity: f.severity,
-                source: f.source.as_deref(),
-            },
-            rule_id: f.rule.id,
-            rule_index: index.get(f.rule.id).copied(),
-            suppressions: suppression.map(|s| [InSource { justification: &s.reason, kind: "inSource" }]),
-        })
-    };
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Run<R> {
-        column_kind: &'static str,
-        invocations: Value,
-        results: R,
-        tool: Value,
-    }
-    #[derive(Serialize)]
-    struct Log<R> {
-        #[serde(rename = "$schema")]
-        schema: &'static str,
-        runs: [Run<R>; 1],
-        version: &'static str,
-    }
-    let log = Log {
-        schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        runs: [Run { column_kind: "unicodeCodePoints", invocations, results: Each(results), tool }],
-        version: "2.1.0",
-    };
-    json(out, &log, layout)
-}
-
-/// The log as one string (for the playground's download).
-pub fn to_sarif(report: &Report) -> String {
-    super::stream::to_string(|out| write_sarif(report, Layout::Pretty, out))
 }

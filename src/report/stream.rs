@@ -3,24 +3,6 @@
 
 use std::io::{self, Write};
 
-use serde::{Serialize, Serializer};
-
-/// A sequence serialized straight from an iterator, one item at a time:
-/// serde_json writes each item to its writer as it comes, laid out as the
-/// same sequence built in memory would be.
-pub struct Each<F>(pub F);
-
-impl<F, I> Serialize for Each<F>
-where
-    F: Fn() -> I,
-    I: IntoIterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq((self.0)())
-    }
-}
-
 /// How the JSON formats lay out their text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Layout {
@@ -32,106 +14,224 @@ pub enum Layout {
     Compact,
 }
 
-/// JSON into `out` (buffer it: serde_json writes small pieces).
-pub fn json(out: &mut impl Write, value: &impl Serialize, layout: Layout) -> io::Result<()> {
-    match layout {
-        Layout::Pretty => value.serialize(&mut serde_json::Serializer::with_formatter(out, Pretty::default())),
-        Layout::Compact => serde_json::to_writer(out, value),
-    }
-    .map_err(io::Error::from)
-}
+/// Pieces written are collected here and go out in writes of this size.
+const SPILL: usize = 1 << 16;
 
-/// serde_json's pretty layout (two spaces a level), byte for byte, with each
-/// line break and its indentation written in one piece: the stock formatter
-/// writes indentation two bytes at a time, a seventh of a large SARIF log's
-/// instructions.
-#[derive(Default)]
-struct Pretty {
+/// A JSON document written as it is produced, laid out byte for byte as
+/// serde_json lays out the same values (two spaces a level when pretty).
+/// The reports were written with serde before; by hand there is one copy
+/// of the writing code (serde's is made again for each type and each
+/// writer), and the engine module links no serializer at all.
+///
+/// It holds its own buffer and writes to `out` (a `dyn Write`, so the code
+/// exists once) in large pieces; the first error from `out` is kept, stops
+/// further writes, and is returned by [`JsonWriter::finish`]. Objects' keys
+/// are written in the order the caller gives them: the reports list theirs
+/// in byte order, the order of the `serde_json::Value` trees they were
+/// first built as.
+pub struct JsonWriter<'w> {
+    out: &'w mut dyn Write,
+    buf: Vec<u8>,
+    pretty: bool,
     depth: usize,
+    /// Whether the open array or object has a member yet.
     has_value: bool,
+    /// A key was just written: the next value is its value, not an item.
+    after_key: bool,
     /// `,` and a line break, then spaces (grown to the deepest level seen).
     breaks: Vec<u8>,
+    error: Option<io::Error>,
 }
 
-impl Pretty {
-    /// A line break (after a comma unless `first`) and the indentation.
-    fn line<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        let end = 2 + 2 * self.depth;
-        if self.breaks.len() < end {
-            if self.breaks.is_empty() {
-                self.breaks.extend_from_slice(b",\n");
-            }
-            self.breaks.resize(end, b' ');
+impl<'w> JsonWriter<'w> {
+    pub fn new(out: &'w mut dyn Write, layout: Layout) -> Self {
+        JsonWriter {
+            out,
+            buf: Vec::with_capacity(SPILL + 4096),
+            pretty: layout == Layout::Pretty,
+            depth: 0,
+            has_value: false,
+            after_key: false,
+            breaks: b",\n".to_vec(),
+            error: None,
         }
-        out.write_all(&self.breaks[usize::from(first)..end])
     }
 
-    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+    /// Writes what is left and returns the first error `out` gave.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.spill(0);
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => self.out.flush(),
+        }
+    }
+
+    pub fn begin_object(&mut self) {
+        self.open(b'{');
+    }
+
+    pub fn end_object(&mut self) {
+        self.close(b'}');
+    }
+
+    pub fn begin_array(&mut self) {
+        self.open(b'[');
+    }
+
+    pub fn end_array(&mut self) {
+        self.close(b']');
+    }
+
+    /// An object's key; its value is the next thing written.
+    pub fn key(&mut self, key: &str) {
+        self.separate();
+        super::escape::json_string(&mut self.buf, key);
+        self.buf.extend_from_slice(if self.pretty { b": " } else { b":" });
+        self.after_key = true;
+    }
+
+    pub fn string(&mut self, value: &str) {
+        self.value_start();
+        super::escape::json_string(&mut self.buf, value);
+        self.has_value = true;
+    }
+
+    pub fn number(&mut self, value: usize) {
+        self.value_start();
+        // Digits from the last: a usize has at most 20.
+        let mut digits = [0u8; 20];
+        let (mut n, mut at) = (value, digits.len());
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[at..]);
+        self.has_value = true;
+    }
+
+    pub fn bool(&mut self, value: bool) {
+        self.literal(if value { "true" } else { "false" });
+    }
+
+    pub fn null(&mut self) {
+        self.literal("null");
+    }
+
+    /// A number or literal given as its text (`"9.5"` is not one: that is a string).
+    fn literal(&mut self, text: &str) {
+        self.value_start();
+        self.buf.extend_from_slice(text.as_bytes());
+        self.has_value = true;
+    }
+
+    /// `key` and a string value.
+    pub fn field(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.string(value);
+    }
+
+    /// `key` and a number.
+    pub fn field_number(&mut self, key: &str, value: usize) {
+        self.key(key);
+        self.number(value);
+    }
+
+    /// `key` and a string, or `null`.
+    pub fn field_or_null(&mut self, key: &str, value: Option<&str>) {
+        self.key(key);
+        match value {
+            Some(value) => self.string(value),
+            None => self.null(),
+        }
+    }
+
+    /// `key` and an array of strings.
+    pub fn field_strings<'s>(&mut self, key: &str, values: impl IntoIterator<Item = &'s str>) {
+        self.key(key);
+        self.begin_array();
+        for value in values {
+            self.string(value);
+        }
+        self.end_array();
+    }
+
+    fn open(&mut self, bracket: u8) {
+        self.value_start();
+        self.buf.push(bracket);
         self.depth += 1;
         self.has_value = false;
-        out.write_all(bracket)
     }
 
-    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+    fn close(&mut self, bracket: u8) {
         self.depth -= 1;
-        if self.has_value {
-            self.line(out, true)?;
+        if self.has_value && self.pretty {
+            self.line(true);
         }
-        out.write_all(bracket)
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.open(out, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.close(out, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        self.line(out, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.buf.push(bracket);
         self.has_value = true;
-        Ok(())
+        // A closed array or object is a good place to let the buffer out.
+        self.spill(SPILL);
     }
 
-    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.open(out, b"{")
+    /// Before a value: an item of an array is separated from the last.
+    fn value_start(&mut self) {
+        if std::mem::take(&mut self.after_key) {
+            return;
+        }
+        if self.depth > 0 {
+            self.separate();
+        }
     }
 
-    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.close(out, b"}")
+    /// Before an item or a key: a comma unless it is the first, and in the
+    /// pretty layout a line break and the indentation, written in one piece.
+    fn separate(&mut self) {
+        let first = !self.has_value;
+        if self.pretty {
+            self.line(first);
+        } else if !first {
+            self.buf.push(b',');
+        }
     }
 
-    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        self.line(out, first)
+    fn line(&mut self, first: bool) {
+        let end = 2 + 2 * self.depth;
+        if self.breaks.len() < end {
+            self.breaks.resize(end, b' ');
+        }
+        self.buf.extend_from_slice(&self.breaks[usize::from(first)..end]);
     }
 
-    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        out.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    /// Writes the buffer to `out` once it holds at least `at_least` bytes.
+    fn spill(&mut self, at_least: usize) {
+        if self.buf.len() < at_least.max(1) {
+            return;
+        }
+        if self.error.is_none() {
+            if let Err(error) = self.out.write_all(&self.buf) {
+                self.error = Some(error);
+            }
+        }
+        self.buf.clear();
     }
 }
 
 /// What a report writer writes, as a string.
 pub fn to_string(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
     let mut buf = Vec::new();
-    write(&mut buf).expect("writing to memory does not fail");
-    String::from_utf8(buf).expect("reports are UTF-8")
+    // Writing to memory does not fail, and every writer writes UTF-8.
+    let _ = write(&mut buf);
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// What the text formats have built so far goes out once there is enough
 /// of it to be worth a write.
 pub fn spill(built: &mut String, out: &mut impl Write) -> io::Result<()> {
-    if built.len() >= 1 << 16 {
+    if built.len() >= SPILL {
         out.write_all(built.as_bytes())?;
         built.clear();
     }
@@ -142,11 +242,82 @@ pub fn spill(built: &mut String, out: &mut impl Write) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    /// Writes serde_json's value with the writer, as the reports do.
+    fn write(json: &mut JsonWriter, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Null => json.null(),
+            Value::Bool(b) => json.bool(*b),
+            Value::Number(n) => json.number(n.as_u64().unwrap() as usize),
+            Value::String(s) => json.string(s),
+            Value::Array(items) => {
+                json.begin_array();
+                items.iter().for_each(|item| write(json, item));
+                json.end_array();
+            }
+            Value::Object(members) => {
+                json.begin_object();
+                for (key, value) in members {
+                    json.key(key);
+                    write(json, value);
+                }
+                json.end_object();
+            }
+        }
+    }
+
     #[test]
-    fn pretty_is_serde_jsons_layout() {
-        let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": [[2], {"e": null}], "f": "g"}], "h": {"i": {"j": [true]}}});
-        let mut ours = Vec::new();
-        json(&mut ours, &value, Layout::Pretty).unwrap();
-        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&value).unwrap());
+    fn layouts_are_serde_jsons() {
+        let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": [[2], {"e": null}], "f": "g"}],
+            "h": {"i": {"j": [true, false, 0, 18446744073709551615u64]}}, "k\"\n": "\u{1}\u{7f} é \\ \t😀"});
+        for (layout, expected) in [
+            (Layout::Pretty, serde_json::to_string_pretty(&value).unwrap()),
+            (Layout::Compact, serde_json::to_string(&value).unwrap()),
+        ] {
+            let mut ours = Vec::new();
+            let mut json = JsonWriter::new(&mut ours, layout);
+            write(&mut json, &value);
+            json.finish().unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn a_large_document_goes_out_in_pieces_and_an_error_is_kept() {
+        struct Pieces(Vec<usize>);
+        impl Write for Pieces {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.push(buf.len());
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut pieces = Pieces(Vec::new());
+        let mut json = JsonWriter::new(&mut pieces, Layout::Compact);
+        json.begin_array();
+        for _ in 0..10_000 {
+            json.begin_object();
+            json.field("key", "a value of some length");
+            json.end_object();
+        }
+        json.end_array();
+        json.finish().unwrap();
+        assert!(pieces.0.len() > 3 && pieces.0.iter().all(|&n| n <= SPILL + 4096), "{:?}", pieces.0);
+
+        struct Broken;
+        impl Write for Broken {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut broken = Broken;
+        let mut json = JsonWriter::new(&mut broken, Layout::Pretty);
+        json.string("x");
+        assert_eq!(json.finish().unwrap_err().kind(), io::ErrorKind::BrokenPipe);
     }
 }
