@@ -51,32 +51,38 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`, `\`
 /// and the C0 controls (`\n`, `\t`, ... short, the others `\u00XX`); every
 /// other character as it is. Text needing no escape, almost all of it, is
-/// found eight bytes at a time and copied in one piece.
+/// passed over eight bytes at a time and copied in one piece.
 pub fn json_string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let mut plain = 0;
-    let mut at = 0;
-    while at < bytes.len() {
-        // Skip words with nothing to escape, then find the byte in this one.
-        while at + 8 <= bytes.len() && !needs_escape(word(&bytes[at..at + 8])) {
+    let (mut plain, mut at) = (0, 0);
+    loop {
+        while let Some(eight) = bytes.get(at..at + 8) {
+            if needs_escape(u64::from_le_bytes(eight.try_into().unwrap_or_default())) {
+                break;
+            }
             at += 8;
         }
-        let Some(offset) = bytes[at..].iter().take(8).position(|&b| json_escape(b).is_some()) else {
-            at += 8;
+        // The byte to escape in this word, or the end of a last short one.
+        let stop = bytes.len().min(at + 8);
+        while at < stop && JSON_ESCAPES[usize::from(bytes[at])] == 0 {
+            at += 1;
+        }
+        if at == bytes.len() {
+            break;
+        }
+        if at == stop {
             continue;
-        };
-        at += offset;
+        }
         out.extend_from_slice(&bytes[plain..at]);
-        match json_escape(bytes[at]) {
-            Some(b'u') => {
+        let b = bytes[at];
+        match JSON_ESCAPES[usize::from(b)] {
+            b'u' => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                let b = bytes[at];
                 out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
             }
-            Some(short) => out.extend_from_slice(&[b'\\', short]),
-            None => {}
+            short => out.extend_from_slice(&[b'\\', short]),
         }
         at += 1;
         plain = at;
@@ -85,12 +91,8 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-fn word(eight: &[u8]) -> u64 {
-    u64::from_le_bytes(eight.try_into().unwrap_or_default())
-}
-
 /// Whether any byte of `word` is below 0x20, `"` or `\` (the classic
-/// has-zero-byte test on the word, and on it xor each quoted byte).
+/// has-zero-byte test, on the word and on it xor each of those bytes).
 fn needs_escape(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -99,21 +101,24 @@ fn needs_escape(word: u64) -> bool {
     below_space | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\'))) != 0
 }
 
-/// The letter after `\` that stands for byte `b` in JSON (`u` for `\u00XX`),
-/// or `None` when `b` is written as it is.
-fn json_escape(b: u8) -> Option<u8> {
-    Some(match b {
-        b'"' => b'"',
-        b'\\' => b'\\',
-        b'\n' => b'n',
-        b'\r' => b'r',
-        b'\t' => b't',
-        0x08 => b'b',
-        0x0c => b'f',
-        0..=0x1f => b'u',
-        _ => return None,
-    })
-}
+/// For each byte, the letter after `\` that stands for it in JSON (`u` for
+/// `\u00XX`), or 0 when it is written as it is.
+static JSON_ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -190,7 +190,7 @@ fn input_error(json: &mut JsonWriter, error: &InputError) {
 
 /// Counts per severity name, every severity present, in byte order (the
 /// map's own).
-fn by_severity(json: &mut JsonWriter, counts: &BTreeMap<&str, usize>) {
+fn by_severity(json: &mut JsonWriter, counts: &BTreeMap<&'static str, usize>) {
     json.begin_object();
     for (&severity, &count) in counts {
         json.field_number(severity, count);

@@ -82,11 +82,14 @@ impl<'w> JsonWriter<'w> {
         self.close(b']');
     }
 
-    /// An object's key; its value is the next thing written.
-    pub fn key(&mut self, key: &str) {
+    /// An object's key; its value is the next thing written. Keys are the
+    /// schema's own names, never input, and need no escape.
+    pub fn key(&mut self, key: &'static str) {
+        debug_assert!(!key.bytes().any(|b| b < b' ' || b == b'"' || b == b'\\'), "{key:?}");
         self.separate();
-        super::escape::json_string(&mut self.buf, key);
-        self.buf.extend_from_slice(if self.pretty { b": " } else { b":" });
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(key.as_bytes());
+        self.buf.extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
         self.after_key = true;
     }
 
@@ -129,19 +132,19 @@ impl<'w> JsonWriter<'w> {
     }
 
     /// `key` and a string value.
-    pub fn field(&mut self, key: &str, value: &str) {
+    pub fn field(&mut self, key: &'static str, value: &str) {
         self.key(key);
         self.string(value);
     }
 
     /// `key` and a number.
-    pub fn field_number(&mut self, key: &str, value: usize) {
+    pub fn field_number(&mut self, key: &'static str, value: usize) {
         self.key(key);
         self.number(value);
     }
 
     /// `key` and a string, or `null`.
-    pub fn field_or_null(&mut self, key: &str, value: Option<&str>) {
+    pub fn field_or_null(&mut self, key: &'static str, value: Option<&str>) {
         self.key(key);
         match value {
             Some(value) => self.string(value),
@@ -150,7 +153,7 @@ impl<'w> JsonWriter<'w> {
     }
 
     /// `key` and an array of strings.
-    pub fn field_strings<'s>(&mut self, key: &str, values: impl IntoIterator<Item = &'s str>) {
+    pub fn field_strings<'s>(&mut self, key: &'static str, values: impl IntoIterator<Item = &'s str>) {
         self.key(key);
         self.begin_array();
         for value in values {
@@ -258,7 +261,7 @@ mod tests {
             Value::Object(members) => {
                 json.begin_object();
                 for (key, value) in members {
-                    json.key(key);
+                    json.key(Box::leak(key.clone().into_boxed_str()));
                     write(json, value);
                 }
                 json.end_object();
@@ -269,7 +272,7 @@ mod tests {
     #[test]
     fn layouts_are_serde_jsons() {
         let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": [[2], {"e": null}], "f": "g"}],
-            "h": {"i": {"j": [true, false, 0, 18446744073709551615u64]}}, "k\"\n": "\u{1}\u{7f} é \\ \t😀"});
+            "h": {"i": {"j": [true, false, 0, 18446744073709551615u64]}}, "k": "\u{1}\u{7f} é \\ \t😀\"\n"});
         for (layout, expected) in [
             (Layout::Pretty, serde_json::to_string_pretty(&value).unwrap()),
             (Layout::Compact, serde_json::to_string(&value).unwrap()),
