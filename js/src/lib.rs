@@ -103,8 +103,12 @@ impl JsChecker {
         let (current, lines) = (self.text(), &self.lines);
         let length = lines.utf16_of(current, current.len());
         let whole = |n: f64| n.fract() == 0.0 && (0.0..=length as f64).contains(&n);
+        // The offsets as JavaScript writes numbers (Rust's float formatting
+        // would be linked for this message alone: 5 KB of wasm).
+        let (start_text, end_text) = (js_number(start), js_number(end));
         if !whole(start) || !whole(end) || start > end {
-            let message = format!("edit({start}, {end}): not a range within the text's {length} UTF-16 code units");
+            let message =
+                format!("edit({start_text}, {end_text}): not a range within the text's {length} UTF-16 code units");
             return Err(RangeError::new(&message).into());
         }
         // An offset between the two halves of a surrogate pair has no byte
@@ -112,7 +116,8 @@ impl JsChecker {
         let byte =
             |units: usize| Some(lines.byte_of_utf16(current, units)).filter(|&b| lines.utf16_of(current, b) == units);
         let (Some(from), Some(to)) = (byte(start as usize), byte(end as usize)) else {
-            let message = format!("edit({start}, {end}): an offset falls inside a surrogate pair (half a character)");
+            let message =
+                format!("edit({start_text}, {end_text}): an offset falls inside a surrogate pair (half a character)");
             return Err(RangeError::new(&message).into());
         };
         let range = from..to;
@@ -192,6 +197,11 @@ fn to_js(report: &posture::Report) -> JsValue {
     // Writing to memory does not fail.
     let _ = report::write_json(report, Layout::Compact, &mut json);
     parse_json(&json)
+}
+
+/// `n` as `String(n)` writes it.
+fn js_number(n: f64) -> String {
+    js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
 }
 
 /// What `write` writes, as a JavaScript value.
