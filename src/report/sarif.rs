@@ -252,10 +252,7 @@ fn sarif_fix(json: &mut JsonWriter, fix: &Fix, artifact: &Artifact) {
     json.end_object();
     json.end_array();
     json.key("description");
-    json.begin_object();
-    json.key("text");
-    json.string(&format!("{} fix", fix.applicability.name()));
-    json.end_object();
+    text(json, &format!("{} fix", fix.applicability.name()));
     json.key("properties");
     json.begin_object();
     json.field("applicability", fix.applicability.name());

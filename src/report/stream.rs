@@ -124,7 +124,7 @@ impl<'w> JsonWriter<'w> {
         self.literal("null");
     }
 
-    /// A number or literal given as its text (`"9.5"` is not one: that is a string).
+    /// `true`, `false` or `null`.
     fn literal(&mut self, text: &str) {
         self.value_start();
         self.buf.extend_from_slice(text.as_bytes());
