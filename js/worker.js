@@ -19,12 +19,13 @@
 //                                         holds no text (later edits fail too): send 'open'.
 //   { id, changes, base }                 instead of { id, report } after an 'open' with changes: true:
 //                                         Checker.changes() since the answer with id `base` (null: since
-//                                         an empty report)
+//                                         an empty report); with changes: 'packed', Checker.packedChanges()
+//                                         (the playground's), its bytes transferred
 //   { id, rules }, { id, report }, { id, fix }, { id, output } or { id, error }
 //                                         for each 'rules', 'check', 'fix', 'render'
 // The protocol itself is serve.js, which the playground also runs in the
 // page when no worker can start.
 import { serve } from './serve.js';
 
-const handle = serve((answer) => self.postMessage(answer));
+const handle = serve((answer, transfer = []) => self.postMessage(answer, transfer));
 self.onmessage = (event) => handle(event.data);
