@@ -93,7 +93,7 @@ export function serve(post) {
         checker?.free();
         checker = null;
         const next = new Checker(request.options);
-        next.setText(String(request.text ?? ''));
+        next.setText(textOf(request));
         checker = next;
         changes = request.changes === 'packed' ? 'packed' : request.changes === true;
         base = null;
@@ -101,7 +101,7 @@ export function serve(post) {
       }
       case 'edit':
         if (checker === null) throw new Error("'edit' before a successful 'open'");
-        checker.edit(request.start, request.end, String(request.text ?? ''));
+        checker.edit(request.start, request.end, textOf(request));
         return;
       default:
         throw new TypeError(
@@ -145,6 +145,12 @@ const ONE_SHOT = {
   lesson: (r) => readLesson(String(r.text ?? '')),
   objects: (r) => ({ objects: objects(String(r.text ?? '')) }),
 };
+
+/** A request's text: `text`, or a long one's UTF-8 `bytes` (a Uint8Array the page transfers, rather
+ * than a string it would have to build). */
+function textOf(request) {
+  return request.bytes instanceof Uint8Array ? new TextDecoder().decode(request.bytes) : String(request.text ?? '');
+}
 
 function message(e) {
   return `${e.name || 'Error'}: ${e.message || e}`;

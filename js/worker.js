@@ -4,6 +4,7 @@
 //   { id, type: 'open', text, options, changes? }   the whole text, and the options (as check() takes
 //                                         them); with changes: true, answered { id, changes, base }
 //   { id, type: 'edit', start, end, text } the UTF-16 range start..end of the current text replaced by text
+//                                         (for 'open' and 'edit', `bytes`, a Uint8Array of UTF-8, may stand for `text`)
 //   { id, type: 'rules' }                 the registry, as rules() returns it
 //   { id, type: 'check', text, options }  one text checked on its own (the text held is kept)
 //   { id, type: 'fix', text, options, select }   fix(text, options, select) (see posture.d.ts)
