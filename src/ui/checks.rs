@@ -14,11 +14,11 @@
 //! packed as bytes ([`posture::playground::packed`], a transferred buffer:
 //! rules by id, with the rules of [`super::registry`]; the rest of the
 //! report as JSON), read a piece at a time, each in a task of its own, so
-//! that reading a whole report never holds the page for long. Every answer is read, in order (the next
-//! one changes it), but only the answer to the newest request is shown: an
-//! older one (superseded while it was checked) is not. An error answer,
-//! older or not, means the engine holds no text: the newest text goes again
-//! whole.
+//! that reading a whole report never holds the page for long. Every answer
+//! is read, in order (the next one changes it), but only the answer to the
+//! newest request is shown: an older one (superseded while it was checked)
+//! is not. An error answer, older or not, means the engine holds no text:
+//! the newest text goes again whole.
 //!
 //! One-shot requests ([`ask`]: `check`, `fix`, `render`) are answered each
 //! on its own; whoever asks decides whether the answer is still wanted.
@@ -613,6 +613,10 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
         if reader.read(PIECE, &mut added).is_err() {
             return Read::Unreadable;
         }
+    }
+    // After a large answer's last piece, the patch and its drawing in a task of their own.
+    if added.len() > PIECE {
+        let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
     }
     // No finding changed or moved (a keystroke in a comment at the end, say)
     // and nothing else did: the report held is the report, not copied.
