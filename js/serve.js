@@ -2,7 +2,8 @@
 // engine wherever it runs: in pkg/worker.js, and in the page itself when no
 // worker can start (the playground's fallback). `serve(post)` loads the
 // engine, posts `{ type: 'ready', version }`, and returns the function that
-// takes each request; answers go to `post`.
+// takes each request; answers go to `post(answer, transfer)`, with the
+// buffers a worker may transfer rather than copy.
 //
 // 'open' and 'edit' change the text held: requests that arrived while a
 // check ran are applied together, checked once, and answered with the
@@ -12,6 +13,8 @@
 // `Checker.changes()`): `{ id, changes, base }`, where `base` is the id of
 // the answer they change (null: they change an empty report), so a page
 // that keeps the findings patches them instead of reading them all again.
+// With `changes: 'packed'` (the playground's page), the changes are
+// `Checker.packedChanges()`, whose bytes are transferred, not copied.
 // 'rules', 'check', 'fix', 'render', 'lesson' and 'objects' are one-shot: each
 // is answered on its own (`{ id, rules }`, `{ id, report }`, `{ id, fix }`,
 // `{ id, output }`, `{ id, lesson }` or `{ id, errors }`, `{ id, objects }`, or `{ id, error }`) and
@@ -22,7 +25,7 @@ export function serve(post) {
   /** Requests not yet applied, oldest first. */
   const queue = [];
   let checker = null;
-  /** Whether the text held is answered with changes, and the id of its last answer. */
+  /** Whether the text held is answered with changes (false, true or 'packed'), and the id of its last answer. */
   let changes = false;
   let base = null;
   let loaded = false;
@@ -63,7 +66,11 @@ export function serve(post) {
     if (id === null) return;
     if (error === null) {
       try {
-        if (changes) {
+        if (changes === 'packed') {
+          const packed = checker.packedChanges();
+          post({ id, changes: packed, base }, [packed.findings.buffer]);
+          base = id;
+        } else if (changes) {
           post({ id, changes: checker.changes(), base });
           base = id;
         } else {
@@ -86,15 +93,15 @@ export function serve(post) {
         checker?.free();
         checker = null;
         const next = new Checker(request.options);
-        next.setText(String(request.text ?? ''));
+        next.setText(textOf(request));
         checker = next;
-        changes = request.changes === true;
+        changes = request.changes === 'packed' ? 'packed' : request.changes === true;
         base = null;
         return;
       }
       case 'edit':
         if (checker === null) throw new Error("'edit' before a successful 'open'");
-        checker.edit(request.start, request.end, String(request.text ?? ''));
+        checker.edit(request.start, request.end, textOf(request));
         return;
       default:
         throw new TypeError(
@@ -138,6 +145,12 @@ const ONE_SHOT = {
   lesson: (r) => readLesson(String(r.text ?? '')),
   objects: (r) => ({ objects: objects(String(r.text ?? '')) }),
 };
+
+/** A request's text: `text`, or a long one's UTF-8 `bytes` (a Uint8Array the page transfers, rather
+ * than a string it would have to build). */
+function textOf(request) {
+  return request.bytes instanceof Uint8Array ? new TextDecoder().decode(request.bytes) : String(request.text ?? '');
+}
 
 function message(e) {
   return `${e.name || 'Error'}: ${e.message || e}`;

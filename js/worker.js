@@ -4,6 +4,7 @@
 //   { id, type: 'open', text, options, changes? }   the whole text, and the options (as check() takes
 //                                         them); with changes: true, answered { id, changes, base }
 //   { id, type: 'edit', start, end, text } the UTF-16 range start..end of the current text replaced by text
+//                                         (for 'open' and 'edit', `bytes`, a Uint8Array of UTF-8, may stand for `text`)
 //   { id, type: 'rules' }                 the registry, as rules() returns it
 //   { id, type: 'check', text, options }  one text checked on its own (the text held is kept)
 //   { id, type: 'fix', text, options, select }   fix(text, options, select) (see posture.d.ts)
@@ -19,12 +20,13 @@
 //                                         holds no text (later edits fail too): send 'open'.
 //   { id, changes, base }                 instead of { id, report } after an 'open' with changes: true:
 //                                         Checker.changes() since the answer with id `base` (null: since
-//                                         an empty report)
+//                                         an empty report); with changes: 'packed', Checker.packedChanges()
+//                                         (the playground's), its bytes transferred
 //   { id, rules }, { id, report }, { id, fix }, { id, output } or { id, error }
 //                                         for each 'rules', 'check', 'fix', 'render'
 // The protocol itself is serve.js, which the playground also runs in the
 // page when no worker can start.
 import { serve } from './serve.js';
 
-const handle = serve((answer) => self.postMessage(answer));
+const handle = serve((answer, transfer = []) => self.postMessage(answer, transfer));
 self.onmessage = (event) => handle(event.data);

@@ -12,9 +12,10 @@ mod fix;
 mod lesson;
 mod options;
 
-use js_sys::{Array, Object, RangeError, Reflect, TypeError, JSON};
+use js_sys::{Array, Object, RangeError, Reflect, TypeError, Uint8Array, JSON};
 use posture::engine::{self, Input};
 use posture::playground::changes::{self, Shift};
+use posture::playground::packed;
 use posture::report::{self, Finding, JsonWriter, Layout};
 use posture::yaml::LineStarts;
 use wasm_bindgen::prelude::*;
@@ -138,6 +139,39 @@ impl JsChecker {
     /// keeps the findings and patches them (see `types.d.ts`):
     /// `{ hunks, moved, shift: { offset, line, document }, reports }`.
     pub fn changes(&mut self) -> JsValue {
+        self.answer(|report, added, object| {
+            // The first piece carries the rest of the report, even with no findings.
+            let reports: Array = std::iter::once(&added[..added.len().min(PIECE)])
+                .chain(added.chunks(PIECE).skip(1))
+                .enumerate()
+                .map(|(i, findings)| json_part(report, findings, i == 0))
+                .collect();
+            set(object, "reports", reports.into());
+        })
+    }
+
+    /// `changes()` for the playground's page, which reads the new findings
+    /// packed ([`posture::playground::packed`]) rather than as JSON: the
+    /// same `{ hunks, moved, shift }`, with `report` (the report's JSON
+    /// without findings) and `findings` (a `Uint8Array` the worker transfers).
+    #[wasm_bindgen(js_name = packedChanges)]
+    pub fn packed_changes(&mut self) -> JsValue {
+        self.answer(|report, added, object| {
+            let mut writer = packed::Writer::default();
+            for finding in added {
+                writer.finding(finding);
+            }
+            set(object, "report", json_part(report, &[], true));
+            set(object, "findings", Uint8Array::from(&writer.finish()[..]).into());
+        })
+    }
+}
+
+impl JsChecker {
+    /// The change since the last answer, as `{ hunks, moved, shift }` and
+    /// what `added` sets (the new findings, in order, and the report), the
+    /// findings answered then moved on to the current ones.
+    fn answer(&mut self, added: impl FnOnce(&posture::Report, &[&Finding], &Object)) -> JsValue {
         let at = (self.text().len(), self.lines.count());
         let report = self.inner.report();
         let (bytes, lines, documents) = self.answered_at;
@@ -147,18 +181,9 @@ impl JsChecker {
             document: report.documents as isize - documents as isize,
         };
         let change = changes::between(&self.answered, &report.findings, shift);
-        let added: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
-        // The first piece carries the rest of the report, even with no findings.
-        let reports: Array = std::iter::once(&added[..added.len().min(PIECE)])
-            .chain(added.chunks(PIECE).skip(1))
-            .enumerate()
-            .map(|(i, findings)| {
-                let mut json = Vec::new();
-                // Writing to memory does not fail.
-                let _ = report::write_json_part(report, findings.iter().copied(), i == 0, Layout::Compact, &mut json);
-                JsValue::from(String::from_utf8_lossy(&json).as_ref())
-            })
-            .collect();
+        let object = Object::new();
+        let new: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
+        added(report, &new, &object);
         let documents = report.documents;
         // `between` made the change from these findings, so it fits them; if
         // it ever did not, the copy is taken whole rather than left unsure.
@@ -169,21 +194,16 @@ impl JsChecker {
         let number = |n: usize| JsValue::from(n as f64);
         let hunks: Array =
             change.hunks.iter().map(|h| Array::of3(&number(h.start), &number(h.end), &number(h.added))).collect();
-        let object = Object::new();
-        let set = |o: &Object, key: &str, value: JsValue| Reflect::set(o, &key.into(), &value).map(drop);
         let moved = Object::new();
-        let _ = set(&moved, "offset", (shift.offset as f64).into());
-        let _ = set(&moved, "line", (shift.line as f64).into());
-        let _ = set(&moved, "document", (shift.document as f64).into());
-        let _ = set(&object, "hunks", hunks.into());
-        let _ = set(&object, "moved", number(change.moved));
-        let _ = set(&object, "shift", moved.into());
-        let _ = set(&object, "reports", reports.into());
+        set(&moved, "offset", (shift.offset as f64).into());
+        set(&moved, "line", (shift.line as f64).into());
+        set(&moved, "document", (shift.document as f64).into());
+        set(&object, "hunks", hunks.into());
+        set(&object, "moved", number(change.moved));
+        set(&object, "shift", moved.into());
         object.into()
     }
-}
 
-impl JsChecker {
     /// The current text: only whole UTF-8 text is ever put in, and edits
     /// fall on character boundaries.
     fn text(&self) -> &str {
@@ -197,6 +217,20 @@ fn to_js(report: &posture::Report) -> JsValue {
     // Writing to memory does not fail.
     let _ = report::write_json(report, Layout::Compact, &mut json);
     parse_json(&json)
+}
+
+/// `findings` as one piece of `report`'s JSON; the first (`whole`) also
+/// carries the rest of the report.
+fn json_part(report: &posture::Report, findings: &[&Finding], whole: bool) -> JsValue {
+    let mut json = Vec::new();
+    // Writing to memory does not fail.
+    let _ = report::write_json_part(report, findings.iter().copied(), whole, Layout::Compact, &mut json);
+    JsValue::from(String::from_utf8_lossy(&json).as_ref())
+}
+
+fn set(object: &Object, key: &str, value: JsValue) {
+    // Setting a property on a plain new object does not fail.
+    let _ = Reflect::set(object, &key.into(), &value);
 }
 
 /// `n` as `String(n)` writes it.

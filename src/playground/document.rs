@@ -18,6 +18,9 @@ const MOST_STEPS: usize = 500;
 const MOST_HISTORY_BYTES: usize = 64 * 1024 * 1024;
 /// Typing within this many milliseconds of the last keystroke joins its step.
 const TYPING_PAUSE_MS: f64 = 1000.0;
+/// Bytes inserted above which a text not shared is built again rather
+/// than spliced where it is.
+const SPLICED_IN_PLACE: usize = 4096;
 
 /// What an edit is, for grouping undo steps: typing and deleting runs join
 /// into one step; anything else (a paste, Tab, a cut) is a step of its own.
@@ -417,7 +420,19 @@ impl Document {
         let splice = Splice { start: from, end: from + super::text::utf16_len(&removed), text: inserted.to_owned() };
         let log = self.log.get_or_insert_with(|| Edits { from: self.text.clone(), splices: Vec::new() });
         log.splices.push(splice);
-        Rc::make_mut(&mut self.text).replace_range(start..end, inserted);
+        match Rc::get_mut(&mut self.text) {
+            Some(text) if inserted.len() <= SPLICED_IN_PLACE => text.replace_range(start..end, inserted),
+            // Shared with the app (as after every check sent), or a large
+            // insertion (`replace_range` copies it a byte at a time: 30 ms
+            // for a 10 MB paste): the new text built in one allocation.
+            _ => {
+                let mut text = String::with_capacity(self.text.len() - (end - start) + inserted.len());
+                text.push_str(&self.text[..start]);
+                text.push_str(inserted);
+                text.push_str(&self.text[end..]);
+                self.text = Rc::new(text);
+            }
+        }
         self.wide |= !inserted.is_ascii();
         let first = self.line_of(start) + 1;
         let last = self.starts.partition_point(|&s| s <= end);

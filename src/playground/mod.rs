@@ -6,6 +6,7 @@
 pub mod changes;
 pub mod document;
 pub mod marks;
+pub mod packed;
 pub mod share;
 pub mod text;
 

@@ -39,7 +39,8 @@ function recordWorkerMessages() {
   window.sentToWorker = [];
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (message, ...rest) {
-    window.sentToWorker.push({ type: message?.type, length: String(message?.text ?? '').length });
+    const bytes = message?.bytes instanceof Uint8Array ? { bytes: message.bytes.length } : {};
+    window.sentToWorker.push({ type: message?.type, length: String(message?.text ?? '').length, ...bytes });
     window.editsToWorker ??= [];
     if (message?.type === 'edit') window.editsToWorker.push([message.start, message.end, message.text]);
     return post.call(this, message, ...rest);
@@ -74,6 +75,25 @@ test('checks run in the worker: the text is opened once, then each keystroke goe
   assert.ok(sent.slice(1).every((m) => m.type === 'edit'), JSON.stringify(sent));
   assert.deepEqual(sent.at(-1), { type: 'edit', length: 1 });
   assert.equal(await count(page), cliFindings(`${INSECURE}#`).length);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a long text goes to the worker as UTF-8 bytes, and its findings come back packed: exactly the engine\'s', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(recordWorkerMessages);
+  const page = await openOn(env, env.server.url, {}, context);
+  // Past the 64 KB sent as a string, with characters of two, three and four bytes.
+  const text = `# é€😀\n${dense(6000)}`;
+  await paste(page, text);
+  const sent = (await page.evaluate(() => window.sentToWorker)).filter((m) => m.type === 'open' || m.type === 'edit');
+  assert.deepEqual(sent.at(-1), { type: sent.at(-1).type, length: 0, bytes: Buffer.byteLength(text) });
+  const shown = await shownIsExact(page);
+  assert.equal(shown.text, text);
+  assert.ok(shown.exact && shown.shown > 1000, `${shown.shown} findings shown, ${shown.expected} expected`);
+  await checked(page, () => page.keyboard.type('x'));
+  assert.deepEqual((await page.evaluate(() => window.sentToWorker)).at(-1), { type: 'edit', length: 1 });
+  assert.ok((await shownIsExact(page)).exact);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
