@@ -353,8 +353,8 @@ enum Read<'a> {
 /// to recognise.
 fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shift, known: bool) -> Read<'a> {
     let offset = match &doc.root {
-        Ok(root) => root.span.start.offset,
-        Err(e) => e.span.start.offset,
+        Ok(root) => root.span.start.at(),
+        Err(e) => e.span.start.at(),
     }
     .wrapping_add_signed(pending.bytes);
     if scan.templated_at(offset) {
@@ -450,7 +450,7 @@ impl Plan {
 /// Whether a hit and its fix's edits are within a chunk's bytes.
 fn within(hit: &Hit, chunk: &Range<usize>) -> bool {
     let inside = |offset: usize| chunk.start <= offset && offset <= chunk.end;
-    inside(hit.span.start.offset)
-        && inside(hit.span.end.offset)
+    inside(hit.span.start.at())
+        && inside(hit.span.end.at())
         && hit.edits.iter().flatten().flatten().all(|edit| inside(edit.start) && inside(edit.end))
 }

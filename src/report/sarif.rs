@@ -124,8 +124,8 @@ fn location(file: &str, span: Span) -> Location {
         physical_location: PhysicalLocation {
             artifact_location: Artifact::of(file),
             region: Region {
-                byte_length: span.end.offset - span.start.offset,
-                byte_offset: span.start.offset,
+                byte_length: span.end.at() - span.start.at(),
+                byte_offset: span.start.at(),
                 end_column: span.end.column,
                 end_line: span.end.line,
                 start_column: span.start.column,

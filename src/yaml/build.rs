@@ -201,7 +201,7 @@ impl<'a> Builder<'a> {
         scalars: &mut Vec<Range<usize>>,
     ) -> bool {
         if let Event::Scalar(..) = event {
-            scalars.push(span.start.offset..span.end.offset);
+            scalars.push(span.start.at()..span.end.at());
         }
         match self.event(event, span) {
             Ok(Some(root)) => {
@@ -385,7 +385,7 @@ impl<'a> Builder<'a> {
     /// their last child, since their end event is wherever the next token is.
     fn closing(&self, end: Span, last_child: Span) -> Span {
         if end.start.offset < end.end.offset {
-            Span { start: end.start, end: self.lines.pos(end.start.offset + 1) }
+            Span { start: end.start, end: self.lines.pos(end.start.at() + 1) }
         } else {
             last_child
         }

@@ -415,7 +415,7 @@ impl Shift {
     }
 
     fn pos(&self, pos: &mut Pos) {
-        pos.offset = pos.offset.wrapping_add_signed(self.bytes);
+        pos.offset = pos.at().wrapping_add_signed(self.bytes) as u32;
         pos.line = (i64::from(pos.line) + self.lines) as u32;
     }
 

@@ -8,12 +8,15 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 /// A position in the input: 0-based byte offset, 1-based line, 1-based column
-/// counted in Unicode scalar values.
+/// counted in Unicode scalar values. The offset is 32 bits, like the line
+/// and column (inputs are read up to [`super::Limits::max_bytes`], far below
+/// 4 GiB): every node carries two positions and every mapping entry four, so
+/// this keeps a tree a quarter smaller than a `usize` offset would.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
-    pub offset: usize,
+    pub offset: u32,
 }
 
 /// A half-open byte range with the positions of both ends.
@@ -23,7 +26,19 @@ pub struct Span {
     pub end: Pos,
 }
 
+impl Pos {
+    /// The offset as an index into the text.
+    pub fn at(self) -> usize {
+        self.offset as usize
+    }
+}
+
 impl Span {
+    /// The bytes of the text it covers.
+    pub fn bytes(self) -> std::ops::Range<usize> {
+        self.start.at()..self.end.at()
+    }
+
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
