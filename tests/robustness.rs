@@ -155,11 +155,7 @@ fn share_links_and_line_breaks_agree() {
             let line = lines.line_of(pos.at());
             let (start, _) = lines.range(line);
             assert_eq!(line + 1, pos.line as usize, "{context}: line of {pos:?}");
-            assert_eq!(
-                text[start..pos.at()].chars().count() + 1,
-                pos.column as usize,
-                "{context}: column of {pos:?}"
-            );
+            assert_eq!(text[start..pos.at()].chars().count() + 1, pos.column as usize, "{context}: column of {pos:?}");
             let units = lines.utf16_of(&text, pos.at());
             assert_eq!(units, text[..pos.at()].encode_utf16().count(), "{context}: UTF-16 of {pos:?}");
             assert_eq!(lines.byte_of_utf16(&text, units), pos.at(), "{context}: back from UTF-16 {units}");
