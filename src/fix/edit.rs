@@ -33,7 +33,7 @@ impl Scalar {
         match (self, &node.value) {
             (Scalar::Bool(a), Value::Bool(b)) => a == b,
             (Scalar::Int(a), _) => node.as_i64() == Some(*a),
-            (Scalar::Str(a), Value::Str(b)) => a == b,
+            (Scalar::Str(a), Value::Str(b)) => **a == **b,
             _ => false,
         }
     }

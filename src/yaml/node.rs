@@ -51,15 +51,18 @@ pub struct Node {
     pub value: Value,
 }
 
+/// A tree is built once and then only read: strings, lists and mappings
+/// are boxed slices (two words, not a `Vec`'s three), which keeps a value at
+/// three words and every node and mapping entry a word smaller.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Str(Box<str>),
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
 
 /// One `key: value` pair. Keys are strings, as after Kubernetes' YAML-to-JSON
@@ -264,7 +267,7 @@ impl Node {
     /// a string unquoted); `None` for null, a list or a mapping.
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(self.display()),
             Value::Null | Value::Seq(_) | Value::Map(_) => None,
         }
