@@ -65,6 +65,11 @@ pub enum Value {
     Map(Box<[Entry]>),
 }
 
+// A tree holds a node per value and an entry per mapping key: keep them
+// this small (on 64-bit targets; smaller on wasm32).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Node>() == 48 && std::mem::size_of::<Entry>() == 88);
+
 /// One `key: value` pair. Keys are strings, as after Kubernetes' YAML-to-JSON
 /// conversion (`1:` becomes `"1"`, `on:` becomes `"true"`).
 #[derive(Clone, Debug, PartialEq)]
