@@ -24,7 +24,7 @@ fn verdict(text: &str, level: PssLevel) -> BTreeSet<(String, String, String)> {
         .findings
         .iter()
         .map(|f| {
-            let under = text[f.span.start.offset..f.span.end.offset].split_whitespace().collect::<Vec<_>>().join(" ");
+            let under = text[f.span.start.at()..f.span.end.at()].split_whitespace().collect::<Vec<_>>().join(" ");
             (f.rule.id.to_owned(), f.message.clone(), under)
         })
         .collect()

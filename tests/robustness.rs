@@ -45,12 +45,12 @@ fn exercise(input: &[u8], level: PssLevel) {
         Options { pss_level: level, allowed_registries: vec!["registry.example.com".into()], ..Options::default() };
     let report = check("fuzz.yaml", input, &options);
     for f in report.findings.iter().chain(report.suppressed.iter().map(|s| &s.finding)) {
-        assert!(f.span.start.offset <= f.span.end.offset && f.span.end.offset <= input.len());
+        assert!(f.span.start.at() <= f.span.end.at() && f.span.end.at() <= input.len());
         assert!(f.span.start.line >= 1 && f.span.start.column >= 1);
     }
     for e in &report.errors {
         let span = e.span.expect("document errors have a position");
-        assert!(span.start.offset <= input.len() && span.start.line >= 1);
+        assert!(span.start.at() <= input.len() && span.start.line >= 1);
     }
     for f in &report.findings {
         assert!(f.message.chars().count() <= MESSAGE + 32, "{} characters", f.message.len());
@@ -152,17 +152,13 @@ fn share_links_and_line_breaks_agree() {
         let report = check("link.yaml", text.as_bytes(), &Options::default());
         let positions = report.findings.iter().flat_map(|f| [f.span.start, f.span.end]);
         for pos in positions.chain(report.errors.iter().filter_map(|e| e.span).map(|s| s.start)) {
-            let line = lines.line_of(pos.offset);
+            let line = lines.line_of(pos.at());
             let (start, _) = lines.range(line);
             assert_eq!(line + 1, pos.line as usize, "{context}: line of {pos:?}");
-            assert_eq!(
-                text[start..pos.offset].chars().count() + 1,
-                pos.column as usize,
-                "{context}: column of {pos:?}"
-            );
-            let units = lines.utf16_of(&text, pos.offset);
-            assert_eq!(units, text[..pos.offset].encode_utf16().count(), "{context}: UTF-16 of {pos:?}");
-            assert_eq!(lines.byte_of_utf16(&text, units), pos.offset, "{context}: back from UTF-16 {units}");
+            assert_eq!(text[start..pos.at()].chars().count() + 1, pos.column as usize, "{context}: column of {pos:?}");
+            let units = lines.utf16_of(&text, pos.at());
+            assert_eq!(units, text[..pos.at()].encode_utf16().count(), "{context}: UTF-16 of {pos:?}");
+            assert_eq!(lines.byte_of_utf16(&text, units), pos.at(), "{context}: back from UTF-16 {units}");
         }
     }
 }

@@ -188,7 +188,11 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     // Checked together, so rules relate objects across files.
     let all: Vec<Input> = order.iter().map(|label| Input { file: label, text: &sources[label] }).collect();
-    let mut report = posture::check_all(&all, &options);
+    let parsed = posture::engine::parse_all(&all, &options);
+    let mut report = parsed.check(&options);
+    // The process exits once the report is written: its trees are left for
+    // the system to reclaim rather than freed node by node.
+    std::mem::forget(parsed);
     report.files += unreadable.len();
     report.errors.splice(0..0, unreadable);
     // Written as produced: a million findings never become one string.

@@ -77,7 +77,7 @@ pub struct Move {
 impl Move {
     fn finding(&self, finding: &mut Finding) {
         for pos in [&mut finding.span.start, &mut finding.span.end] {
-            pos.offset = pos.offset.wrapping_add_signed(self.bytes);
+            pos.offset = pos.at().wrapping_add_signed(self.bytes) as u32;
             pos.line = (i64::from(pos.line) + self.lines) as u32;
         }
         if let Some(crate::fix::FixState::Ready(fix)) = &mut finding.fix {

@@ -125,7 +125,7 @@ pub fn fix_selected(
                         edits.push(e.clone());
                     }
                 }
-                let line = lines.pos(f.span.start.offset).line;
+                let line = lines.pos(f.span.start.at()).line;
                 applied[i].push((key(f), item(f, line, String::new())));
             }
             current[i] = splice(&current[i], &edits);
@@ -168,7 +168,7 @@ pub fn fix_selected(
                 .iter()
                 .filter(|f| index(f) == Some(i))
                 .map(|f| {
-                    let line = lines.pos(f.span.start.offset).line;
+                    let line = lines.pos(f.span.start.at()).line;
                     item(f, line, left_reason(f, mode, refused[i].as_deref()))
                 })
                 .collect();

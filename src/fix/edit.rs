@@ -33,7 +33,7 @@ impl Scalar {
         match (self, &node.value) {
             (Scalar::Bool(a), Value::Bool(b)) => a == b,
             (Scalar::Int(a), _) => node.as_i64() == Some(*a),
-            (Scalar::Str(a), Value::Str(b)) => a == b,
+            (Scalar::Str(a), Value::Str(b)) => **a == **b,
             _ => false,
         }
     }
@@ -176,8 +176,8 @@ impl<'t> Editor<'t> {
         if entries.len() < 2 {
             return Err(format!("{key} is the only key of its mapping"));
         }
-        let start = self.line_start(entry.key_span.start.offset);
-        if !self.text[start..entry.key_span.start.offset].iter().all(|&b| b == b' ') {
+        let start = self.line_start(entry.key_span.start.at());
+        if !self.text[start..entry.key_span.start.at()].iter().all(|&b| b == b' ') {
             return Err(format!("{key} does not start its line"));
         }
         let end = self.after_line(self.last_byte(&entry.value));
@@ -197,9 +197,9 @@ impl<'t> Editor<'t> {
             return Ok(vec![]);
         }
         let quote = self.scalar_style(node)?;
-        self.check_props(node.span.start.offset)?;
+        self.check_props(node.span.start.at())?;
         let text = render(value, quote);
-        Ok(vec![Edit { start: node.span.start.offset, end: node.span.end.offset, text }])
+        Ok(vec![Edit { start: node.span.start.at(), end: node.span.end.at(), text }])
     }
 
     /// Appends an item to a non-empty sequence, in its own style.
@@ -212,11 +212,11 @@ impl<'t> Editor<'t> {
             if seq.span.start.line != seq.span.end.line {
                 return Err("the list is in flow style over several lines; edit it by hand".into());
             }
-            let at = last.span.end.offset;
+            let at = last.span.end.at();
             return Ok(vec![Edit { start: at, end: at, text: format!(", {}", render(item, Quote::Plain)) }]);
         }
         // The dash of the last item, and the item's own style.
-        let mut dash = last.span.start.offset;
+        let mut dash = last.span.start.at();
         while dash > 0 && self.text[dash - 1] == b' ' {
             dash -= 1;
         }
@@ -248,16 +248,16 @@ impl<'t> Editor<'t> {
                 return Err("the list is in flow style over several lines; edit it by hand".into());
             }
             let (start, end) = match (i.checked_sub(1).map(|p| &items[p]), items.get(i + 1)) {
-                (_, Some(next)) => (item.span.start.offset, next.span.start.offset),
-                (Some(prev), None) => (prev.span.end.offset, item.span.end.offset),
-                (None, None) => (seq.span.start.offset + 1, seq.span.end.offset - 1),
+                (_, Some(next)) => (item.span.start.at(), next.span.start.at()),
+                (Some(prev), None) => (prev.span.end.at(), item.span.end.at()),
+                (None, None) => (seq.span.start.at() + 1, seq.span.end.at() - 1),
             };
             return Ok(vec![Edit { start, end, text: String::new() }]);
         }
         if items.len() < 2 {
             return Err("it is the only item of its list; edit it by hand".into());
         }
-        let mut dash = item.span.start.offset;
+        let mut dash = item.span.start.at();
         while dash > 0 && self.text[dash - 1] == b' ' {
             dash -= 1;
         }
@@ -288,11 +288,11 @@ impl<'t> Editor<'t> {
             let entry = format!("{}: {}", render_key(key), flow(value));
             return Ok(match entries.last() {
                 Some(last) => {
-                    let at = last.value.span.end.offset;
+                    let at = last.value.span.end.at();
                     vec![Edit { start: at, end: at, text: format!(", {entry}") }]
                 }
                 None => {
-                    let at = map.span.start.offset + 1;
+                    let at = map.span.start.at() + 1;
                     vec![Edit { start: at, end: at, text: entry }]
                 }
             });
@@ -312,8 +312,8 @@ impl<'t> Editor<'t> {
     /// `key: ~`, `key: {}`, `key: []`).
     fn replace_empty(&self, entry: &crate::yaml::Entry, value: &Val) -> Planned {
         let colon = self.colon(entry)?;
-        let end = if entry.value.span.end.offset > colon { entry.value.span.end.offset } else { colon + 1 };
-        if !self.text[colon + 1..entry.value.span.start.offset.max(colon + 1)].iter().all(|&b| b == b' ') {
+        let end = if entry.value.span.end.at() > colon { entry.value.span.end.at() } else { colon + 1 };
+        if !self.text[colon + 1..entry.value.span.start.at().max(colon + 1)].iter().all(|&b| b == b' ') {
             return Err("the value has an anchor, alias or tag; edit it by hand".into());
         }
         let text = match value {
@@ -349,7 +349,7 @@ impl<'t> Editor<'t> {
     /// key.
     fn check_map(&self, map: &Node) -> Result<(), String> {
         let entries = map.as_map().ok_or("not a mapping")?;
-        let text = &self.text[map.span.start.offset..map.span.end.offset.min(self.text.len())];
+        let text = &self.text[map.span.start.at()..map.span.end.at().min(self.text.len())];
         let merge = |line: &[u8]| {
             let line = line.trim_ascii_start();
             let line = line.strip_prefix(b"- ").unwrap_or(line).trim_ascii_start();
@@ -379,11 +379,11 @@ impl<'t> Editor<'t> {
         if entry.value.span.start.offset < entry.key_span.end.offset {
             return Err(format!("{} is an alias; edit it by hand", entry.key));
         }
-        if matches!(self.text.get(entry.value.span.start.offset), Some(b'&' | b'*' | b'!')) {
+        if matches!(self.text.get(entry.value.span.start.at()), Some(b'&' | b'*' | b'!')) {
             return Err(format!("{} has an anchor, alias or tag; edit it by hand", entry.key));
         }
         if entry.value.span.start.offset > entry.key_span.end.offset {
-            let between = &self.text[entry.key_span.end.offset..entry.value.span.start.offset];
+            let between = &self.text[entry.key_span.end.at()..entry.value.span.start.at()];
             if between.iter().any(|b| matches!(b, b'&' | b'*' | b'!')) {
                 return Err(format!("{} has an anchor, alias or tag; edit it by hand", entry.key));
             }
@@ -403,7 +403,7 @@ impl<'t> Editor<'t> {
     }
 
     fn scalar_style(&self, node: &Node) -> Result<Quote, String> {
-        match self.text.get(node.span.start.offset) {
+        match self.text.get(node.span.start.at()) {
             Some(b'"') => Ok(Quote::Double),
             Some(b'\'') => Ok(Quote::Single),
             Some(b'|' | b'>') => Err("the value is a block scalar; edit it by hand".into()),
@@ -417,7 +417,7 @@ impl<'t> Editor<'t> {
     // ---- text ----------------------------------------------------------
 
     fn is_flow(&self, node: &Node) -> bool {
-        matches!(self.text.get(node.span.start.offset), Some(b'{' | b'['))
+        matches!(self.text.get(node.span.start.at()), Some(b'{' | b'['))
     }
 
     /// `\r\n` when the input's lines end so.
@@ -439,14 +439,14 @@ impl<'t> Editor<'t> {
 
     /// The last byte of a node's text.
     fn last_byte(&self, node: &Node) -> usize {
-        node.span.end.offset.saturating_sub(1).max(node.span.start.offset)
+        node.span.end.at().saturating_sub(1).max(node.span.start.at())
     }
 
     /// Columns before a key: the mapping's indentation (a key after `- `
     /// included).
     fn key_indent(&self, entry: &crate::yaml::Entry) -> Result<usize, String> {
-        let start = self.line_start(entry.key_span.start.offset);
-        let before = &self.text[start..entry.key_span.start.offset];
+        let start = self.line_start(entry.key_span.start.at());
+        let before = &self.text[start..entry.key_span.start.at()];
         if !before.iter().all(|&b| b == b' ' || b == b'-') {
             return Err(format!("{} does not start its line", entry.key));
         }
@@ -455,7 +455,7 @@ impl<'t> Editor<'t> {
 
     /// The `:` after a key.
     fn colon(&self, entry: &crate::yaml::Entry) -> Result<usize, String> {
-        let from = entry.key_span.end.offset;
+        let from = entry.key_span.end.at();
         let rest = &self.text[from..];
         let i = rest.iter().position(|&b| b != b' ').ok_or("no colon after the key")?;
         if rest[i] != b':' {

@@ -105,7 +105,7 @@ pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
 /// are refused.
 pub fn holds_template(object: &crate::k8s::Object, text: &[u8]) -> bool {
     let span = object.node.span;
-    let body = &text[span.start.offset.min(text.len())..span.end.offset.min(text.len())];
+    let body = &text[span.start.at().min(text.len())..span.end.at().min(text.len())];
     body.windows(2).any(|w| w == b"{{" || w == b"{%")
 }
 

@@ -184,6 +184,17 @@ fn scan_chunks(
     let mut block: Option<usize> = None;
     let mut leading = true;
     for (n, raw) in (line..).zip(text[start..].split_inclusive(|&b| b == b'\n')) {
+        if let Some(indent) = plain_line(raw) {
+            // What the full reading below would do with this line.
+            if let Some(indent) = indent {
+                leading = false;
+                if block.is_some_and(|b| indent <= b) {
+                    block = None;
+                }
+            }
+            offset += raw.len();
+            continue;
+        }
         let line = String::from_utf8_lossy(raw);
         let body = line.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim_start();
@@ -230,6 +241,20 @@ fn scan_chunks(
     chunk.range.end = offset;
     chunks.push(chunk);
     (chunks, None)
+}
+
+/// Most lines of a manifest: ASCII, not a `---` marker, no comment, no
+/// `{` (no template action) and no `|` or `>` (no block scalar). Read as
+/// bytes, without the string and searches the other lines take, such a line
+/// only ends leading comments and block scalars: `Some(Some(indent))` for
+/// one with text, `Some(None)` for a blank one, `None` for any other line.
+fn plain_line(raw: &[u8]) -> Option<Option<usize>> {
+    if raw.starts_with(b"---") || raw.iter().any(|&b| !b.is_ascii() || matches!(b, b'{' | b'|' | b'>' | b'#')) {
+        return None;
+    }
+    // `char::is_whitespace` on ASCII, as `trim_start` counts it.
+    let indent = raw.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'));
+    Some(indent)
 }
 
 /// `key: |`, `key: >-`, `- |`: the start of a block scalar.

@@ -229,7 +229,7 @@ fn move_span(span: Span, shift: Shift) -> Option<Span> {
         Some(Pos {
             line: u32::try_from(i64::from(p.line) + shift.line).ok()?,
             column: p.column,
-            offset: p.offset.checked_add_signed(shift.offset)?,
+            offset: u32::try_from(p.at().checked_add_signed(shift.offset)?).ok()?,
         })
     };
     Some(Span { start: pos(span.start)?, end: pos(span.end)? })

@@ -48,14 +48,14 @@ impl LineMarks {
     pub fn new(text: &str, lines: &LineStarts, report: &Report, shown: impl Fn(usize) -> bool) -> Self {
         let mut by_line = vec![Vec::new(); lines.count()];
         let findings = report.findings.iter().enumerate().filter(|(i, _)| shown(*i)).map(|(i, f)| Mark {
-            start: f.span.start.offset,
-            end: f.span.end.offset,
+            start: f.span.start.at(),
+            end: f.span.end.at(),
             severity: Some(f.severity),
             source: Source::Finding(i),
         });
         let errors = report.errors.iter().enumerate().filter_map(|(i, e)| {
             let span = e.span?;
-            Some(Mark { start: span.start.offset, end: span.end.offset, severity: None, source: Source::Error(i) })
+            Some(Mark { start: span.start.at(), end: span.end.at(), severity: None, source: Source::Error(i) })
         });
         for mut mark in findings.chain(errors) {
             mark.start = mark.start.min(text.len());

@@ -60,7 +60,7 @@ impl Writer {
         for pos in [f.span.start, f.span.end] {
             self.number(pos.line as usize);
             self.number(pos.column as usize);
-            self.number(pos.offset);
+            self.number(pos.at());
         }
         self.optional(Some(&f.snippet).filter(|s| **s != *f.rule.snippet).map(|s| &**s));
         match &f.fix {
@@ -196,7 +196,8 @@ impl<'b, R: Fn(&str) -> Option<&'static Rule>> Reader<'b, R> {
         let mut pos = || -> Result<Pos, String> {
             let line = u32::try_from(self.number()?).map_err(|_| self.error("a line out of range"))?;
             let column = u32::try_from(self.number()?).map_err(|_| self.error("a column out of range"))?;
-            Ok(Pos { line, column, offset: self.number()? })
+            let offset = u32::try_from(self.number()?).map_err(|_| self.error("an offset out of range"))?;
+            Ok(Pos { line, column, offset })
         };
         let span = Span { start: pos()?, end: pos()? };
         let snippet = match self.optional()? {

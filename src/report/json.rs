@@ -160,7 +160,7 @@ fn span(json: &mut JsonWriter, span: Span) {
         json.begin_object();
         json.field_number("column", pos.column as usize);
         json.field_number("line", pos.line as usize);
-        json.field_number("offset", pos.offset);
+        json.field_number("offset", pos.at());
         json.end_object();
     };
     json.begin_object();

@@ -187,7 +187,7 @@ fn span(value: &Value) -> Result<Span, String> {
     let pos = |key: &str| -> Result<Pos, String> {
         let p = Fields::of(s.value(key)?, "a position")?;
         let number = |key: &str| u32::try_from(p.usize(key)?).map_err(|_| format!("a {key} out of range"));
-        Ok(Pos { line: number("line")?, column: number("column")?, offset: p.usize("offset")? })
+        Ok(Pos { line: number("line")?, column: number("column")?, offset: number("offset")? })
     };
     Ok(Span { start: pos("start")?, end: pos("end")? })
 }

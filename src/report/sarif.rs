@@ -268,8 +268,8 @@ fn location(json: &mut JsonWriter, artifact: &Artifact, span: Span) {
     artifact_location(json, artifact);
     json.key("region");
     json.begin_object();
-    json.field_number("byteLength", span.end.offset - span.start.offset);
-    json.field_number("byteOffset", span.start.offset);
+    json.field_number("byteLength", span.end.at() - span.start.at());
+    json.field_number("byteOffset", span.start.at());
     json.field_number("endColumn", span.end.column as usize);
     json.field_number("endLine", span.end.line as usize);
     json.field_number("startColumn", span.start.column as usize);

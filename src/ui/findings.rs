@@ -97,7 +97,7 @@ pub fn findings_panel(props: &Props) -> Html {
                     let span = e.span;
                     let onclick = {
                         let dispatch = dispatch.clone();
-                        Callback::from(move |_| if let Some(s) = span { dispatch.dispatch(Action::Select(s.start.offset, s.end.offset)) })
+                        Callback::from(move |_| if let Some(s) = span { dispatch.dispatch(Action::Select(s.start.at(), s.end.at())) })
                     };
                     html! {
                         <li class="error" data-testid="input-error">
@@ -215,7 +215,7 @@ fn family_filter(state: &UseReducerHandle<State>, family: &'static str) -> Html 
 fn finding(f: &Finding, index: usize, state: &UseReducerHandle<State>, opened: &Opened) -> Html {
     let dispatch = &state.dispatcher();
     let severity = f.severity.name();
-    let (start, end) = (f.span.start.offset, f.span.end.offset);
+    let (start, end) = (f.span.start.at(), f.span.end.at());
     let onclick = {
         let dispatch = dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::Select(start, end)))

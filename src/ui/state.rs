@@ -379,14 +379,14 @@ impl Reducible for State {
                 let shown = next.shown_findings();
                 let findings = &next.checked.report.findings;
                 let target = if forward {
-                    shown.iter().find(|&&i| findings[i].span.start.offset > self.cursor).or(shown.first())
+                    shown.iter().find(|&&i| findings[i].span.start.at() > self.cursor).or(shown.first())
                 } else {
-                    shown.iter().rev().find(|&&i| findings[i].span.start.offset < self.cursor).or(shown.last())
+                    shown.iter().rev().find(|&&i| findings[i].span.start.at() < self.cursor).or(shown.last())
                 };
                 if let Some(&i) = target {
                     let span = findings[i].span;
-                    next.cursor = span.start.offset;
-                    next.select = Some((span.start.offset, span.end.offset, self.select.map_or(1, |(_, _, n)| n + 1)));
+                    next.cursor = span.start.at();
+                    next.select = Some((span.start.at(), span.end.at(), self.select.map_or(1, |(_, _, n)| n + 1)));
                     next.status = Some(format!("{}: {}", findings[i].rule.title, findings[i].message));
                 }
             }

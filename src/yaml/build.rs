@@ -201,7 +201,7 @@ impl<'a> Builder<'a> {
         scalars: &mut Vec<Range<usize>>,
     ) -> bool {
         if let Event::Scalar(..) = event {
-            scalars.push(span.start.offset..span.end.offset);
+            scalars.push(span.start.at()..span.end.at());
         }
         match self.event(event, span) {
             Ok(Some(root)) => {
@@ -246,13 +246,8 @@ impl<'a> Builder<'a> {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = core_tag(tag.as_deref());
                 let is_merge = style == ScalarStyle::Plain && &*text == "<<";
-                let mut value =
+                let value =
                     scalar::resolve(text, style == ScalarStyle::Plain, tag).map_err(|m| YamlError::new(m, span))?;
-                // The scanner's buffer is often several times the text, and
-                // a tree keeps hundreds of thousands of these.
-                if let Value::Str(text) = &mut value {
-                    text.shrink_to_fit();
-                }
                 self.count(1, span)?;
                 let size = Size { nodes: 1, bytes: scalar_bytes(&value) };
                 self.complete(Node { span, value }, anchor, size, is_merge || tag == Some(CoreTag::Merge))
@@ -368,14 +363,14 @@ impl<'a> Builder<'a> {
                 let items: Vec<Node> = self.items.drain(first..).collect();
                 let last = items.last().map_or(start, |n| n.span);
                 let span = start.to(self.closing(end, last));
-                self.complete(Node { span, value: Value::Seq(items) }, anchor, size, false)
+                self.complete(Node { span, value: Value::Seq(items.into_boxed_slice()) }, anchor, size, false)
             }
             Frame::Map { start, anchor, first, merges, size, .. } => {
                 let entries: Vec<Entry> = self.entries.drain(first..).collect();
                 let last = entries.last().map_or(start, |e| e.value.span);
                 let span = start.to(self.closing(end, last));
                 let entries = merge(entries, merges)?;
-                self.complete(Node { span, value: Value::Map(entries) }, anchor, size, false)
+                self.complete(Node { span, value: Value::Map(entries.into_boxed_slice()) }, anchor, size, false)
             }
         }
     }
@@ -385,7 +380,7 @@ impl<'a> Builder<'a> {
     /// their last child, since their end event is wherever the next token is.
     fn closing(&self, end: Span, last_child: Span) -> Span {
         if end.start.offset < end.end.offset {
-            Span { start: end.start, end: self.lines.pos(end.start.offset + 1) }
+            Span { start: end.start, end: self.lines.pos(end.start.at() + 1) }
         } else {
             last_child
         }
@@ -453,7 +448,7 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlE
     for source in merges {
         let maps: Vec<Node> = match source.value {
             Value::Map(_) => vec![source],
-            Value::Seq(items) => items,
+            Value::Seq(items) => items.into_vec(),
             _ => return Err(YamlError::new("a merge key (<<) needs a mapping or a list of mappings", source.span)),
         };
         for map in maps {

@@ -217,7 +217,7 @@ impl<'a> LineIndex<'a> {
             self.cursor.set((offset, column));
             column
         };
-        Pos { line: line as u32 + 1, column: column as u32 + 1, offset }
+        Pos { line: line as u32 + 1, column: column as u32 + 1, offset: offset as u32 }
     }
 
     /// The text of a 1-based line, without its line break.

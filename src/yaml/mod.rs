@@ -20,7 +20,9 @@ use std::ops::Range;
 /// the document where it happens; documents before it are unaffected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Bytes of input read; the document crossing it gets an error.
+    /// Bytes of input read; the document crossing it gets an error. At most
+    /// 4 GiB less a byte are read whatever it says: positions hold 32-bit
+    /// offsets.
     pub max_bytes: usize,
     /// Documents per input.
     pub max_documents: usize,
@@ -33,6 +35,13 @@ pub struct Limits {
     /// Bytes of scalar text per document copied by alias expansion: one
     /// alias to a long string is one node but all of its text.
     pub max_alias_bytes: usize,
+}
+
+impl Limits {
+    /// Bytes read of an input of `len` bytes.
+    fn readable(&self, len: usize) -> usize {
+        len.min(self.max_bytes).min(u32::MAX as usize - 1)
+    }
 }
 
 impl Default for Limits {
@@ -90,7 +99,7 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
 pub fn parse_chunks_both(text: &[u8], limits: &Limits) -> Vec<(build::Chunk, Option<build::Chunk>)> {
     let lines = LineIndex::new(text);
     let mut keys = Keys::default();
-    let readable = text.len().min(limits.max_bytes);
+    let readable = limits.readable(text.len());
     split::documents(text)
         .into_iter()
         .take(limits.max_documents)
@@ -211,7 +220,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     };
     let mut cut_short = false;
     let mut old = previous.map(|(parsed, edit)| Old::new(parsed, edit));
-    let readable = text.len().min(limits.max_bytes);
+    let readable = limits.readable(text.len());
     let mut docs: Vec<Document> = Vec::new();
     let mut comments = Vec::new();
     let mut chunks = Vec::new();
@@ -415,7 +424,7 @@ impl Shift {
     }
 
     fn pos(&self, pos: &mut Pos) {
-        pos.offset = pos.offset.wrapping_add_signed(self.bytes);
+        pos.offset = pos.at().wrapping_add_signed(self.bytes) as u32;
         pos.line = (i64::from(pos.line) + self.lines) as u32;
     }
 

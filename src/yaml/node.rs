@@ -8,12 +8,15 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 /// A position in the input: 0-based byte offset, 1-based line, 1-based column
-/// counted in Unicode scalar values.
+/// counted in Unicode scalar values. The offset is 32 bits, like the line
+/// and column (inputs are read up to [`super::Limits::max_bytes`], far below
+/// 4 GiB): every node carries two positions and every mapping entry four, so
+/// this keeps a tree a quarter smaller than a `usize` offset would.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
-    pub offset: usize,
+    pub offset: u32,
 }
 
 /// A half-open byte range with the positions of both ends.
@@ -23,7 +26,19 @@ pub struct Span {
     pub end: Pos,
 }
 
+impl Pos {
+    /// The offset as an index into the text.
+    pub fn at(self) -> usize {
+        self.offset as usize
+    }
+}
+
 impl Span {
+    /// The bytes of the text it covers.
+    pub fn bytes(self) -> std::ops::Range<usize> {
+        self.start.at()..self.end.at()
+    }
+
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
@@ -36,16 +51,24 @@ pub struct Node {
     pub value: Value,
 }
 
+/// A tree is built once and then only read: strings, lists and mappings
+/// are boxed slices (two words, not a `Vec`'s three), which keeps a value at
+/// three words and every node and mapping entry a word smaller.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Str(Box<str>),
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
+
+// A tree holds a node per value and an entry per mapping key: keep them
+// this small (on 64-bit targets; smaller on wasm32).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Node>() == 48 && std::mem::size_of::<Entry>() == 88);
 
 /// One `key: value` pair. Keys are strings, as after Kubernetes' YAML-to-JSON
 /// conversion (`1:` becomes `"1"`, `on:` becomes `"true"`).
@@ -249,7 +272,7 @@ impl Node {
     /// a string unquoted); `None` for null, a list or a mapping.
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(self.display()),
             Value::Null | Value::Seq(_) | Value::Map(_) => None,
         }

@@ -41,10 +41,10 @@ impl CoreTag {
 /// which are strings unless a tag says otherwise.
 pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Value, String> {
     let value = match tag {
-        None if !plain => return Ok(Value::Str(text.into_owned())),
-        Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.into_owned())),
-        None => return Ok(implicit(&text).unwrap_or_else(|| Value::Str(text.into_owned()))),
-        Some(_) => implicit(&text).unwrap_or_else(|| Value::Str(text.to_string())),
+        None if !plain => return Ok(Value::Str(text.into())),
+        Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.into())),
+        None => return Ok(implicit(&text).unwrap_or_else(|| Value::Str(text.into()))),
+        Some(_) => implicit(&text).unwrap_or_else(|| Value::Str(text.as_ref().into())),
     };
     let fits = matches!(
         (tag, &value),
@@ -163,7 +163,7 @@ fn leading_dot_float(text: &str) -> Option<Value> {
 /// How `sigs.k8s.io/yaml` turns a resolved key into a JSON object key.
 pub fn key_string(value: Value) -> Result<String, String> {
     match value {
-        Value::Str(s) => Ok(s),
+        Value::Str(s) => Ok(s.into()),
         Value::Int(i) => Ok(i.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Float(f) if f.is_nan() => Ok(".nan".into()),

@@ -15,7 +15,7 @@ fn root(text: &str) -> Node {
 }
 
 fn slice(text: &str, span: Span) -> &str {
-    &text[span.start.offset..span.end.offset]
+    &text[span.start.at()..span.end.at()]
 }
 
 #[test]
@@ -48,7 +48,7 @@ fn columns_count_characters_and_offsets_count_bytes() {
     let text = "name: \"héllo\"\nimage: x\n";
     let doc = root(text);
     let image = doc.entry("image").unwrap();
-    assert_eq!(image.value.span.start.offset, text.find(": x").unwrap() + 2);
+    assert_eq!(image.value.span.start.at(), text.find(": x").unwrap() + 2);
     assert_eq!(image.value.span.start.column, 8);
     let name = doc.get("name").unwrap();
     assert_eq!(name.span.end.column, 14);
@@ -124,7 +124,7 @@ fn deep_nesting_stops_at_the_limit() {
         let docs = parse(&text);
         let err = docs[0].root.as_ref().unwrap_err();
         assert!(err.message.contains("nesting deeper than"), "{}", err.message);
-        assert!(err.span.start.offset <= 2 * limit + 2, "{err:?}");
+        assert!(err.span.start.at() <= 2 * limit + 2, "{err:?}");
         assert!(docs[1].root.is_ok());
     }
 }
@@ -181,7 +181,7 @@ fn columns_on_one_long_non_ascii_line_are_counted_once() {
     let doc = root(&text);
     let last = doc.entry("last").unwrap();
     assert_eq!(last.key_span.start.line, 1);
-    assert_eq!(last.key_span.start.column as usize, text[..last.key_span.start.offset].chars().count() + 1);
+    assert_eq!(last.key_span.start.column as usize, text[..last.key_span.start.at()].chars().count() + 1);
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn aliases_to_long_text_stop_at_the_byte_limit() {
     let err = docs[0].root.as_ref().unwrap_err();
     assert!(err.message.contains("max_alias_bytes"), "{}", err.message);
     // At the alias that crossed 4 MiB: the anchor's copy and 41 aliases.
-    assert_eq!(err.span.start.offset, "name: &n \nlist: [".len() + name.len() + 40 * "*n, ".len());
+    assert_eq!(err.span.start.at(), "name: &n \nlist: [".len() + name.len() + 40 * "*n, ".len());
     assert!(docs[1].root.is_ok());
     // Short text aliased as often is fine.
     assert!(parse(&format!("name: &n abc\nlist: [{}]\n", vec!["*n"; 1000].join(", ")))[0].root.is_ok());
