@@ -76,6 +76,10 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
     json.begin_array();
     let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
     for (f, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed) {
+        // A failed write (a closed pipe) stops the work, not only the output.
+        if json.failed() {
+            break;
+        }
         result(&mut json, f, suppression, index.get(f.rule.id).copied(), &mut artifacts);
     }
     json.end_array();
