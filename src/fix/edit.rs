@@ -548,7 +548,8 @@ pub fn render(value: &Scalar, quote: Quote) -> String {
 /// those are escaped as `\xXX` or `\uXXXX`, which every YAML reads back.
 fn double_quoted(s: &str) -> String {
     let json = crate::json::quote(s);
-    let raw_in_yaml = |c: char| matches!(c, '\x7f'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}');
+    let raw_in_yaml =
+        |c: char| matches!(c, '\x7f'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}');
     if !json.contains(raw_in_yaml) {
         return json;
     }

@@ -261,7 +261,8 @@ mod tests {
 
     #[test]
     fn a_failed_write_stops_asking_for_findings() {
-        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+        let pod =
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
         let text = vec![pod; 2000].join("---\n");
         let report = check("big.yaml", text.as_bytes(), &Options::default());
         assert!(report.findings.len() > 10_000, "{}", report.findings.len());
