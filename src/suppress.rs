@@ -17,15 +17,13 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use crate::k8s::Object;
 use crate::yaml::{LineIndex, Node};
 
 pub const ANNOTATION: &str = "posture.dev/ignore";
 pub const COMMENT: &str = "posture:ignore";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {
     /// `annotation` or `comment`.
     pub via: &'static str,

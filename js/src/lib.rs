@@ -47,10 +47,7 @@ pub fn render(text: &str, options: Option<Object>, format: &str) -> Result<Strin
 /// The registry, exactly as `posture rules --format json` prints it.
 #[wasm_bindgen(skip_typescript)]
 pub fn rules() -> JsValue {
-    let mut json = Vec::new();
-    // Writing to memory does not fail.
-    let _ = report::write_rules(Layout::Compact, &mut json);
-    parse_json(&json)
+    to_js_from(|out| report::write_rules(Layout::Compact, out))
 }
 
 /// One text checked again and again as it is edited: edits use the UTF-16
@@ -213,10 +210,7 @@ impl JsChecker {
 
 /// The report as a JavaScript object, through the CLI's JSON writer.
 fn to_js(report: &posture::Report) -> JsValue {
-    let mut json = Vec::new();
-    // Writing to memory does not fail.
-    let _ = report::write_json(report, Layout::Compact, &mut json);
-    parse_json(&json)
+    to_js_from(|out| report::write_json(report, Layout::Compact, out))
 }
 
 /// `findings` as one piece of `report`'s JSON; the first (`whole`) also
@@ -240,11 +234,18 @@ fn js_number(n: f64) -> String {
 
 /// What `write` writes, as a JavaScript value.
 fn to_js_with(write: impl FnOnce(&mut JsonWriter)) -> JsValue {
+    to_js_from(|out| {
+        let mut writer = JsonWriter::new(out, Layout::Compact);
+        write(&mut writer);
+        writer.finish()
+    })
+}
+
+/// What `write` writes to memory, as a JavaScript value.
+fn to_js_from(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> JsValue {
     let mut json = Vec::new();
-    let mut writer = JsonWriter::new(&mut json, Layout::Compact);
-    write(&mut writer);
     // Writing to memory does not fail.
-    let _ = writer.finish();
+    let _ = write(&mut json);
     parse_json(&json)
 }
 

@@ -536,10 +536,32 @@ pub fn render(value: &Scalar, quote: Quote) -> String {
         Scalar::Str(s) => match quote {
             Quote::Single if !s.contains(['\n', '\r']) => format!("'{}'", s.replace('\'', "''")),
             Quote::Plain if plain_ok(s) => s.clone(),
-            // JSON's escapes are YAML's double-quoted ones.
-            _ => crate::json::quote(s),
+            _ => double_quoted(s),
         },
     }
+}
+
+/// `s` as a YAML double-quoted scalar. JSON's escapes are a subset of
+/// YAML's, so a JSON string is one, except that JSON leaves raw what YAML
+/// does not allow there (DEL, the C1 controls, U+FEFF, U+FFFE, U+FFFF) or
+/// what a YAML 1.1 reader folds as a line break (U+0085, U+2028, U+2029):
+/// those are escaped as `\xXX` or `\uXXXX`, which every YAML reads back.
+fn double_quoted(s: &str) -> String {
+    let json = crate::json::quote(s);
+    let raw_in_yaml =
+        |c: char| matches!(c, '\x7f'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}');
+    if !json.contains(raw_in_yaml) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        match c as u32 {
+            _ if !raw_in_yaml(c) => out.push(c),
+            n @ ..=0xff => out.push_str(&format!("\\x{n:02X}")),
+            n => out.push_str(&format!("\\u{n:04X}")),
+        }
+    }
+    out
 }
 
 /// Whether `s` written plain reads back as the same string, in flow and

@@ -38,7 +38,7 @@ impl Applicability {
 }
 
 /// Replace the bytes `start..end` of the input (as read) with `text`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,
@@ -46,7 +46,7 @@ pub struct Edit {
 }
 
 /// A finding's fix: non-overlapping edits, in input order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub applicability: Applicability,
     pub edits: Vec<Edit>,

@@ -1,8 +1,6 @@
 //! Kubernetes objects found in a document: apiVersion, kind and metadata,
 //! with `kind: List` (what `kubectl get -o yaml` prints) unwrapped.
 
-use serde::{Deserialize, Serialize};
-
 use crate::yaml::{Node, YamlError};
 
 use super::pod::PodView;
@@ -21,8 +19,7 @@ pub struct Object<'a> {
 }
 
 /// How a finding names its object in reports.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectRef {
     pub api_version: String,
     pub kind: String,

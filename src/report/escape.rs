@@ -69,12 +69,12 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
         while at < stop && JSON_ESCAPES[usize::from(bytes[at])] == 0 {
             at += 1;
         }
+        // needs_escape has no false positives, so a word it stopped at holds
+        // a byte to escape: the scan ends on one, or at the end of the text.
         if at == bytes.len() {
             break;
         }
-        if at == stop {
-            continue;
-        }
+        debug_assert!(at < stop);
         out.extend_from_slice(&bytes[plain..at]);
         let b = bytes[at];
         match JSON_ESCAPES[usize::from(b)] {
@@ -142,7 +142,20 @@ mod tests {
 
     #[test]
     fn json_strings_are_escaped_as_serde_json_escapes_them() {
-        // Every byte class, at every position within an eight-byte word.
+        // Every ASCII character, and the separators and multi-byte text JSON
+        // leaves as they are, alone and at each offset in an eight-byte word
+        // of a longer string.
+        let specials = ['\u{2028}', '\u{2029}', 'é', '😀'];
+        for c in (0..=0x7f).filter_map(char::from_u32).chain(specials) {
+            for before in 0..8 {
+                for s in [c.to_string(), format!("{}{c}{}", "a".repeat(before), "b".repeat(12))] {
+                    let mut ours = Vec::new();
+                    json_string(&mut ours, &s);
+                    assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
+        // Mixed pieces, escapes falling in every place within a word.
         let pieces = ["a", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "\u{7f}", "é", "😀", "\t", "abcdefgh"];
         let mut s = String::new();
         for i in 0..400usize {

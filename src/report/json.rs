@@ -3,8 +3,8 @@
 //! Written as it is produced: each finding goes into the writer on its own,
 //! so memory does not grow with the number of findings. Keys are in byte
 //! order at every level (the order of the `serde_json::Value` tree the
-//! report was first built as), except an object's (`apiVersion`, `kind`,
-//! `name`, `namespace`: its fields' order, as serde wrote it).
+//! report was first built as; an object's fields, `apiVersion`, `kind`,
+//! `name`, `namespace`, happen to be in that order too).
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -44,7 +44,11 @@ pub fn write_json_part<'a>(
     json.end_array();
     json.key("findings");
     json.begin_array();
+    // A failed write (a closed pipe) stops the work, not only the output.
     for f in findings {
+        if json.failed() {
+            break;
+        }
         finding(&mut json, f, None);
     }
     json.end_array();
@@ -69,6 +73,9 @@ pub fn write_json_part<'a>(
     json.key("suppressed");
     json.begin_array();
     for s in &report.suppressed[..some(report.suppressed.len())] {
+        if json.failed() {
+            break;
+        }
         finding(&mut json, &s.finding, Some(&s.suppression));
     }
     json.end_array();
@@ -135,7 +142,7 @@ fn fix_edits(json: &mut JsonWriter, fix: &Fix) {
     json.end_object();
 }
 
-/// A finding's object, its keys in its fields' order.
+/// A finding's object, its keys in its fields' order (byte order too).
 pub fn object(json: &mut JsonWriter, object: &ObjectRef) {
     json.begin_object();
     json.field("apiVersion", &object.api_version);
@@ -223,4 +230,53 @@ fn summary(json: &mut JsonWriter, summary: &Summary) {
     json.field_number("skippedDocuments", summary.skipped_documents);
     json.field_number("suppressed", summary.suppressed);
     json.end_object();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::io::{self, Write};
+
+    use super::super::stream::Layout;
+    use crate::engine::{check, Options};
+
+    /// Takes `room` bytes, then fails as a closed pipe does.
+    struct ClosesAfter {
+        room: usize,
+    }
+
+    impl Write for ClosesAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_asking_for_findings() {
+        let pod =
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+        let text = vec![pod; 2000].join("---\n");
+        let report = check("big.yaml", text.as_bytes(), &Options::default());
+        assert!(report.findings.len() > 10_000, "{}", report.findings.len());
+
+        let yielded = Cell::new(0);
+        let counted = report.findings.iter().inspect(|_| yielded.set(yielded.get() + 1));
+        let mut out = ClosesAfter { room: 100 };
+        let error = super::write_json_part(&report, counted, true, Layout::Pretty, &mut out).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
+        // The first spill (64 KB) fails; the findings after it are never laid out.
+        assert!(yielded.get() < report.findings.len() / 10, "{} of {}", yielded.get(), report.findings.len());
+
+        let mut out = ClosesAfter { room: 100 };
+        let error = super::super::write_sarif(&report, Layout::Pretty, &mut out).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::BrokenPipe);
+    }
 }

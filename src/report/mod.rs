@@ -24,7 +24,7 @@ pub use json::{object as write_object_ref, to_json, write_json, write_json_part}
 pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};
-pub use registry::{rules_json, tool_id, write_rules};
+pub use registry::{rules_json, write_rules};
 pub use sarif::{to_sarif, write_sarif};
 pub use stream::{JsonWriter, Layout};
 pub use text::{to_text, write_text, Style};

@@ -8,7 +8,7 @@ use super::stream::{JsonWriter, Layout};
 use crate::rules::{self, Rule, Tool};
 
 /// How reports name another tool (`kube-linter`, `checkov`).
-pub fn tool_id(tool: Tool) -> &'static str {
+pub(super) fn tool_id(tool: Tool) -> &'static str {
     match tool {
         Tool::KubeLinter => "kube-linter",
         Tool::Checkov => "checkov",
@@ -51,15 +51,9 @@ fn write_rule(json: &mut JsonWriter, rule: &Rule) {
         json.end_object();
     }
     json.end_array();
-    json.key("cis");
-    json.begin_array();
-    for c in rule.cis {
-        json.begin_object();
-        json.field("item", c.item);
-        json.field("title", c.title);
-        json.end_object();
-    }
-    json.end_array();
+    cis(json, rule);
+    // `tool, id`: the field order of `rules::Source`, as serde wrote it.
+    // SARIF's sources are `id, tool` (byte order): not the same writer.
     json.key("sources");
     json.begin_array();
     for s in rule.sources {
@@ -87,6 +81,20 @@ fn write_rule(json: &mut JsonWriter, rule: &Rule) {
     json.field_strings("bad", rule.bad.iter().copied());
     json.field_strings("good", rule.good.iter().copied());
     json.end_object();
+}
+
+/// `cis: [{ item, title }]`, as both the registry and SARIF's rule
+/// properties list a rule's CIS items.
+pub(super) fn cis(json: &mut JsonWriter, rule: &Rule) {
+    json.key("cis");
+    json.begin_array();
+    for c in rule.cis {
+        json.begin_object();
+        json.field("item", c.item);
+        json.field("title", c.title);
+        json.end_object();
+    }
+    json.end_array();
 }
 
 #[cfg(test)]

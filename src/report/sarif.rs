@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::json::{object, remediation};
-use super::registry::tool_id;
+use super::registry::{cis, tool_id};
 use super::stream::{JsonWriter, Layout};
 use super::{Finding, Report};
 use crate::fix::{Fix, FixState};
@@ -76,6 +76,10 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
     json.begin_array();
     let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(&s.suppression)));
     for (f, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed) {
+        // A failed write (a closed pipe) stops the work, not only the output.
+        if json.failed() {
+            break;
+        }
         result(&mut json, f, suppression, index.get(f.rule.id).copied(), &mut artifacts);
     }
     json.end_array();
@@ -132,18 +136,12 @@ fn descriptor(json: &mut JsonWriter, rule: &Rule) {
     json.field("name", rule.title);
     json.key("properties");
     json.begin_object();
-    json.key("cis");
-    json.begin_array();
-    for c in rule.cis {
-        json.begin_object();
-        json.field("item", c.item);
-        json.field("title", c.title);
-        json.end_object();
-    }
-    json.end_array();
+    cis(json, rule);
     json.field("family", rule.family.id());
     json.field_strings("kinds", rule.kinds.iter().copied());
     json.field("security-severity", security_severity(rule.severity));
+    // `id, tool`: byte order, as the property bag was built. The registry's
+    // sources are `tool, id` (its fields' order): not the same writer.
     json.key("sources");
     json.begin_array();
     for s in rule.sources {

@@ -17,6 +17,9 @@ pub enum Layout {
 /// Pieces written are collected here and go out in writes of this size.
 const SPILL: usize = 1 << 16;
 
+/// What the buffer starts with.
+const FIRST_CAPACITY: usize = 1 << 10;
+
 /// A JSON document written as it is produced, laid out byte for byte as
 /// serde_json lays out the same values (two spaces a level when pretty).
 /// The reports were written with serde before; by hand there is one copy
@@ -25,10 +28,11 @@ const SPILL: usize = 1 << 16;
 ///
 /// It holds its own buffer and writes to `out` (a `dyn Write`, so the code
 /// exists once) in large pieces; the first error from `out` is kept, stops
-/// further writes, and is returned by [`JsonWriter::finish`]. Objects' keys
-/// are written in the order the caller gives them: the reports list theirs
-/// in byte order, the order of the `serde_json::Value` trees they were
-/// first built as.
+/// further writes, and is returned by [`JsonWriter::finish`]; loops over
+/// many items ask [`JsonWriter::failed`] to stop early. Objects' keys are
+/// written in the order the caller gives them: each writer says its own
+/// (the reports mostly byte order, as the `serde_json::Value` trees they
+/// were first built as; the registry and lessons their fields' order).
 pub struct JsonWriter<'w> {
     out: &'w mut dyn Write,
     buf: Vec<u8>,
@@ -47,7 +51,9 @@ impl<'w> JsonWriter<'w> {
     pub fn new(out: &'w mut dyn Write, layout: Layout) -> Self {
         JsonWriter {
             out,
-            buf: Vec::with_capacity(SPILL + 4096),
+            // Most documents are small (an object, a lesson, a piece of a
+            // change): the buffer grows to the spill size only when needed.
+            buf: Vec::with_capacity(FIRST_CAPACITY),
             pretty: layout == Layout::Pretty,
             depth: 0,
             has_value: false,
@@ -55,6 +61,12 @@ impl<'w> JsonWriter<'w> {
             breaks: b",\n".to_vec(),
             error: None,
         }
+    }
+
+    /// Whether `out` has failed: nothing more will be written, so a caller
+    /// laying out many items (a closed pipe under a big report) can stop.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
     }
 
     /// Writes what is left and returns the first error `out` gave.
@@ -170,7 +182,8 @@ impl<'w> JsonWriter<'w> {
     }
 
     fn close(&mut self, bracket: u8) {
-        self.depth -= 1;
+        debug_assert!(self.depth > 0, "close() without open()");
+        self.depth = self.depth.saturating_sub(1);
         if self.has_value && self.pretty {
             self.line(true);
         }

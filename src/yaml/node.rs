@@ -5,14 +5,12 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
 /// A position in the input: 0-based byte offset, 1-based line, 1-based column
 /// counted in Unicode scalar values. The offset is 32 bits, like the line
 /// and column (inputs are read up to [`super::Limits::max_bytes`], far below
 /// 4 GiB): every node carries two positions and every mapping entry four, so
 /// this keeps a tree a quarter smaller than a `usize` offset would.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
@@ -20,7 +18,7 @@ pub struct Pos {
 }
 
 /// A half-open byte range with the positions of both ends.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start: Pos,
     pub end: Pos,

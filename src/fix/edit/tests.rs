@@ -261,3 +261,20 @@ fn words_are_judged_as_the_parser_reads_them() {
         assert!(!is_word(not_word), "{not_word}");
     }
 }
+
+#[test]
+fn double_quoted_strings_escape_what_yaml_keeps_out_of_them() {
+    let specials = ['\x7f', '\u{80}', '\u{85}', '\u{9f}', '\u{2028}', '\u{2029}', '\u{feff}', '\u{fffe}', '\u{ffff}'];
+    for c in specials.into_iter().chain(['"', '\\', '\t', '\0', 'é', '😀']) {
+        let s = format!("a{c}b");
+        let written = render(&Scalar::Str(s.clone()), Quote::Double);
+        assert!(!written.contains(specials), "{written:?}");
+        // Our parser reads the fixed YAML back as the same string.
+        let text = format!("k: {written}\n");
+        let lines = LineIndex::new(text.as_bytes());
+        let stream = parse_stream(text.as_bytes(), &lines, &Limits::default());
+        let read = stream.documents[0].root.as_ref().ok().and_then(|root| root.get("k")?.as_str().map(str::to_owned));
+        assert_eq!(read.as_deref(), Some(s.as_str()), "{written}");
+    }
+    assert_eq!(render(&Scalar::Str("\u{7f}\u{2028}".into()), Quote::Double), r#""\x7F\u2028""#);
+}
