@@ -281,8 +281,11 @@ fn thread_cpu() -> f64 {
 /// deleted; and a blank line typed after it, then deleted, which moves
 /// every line below (each re-check timed).
 fn incremental(options: &Options) {
+    // More rounds (`POSTURE_BENCH_ROUNDS=400`) make a profile of the edits
+    // outweigh the first check's.
+    let rounds: usize = std::env::var("POSTURE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
     println!(
-        "== incremental: one edit inside one document, re-checked (engine::Checker, best of 20; wall / thread CPU)"
+        "== incremental: one edit inside one document, re-checked (engine::Checker, best of {rounds}; wall / thread CPU)"
     );
     for size_mb in [1usize, 10] {
         let text = stream(size_mb * 1024 * 1024).into_bytes();
@@ -295,7 +298,7 @@ fn incremental(options: &Options) {
         let first = start.elapsed().as_secs_f64();
         let mut best = |at: usize, typed: &[u8]| {
             let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
-            for round in 0..20 {
+            for round in 0..rounds {
                 let (range, replacement) =
                     if round % 2 == 0 { (at..at, typed) } else { (at..at + typed.len(), &b""[..]) };
                 let (start, start_cpu) = (Instant::now(), thread_cpu());

@@ -54,6 +54,8 @@ pub struct LocalHits {
     /// The template the object was rendered from (a `# Source:` comment
     /// before it, which an edit elsewhere can change).
     pub source: Option<Box<str>>,
+    /// Which practices look at the object ([`crate::report::relevance`]).
+    pub relevance: u16,
     /// The lookups of the scope's index the object is filed under
     /// ([`crate::rules::scope::Lookup::of`]): rules that read one of them
     /// run again when the object changes or goes.

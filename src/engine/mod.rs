@@ -17,7 +17,7 @@ use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
-use crate::rules::scope::{Located, Lookup, Scope};
+use crate::rules::scope::{Found, Lookup, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
@@ -81,9 +81,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
 
-    let mut objects = Vec::new();
-    // Where each object is (with `memo`), in the order of `objects`.
+    let mut documents = Vec::new();
+    // Where each object is and its place in the last check (with `memo`),
+    // in input order.
     let mut places = Vec::new();
+    let mut previous: Vec<Option<usize>> = Vec::new();
     for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         let scan = &scans[index];
         let mut templated = None;
@@ -127,22 +129,43 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
                 Read::Root(offset, root) => (offset, root),
             };
-            match k8s::contents(root) {
-                Ok(Contents::Objects(found)) => {
-                    if memo.is_some() {
-                        places.extend((0..found.len()).map(|i| origin.map(|o| (*o, (index, o.chunk, o.within, i)))));
-                    }
-                    objects.extend(found.into_iter().map(|object| Located {
-                        object,
-                        file: input.file,
-                        document: doc.index,
-                        input: index,
-                        source: scan.source_at(offset),
-                    }))
+            let source = scan.source_at(offset);
+            // The objects this document held at the last check (by their
+            // place in it), if its text is kept.
+            let was: Vec<usize> = match (&memo, origin) {
+                (Some((_, local)), Some(o)) => {
+                    (0..).map_while(|i| local.places.get(&(index, o.chunk, o.within, i)).copied()).collect()
                 }
-                Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
-                Err(e) => report.errors.push(error(&e)),
+                _ => Vec::new(),
+            };
+            // A kept document's objects are filed as the last check found
+            // them, and found again only if a rule asks for one.
+            let later = !was.is_empty()
+                && memo
+                    .as_ref()
+                    .is_some_and(|(_, local)| was.iter().all(|&w| matches!(local.objects.get(w), Some(Some(_)))));
+            let found = if later {
+                Found::later(input.file, doc.index, index, source, root, was.len())
+            } else {
+                match k8s::contents(root) {
+                    Ok(Contents::Objects(found)) => Found::now(input.file, doc.index, index, source, found),
+                    Ok(Contents::NotKubernetes) => {
+                        report.skipped_documents += 1;
+                        continue;
+                    }
+                    Err(e) => {
+                        report.errors.push(error(&e));
+                        continue;
+                    }
+                }
+            };
+            if memo.is_some() {
+                for i in 0..found.count() {
+                    places.push(origin.map(|o| (*o, (index, o.chunk, o.within, i))));
+                    previous.push(origin.and(was.get(i).copied()));
+                }
             }
+            documents.push(found);
         }
         if let Some(document) = templated {
             let at = |offset| lines[index].pos(offset);
@@ -154,8 +177,12 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             });
         }
     }
-    report.objects = objects.len();
-    let scope = Scope::new(options, objects);
+    let filed = |n: usize| {
+        let prior = memo.as_ref().and_then(|(_, local)| local.objects.get(previous[n]?)?.as_ref());
+        prior.map_or(&[][..], |prior| &prior.filed[..])
+    };
+    let scope = Scope::new(options, documents, filed);
+    report.objects = scope.len();
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
     let comments: Vec<suppress::Comments> = inputs
@@ -170,8 +197,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
     let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
     if let Some((plan, local)) = &mut memo {
-        for place in &places {
-            let was = place.as_ref().and_then(|(_, key)| local.places.get(key)).copied();
+        for &was in &previous {
             let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
             before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
         }
@@ -182,19 +208,19 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let mut moves: Vec<Option<Move>> = Vec::new();
     // Where each new finding came from (with `memo`), in report order.
     let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
-    for (n, located) in scope.objects().iter().enumerate() {
-        // One buffer of hits per object, emptied after each rule; its fixes
-        // edit the object's input.
-        let text = inputs[located.input].text;
-        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
+    // Which practices look at each object, in input order.
+    let mut relevances = Vec::with_capacity(scope.len());
+    for n in 0..scope.len() {
+        let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
         let prior = before.get_mut(n).and_then(Option::take);
         let chunk = place.map(|(origin, _)| origin.offset..origin.end);
         let mut now = place.map(|(origin, _)| LocalHits {
             offset: origin.offset,
             line: origin.line,
-            document: located.document,
-            source: located.source.map(Box::from),
+            document: at.document,
+            source: None,
+            relevance: 0,
             filed: Vec::new(),
             rules: Vec::new(),
         });
@@ -204,6 +230,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         let visit: Vec<usize> = match (prior, &mut now, place) {
             (Some((was, prior)), Some(now), Some((origin, _))) => {
                 now.filed = prior.filed;
+                now.source = prior.source;
+                now.relevance = prior.relevance;
                 let lines = i64::from(origin.line) - i64::from(prior.line);
                 let mut rerun = Vec::new();
                 if prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0)) {
@@ -217,7 +245,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                         }
                     }
                 }
-                let documents = located.document as isize - prior.document as isize;
+                let documents = at.document as isize - prior.document as isize;
                 let bytes = origin.offset as isize - prior.offset as isize;
                 if moves.len() <= was {
                     moves.resize_with(was + 1, || None);
@@ -226,16 +254,28 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 rerun
             }
             (_, now, _) => {
+                let object = &scope.object(n).object;
                 if let Some(now) = now {
-                    Lookup::of(&located.object, |lookup| now.filed.push(lookup.key()));
+                    Lookup::of(object, |lookup| now.filed.push(lookup.key()));
+                    now.source = at.source.map(Box::from);
+                    now.relevance = crate::report::relevance(object);
                 }
                 (0..enabled.len()).collect()
             }
         };
+        relevances.push(match &now {
+            Some(now) => now.relevance,
+            None => crate::report::relevance(&scope.object(n).object),
+        });
         if visit.is_empty() {
             kept.push(now);
             continue;
         }
+        let located = scope.object(n);
+        // One buffer of hits per object, emptied after each rule; its fixes
+        // edit the object's input.
+        let text = inputs[located.input].text;
+        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
         // The object's lines (a message naming one of them is found again
         // when they move).
         let chunk_lines = place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line);
@@ -318,7 +358,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 (std::mem::take(&mut report.suppressed), suppressed_tags),
                 order,
             );
-            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             local.places.clear();
             local.places.extend(places.iter().enumerate().filter_map(|(n, place)| Some((place.as_ref()?.1, n))));
             local.objects = kept;
@@ -329,7 +369,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
             report.findings.sort_by_cached_key(order);
             report.suppressed.sort_by_cached_key(|s| order(&s.finding));
-            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
         }
     }

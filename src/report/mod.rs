@@ -23,7 +23,7 @@ use crate::yaml::Span;
 pub use escape::escape;
 pub use json::{to_json, write_json, write_json_part};
 pub use markdown::{to_markdown, write_markdown};
-pub use practices::{practices, PracticeSummary, Status};
+pub use practices::{practices, relevance, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};
 pub use sarif::{to_sarif, write_sarif};
 pub use stream::Layout;
