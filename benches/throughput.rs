@@ -314,7 +314,43 @@ fn incremental(options: &Options) {
             mb(text.len()),
             first * 1000.0,
         );
+        let (compared, told) = changes_after_a_keystroke(&mut checker, at, rounds);
+        println!(
+            "  {:>5.1} MB stream: the change after one character (playground changes(), findings held patched): compared {compared}, told by the engine {told}",
+            mb(text.len())
+        );
     }
+}
+
+/// What the module's `Checker.changes()` does after a keystroke besides
+/// checking: the change between the findings held and the new ones, found
+/// by comparing them or from what the engine kept, and the held copy
+/// patched with it (each timed, best of `rounds`; wall / thread CPU).
+fn changes_after_a_keystroke(checker: &mut Checker, at: usize, rounds: usize) -> (String, String) {
+    use posture::playground::changes::{apply_in_place, between, from_engine, Shift};
+    let mut held = checker.report().findings.clone();
+    let (mut compared, mut told) = ([f64::INFINITY; 2], [f64::INFINITY; 2]);
+    for round in 0..rounds {
+        let (range, replacement) = if round % 2 == 0 { (at..at, &b"x"[..]) } else { (at..at + 1, &b""[..]) };
+        checker.apply_edit(0, range, replacement);
+        let (report, changed) = checker.report_and_changed();
+        let shift = Shift { offset: if round % 2 == 0 { 1 } else { -1 }, line: 0, document: 0 };
+        for (engine, best) in [(false, &mut compared), (true, &mut told)] {
+            let mut copy = held.clone();
+            let (start, start_cpu) = (Instant::now(), thread_cpu());
+            let change = match (engine, changed) {
+                (true, Some(changed)) => from_engine(changed, copy.len(), report.findings.len(), shift),
+                _ => Some(between(&copy, &report.findings, shift)),
+            };
+            let patched = change.is_some_and(|change| apply_in_place(&mut copy, &change, &report.findings));
+            best[0] = best[0].min(start.elapsed().as_secs_f64());
+            best[1] = best[1].min(thread_cpu() - start_cpu);
+            assert!(patched && copy.len() == report.findings.len());
+        }
+        held = report.findings.clone();
+    }
+    let figure = |best: [f64; 2]| format!("{:>6.2} / {:>6.2} ms", best[0] * 1000.0, best[1] * 1000.0);
+    (figure(compared), figure(told))
 }
 
 fn main() {

@@ -23,6 +23,8 @@ pub struct Local {
     pub objects: Vec<Option<LocalHits>>,
     /// Each object's place in `objects`.
     pub places: WordMap<ObjectKey, usize>,
+    /// How `report.findings` came from the findings of the report before.
+    pub changed: Option<Changed>,
     /// Each input's indentation step when these were found: fixes' edits
     /// depend on it, so findings of an input whose step changed are not
     /// kept.
@@ -90,6 +92,27 @@ impl Move {
         }
         finding.document = finding.document.wrapping_add_signed(self.documents);
     }
+}
+
+/// How a report's findings came from the last report's, as the checker
+/// knows it without comparing them: which of the last findings were kept
+/// (moved with their object, and otherwise the same), and where the
+/// others, found again or anew, are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Each finding of the last report: how far it moved, if it was kept.
+    pub kept: Vec<Option<Moved>>,
+    /// Where the findings not kept are in the report, in order.
+    pub added: Vec<usize>,
+}
+
+/// How far a kept finding moved: added to its offsets (spans and fix
+/// edits), lines and document number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moved {
+    pub bytes: isize,
+    pub lines: i64,
+    pub documents: isize,
 }
 
 /// What a rule's hits on an object depend on.
@@ -169,20 +192,24 @@ impl Listed for Suppressed {
 /// with their chunk (in place, in the same order: they all move alike),
 /// merged with the new ones into one list in report order. An edit brings
 /// a few new findings among many kept: each new one finds its place by
-/// binary search, and the kept ones are moved in blocks between them.
+/// binary search, and the kept ones are moved in blocks between them. The
+/// [`Changed`] says which were kept and where the new ones went.
 pub fn patch_and_merge<T: Listed, K: Ord>(
     last: (Vec<T>, Vec<Tag>),
     moves: &[Option<Move>],
     new: (Vec<T>, Vec<Tag>),
     order: impl Fn(&Finding, &Tag) -> K,
-) -> (Vec<T>, Vec<Tag>) {
+) -> (Vec<T>, Vec<Tag>, Changed) {
     let (mut items, mut tags) = last;
     let found = |tag: &Tag| moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule));
-    let kept: Vec<bool> = tags.iter().map(|tag| found(tag).is_some()).collect();
+    let kept: Vec<Option<Moved>> = tags
+        .iter()
+        .map(|tag| found(tag).map(|m| Moved { bytes: m.bytes, lines: m.lines, documents: m.documents }))
+        .collect();
     let mut keep = kept.iter();
-    items.retain(|_| keep.next() == Some(&true));
+    items.retain(|_| keep.next().is_some_and(Option::is_some));
     let mut keep = kept.iter();
-    tags.retain(|_| keep.next() == Some(&true));
+    tags.retain(|_| keep.next().is_some_and(Option::is_some));
     for (item, tag) in items.iter_mut().zip(&mut tags) {
         if let Some(to) = found(tag) {
             to.finding(item.finding_mut());
@@ -190,8 +217,9 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
         }
     }
     let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
+    let mut changed = Changed { kept, added: Vec::with_capacity(new.len()) };
     if new.is_empty() {
-        return (items, tags);
+        return (items, tags, changed);
     }
     new.sort_by_key(|(item, tag)| order(item.finding(), tag));
     // Where each new one goes: after the kept ones that come before it or
@@ -220,10 +248,11 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
         out.0.extend(old_items.by_ref().take(place - taken));
         out.1.extend(old_tags.by_ref().take(place - taken));
         taken = place;
+        changed.added.push(out.0.len());
         out.0.push(item);
         out.1.push(tag);
     }
     out.0.extend(old_items);
     out.1.extend(old_tags);
-    out
+    (out.0, out.1, changed)
 }

@@ -22,6 +22,7 @@ use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
+pub use memo::{Changed, Moved};
 use memo::{Depends, Local, LocalHits, Move, Ran, Tag, WordSet};
 
 /// One input: a label for reports and its bytes.
@@ -346,13 +347,15 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let order =
                 |f: &Finding, t: &Tag| (positions[t.input], f.span.start.offset, f.rule.id, t.object, t.rule, t.hit);
             let last = std::mem::take(&mut local.report);
-            (report.findings, local.findings) = memo::patch_and_merge(
+            let changed;
+            (report.findings, local.findings, changed) = memo::patch_and_merge(
                 (last.findings, std::mem::take(&mut local.findings)),
                 &moves,
                 (std::mem::take(&mut report.findings), found_tags),
                 order,
             );
-            (report.suppressed, local.suppressed) = memo::patch_and_merge(
+            local.changed = Some(changed);
+            (report.suppressed, local.suppressed, _) = memo::patch_and_merge(
                 (last.suppressed, std::mem::take(&mut local.suppressed)),
                 &moves,
                 (std::mem::take(&mut report.suppressed), suppressed_tags),

@@ -200,10 +200,7 @@ pub struct Scope<'a> {
     documents: Vec<Found<'a>>,
     /// Each object's document and place in it, in input order.
     objects: Vec<(u32, u32)>,
-    /// The objects filed under each lookup ([`Lookup::key`]; but
-    /// [`Lookup::Everything`]), in input order. Keys may collide: a lookup
-    /// takes only the objects it finds among them.
-    index: WordMap<u64, Vec<u32>>,
+    index: Index,
     /// Facts rules derive from many objects, computed once per run, with
     /// the lookups computing them read.
     memo: RefCell<HashMap<String, Remembered>>,
@@ -272,6 +269,51 @@ impl<'a> Lookup<'a> {
     }
 }
 
+/// The objects filed under each lookup ([`Lookup::key`]; but
+/// [`Lookup::Everything`]), in input order. Keys may collide: a lookup
+/// takes only the objects it finds among them. Every list is in one
+/// vector: a re-check builds the index again, and a vector per lookup was
+/// most of its time.
+struct Index {
+    /// Each key's number.
+    keys: WordMap<u64, u32>,
+    /// Where each key's list starts in `filed` (and the next one's, where
+    /// it ends).
+    starts: Vec<u32>,
+    filed: Vec<u32>,
+}
+
+impl Index {
+    /// The index of `filings`, (key number, object) in object order.
+    fn new(keys: WordMap<u64, u32>, filings: &[(u32, u32)]) -> Self {
+        let mut starts = vec![0u32; keys.len() + 1];
+        for &(key, _) in filings {
+            starts[key as usize + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut filed = vec![0u32; filings.len()];
+        let mut next = starts.clone();
+        for &(key, n) in filings {
+            let at = &mut next[key as usize];
+            filed[*at as usize] = n;
+            *at += 1;
+        }
+        Index { keys, starts, filed }
+    }
+
+    /// The objects filed under `key`, in object order (an object filed
+    /// twice under one lookup, a binding naming an account twice, is
+    /// listed twice).
+    fn get(&self, key: u64) -> &[u32] {
+        match self.keys.get(&key) {
+            Some(&k) => &self.filed[self.starts[k as usize] as usize..self.starts[k as usize + 1] as usize],
+            None => &[],
+        }
+    }
+}
+
 /// The namespace an object is in (`default` when unset).
 pub fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
     object.namespace.unwrap_or("default")
@@ -284,9 +326,12 @@ impl<'a> Scope<'a> {
     /// filed under, as [`Lookup::of`] gives them).
     pub fn new<'f>(options: &'a Options, documents: Vec<Found<'a>>, filed: impl Fn(usize) -> &'f [u64]) -> Self {
         let mut objects = Vec::with_capacity(documents.iter().map(|d| d.count).sum());
-        let mut index: WordMap<u64, Vec<u32>> = WordMap::default();
+        // Each object's lookups by key, then the index's list of each key
+        // (numbered in the order first seen), in one pass over the objects.
+        let mut keys: WordMap<u64, u32> = WordMap::default();
         // Most objects have a name: grown once, not doubled again and again.
-        index.reserve(objects.capacity());
+        keys.reserve(objects.capacity());
+        let mut filings: Vec<(u32, u32)> = Vec::with_capacity(objects.capacity() * 4);
         let everything = Lookup::Everything.key();
         for (d, found) in documents.iter().enumerate() {
             for i in 0..found.count {
@@ -294,12 +339,8 @@ impl<'a> Scope<'a> {
                 objects.push((d as u32, i as u32));
                 let mut file = |key: u64| {
                     if key != everything {
-                        let filed = index.entry(key).or_default();
-                        // An object filed twice under one lookup (a
-                        // binding naming an account twice) is listed once.
-                        if filed.last() != Some(&n) {
-                            filed.push(n);
-                        }
+                        let next = keys.len() as u32;
+                        filings.push((*keys.entry(key).or_insert(next), n));
                     }
                 };
                 match found.objects.get() {
@@ -308,6 +349,7 @@ impl<'a> Scope<'a> {
                 }
             }
         }
+        let index = Index::new(keys, &filings);
         Scope { options, documents, objects, index, memo: RefCell::default(), reads: RefCell::default() }
     }
 
@@ -356,8 +398,15 @@ impl<'a> Scope<'a> {
             Lookup::of(object, |l| filed |= l == lookup);
             filed
         };
-        let numbers = self.index.get(&lookup.key()).map_or(&[][..], Vec::as_slice);
-        numbers.iter().map(|&n| &self.object(n as usize).object).filter(move |&o| files(o))
+        let mut numbers = self.index.get(lookup.key()).iter().copied().peekable();
+        // An object listed twice in a row (filed twice) is taken once.
+        std::iter::from_fn(move || {
+            let n = numbers.next()?;
+            while numbers.next_if_eq(&n).is_some() {}
+            Some(n)
+        })
+        .map(|n| &self.object(n as usize).object)
+        .filter(move |&o| files(o))
     }
 
     /// An object by kind, namespace and name (cluster-scoped: `default`).
