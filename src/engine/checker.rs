@@ -118,7 +118,15 @@ impl Checker {
         for (source, chunks) in self.sources.iter_mut().zip(&plan.settle) {
             source.parsed.settle(|chunk| chunks.contains(&chunk));
         }
-        plan.origins = self.sources.iter().map(|s| s.parsed.origins()).collect();
+        // The settled chunks' documents are no longer behind.
+        for (origins, chunks) in plan.origins.iter_mut().zip(&plan.settle) {
+            if !chunks.is_empty() {
+                origins
+                    .iter_mut()
+                    .filter(|o| chunks.contains(&o.chunk))
+                    .for_each(|o| o.pending = yaml::Shift::default());
+            }
+        }
 
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> =

@@ -3,15 +3,15 @@
 //! depended on; and how a kept object's findings move to where its
 //! document now is.
 
-use std::ops::RangeInclusive;
+use std::ops::{Range, RangeInclusive};
 
 use crate::report::{Finding, Report, Suppressed};
 pub use crate::rules::scope::{WordMap, WordSet};
 use crate::rules::Hit;
 
-/// What the last check found. Objects are known by where they are (an
-/// [`ObjectKey`]) and, within one check, by their place in its list of
-/// objects.
+/// What the last check found. Objects are known by where they are (their
+/// document's [`DocumentKey`] and their place in it) and, within one
+/// check, by their place in its list of objects.
 #[derive(Default)]
 pub struct Local {
     pub report: Report,
@@ -21,8 +21,8 @@ pub struct Local {
     pub suppressed: Vec<Tag>,
     /// What each object's rules found, by its place in the check's list.
     pub objects: Vec<Option<LocalHits>>,
-    /// Each object's place in `objects`.
-    pub places: WordMap<ObjectKey, usize>,
+    /// Each document's objects' places in `objects`.
+    pub places: WordMap<DocumentKey, Range<usize>>,
     /// How `report.findings` came from the findings of the report before.
     pub changed: Option<Changed>,
     /// Each input's indentation step when these were found: fixes' edits
@@ -31,10 +31,9 @@ pub struct Local {
     pub indents: Vec<usize>,
 }
 
-/// Where an object is: its input, its document's chunk (which keeps its id
-/// while its text is unchanged), the document in the chunk and the object
-/// in the document.
-pub type ObjectKey = (usize, u64, usize, usize);
+/// Where a document is: its input, its chunk (which keeps its id while
+/// its text is unchanged) and its place in the chunk.
+pub type DocumentKey = (usize, u64, usize);
 
 /// Which object (its place in the check's list of objects), rule (by index
 /// among the enabled ones) and hit of the rule a finding came from: after
@@ -80,6 +79,10 @@ pub struct Move {
 
 impl Move {
     fn finding(&self, finding: &mut Finding) {
+        // Most findings of an edit's input are before it.
+        if self.bytes == 0 && self.lines == 0 && self.documents == 0 {
+            return;
+        }
         for pos in [&mut finding.span.start, &mut finding.span.end] {
             pos.offset = pos.offset.wrapping_add_signed(self.bytes);
             pos.line = (i64::from(pos.line) + self.lines) as u32;
@@ -136,14 +139,45 @@ pub enum Depends {
     Anything,
 }
 
+/// The lookups (by key) filed under an object added, removed or changed,
+/// with a word of one bit per 64th of the keys: every kept object's rules'
+/// reads are looked for in them after each edit, and most are told apart
+/// by the word without hashing.
+#[derive(Default)]
+pub struct Touched {
+    keys: WordSet<u64>,
+    bits: u64,
+}
+
+impl Touched {
+    fn bit(key: u64) -> u64 {
+        1 << (key >> 58)
+    }
+
+    pub fn insert(&mut self, key: u64) {
+        self.bits |= Touched::bit(key);
+        self.keys.insert(key);
+    }
+
+    pub fn contains(&self, key: u64) -> bool {
+        self.bits & Touched::bit(key) != 0 && self.keys.contains(&key)
+    }
+}
+
+impl Extend<u64> for Touched {
+    fn extend<I: IntoIterator<Item = u64>>(&mut self, keys: I) {
+        keys.into_iter().for_each(|key| self.insert(key));
+    }
+}
+
 impl Ran {
-    pub fn kept(&self, changed: &WordSet<u64>, lines_moved: bool) -> bool {
+    pub fn kept(&self, changed: &Touched, lines_moved: bool) -> bool {
         if self.lines && lines_moved {
             return false;
         }
         match &self.on {
             Depends::Alone => true,
-            Depends::Reading(reads) => !reads.iter().any(|r| changed.contains(r)),
+            Depends::Reading(reads) => !reads.iter().any(|&r| changed.contains(r)),
             Depends::Anything => false,
         }
     }

@@ -23,7 +23,7 @@ use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
 pub use memo::{Changed, Moved};
-use memo::{Depends, Local, LocalHits, Move, Ran, Tag, WordSet};
+use memo::{Depends, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -87,6 +87,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     // in input order.
     let mut places = Vec::new();
     let mut previous: Vec<Option<usize>> = Vec::new();
+    // Each document's objects' places (with `memo`).
+    let mut filed_at = Vec::new();
     for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         let scan = &scans[index];
         let mut templated = None;
@@ -105,11 +107,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
             };
             report.documents += 1;
-            let known = match (&memo, origin) {
-                (Some((_, local)), Some(o)) => local.places.contains_key(&(index, o.chunk, o.within, 0)),
-                _ => false,
+            // The objects this document held at the last check (by their
+            // places in it), if its text is kept.
+            let was = match (&memo, origin) {
+                (Some((_, local)), Some(o)) => local.places.get(&(index, o.chunk, o.within)).cloned(),
+                _ => None,
             };
-            let (offset, root) = match read(input.file, doc, scan, pending, known) {
+            let (offset, root) = match read(input.file, doc, scan, pending, was.is_some()) {
                 Read::Templated => {
                     templated.get_or_insert(doc.index);
                     continue;
@@ -131,20 +135,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 Read::Root(offset, root) => (offset, root),
             };
             let source = scan.source_at(offset);
-            // The objects this document held at the last check (by their
-            // place in it), if its text is kept.
-            let was: Vec<usize> = match (&memo, origin) {
-                (Some((_, local)), Some(o)) => {
-                    (0..).map_while(|i| local.places.get(&(index, o.chunk, o.within, i)).copied()).collect()
-                }
-                _ => Vec::new(),
-            };
+            let was = was.unwrap_or_default();
             // A kept document's objects are filed as the last check found
             // them, and found again only if a rule asks for one.
             let later = !was.is_empty()
-                && memo
-                    .as_ref()
-                    .is_some_and(|(_, local)| was.iter().all(|&w| matches!(local.objects.get(w), Some(Some(_)))));
+                && memo.as_ref().is_some_and(|(_, local)| {
+                    local.objects.get(was.clone()).is_some_and(|prior| prior.iter().all(Option::is_some))
+                });
             let found = if later {
                 Found::later(input.file, doc.index, index, source, root, was.len())
             } else {
@@ -161,9 +158,12 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
             };
             if memo.is_some() {
+                if let Some(o) = origin.filter(|_| found.count() > 0) {
+                    filed_at.push(((index, o.chunk, o.within), places.len()..places.len() + found.count()));
+                }
                 for i in 0..found.count() {
-                    places.push(origin.map(|o| (*o, (index, o.chunk, o.within, i))));
-                    previous.push(origin.and(was.get(i).copied()));
+                    places.push(origin.copied());
+                    previous.push(origin.and(Some(was.start + i)).filter(|w| was.contains(w)));
                 }
             }
             documents.push(found);
@@ -194,7 +194,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         .collect();
     // What each object kept from the last check (as planned), with its
     // place in it.
-    let no_change = WordSet::default();
+    let no_change = Touched::default();
     let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
     let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
     if let Some((plan, local)) = &mut memo {
@@ -215,8 +215,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
         let prior = before.get_mut(n).and_then(Option::take);
-        let chunk = place.map(|(origin, _)| origin.offset..origin.end);
-        let mut now = place.map(|(origin, _)| LocalHits {
+        let chunk = place.map(|origin| origin.offset..origin.end);
+        let mut now = place.map(|origin| LocalHits {
             offset: origin.offset,
             line: origin.line,
             document: at.document,
@@ -229,7 +229,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // depend on lookups that changed or on lines that moved (the
         // others' are in the report).
         let visit: Vec<usize> = match (prior, &mut now, place) {
-            (Some((was, prior)), Some(now), Some((origin, _))) => {
+            (Some((was, prior)), Some(now), Some(origin)) => {
                 now.filed = prior.filed;
                 now.source = prior.source;
                 now.relevance = prior.relevance;
@@ -279,7 +279,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         let mut hits = Hits::with_text(&scope, text, indents[located.input]);
         // The object's lines (a message naming one of them is found again
         // when they move).
-        let chunk_lines = place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line);
+        let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
         let source = located.source.map(std::rc::Rc::<str>::from);
@@ -291,7 +291,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             (rule.check)(&located.object, &mut hits);
             let looked = hits.looked_past();
             let reads = scope.take_reads();
-            if let (Some(now), Some((origin, _))) = (&mut now, place) {
+            if let (Some(now), Some(origin)) = (&mut now, place) {
                 let moves_with_chunk = |hit: &Hit| {
                     hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
                 };
@@ -363,7 +363,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             );
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             local.places.clear();
-            local.places.extend(places.iter().enumerate().filter_map(|(n, place)| Some((place.as_ref()?.1, n))));
+            local.places.extend(filed_at);
             local.objects = kept;
             local.indents = indents;
             report
@@ -422,7 +422,7 @@ pub struct Plan {
     /// Each input's document origins.
     origins: Vec<Vec<yaml::Origin>>,
     /// The lookups filed under an object added, removed or changed.
-    changed: WordSet<u64>,
+    changed: Touched,
     /// Whether each object of the last check (by place) is kept: its chunk
     /// is kept, with the same indentation step and `# Source:`.
     kept: Vec<bool>,
@@ -437,7 +437,7 @@ impl Plan {
     fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
         let mut plan =
-            Plan { origins, changed: WordSet::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+            Plan { origins, changed: Touched::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
         let mut seen = vec![false; local.objects.len()];
         // Kept objects whose trees are behind, and how far their lines moved.
         let mut behind = Vec::new();
@@ -445,14 +445,14 @@ impl Plan {
             let same_indent = local.indents.get(index) == Some(&indent);
             let mut settle = WordSet::default();
             for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
-                let key = |i| (index, origin.chunk, origin.within, i);
-                let known = local.places.contains_key(&key(0));
-                let Read::Root(offset, root) = read(file, doc, scan, origin.pending, known) else { continue };
-                if known {
+                let places = local.places.get(&(index, origin.chunk, origin.within));
+                let Read::Root(offset, root) = read(file, doc, scan, origin.pending, places.is_some()) else {
+                    continue;
+                };
+                if let Some(places) = places {
                     let source = scan.source_at(offset);
-                    for i in 0.. {
-                        let Some(&was) = local.places.get(&key(i)) else { break };
-                        let Some(prior) = &local.objects[was] else { continue };
+                    for was in places.clone() {
+                        let Some(Some(prior)) = local.objects.get(was) else { continue };
                         seen[was] = true;
                         if same_indent && prior.source.as_deref() == source {
                             plan.kept[was] = true;
