@@ -393,10 +393,23 @@ impl<'a> Scope<'a> {
     /// The objects filed under `lookup`, in input order (noted as read).
     fn filed<'s, 'q>(&'s self, lookup: Lookup<'q>) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
         self.read(lookup);
-        let files = move |object: &Object| {
-            let mut filed = false;
-            Lookup::of(object, |l| filed |= l == lookup);
-            filed
+        // Whether the object is filed under the lookup itself, not only
+        // under its key: as [`Lookup::of`] files it, without listing every
+        // lookup of every object a rule goes through.
+        let files = move |o: &Object| {
+            let ns = namespace_of(o);
+            match lookup {
+                Lookup::Name(kind, namespace, name) => o.kind == kind && ns == namespace && o.name == Some(name),
+                Lookup::Kind(kind) => o.kind == kind,
+                Lookup::Workloads(namespace) => ns == namespace && o.pod().is_some(),
+                Lookup::Policies(namespace) => ns == namespace && o.kind == "NetworkPolicy",
+                Lookup::Custom(namespace) => ns == namespace && o.is_custom(),
+                Lookup::Bound(..) | Lookup::Everything => {
+                    let mut filed = false;
+                    Lookup::of(o, |l| filed |= l == lookup);
+                    filed
+                }
+            }
         };
         let mut numbers = self.index.get(lookup.key()).iter().copied().peekable();
         // An object listed twice in a row (filed twice) is taken once.
