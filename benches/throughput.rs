@@ -317,7 +317,7 @@ fn incremental(options: &Options) {
         // Best of 20 at most: each round copies every finding held.
         let (compared, told) = changes_after_a_keystroke(&mut checker, at, rounds.min(20));
         println!(
-            "  {:>5.1} MB stream: the change after one character (playground changes(), findings held patched): compared {compared}, told by the engine {told}",
+            "  {:>5.1} MB stream: the change after one character (playground changes(), findings held patched): compared {compared}, told by the engine (compared if large) {told}",
             mb(text.len())
         );
     }
@@ -328,7 +328,7 @@ fn incremental(options: &Options) {
 /// by comparing them or from what the engine kept, and the held copy
 /// patched with it (each timed, best of `rounds`; wall / thread CPU).
 fn changes_after_a_keystroke(checker: &mut Checker, at: usize, rounds: usize) -> (String, String) {
-    use posture::playground::changes::{apply_in_place, between, from_engine, Shift};
+    use posture::playground::changes::{apply_in_place, between, told_or_compared, Shift};
     let mut held = checker.report().findings.clone();
     let (mut compared, mut told) = ([f64::INFINITY; 2], [f64::INFINITY; 2]);
     for round in 0..rounds {
@@ -339,11 +339,12 @@ fn changes_after_a_keystroke(checker: &mut Checker, at: usize, rounds: usize) ->
         for (engine, best) in [(false, &mut compared), (true, &mut told)] {
             let mut copy = held.clone();
             let (start, start_cpu) = (Instant::now(), thread_cpu());
-            let change = match (engine, changed) {
-                (true, Some(changed)) => from_engine(changed, copy.len(), report.findings.len(), shift),
-                _ => Some(between(&copy, &report.findings, shift)),
+            let change = if engine {
+                told_or_compared(changed, &copy, &report.findings, shift)
+            } else {
+                between(&copy, &report.findings, shift)
             };
-            let patched = change.is_some_and(|change| apply_in_place(&mut copy, &change, &report.findings));
+            let patched = apply_in_place(&mut copy, &change, &report.findings);
             best[0] = best[0].min(start.elapsed().as_secs_f64());
             best[1] = best[1].min(thread_cpu() - start_cpu);
             assert!(patched && copy.len() == report.findings.len());

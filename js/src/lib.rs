@@ -147,9 +147,7 @@ impl JsChecker {
         // The engine knows which findings it kept since its last report;
         // after any other report, the findings are compared.
         let told = changed.filter(|_| self.answered_last);
-        let change = told
-            .and_then(|changed| changes::from_engine(changed, self.answered.len(), report.findings.len(), shift))
-            .unwrap_or_else(|| changes::between(&self.answered, &report.findings, shift));
+        let change = changes::told_or_compared(told, &self.answered, &report.findings, shift);
         let added: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
         // The first piece carries the rest of the report, even with no findings.
         let reports: Array = std::iter::once(&added[..added.len().min(PIECE)])
@@ -176,9 +174,11 @@ impl JsChecker {
         let object = Object::new();
         let set = |o: &Object, key: &str, value: JsValue| Reflect::set(o, &key.into(), &value).map(drop);
         let moved = Object::new();
-        let _ = set(&moved, "offset", (shift.offset as f64).into());
-        let _ = set(&moved, "line", (shift.line as f64).into());
-        let _ = set(&moved, "document", (shift.document as f64).into());
+        // The change's shift: the engine's may differ from the text's (after
+        // several edits, the findings kept moved as the first edit moved them).
+        let _ = set(&moved, "offset", (change.shift.offset as f64).into());
+        let _ = set(&moved, "line", (change.shift.line as f64).into());
+        let _ = set(&moved, "document", (change.shift.document as f64).into());
         let _ = set(&object, "hunks", hunks.into());
         let _ = set(&object, "moved", number(change.moved));
         let _ = set(&object, "shift", moved.into());
