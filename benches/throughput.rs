@@ -281,8 +281,11 @@ fn thread_cpu() -> f64 {
 /// deleted; and a blank line typed after it, then deleted, which moves
 /// every line below (each re-check timed).
 fn incremental(options: &Options) {
+    // More rounds (`POSTURE_BENCH_ROUNDS=400`) make a profile of the edits
+    // outweigh the first check's.
+    let rounds: usize = std::env::var("POSTURE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
     println!(
-        "== incremental: one edit inside one document, re-checked (engine::Checker, best of 20; wall / thread CPU)"
+        "== incremental: one edit inside one document, re-checked (engine::Checker, best of {rounds}; wall / thread CPU)"
     );
     for size_mb in [1usize, 10] {
         let text = stream(size_mb * 1024 * 1024).into_bytes();
@@ -295,7 +298,7 @@ fn incremental(options: &Options) {
         let first = start.elapsed().as_secs_f64();
         let mut best = |at: usize, typed: &[u8]| {
             let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
-            for round in 0..20 {
+            for round in 0..rounds {
                 let (range, replacement) =
                     if round % 2 == 0 { (at..at, typed) } else { (at..at + typed.len(), &b""[..]) };
                 let (start, start_cpu) = (Instant::now(), thread_cpu());
@@ -311,7 +314,45 @@ fn incremental(options: &Options) {
             mb(text.len()),
             first * 1000.0,
         );
+        // Best of 20 at most: each round copies every finding held.
+        let (compared, told) = changes_after_a_keystroke(&mut checker, at, rounds.min(20));
+        println!(
+            "  {:>5.1} MB stream: the change after one character (playground changes(), findings held patched): compared {compared}, told by the engine (compared if large) {told}",
+            mb(text.len())
+        );
     }
+}
+
+/// What the module's `Checker.changes()` does after a keystroke besides
+/// checking: the change between the findings held and the new ones, found
+/// by comparing them or from what the engine kept, and the held copy
+/// patched with it (each timed, best of `rounds`; wall / thread CPU).
+fn changes_after_a_keystroke(checker: &mut Checker, at: usize, rounds: usize) -> (String, String) {
+    use posture::playground::changes::{apply_in_place, between, told_or_compared, Shift};
+    let mut held = checker.report().findings.clone();
+    let (mut compared, mut told) = ([f64::INFINITY; 2], [f64::INFINITY; 2]);
+    for round in 0..rounds {
+        let (range, replacement) = if round % 2 == 0 { (at..at, &b"x"[..]) } else { (at..at + 1, &b""[..]) };
+        checker.apply_edit(0, range, replacement);
+        let (report, changed) = checker.report_and_changed();
+        let shift = Shift { offset: if round % 2 == 0 { 1 } else { -1 }, line: 0, document: 0 };
+        for (engine, best) in [(false, &mut compared), (true, &mut told)] {
+            let mut copy = held.clone();
+            let (start, start_cpu) = (Instant::now(), thread_cpu());
+            let change = if engine {
+                told_or_compared(changed, &copy, &report.findings, shift)
+            } else {
+                between(&copy, &report.findings, shift)
+            };
+            let patched = apply_in_place(&mut copy, &change, &report.findings);
+            best[0] = best[0].min(start.elapsed().as_secs_f64());
+            best[1] = best[1].min(thread_cpu() - start_cpu);
+            assert!(patched && copy.len() == report.findings.len());
+        }
+        held = report.findings.clone();
+    }
+    let figure = |best: [f64; 2]| format!("{:>6.2} / {:>6.2} ms", best[0] * 1000.0, best[1] * 1000.0);
+    (figure(compared), figure(told))
 }
 
 fn main() {

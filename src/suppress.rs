@@ -44,6 +44,14 @@ impl Comments {
     pub fn new(text: &[u8], comments: &[usize], lines: &LineIndex) -> Self {
         let mut by_line = HashMap::new();
         for &hash in comments {
+            // Most comments are not ours: told by their first bytes, before
+            // their lines are looked for (the incremental checker reads
+            // every comment again after each edit).
+            let after = text.get(hash + 1..).unwrap_or_default();
+            let blanks = after.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+            if !after[blanks..].starts_with(COMMENT.as_bytes()) {
+                continue;
+            }
             let start = text[..hash].iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1);
             let end = text[hash..].iter().position(|&b| b == b'\n').map_or(text.len(), |n| hash + n);
             let comment = String::from_utf8_lossy(&text[hash + 1..end]);

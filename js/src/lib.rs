@@ -65,6 +65,9 @@ pub struct JsChecker {
     /// its lines and its documents then.
     answered: Vec<Finding>,
     answered_at: (usize, usize, usize),
+    /// The engine's last report is the one `changes()` answered last: the
+    /// engine can tell the next change itself (see `changes::from_engine`).
+    answered_last: bool,
 }
 
 /// Findings in each piece of a `changes()` answer: a page reads one piece
@@ -82,6 +85,7 @@ impl JsChecker {
             lines: LineStarts::new(b""),
             answered: Vec::new(),
             answered_at: (0, 1, 0),
+            answered_last: false,
         };
         checker.set_text("");
         Ok(checker)
@@ -92,6 +96,7 @@ impl JsChecker {
     pub fn set_text(&mut self, text: &str) {
         self.inner.set(&[Input { file: &self.file, text: text.as_bytes() }]);
         self.lines = LineStarts::new(text.as_bytes());
+        self.answered_last = false;
     }
 
     /// Replaces the UTF-16 range `start..end` of the current text with
@@ -128,6 +133,7 @@ impl JsChecker {
 
     /// The report of the current text: exactly `check(text, options)`.
     pub fn check(&mut self) -> JsValue {
+        self.answered_last = false;
         to_js(self.inner.report())
     }
 
@@ -170,14 +176,17 @@ impl JsChecker {
     /// findings answered then moved on to the current ones.
     fn answer(&mut self, added: impl FnOnce(&posture::Report, &[&Finding], &Object)) -> JsValue {
         let at = (self.text().len(), self.lines.count());
-        let report = self.inner.report();
+        let (report, changed) = self.inner.report_and_changed();
         let (bytes, lines, documents) = self.answered_at;
         let shift = Shift {
             offset: at.0 as isize - bytes as isize,
             line: at.1 as i64 - lines as i64,
             document: report.documents as isize - documents as isize,
         };
-        let change = changes::between(&self.answered, &report.findings, shift);
+        // The engine knows which findings it kept since its last report;
+        // after any other report, the findings are compared.
+        let told = changed.filter(|_| self.answered_last);
+        let change = changes::told_or_compared(told, &self.answered, &report.findings, shift);
         let object = Object::new();
         let new: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
         added(report, &new, &object);
@@ -188,13 +197,16 @@ impl JsChecker {
             self.answered = report.findings.clone();
         }
         self.answered_at = (at.0, at.1, documents);
+        self.answered_last = true;
         let number = |n: usize| JsValue::from(n as f64);
         let hunks: Array =
             change.hunks.iter().map(|h| Array::of3(&number(h.start), &number(h.end), &number(h.added))).collect();
         let moved = Object::new();
-        set(&moved, "offset", (shift.offset as f64).into());
-        set(&moved, "line", (shift.line as f64).into());
-        set(&moved, "document", (shift.document as f64).into());
+        // The change's shift: the engine's may differ from the text's (after
+        // several edits, the findings kept moved as the first edit moved them).
+        set(&moved, "offset", (change.shift.offset as f64).into());
+        set(&moved, "line", (change.shift.line as f64).into());
+        set(&moved, "document", (change.shift.document as f64).into());
         set(&object, "hunks", hunks.into());
         set(&object, "moved", number(change.moved));
         set(&object, "shift", moved.into());

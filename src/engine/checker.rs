@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::indent::Indents;
-use super::{read_part, run, Input, Local, Options, Plan, Run};
+use super::{read_part, run, Changed, Input, Local, Options, Plan, Run};
 use crate::k8s::templates::Scan;
 use crate::report::Report;
 use crate::yaml::{self, LineIndex, LineStarts, Stream};
@@ -18,6 +18,9 @@ pub struct Checker {
     options: Options,
     sources: Vec<Source>,
     local: Local,
+    /// The inputs were set since the last report: it is no report before
+    /// the next.
+    fresh: bool,
 }
 
 struct Source {
@@ -32,7 +35,7 @@ struct Source {
 
 impl Checker {
     pub fn new(options: Options) -> Self {
-        Checker { options, sources: Vec::new(), local: Local::default() }
+        Checker { options, sources: Vec::new(), local: Local::default(), fresh: true }
     }
 
     /// Checks these inputs, replacing any before.
@@ -44,6 +47,7 @@ impl Checker {
     /// Replaces the inputs, without checking them (see [`Checker::report`]).
     pub fn set(&mut self, inputs: &[Input]) {
         self.local = Local::default();
+        self.fresh = true;
         self.sources = inputs
             .iter()
             .map(|input| {
@@ -100,6 +104,13 @@ impl Checker {
     /// The report of the current text: exactly what [`check_all`] gives.
     /// It is kept, and patched by the next call where edits touched it.
     pub fn report(&mut self) -> &Report {
+        self.report_and_changed().0
+    }
+
+    /// The report of the current text (see [`Checker::report`]), and how
+    /// its findings came from those of the report before ([`Changed`]):
+    /// none after [`Checker::set`], when there is no report before.
+    pub fn report_and_changed(&mut self) -> (&Report, Option<&Changed>) {
         // Kept trees are moved with their text only where rules will read
         // them (see [`yaml::Parsed`]).
         let planned: Vec<_> = self.sources.iter().map(|s| (&*s.file, &s.parsed, &s.scan, s.indents.unit())).collect();
@@ -107,7 +118,15 @@ impl Checker {
         for (source, chunks) in self.sources.iter_mut().zip(&plan.settle) {
             source.parsed.settle(|chunk| chunks.contains(&chunk));
         }
-        plan.origins = self.sources.iter().map(|s| s.parsed.origins()).collect();
+        // The settled chunks' documents are no longer behind.
+        for (origins, chunks) in plan.origins.iter_mut().zip(&plan.settle) {
+            if !chunks.is_empty() {
+                origins
+                    .iter_mut()
+                    .filter(|o| chunks.contains(&o.chunk))
+                    .for_each(|o| o.pending = yaml::Shift::default());
+            }
+        }
 
         let inputs: Vec<Input> = self.sources.iter().map(|s| Input { file: &s.file, text: &s.text }).collect();
         let lines: Vec<LineIndex> =
@@ -118,6 +137,9 @@ impl Checker {
         let inputs = Run { inputs: &inputs, lines: &lines, parsed: &parsed, scans: &scans, indents };
         let report = run(inputs, &self.options, Some((&plan, &mut self.local)));
         self.local.report = report;
-        &self.local.report
+        if std::mem::take(&mut self.fresh) {
+            self.local.changed = None;
+        }
+        (&self.local.report, self.local.changed.as_ref())
     }
 }

@@ -3,15 +3,15 @@
 //! depended on; and how a kept object's findings move to where its
 //! document now is.
 
-use std::ops::RangeInclusive;
+use std::ops::{Range, RangeInclusive};
 
 use crate::report::{Finding, Report, Suppressed};
 pub use crate::rules::scope::{WordMap, WordSet};
 use crate::rules::Hit;
 
-/// What the last check found. Objects are known by where they are (an
-/// [`ObjectKey`]) and, within one check, by their place in its list of
-/// objects.
+/// What the last check found. Objects are known by where they are (their
+/// document's [`DocumentKey`] and their place in it) and, within one
+/// check, by their place in its list of objects.
 #[derive(Default)]
 pub struct Local {
     pub report: Report,
@@ -21,18 +21,19 @@ pub struct Local {
     pub suppressed: Vec<Tag>,
     /// What each object's rules found, by its place in the check's list.
     pub objects: Vec<Option<LocalHits>>,
-    /// Each object's place in `objects`.
-    pub places: WordMap<ObjectKey, usize>,
+    /// Each document's objects' places in `objects`.
+    pub places: WordMap<DocumentKey, Range<usize>>,
+    /// How `report.findings` came from the findings of the report before.
+    pub changed: Option<Changed>,
     /// Each input's indentation step when these were found: fixes' edits
     /// depend on it, so findings of an input whose step changed are not
     /// kept.
     pub indents: Vec<usize>,
 }
 
-/// Where an object is: its input, its document's chunk (which keeps its id
-/// while its text is unchanged), the document in the chunk and the object
-/// in the document.
-pub type ObjectKey = (usize, u64, usize, usize);
+/// Where a document is: its input, its chunk (which keeps its id while
+/// its text is unchanged) and its place in the chunk.
+pub type DocumentKey = (usize, u64, usize);
 
 /// Which object (its place in the check's list of objects), rule (by index
 /// among the enabled ones) and hit of the rule a finding came from: after
@@ -54,6 +55,8 @@ pub struct LocalHits {
     /// The template the object was rendered from (a `# Source:` comment
     /// before it, which an edit elsewhere can change).
     pub source: Option<Box<str>>,
+    /// Which practices look at the object ([`crate::report::relevance`]).
+    pub relevance: u16,
     /// The lookups of the scope's index the object is filed under
     /// ([`crate::rules::scope::Lookup::of`]): rules that read one of them
     /// run again when the object changes or goes.
@@ -76,6 +79,10 @@ pub struct Move {
 
 impl Move {
     fn finding(&self, finding: &mut Finding) {
+        // Most findings of an edit's input are before it.
+        if self.bytes == 0 && self.lines == 0 && self.documents == 0 {
+            return;
+        }
         for pos in [&mut finding.span.start, &mut finding.span.end] {
             pos.offset = pos.at().wrapping_add_signed(self.bytes) as u32;
             pos.line = (i64::from(pos.line) + self.lines) as u32;
@@ -88,6 +95,27 @@ impl Move {
         }
         finding.document = finding.document.wrapping_add_signed(self.documents);
     }
+}
+
+/// How a report's findings came from the last report's, as the checker
+/// knows it without comparing them: which of the last findings were kept
+/// (moved with their object, and otherwise the same), and where the
+/// others, found again or anew, are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Each finding of the last report: how far it moved, if it was kept.
+    pub kept: Vec<Option<Moved>>,
+    /// Where the findings not kept are in the report, in order.
+    pub added: Vec<usize>,
+}
+
+/// How far a kept finding moved: added to its offsets (spans and fix
+/// edits), lines and document number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moved {
+    pub bytes: isize,
+    pub lines: i64,
+    pub documents: isize,
 }
 
 /// What a rule's hits on an object depend on.
@@ -111,14 +139,45 @@ pub enum Depends {
     Anything,
 }
 
+/// The lookups (by key) filed under an object added, removed or changed,
+/// with a word of one bit per 64th of the keys: every kept object's rules'
+/// reads are looked for in them after each edit, and most are told apart
+/// by the word without hashing.
+#[derive(Default)]
+pub struct Touched {
+    keys: WordSet<u64>,
+    bits: u64,
+}
+
+impl Touched {
+    fn bit(key: u64) -> u64 {
+        1 << (key >> 58)
+    }
+
+    pub fn insert(&mut self, key: u64) {
+        self.bits |= Touched::bit(key);
+        self.keys.insert(key);
+    }
+
+    pub fn contains(&self, key: u64) -> bool {
+        self.bits & Touched::bit(key) != 0 && self.keys.contains(&key)
+    }
+}
+
+impl Extend<u64> for Touched {
+    fn extend<I: IntoIterator<Item = u64>>(&mut self, keys: I) {
+        keys.into_iter().for_each(|key| self.insert(key));
+    }
+}
+
 impl Ran {
-    pub fn kept(&self, changed: &WordSet<u64>, lines_moved: bool) -> bool {
+    pub fn kept(&self, changed: &Touched, lines_moved: bool) -> bool {
         if self.lines && lines_moved {
             return false;
         }
         match &self.on {
             Depends::Alone => true,
-            Depends::Reading(reads) => !reads.iter().any(|r| changed.contains(r)),
+            Depends::Reading(reads) => !reads.iter().any(|&r| changed.contains(r)),
             Depends::Anything => false,
         }
     }
@@ -167,20 +226,24 @@ impl Listed for Suppressed {
 /// with their chunk (in place, in the same order: they all move alike),
 /// merged with the new ones into one list in report order. An edit brings
 /// a few new findings among many kept: each new one finds its place by
-/// binary search, and the kept ones are moved in blocks between them.
+/// binary search, and the kept ones are moved in blocks between them. The
+/// [`Changed`] says which were kept and where the new ones went.
 pub fn patch_and_merge<T: Listed, K: Ord>(
     last: (Vec<T>, Vec<Tag>),
     moves: &[Option<Move>],
     new: (Vec<T>, Vec<Tag>),
     order: impl Fn(&Finding, &Tag) -> K,
-) -> (Vec<T>, Vec<Tag>) {
+) -> (Vec<T>, Vec<Tag>, Changed) {
     let (mut items, mut tags) = last;
     let found = |tag: &Tag| moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule));
-    let kept: Vec<bool> = tags.iter().map(|tag| found(tag).is_some()).collect();
+    let kept: Vec<Option<Moved>> = tags
+        .iter()
+        .map(|tag| found(tag).map(|m| Moved { bytes: m.bytes, lines: m.lines, documents: m.documents }))
+        .collect();
     let mut keep = kept.iter();
-    items.retain(|_| keep.next() == Some(&true));
+    items.retain(|_| keep.next().is_some_and(Option::is_some));
     let mut keep = kept.iter();
-    tags.retain(|_| keep.next() == Some(&true));
+    tags.retain(|_| keep.next().is_some_and(Option::is_some));
     for (item, tag) in items.iter_mut().zip(&mut tags) {
         if let Some(to) = found(tag) {
             to.finding(item.finding_mut());
@@ -188,8 +251,9 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
         }
     }
     let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
+    let mut changed = Changed { kept, added: Vec::with_capacity(new.len()) };
     if new.is_empty() {
-        return (items, tags);
+        return (items, tags, changed);
     }
     new.sort_by_key(|(item, tag)| order(item.finding(), tag));
     // Where each new one goes: after the kept ones that come before it or
@@ -218,10 +282,11 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
         out.0.extend(old_items.by_ref().take(place - taken));
         out.1.extend(old_tags.by_ref().take(place - taken));
         taken = place;
+        changed.added.push(out.0.len());
         out.0.push(item);
         out.1.push(tag);
     }
     out.0.extend(old_items);
     out.1.extend(old_tags);
-    out
+    (out.0, out.1, changed)
 }

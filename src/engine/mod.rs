@@ -17,12 +17,13 @@ use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
-use crate::rules::scope::{Located, Lookup, Scope};
+use crate::rules::scope::{Found, Lookup, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
-use memo::{Depends, Local, LocalHits, Move, Ran, Tag, WordSet};
+pub use memo::{Changed, Moved};
+use memo::{Depends, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -113,9 +114,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
 
-    let mut objects = Vec::new();
-    // Where each object is (with `memo`), in the order of `objects`.
+    let mut documents = Vec::new();
+    // Where each object is and its place in the last check (with `memo`),
+    // in input order.
     let mut places = Vec::new();
+    let mut previous: Vec<Option<usize>> = Vec::new();
+    // Each document's objects' places (with `memo`).
+    let mut filed_at = Vec::new();
     for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         let scan = &scans[index];
         let mut templated = None;
@@ -134,11 +139,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
             };
             report.documents += 1;
-            let known = match (&memo, origin) {
-                (Some((_, local)), Some(o)) => local.places.contains_key(&(index, o.chunk, o.within, 0)),
-                _ => false,
+            // The objects this document held at the last check (by their
+            // places in it), if its text is kept.
+            let was = match (&memo, origin) {
+                (Some((_, local)), Some(o)) => local.places.get(&(index, o.chunk, o.within)).cloned(),
+                _ => None,
             };
-            let (offset, root) = match read(input.file, doc, scan, pending, known) {
+            let (offset, root) = match read(input.file, doc, scan, pending, was.is_some()) {
                 Read::Templated => {
                     templated.get_or_insert(doc.index);
                     continue;
@@ -159,22 +166,39 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
                 Read::Root(offset, root) => (offset, root),
             };
-            match k8s::contents(root) {
-                Ok(Contents::Objects(found)) => {
-                    if memo.is_some() {
-                        places.extend((0..found.len()).map(|i| origin.map(|o| (*o, (index, o.chunk, o.within, i)))));
+            let source = scan.source_at(offset);
+            let was = was.unwrap_or_default();
+            // A kept document's objects are filed as the last check found
+            // them, and found again only if a rule asks for one.
+            let later = !was.is_empty()
+                && memo.as_ref().is_some_and(|(_, local)| {
+                    local.objects.get(was.clone()).is_some_and(|prior| prior.iter().all(Option::is_some))
+                });
+            let found = if later {
+                Found::later(input.file, doc.index, index, source, root, was.len())
+            } else {
+                match k8s::contents(root) {
+                    Ok(Contents::Objects(found)) => Found::now(input.file, doc.index, index, source, found),
+                    Ok(Contents::NotKubernetes) => {
+                        report.skipped_documents += 1;
+                        continue;
                     }
-                    objects.extend(found.into_iter().map(|object| Located {
-                        object,
-                        file: input.file,
-                        document: doc.index,
-                        input: index,
-                        source: scan.source_at(offset),
-                    }))
+                    Err(e) => {
+                        report.errors.push(error(&e));
+                        continue;
+                    }
                 }
-                Ok(Contents::NotKubernetes) => report.skipped_documents += 1,
-                Err(e) => report.errors.push(error(&e)),
+            };
+            if memo.is_some() {
+                if let Some(o) = origin.filter(|_| found.count() > 0) {
+                    filed_at.push(((index, o.chunk, o.within), places.len()..places.len() + found.count()));
+                }
+                for i in 0..found.count() {
+                    places.push(origin.copied());
+                    previous.push(origin.and(Some(was.start + i)).filter(|w| was.contains(w)));
+                }
             }
+            documents.push(found);
         }
         if let Some(document) = templated {
             let at = |offset| lines[index].pos(offset);
@@ -186,8 +210,12 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             });
         }
     }
-    report.objects = objects.len();
-    let scope = Scope::new(options, objects);
+    let filed = |n: usize| {
+        let prior = memo.as_ref().and_then(|(_, local)| local.objects.get(previous[n]?)?.as_ref());
+        prior.map_or(&[][..], |prior| &prior.filed[..])
+    };
+    let scope = Scope::new(options, documents, filed);
+    report.objects = scope.len();
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
     let comments: Vec<suppress::Comments> = inputs
@@ -198,12 +226,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         .collect();
     // What each object kept from the last check (as planned), with its
     // place in it.
-    let no_change = WordSet::default();
+    let no_change = Touched::default();
     let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
     let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
     if let Some((plan, local)) = &mut memo {
-        for place in &places {
-            let was = place.as_ref().and_then(|(_, key)| local.places.get(key)).copied();
+        for &was in &previous {
             let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
             before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
         }
@@ -214,19 +241,19 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let mut moves: Vec<Option<Move>> = Vec::new();
     // Where each new finding came from (with `memo`), in report order.
     let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
-    for (n, located) in scope.objects().iter().enumerate() {
-        // One buffer of hits per object, emptied after each rule; its fixes
-        // edit the object's input.
-        let text = inputs[located.input].text;
-        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
+    // Which practices look at each object, in input order.
+    let mut relevances = Vec::with_capacity(scope.len());
+    for n in 0..scope.len() {
+        let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
         let prior = before.get_mut(n).and_then(Option::take);
-        let chunk = place.map(|(origin, _)| origin.offset..origin.end);
-        let mut now = place.map(|(origin, _)| LocalHits {
+        let chunk = place.map(|origin| origin.offset..origin.end);
+        let mut now = place.map(|origin| LocalHits {
             offset: origin.offset,
             line: origin.line,
-            document: located.document,
-            source: located.source.map(Box::from),
+            document: at.document,
+            source: None,
+            relevance: 0,
             filed: Vec::new(),
             rules: Vec::new(),
         });
@@ -234,8 +261,10 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // depend on lookups that changed or on lines that moved (the
         // others' are in the report).
         let visit: Vec<usize> = match (prior, &mut now, place) {
-            (Some((was, prior)), Some(now), Some((origin, _))) => {
+            (Some((was, prior)), Some(now), Some(origin)) => {
                 now.filed = prior.filed;
+                now.source = prior.source;
+                now.relevance = prior.relevance;
                 let lines = i64::from(origin.line) - i64::from(prior.line);
                 let mut rerun = Vec::new();
                 if prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0)) {
@@ -249,7 +278,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                         }
                     }
                 }
-                let documents = located.document as isize - prior.document as isize;
+                let documents = at.document as isize - prior.document as isize;
                 let bytes = origin.offset as isize - prior.offset as isize;
                 if moves.len() <= was {
                     moves.resize_with(was + 1, || None);
@@ -258,19 +287,31 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 rerun
             }
             (_, now, _) => {
+                let object = &scope.object(n).object;
                 if let Some(now) = now {
-                    Lookup::of(&located.object, |lookup| now.filed.push(lookup.key()));
+                    Lookup::of(object, |lookup| now.filed.push(lookup.key()));
+                    now.source = at.source.map(Box::from);
+                    now.relevance = crate::report::relevance(object);
                 }
                 (0..enabled.len()).collect()
             }
         };
+        relevances.push(match &now {
+            Some(now) => now.relevance,
+            None => crate::report::relevance(&scope.object(n).object),
+        });
         if visit.is_empty() {
             kept.push(now);
             continue;
         }
+        let located = scope.object(n);
+        // One buffer of hits per object, emptied after each rule; its fixes
+        // edit the object's input.
+        let text = inputs[located.input].text;
+        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
         // The object's lines (a message naming one of them is found again
         // when they move).
-        let chunk_lines = place.map(|(origin, _)| origin.line..=lines[located.input].pos(origin.end).line);
+        let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
         let object = std::rc::Rc::new(located.object.reference());
         let annotation = suppress::annotation(&located.object);
         let source = located.source.map(std::rc::Rc::<str>::from);
@@ -282,7 +323,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             (rule.check)(&located.object, &mut hits);
             let looked = hits.looked_past();
             let reads = scope.take_reads();
-            if let (Some(now), Some((origin, _))) = (&mut now, place) {
+            if let (Some(now), Some(origin)) = (&mut now, place) {
                 let moves_with_chunk = |hit: &Hit| {
                     hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
                 };
@@ -338,21 +379,23 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let order =
                 |f: &Finding, t: &Tag| (positions[t.input], f.span.start.offset, f.rule.id, t.object, t.rule, t.hit);
             let last = std::mem::take(&mut local.report);
-            (report.findings, local.findings) = memo::patch_and_merge(
+            let changed;
+            (report.findings, local.findings, changed) = memo::patch_and_merge(
                 (last.findings, std::mem::take(&mut local.findings)),
                 &moves,
                 (std::mem::take(&mut report.findings), found_tags),
                 order,
             );
-            (report.suppressed, local.suppressed) = memo::patch_and_merge(
+            local.changed = Some(changed);
+            (report.suppressed, local.suppressed, _) = memo::patch_and_merge(
                 (last.suppressed, std::mem::take(&mut local.suppressed)),
                 &moves,
                 (std::mem::take(&mut report.suppressed), suppressed_tags),
                 order,
             );
-            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             local.places.clear();
-            local.places.extend(places.iter().enumerate().filter_map(|(n, place)| Some((place.as_ref()?.1, n))));
+            local.places.extend(filed_at);
             local.objects = kept;
             local.indents = indents;
             report
@@ -361,7 +404,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
             report.findings.sort_by_cached_key(order);
             report.suppressed.sort_by_cached_key(|s| order(&s.finding));
-            report.practices = crate::report::practices(scope.objects(), &enabled, &report.findings);
+            report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
         }
     }
@@ -411,7 +454,7 @@ pub struct Plan {
     /// Each input's document origins.
     origins: Vec<Vec<yaml::Origin>>,
     /// The lookups filed under an object added, removed or changed.
-    changed: WordSet<u64>,
+    changed: Touched,
     /// Whether each object of the last check (by place) is kept: its chunk
     /// is kept, with the same indentation step and `# Source:`.
     kept: Vec<bool>,
@@ -426,7 +469,7 @@ impl Plan {
     fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
         let mut plan =
-            Plan { origins, changed: WordSet::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+            Plan { origins, changed: Touched::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
         let mut seen = vec![false; local.objects.len()];
         // Kept objects whose trees are behind, and how far their lines moved.
         let mut behind = Vec::new();
@@ -434,14 +477,14 @@ impl Plan {
             let same_indent = local.indents.get(index) == Some(&indent);
             let mut settle = WordSet::default();
             for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
-                let key = |i| (index, origin.chunk, origin.within, i);
-                let known = local.places.contains_key(&key(0));
-                let Read::Root(offset, root) = read(file, doc, scan, origin.pending, known) else { continue };
-                if known {
+                let places = local.places.get(&(index, origin.chunk, origin.within));
+                let Read::Root(offset, root) = read(file, doc, scan, origin.pending, places.is_some()) else {
+                    continue;
+                };
+                if let Some(places) = places {
                     let source = scan.source_at(offset);
-                    for i in 0.. {
-                        let Some(&was) = local.places.get(&key(i)) else { break };
-                        let Some(prior) = &local.objects[was] else { continue };
+                    for was in places.clone() {
+                        let Some(Some(prior)) = local.objects.get(was) else { continue };
                         seen[was] = true;
                         if same_indent && prior.source.as_deref() == source {
                             plan.kept[was] = true;

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use crate::engine::{Changed, Moved};
 use crate::fix::FixState;
 use crate::report::{Finding, Report};
 use crate::yaml::{Pos, Span};
@@ -110,6 +111,70 @@ pub fn between(old: &[Finding], new: &[Finding], shift: Shift) -> Change {
     }
     change.hunks.extend(hunk);
     change
+}
+
+/// The change from `old` findings to `new` as the incremental checker
+/// tells it ([`Changed`], which findings of the report before it kept and
+/// how far each moved), without comparing findings: the kept findings that
+/// moved as the first one that moved (or stayed, before it) are kept, and
+/// the rest are hunks. `shift` is the text's (as for [`between`]), used
+/// when no finding moved. `None` if `changed` is not about `old` and `new`
+/// (other lengths).
+pub fn from_engine(changed: &Changed, old: usize, new: usize, shift: Shift) -> Option<Change> {
+    let kept = changed.kept.iter().filter(|k| k.is_some()).count();
+    if changed.kept.len() != old || kept + changed.added.len() != new {
+        return None;
+    }
+    let first_moved = changed.kept.iter().position(|k| k.is_some_and(|m| m != Moved::default()));
+    let (moved, shift) = match first_moved {
+        Some(at) => {
+            let m = changed.kept[at].unwrap_or_default();
+            (at, Shift { offset: m.bytes, line: m.lines, document: m.documents })
+        }
+        None => (old, shift),
+    };
+    let as_shift = |m: &Moved| Shift { offset: m.bytes, line: m.lines, document: m.documents };
+    let mut change = Change { hunks: Vec::new(), moved, shift };
+    // Old and new findings are walked together, from one kept finding that
+    // moved as the change says (an anchor) to the next: what lies between
+    // them is a hunk.
+    let mut added = changed.added.iter().copied().peekable();
+    // Where the new findings' walk is, and where the last anchor left both.
+    let (mut j, mut old_from, mut new_from) = (0, 0, 0);
+    for (at, kept) in changed.kept.iter().enumerate() {
+        let Some(m) = kept else { continue };
+        while added.next_if_eq(&j).is_some() {
+            j += 1;
+        }
+        if as_shift(m) == if at < moved { Shift::default() } else { shift } {
+            if at > old_from || j > new_from {
+                change.hunks.push(Hunk { start: old_from, end: at, added: j - new_from });
+            }
+            (old_from, new_from) = (at + 1, j + 1);
+        }
+        j += 1;
+    }
+    if old > old_from || new > new_from {
+        change.hunks.push(Hunk { start: old_from, end: old, added: new - new_from });
+    }
+    Some(change)
+}
+
+/// How many findings a change told by the engine may resend before the
+/// findings are compared instead: rules that ran again (on every object,
+/// after an edit that changed what all of them look up) find mostly what
+/// they found before, which only a comparison tells.
+const RESENT: usize = 64;
+
+/// The change from `old` findings to `new`: as the engine tells it
+/// ([`from_engine`]) when it can and the change is small, otherwise by
+/// comparing them ([`between`]).
+pub fn told_or_compared(changed: Option<&Changed>, old: &[Finding], new: &[Finding], shift: Shift) -> Change {
+    let told = changed.and_then(|changed| from_engine(changed, old.len(), new.len(), shift));
+    match told {
+        Some(change) if change.hunks.iter().map(|h| h.end - h.start + h.added).sum::<usize>() <= RESENT => change,
+        _ => between(old, new, shift),
+    }
 }
 
 /// `findings` patched with `change`, the hunks' new findings in `added`, in
@@ -341,6 +406,63 @@ mod tests {
             (bytes, lines, documents) = (text.len(), text.matches('\n').count(), report.documents);
         }
         assert!(small > 150, "most edits change a few findings ({small} of 300)");
+    }
+
+    /// The checker's own account of what changed, after one or several
+    /// edits between reports, patches the findings held into exactly the
+    /// new report's, and resends few of them.
+    #[test]
+    fn the_engines_change_patches_the_findings_exactly() {
+        let mut text = corpus();
+        let mut checker = Checker::new(Options::default());
+        checker.set(&[Input { file: "a.yaml", text: text.as_bytes() }]);
+        assert!(checker.report_and_changed().1.is_none(), "no report before the first");
+        let mut held = checker.report().findings.clone();
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let pieces = ["x", "\n", "  privileged: true\n", "---\n", "name: a-b\n", "", "hostPID: true\n", "\n\n\n"];
+        let mut small = 0;
+        for round in 0..300 {
+            // One edit, or several far apart (each moves the findings
+            // after it its own way).
+            for _ in 0..1 + rng.below(3) * rng.below(2) {
+                let mut at = rng.below(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + rng.below(40)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let inserted = pieces[rng.below(pieces.len())];
+                text.replace_range(at..end, inserted);
+                checker.apply_edit(0, at..end, inserted.as_bytes());
+            }
+            let (report, changed) = checker.report_and_changed();
+            let changed = changed.expect("a report before");
+            let Some(change) = from_engine(changed, held.len(), report.findings.len(), Shift::default()) else {
+                panic!("round {round}: the engine's change is about these findings");
+            };
+            // What the module answers: the engine's change while it is small.
+            let answered = told_or_compared(Some(changed), &held, &report.findings, Shift::default());
+            let resent: usize = answered.hunks.iter().map(|h| h.end - h.start + h.added).sum();
+            if resent < 20 {
+                small += 1;
+            }
+            let mut copy = held.clone();
+            assert!(apply_in_place(&mut copy, &answered, &report.findings), "round {round}");
+            assert_eq!(format!("{copy:?}"), format!("{:?}", report.findings), "round {round}");
+            assert!(apply_in_place(&mut held, &change, &report.findings), "round {round}");
+            assert_eq!(format!("{held:?}"), format!("{:?}", report.findings), "round {round}");
+        }
+        assert!(small > 200, "most edits resend a few findings ({small} of 300)");
+        // A change told about other findings than those held is refused.
+        let changed = crate::engine::Changed { kept: vec![None], added: vec![0, 1] };
+        assert!(from_engine(&changed, 1, 1, Shift::default()).is_none());
+        assert!(from_engine(&changed, 2, 2, Shift::default()).is_none());
+        assert_eq!(
+            from_engine(&changed, 1, 2, Shift::default()).map(|c| c.hunks),
+            Some(vec![Hunk { start: 0, end: 1, added: 2 }])
+        );
     }
 
     #[test]

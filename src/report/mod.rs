@@ -22,7 +22,7 @@ use crate::yaml::Span;
 pub use escape::{escape, json_string};
 pub use json::{object as write_object_ref, to_json, write_json, write_json_part};
 pub use markdown::{to_markdown, write_markdown};
-pub use practices::{practices, PracticeSummary, Status};
+pub use practices::{practices, relevance, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};
 pub use registry::{rules_json, write_rules};
 pub use sarif::{to_sarif, write_sarif};

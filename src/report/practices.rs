@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::Finding;
 use crate::k8s::Object;
-use crate::rules::scope::Located;
 use crate::rules::{Practice, Rule, Severity};
 
 /// A practice's posture in this input.
@@ -47,15 +46,18 @@ pub struct PracticeSummary {
     pub by_severity: BTreeMap<&'static str, usize>,
 }
 
-pub fn practices(objects: &[Located], enabled: &[&Rule], findings: &[Finding]) -> Vec<PracticeSummary> {
-    // One pass over the objects and one over the findings (the incremental
-    // checker sums them again after every edit), counted by practice and
+pub fn practices(
+    relevance: impl IntoIterator<Item = u16>,
+    enabled: &[&Rule],
+    findings: &[Finding],
+) -> Vec<PracticeSummary> {
+    // One pass over the objects' relevance (which the incremental checker
+    // keeps per object) and one over the findings, counted by practice and
     // severity.
     let mut relevant = [0usize; Practice::ALL.len()];
-    for located in objects {
-        let facts = Facts::of(&located.object);
-        for (count, &practice) in relevant.iter_mut().zip(&Practice::ALL) {
-            *count += usize::from(facts.relevant(practice));
+    for mask in relevance {
+        for (count, bit) in relevant.iter_mut().zip(0..) {
+            *count += usize::from(mask >> bit & 1);
         }
     }
     let mut found = [[0usize; Severity::ALL.len()]; Practice::ALL.len()];
@@ -89,6 +91,13 @@ pub fn practices(objects: &[Located], enabled: &[&Rule], findings: &[Finding]) -
             }
         })
         .collect()
+}
+
+/// The practices whose rules look at `object`, one bit each (in the order
+/// of [`Practice::ALL`]).
+pub fn relevance(object: &Object) -> u16 {
+    let facts = Facts::of(object);
+    Practice::ALL.iter().zip(0..).filter(|(&practice, _)| facts.relevant(practice)).map(|(_, bit)| 1 << bit).sum()
 }
 
 /// What kind of thing an object is, as far as the practices care.

@@ -5,7 +5,7 @@
 //! it; rules never reach into the engine.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -13,7 +13,7 @@ use crate::k8s::Object;
 use crate::rules::kubernetes_version::KubernetesVersion;
 use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
-use crate::yaml::{Fnv, Limits};
+use crate::yaml::{Fnv, Limits, Node};
 
 /// The index's tables (and the incremental engine's). A re-check builds
 /// the index again, hashing every object's names: eight bytes at a time
@@ -135,12 +135,72 @@ pub struct Located<'a> {
     pub source: Option<&'a str>,
 }
 
+/// One document's objects, and where they came from.
+pub struct Found<'a> {
+    pub file: &'a str,
+    pub document: usize,
+    pub input: usize,
+    pub source: Option<&'a str>,
+    objects: OnceCell<Vec<Located<'a>>>,
+    /// The tree to find them in when first asked (see [`Found::later`]).
+    root: Option<&'a Node>,
+    count: usize,
+}
+
+impl<'a> Found<'a> {
+    /// A document whose objects were found.
+    pub fn now(
+        file: &'a str,
+        document: usize,
+        input: usize,
+        source: Option<&'a str>,
+        objects: Vec<Object<'a>>,
+    ) -> Self {
+        let count = objects.len();
+        let objects: Vec<Located> =
+            objects.into_iter().map(|object| Located { object, file, document, input, source }).collect();
+        Found { file, document, input, source, objects: OnceCell::from(objects), root: None, count }
+    }
+
+    /// A document known to hold `count` objects, found in `root` only if a
+    /// rule asks for one of them: the incremental engine knows an unchanged
+    /// document's objects by their lookups, and most are never asked for.
+    pub fn later(
+        file: &'a str,
+        document: usize,
+        input: usize,
+        source: Option<&'a str>,
+        root: &'a Node,
+        count: usize,
+    ) -> Self {
+        Found { file, document, input, source, objects: OnceCell::new(), root: Some(root), count }
+    }
+
+    /// How many objects the document holds.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    fn objects(&self) -> &[Located<'a>] {
+        self.objects.get_or_init(|| {
+            let found = match self.root.map(crate::k8s::contents) {
+                Some(Ok(crate::k8s::Contents::Objects(found))) => found,
+                _ => Vec::new(),
+            };
+            let (file, document, input, source) = (self.file, self.document, self.input, self.source);
+            found.into_iter().map(|object| Located { object, file, document, input, source }).collect()
+        })
+    }
+}
+
 /// What rules may look at besides the object in hand.
 pub struct Scope<'a> {
     pub options: &'a Options,
-    /// Every object of every input.
-    objects: Vec<Located<'a>>,
-    index: Index<'a>,
+    /// Every document's objects, in input order.
+    documents: Vec<Found<'a>>,
+    /// Each object's document and place in it, in input order.
+    objects: Vec<(u32, u32)>,
+    index: Index,
     /// Facts rules derive from many objects, computed once per run, with
     /// the lookups computing them read.
     memo: RefCell<HashMap<String, Remembered>>,
@@ -154,7 +214,7 @@ type Remembered = (Box<dyn Any>, Vec<u64>);
 /// One lookup of the index: what a rule may ask about the other objects.
 /// The incremental checker notes which a rule read, and runs it again only
 /// when an object added, removed or changed is filed under one of them.
-#[derive(Clone, Copy, Hash)]
+#[derive(Clone, Copy, Hash, PartialEq, Eq)]
 pub enum Lookup<'a> {
     /// Objects by (kind, namespace, name).
     Name(&'a str, &'a str, &'a str),
@@ -209,24 +269,49 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// Lookups cross-object rules need, built once per run so that relating
-/// objects stays linear in the size of the input.
-#[derive(Default)]
-struct Index<'a> {
-    /// (kind, namespace, name) to object. Cluster-scoped objects carry no
-    /// namespace and are filed under `default`, like namespaced objects
-    /// without one.
-    by_name: WordMap<(&'a str, &'a str, &'a str), usize>,
-    /// Objects that run or template a pod, by namespace, in input order.
-    workloads: WordMap<&'a str, Vec<usize>>,
-    /// NetworkPolicies by namespace.
-    policies: WordMap<&'a str, Vec<usize>>,
-    /// Service accounts (namespace, name) that some binding names.
-    bound_accounts: WordSet<(&'a str, &'a str)>,
-    /// Custom resources by namespace: an operator may make pods from them.
-    custom: WordMap<&'a str, Vec<usize>>,
-    /// Objects by kind, in input order.
-    by_kind: WordMap<&'a str, Vec<usize>>,
+/// The objects filed under each lookup ([`Lookup::key`]; but
+/// [`Lookup::Everything`]), in input order. Keys may collide: a lookup
+/// takes only the objects it finds among them. Every list is in one
+/// vector: a re-check builds the index again, and a vector per lookup was
+/// most of its time.
+struct Index {
+    /// Each key's number.
+    keys: WordMap<u64, u32>,
+    /// Where each key's list starts in `filed` (and the next one's, where
+    /// it ends).
+    starts: Vec<u32>,
+    filed: Vec<u32>,
+}
+
+impl Index {
+    /// The index of `filings`, (key number, object) in object order.
+    fn new(keys: WordMap<u64, u32>, filings: &[(u32, u32)]) -> Self {
+        let mut starts = vec![0u32; keys.len() + 1];
+        for &(key, _) in filings {
+            starts[key as usize + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut filed = vec![0u32; filings.len()];
+        let mut next = starts.clone();
+        for &(key, n) in filings {
+            let at = &mut next[key as usize];
+            filed[*at as usize] = n;
+            *at += 1;
+        }
+        Index { keys, starts, filed }
+    }
+
+    /// The objects filed under `key`, in object order (an object filed
+    /// twice under one lookup, a binding naming an account twice, is
+    /// listed twice).
+    fn get(&self, key: u64) -> &[u32] {
+        match self.keys.get(&key) {
+            Some(&k) => &self.filed[self.starts[k as usize] as usize..self.starts[k as usize + 1] as usize],
+            None => &[],
+        }
+    }
 }
 
 /// The namespace an object is in (`default` when unset).
@@ -234,47 +319,65 @@ pub fn namespace_of<'a>(object: &Object<'a>) -> &'a str {
     object.namespace.unwrap_or("default")
 }
 
-impl<'a> Index<'a> {
-    fn new(objects: &[Located<'a>]) -> Self {
-        let mut index = Index::default();
-        // Most objects have a name: grown once, not doubled again and again.
-        index.by_name.reserve(objects.len());
-        for (i, located) in objects.iter().enumerate() {
-            Lookup::of(&located.object, |lookup| match lookup {
-                Lookup::Name(kind, ns, name) => {
-                    index.by_name.entry((kind, ns, name)).or_insert(i);
-                }
-                Lookup::Kind(kind) => index.by_kind.entry(kind).or_default().push(i),
-                Lookup::Workloads(ns) => index.workloads.entry(ns).or_default().push(i),
-                Lookup::Custom(ns) => index.custom.entry(ns).or_default().push(i),
-                Lookup::Policies(ns) => index.policies.entry(ns).or_default().push(i),
-                Lookup::Bound(ns, name) => {
-                    index.bound_accounts.insert((ns, name));
-                }
-                Lookup::Everything => {}
-            });
-        }
-        index
-    }
-}
-
 impl<'a> Scope<'a> {
-    /// The scope of a run over these objects, with its lookups built.
-    pub fn new(options: &'a Options, objects: Vec<Located<'a>>) -> Self {
-        let index = Index::new(&objects);
-        Scope { options, objects, index, memo: RefCell::default(), reads: RefCell::default() }
+    /// The scope of a run over these documents' objects, with its lookups
+    /// built: from the objects found, and for those found only when asked,
+    /// from `filed` (given each one's number, the keys of the lookups it is
+    /// filed under, as [`Lookup::of`] gives them).
+    pub fn new<'f>(options: &'a Options, documents: Vec<Found<'a>>, filed: impl Fn(usize) -> &'f [u64]) -> Self {
+        let mut objects = Vec::with_capacity(documents.iter().map(|d| d.count).sum());
+        // Each object's lookups by key, then the index's list of each key
+        // (numbered in the order first seen), in one pass over the objects.
+        let mut keys: WordMap<u64, u32> = WordMap::default();
+        // Most objects have a name: grown once, not doubled again and again.
+        keys.reserve(objects.capacity());
+        let mut filings: Vec<(u32, u32)> = Vec::with_capacity(objects.capacity() * 4);
+        let everything = Lookup::Everything.key();
+        for (d, found) in documents.iter().enumerate() {
+            for i in 0..found.count {
+                let n = objects.len() as u32;
+                objects.push((d as u32, i as u32));
+                let mut file = |key: u64| {
+                    if key != everything {
+                        let next = keys.len() as u32;
+                        filings.push((*keys.entry(key).or_insert(next), n));
+                    }
+                };
+                match found.objects.get() {
+                    Some(located) => Lookup::of(&located[i].object, |lookup| file(lookup.key())),
+                    None => filed(n as usize).iter().copied().for_each(file),
+                }
+            }
+        }
+        let index = Index::new(keys, &filings);
+        Scope { options, documents, objects, index, memo: RefCell::default(), reads: RefCell::default() }
     }
 
-    /// Every object of every input, in input order. The engine's own view:
-    /// rules call [`Scope::all`].
-    pub fn objects(&self) -> &[Located<'a>] {
-        &self.objects
+    /// How many objects there are.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Where object `n` (in input order) came from, without finding it.
+    pub fn document_of(&self, n: usize) -> &Found<'a> {
+        &self.documents[self.objects[n].0 as usize]
+    }
+
+    /// Object `n`, in input order. The engine's own view: rules call
+    /// [`Scope::all`] and the lookups.
+    pub fn object(&self, n: usize) -> &Located<'a> {
+        let (document, i) = self.objects[n];
+        &self.documents[document as usize].objects()[i as usize]
     }
 
     /// Every object of every input, in input order, for a rule.
-    pub fn all(&self) -> &[Located<'a>] {
+    pub fn all(&self) -> impl Iterator<Item = &Located<'a>> {
         self.read(Lookup::Everything);
-        &self.objects
+        (0..self.len()).map(|n| self.object(n))
     }
 
     /// Notes a lookup a rule made.
@@ -287,33 +390,66 @@ impl<'a> Scope<'a> {
         std::mem::take(&mut *self.reads.borrow_mut())
     }
 
+    /// The objects filed under `lookup`, in input order (noted as read).
+    fn filed<'s, 'q>(&'s self, lookup: Lookup<'q>) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
+        self.read(lookup);
+        // Whether the object is filed under the lookup itself, not only
+        // under its key: as [`Lookup::of`] files it, without listing every
+        // lookup of every object a rule goes through.
+        let files = move |o: &Object| {
+            let ns = namespace_of(o);
+            match lookup {
+                Lookup::Name(kind, namespace, name) => o.kind == kind && ns == namespace && o.name == Some(name),
+                Lookup::Kind(kind) => o.kind == kind,
+                Lookup::Workloads(namespace) => ns == namespace && o.pod().is_some(),
+                Lookup::Policies(namespace) => ns == namespace && o.kind == "NetworkPolicy",
+                Lookup::Custom(namespace) => ns == namespace && o.is_custom(),
+                Lookup::Bound(..) | Lookup::Everything => {
+                    let mut filed = false;
+                    Lookup::of(o, |l| filed |= l == lookup);
+                    filed
+                }
+            }
+        };
+        let mut numbers = self.index.get(lookup.key()).iter().copied().peekable();
+        // An object listed twice in a row (filed twice) is taken once.
+        std::iter::from_fn(move || {
+            let n = numbers.next()?;
+            while numbers.next_if_eq(&n).is_some() {}
+            Some(n)
+        })
+        .map(|n| &self.object(n as usize).object)
+        .filter(move |&o| files(o))
+    }
+
     /// An object by kind, namespace and name (cluster-scoped: `default`).
     pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
-        self.read(Lookup::Name(kind, namespace, name));
-        self.index.by_name.get(&(kind, namespace, name)).map(|&i| &self.objects[i].object)
+        self.filed(Lookup::Name(kind, namespace, name)).next()
     }
 
     /// Every object of a kind, in input order.
-    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.read(Lookup::Kind(kind));
-        self.index.by_kind.get(kind).into_iter().flatten().map(|&i| &self.objects[i].object)
+    pub fn of_kind<'s, 'q>(&'s self, kind: &'q str) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
+        self.filed(Lookup::Kind(kind))
     }
 
     /// Objects running or templating pods in a namespace, in input order.
-    pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.read(Lookup::Workloads(namespace));
-        self.index.workloads.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    pub fn workloads_in<'s, 'q>(
+        &'s self,
+        namespace: &'q str,
+    ) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
+        self.filed(Lookup::Workloads(namespace))
     }
 
-    pub fn policies_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.read(Lookup::Policies(namespace));
-        self.index.policies.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    pub fn policies_in<'s, 'q>(&'s self, namespace: &'q str) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
+        self.filed(Lookup::Policies(namespace))
     }
 
     /// Custom resources in a namespace, in input order.
-    pub fn custom_resources_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.read(Lookup::Custom(namespace));
-        self.index.custom.get(namespace).into_iter().flatten().map(|&i| &self.objects[i].object)
+    pub fn custom_resources_in<'s, 'q>(
+        &'s self,
+        namespace: &'q str,
+    ) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
+        self.filed(Lookup::Custom(namespace))
     }
 
     /// A fact about the input, computed on first use (a namespace's
@@ -336,7 +472,6 @@ impl<'a> Scope<'a> {
 
     /// Whether a binding in the input names this service account.
     pub fn account_is_bound(&self, namespace: &str, name: &str) -> bool {
-        self.read(Lookup::Bound(namespace, name));
-        self.index.bound_accounts.contains(&(namespace, name))
+        self.filed(Lookup::Bound(namespace, name)).next().is_some()
     }
 }

@@ -124,9 +124,9 @@ fn by_kubeadm(kubelet: &Kubelet, hits: &Hits) -> bool {
         Kubelet::Config(node) => {
             let scope = hits.scope();
             let inputs: Vec<usize> = scope.remember("kubelet:kubeadm-inputs".into(), || {
-                scope.all().iter().filter(|l| l.object.group() == "kubeadm.k8s.io").map(|l| l.input).collect()
+                scope.all().filter(|l| l.object.group() == "kubeadm.k8s.io").map(|l| l.input).collect()
             });
-            scope.all().iter().any(|l| std::ptr::eq(l.object.node, *node) && inputs.contains(&l.input))
+            scope.all().any(|l| std::ptr::eq(l.object.node, *node) && inputs.contains(&l.input))
         }
     }
 }
