@@ -191,8 +191,9 @@ impl JsChecker {
         let new: Vec<&Finding> = change.added().flat_map(|r| &report.findings[r]).collect();
         added(report, &new, &object);
         let documents = report.documents;
-        // `between` made the change from these findings, so it fits them; if
-        // it ever did not, the copy is taken whole rather than left unsure.
+        // The change was made about these findings (compared with them, or
+        // told by the engine about its last report, which they are), so it
+        // fits them; if it ever did not, the copy is taken whole.
         if !changes::apply_in_place(&mut self.answered, &change, &report.findings) {
             self.answered = report.findings.clone();
         }

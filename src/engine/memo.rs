@@ -101,7 +101,7 @@ impl Move {
 /// knows it without comparing them: which of the last findings were kept
 /// (moved with their object, and otherwise the same), and where the
 /// others, found again or anew, are.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Changed {
     /// Each finding of the last report: how far it moved, if it was kept.
     pub kept: Vec<Option<Moved>>,

@@ -90,8 +90,10 @@ fn line_index<'a>(text: &'a [u8], options: &Options) -> LineIndex<'a> {
     LineIndex::new(read_part(text, options))
 }
 
+/// The bytes read of an input: to the limit, and one more, so that an
+/// input over it is told apart from one just at it.
 fn read_part<'a>(text: &'a [u8], options: &Options) -> &'a [u8] {
-    &text[..text.len().min(options.limits.max_bytes.saturating_add(1))]
+    &text[..text.len().min(options.limits.most_bytes() + 1)]
 }
 
 /// The inputs of a run, parsed, with what else is read of each.

@@ -125,15 +125,12 @@ pub fn from_engine(changed: &Changed, old: usize, new: usize, shift: Shift) -> O
     if changed.kept.len() != old || kept + changed.added.len() != new {
         return None;
     }
+    let as_shift = |m: &Moved| Shift { offset: m.bytes, line: m.lines, document: m.documents };
     let first_moved = changed.kept.iter().position(|k| k.is_some_and(|m| m != Moved::default()));
     let (moved, shift) = match first_moved {
-        Some(at) => {
-            let m = changed.kept[at].unwrap_or_default();
-            (at, Shift { offset: m.bytes, line: m.lines, document: m.documents })
-        }
+        Some(at) => (at, as_shift(&changed.kept[at].unwrap_or_default())),
         None => (old, shift),
     };
-    let as_shift = |m: &Moved| Shift { offset: m.bytes, line: m.lines, document: m.documents };
     let mut change = Change { hunks: Vec::new(), moved, shift };
     // Old and new findings are walked together, from one kept finding that
     // moved as the change says (an anchor) to the next: what lies between
@@ -205,8 +202,8 @@ pub fn apply(findings: &[Finding], change: &Change, added: Vec<Finding>) -> Opti
 }
 
 /// [`apply`] on findings owned, moved where they are (the worker's copy of
-/// what it answered), the new findings taken from `new` (all of them, as
-/// [`between`] compared). False, and the findings in no certain state, if
+/// what it answered), the new findings taken from `new` (the whole new
+/// report, which the change is about). False, and the findings in no certain state, if
 /// the change does not fit them.
 pub fn apply_in_place(findings: &mut Vec<Finding>, change: &Change, new: &[Finding]) -> bool {
     let fits = change.hunks.windows(2).all(|w| w[0].end <= w[1].start)

@@ -96,6 +96,7 @@ pub fn practices(
 /// The practices whose rules look at `object`, one bit each (in the order
 /// of [`Practice::ALL`]).
 pub fn relevance(object: &Object) -> u16 {
+    const _: () = assert!(Practice::ALL.len() <= 16, "one bit per practice in a u16");
     let facts = Facts::of(object);
     Practice::ALL.iter().zip(0..).filter(|(&practice, _)| facts.relevant(practice)).map(|(_, bit)| 1 << bit).sum()
 }

@@ -156,10 +156,9 @@ impl<'a> Found<'a> {
         source: Option<&'a str>,
         objects: Vec<Object<'a>>,
     ) -> Self {
-        let count = objects.len();
-        let objects: Vec<Located> =
-            objects.into_iter().map(|object| Located { object, file, document, input, source }).collect();
-        Found { file, document, input, source, objects: OnceCell::from(objects), root: None, count }
+        let found = Found { file, document, input, source, objects: OnceCell::new(), root: None, count: objects.len() };
+        let _ = found.objects.set(found.locate(objects));
+        found
     }
 
     /// A document known to hold `count` objects, found in `root` only if a
@@ -187,9 +186,15 @@ impl<'a> Found<'a> {
                 Some(Ok(crate::k8s::Contents::Objects(found))) => found,
                 _ => Vec::new(),
             };
-            let (file, document, input, source) = (self.file, self.document, self.input, self.source);
-            found.into_iter().map(|object| Located { object, file, document, input, source }).collect()
+            // The tree is the one the last check found `count` objects in.
+            debug_assert_eq!(found.len(), self.count);
+            self.locate(found)
         })
+    }
+
+    fn locate(&self, objects: Vec<Object<'a>>) -> Vec<Located<'a>> {
+        let (file, document, input, source) = (self.file, self.document, self.input, self.source);
+        objects.into_iter().map(|object| Located { object, file, document, input, source }).collect()
     }
 }
 
@@ -240,8 +245,8 @@ impl<'a> Lookup<'a> {
         hasher.finish()
     }
 
-    /// Every lookup an object is filed under (its own lookups and
-    /// [`Lookup::Everything`]), as [`Index::new`] files it.
+    /// Every lookup an object is filed under: [`Lookup::Everything`] first,
+    /// then its own lookups, as [`Scope::new`] files them.
     pub fn of(o: &Object<'a>, mut each: impl FnMut(Lookup<'a>)) {
         let ns = namespace_of(o);
         each(Lookup::Everything);
@@ -332,20 +337,29 @@ impl<'a> Scope<'a> {
         // Most objects have a name: grown once, not doubled again and again.
         keys.reserve(objects.capacity());
         let mut filings: Vec<(u32, u32)> = Vec::with_capacity(objects.capacity() * 4);
-        let everything = Lookup::Everything.key();
         for (d, found) in documents.iter().enumerate() {
             for i in 0..found.count {
                 let n = objects.len() as u32;
                 objects.push((d as u32, i as u32));
                 let mut file = |key: u64| {
-                    if key != everything {
-                        let next = keys.len() as u32;
-                        filings.push((*keys.entry(key).or_insert(next), n));
-                    }
+                    let next = keys.len() as u32;
+                    filings.push((*keys.entry(key).or_insert(next), n));
                 };
+                // `Everything` is not indexed (`all()` lists every object).
+                // It is told by its variant, never by its key: a name whose
+                // key equalled it would otherwise go unfiled. `Lookup::of`
+                // gives it first, so recorded keys skip their first.
                 match found.objects.get() {
-                    Some(located) => Lookup::of(&located[i].object, |lookup| file(lookup.key())),
-                    None => filed(n as usize).iter().copied().for_each(file),
+                    Some(located) => Lookup::of(&located[i].object, |lookup| {
+                        if !matches!(lookup, Lookup::Everything) {
+                            file(lookup.key())
+                        }
+                    }),
+                    None => {
+                        let keys = filed(n as usize);
+                        debug_assert!(keys.first().is_none_or(|&k| k == Lookup::Everything.key()));
+                        keys.iter().skip(1).copied().for_each(file)
+                    }
                 }
             }
         }
@@ -404,7 +418,8 @@ impl<'a> Scope<'a> {
                 Lookup::Workloads(namespace) => ns == namespace && o.pod().is_some(),
                 Lookup::Policies(namespace) => ns == namespace && o.kind == "NetworkPolicy",
                 Lookup::Custom(namespace) => ns == namespace && o.is_custom(),
-                Lookup::Bound(..) | Lookup::Everything => {
+                Lookup::Everything => true,
+                Lookup::Bound(..) => {
                     let mut filed = false;
                     Lookup::of(o, |l| filed |= l == lookup);
                     filed

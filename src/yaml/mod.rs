@@ -21,8 +21,8 @@ use std::ops::Range;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of input read; the document crossing it gets an error. At most
-    /// 4 GiB less a byte are read whatever it says: positions hold 32-bit
-    /// offsets.
+    /// 4 GiB less a byte are read whatever it says (by the parser and the
+    /// engine alike, [`Limits::most_bytes`]): positions hold 32-bit offsets.
     pub max_bytes: usize,
     /// Documents per input.
     pub max_documents: usize,
@@ -40,7 +40,13 @@ pub struct Limits {
 impl Limits {
     /// Bytes read of an input of `len` bytes.
     fn readable(&self, len: usize) -> usize {
-        len.min(self.max_bytes).min(u32::MAX as usize - 1)
+        len.min(self.most_bytes())
+    }
+
+    /// `max_bytes`, within what a 32-bit offset can say (one byte past the
+    /// last read must still have a position).
+    pub fn most_bytes(&self) -> usize {
+        self.max_bytes.min(u32::MAX as usize - 1)
     }
 }
 
@@ -241,7 +247,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
             let at = lines.pos(readable);
             let message = format!(
                 "input is larger than {} bytes (limit max_bytes); from here on it was not checked",
-                limits.max_bytes
+                limits.most_bytes()
             );
             push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
             cut_short = true;

@@ -32,11 +32,6 @@ impl Pos {
 }
 
 impl Span {
-    /// The bytes of the text it covers.
-    pub fn bytes(self) -> std::ops::Range<usize> {
-        self.start.at()..self.end.at()
-    }
-
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
