@@ -372,17 +372,7 @@ mod tests {
             let report = if round == 0 {
                 checker.check(&[Input { file: "a.yaml", text: text.as_bytes() }])
             } else {
-                let mut at = rng.below(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let mut end = (at + rng.below(40)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                let inserted = pieces[rng.below(pieces.len())];
-                text.replace_range(at..end, inserted);
-                checker.apply_edit(0, at..end, inserted.as_bytes());
+                random_edit(&mut rng, &mut text, &mut checker, &pieces);
                 checker.report()
             };
             let shift = Shift {
@@ -405,6 +395,22 @@ mod tests {
         assert!(small > 150, "most edits change a few findings ({small} of 300)");
     }
 
+    /// Replaces up to 40 bytes at a random place of `text` with one of
+    /// `pieces`, in the text and in the checker alike.
+    fn random_edit(rng: &mut Rng, text: &mut String, checker: &mut Checker, pieces: &[&str]) {
+        let mut at = rng.below(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + rng.below(40)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let inserted = pieces[rng.below(pieces.len())];
+        text.replace_range(at..end, inserted);
+        checker.apply_edit(0, at..end, inserted.as_bytes());
+    }
+
     /// The checker's own account of what changed, after one or several
     /// edits between reports, patches the findings held into exactly the
     /// new report's, and resends few of them.
@@ -422,17 +428,7 @@ mod tests {
             // One edit, or several far apart (each moves the findings
             // after it its own way).
             for _ in 0..1 + rng.below(3) * rng.below(2) {
-                let mut at = rng.below(text.len());
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let mut end = (at + rng.below(40)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                let inserted = pieces[rng.below(pieces.len())];
-                text.replace_range(at..end, inserted);
-                checker.apply_edit(0, at..end, inserted.as_bytes());
+                random_edit(&mut rng, &mut text, &mut checker, &pieces);
             }
             let (report, changed) = checker.report_and_changed();
             let changed = changed.expect("a report before");
