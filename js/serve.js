@@ -149,7 +149,7 @@ const ONE_SHOT = {
 /** A request's text: `text`, or a long one's UTF-8 `bytes` (a Uint8Array the page transfers, rather
  * than a string it would have to build). */
 function textOf(request) {
-  return request.bytes instanceof Uint8Array ? new TextDecoder().decode(request.bytes) : String(request.text ?? '');
+  return request.bytes instanceof Uint8Array ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(request.bytes) : String(request.text ?? '');
 }
 
 function message(e) {

@@ -222,7 +222,7 @@ export class Checker {
    * @internal `changes()` as the playground's page reads it: the new findings packed as bytes (a format of this
    * build only, see src/playground/packed.rs) in `findings`, the rest of the report as JSON in `report`.
    */
-  packedChanges(): { hunks: [number, number, number][]; moved: number; shift: { offset: number; line: number; document: number }; report: string; findings: Uint8Array };
+  packedChanges(): Omit<ReportChanges, 'reports'> & { report: string; findings: Uint8Array };
   /** Frees the checker's memory in the wasm instance. */
   free(): void;
   [Symbol.dispose](): void;

@@ -28,6 +28,8 @@ pub enum Applicability {
 }
 
 impl Applicability {
+    pub const ALL: [Applicability; 3] = [Applicability::Safe, Applicability::Unsafe, Applicability::NeedsValue];
+
     pub fn name(self) -> &'static str {
         match self {
             Applicability::Safe => "safe",

@@ -136,6 +136,16 @@ mod tests {
             new.truncate(at);
             assert_eq!(difference(&long, &new), (at, long.len(), at), "cut at {at}");
         }
+        // A character of several bytes across a block's edge: one of its
+        // bytes differs, and the edit takes the whole character.
+        for at in [BLOCK - 3, BLOCK - 2, BLOCK - 1, long.len() - BLOCK - 1, long.len() - BLOCK + 1] {
+            let (mut old, mut new) = (long.clone(), long.clone());
+            old.replace_range(at..at + 4, "😀");
+            new.replace_range(at..at + 4, "😁");
+            assert_eq!(difference(&old, &new), (at, at + 4, at + 4), "at {at}");
+            new.replace_range(at..at + 4, "éé");
+            assert_eq!(difference(&old, &new), (at, at + 4, at + 4), "two characters at {at}");
+        }
         assert_eq!(difference("aaa", "aa"), (2, 3, 2));
         assert_eq!(utf16_len("a😀é"), 4);
     }

@@ -136,11 +136,8 @@ impl<R: Fn(&str) -> Option<&'static Rule>> FindingReader<R> {
         let fix = match (f.opt("fix"), f.opt_string("fixRefused")?) {
             (Some(fix), _) => {
                 let fix = Fields::of(fix, "a fix")?;
-                let applicability = fix.name("applicability", |name| {
-                    [Applicability::Safe, Applicability::Unsafe, Applicability::NeedsValue]
-                        .into_iter()
-                        .find(|a| a.name() == name)
-                })?;
+                let applicability =
+                    fix.name("applicability", |name| Applicability::ALL.into_iter().find(|a| a.name() == name))?;
                 let edits = fix
                     .array("edits")?
                     .iter()
@@ -240,7 +237,7 @@ mod tests {
         for s in Severity::ALL {
             assert_eq!(s.name(), serde(serde_json::to_value(s).unwrap()));
         }
-        for a in [Applicability::Safe, Applicability::Unsafe, Applicability::NeedsValue] {
+        for a in Applicability::ALL {
             assert_eq!(a.name(), serde(serde_json::to_value(a).unwrap()));
         }
     }
