@@ -42,7 +42,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::prelude::*;
 
-use super::state::{Action, Checked, State, Step, FILE};
+use super::state::{Action, Checked, Lines, State, Step, FILE};
 
 #[wasm_bindgen(module = "/src/ui/in_page.js")]
 extern "C" {
@@ -56,6 +56,10 @@ extern "C" {
     /// Resolves in a task of its own: the browser draws and takes input first.
     #[wasm_bindgen(js_name = nextTask)]
     fn next_task() -> js_sys::Promise;
+
+    /// Resolves once the browser is idle, after drawing.
+    #[wasm_bindgen(js_name = whenIdle)]
+    fn when_idle() -> js_sys::Promise;
 }
 
 /// Where requests go.
@@ -99,6 +103,13 @@ struct Sent {
     /// Where check answers go: the playground's or a lesson's state,
     /// whichever is on the page.
     dispatch: Option<UseReducerDispatcher<State>>,
+    /// The lines of the text last shown: the next text's are found from them.
+    lines: Option<Lines>,
+    /// Reports replaced by a newer answer, freed once the browser is idle:
+    /// freeing 40,000 findings took 13 ms, which the page drawing the newer
+    /// report would otherwise wait for (the page's state lets go of the
+    /// report shown while it draws the next).
+    retired: Vec<Rc<Report>>,
 }
 
 /// Error answers in a row after which the worker is let go: the playground's
@@ -126,6 +137,8 @@ pub fn start() {
         reopened: 0,
         generation: 0,
         dispatch: None,
+        lines: None,
+        retired: Vec::new(),
     }));
     let worker = start_worker(&sent);
     let mut inner = sent.borrow_mut();
@@ -516,7 +529,12 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
         // Every answer patches the report held; the newest request's is shown.
         let shown = {
             let mut sent = me.borrow_mut();
-            sent.held = Some((id, report.clone()));
+            if let Some((_, old)) = sent.held.replace((id, report.clone())) {
+                if sent.retired.is_empty() {
+                    wasm_bindgen_futures::spawn_local(free_when_idle(me.clone()));
+                }
+                sent.retired.push(old);
+            }
             sent.errors = 0;
             match (sent.newest.clone(), sent.dispatch.clone()) {
                 (Some((newest, text, at)), Some(dispatch)) if newest == id => {
@@ -527,11 +545,17 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
             }
         };
         let Some((text, at, dispatch)) = shown else { continue };
-        let large = text.len() > LARGE_TEXT;
+        let before = me.borrow_mut().lines.take();
+        let (lines, read) = match before {
+            Some(before) => before.after(text),
+            None => (Lines::new(text.clone()), text.len()),
+        };
+        me.borrow_mut().lines = Some(lines.clone());
         let generation = me.borrow().generation;
-        let mut checked = Checked::new(text, report);
-        // A large text's lines found, then drawn, in tasks of their own.
-        if large {
+        let mut checked = Checked::new(lines, report);
+        // Where a large part of the text's lines were found, they are drawn
+        // in a task of their own.
+        if read > LARGE_TEXT {
             let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
             // A newer check sent, or one failed and said so, meanwhile: this
             // one is superseded.
@@ -545,8 +569,16 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
     me.borrow_mut().reading = false;
 }
 
-/// Bytes of text above which finding its lines (for the check shown) and
-/// drawing the check are done in separate tasks (each tens of ms for 10 MB).
+/// Frees the reports replaced, once the browser is idle.
+async fn free_when_idle(me: Rc<RefCell<Sent>>) {
+    let _ = wasm_bindgen_futures::JsFuture::from(when_idle()).await;
+    let retired = std::mem::take(&mut me.borrow_mut().retired);
+    drop(retired);
+}
+
+/// Bytes of text read for its lines above which finding them (for the check
+/// shown) and drawing the check are done in separate tasks (each tens of ms
+/// for 10 MB).
 const LARGE_TEXT: usize = 4 * 1024 * 1024;
 
 /// What came of reading an answer with changes.
