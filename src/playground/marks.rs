@@ -119,11 +119,8 @@ impl LineMarks {
 
     /// Marks covering a byte offset, most serious first.
     pub fn at(&self, line: usize, offset: usize) -> Vec<Mark> {
-        let mut found: Vec<Mark> = self
-            .on_line(line)
-            .filter(|m| m.start <= offset && offset < m.end.max(m.start + 1))
-            .copied()
-            .collect();
+        let mut found: Vec<Mark> =
+            self.on_line(line).filter(|m| m.start <= offset && offset < m.end.max(m.start + 1)).copied().collect();
         found.sort_by_key(|m| std::cmp::Reverse(m.rank()));
         found
     }

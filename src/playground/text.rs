@@ -81,7 +81,8 @@ const BLOCK: usize = 4096;
 /// without a branch per word.
 fn same(a: &[u8], b: &[u8]) -> bool {
     let word = |bytes: &[u8]| u64::from_ne_bytes(bytes.try_into().unwrap_or_default());
-    a.len() == b.len() && a.chunks_exact(8).zip(b.chunks_exact(8)).fold(0, |differ, (x, y)| differ | (word(x) ^ word(y))) == 0
+    a.len() == b.len()
+        && a.chunks_exact(8).zip(b.chunks_exact(8)).fold(0, |differ, (x, y)| differ | (word(x) ^ word(y))) == 0
 }
 
 /// How many bytes `a` and `b` start with in common.
