@@ -206,32 +206,60 @@ pub fn apply(findings: &[Finding], change: &Change, added: Vec<Finding>) -> Opti
 /// report, which the change is about). False, and the findings in no certain state, if
 /// the change does not fit them.
 pub fn apply_in_place(findings: &mut Vec<Finding>, change: &Change, new: &[Finding]) -> bool {
-    let fits = change.hunks.windows(2).all(|w| w[0].end <= w[1].start)
-        && change.hunks.iter().all(|h| h.start <= h.end)
-        && change.hunks.last().is_none_or(|h| h.end <= findings.len())
+    let fits = hunks_fit(change, findings.len())
         && change.moved <= findings.len()
         && change.added().last().is_none_or(|r| r.end <= new.len());
-    if !fits {
+    if !fits || !shift_in_place(&mut findings[change.moved..], change.shift) {
         return false;
-    }
-    if change.shift != Shift::default() {
-        for f in &mut findings[change.moved..] {
-            let (Some(document), Some(span)) =
-                (f.document.checked_add_signed(change.shift.document), move_span(f.span, change.shift))
-            else {
-                return false;
-            };
-            (f.document, f.span) = (document, span);
-            if let Some(fix) = &f.fix {
-                let Some(fix) = move_fix(fix, change.shift) else { return false };
-                f.fix = Some(fix);
-            }
-        }
     }
     // From the last hunk back, so that the earlier ones' indexes hold.
     let ranges: Vec<Range<usize>> = change.added().collect();
     for (h, range) in change.hunks.iter().zip(ranges).rev() {
         findings.splice(h.start..h.end, new[range].iter().cloned());
+    }
+    true
+}
+
+/// [`apply`] on findings owned (the page's spare copy of the report it
+/// holds), moved where they are rather than copied, the hunks' new findings
+/// taken from `added` (all of them, in order). `None` if the change does
+/// not fit them, `added` then left as it was (for [`apply`]).
+pub fn apply_owned(mut findings: Vec<Finding>, change: &Change, added: &mut Vec<Finding>) -> Option<Vec<Finding>> {
+    let fits = hunks_fit(change, findings.len()) && change.hunks.iter().map(|h| h.added).sum::<usize>() == added.len();
+    let moved = change.moved.min(findings.len());
+    if !fits || !shift_in_place(&mut findings[moved..], change.shift) {
+        return None;
+    }
+    for h in change.hunks.iter().rev() {
+        let new = added.split_off(added.len() - h.added);
+        findings.splice(h.start..h.end, new);
+    }
+    Some(findings)
+}
+
+/// Whether the hunks are in order, apart, and within `len` findings.
+fn hunks_fit(change: &Change, len: usize) -> bool {
+    change.hunks.windows(2).all(|w| w[0].end <= w[1].start)
+        && change.hunks.iter().all(|h| h.start <= h.end)
+        && change.hunks.last().is_none_or(|h| h.end <= len)
+}
+
+/// Findings moved by `shift`, where they are; false if one would move
+/// before the text's start.
+fn shift_in_place(findings: &mut [Finding], shift: Shift) -> bool {
+    if shift == Shift::default() {
+        return true;
+    }
+    for f in findings {
+        let (Some(document), Some(span)) = (f.document.checked_add_signed(shift.document), move_span(f.span, shift))
+        else {
+            return false;
+        };
+        (f.document, f.span) = (document, span);
+        if let Some(fix) = &f.fix {
+            let Some(fix) = move_fix(fix, shift) else { return false };
+            f.fix = Some(fix);
+        }
     }
     true
 }
@@ -386,7 +414,10 @@ mod tests {
             if round > 0 && added.len() + removed < 20 {
                 small += 1;
             }
+            let mut taken = added.clone();
+            let owned = apply_owned(held.clone(), &change, &mut taken).expect("a change between applies");
             let patched = apply(&held, &change, added).expect("a change between applies");
+            assert_eq!(format!("{patched:?}"), format!("{owned:?}"), "round {round}");
             assert!(apply_in_place(&mut held, &change, &report.findings));
             assert_eq!(format!("{patched:?}"), format!("{held:?}"), "round {round}");
             assert_eq!(format!("{held:?}"), format!("{:?}", report.findings), "round {round}");

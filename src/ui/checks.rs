@@ -30,19 +30,20 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Reflect, Uint8Array, JSON};
 use posture::playground::changes::{self, Change, Hunk, Shift};
 use posture::playground::document::Splice;
 use posture::playground::packed;
 use posture::playground::text::{difference, utf16_len};
+use posture::report::Finding;
 use posture::{Options, Report};
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::prelude::*;
 
-use super::state::{Action, Checked, State, Step, FILE};
+use super::state::{Action, Checked, Lines, State, Step, FILE};
 
 #[wasm_bindgen(module = "/src/ui/in_page.js")]
 extern "C" {
@@ -56,6 +57,10 @@ extern "C" {
     /// Resolves in a task of its own: the browser draws and takes input first.
     #[wasm_bindgen(js_name = nextTask)]
     fn next_task() -> js_sys::Promise;
+
+    /// Resolves once the browser is idle, after drawing.
+    #[wasm_bindgen(js_name = whenIdle)]
+    fn when_idle() -> js_sys::Promise;
 }
 
 /// Where requests go.
@@ -99,6 +104,20 @@ struct Sent {
     /// Where check answers go: the playground's or a lesson's state,
     /// whichever is on the page.
     dispatch: Option<UseReducerDispatcher<State>>,
+    /// The lines of the text last shown: the next text's are found from them.
+    lines: Option<Lines>,
+    /// Reports replaced by a newer answer, freed once the browser is idle:
+    /// freeing 40,000 findings took 13 ms, which the page drawing the newer
+    /// report would otherwise wait for (the page's state lets go of the
+    /// report shown while it draws the next).
+    retired: Vec<Rc<Report>>,
+    /// A copy of the findings of a report held (which the page's state
+    /// shares, so it cannot be patched), made once the browser is idle: the
+    /// next answer patches it where it is, rather than copying 40,000
+    /// findings (12 ms) while the person waits.
+    spare: Option<(Weak<Report>, Vec<Finding>)>,
+    /// Whether [`tidy_when_idle`] is waiting to run.
+    tidying: bool,
 }
 
 /// Error answers in a row after which the worker is let go: the playground's
@@ -126,6 +145,10 @@ pub fn start() {
         reopened: 0,
         generation: 0,
         dispatch: None,
+        lines: None,
+        retired: Vec::new(),
+        spare: None,
+        tidying: false,
     }));
     let worker = start_worker(&sent);
     let mut inner = sent.borrow_mut();
@@ -516,7 +539,13 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
         // Every answer patches the report held; the newest request's is shown.
         let shown = {
             let mut sent = me.borrow_mut();
-            sent.held = Some((id, report.clone()));
+            if let Some((_, old)) = sent.held.replace((id, report.clone())) {
+                sent.retired.push(old);
+            }
+            if !sent.tidying {
+                sent.tidying = true;
+                wasm_bindgen_futures::spawn_local(tidy_when_idle(me.clone()));
+            }
             sent.errors = 0;
             match (sent.newest.clone(), sent.dispatch.clone()) {
                 (Some((newest, text, at)), Some(dispatch)) if newest == id => {
@@ -527,11 +556,17 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
             }
         };
         let Some((text, at, dispatch)) = shown else { continue };
-        let large = text.len() > LARGE_TEXT;
+        let before = me.borrow_mut().lines.take();
+        let (lines, read) = match before {
+            Some(before) => before.after(text),
+            None => (Lines::new(text.clone()), text.len()),
+        };
+        me.borrow_mut().lines = Some(lines.clone());
         let generation = me.borrow().generation;
-        let mut checked = Checked::new(text, report);
-        // A large text's lines found, then drawn, in tasks of their own.
-        if large {
+        let mut checked = Checked::new(lines, report);
+        // Where a large part of the text's lines were found, they are drawn
+        // in a task of their own.
+        if read > LARGE_TEXT {
             let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
             // A newer check sent, or one failed and said so, meanwhile: this
             // one is superseded.
@@ -545,8 +580,30 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
     me.borrow_mut().reading = false;
 }
 
-/// Bytes of text above which finding its lines (for the check shown) and
-/// drawing the check are done in separate tasks (each tens of ms for 10 MB).
+/// Once the browser is idle, frees the reports replaced; then, once it is
+/// idle again, copies the findings of the report held as the spare.
+async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
+    let _ = wasm_bindgen_futures::JsFuture::from(when_idle()).await;
+    let retired = std::mem::take(&mut me.borrow_mut().retired);
+    drop(retired);
+    let spare_for = |sent: &Sent, report: &Rc<Report>| {
+        sent.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(report)))
+    };
+    let held = me.borrow().held.as_ref().map(|(_, report)| report.clone());
+    if let Some(held) = held.filter(|held| !spare_for(&me.borrow(), held)) {
+        let _ = wasm_bindgen_futures::JsFuture::from(when_idle()).await;
+        let mut sent = me.borrow_mut();
+        // Still the report held, and the copy still wanted.
+        if sent.held.as_ref().is_some_and(|(_, report)| Rc::ptr_eq(report, &held)) && !spare_for(&sent, &held) {
+            sent.spare = Some((Rc::downgrade(&held), held.findings.clone()));
+        }
+    }
+    me.borrow_mut().tidying = false;
+}
+
+/// Bytes of text read for its lines above which finding them (for the check
+/// shown) and drawing the check are done in separate tasks (each tens of ms
+/// for 10 MB).
 const LARGE_TEXT: usize = 4 * 1024 * 1024;
 
 /// What came of reading an answer with changes.
@@ -625,8 +682,17 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     if change.hunks.is_empty() && !moves && changes::same_besides_findings(&held, &first) {
         return Read::Patched(id as u32, held);
     }
-    // The report held is shared with the page's state: patched into a copy.
-    let Some(findings) = changes::apply(&held.findings, &change, added) else { return Read::Unreadable };
+    // The report held is shared with the page's state: its spare copy is
+    // patched, or if there is none (or it does not fit), a new copy.
+    let spare = {
+        let mut sent = me.borrow_mut();
+        let of_held = sent.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(&held)));
+        of_held.then(|| sent.spare.take()).flatten()
+    };
+    let patched = spare.and_then(|(_, findings)| changes::apply_owned(findings, &change, &mut added));
+    let Some(findings) = patched.or_else(|| changes::apply(&held.findings, &change, added)) else {
+        return Read::Unreadable;
+    };
     Read::Patched(id as u32, Rc::new(Report { findings, ..first }))
 }
 

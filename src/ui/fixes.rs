@@ -187,15 +187,20 @@ fn safe_and_shown(state: &State, f: &Finding, fix: &Fix) -> bool {
         && !state.hidden_families.contains(f.rule.family.id())
 }
 
-/// "Fix all safe": every safe fix of the shown findings, at once.
-pub fn fix_all(state: &UseReducerHandle<State>) -> Html {
-    let n = state
+/// How many shown findings have a safe fix ready.
+pub fn safe_fixes(state: &State) -> usize {
+    state
         .checked
         .report
         .findings
         .iter()
         .filter(|f| matches!(&f.fix, Some(FixState::Ready(fix)) if safe_and_shown(state, f, fix)))
-        .count();
+        .count()
+}
+
+/// "Fix all safe": every safe fix of the shown findings (`n`, counted by
+/// [`safe_fixes`]), at once.
+pub fn fix_all(state: &UseReducerHandle<State>, n: usize) -> Html {
     let onclick = {
         let state = state.clone();
         Callback::from(move |_| {

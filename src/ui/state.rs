@@ -5,7 +5,7 @@ use std::rc::{Rc, Weak};
 
 use posture::playground::document::{Edits, Splice};
 use posture::playground::marks::LineMarks;
-use posture::playground::text::{hidden_chars, normalize_line_breaks};
+use posture::playground::text::{difference, hidden_chars, normalize_line_breaks};
 use posture::rules::kubernetes_version::KubernetesVersion;
 use posture::rules::standards::PolicyVersion;
 use posture::rules::{self, PssLevel, Severity};
@@ -54,6 +54,45 @@ impl Topic {
     }
 }
 
+/// Characters that hide or reorder text: how many, and the first.
+pub type Hidden = (usize, Option<(usize, char)>);
+
+/// What the editor needs of a text besides its report: where its lines
+/// start, and its hidden characters.
+#[derive(Clone)]
+pub struct Lines {
+    pub text: Rc<String>,
+    pub starts: LineStarts,
+    pub hidden: Hidden,
+}
+
+impl Lines {
+    pub fn new(text: Rc<String>) -> Self {
+        Lines { starts: LineStarts::new(text.as_bytes()), hidden: hidden_in(&text), text }
+    }
+
+    /// Those of `text`, from these of an earlier text: only the bytes where
+    /// the two differ are read (finding every line of 10 MB again took an
+    /// answer to a keystroke tens of ms). Also how many bytes were read.
+    pub fn after(&self, text: Rc<String>) -> (Self, usize) {
+        if Rc::ptr_eq(&self.text, &text) {
+            return (self.clone(), 0);
+        }
+        let (start, old_end, new_end) = difference(&self.text, &text);
+        let mut starts = self.starts.clone();
+        starts.edit(text.as_bytes(), start..old_end, new_end - start);
+        // None before and none inserted: none now. Otherwise counted again,
+        // for the first one's place (only texts that hold some).
+        let none_added = hidden_chars(&text[start..new_end]).next().is_none();
+        let hidden = if self.hidden.0 == 0 && none_added { (0, None) } else { hidden_in(&text) };
+        (Lines { text, starts, hidden }, new_end - start)
+    }
+}
+
+fn hidden_in(text: &str) -> Hidden {
+    hidden_chars(text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))))
+}
+
 /// The last finished check, with the text it was computed on.
 pub struct Checked {
     pub text: Rc<String>,
@@ -64,18 +103,17 @@ pub struct Checked {
     pub millis: f64,
     /// Counts checks, so a test can wait for the next one.
     pub number: u64,
-    /// Characters that hide or reorder text: how many, and the first.
-    pub hidden: (usize, Option<(usize, char)>),
+    pub hidden: Hidden,
 }
 
 /// The name the playground's findings carry as their `file`.
 pub const FILE: &str = "playground.yaml";
 
 impl Checked {
-    /// The report of `text`, with what the editor needs to draw it.
-    pub fn new(text: Rc<String>, report: Rc<Report>) -> Self {
-        let hidden = hidden_chars(&text).fold((0, None), |(n, first), found| (n + 1, first.or(Some(found))));
-        Checked { lines: LineStarts::new(text.as_bytes()), text, report, millis: 0.0, number: 0, hidden }
+    /// The report of a text, with what the editor needs to draw it.
+    pub fn new(lines: Lines, report: Rc<Report>) -> Self {
+        let Lines { text, starts, hidden } = lines;
+        Checked { lines: starts, text, report, millis: 0.0, number: 0, hidden }
     }
 }
 
@@ -176,7 +214,7 @@ impl State {
     pub fn new(text: &str, origin: Origin, level: PssLevel, off: BTreeSet<&'static str>) -> Self {
         // Checked for real by the app's first effect.
         let mut state = State {
-            checked: Rc::new(Checked::new(Rc::new(String::new()), Rc::default())),
+            checked: Rc::new(Checked::new(Lines::new(Rc::default()), Rc::default())),
             marks: Rc::new(LineMarks::default()),
             text: Rc::new(normalize_line_breaks(text).into_owned()),
             steps: Rc::default(),

@@ -8,3 +8,12 @@ export function nextTask() {
     channel.port2.postMessage(null);
   });
 }
+
+// Resolves once the browser is idle (after drawing), or after a second at
+// most; where there is no idle callback (Safari), after a short wait.
+export function whenIdle() {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 50);
+  });
+}

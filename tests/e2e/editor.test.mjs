@@ -226,6 +226,8 @@ test('presenter mode draws the lines at its larger size', async () => {
   const page = await openOn(env, `${env.server.url}?present`);
   await paste(page, numbered(100));
   await page.keyboard.press('Control+Home');
+  // The lines at the top are drawn once the editor has scrolled there (a frame later).
+  await page.waitForSelector('.line[data-line="2"]');
   const height = await page.$eval('.line[data-line="2"]', (l) => l.getBoundingClientRect().height);
   assert.equal(height, 30);
   await page.click('.line[data-line="3"]');
