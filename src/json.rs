@@ -143,6 +143,17 @@ impl<'v, 'a> Fields<'v, 'a> {
         self.0.get(key).and_then(Value::as_array).ok_or_else(|| self.wrong(key, "an array"))
     }
 
+    /// Each member of the array at `key`, read as an object (`what`, in
+    /// errors) by `read`.
+    pub fn objects<T>(
+        &self,
+        key: &str,
+        what: &'static str,
+        mut read: impl FnMut(Fields<'v, 'a>) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        self.array(key)?.iter().map(|v| read(Fields::of(v, what)?)).collect()
+    }
+
     /// An array of strings.
     pub fn strings(&self, key: &str) -> Result<Vec<String>, String> {
         self.array(key)?

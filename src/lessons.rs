@@ -444,22 +444,12 @@ impl Lesson {
         use crate::json::Fields;
         let l = Fields::of(value, "the lesson")?;
         let goal = Fields::of(l.value("goal")?, "the goal")?;
-        let keep = goal
-            .array("keep")?
-            .iter()
-            .map(|k| {
-                let k = Fields::of(k, "a kept object")?;
-                Ok(Keep { kind: k.string("kind")?, name: k.opt_string("name")?, namespace: k.opt_string("namespace")? })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let references = l
-            .array("references")?
-            .iter()
-            .map(|r| {
-                let r = Fields::of(r, "a reference")?;
-                Ok(Reference { title: r.string("title")?, url: r.string("url")? })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
+        let keep = goal.objects("keep", "a kept object", |k| {
+            Ok(Keep { kind: k.string("kind")?, name: k.opt_string("name")?, namespace: k.opt_string("namespace")? })
+        })?;
+        let references = l.objects("references", "a reference", |r| {
+            Ok(Reference { title: r.string("title")?, url: r.string("url")? })
+        })?;
         Ok(Lesson {
             id: l.string("id")?,
             title: l.string("title")?,

@@ -48,51 +48,36 @@ pub fn from_json_with(json: &str, rule: impl Fn(&str) -> Option<&'static Rule>) 
             Ok(Suppressed { finding, suppression: Suppression { via, reason: s.string("reason")? } })
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let practices = whole
-        .array("practices")?
-        .iter()
-        .map(|p| {
-            let p = Fields::of(p, "a practice")?;
-            let practice = p.name("practice", |id| Practice::ALL.into_iter().find(|x| x.id() == id))?;
-            let by_severity = Fields::of(p.value("bySeverity")?, "bySeverity")?;
-            Ok(PracticeSummary {
-                practice,
-                title: practice.title(),
-                status: p.name("status", |name| Status::ALL.into_iter().find(|s| s.name() == name))?,
-                rules: p.usize("rules")?,
-                objects: p.usize("objects")?,
-                findings: p.usize("findings")?,
-                by_severity: Severity::ALL
-                    .iter()
-                    .map(|s| (s.name(), by_severity.opt(s.name()).and_then(Value::as_usize).unwrap_or(0)))
-                    .collect(),
-            })
+    let practices = whole.objects("practices", "a practice", |p| {
+        let practice = p.name("practice", |id| Practice::ALL.into_iter().find(|x| x.id() == id))?;
+        let by_severity = Fields::of(p.value("bySeverity")?, "bySeverity")?;
+        Ok(PracticeSummary {
+            practice,
+            title: practice.title(),
+            status: p.name("status", |name| Status::ALL.into_iter().find(|s| s.name() == name))?,
+            rules: p.usize("rules")?,
+            objects: p.usize("objects")?,
+            findings: p.usize("findings")?,
+            by_severity: Severity::ALL
+                .iter()
+                .map(|s| (s.name(), by_severity.opt(s.name()).and_then(Value::as_usize).unwrap_or(0)))
+                .collect(),
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    let errors = whole
-        .array("errors")?
-        .iter()
-        .map(|e| {
-            let e = Fields::of(e, "an input error")?;
-            Ok(InputError {
-                file: e.string("file")?,
-                document: e
-                    .opt("document")
-                    .map(|d| d.as_usize().ok_or("an error's document is not a number"))
-                    .transpose()?,
-                message: e.string("message")?,
-                span: e.opt("span").map(span).transpose()?,
-            })
+    })?;
+    let errors = whole.objects("errors", "an input error", |e| {
+        Ok(InputError {
+            file: e.string("file")?,
+            document: e
+                .opt("document")
+                .map(|d| d.as_usize().ok_or("an error's document is not a number"))
+                .transpose()?,
+            message: e.string("message")?,
+            span: e.opt("span").map(span).transpose()?,
         })
-        .collect::<Result<Vec<_>, String>>()?;
-    let notes = whole
-        .array("notes")?
-        .iter()
-        .map(|n| {
-            let n = Fields::of(n, "a note")?;
-            Ok(Note { file: n.string("file")?, document: n.usize("document")?, message: n.string("message")? })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+    })?;
+    let notes = whole.objects("notes", "a note", |n| {
+        Ok(Note { file: n.string("file")?, document: n.usize("document")?, message: n.string("message")? })
+    })?;
     let summary = Fields::of(whole.value("summary")?, "the summary")?;
     Ok(Report {
         findings,
@@ -138,14 +123,9 @@ impl<R: Fn(&str) -> Option<&'static Rule>> FindingReader<R> {
                 let fix = Fields::of(fix, "a fix")?;
                 let applicability =
                     fix.name("applicability", |name| Applicability::ALL.into_iter().find(|a| a.name() == name))?;
-                let edits = fix
-                    .array("edits")?
-                    .iter()
-                    .map(|e| {
-                        let e = Fields::of(e, "an edit")?;
-                        Ok(Edit { start: e.usize("start")?, end: e.usize("end")?, text: e.string("text")? })
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
+                let edits = fix.objects("edits", "an edit", |e| {
+                    Ok(Edit { start: e.usize("start")?, end: e.usize("end")?, text: e.string("text")? })
+                })?;
                 Some(FixState::Ready(Fix { applicability, edits }))
             }
             (None, Some(reason)) => Some(FixState::Refused(reason)),

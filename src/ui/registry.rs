@@ -51,14 +51,9 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
 /// A rule as `rules()` gives it, with the fields the playground shows.
 fn rule(value: &Value) -> Result<Rule, String> {
     let r = Fields::of(value, "a rule")?;
-    let references = r
-        .array("references")?
-        .iter()
-        .map(|x| {
-            let x = Fields::of(x, "a reference")?;
-            Ok(Reference { title: leak(x.string("title")?), url: leak(x.string("url")?) })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+    let references = r.objects("references", "a reference", |x| {
+        Ok(Reference { title: leak(x.string("title")?), url: leak(x.string("url")?) })
+    })?;
     let id = r.str("id")?;
     Ok(Rule {
         family: Family::of(id).unwrap_or(Family::Workload),
