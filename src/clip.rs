@@ -36,6 +36,15 @@ pub fn value(text: &str) -> Cow<'_, str> {
 /// A value in quotes (escaped like a Rust string literal), clipped, with
 /// the length after the quotes: `"abc…xyz" (100000 characters)`.
 pub fn quoted(text: &str) -> String {
+    // Printable ASCII other than `"` and `\` (almost every name) is its own
+    // escape: quoted without the formatter's character-by-character walk.
+    if text.len() <= VALUE && text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\') {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        return out;
+    }
     match text.char_indices().nth(VALUE) {
         None => format!("{text:?}"),
         Some(_) => {
@@ -68,6 +77,10 @@ mod tests {
         assert!(shown.starts_with("startééé") && shown.ends_with("éééend (100008 characters)"), "{shown}");
         assert_eq!(shown.chars().count(), VALUE + 1 + " (100008 characters)".len());
         assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
+        // The fast path for plain names agrees with the formatter's escape.
+        for name in ["app", "c0-backup", "a b'c", "~!@#$%^&*()_+{}|:<>?", &"x".repeat(VALUE)] {
+            assert_eq!(quoted(name), format!("{name:?}"));
+        }
         assert!(quoted(&long).ends_with("end\" (100008 characters)"));
         assert_eq!(bound("x".repeat(10), 4), "xxx…x (10 characters)");
     }

@@ -213,7 +213,9 @@ impl<'t> Editor<'t> {
                 return Err("the list is in flow style over several lines; edit it by hand".into());
             }
             let at = last.span.end.at();
-            return Ok(vec![Edit { start: at, end: at, text: format!(", {}", render(item, Quote::Plain)) }]);
+            let mut text = ", ".to_owned();
+            write_scalar(&mut text, item, Quote::Plain);
+            return Ok(vec![Edit { start: at, end: at, text }]);
         }
         // The dash of the last item, and the item's own style.
         let mut dash = last.span.start.at();
@@ -232,8 +234,10 @@ impl<'t> Editor<'t> {
             Value::Str(_) => self.scalar_style(last).unwrap_or(Quote::Plain),
             _ => Quote::Plain,
         };
-        let line = format!("{}- {}", " ".repeat(dash - start), render(item, quote));
-        Ok(self.insert_line_after(self.last_byte(last), &line))
+        let mut line = " ".repeat(dash - start);
+        line.push_str("- ");
+        write_scalar(&mut line, item, quote);
+        Ok(self.insert_line_after(self.last_byte(last), line))
     }
 
     /// Removes one item from a sequence: its line(s) in block style, the
@@ -285,7 +289,10 @@ impl<'t> Editor<'t> {
             if map.span.start.line != map.span.end.line {
                 return Err("the mapping is in flow style over several lines; edit it by hand".into());
             }
-            let entry = format!("{}: {}", render_key(key), flow(value));
+            let mut entry = String::new();
+            write_key(&mut entry, key);
+            entry.push_str(": ");
+            write_flow(&mut entry, value);
             return Ok(match entries.last() {
                 Some(last) => {
                     let at = last.value.span.end.at();
@@ -304,8 +311,9 @@ impl<'t> Editor<'t> {
                 return Err("the mapping's keys are not aligned".into());
             }
         }
-        let lines = block(key, value, indent, self.indent_unit(), self.newline());
-        Ok(self.insert_line_after(self.last_byte(&last.value), &lines))
+        let mut lines = String::new();
+        write_block(&mut lines, key, value, indent, self.indent_unit(), self.newline());
+        Ok(self.insert_line_after(self.last_byte(&last.value), lines))
     }
 
     /// Writes `value` as the value of an entry that has none (`key:`,
@@ -316,31 +324,34 @@ impl<'t> Editor<'t> {
         if !self.text[colon + 1..entry.value.span.start.at().max(colon + 1)].iter().all(|&b| b == b' ') {
             return Err("the value has an anchor, alias or tag; edit it by hand".into());
         }
-        let text = match value {
-            Val::Scalar(s) => format!(" {}", render(s, Quote::Plain)),
-            Val::Seq(_) => format!(" {}", flow(value)),
+        let mut text = String::new();
+        match value {
+            Val::Scalar(_) | Val::Seq(_) => {
+                text.push(' ');
+                write_flow(&mut text, value);
+            }
             Val::Map(items) => {
                 let indent = self.key_indent(entry)? + self.indent_unit();
                 let nl = self.newline();
-                let mut out = String::new();
                 for (k, v) in items {
-                    out.push_str(nl);
-                    out.push_str(&block(k, v, indent, self.indent_unit(), nl));
+                    text.push_str(nl);
+                    write_block(&mut text, k, v, indent, self.indent_unit(), nl);
                 }
-                out
             }
-        };
+        }
         Ok(vec![Edit { start: colon + 1, end, text }])
     }
 
     /// Inserts whole lines after the line holding byte `at`.
-    fn insert_line_after(&self, at: usize, lines: &str) -> Vec<Edit> {
+    fn insert_line_after(&self, at: usize, mut lines: String) -> Vec<Edit> {
         let end = self.after_line(at);
         let nl = self.newline();
         if end == self.text.len() && !self.text.ends_with(b"\n") {
-            return vec![Edit { start: end, end, text: format!("{nl}{lines}") }];
+            lines.insert_str(0, nl);
+        } else {
+            lines.push_str(nl);
         }
-        vec![Edit { start: end, end, text: format!("{lines}{nl}") }]
+        vec![Edit { start: end, end, text: lines }]
     }
 
     // ---- checks --------------------------------------------------------
@@ -350,12 +361,15 @@ impl<'t> Editor<'t> {
     fn check_map(&self, map: &Node) -> Result<(), String> {
         let entries = map.as_map().ok_or("not a mapping")?;
         let text = &self.text[map.span.start.at()..map.span.end.at().min(self.text.len())];
+        // Each fix checks every mapping on its path, the pod spec's whole
+        // text included: a text without `<<` (almost every one) is passed
+        // over by memmem rather than split into lines.
         let merge = |line: &[u8]| {
             let line = line.trim_ascii_start();
             let line = line.strip_prefix(b"- ").unwrap_or(line).trim_ascii_start();
             line.starts_with(b"<<") && line[2..].trim_ascii_start().starts_with(b":")
         };
-        if text.split(|&b| b == b'\n').any(merge) {
+        if memchr::memmem::find(text, b"<<").is_some() && text.split(|&b| b == b'\n').any(merge) {
             return Err("the mapping uses a merge key (<<); edit it by hand".into());
         }
         for e in entries {
@@ -492,52 +506,93 @@ fn chain(path: &[&str], value: Val) -> Val {
     path.iter().rev().fold(value, |v, key| Val::Map(vec![(key.to_string(), v)]))
 }
 
+// The writers below append to one buffer: a fix's lines are built in one
+// string, not one string per key, value and line joined afterwards.
+
 /// `key: value` as block lines at `indent`, without a final newline.
-fn block(key: &str, value: &Val, indent: usize, unit: usize, nl: &str) -> String {
-    let pad = " ".repeat(indent);
+fn write_block(out: &mut String, key: &str, value: &Val, indent: usize, unit: usize, nl: &str) {
+    out.extend(std::iter::repeat_n(' ', indent));
+    write_key(out, key);
+    out.push(':');
     match value {
         Val::Map(items) => {
-            let mut out = format!("{pad}{}:", render_key(key));
             for (k, v) in items {
                 out.push_str(nl);
-                out.push_str(&block(k, v, indent + unit, unit, nl));
+                write_block(out, k, v, indent + unit, unit, nl);
             }
-            out
         }
-        _ => format!("{pad}{}: {}", render_key(key), flow(value)),
+        _ => {
+            out.push(' ');
+            write_flow(out, value);
+        }
     }
 }
 
 /// A value in flow style: `false`, `[ALL]`, `{drop: [ALL]}`.
-fn flow(value: &Val) -> String {
+fn write_flow(out: &mut String, value: &Val) {
     match value {
-        Val::Scalar(s) => render(s, Quote::Plain),
+        Val::Scalar(s) => write_scalar(out, s, Quote::Plain),
         Val::Seq(items) => {
-            format!("[{}]", items.iter().map(|s| render(s, Quote::Plain)).collect::<Vec<_>>().join(", "))
+            out.push('[');
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_scalar(out, s, Quote::Plain);
+            }
+            out.push(']');
         }
-        Val::Map(items) => format!(
-            "{{{}}}",
-            items.iter().map(|(k, v)| format!("{}: {}", render_key(k), flow(v))).collect::<Vec<_>>().join(", ")
-        ),
+        Val::Map(items) => {
+            out.push('{');
+            for (i, (k, v)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_key(out, k);
+                out.push_str(": ");
+                write_flow(out, v);
+            }
+            out.push('}');
+        }
     }
 }
 
-fn render_key(key: &str) -> String {
-    render(&Scalar::Str(key.to_owned()), Quote::Plain)
+/// A key: a plain string where one reads back as itself.
+fn write_key(out: &mut String, key: &str) {
+    write_str(out, key, Quote::Plain);
 }
 
 /// A scalar as YAML text, in `quote` style for strings where that can
 /// hold it; a plain string is quoted when a YAML 1.1 reader would take it
 /// for something else (`yes`, `0755`, `1e3`, `null`).
 pub fn render(value: &Scalar, quote: Quote) -> String {
+    let mut out = String::new();
+    write_scalar(&mut out, value, quote);
+    out
+}
+
+/// Appends [`render`]'s text.
+fn write_scalar(out: &mut String, value: &Scalar, quote: Quote) {
+    use std::fmt::Write;
     match value {
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Str(s) => match quote {
-            Quote::Single if !s.contains(['\n', '\r']) => format!("'{}'", s.replace('\'', "''")),
-            Quote::Plain if plain_ok(s) => s.clone(),
-            _ => double_quoted(s),
-        },
+        Scalar::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Scalar::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Scalar::Str(s) => write_str(out, s, quote),
+    }
+}
+
+/// Appends a string scalar in `quote` style where that can hold it.
+fn write_str(out: &mut String, s: &str, quote: Quote) {
+    match quote {
+        Quote::Single if !s.contains(['\n', '\r']) => {
+            out.push('\'');
+            out.push_str(&s.replace('\'', "''"));
+            out.push('\'');
+        }
+        Quote::Plain if plain_ok(s) => out.push_str(s),
+        _ => out.push_str(&double_quoted(s)),
     }
 }
 

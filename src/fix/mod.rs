@@ -133,7 +133,7 @@ pub fn state(
     edits.sort();
     edits.dedup();
     // Insertions at one place (two keys added to one mapping) go in as one.
-    let mut merged: Vec<Edit> = Vec::new();
+    let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());
     for e in edits {
         match merged.last_mut() {
             Some(last) if last.start == last.end && e.start == e.end && last.start == e.start => {
@@ -142,7 +142,10 @@ pub fn state(
             _ => merged.push(e),
         }
     }
-    let edits = merged;
+    let mut edits = merged;
+    // Kept in the report until it is written: no spare room.
+    edits.shrink_to_fit();
+    edits.iter_mut().for_each(|e| e.text.shrink_to_fit());
     if edits.windows(2).any(|w| w[0].end > w[1].start) {
         return Some(FixState::Refused("the fix's edits overlap".into()));
     }

@@ -515,7 +515,7 @@ impl<'s> Hits<'s> {
     /// A hit; a message longer than [`clip::MESSAGE`] characters (a long
     /// value quoted whole) is clipped.
     pub fn at(&mut self, span: Span, message: impl Into<String>) -> &mut Hit {
-        let message = clip::bound(message.into(), clip::MESSAGE);
+        let message = fitted(clip::bound(message.into(), clip::MESSAGE));
         self.found.push(Hit { span, message, snippet: None, severity: None, edits: None, applicability: None });
         self.found.last_mut().expect("just pushed")
     }
@@ -525,9 +525,17 @@ impl<'s> Hits<'s> {
     }
 }
 
+/// A string a finding keeps, holding no more memory than its text: `format!`
+/// reserves about twice what it writes, and a report keeps tens of
+/// thousands of messages and snippets until it is written.
+fn fitted(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
+}
+
 impl Hit {
     pub fn fix(&mut self, snippet: String) -> &mut Hit {
-        self.snippet = Some(clip::bound(snippet, clip::SNIPPET));
+        self.snippet = Some(fitted(clip::bound(snippet, clip::SNIPPET)));
         self
     }
 

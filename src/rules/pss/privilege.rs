@@ -228,7 +228,7 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
     let editor = hits.editor();
     for c in pod.containers() {
         let edit = || editor.set(c.node, &["securityContext", FIELD], Scalar::Bool(false));
-        let fix = container_fix(&pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
+        let fix = || container_fix(&pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(false) => {}
             Some(entry) => {
@@ -236,11 +236,11 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
                     entry.span(),
                     format!("{} allows privilege escalation ({FIELD}: {})", c.label(), entry.value.display()),
                 )
-                .fix(fix)
+                .fix(fix())
                 .edit(edit());
             }
             None if pod.complete() => {
-                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix).edit(edit());
+                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix()).edit(edit());
             }
             None => {}
         }
