@@ -72,7 +72,8 @@ impl<'a> Strings<'a> {
 }
 
 fn is_role(object: &Object) -> bool {
-    object.group() == RBAC && matches!(object.kind, "Role" | "ClusterRole")
+    // The kind first: every RBAC rule asks this of every object.
+    matches!(object.kind, "Role" | "ClusterRole") && object.group() == RBAC
 }
 
 fn policy_rules<'a>(role: &Object<'a>) -> Vec<PolicyRule<'a>> {
