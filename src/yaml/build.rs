@@ -43,7 +43,7 @@ fn parse_documents(
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    match block::events(text) {
+    match block::events(text, &mut scratch.scanner) {
         Some(events) => parse_events(events, text, base, lines, limits, scratch, scalars),
         None => parse_documents_full(text, base, lines, limits, scratch, scalars),
     }
@@ -51,7 +51,7 @@ fn parse_documents(
 
 /// The documents of the block scanner's events.
 fn parse_events(
-    events: block::Events,
+    mut events: block::Events,
     text: &str,
     base: usize,
     lines: &LineIndex,
@@ -61,12 +61,14 @@ fn parse_events(
 ) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder::new(text, base, lines, limits, scratch);
     let mut docs = Vec::new();
-    for (event, start, end) in events.into_parser_events() {
+    for (event, start, end) in events.parser_events() {
         let span = builder.span(base + start, base + end);
         if !builder.feed(event, span, &mut docs, scalars) {
             break;
         }
     }
+    drop(builder);
+    events.recycle(&mut scratch.scanner);
     docs
 }
 
@@ -84,7 +86,7 @@ pub fn parse_chunk_both(
     let mut scalars = Vec::new();
     let full = parse_documents_full(text, base, lines, limits, scratch, &mut scalars);
     let full = chunk(full, scalars);
-    let block = block::events(text).map(|events| {
+    let block = block::events(text, &mut scratch.scanner).map(|events| {
         let mut scalars = Vec::new();
         let docs = parse_events(events, text, base, lines, limits, scratch, &mut scalars);
         chunk(docs, scalars)
@@ -149,6 +151,7 @@ pub struct Scratch {
     entries: Vec<Entry>,
     /// Where the chunk's scalars are (to tell comments from text).
     scalars: Vec<Range<usize>>,
+    scanner: block::Buffers,
 }
 
 struct Builder<'a> {
