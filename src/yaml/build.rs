@@ -264,7 +264,10 @@ impl<'a> Builder<'a> {
 
     /// The span of a range of bytes of the input.
     fn span(&self, start: usize, end: usize) -> Span {
-        Span { start: self.lines.pos(start), end: self.lines.pos(end) }
+        let start_pos = self.lines.pos(start);
+        // Collection starts and ends are empty: one lookup.
+        let end_pos = if end == start { start_pos } else { self.lines.pos(end) };
+        Span { start: start_pos, end: end_pos }
     }
 
     /// Feeds one event; returns a document's root when one is complete.

@@ -183,16 +183,27 @@ impl<'a> LineIndex<'a> {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        let starts = &self.lines.starts;
+        let starts = &self.lines.starts[..];
         let hint = self.last.get();
-        let within = |line: usize| starts[line] <= offset && starts.get(line + 1).is_none_or(|&next| offset < next);
-        let line = if within(hint) {
-            hint
-        } else if hint + 1 < starts.len() && within(hint + 1) {
-            hint + 1
-        } else {
-            self.lines.line_of(offset)
-        };
+        if starts[hint] > offset {
+            let line = self.lines.line_of(offset);
+            self.last.set(line);
+            return line;
+        }
+        // Forward from the last line asked for: the same line or a few on
+        // (past comments and blank lines) are stepped to, a longer jump is
+        // searched.
+        let mut line = hint;
+        for step in 0.. {
+            match starts.get(line + 1) {
+                Some(&next) if next <= offset && step == 8 => {
+                    line += starts[line + 1..].partition_point(|&next| next <= offset);
+                    break;
+                }
+                Some(&next) if next <= offset => line += 1,
+                _ => break,
+            }
+        }
         self.last.set(line);
         line
     }
@@ -201,7 +212,7 @@ impl<'a> LineIndex<'a> {
     /// returns its position.
     pub fn pos(&self, offset: usize) -> Pos {
         let mut offset = offset.min(self.text.len());
-        while offset > 0 && offset < self.text.len() && is_continuation(self.text[offset]) {
+        while !self.lines.ascii && offset > 0 && offset < self.text.len() && is_continuation(self.text[offset]) {
             offset -= 1;
         }
         let line = self.line_of(offset);
