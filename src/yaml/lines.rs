@@ -183,27 +183,16 @@ impl<'a> LineIndex<'a> {
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        let starts = &self.lines.starts[..];
+        let starts = &self.lines.starts;
         let hint = self.last.get();
-        if starts[hint] > offset {
-            let line = self.lines.line_of(offset);
-            self.last.set(line);
-            return line;
-        }
-        // Forward from the last line asked for: the same line or a few on
-        // (past comments and blank lines) are stepped to, a longer jump is
-        // searched.
-        let mut line = hint;
-        for step in 0.. {
-            match starts.get(line + 1) {
-                Some(&next) if next <= offset && step == 8 => {
-                    line += starts[line + 1..].partition_point(|&next| next <= offset);
-                    break;
-                }
-                Some(&next) if next <= offset => line += 1,
-                _ => break,
-            }
-        }
+        let within = |line: usize| starts[line] <= offset && starts.get(line + 1).is_none_or(|&next| offset < next);
+        let line = if within(hint) {
+            hint
+        } else if hint + 1 < starts.len() && within(hint + 1) {
+            hint + 1
+        } else {
+            self.lines.line_of(offset)
+        };
         self.last.set(line);
         line
     }
