@@ -77,7 +77,9 @@ pub fn implicit(text: &str) -> Option<Value> {
     // the comparisons (this runs on every plain key and value).
     if let Some(&first) = text.as_bytes().first() {
         let word = matches!(first, b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'o' | b'O' | b'f' | b'F');
-        if !matches!(first, b'.' | b'+' | b'-' | b'0'..=b'9') && !(word && text.len() <= 5) {
+        let number = matches!(first, b'.' | b'+' | b'-' | b'0'..=b'9');
+        let may_resolve = number || (word && text.len() <= 5);
+        if !may_resolve {
             return None;
         }
     }
