@@ -499,7 +499,7 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlE
 }
 
 /// The first repeated key: pairwise for the small mappings Kubernetes
-/// objects are made of (the keys all come from the chunk's one table, so
+/// objects are made of (every key of a parse comes from its one table, so
 /// by address), hashed for large ones (a ConfigMap's data).
 fn duplicate(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
     if entries.len() <= 16 {
