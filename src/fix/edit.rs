@@ -487,7 +487,14 @@ impl<'t> Editor<'t> {
 /// is not a list item continuation (2 when there is none). Reads the
 /// whole text: once per input, not once per edit.
 pub fn indent_unit(text: &[u8]) -> usize {
-    let unit = text.split(|&b| b == b'\n').filter_map(line_indent).min();
+    // Lines cut where memchr finds their breaks, a word at a time.
+    let mut start = 0;
+    let lines = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())).map(|end| {
+        let line = &text[start..end];
+        start = end + 1;
+        line
+    });
+    let unit = lines.filter_map(line_indent).min();
     unit.filter(|&unit| unit <= 8).unwrap_or(2)
 }
 

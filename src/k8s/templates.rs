@@ -183,7 +183,16 @@ fn scan_chunks(
     // alerting template), unless it is plainly Helm's.
     let mut block: Option<usize> = None;
     let mut leading = true;
-    for (n, raw) in (line..).zip(text[start..].split_inclusive(|&b| b == b'\n')) {
+    // Each line with its line break; the breaks are found a word at a time.
+    let body = &text[start..];
+    let ends = memchr::memchr_iter(b'\n', body).map(|i| i + 1).chain(std::iter::once(body.len()));
+    let mut from = 0;
+    for (n, end) in (line..).zip(ends) {
+        let raw = &body[from..end];
+        from = end;
+        if raw.is_empty() {
+            break;
+        }
         if let Some(indent) = plain_line(raw) {
             // What the full reading below would do with this line.
             if let Some(indent) = indent {
@@ -249,7 +258,10 @@ fn scan_chunks(
 /// only ends leading comments and block scalars: `Some(Some(indent))` for
 /// one with text, `Some(None)` for a blank one, `None` for any other line.
 fn plain_line(raw: &[u8]) -> Option<Option<usize>> {
-    if raw.starts_with(b"---") || raw.iter().any(|&b| !b.is_ascii() || matches!(b, b'{' | b'|' | b'>' | b'#')) {
+    // Or-ed over the whole line rather than stopping at the first: the
+    // loop then runs a vector's width at a time.
+    let special = |b: u8| !b.is_ascii() | (b == b'{') | (b == b'|') | (b == b'>') | (b == b'#');
+    if raw.starts_with(b"---") || raw.iter().fold(false, |found, &b| found | special(b)) {
         return None;
     }
     // `char::is_whitespace` on ASCII, as `trim_start` counts it.

@@ -64,12 +64,20 @@ pub struct Events<'a> {
     owned: Vec<String>,
 }
 
+/// The scanner's buffers, kept from one chunk to the next with their room.
+#[derive(Default)]
+pub struct Buffers {
+    list: Vec<Event>,
+    stack: Vec<Open>,
+}
+
 impl<'a> Events<'a> {
     /// The events as the full parser gives them, each with its byte range
-    /// in the chunk.
-    pub fn into_parser_events(self) -> impl Iterator<Item = (saphyr_parser::Event<'a>, usize, usize)> {
-        let Events { text, list, mut owned } = self;
-        list.into_iter().map(move |Event { kind, start, end }| {
+    /// in the chunk (taken out of the list: [`Events::recycle`] then).
+    pub fn parser_events(&mut self) -> impl Iterator<Item = (saphyr_parser::Event<'a>, usize, usize)> + '_ {
+        let Events { text, list, owned } = self;
+        let text = *text;
+        list.drain(..).map(move |Event { kind, start, end }| {
             let (start, end) = (start as usize, end as usize);
             let scalar = |text, style| saphyr_parser::Event::Scalar(text, style, 0, None);
             let event = match kind {
@@ -87,6 +95,13 @@ impl<'a> Events<'a> {
             (event, start, end)
         })
     }
+
+    /// Gives the event list back for the next chunk.
+    pub fn recycle(self, buffers: &mut Buffers) {
+        let mut list = self.list;
+        list.clear();
+        buffers.list = list;
+    }
 }
 
 /// Deeper nesting goes to the full parser (and its depth limit message).
@@ -96,18 +111,22 @@ const MAX_KEY: usize = 1000;
 
 /// The events of a chunk, or `None` when it holds anything this scanner
 /// leaves to the full parser.
-pub fn events(text: &str) -> Option<Events<'_>> {
+pub fn events<'a>(text: &'a str, buffers: &mut Buffers) -> Option<Events<'a>> {
     if u32::try_from(text.len()).is_err() || !plain_bytes(text.as_bytes()) {
         return None;
     }
-    let mut scan = Scan {
-        text,
-        bytes: text.as_bytes(),
-        out: Vec::with_capacity(text.len() / 8),
-        owned: Vec::new(),
-        stack: Vec::new(),
-    };
-    scan.document()?;
+    let mut out = std::mem::take(&mut buffers.list);
+    out.clear();
+    out.reserve(text.len() / 8);
+    let mut stack = std::mem::take(&mut buffers.stack);
+    stack.clear();
+    let mut scan = Scan { text, bytes: text.as_bytes(), out, owned: Vec::new(), stack };
+    let scanned = scan.document();
+    buffers.stack = scan.stack;
+    if scanned.is_none() {
+        buffers.list = scan.out;
+        return None;
+    }
     Some(Events { text, list: scan.out, owned: scan.owned })
 }
 

@@ -23,10 +23,13 @@ pub struct Chunk {
 }
 
 /// Parses one chunk (`text` starts at byte `base` of the input).
-pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits, keys: &mut Keys) -> Chunk {
-    let mut scalars = Vec::new();
-    let documents = parse_documents(text, base, lines, limits, keys, &mut scalars);
-    Chunk { documents, comments: comments::find(text, base, &scalars) }
+pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits, scratch: &mut Scratch) -> Chunk {
+    let mut scalars = std::mem::take(&mut scratch.scalars);
+    scalars.clear();
+    let documents = parse_documents(text, base, lines, limits, scratch, &mut scalars);
+    let comments = comments::find(text, base, &scalars);
+    scratch.scalars = scalars;
+    Chunk { documents, comments }
 }
 
 /// The documents of a chunk; records the byte range of every scalar in
@@ -37,33 +40,35 @@ fn parse_documents(
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
-    keys: &mut Keys,
+    scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    match block::events(text) {
-        Some(events) => parse_events(events, text, base, lines, limits, keys, scalars),
-        None => parse_documents_full(text, base, lines, limits, keys, scalars),
+    match block::events(text, &mut scratch.scanner) {
+        Some(events) => parse_events(events, text, base, lines, limits, scratch, scalars),
+        None => parse_documents_full(text, base, lines, limits, scratch, scalars),
     }
 }
 
 /// The documents of the block scanner's events.
 fn parse_events(
-    events: block::Events,
+    mut events: block::Events,
     text: &str,
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
-    keys: &mut Keys,
+    scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    let mut builder = Builder::new(text, base, lines, limits, keys);
+    let mut builder = Builder::new(text, base, lines, limits, scratch);
     let mut docs = Vec::new();
-    for (event, start, end) in events.into_parser_events() {
+    for (event, start, end) in events.parser_events() {
         let span = builder.span(base + start, base + end);
         if !builder.feed(event, span, &mut docs, scalars) {
             break;
         }
     }
+    drop(builder);
+    events.recycle(&mut scratch.scanner);
     docs
 }
 
@@ -74,16 +79,16 @@ pub fn parse_chunk_both(
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
-    keys: &mut Keys,
+    scratch: &mut Scratch,
 ) -> (Chunk, Option<Chunk>) {
     let chunk =
         |documents, scalars: Vec<Range<usize>>| Chunk { documents, comments: comments::find(text, base, &scalars) };
     let mut scalars = Vec::new();
-    let full = parse_documents_full(text, base, lines, limits, keys, &mut scalars);
+    let full = parse_documents_full(text, base, lines, limits, scratch, &mut scalars);
     let full = chunk(full, scalars);
-    let block = block::events(text).map(|events| {
+    let block = block::events(text, &mut scratch.scanner).map(|events| {
         let mut scalars = Vec::new();
-        let docs = parse_events(events, text, base, lines, limits, keys, &mut scalars);
+        let docs = parse_events(events, text, base, lines, limits, scratch, &mut scalars);
         chunk(docs, scalars)
     });
     (full, block)
@@ -95,10 +100,10 @@ fn parse_documents_full(
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
-    keys: &mut Keys,
+    scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    let mut builder = Builder::new(text, base, lines, limits, keys);
+    let mut builder = Builder::new(text, base, lines, limits, scratch);
     let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -134,11 +139,26 @@ fn depth_message(limits: &Limits) -> String {
     format!("nesting deeper than {} levels (limit max_depth)", limits.max_depth)
 }
 
+/// What one input's chunks share while they are parsed: the table of its
+/// keys, and the tree builder's buffers, emptied after each chunk but kept
+/// with their room (most chunks are small documents: growing fresh buffers
+/// for each cost more allocations than their trees).
+#[derive(Default)]
+pub struct Scratch {
+    keys: Keys,
+    stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
+    /// Where the chunk's scalars are (to tell comments from text).
+    scalars: Vec<Range<usize>>,
+    scanner: block::Buffers,
+}
+
 struct Builder<'a> {
     offsets: CharOffsets<'a>,
     lines: &'a LineIndex<'a>,
     limits: &'a Limits,
-    keys: &'a mut Keys,
+    scratch: &'a mut Scratch,
     stack: Vec<Frame>,
     /// Anchored nodes with what each holds.
     anchors: HashMap<usize, (Node, Size)>,
@@ -151,6 +171,16 @@ struct Builder<'a> {
     /// each collection growing (and keeping the slack of) its own.
     items: Vec<Node>,
     entries: Vec<Entry>,
+}
+
+/// Gives the buffers back, empty, for the next chunk.
+impl Drop for Builder<'_> {
+    fn drop(&mut self) {
+        self.reset();
+        self.scratch.stack = std::mem::take(&mut self.stack);
+        self.scratch.items = std::mem::take(&mut self.items);
+        self.scratch.entries = std::mem::take(&mut self.entries);
+    }
 }
 
 /// What a node holds: nodes, and bytes of scalar text. An alias to a long
@@ -176,18 +206,18 @@ enum Frame {
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str, base: usize, lines: &'a LineIndex, limits: &'a Limits, keys: &'a mut Keys) -> Self {
+    fn new(text: &'a str, base: usize, lines: &'a LineIndex, limits: &'a Limits, scratch: &'a mut Scratch) -> Self {
         Builder {
             offsets: CharOffsets::new(text, base),
             lines,
             limits,
-            keys,
-            stack: Vec::new(),
+            stack: std::mem::take(&mut scratch.stack),
+            items: std::mem::take(&mut scratch.items),
+            entries: std::mem::take(&mut scratch.entries),
+            scratch,
             anchors: HashMap::new(),
             nodes: 0,
             alias: Size::default(),
-            items: Vec::new(),
-            entries: Vec::new(),
         }
     }
 
@@ -234,7 +264,10 @@ impl<'a> Builder<'a> {
 
     /// The span of a range of bytes of the input.
     fn span(&self, start: usize, end: usize) -> Span {
-        Span { start: self.lines.pos(start), end: self.lines.pos(end) }
+        let start_pos = self.lines.pos(start);
+        // Collection starts and ends are empty: one lookup.
+        let end_pos = if end == start { start_pos } else { self.lines.pos(end) };
+        Span { start: start_pos, end: end_pos }
     }
 
     /// Feeds one event; returns a document's root when one is complete.
@@ -296,10 +329,10 @@ impl<'a> Builder<'a> {
     fn key(&mut self, text: &str, plain: bool, span: Span) -> Result<Option<Node>, YamlError> {
         self.count(1, span)?;
         let (key, bytes) = match plain.then(|| scalar::implicit(text)).flatten() {
-            None => (self.keys.key_str(text), text.len()),
+            None => (self.scratch.keys.key_str(text), text.len()),
             Some(value) => {
                 let bytes = scalar_bytes(&value);
-                (self.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
+                (self.scratch.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
             }
         };
         if let Some(Frame::Map { key: slot, size, .. }) = self.stack.last_mut() {
@@ -414,7 +447,7 @@ impl<'a> Builder<'a> {
                     None => {
                         let span = node.span;
                         let name = scalar::key_string(node.value).map_err(|m| YamlError::new(m, span))?;
-                        *key = Some((self.keys.key(name), span, is_merge_key));
+                        *key = Some((self.scratch.keys.key(name), span, is_merge_key));
                     }
                     Some((_, _, true)) => merges.push(node),
                     Some((name, key_span, false)) => {
@@ -466,13 +499,14 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlE
 }
 
 /// The first repeated key: pairwise for the small mappings Kubernetes
-/// objects are made of, hashed for large ones (a ConfigMap's data).
+/// objects are made of (every key of a parse comes from its one table, so
+/// by address), hashed for large ones (a ConfigMap's data).
 fn duplicate(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
     if entries.len() <= 16 {
         return entries
             .iter()
             .enumerate()
-            .find_map(|(i, again)| entries[..i].iter().find(|e| e.key == again.key).map(|first| (first, again)));
+            .find_map(|(i, again)| entries[..i].iter().find(|e| e.key.is(&again.key)).map(|first| (first, again)));
     }
     let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
     entries.iter().find_map(|again| seen.insert(&again.key, again).map(|first| (first, again)))

@@ -201,7 +201,7 @@ impl<'a> LineIndex<'a> {
     /// returns its position.
     pub fn pos(&self, offset: usize) -> Pos {
         let mut offset = offset.min(self.text.len());
-        while offset > 0 && offset < self.text.len() && is_continuation(self.text[offset]) {
+        while !self.lines.ascii && offset > 0 && offset < self.text.len() && is_continuation(self.text[offset]) {
             offset -= 1;
         }
         let line = self.line_of(offset);

@@ -11,7 +11,6 @@ mod split;
 
 pub use build::Chunk;
 pub use lines::{LineIndex, LineStarts};
-use node::Keys;
 pub use node::{Entry, Fnv, Key, Node, Pos, Span, Value};
 pub use scalar::plain_is_str;
 use std::ops::Range;
@@ -104,7 +103,7 @@ pub fn parse_stream(text: &[u8], lines: &LineIndex, limits: &Limits) -> Stream {
 #[doc(hidden)]
 pub fn parse_chunks_both(text: &[u8], limits: &Limits) -> Vec<(build::Chunk, Option<build::Chunk>)> {
     let lines = LineIndex::new(text);
-    let mut keys = Keys::default();
+    let mut scratch = build::Scratch::default();
     let readable = limits.readable(text.len());
     split::documents(text)
         .into_iter()
@@ -112,7 +111,7 @@ pub fn parse_chunks_both(text: &[u8], limits: &Limits) -> Vec<(build::Chunk, Opt
         .take_while(|chunk| chunk.end <= readable)
         .filter_map(|chunk| {
             let s = std::str::from_utf8(&text[chunk.clone()]).ok()?;
-            Some(build::parse_chunk_both(s, chunk.start, &lines, limits, &mut keys))
+            Some(build::parse_chunk_both(s, chunk.start, &lines, limits, &mut scratch))
         })
         .collect()
 }
@@ -230,7 +229,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     let mut docs: Vec<Document> = Vec::new();
     let mut comments = Vec::new();
     let mut chunks = Vec::new();
-    let mut keys = Keys::default();
+    let mut scratch = build::Scratch::default();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
     for chunk in cuts {
         if docs.len() >= limits.max_documents {
@@ -270,7 +269,7 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                 next_id += 1;
                 match std::str::from_utf8(&text[chunk.clone()]) {
                     Ok(s) => {
-                        let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut keys);
+                        let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut scratch);
                         comments.extend(parsed.comments);
                         for root in parsed.documents {
                             push(&mut docs, root);

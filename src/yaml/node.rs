@@ -82,6 +82,12 @@ impl Key {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether two keys of one input's table ([`Keys`]) are the same: each
+    /// text is stored once there, so this compares addresses, not text.
+    pub(super) fn is(&self, other: &Key) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl std::ops::Deref for Key {

@@ -72,6 +72,17 @@ pub fn plain_is_str(text: &str) -> bool {
 /// What a plain scalar's text resolves to; `None` for a string (left to the
 /// caller, which may not need a copy of the text).
 pub fn implicit(text: &str) -> Option<Value> {
+    // Most scalars (keys, names, images) start with a byte that starts no
+    // number, or are longer than every word below: strings, told without
+    // the comparisons (this runs on every plain key and value).
+    if let Some(&first) = text.as_bytes().first() {
+        let word = matches!(first, b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'o' | b'O' | b'f' | b'F');
+        let number = matches!(first, b'.' | b'+' | b'-' | b'0'..=b'9');
+        let may_resolve = number || (word && text.len() <= 5);
+        if !may_resolve {
+            return None;
+        }
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
@@ -95,7 +106,8 @@ pub fn implicit(text: &str) -> Option<Value> {
 /// go-yaml's 'D'/'S' branch: Go's `ParseInt(s, 0, 64)` on the text without
 /// underscores, then `ParseUint`, then a YAML-style float, then `0b` binary.
 fn number(text: &str) -> Option<Value> {
-    let plain: String = text.chars().filter(|&c| c != '_').collect();
+    // Copied only when there is something to take out (rarely).
+    let plain: Cow<str> = if text.contains('_') { text.replace('_', "").into() } else { text.into() };
     if let Some(i) = go_parse_int(&plain) {
         return Some(match i64::try_from(i) {
             Ok(i) => Value::Int(i),
@@ -117,7 +129,8 @@ fn go_parse_int(s: &str) -> Option<i128> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let lower = digits.to_ascii_lowercase();
+    let lower: Cow<str> =
+        if digits.bytes().any(|b| b.is_ascii_uppercase()) { digits.to_ascii_lowercase().into() } else { digits.into() };
     let (radix, body) = if let Some(rest) = lower.strip_prefix("0x") {
         (16, rest)
     } else if let Some(rest) = lower.strip_prefix("0o") {
@@ -127,7 +140,7 @@ fn go_parse_int(s: &str) -> Option<i128> {
     } else if lower.len() > 1 && lower.starts_with('0') {
         (8, &lower[1..])
     } else {
-        (10, lower.as_str())
+        (10, &*lower)
     };
     if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
         return None;

@@ -12,18 +12,19 @@ pub fn documents(text: &[u8]) -> Vec<Range<usize>> {
     let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let mut chunks = Vec::new();
     let mut start = bom;
-    let mut line_start = bom;
-    while line_start < text.len() {
-        let next = text[line_start..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| line_start + i + 1);
-        let line = &text[line_start..next];
+    // Every line start, found a word at a time: most lines start with
+    // neither marker's first byte, and cost no more than that look.
+    let line_starts = std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+    for line_start in line_starts.take_while(|&at| at < text.len()) {
+        let line = &text[line_start..];
         if is_marker(line, b"---") {
             chunks.push(start..line_start);
             start = line_start;
         } else if is_marker(line, b"...") {
+            let next = memchr::memchr(b'\n', line).map_or(text.len(), |i| line_start + i + 1);
             chunks.push(start..next);
             start = next;
         }
-        line_start = next;
     }
     chunks.push(start..text.len());
     merge_preambles(text, chunks)
