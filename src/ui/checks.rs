@@ -128,6 +128,8 @@ thread_local! {
     /// The engine, one for the page: started with it (so that a page loaded
     /// once keeps checking offline), and shared by the playground and the lessons.
     static SENT: RefCell<Option<Rc<RefCell<Sent>>>> = const { RefCell::new(None) };
+    /// Checks waiting for a task of their own to be sent (see [`use_checks`]).
+    static WAITING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Starts the worker; without one, the engine in the page.
@@ -201,18 +203,30 @@ pub fn use_checks(state: &UseReducerHandle<State>) {
     let options = state.options();
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
-        // From a task of its own: a paste's text crossing to the worker
-        // (tens of ms for 10 MB) is not added to the paste's own task. The
-        // tasks run in order, so the checks are sent in order.
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
-            let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+        let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+        // A few typed characters go at once, from the keystroke's own task,
+        // so the engine checks while the page draws the keystroke (sent from
+        // the next task, they waited for that frame). Anything larger goes
+        // from a task of its own: a paste's text crossing to the worker (tens
+        // of ms for 10 MB) is not added to the paste's own task. Either way
+        // the checks are sent in order: none goes at once while one waits.
+        let at_once = WAITING.get() == 0 && sent.borrow().small(&text, &options, &steps);
+        let send = move || {
             let mut sent = sent.borrow_mut();
             sent.dispatch = Some(dispatch.clone());
             if sent.post(text, options, &steps).is_err() {
                 drop(sent);
                 dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
             }
+        };
+        if at_once {
+            return send();
+        }
+        WAITING.set(WAITING.get() + 1);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+            WAITING.set(WAITING.get() - 1);
+            send();
         });
     });
 }
@@ -320,6 +334,16 @@ impl Sent {
             let _ = self.channel.post(request);
         }
         self.errors = 0;
+    }
+
+    /// Whether the change to `text` is a few edits the editor made (a
+    /// keystroke, a word), not a whole text or a paste to send.
+    fn small(&self, text: &Rc<String>, options: &Options, steps: &[Rc<Step>]) -> bool {
+        match &self.text {
+            Some((old, opened)) if opened == options => splices_between(steps, old, text)
+                .is_some_and(|splices| splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT),
+            _ => false,
+        }
     }
 
     /// Sends the change to `text`: the edits of `steps` that made it from
@@ -710,6 +734,9 @@ fn module_options(options: &Options, file: &str) -> JsValue {
     set(&object, "fileName", &file.into());
     object.into()
 }
+
+/// Bytes typed or pasted that go to the engine at once (see [`use_checks`]).
+const SMALL_EDIT: usize = 1024;
 
 /// Bytes of text above which a request carries it as UTF-8 `bytes`, a
 /// buffer the worker takes over, rather than as a string: turning 10 MB
