@@ -336,14 +336,15 @@ impl Sent {
         self.errors = 0;
     }
 
-    /// Whether the change to `text` is a few edits the editor made (a
-    /// keystroke, a word), not a whole text or a paste to send.
+    /// Whether the change to `text` is one small edit of the editor's (a
+    /// keystroke, a word) to the text the engine holds, not a whole text
+    /// or a paste to send.
     fn small(&self, text: &Rc<String>, options: &Options, steps: &[Rc<Step>]) -> bool {
-        match &self.text {
-            Some((old, opened)) if opened == options => splices_between(steps, old, text)
-                .is_some_and(|splices| splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT),
-            _ => false,
-        }
+        matches!((&self.text, steps.last()), (Some((old, opened)), Some(step))
+            if opened == options
+                && std::ptr::eq(step.from.as_ptr(), Rc::as_ptr(old))
+                && std::ptr::eq(step.to.as_ptr(), Rc::as_ptr(text))
+                && step.splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT)
     }
 
     /// Sends the change to `text`: the edits of `steps` that made it from
@@ -707,16 +708,14 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
         return Read::Patched(id as u32, held);
     }
     // The report held is shared with the page's state: its spare copy is
-    // patched, or if there is none (or it does not fit), a new copy.
+    // patched, or if there is none, a new copy.
     let spare = {
         let mut sent = me.borrow_mut();
         let of_held = sent.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(&held)));
         of_held.then(|| sent.spare.take()).flatten()
     };
-    let patched = spare.and_then(|(_, findings)| changes::apply_owned(findings, &change, &mut added));
-    let Some(findings) = patched.or_else(|| changes::apply(&held.findings, &change, added)) else {
-        return Read::Unreadable;
-    };
+    let copy = spare.map_or_else(|| held.findings.clone(), |(_, findings)| findings);
+    let Some(findings) = changes::apply_owned(copy, &change, &mut added) else { return Read::Unreadable };
     Read::Patched(id as u32, Rc::new(Report { findings, ..first }))
 }
 

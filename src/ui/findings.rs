@@ -153,7 +153,7 @@ struct Counted {
     /// In the order of [`Severity::ALL`].
     by_severity: [usize; Severity::ALL.len()],
     safe_fixes: usize,
-    groups: Rc<Vec<Vec<usize>>>,
+    groups: Rc<Vec<(String, Vec<usize>)>>,
 }
 
 impl Counted {
@@ -174,17 +174,17 @@ impl Counted {
     }
 }
 
-/// Findings in groups: by object (in order of appearance) or by rule,
-/// each group the indexes of its findings; [`heading`] names a group.
-fn group(state: &State, shown: &[usize]) -> Vec<Vec<usize>> {
-    use std::hash::{BuildHasher, Hasher};
+/// Findings in groups: by object (in order of appearance) or by rule (in
+/// the order of their headings), each group its heading and the indexes of
+/// its findings. An object's heading is left empty, to be named where it is
+/// drawn ([`heading`]): naming 10,000 objects took an answer milliseconds.
+fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
     let findings = &state.checked.report.findings;
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    // Groups by the hash of their heading, which is formatted only where
-    // two hashes meet: a heading formatted and hashed as a string for each
-    // of 10,000 objects took an answer about 10 ms.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    // Groups by the hash of their heading, formatted only where two hashes
+    // meet (formatting and hashing a heading for each of 10,000 objects took
+    // an answer about 10 ms).
     let mut index: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    let hasher = std::hash::RandomState::new();
     // Findings come object by object: the previous finding's group, found
     // again without naming its object or rule (a name per finding, for 40,000).
     let mut last: Option<(*const (), usize)> = None;
@@ -195,46 +195,52 @@ fn group(state: &State, shown: &[usize]) -> Vec<Vec<usize>> {
             Group::Rule => std::ptr::from_ref(f.rule) as *const (),
         };
         if let Some((_, g)) = last.filter(|(p, _)| *p == same) {
-            groups[g].push(i);
+            groups[g].1.push(i);
             continue;
         }
         // The heading's text, hashed as it would be written.
-        let mut hash = hasher.build_hasher();
-        match state.group {
+        let key = match state.group {
             Group::Object => {
-                hash.write(f.object.kind.as_bytes());
-                hash.write(b" ");
-                if let Some(namespace) = &f.object.namespace {
-                    hash.write(namespace.as_bytes());
-                    hash.write(b"/");
+                let object = &*f.object;
+                let mut key = fnv(fnv(FNV, &object.kind), " ");
+                if let Some(namespace) = &object.namespace {
+                    key = fnv(fnv(key, namespace), "/");
                 }
-                hash.write(f.object.name.as_deref().unwrap_or(UNNAMED).as_bytes());
+                fnv(key, object.name.as_deref().unwrap_or(UNNAMED))
             }
-            Group::Rule => hash.write(f.rule.id.as_bytes()),
-        }
+            Group::Rule => fnv(FNV, f.rule.id),
+        };
         let same_heading = |a: &Finding| match state.group {
             Group::Object => a.object == f.object || heading(Group::Object, a) == heading(Group::Object, f),
             Group::Rule => a.rule.id == f.rule.id,
         };
-        let key = hash.finish();
         let found = match index.get(&key) {
-            Some(&g) if same_heading(&findings[groups[g][0]]) => Some(g),
+            Some(&g) if same_heading(&findings[groups[g].1[0]]) => Some(g),
             // Two headings with one hash (never seen): looked for by name.
-            Some(_) => groups.iter().position(|g| same_heading(&findings[g[0]])),
+            Some(_) => groups.iter().position(|(_, g)| same_heading(&findings[g[0]])),
             None => None,
         };
         let g = found.unwrap_or_else(|| {
             index.entry(key).or_insert(groups.len());
-            groups.push(Vec::new());
+            let named = if state.group == Group::Rule { heading(Group::Rule, f) } else { String::new() };
+            groups.push((named, Vec::new()));
             groups.len() - 1
         });
-        groups[g].push(i);
+        groups[g].1.push(i);
         last = Some((same, g));
     }
     if state.group == Group::Rule {
-        groups.sort_by(|a, b| heading(Group::Rule, &findings[a[0]]).cmp(&heading(Group::Rule, &findings[b[0]])));
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
     }
     groups
+}
+
+/// FNV-1a, 64 bits: `fnv(fnv(FNV, a), b)` hashes `a` and `b` written one
+/// after the other.
+const FNV: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(hash: u64, text: &str) -> u64 {
+    text.bytes().fold(hash, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// How a report names an object without a name (see `ObjectRef`'s `Display`).
@@ -371,8 +377,8 @@ impl Opened {
 #[derive(Properties)]
 struct ListProps {
     state: UseReducerHandle<State>,
-    /// The findings of each group, by index in the report.
-    groups: Rc<Vec<Vec<usize>>>,
+    /// Headings (see [`group`]) with the findings under them, by index in the report.
+    groups: Rc<Vec<(String, Vec<usize>)>>,
 }
 
 impl PartialEq for ListProps {
@@ -396,7 +402,7 @@ fn finding_list(props: &ListProps) -> Html {
     let window = use_state_eq(|| (0usize, 2 * OVERSCAN));
     let row = use_mut_ref(|| ROW_GUESS);
     let opened = Opened { keys: use_mut_ref(Vec::new), redraw: use_force_update() };
-    let total: usize = props.groups.iter().map(|members| members.len() + 1).sum();
+    let total: usize = props.groups.iter().map(|(_, members)| members.len() + 1).sum();
 
     // Which rows are in view: the list's part of the viewport and of the
     // pane that scrolls it.
@@ -464,7 +470,7 @@ fn finding_list(props: &ListProps) -> Html {
     // The drawn rows, in their groups.
     let mut sections = Vec::new();
     let mut at = 0;
-    for members in props.groups.iter() {
+    for (named, members) in props.groups.iter() {
         let (start, end) = (at, at + members.len() + 1);
         at = end;
         if end <= first || start >= last {
@@ -474,7 +480,8 @@ fn finding_list(props: &ListProps) -> Html {
         let from = first.saturating_sub(start + 1).min(members.len());
         let to = last.saturating_sub(start + 1).min(members.len());
         let report = &props.state.checked.report;
-        let heading = heading(props.state.group, &report.findings[members[0]]);
+        let heading =
+            if named.is_empty() { heading(Group::Object, &report.findings[members[0]]) } else { named.clone() };
         sections.push(html! {
             <section class="group" key={heading.clone()}>
                 if first <= start {
