@@ -58,9 +58,9 @@ extern "C" {
     #[wasm_bindgen(js_name = nextTask)]
     fn next_task() -> js_sys::Promise;
 
-    /// Resolves once the browser is idle, after drawing.
+    /// Resolves once the browser is idle (after drawing the next frame, if `after_frame`).
     #[wasm_bindgen(js_name = whenIdle)]
-    fn when_idle() -> js_sys::Promise;
+    fn when_idle(after_frame: bool) -> js_sys::Promise;
 }
 
 /// Where requests go.
@@ -611,10 +611,10 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
 /// about 15 and 20 ms for 40,000 findings, which a keystroke arriving then
 /// waited for.
 async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
-    let idle = || wasm_bindgen_futures::JsFuture::from(when_idle());
+    let idle = || wasm_bindgen_futures::JsFuture::from(when_idle(false));
     let held_is = |held: &Rc<Report>| me.borrow().held.as_ref().is_some_and(|(_, report)| Rc::ptr_eq(report, held));
+    let _ = wasm_bindgen_futures::JsFuture::from(when_idle(true)).await;
     loop {
-        let _ = idle().await;
         let mut sent = me.borrow_mut();
         if let Some(report) = sent.retired.last_mut() {
             // The page's state may still share it: then it is let go whole.
@@ -622,6 +622,8 @@ async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
                 Some(findings) if findings.len() > TIDY_PIECE => findings.truncate(findings.len() - TIDY_PIECE),
                 _ => drop(sent.retired.pop()),
             }
+            drop(sent);
+            let _ = idle().await;
             continue;
         }
         let Some(held) = sent.held.as_ref().map(|(_, report)| report.clone()) else { break };
