@@ -58,9 +58,9 @@ extern "C" {
     #[wasm_bindgen(js_name = nextTask)]
     fn next_task() -> js_sys::Promise;
 
-    /// Resolves once the browser is idle (after drawing the next frame, if `after_frame`).
+    /// Resolves once the browser is idle, after drawing the next frame.
     #[wasm_bindgen(js_name = whenIdle)]
-    fn when_idle(after_frame: bool) -> js_sys::Promise;
+    fn when_idle() -> js_sys::Promise;
 }
 
 /// Where requests go.
@@ -607,13 +607,15 @@ async fn read_answers(me: Rc<RefCell<Sent>>) {
 
 /// Once the browser is idle after drawing, frees the reports replaced;
 /// then copies the findings of the report held as the spare. Both a piece
-/// at a time, each in an idle moment of its own: done at once, they took
-/// about 15 and 20 ms for 40,000 findings, which a keystroke arriving then
-/// waited for.
+/// at a time, each in a task of its own: done at once, they took about 15
+/// and 20 ms for 40,000 findings, which a keystroke arriving then waited for.
 async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
-    let idle = || wasm_bindgen_futures::JsFuture::from(when_idle(false));
+    // Between pieces a task of its own, so input comes first, but not an
+    // idle callback: asked for from one, the next waits for the next idle
+    // period (up to 50 ms), and the spare was not made before the next keystroke.
+    let next = || wasm_bindgen_futures::JsFuture::from(next_task());
     let held_is = |held: &Rc<Report>| me.borrow().held.as_ref().is_some_and(|(_, report)| Rc::ptr_eq(report, held));
-    let _ = wasm_bindgen_futures::JsFuture::from(when_idle(true)).await;
+    let _ = wasm_bindgen_futures::JsFuture::from(when_idle()).await;
     loop {
         let mut sent = me.borrow_mut();
         if let Some(report) = sent.retired.last_mut() {
@@ -623,7 +625,7 @@ async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
                 _ => drop(sent.retired.pop()),
             }
             drop(sent);
-            let _ = idle().await;
+            let _ = next().await;
             continue;
         }
         let Some(held) = sent.held.as_ref().map(|(_, report)| report.clone()) else { break };
@@ -635,7 +637,7 @@ async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
         while copy.len() < held.findings.len() && held_is(&held) {
             let at = copy.len();
             copy.extend_from_slice(&held.findings[at..(at + TIDY_PIECE).min(held.findings.len())]);
-            let _ = idle().await;
+            let _ = next().await;
         }
         // Still the report held (else the next round copies the new one).
         if held_is(&held) {
@@ -645,7 +647,7 @@ async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
     me.borrow_mut().tidying = false;
 }
 
-/// Findings freed or copied in one idle moment (a few ms).
+/// Findings freed or copied in one task (a few ms).
 const TIDY_PIECE: usize = 5_000;
 
 /// Bytes of text read for its lines above which finding them (for the check

@@ -9,16 +9,15 @@ export function nextTask() {
   });
 }
 
-// Resolves once the browser is idle (after drawing the next frame, if
-// `afterFrame`, so that what waits for it never lands between a change and
-// its frame), or a second later at most; where there is no idle callback
-// (Safari), after a short wait.
-export function whenIdle(afterFrame) {
+// Resolves once the browser is idle after drawing the next frame (so that
+// what waits for it never lands between a change and its frame), or a
+// second later at most; where there is no idle callback (Safari), after a
+// short wait.
+export function whenIdle() {
   return new Promise((resolve) => {
     const idle = () => (typeof requestIdleCallback === 'function'
       ? requestIdleCallback(() => resolve(), { timeout: 1000 })
       : setTimeout(resolve, 50));
-    if (afterFrame) requestAnimationFrame(() => setTimeout(idle));
-    else idle();
+    requestAnimationFrame(() => setTimeout(idle));
   });
 }
