@@ -617,22 +617,30 @@ async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
     let held_is = |held: &Rc<Report>| me.borrow().held.as_ref().is_some_and(|(_, report)| Rc::ptr_eq(report, held));
     let _ = wasm_bindgen_futures::JsFuture::from(when_idle()).await;
     loop {
-        let mut sent = me.borrow_mut();
-        if let Some(report) = sent.retired.last_mut() {
-            // The page's state may still share it: then it is let go whole.
-            match Rc::get_mut(report).map(|r| &mut r.findings) {
-                Some(findings) if findings.len() > TIDY_PIECE => findings.truncate(findings.len() - TIDY_PIECE),
-                _ => drop(sent.retired.pop()),
+        let freed = {
+            let mut sent = me.borrow_mut();
+            match sent.retired.last_mut().map(|report| Rc::get_mut(report).map(|r| &mut r.findings)) {
+                None => false,
+                Some(Some(findings)) if findings.len() > TIDY_PIECE => {
+                    findings.truncate(findings.len() - TIDY_PIECE);
+                    true
+                }
+                // The page's state may still share it: then it is let go whole.
+                Some(_) => {
+                    drop(sent.retired.pop());
+                    true
+                }
             }
-            drop(sent);
+        };
+        if freed {
             let _ = next().await;
             continue;
         }
-        let Some(held) = sent.held.as_ref().map(|(_, report)| report.clone()) else { break };
-        if sent.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(&held))) {
-            break;
-        }
-        drop(sent);
+        let held = me.borrow().held.as_ref().map(|(_, report)| report.clone());
+        let spare_of = |held: &Rc<Report>| {
+            me.borrow().spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(held)))
+        };
+        let Some(held) = held.filter(|held| !spare_of(held)) else { break };
         let mut copy = Vec::with_capacity(held.findings.len());
         while copy.len() < held.findings.len() && held_is(&held) {
             let at = copy.len();
