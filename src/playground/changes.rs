@@ -174,34 +174,7 @@ pub fn told_or_compared(changed: Option<&Changed>, old: &[Finding], new: &[Findi
     }
 }
 
-/// `findings` patched with `change`, the hunks' new findings in `added`, in
-/// order. A change that does not fit them (hunks out of order or past their
-/// end, another number of new findings, a shift below zero) makes it `None`.
-pub fn apply(findings: &[Finding], change: &Change, added: Vec<Finding>) -> Option<Vec<Finding>> {
-    let mut out = Vec::with_capacity(findings.len() + added.len());
-    let mut added = added.into_iter();
-    let keep = |out: &mut Vec<Finding>, range: Range<usize>| -> Option<()> {
-        for (k, f) in findings.get(range.clone())?.iter().enumerate() {
-            out.push(if range.start + k >= change.moved { moved(f, change.shift)? } else { f.clone() });
-        }
-        Some(())
-    };
-    let mut at = 0;
-    for h in &change.hunks {
-        if h.start < at || h.end < h.start {
-            return None;
-        }
-        keep(&mut out, at..h.start)?;
-        for _ in 0..h.added {
-            out.push(added.next()?);
-        }
-        at = h.end;
-    }
-    keep(&mut out, at..findings.len())?;
-    added.next().is_none().then_some(out)
-}
-
-/// [`apply`] on findings owned, moved where they are (the worker's copy of
+/// `findings` patched with `change`, moved where they are (the worker's copy of
 /// what it answered), the new findings taken from `new` (the whole new
 /// report, which the change is about). False, and the findings in no certain state, if
 /// the change does not fit them.
@@ -220,10 +193,11 @@ pub fn apply_in_place(findings: &mut Vec<Finding>, change: &Change, new: &[Findi
     true
 }
 
-/// [`apply`] on findings owned (the page's spare copy of the report it
+/// `findings` patched with `change` (the page's copy of the report it
 /// holds), moved where they are rather than copied, the hunks' new findings
-/// taken from `added` (all of them, in order). `None` if the change does
-/// not fit them, `added` then left as it was (for [`apply`]).
+/// taken from `added` (all of them, in order). A change that does not fit
+/// them (hunks out of order or past their end, another number of new
+/// findings, a shift below zero) makes it `None`.
 pub fn apply_owned(mut findings: Vec<Finding>, change: &Change, added: &mut Vec<Finding>) -> Option<Vec<Finding>> {
     let fits = hunks_fit(change, findings.len()) && change.hunks.iter().map(|h| h.added).sum::<usize>() == added.len();
     let moved = change.moved.min(findings.len());
@@ -298,22 +272,6 @@ fn same(old: &Finding, new: &Finding, shift: Shift) -> bool {
         }
 }
 
-/// A finding moved by `shift`.
-fn moved(f: &Finding, shift: Shift) -> Option<Finding> {
-    if shift == Shift::default() {
-        return Some(f.clone());
-    }
-    Some(Finding {
-        document: f.document.checked_add_signed(shift.document)?,
-        span: move_span(f.span, shift)?,
-        fix: match &f.fix {
-            Some(fix) => Some(move_fix(fix, shift)?),
-            None => None,
-        },
-        ..f.clone()
-    })
-}
-
 fn move_span(span: Span, shift: Shift) -> Option<Span> {
     let pos = |p: Pos| {
         Some(Pos {
@@ -340,6 +298,50 @@ mod tests {
     use super::*;
     use crate::engine::{Checker, Input};
     use crate::Options;
+
+    /// The reference for [`apply_owned`] and [`apply_in_place`]: `findings`
+    /// patched with `change` by copying each, the hunks' new findings in `added`, in
+    /// order. A change that does not fit them (hunks out of order or past their
+    /// end, another number of new findings, a shift below zero) makes it `None`.
+    fn apply(findings: &[Finding], change: &Change, added: Vec<Finding>) -> Option<Vec<Finding>> {
+        let mut out = Vec::with_capacity(findings.len() + added.len());
+        let mut added = added.into_iter();
+        let keep = |out: &mut Vec<Finding>, range: Range<usize>| -> Option<()> {
+            for (k, f) in findings.get(range.clone())?.iter().enumerate() {
+                out.push(if range.start + k >= change.moved { moved(f, change.shift)? } else { f.clone() });
+            }
+            Some(())
+        };
+        let mut at = 0;
+        for h in &change.hunks {
+            if h.start < at || h.end < h.start {
+                return None;
+            }
+            keep(&mut out, at..h.start)?;
+            for _ in 0..h.added {
+                out.push(added.next()?);
+            }
+            at = h.end;
+        }
+        keep(&mut out, at..findings.len())?;
+        added.next().is_none().then_some(out)
+    }
+
+    /// A finding moved by `shift`.
+    fn moved(f: &Finding, shift: Shift) -> Option<Finding> {
+        if shift == Shift::default() {
+            return Some(f.clone());
+        }
+        Some(Finding {
+            document: f.document.checked_add_signed(shift.document)?,
+            span: move_span(f.span, shift)?,
+            fix: match &f.fix {
+                Some(fix) => Some(move_fix(fix, shift)?),
+                None => None,
+            },
+            ..f.clone()
+        })
+    }
 
     /// Deterministic pseudo-random numbers (no clock, no dependency).
     struct Rng(u64);
@@ -493,9 +495,9 @@ mod tests {
     fn a_change_that_does_not_fit_is_refused() {
         let hunk = |start, end, added| Hunk { start, end, added };
         let change = |hunks: Vec<Hunk>| Change { hunks, moved: 0, shift: Shift::default() };
-        assert!(apply(&[], &change(vec![hunk(2, 1, 0)]), Vec::new()).is_none());
-        assert!(apply(&[], &change(vec![hunk(0, 0, 1)]), Vec::new()).is_none());
-        assert!(apply(&[], &change(vec![hunk(0, 1, 0)]), Vec::new()).is_none());
+        assert!(apply_owned(Vec::new(), &change(vec![hunk(2, 1, 0)]), &mut Vec::new()).is_none());
+        assert!(apply_owned(Vec::new(), &change(vec![hunk(0, 0, 1)]), &mut Vec::new()).is_none());
+        assert!(apply_owned(Vec::new(), &change(vec![hunk(0, 1, 0)]), &mut Vec::new()).is_none());
         assert!(!apply_in_place(&mut Vec::new(), &change(vec![hunk(0, 0, 1)]), &[]));
     }
 
@@ -520,7 +522,9 @@ mod tests {
         let removed: usize = change.hunks.iter().map(|h| h.end - h.start).sum();
         assert!(removed < 10, "{:?} of {} findings", change.hunks, old.findings.len());
         let added: Vec<Finding> = change.added().flat_map(|r| new.findings[r].to_vec()).collect();
-        let patched = apply(&old.findings, &change, added).unwrap();
+        let patched = apply(&old.findings, &change, added.clone()).unwrap();
         assert_eq!(format!("{patched:?}"), format!("{:?}", new.findings));
+        let owned = apply_owned(old.findings.clone(), &change, &mut added.clone()).unwrap();
+        assert_eq!(format!("{owned:?}"), format!("{:?}", new.findings));
     }
 }

@@ -9,11 +9,15 @@ export function nextTask() {
   });
 }
 
-// Resolves once the browser is idle (after drawing), or after a second at
-// most; where there is no idle callback (Safari), after a short wait.
+// Resolves once the browser is idle after drawing the next frame (so that
+// what waits for it never lands between a change and its frame), or a
+// second later at most; where there is no idle callback (Safari), after a
+// short wait.
 export function whenIdle() {
   return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1000 });
-    else setTimeout(resolve, 50);
+    const idle = () => (typeof requestIdleCallback === 'function'
+      ? requestIdleCallback(() => resolve(), { timeout: 1000 })
+      : setTimeout(resolve, 50));
+    requestAnimationFrame(() => setTimeout(idle));
   });
 }
