@@ -116,7 +116,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let enabled: Vec<&Rule> = rules::all().iter().copied().filter(|r| options.enabled(r)).collect();
     let mut report = Report { files: inputs.len(), ..Report::default() };
 
-    let mut documents = Vec::new();
+    let mut documents = Vec::with_capacity(parsed.iter().map(|stream| stream.documents.len()).sum());
     // Where each object is and its place in the last check (with `memo`),
     // in input order.
     let mut places = Vec::new();
@@ -237,8 +237,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
         }
     }
-    // What each object found (with `memo`), by its place in this check.
-    let mut kept = Vec::new();
+    // What each object found (with `memo`), by its place in this check; a
+    // full check keeps nothing (a list of 30,000 `None`s is 3 MB).
+    let mut kept = Vec::with_capacity(if memo.is_some() { scope.len() } else { 0 });
     // Where each object of the last check went, by its place in it.
     let mut moves: Vec<Option<Move>> = Vec::new();
     // Where each new finding came from (with `memo`), in report order.
@@ -303,7 +304,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             None => crate::report::relevance(&scope.object(n).object),
         });
         if visit.is_empty() {
-            kept.push(now);
+            if memo.is_some() {
+                kept.push(now);
+            }
             continue;
         }
         let located = scope.object(n);
@@ -369,7 +372,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
             }
         }
-        kept.push(now);
+        if memo.is_some() {
+            kept.push(now);
+        }
     }
     // A full check's order: by input, offset and rule id, then in the order
     // found (object, rule, hit).
