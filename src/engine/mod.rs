@@ -404,8 +404,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         }
         None => {
             let order = |f: &Finding| (position.get(&*f.file).copied(), f.span.start.offset, f.rule.id);
-            report.findings.sort_by_cached_key(order);
-            report.suppressed.sort_by_cached_key(|s| order(&s.finding));
+            crate::sort::sort_by_cached_key(&mut report.findings, order);
+            crate::sort::sort_by_cached_key(&mut report.suppressed, |s| order(&s.finding));
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
         }

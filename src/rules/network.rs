@@ -595,7 +595,7 @@ fn label_pairs(selector: &Node) -> String {
         .iter()
         .map(|e| format!("{}={}", e.key, e.value.as_str().unwrap_or("")))
         .collect();
-    pairs.sort();
+    crate::sort::sort(&mut pairs);
     pairs.join(",")
 }
 
