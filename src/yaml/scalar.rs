@@ -104,7 +104,7 @@ fn number(text: &str) -> Option<Value> {
         });
     }
     if is_yaml_float(&plain) {
-        return plain.parse::<f64>().ok().map(Value::Float);
+        return super::float::parse(&plain).map(Value::Float);
     }
     None
 }
@@ -157,7 +157,7 @@ fn is_yaml_float(s: &str) -> bool {
 
 /// go-yaml's '.' branch: Go's `ParseFloat` on text such as `.5` or `.5e3`.
 fn leading_dot_float(text: &str) -> Option<Value> {
-    is_yaml_float(text).then(|| text.parse::<f64>().ok()).flatten().map(Value::Float)
+    is_yaml_float(text).then(|| super::float::parse(text)).flatten().map(Value::Float)
 }
 
 /// How `sigs.k8s.io/yaml` turns a resolved key into a JSON object key.

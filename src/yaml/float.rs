@@ -1,0 +1,337 @@
+//! Decimal text to the nearest `f64`, for the WebAssembly builds.
+//!
+//! The standard library's `str::parse::<f64>` is fast on every input, and
+//! for that links an 11 KB table of powers of five (Eisel-Lemire): 16 KB of
+//! the gzipped engine module with its code. YAML floats are rare in
+//! manifests, so the wasm builds take the slow, small road: exact big
+//! integer arithmetic, correctly rounded (to nearest, ties to even), the
+//! same value as the standard library's. Native builds parse with the
+//! standard library (and the tests compare both).
+
+/// The `f64` nearest to `text`, which matches
+/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (the caller
+/// checked it); `None` otherwise.
+pub fn parse(text: &str) -> Option<f64> {
+    if cfg!(target_arch = "wasm32") {
+        exact(text)
+    } else {
+        text.parse().ok()
+    }
+}
+
+/// The nearest `f64`, by big integers: the value is `digits × 10^exponent`
+/// exactly; its 54 or 55 leading bits and whether any bit is left past them
+/// decide the rounding.
+pub(super) fn exact(text: &str) -> Option<f64> {
+    let (negative, text) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let is_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !is_digits(whole) || !is_digits(fraction) {
+        return None;
+    }
+    // The exponent, saturated far past where every value is 0 or infinite.
+    let mut power: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let (sign, digits) = match e.as_bytes().first()? {
+                b'-' => (-1, &e[1..]),
+                b'+' => (1, &e[1..]),
+                _ => (1, e),
+            };
+            if digits.is_empty() || !is_digits(digits) {
+                return None;
+            }
+            sign * digits.bytes().fold(0i64, |n, b| (n * 10 + i64::from(b - b'0')).min(1 << 40))
+        }
+    };
+    power -= fraction.len() as i64;
+    let digits = whole.bytes().chain(fraction.bytes()).skip_while(|&b| b == b'0');
+    // The first 800 significant digits decide the rounding (a halfway
+    // point between two floats has at most 767): later ones only say
+    // whether anything follows, as one more digit 1 does. So a long
+    // scalar costs no more than that.
+    let mut number = Big::default();
+    let (mut count, mut more) = (0i64, false);
+    for digit in digits {
+        if count < 800 {
+            number.mul_add(10, u32::from(digit - b'0'));
+        } else {
+            more |= digit != b'0';
+            power += 1;
+        }
+        count += 1;
+    }
+    if more {
+        number.mul_add(10, 1);
+        power -= 1;
+    }
+    // The digits in `number`: the value is below 10^(count + power).
+    let count = count.min(800) + i64::from(more);
+    let magnitude = if number.is_zero() {
+        0.0
+    } else if count + power > 310 {
+        // At least 10^310: past f64::MAX.
+        f64::INFINITY
+    } else if count + power < -330 {
+        // Below 10^-330: under half the smallest subnormal (4.9e-324).
+        0.0
+    } else {
+        nearest(number, power)
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// The `f64` nearest to `number × 10^power` (not zero, within range).
+fn nearest(mut number: Big, power: i64) -> f64 {
+    let mut scale = Big::from(1);
+    for _ in 0..power.unsigned_abs() {
+        if power > 0 { &mut number } else { &mut scale }.mul_add(10, 0);
+    }
+    // q = number × 2^shift / scale, with 54 or 55 bits.
+    let shift = 54 - (number.bits() as i64 - scale.bits() as i64);
+    if shift > 0 {
+        number.shift_left(shift as usize);
+    } else {
+        scale.shift_left((-shift) as usize);
+    }
+    let (quotient, rest) = number.div_small_quotient(&scale, 56);
+    let bits = 64 - i64::from(quotient.leading_zeros());
+    // The value is about quotient × 2^-shift; its leading bit weighs
+    // 2^(bits - 1 - shift). Bits are dropped down to a last bit of
+    // 2^(leading - 52), or of 2^-1074 for a subnormal.
+    let leading = bits - 1 - shift;
+    let dropped = (shift + (leading - 52).max(-1074)) as u32;
+    if dropped > 60 {
+        return 0.0;
+    }
+    let (mut kept, left) = (quotient >> dropped, quotient & ((1u64 << dropped) - 1));
+    let half = 1u64 << (dropped - 1);
+    if left > half || (left == half && (rest || kept & 1 == 1)) {
+        kept += 1;
+    }
+    let mut last = i64::from(dropped) - shift;
+    if kept >> 53 != 0 {
+        kept >>= 1;
+        last += 1;
+    }
+    if kept >> 52 == 0 {
+        // A subnormal (its last bit is 2^-1074), or 0.
+        return f64::from_bits(kept);
+    }
+    let biased = last + 52 + 1023;
+    if biased >= 2047 {
+        return f64::INFINITY;
+    }
+    f64::from_bits(((biased as u64) << 52) | (kept & ((1 << 52) - 1)))
+}
+
+/// A natural number, in 32-bit limbs from the least significant.
+#[derive(Clone, Default)]
+struct Big(Vec<u32>);
+
+impl From<u32> for Big {
+    fn from(n: u32) -> Big {
+        Big(vec![n])
+    }
+}
+
+impl Big {
+    fn is_zero(&self) -> bool {
+        self.0.iter().all(|&limb| limb == 0)
+    }
+
+    /// `self = self × by + add`.
+    fn mul_add(&mut self, by: u32, add: u32) {
+        let mut carry = u64::from(add);
+        for limb in &mut self.0 {
+            let n = u64::from(*limb) * u64::from(by) + carry;
+            *limb = n as u32;
+            carry = n >> 32;
+        }
+        if carry != 0 {
+            self.0.push(carry as u32);
+        }
+    }
+
+    fn bits(&self) -> usize {
+        let top = self.0.iter().rposition(|&limb| limb != 0);
+        top.map_or(0, |i| i * 32 + 32 - self.0[i].leading_zeros() as usize)
+    }
+
+    fn shift_left(&mut self, by: usize) {
+        let (limbs, bits) = (by / 32, by % 32);
+        if bits != 0 {
+            self.0.push(0);
+            for i in (0..self.0.len()).rev() {
+                let below = if i == 0 { 0 } else { self.0[i - 1] >> (32 - bits) };
+                self.0[i] = (self.0[i] << bits) | below;
+            }
+        }
+        self.0.splice(0..0, std::iter::repeat_n(0, limbs));
+    }
+
+    /// How `self` compares with `other`, limb by limb from the top.
+    fn compare(&self, other: &Big) -> std::cmp::Ordering {
+        let len = self.0.len().max(other.0.len());
+        let limb = |b: &Big, i: usize| b.0.get(i).copied().unwrap_or(0);
+        (0..len)
+            .rev()
+            .map(|i| limb(self, i).cmp(&limb(other, i)))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    }
+
+    /// `self -= other` (not more than `self`).
+    fn subtract(&mut self, other: &Big) {
+        let mut borrow = 0i64;
+        for i in 0..self.0.len() {
+            let n = i64::from(self.0[i]) - i64::from(other.0.get(i).copied().unwrap_or(0)) - borrow;
+            self.0[i] = n as u32;
+            borrow = i64::from(n < 0);
+        }
+    }
+
+    /// `self / by` when it is below `2^bits` (at most 64), by shifts and
+    /// subtractions, and whether anything is left over.
+    fn div_small_quotient(mut self, by: &Big, bits: usize) -> (u64, bool) {
+        let mut quotient = 0u64;
+        for bit in (0..bits).rev() {
+            let mut step = by.clone();
+            step.shift_left(bit);
+            if self.compare(&step).is_ge() {
+                self.subtract(&step);
+                quotient |= 1 << bit;
+            }
+        }
+        (quotient, !self.is_zero())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exact;
+
+    fn same(text: &str) {
+        let expected: f64 = text.parse().unwrap();
+        let got = exact(text).unwrap_or_else(|| panic!("{text}: not parsed"));
+        assert_eq!(got.to_bits(), expected.to_bits(), "{text}: {got:e}, the standard library says {expected:e}");
+    }
+
+    #[test]
+    fn hard_cases_round_as_the_standard_library() {
+        for text in [
+            "0", "0.0", "-0", "+0.0", "1", "1.", ".5", "-.5e3", "0.1", "0.3", "1e23", "8.5", "3.14159", "1e308",
+            "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308", "1e309", "2e-308",
+            "2.2250738585072011e-308", "2.2250738585072014e-308", "4.9e-324", "2.4703282292062327e-324",
+            "2.4703282292062328e-324", "5e-324", "1e-400", "1e99999999999999999999", "1e-99999999999999999999",
+            "9007199254740993", "9007199254740992.5", "9007199254740993.0000000000000000000001",
+            "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791",
+            "0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000247032822920623272088284396434110686182529901307162382212792841250337753635104375932649918180817996189898282347722858865463328355177969898199387398005390939063150356595155702263922908583924491051844359318028499365361525003193704576782492193656236698636584807570015857692699037063119282795585513329278343384093519780155312465972635795746227664652728272200563740064854999770965994704540208281662262378573934507363390079677619305775067401763246736009689513405355374585166611342237666786041621596804619144672918403005300575308490487653917113865916462395249126236538818796362393732804238910186723484976682350898633885879256283027559956575244555072551893136908362547791869486679949683240497058210285131854513962138377228261454376934125320985913276672363281255",
+            "00000000000000001.5", "10", "123456789012345678901234567890e-40",
+            // Past the 800 digits kept: only whether a digit is not 0 counts.
+            &format!("2.4703282292062327208828439643411068618252990130716238221279284125033775{}e-324", "0".repeat(900)),
+            &format!("2.4703282292062327208828439643411068618252990130716238221279284125033775{}1e-324", "0".repeat(900)),
+            &format!("9007199254740993{}", "0".repeat(1000)),
+            &format!("9007199254740993{}1e-1000", "0".repeat(1000)),
+            &format!("0.{}1e100000", "0".repeat(100_000)),
+            &"9".repeat(200_000),
+        ] {
+            same(text);
+        }
+    }
+
+    #[test]
+    fn random_decimals_round_as_the_standard_library() {
+        // xorshift: random digits, lengths and exponents, many of them on
+        // or next to halfway points between two floats.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let digits = 1 + next() % 25;
+            let mut text: String = (0..digits).map(|_| char::from(b'0' + (next() % 10) as u8)).collect();
+            if next() % 2 == 0 {
+                let at = (next() % (digits + 1)) as usize;
+                text.insert(at, '.');
+            }
+            let exponent = (next() % 700) as i64 - 350;
+            text.push_str(&format!("e{exponent}"));
+            same(&text);
+        }
+        for _ in 0..500 {
+            // A float's exact decimal expansion, and it cut short.
+            let float = f64::from_bits(next() % 0x7fef_ffff_ffff_ffff);
+            let whole = format!("{float:.800e}");
+            same(&whole);
+            let (digits, exponent) = whole.split_once('e').unwrap();
+            same(&format!("{}e{exponent}", &digits[..(3 + next() % 20) as usize]));
+        }
+    }
+
+    #[test]
+    fn halfway_points_round_to_even() {
+        let mut state = 0x1234_5678_u64;
+        for _ in 0..500 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let low = f64::from_bits((state >> 1) % 0x7fef_ffff_ffff_ffff);
+            // The exact midpoint of low and the next float, in decimal:
+            // every binary fraction has a finite decimal expansion.
+            let midpoint = midpoint_text(low);
+            same(&midpoint);
+            // Just above it, by a digit past the 800 kept.
+            let (digits, exponent) = midpoint.split_once('e').unwrap_or((&midpoint, "0"));
+            same(&format!("{digits}.{}1e{exponent}", "0".repeat(900)));
+        }
+    }
+
+    /// The exact decimal of the midpoint between `low` and the next float.
+    fn midpoint_text(low: f64) -> String {
+        let (bits, exp) = (low.to_bits() & ((1 << 52) - 1), (low.to_bits() >> 52) as i64);
+        let (mantissa, e2) = if exp == 0 { (bits, -1074) } else { (bits | (1 << 52), exp - 1075) };
+        // midpoint = (2m + 1) × 2^(e2 - 1)
+        let mut number = super::Big::from(1);
+        number.0 = vec![((2 * mantissa + 1) & 0xffff_ffff) as u32, ((2 * mantissa + 1) >> 32) as u32];
+        let e = e2 - 1;
+        if e >= 0 {
+            number.shift_left(e as usize);
+            return to_decimal(&number);
+        }
+        // × 5^-e, then the point -e places from the end.
+        for _ in 0..-e {
+            number.mul_add(5, 0);
+        }
+        let digits = to_decimal(&number);
+        format!("{digits}e{e}")
+    }
+
+    fn to_decimal(number: &super::Big) -> String {
+        let mut limbs = number.0.clone();
+        let mut out = Vec::new();
+        while limbs.iter().any(|&l| l != 0) {
+            let mut rest = 0u64;
+            for limb in limbs.iter_mut().rev() {
+                let n = (rest << 32) | u64::from(*limb);
+                *limb = (n / 10) as u32;
+                rest = n % 10;
+            }
+            out.push(b'0' + rest as u8);
+        }
+        if out.is_empty() {
+            out.push(b'0');
+        }
+        out.reverse();
+        String::from_utf8(out).unwrap()
+    }
+}
