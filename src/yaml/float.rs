@@ -1,12 +1,14 @@
-//! Decimal text to the nearest `f64`, for the WebAssembly builds.
+//! Floats from and to decimal text, for the WebAssembly builds.
 //!
 //! The standard library's `str::parse::<f64>` is fast on every input, and
-//! for that links an 11 KB table of powers of five (Eisel-Lemire): 16 KB of
-//! the gzipped engine module with its code. YAML floats are rare in
+//! for that links an 11 KB table of powers of five (Eisel-Lemire); its
+//! `Display` of floats links Grisu with its own tables and Dragon4 besides:
+//! together 22 KB of the gzipped engine module. YAML floats are rare in
 //! manifests, so the wasm builds take the slow, small road: exact big
-//! integer arithmetic, correctly rounded (to nearest, ties to even), the
-//! same value as the standard library's. Native builds parse with the
-//! standard library (and the tests compare both).
+//! integer arithmetic, giving the standard library's results (parsing
+//! rounds to nearest, ties to even; display is the shortest text that reads
+//! back as the same float, as Dragon4 finds it). Native builds call the
+//! standard library, and the tests compare both.
 
 /// The `f64` nearest to `text`, which matches
 /// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$` (the caller
@@ -17,6 +19,164 @@ pub fn parse(text: &str) -> Option<f64> {
     } else {
         text.parse().ok()
     }
+}
+
+/// `f.to_string()`.
+pub fn display(f: f64) -> String {
+    if cfg!(target_arch = "wasm32") {
+        let bits = f.to_bits();
+        shown(
+            bits >> 63 != 0,
+            f.is_nan(),
+            f.is_infinite(),
+            bits & ((1 << 52) - 1),
+            (bits >> 52) as i32 & 0x7ff,
+            52,
+            1075,
+        )
+    } else {
+        f.to_string()
+    }
+}
+
+/// `f.to_string()` of an `f32`.
+pub fn display_f32(f: f32) -> String {
+    if cfg!(target_arch = "wasm32") {
+        let bits = u64::from(f.to_bits());
+        shown(bits >> 31 != 0, f.is_nan(), f.is_infinite(), bits & ((1 << 23) - 1), (bits >> 23) as i32 & 0xff, 23, 150)
+    } else {
+        f.to_string()
+    }
+}
+
+/// A float as `Display` writes it, from its fields: `fraction` of
+/// `fraction_bits` bits, the biased `exponent`, and the `bias` that makes
+/// `fraction` an integer (1075 for `f64`: the value is `1.fraction ×
+/// 2^(exponent - bias)` scaled, as `integer_decode` has it).
+fn shown(
+    negative: bool,
+    nan: bool,
+    infinite: bool,
+    fraction: u64,
+    exponent: i32,
+    fraction_bits: u32,
+    bias: i32,
+) -> String {
+    let sign = if negative { "-" } else { "" };
+    if nan {
+        return "NaN".into();
+    }
+    if infinite {
+        return format!("{sign}inf");
+    }
+    if exponent == 0 && fraction == 0 {
+        return format!("{sign}0");
+    }
+    // The value is `mant × 2^exp`; every number within `minus` below or
+    // `plus` above (in that unit) reads back as it (the ends too when
+    // `inclusive`, as the standard library decides it): half the gap to
+    // each neighbour, and the gap below a power of two is half the one above.
+    let (mant, minus, plus, exp, inclusive) = match (exponent, fraction) {
+        // A subnormal, scaled as `integer_decode` does (hence even).
+        (0, _) => (fraction << 1, 1, 1, -bias, true),
+        (_, 0) => (1 << (fraction_bits + 2), 1, 2, exponent - bias - 2, true),
+        _ => ((fraction | 1 << fraction_bits) << 1, 1, 1, exponent - bias - 1, fraction & 1 == 0),
+    };
+    let (digits, point) = shortest(mant, minus, plus, exp, inclusive);
+    // `0.digits × 10^point`, written out in full.
+    let point_at = usize::try_from(point).unwrap_or(0);
+    let mut text = String::from(sign);
+    if point <= 0 {
+        text.push_str("0.");
+        text.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        text.push_str(&digits);
+    } else if point_at < digits.len() {
+        text.push_str(&digits[..point_at]);
+        text.push('.');
+        text.push_str(&digits[point_at..]);
+    } else {
+        text.push_str(&digits);
+        text.extend(std::iter::repeat_n('0', point_at - digits.len()));
+    }
+    text
+}
+
+/// The shortest digits `d` (and `point`) with `0.d × 10^point` within
+/// `mant - minus ..= mant + plus` (× 2^exp; the ends only when
+/// `inclusive`), the closest to `mant` of them: Burger and Dybvig's free-format
+/// algorithm (Dragon4), as the standard library runs it.
+fn shortest(mant: u64, minus: u64, plus: u64, exp: i32, inclusive: bool) -> (String, i32) {
+    // `a` before `b` in the interval's sense: `a <= b` when inclusive.
+    let before = |a: &Big, b: &Big| {
+        let order = a.compare(b);
+        order.is_lt() || (inclusive && order.is_eq())
+    };
+    let big = |n: u64| Big(vec![n as u32, (n >> 32) as u32]);
+    let (mut mant, mut minus, mut plus, mut scale) = (big(mant), big(minus), big(plus), Big::from(1));
+    if exp < 0 {
+        scale.shift_left(exp.unsigned_abs() as usize);
+    } else {
+        for n in [&mut mant, &mut minus, &mut plus] {
+            n.shift_left(exp as usize);
+        }
+    }
+    let sum = |a: &Big, b: &Big| {
+        let mut s = a.clone();
+        s.add(b);
+        s
+    };
+    // Scale so that `scale` is the power of ten just past the interval's top.
+    let mut point = 0;
+    while before(&scale, &sum(&mant, &plus)) {
+        scale.mul_add(10, 0);
+        point += 1;
+    }
+    loop {
+        let mut tenth = sum(&mant, &plus);
+        tenth.mul_add(10, 0);
+        if before(&scale, &tenth) {
+            break;
+        }
+        for n in [&mut mant, &mut minus, &mut plus] {
+            n.mul_add(10, 0);
+        }
+        point -= 1;
+    }
+    let mut digits = Vec::new();
+    let (down, up) = loop {
+        for n in [&mut mant, &mut minus, &mut plus] {
+            n.mul_add(10, 0);
+        }
+        let mut digit = b'0';
+        while !mant.compare(&scale).is_lt() {
+            mant.subtract(&scale);
+            digit += 1;
+        }
+        digits.push(digit);
+        let (down, up) = (before(&mant, &minus), before(&scale, &sum(&mant, &plus)));
+        if down || up {
+            break (down, up);
+        }
+    };
+    let mut twice = mant.clone();
+    twice.shift_left(1);
+    if up && (!down || !twice.compare(&scale).is_lt()) {
+        // The last digit up, carried (9.99 to 10.0).
+        match digits.iter().rposition(|&d| d != b'9') {
+            Some(i) => {
+                digits[i] += 1;
+                digits.truncate(i + 1);
+            }
+            None => {
+                digits = vec![b'1'];
+                point += 1;
+            }
+        }
+    }
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    (String::from_utf8(digits).unwrap_or_default(), point)
 }
 
 /// The nearest `f64`, by big integers: the value is `digits × 10^exponent`
@@ -189,6 +349,22 @@ impl Big {
             .unwrap_or(std::cmp::Ordering::Equal)
     }
 
+    /// `self += other`.
+    fn add(&mut self, other: &Big) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        let mut carry = 0u64;
+        for i in 0..self.0.len() {
+            let n = u64::from(self.0[i]) + u64::from(other.0.get(i).copied().unwrap_or(0)) + carry;
+            self.0[i] = n as u32;
+            carry = n >> 32;
+        }
+        if carry != 0 {
+            self.0.push(carry as u32);
+        }
+    }
+
     /// `self -= other` (not more than `self`).
     fn subtract(&mut self, other: &Big) {
         let mut borrow = 0i64;
@@ -277,6 +453,78 @@ mod tests {
             same(&whole);
             let (digits, exponent) = whole.split_once('e').unwrap();
             same(&format!("{}e{exponent}", &digits[..(3 + next() % 20) as usize]));
+        }
+    }
+
+    #[test]
+    fn floats_display_as_the_standard_library_does() {
+        use super::{display, display_f32, shown};
+        // `display` is the standard library's natively: call the wasm road.
+        let ours = |f: f64| {
+            let bits = f.to_bits();
+            shown(
+                bits >> 63 != 0,
+                f.is_nan(),
+                f.is_infinite(),
+                bits & ((1 << 52) - 1),
+                (bits >> 52) as i32 & 0x7ff,
+                52,
+                1075,
+            )
+        };
+        let ours_f32 = |f: f32| {
+            let bits = u64::from(f.to_bits());
+            shown(
+                bits >> 31 != 0,
+                f.is_nan(),
+                f.is_infinite(),
+                bits & ((1 << 23) - 1),
+                (bits >> 23) as i32 & 0xff,
+                23,
+                150,
+            )
+        };
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let special = [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            0.3,
+            1e23,
+            f64::from_bits(1e23f64.to_bits() - 1),
+            f64::from_bits(1e23f64.to_bits() + 1),
+            1e21,
+            1e-7,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            2.0f64.powi(-1022) - 5e-324,
+            2.0f64.powi(60),
+            123456.789,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let random = (0..5_000).map(|_| f64::from_bits(next()));
+        for f in special.into_iter().chain(random) {
+            assert_eq!(ours(f), display(f), "{:#x}", f.to_bits());
+            assert_eq!(ours_f32(f as f32), display_f32(f as f32), "{:#x} as f32", f.to_bits());
+        }
+        for _ in 0..5_000 {
+            let f = f32::from_bits(next() as u32);
+            assert_eq!(ours_f32(f), display_f32(f), "{:#x}", f.to_bits());
+        }
+        // Every power of two (the gap below is half the gap above).
+        for e in -1074..1024 {
+            let f = 2.0f64.powi(e);
+            assert_eq!(ours(f), display(f), "2^{e}");
         }
     }
 

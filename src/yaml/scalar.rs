@@ -169,7 +169,7 @@ pub fn key_string(value: Value) -> Result<String, String> {
         Value::Float(f) if f.is_nan() => Ok(".nan".into()),
         Value::Float(f) if f.is_infinite() => Ok(if f > 0.0 { ".inf" } else { "-.inf" }.into()),
         // Go formats float keys with FormatFloat(f, 'g', -1, 32).
-        Value::Float(f) => Ok((f as f32).to_string()),
+        Value::Float(f) => Ok(super::float::display_f32(f as f32)),
         Value::Null => Err("a mapping key cannot be null".into()),
         Value::Seq(_) | Value::Map(_) => Err("a mapping key must be a scalar".into()),
     }
