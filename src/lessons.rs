@@ -130,7 +130,7 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LessonError>> {
     match lesson {
         Some(lesson) if errors.is_empty() => Ok(lesson),
         _ => {
-            errors.sort_by_key(|e| e.span.map(|s| s.start.offset));
+            crate::sort::sort_by_key(&mut errors, |e| e.span.map(|s| s.start.offset));
             Err(errors)
         }
     }

@@ -11,6 +11,7 @@ pub mod lessons;
 pub mod playground;
 pub mod report;
 pub mod rules;
+pub mod sort;
 pub mod suppress;
 pub mod yaml;
 

@@ -255,7 +255,7 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
     if new.is_empty() {
         return (items, tags, changed);
     }
-    new.sort_by_key(|(item, tag)| order(item.finding(), tag));
+    crate::sort::sort_by_key(&mut new, |(item, tag)| order(item.finding(), tag));
     // Where each new one goes: after the kept ones that come before it or
     // tie with it (kept first, as a full check's stable sort has them).
     let places: Vec<usize> = new

@@ -413,8 +413,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 let input = position.get(&*f.file).map_or(0, |&i| i as u128 + 1);
                 (input << 64) | (u128::from(f.span.start.offset) << 16) | u128::from(ranks.of(f.rule))
             };
-            report.findings.sort_by_cached_key(order);
-            report.suppressed.sort_by_cached_key(|s| order(&s.finding));
+            crate::sort::sort_by_cached_key(&mut report.findings, order);
+            crate::sort::sort_by_cached_key(&mut report.suppressed, |s| order(&s.finding));
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
         }

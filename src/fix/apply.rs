@@ -229,7 +229,9 @@ fn choose<'f>(findings: &[&'f Finding], pick: &impl Fn(&Finding, &Fix) -> bool) 
             _ => None,
         })
         .collect();
-    candidates.sort_by(|a, b| a.1.cmp(b.1).then(a.0.rule.id.cmp(b.0.rule.id)).then(a.0.message.cmp(&b.0.message)));
+    crate::sort::sort_by(&mut candidates, |a, b| {
+        a.1.cmp(b.1).then(a.0.rule.id.cmp(b.0.rule.id)).then(a.0.message.cmp(&b.0.message))
+    });
     let mut taken: Vec<&Edit> = Vec::new();
     let mut chosen = Vec::new();
     for (f, edits) in candidates {

@@ -91,7 +91,7 @@ pub fn placeholder(what: &str) -> Scalar {
 /// Applies non-overlapping edits (sorted by start) to a text.
 pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort();
+    crate::sort::sort(&mut sorted);
     let mut out = Vec::with_capacity(text.len() + 64);
     let mut at = 0;
     for e in sorted {
@@ -130,7 +130,7 @@ pub fn state(
         return Some(FixState::Refused("the document holds template syntax ({{ }}); fix the template by hand".into()));
     }
     let mut edits = edits;
-    edits.sort();
+    crate::sort::sort(&mut edits);
     edits.dedup();
     // Insertions at one place (two keys added to one mapping) go in as one.
     let mut merged: Vec<Edit> = Vec::with_capacity(edits.len());

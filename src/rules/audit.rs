@@ -239,7 +239,7 @@ pub static SENSITIVE_BODIES: Rule = Rule {
                 }
             }
         }
-        leaks.sort_by_key(|(i, _)| *i);
+        crate::sort::sort_by_key(&mut leaks, |(i, _)| *i);
         for (i, whats) in leaks {
             let rule = &rules[i];
             let scope = if rule.unrestricted_requester() { "" } else { " (for the users, verbs or namespaces it names)" };
@@ -698,7 +698,7 @@ pub static NOISY_READS: Rule = Rule {
                 note(i, url);
             }
         }
-        noisy.sort_by_key(|(i, _)| *i);
+        crate::sort::sort_by_key(&mut noisy, |(i, _)| *i);
         for (i, what) in noisy {
             hits.at(rules[i].span(), format!("{} logs high-volume reads of {} at RequestResponse", rules[i].label(), what.join(", ")));
         }

@@ -5,7 +5,7 @@
 //! for a direction, only what some rule allows gets through. `policyTypes`
 //! defaults to Ingress, plus Egress when the policy has egress rules.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 use crate::k8s::{made_by, Made, Object};
 use crate::rules::scope::{namespace_of, Scope};
@@ -20,9 +20,9 @@ const NETPOL_DOC: Reference = Reference {
 
 /// The cloud metadata service, which hands out node credentials.
 /// The cloud metadata service: 169.254.169.254, and fd00:ec2::254 on AWS
-/// IPv6.
-const METADATA: [IpAddr; 2] =
-    [IpAddr::V4(Ipv4Addr::new(169, 254, 169, 254)), IpAddr::V6(Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254))];
+/// IPv6. Kept as text, as messages and fixes quote it (an `IpAddr`'s
+/// `Display` would link 2 KB of wasm for these two alone).
+const METADATA: [&str; 2] = ["169.254.169.254", "fd00:ec2::254"];
 
 pub const HARDENED: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: registry.example.com/web:1.4.2\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels: {app: web}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n        except: [169.254.169.254/32, 10.0.0.0/8]\n    ports:\n    - port: 443\n";
 
@@ -452,8 +452,11 @@ fn cidr_contains(cidr: &str, ip: IpAddr) -> bool {
 }
 
 /// The metadata address a peer's ipBlock lets through, if any.
-fn metadata_reached(cidr: &str, except: &[&str]) -> Option<IpAddr> {
-    METADATA.into_iter().find(|&m| cidr_contains(cidr, m) && !except.iter().any(|e| cidr_contains(e, m)))
+fn metadata_reached(cidr: &str, except: &[&str]) -> Option<&'static str> {
+    METADATA.into_iter().find(|m| {
+        let Ok(ip) = m.parse() else { return false };
+        cidr_contains(cidr, ip) && !except.iter().any(|e| cidr_contains(e, ip))
+    })
 }
 
 pub static METADATA_EGRESS: Rule = Rule {
@@ -567,7 +570,7 @@ pub static METADATA_EGRESS: Rule = Rule {
                 let Some(cidr) = peer.at(&["ipBlock", "cidr"]).and_then(Node::as_str) else { continue };
                 let except: Vec<&str> = peer.at(&["ipBlock", "except"]).map_or(&[][..], |n| n.as_seq().unwrap_or(&[])).iter().filter_map(Node::as_str).collect();
                 if let Some(metadata) = metadata_reached(cidr, &except) {
-                    let host = if metadata.is_ipv4() { "/32" } else { "/128" };
+                    let host = if metadata.contains(':') { "/128" } else { "/32" };
                     hits.node(peer, format!("egress to {cidr} includes the cloud metadata service ({metadata}): add it to except"))
                         .fix(METADATA_EGRESS.snippet.replace("0.0.0.0/0", cidr).replace("169.254.169.254/32", &format!("{metadata}{host}")));
                 }
@@ -595,7 +598,7 @@ fn label_pairs(selector: &Node) -> String {
         .iter()
         .map(|e| format!("{}={}", e.key, e.value.as_str().unwrap_or("")))
         .collect();
-    pairs.sort();
+    crate::sort::sort(&mut pairs);
     pairs.join(",")
 }
 
@@ -939,7 +942,7 @@ mod tests {
 
     #[test]
     fn cidr_containment() {
-        let [v4, v6] = METADATA;
+        let [v4, v6] = METADATA.map(|m| m.parse().unwrap());
         assert!(cidr_contains("0.0.0.0/0", v4));
         assert!(cidr_contains("169.254.0.0/16", v4));
         assert!(cidr_contains("169.254.169.254/32", v4));
@@ -955,6 +958,6 @@ mod tests {
         assert!(!cidr_contains("::/129", v6));
         assert_eq!(metadata_reached("::/0", &["fd00:ec2::254/128"]), None);
         assert_eq!(metadata_reached("0.0.0.0/0", &["169.254.0.0/16"]), None);
-        assert_eq!(metadata_reached("fd00::/8", &[]), Some(v6));
+        assert_eq!(metadata_reached("fd00::/8", &[]), Some("fd00:ec2::254"));
     }
 }

@@ -1081,7 +1081,7 @@ fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kin
             .flat_map(|(_, k)| scope.of_kind(k))
             .filter_map(|o| o.name)
             .collect();
-        names.sort_unstable();
+        crate::sort::sort(&mut names);
         names.dedup();
         // Every role's fix lists them: past a few dozen, that list would
         // make the report grow as roles times configurations.

@@ -4,6 +4,7 @@
 mod block;
 mod build;
 mod comments;
+mod float;
 mod lines;
 mod node;
 mod scalar;

@@ -282,7 +282,7 @@ impl Node {
             Value::Null => "null".into(),
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
-            Value::Float(f) => f.to_string(),
+            Value::Float(f) => super::float::display(*f),
             Value::Str(s) => crate::clip::quoted(s),
             Value::Seq(_) => "a list".into(),
             Value::Map(_) => "a mapping".into(),

@@ -116,7 +116,7 @@ fn number(text: &str) -> Option<Value> {
         });
     }
     if is_yaml_float(&plain) {
-        return plain.parse::<f64>().ok().map(Value::Float);
+        return super::float::parse(&plain).map(Value::Float);
     }
     None
 }
@@ -170,7 +170,7 @@ fn is_yaml_float(s: &str) -> bool {
 
 /// go-yaml's '.' branch: Go's `ParseFloat` on text such as `.5` or `.5e3`.
 fn leading_dot_float(text: &str) -> Option<Value> {
-    is_yaml_float(text).then(|| text.parse::<f64>().ok()).flatten().map(Value::Float)
+    is_yaml_float(text).then(|| super::float::parse(text)).flatten().map(Value::Float)
 }
 
 /// How `sigs.k8s.io/yaml` turns a resolved key into a JSON object key.
@@ -182,7 +182,7 @@ pub fn key_string(value: Value) -> Result<String, String> {
         Value::Float(f) if f.is_nan() => Ok(".nan".into()),
         Value::Float(f) if f.is_infinite() => Ok(if f > 0.0 { ".inf" } else { "-.inf" }.into()),
         // Go formats float keys with FormatFloat(f, 'g', -1, 32).
-        Value::Float(f) => Ok((f as f32).to_string()),
+        Value::Float(f) => Ok(super::float::display_f32(f as f32)),
         Value::Null => Err("a mapping key cannot be null".into()),
         Value::Seq(_) | Value::Map(_) => Err("a mapping key must be a scalar".into()),
     }

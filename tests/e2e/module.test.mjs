@@ -63,6 +63,20 @@ test('the same limits as the CLI', () => {
   assert.deepEqual(report, cli(['-'], deep));
 });
 
+test('YAML floats are the CLI\'s (the wasm parses them with its own exact code, not the standard library\'s)', () => {
+  // Each float below reaches the report: as a run-as user, and quoted whole in a message.
+  const floats = ['0.0', '1e3', '.5e1', '1.5', '0.1', '0.30000000000000004', '8.08e1', '1.7976931348623157e308',
+    '1.7976931348623159e308', '2.4703282292062328e-324', '2.4703282292062327e-324', '5e-324', '1e-400',
+    '9007199254740993', '1000.0000000000000000000000001', `1.${'0'.repeat(1000)}1e2`, `-3.${'9'.repeat(900)}`];
+  const text = floats.map((f, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  securityContext:\n`
+    + `    runAsUser: ${f}\n  containers:\n    - name: c\n      image: a@sha256:${'0'.repeat(64)}\n`
+    + `      securityContext:\n        capabilities:\n          add: [${f}]\n`).join('---\n');
+  const report = posture.check(text, { fileName: '-' });
+  assert.equal(report.findings.filter((f) => f.rule === 'pss/capabilities-restricted' && /adds/.test(f.message)).length,
+    floats.length);
+  assert.deepEqual(report, cli(['-'], text));
+});
+
 test('rules() equals posture rules --format json; version is the CLI\'s', () => {
   assert.deepEqual(posture.rules(), JSON.parse(run(['rules', '--format', 'json']).stdout));
   assert.equal(typeof posture.version, 'string');
