@@ -429,9 +429,9 @@ struct RuleRanks(Vec<(usize, u16)>);
 impl RuleRanks {
     fn new(enabled: &[&'static Rule]) -> Self {
         let mut by_id = enabled.to_vec();
-        by_id.sort_by_key(|rule| rule.id);
+        crate::sort::sort_by_key(&mut by_id, |rule| rule.id);
         let mut ranks: Vec<(usize, u16)> = by_id.iter().zip(0..).map(|(&rule, rank)| (address(rule), rank)).collect();
-        ranks.sort_unstable();
+        crate::sort::sort_by_key(&mut ranks, |&(at, _)| at);
         RuleRanks(ranks)
     }
 
