@@ -28,16 +28,7 @@ pub fn parse(text: &str) -> Option<f64> {
 /// `f.to_string()`.
 pub fn display(f: f64) -> String {
     if cfg!(target_arch = "wasm32") {
-        let bits = f.to_bits();
-        shown(
-            bits >> 63 != 0,
-            f.is_nan(),
-            f.is_infinite(),
-            bits & ((1 << 52) - 1),
-            (bits >> 52) as i32 & 0x7ff,
-            52,
-            1075,
-        )
+        shown_f64(f)
     } else {
         f.to_string()
     }
@@ -46,11 +37,22 @@ pub fn display(f: f64) -> String {
 /// `f.to_string()` of an `f32`.
 pub fn display_f32(f: f32) -> String {
     if cfg!(target_arch = "wasm32") {
-        let bits = u64::from(f.to_bits());
-        shown(bits >> 31 != 0, f.is_nan(), f.is_infinite(), bits & ((1 << 23) - 1), (bits >> 23) as i32 & 0xff, 23, 150)
+        shown_f32(f)
     } else {
         f.to_string()
     }
+}
+
+/// What `display` gives in the wasm builds.
+fn shown_f64(f: f64) -> String {
+    let bits = f.to_bits();
+    shown(bits >> 63 != 0, f.is_nan(), f.is_infinite(), bits & ((1 << 52) - 1), (bits >> 52) as i32 & 0x7ff, 52, 1075)
+}
+
+/// What `display_f32` gives in the wasm builds.
+fn shown_f32(f: f32) -> String {
+    let bits = u64::from(f.to_bits());
+    shown(bits >> 31 != 0, f.is_nan(), f.is_infinite(), bits & ((1 << 23) - 1), (bits >> 23) as i32 & 0xff, 23, 150)
 }
 
 /// A float as `Display` writes it, from its fields: `fraction` of
@@ -489,32 +491,8 @@ mod tests {
 
     #[test]
     fn floats_display_as_the_standard_library_does() {
-        use super::{display, display_f32, shown};
         // `display` is the standard library's natively: call the wasm road.
-        let ours = |f: f64| {
-            let bits = f.to_bits();
-            shown(
-                bits >> 63 != 0,
-                f.is_nan(),
-                f.is_infinite(),
-                bits & ((1 << 52) - 1),
-                (bits >> 52) as i32 & 0x7ff,
-                52,
-                1075,
-            )
-        };
-        let ours_f32 = |f: f32| {
-            let bits = u64::from(f.to_bits());
-            shown(
-                bits >> 31 != 0,
-                f.is_nan(),
-                f.is_infinite(),
-                bits & ((1 << 23) - 1),
-                (bits >> 23) as i32 & 0xff,
-                23,
-                150,
-            )
-        };
+        use super::{display, display_f32, shown_f32 as ours_f32, shown_f64 as ours};
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move || {
             state ^= state << 13;
