@@ -42,27 +42,11 @@ fn write_rule(json: &mut JsonWriter, rule: &Rule) {
     json.field("severity", rule.severity.name());
     json.field("practice", rule.practice.id());
     json.field("rationale", rule.rationale);
-    json.key("references");
-    json.begin_array();
-    for r in rule.references {
-        json.begin_object();
-        json.field("title", r.title);
-        json.field("url", r.url);
-        json.end_object();
-    }
-    json.end_array();
+    json.field_pairs("references", ["title", "url"], rule.references.iter().map(|r| [r.title, r.url]));
     cis(json, rule);
     // `tool, id`: the field order of `rules::Source`, as serde wrote it.
     // SARIF's sources are `id, tool` (byte order): not the same writer.
-    json.key("sources");
-    json.begin_array();
-    for s in rule.sources {
-        json.begin_object();
-        json.field("tool", tool_id(s.tool));
-        json.field("id", s.id);
-        json.end_object();
-    }
-    json.end_array();
+    json.field_pairs("sources", ["tool", "id"], rule.sources.iter().map(|s| [tool_id(s.tool), s.id]));
     json.field_strings("kinds", rule.kinds.iter().copied());
     json.field("remediation", rule.remediation);
     json.field("snippet", rule.snippet);
@@ -86,15 +70,7 @@ fn write_rule(json: &mut JsonWriter, rule: &Rule) {
 /// `cis: [{ item, title }]`, as both the registry and SARIF's rule
 /// properties list a rule's CIS items.
 pub(super) fn cis(json: &mut JsonWriter, rule: &Rule) {
-    json.key("cis");
-    json.begin_array();
-    for c in rule.cis {
-        json.begin_object();
-        json.field("item", c.item);
-        json.field("title", c.title);
-        json.end_object();
-    }
-    json.end_array();
+    json.field_pairs("cis", ["item", "title"], rule.cis.iter().map(|c| [c.item, c.title]));
 }
 
 #[cfg(test)]

@@ -142,15 +142,7 @@ fn descriptor(json: &mut JsonWriter, rule: &Rule) {
     json.field("security-severity", security_severity(rule.severity));
     // `id, tool`: byte order, as the property bag was built. The registry's
     // sources are `tool, id` (its fields' order): not the same writer.
-    json.key("sources");
-    json.begin_array();
-    for s in rule.sources {
-        json.begin_object();
-        json.field("id", s.id);
-        json.field("tool", tool_id(s.tool));
-        json.end_object();
-    }
-    json.end_array();
+    json.field_pairs("sources", ["id", "tool"], rule.sources.iter().map(|s| [s.id, tool_id(s.tool)]));
     json.key("tags");
     json.begin_array();
     for tag in ["security", "kubernetes", rule.family.id()] {

@@ -174,6 +174,26 @@ impl<'w> JsonWriter<'w> {
         self.end_array();
     }
 
+    /// `"key": [{"a": .., "b": ..}, ..]`: a list of objects of two string
+    /// fields, named by `names` and written in that order (the registry's
+    /// references, sources and CIS items, SARIF's sources).
+    pub fn field_pairs<'s>(
+        &mut self,
+        key: &'static str,
+        names: [&'static str; 2],
+        pairs: impl IntoIterator<Item = [&'s str; 2]>,
+    ) {
+        self.key(key);
+        self.begin_array();
+        for [first, second] in pairs {
+            self.begin_object();
+            self.field(names[0], first);
+            self.field(names[1], second);
+            self.end_object();
+        }
+        self.end_array();
+    }
+
     fn open(&mut self, bracket: u8) {
         self.value_start();
         self.buf.push(bracket);
