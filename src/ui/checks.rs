@@ -336,6 +336,11 @@ impl Sent {
         self.errors = 0;
     }
 
+    /// Whether the spare copy of findings is of `report`.
+    fn spare_is_of(&self, report: &Rc<Report>) -> bool {
+        self.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(report)))
+    }
+
     /// Whether the change to `text` is one small edit of the editor's (a
     /// keystroke, a word) to the text the engine holds, not a whole text
     /// or a paste to send.
@@ -637,10 +642,7 @@ async fn tidy_when_idle(me: Rc<RefCell<Sent>>) {
             continue;
         }
         let held = me.borrow().held.as_ref().map(|(_, report)| report.clone());
-        let spare_of = |held: &Rc<Report>| {
-            me.borrow().spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(held)))
-        };
-        let Some(held) = held.filter(|held| !spare_of(held)) else { break };
+        let Some(held) = held.filter(|held| !me.borrow().spare_is_of(held)) else { break };
         let mut copy = Vec::with_capacity(held.findings.len());
         while copy.len() < held.findings.len() && held_is(&held) {
             let at = copy.len();
@@ -743,8 +745,7 @@ async fn read_changes(me: &Rc<RefCell<Sent>>, data: &JsValue) -> Read {
     // patched, or if there is none, a new copy.
     let spare = {
         let mut sent = me.borrow_mut();
-        let of_held = sent.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(&held)));
-        of_held.then(|| sent.spare.take()).flatten()
+        sent.spare_is_of(&held).then(|| sent.spare.take()).flatten()
     };
     let copy = spare.map_or_else(|| held.findings.clone(), |(_, findings)| findings);
     let Some(findings) = changes::apply_owned(copy, &change, &mut added) else { return Read::Unreadable };
