@@ -19,7 +19,8 @@
 // is answered on its own (`{ id, rules }`, `{ id, report }`, `{ id, fix }`,
 // `{ id, output }`, `{ id, lesson }` or `{ id, errors }`, `{ id, objects }`, or `{ id, error }`) and
 // leaves the text held as it is.
-import init, { Checker, check, fix, objects, readLesson, render, rules, version } from './posture.js';
+// The playground's build of the engine (the public posture.js has none of fix, render, readLesson, objects, packedChanges).
+import init, { Checker, check, fix, objects, readLesson, render, rules, version } from './playground-engine.js';
 
 export function serve(post) {
   /** Requests not yet applied, oldest first. */

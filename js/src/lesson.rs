@@ -4,10 +4,10 @@
 //! the module's documented API (see README, "The JavaScript module").
 
 use posture::lessons;
-use posture::report::JsonWriter;
+use posture::report::{JsonWriter, Layout};
 use wasm_bindgen::prelude::*;
 
-use super::to_js_with;
+use super::to_js_from;
 
 /// `{ lesson }` (the lesson, as `posture::lessons::Lesson::write_json`
 /// writes it), or `{ errors }`: each problem of the file, with where it is.
@@ -38,5 +38,14 @@ pub fn objects(text: &str) -> JsValue {
             posture::report::write_object_ref(json, &object);
         }
         json.end_array();
+    })
+}
+
+/// What `write` writes, as a JavaScript value.
+fn to_js_with(write: impl FnOnce(&mut JsonWriter)) -> JsValue {
+    to_js_from(|out| {
+        let mut writer = JsonWriter::new(out, Layout::Compact);
+        write(&mut writer);
+        writer.finish()
     })
 }

@@ -1,22 +1,28 @@
 //! The engine as a JavaScript module (wasm-bindgen's `web` target): `check`,
 //! `rules`, the incremental `Checker`, and `version` (added by the build:
-//! `cargo xtask module`). Reports are the CLI's JSON, written by the same
-//! code (`posture::report::write_json`) and parsed by the JavaScript engine,
-//! so the module and `posture check --format json` cannot drift apart.
+//! `cargo xtask module`); with the `playground` feature, also what only the
+//! playground uses (`fix`, `render`, lessons, `Checker.packedChanges`).
+//! Reports are the CLI's JSON, written by the same code
+//! (`posture::report::write_json`) and parsed by the JavaScript engine, so
+//! the module and `posture check --format json` cannot drift apart.
 //!
 //! The types the bindings return are declared by hand in `types.d.ts`
-//! (wasm-bindgen would only say `any`).
+//! (wasm-bindgen would only say `any`), the playground's in `playground.d.ts`.
 #![cfg(target_arch = "wasm32")]
 
-mod fix;
-mod lesson;
 mod options;
+// What only the playground uses (the `playground` feature: js/playground/).
+#[cfg(feature = "playground")]
+mod fix;
+#[cfg(feature = "playground")]
+mod lesson;
+#[cfg(feature = "playground")]
+mod playground;
 
-use js_sys::{Array, Object, RangeError, Reflect, TypeError, Uint8Array, JSON};
+use js_sys::{Array, Object, RangeError, Reflect, JSON};
 use posture::engine::{self, Input};
 use posture::playground::changes::{self, Shift};
-use posture::playground::packed;
-use posture::report::{self, Finding, JsonWriter, Layout};
+use posture::report::{self, Finding, Layout};
 use posture::yaml::LineStarts;
 use wasm_bindgen::prelude::*;
 
@@ -29,19 +35,6 @@ const TYPES: &str = include_str!("types.d.ts");
 pub fn check(text: &str, options: Option<Object>) -> Result<JsValue, JsValue> {
     let options::Parsed { options, file } = options::parse(options.as_ref())?;
     Ok(to_js(&engine::check(&file, text.as_bytes(), &options)))
-}
-
-/// The report of `text` as a file in `format` (`'json'` or `'sarif'`),
-/// exactly as `posture check --format <format>` writes it.
-#[wasm_bindgen(skip_typescript)]
-pub fn render(text: &str, options: Option<Object>, format: &str) -> Result<String, JsValue> {
-    let options::Parsed { options, file } = options::parse(options.as_ref())?;
-    let report = engine::check(&file, text.as_bytes(), &options);
-    match format {
-        "json" => Ok(report::to_json(&report)),
-        "sarif" => Ok(report::to_sarif(&report)),
-        _ => Err(TypeError::new(&format!("render: unknown format {format:?} (expected 'json' or 'sarif')")).into()),
-    }
 }
 
 /// The registry, exactly as `posture rules --format json` prints it.
@@ -152,22 +145,6 @@ impl JsChecker {
             set(object, "reports", reports.into());
         })
     }
-
-    /// `changes()` for the playground's page, which reads the new findings
-    /// packed ([`posture::playground::packed`]) rather than as JSON: the
-    /// same `{ hunks, moved, shift }`, with `report` (the report's JSON
-    /// without findings) and `findings` (a `Uint8Array` the worker transfers).
-    #[wasm_bindgen(js_name = packedChanges)]
-    pub fn packed_changes(&mut self) -> JsValue {
-        self.answer(|report, added, object| {
-            let mut writer = packed::Writer::default();
-            for finding in added {
-                writer.finding(finding);
-            }
-            set(object, "report", json_part(report, &[], true));
-            set(object, "findings", Uint8Array::from(&writer.finish()[..]).into());
-        })
-    }
 }
 
 impl JsChecker {
@@ -249,15 +226,6 @@ fn set(object: &Object, key: &str, value: JsValue) {
 /// `n` as `String(n)` writes it.
 fn js_number(n: f64) -> String {
     js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
-}
-
-/// What `write` writes, as a JavaScript value.
-fn to_js_with(write: impl FnOnce(&mut JsonWriter)) -> JsValue {
-    to_js_from(|out| {
-        let mut writer = JsonWriter::new(out, Layout::Compact);
-        write(&mut writer);
-        writer.finish()
-    })
 }
 
 /// What `write` writes to memory, as a JavaScript value.

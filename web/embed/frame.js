@@ -382,7 +382,7 @@ async function offFamilies() {
   const off = new Set(settings.ignore.filter((n) => !family(n).includes('/')).map(family));
   if (settings.select.length) {
     // Only the engine knows every family; asked once, on this thread.
-    const engine = await import('./pkg/posture.js');
+    const engine = await import('./pkg/playground-engine.js'); // the worker's build: its wasm is cached
     await engine.default();
     const familyOf = (id) => id.split('/')[0];
     const on = new Set(engine.rules().filter((r) => settings.select.some((s) => family(s) === familyOf(r.id) || s === r.id))
