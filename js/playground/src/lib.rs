@@ -1,11 +1,14 @@
 //! The engine module as the playground's worker, its in-page fallback and
 //! the embed load it (`dist/pkg/playground-engine.js`, through `serve.js`):
-//! posture-js with its `playground` exports (`fix`, `render`,
-//! `readLesson`, `objects`, `Checker.packedChanges`). A crate of its own so
-//! that Trunk names its files apart from the public module's (Trunk names a
-//! library's wasm-bindgen output for its package), and built at the `web`
+//! posture-js's own source with its `playground` exports (`fix`, `render`,
+//! `readLesson`, `objects`, `Checker.packedChanges`), built at the `web`
 //! profile's speed rather than the public module's size.
+//!
+//! A crate of its own because Trunk names a library's files for its
+//! package (two links to js/ would write the same files). It compiles
+//! posture-js's source rather than depending on it: a dependency's
+//! `cdylib` is linked too, which would add a whole second link of the
+//! engine (fat LTO, about a minute) to every `trunk build --release`.
 
-// Links posture-js, whose `#[wasm_bindgen]` exports become this wasm's.
-#[cfg(target_arch = "wasm32")]
-pub use posture_js::*;
+#[path = "../../src/lib.rs"]
+mod posture_js;
