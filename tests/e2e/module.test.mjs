@@ -1,7 +1,8 @@
 // The engine as a JavaScript module (dist/pkg/, README "The JavaScript module"): in Node, given
 // the wasm's bytes, exactly the CLI's JSON for the same text and options, the registry as
 // `posture rules` prints it, TypeErrors naming bad options, and a Checker that after hundreds of
-// random edits reports what a full check does, render() and fix() as the CLI's; then the same
+// random edits reports what a full check does; the playground's build of it (playground-engine.js)
+// with render() and fix() as the CLI's, and each build with its own exports alone; then the same
 // module in a page and in a Web Worker (worker.js's protocol, superseded and one-shot requests included).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,9 @@ import { root, run, launch } from './common.mjs';
 const pkg = path.join(root, 'dist/pkg');
 const posture = await import(pathToFileURL(path.join(pkg, 'posture.js')));
 posture.initSync({ module: readFileSync(path.join(pkg, 'posture_bg.wasm')) });
+// The playground's build: the same engine, with the exports only the playground uses.
+const engine = await import(pathToFileURL(path.join(pkg, 'playground-engine.js')));
+engine.initSync({ module: readFileSync(path.join(pkg, 'playground-engine_bg.wasm')) });
 
 const corpus = readdirSync(path.join(root, 'tests/corpus')).filter((f) => f.endsWith('.yaml')).sort();
 const read = (file) => readFileSync(path.join(root, file), 'utf8');
@@ -30,6 +34,7 @@ test('check() equals the CLI on every file of the corpus', () => {
     const report = posture.check(read(file), { fileName: file });
     assert.ok(report.findings.length > 0, `${file} has findings`);
     assert.deepEqual(report, cli([file]), file);
+    assert.deepEqual(engine.check(read(file), { fileName: file }), report, `${file} in the playground's build`);
   }
 });
 
@@ -83,33 +88,52 @@ test('rules() equals posture rules --format json; version is the CLI\'s', () => 
   assert.equal(run(['--version']).stdout.trim(), `posture ${posture.version}`);
 });
 
-test('render() writes the CLI\'s JSON and SARIF files; fix() fixes as posture fix does', () => {
+test('each build exports its own API alone: the public module the issue\'s, the playground\'s also fix, render, lessons, packedChanges', () => {
+  const exports = (m) => Object.keys(m).sort();
+  const methods = (m) => Object.getOwnPropertyNames(m.Checker.prototype).filter((n) => !n.startsWith('__')).sort();
+  const api = ['Checker', 'check', 'default', 'initSync', 'rules', 'version'];
+  const checker = ['changes', 'check', 'constructor', 'edit', 'free', 'setText'];
+  assert.deepEqual(exports(posture), api);
+  assert.deepEqual(methods(posture), checker);
+  assert.deepEqual(exports(engine), [...api, 'fix', 'objects', 'readLesson', 'render'].sort());
+  assert.deepEqual(methods(engine), [...checker, 'packedChanges'].sort());
+  assert.equal(engine.version, posture.version);
+  // Each build's types declare what it exports (and the playground's only, for the playground's own).
+  const declared = (file) => [...readFileSync(path.join(pkg, file), 'utf8').matchAll(/^export (?:default )?(?:function|const|class) (\w+)/gm)]
+    .map((m) => m[1]).sort();
+  assert.deepEqual(declared('posture.d.ts'), ['Checker', '__wbg_init', 'check', 'initSync', 'rules', 'version']);
+  assert.doesNotMatch(readFileSync(path.join(pkg, 'posture.d.ts'), 'utf8'), /packedChanges|FixSelect/);
+  assert.deepEqual(declared('playground-engine.d.ts'), ['Checker', '__wbg_init', 'check', 'fix', 'initSync', 'render', 'rules', 'version']);
+  assert.match(readFileSync(path.join(pkg, 'playground-engine.d.ts'), 'utf8'), /packedChanges\(\)/);
+});
+
+test('the playground\'s build: render() writes the CLI\'s JSON and SARIF files; fix() fixes as posture fix does', () => {
   const file = 'tests/data/insecure.yaml';
   const text = read(file);
   for (const format of ['json', 'sarif']) {
-    assert.equal(posture.render(text, { fileName: file }, format), run(['check', file, '--format', format]).stdout, format);
+    assert.equal(engine.render(text, { fileName: file }, format), run(['check', file, '--format', format]).stdout, format);
   }
-  assert.throws(() => posture.render(text, {}, 'xml'), /^TypeError: .*xml/);
+  assert.throws(() => engine.render(text, {}, 'xml'), /^TypeError: .*xml/);
   // Every safe fix, as `posture fix` applies them; then one finding's fix alone.
-  const all = posture.fix(text, {}, {});
+  const all = engine.fix(text, {}, {});
   assert.deepEqual([all.changed, all.refused], [true, null]);
   assert.equal(all.text, run(['fix', '-'], text).stdout);
   assert.ok(all.applied.length > 1);
   const findings = posture.check(text).findings;
   const index = findings.findIndex((f) => f.fix && f.fix.applicability === 'safe');
-  const one = posture.fix(text, {}, { finding: index });
+  const one = engine.fix(text, {}, { finding: index });
   assert.deepEqual(one.applied, [findings[index].rule]);
   const key = (f) => JSON.stringify([f.rule, f.document, f.object, f.message]);
   const left = posture.check(one.text).findings.map(key);
   assert.ok(!left.includes(key(findings[index])), 'the finding is fixed');
   assert.equal(left.length, findings.length - 1, 'and only it');
   // Another finding at that index than the caller saw (other options) is refused.
-  assert.match(posture.fix(text, {}, { finding: index, rule: 'image/latest-tag', message: 'x' }).refused, /findings changed/);
+  assert.match(engine.fix(text, {}, { finding: index, rule: 'image/latest-tag', message: 'x' }).refused, /findings changed/);
   // Hidden severities are left alone; a finding without a fix is refused, the text kept.
-  const high = posture.fix(text, {}, { hiddenSeverities: ['info', 'low', 'medium', 'high', 'critical'] });
+  const high = engine.fix(text, {}, { hiddenSeverities: ['info', 'low', 'medium', 'high', 'critical'] });
   assert.deepEqual([high.changed, high.text], [false, text]);
   const noFix = findings.findIndex((f) => !f.fix);
-  if (noFix >= 0) assert.match(posture.fix(text, {}, { finding: noFix }).refused, /no fix/);
+  if (noFix >= 0) assert.match(engine.fix(text, {}, { finding: noFix }).refused, /no fix/);
 });
 
 test('a bad or unknown option throws a TypeError naming it', () => {
@@ -413,8 +437,8 @@ test('in a Web Worker: open, edits, supersession, errors', async () => {
   assert.deepEqual(oneShots.map((a) => a.id), [160, 161, 162, 163, 164, 165]);
   assert.deepEqual(oneShots[0].rules, posture.rules());
   assert.deepEqual(oneShots[1].report, posture.check(sample, options));
-  assert.equal(oneShots[2].output, posture.render(sample, options, 'sarif'));
-  assert.deepEqual(oneShots[3].fix, posture.fix(sample, options));
+  assert.equal(oneShots[2].output, engine.render(sample, options, 'sarif'));
+  assert.deepEqual(oneShots[3].fix, engine.fix(sample, options));
   assert.match(oneShots[4].error, /^TypeError: .*xml/);
   assert.deepEqual(oneShots[5].report, posture.check('# y\n# x\nkind: Pod\n'));
   // A type named like an Object.prototype property is as unknown as any other.

@@ -151,7 +151,7 @@ test('an engine wasm that cannot be loaded is said: the page checks itself, or s
   // The worker's fetch of the wasm fails once (a network blip): the page loads it and checks.
   let context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
   let fetches = 0;
-  await context.route('**/pkg/posture_bg.wasm', (route) => (fetches++ === 0 ? route.abort() : route.continue()));
+  await context.route('**/pkg/playground-engine_bg.wasm', (route) => (fetches++ === 0 ? route.abort() : route.continue()));
   const page = await openOn(env, env.server.url, {}, context);
   await paste(page, INSECURE);
   assert.equal(await count(page), cliFindings(INSECURE).length);
@@ -160,7 +160,7 @@ test('an engine wasm that cannot be loaded is said: the page checks itself, or s
   await context.close();
   // It never loads: no findings are claimed, and the status says why.
   context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.route('**/pkg/posture_bg.wasm', (route) => route.abort());
+  await context.route('**/pkg/playground-engine_bg.wasm', (route) => route.abort());
   const broken = await context.newPage();
   await broken.goto(env.server.url);
   await broken.waitForFunction(() => document.body.textContent.includes('The engine could not be loaded'), null, { timeout: 30000 });
