@@ -37,12 +37,8 @@ pub fn findings_panel(props: &Props) -> Html {
     // draw: the panel is drawn again on every keystroke, and counting 40,000
     // findings took it about 10 ms.
     let counted = {
-        let key = (
-            Rc::as_ptr(&state.checked) as usize,
-            state.hidden_severities.clone(),
-            state.hidden_families.clone(),
-            state.group,
-        );
+        let key =
+            (Rc::as_ptr(&state.checked) as usize, state.hidden_severities, state.hidden_families.clone(), state.group);
         let state = state.clone();
         use_memo(key, move |_| Counted::new(&state))
     };
@@ -255,7 +251,7 @@ fn heading(group: Group, f: &Finding) -> String {
 }
 
 fn severity_chip(state: &UseReducerHandle<State>, severity: Severity, count: usize) -> Html {
-    let pressed = !state.hidden_severities.contains(&severity);
+    let pressed = !state.hidden_severities.contains(severity);
     let dispatch = state.dispatcher();
     html! {
         <button class={classes!("chip", severity.name())} aria-pressed={pressed.to_string()}

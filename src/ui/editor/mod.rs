@@ -212,7 +212,10 @@ pub fn editor(props: &Props) -> Html {
     let moved = {
         let (checked, shown) = (props.checked.text.clone(), props.text.clone());
         *use_memo((Rc::as_ptr(&checked) as usize, Rc::as_ptr(&shown) as usize), move |_| {
-            (!Rc::ptr_eq(&checked, &shown)).then(|| Moved::between(&checked, &shown))
+            (!Rc::ptr_eq(&checked, &shown)).then(|| {
+                let (start, old_end, new_end) = super::state::difference_of(&checked, &shown);
+                Moved { start, old_end, new_end }
+            })
         })
     };
     // The text drawn is the document's; until the app has it (the same
