@@ -112,12 +112,15 @@ impl Lines {
     }
 }
 
+/// Two texts, by `Weak` (so no other text can take either's address
+/// meanwhile), and where they differ (see [`difference`]).
+type Compared = (Weak<String>, Weak<String>, (usize, usize, usize));
+
 thread_local! {
-    /// The last two texts compared, and where they differ: on a keystroke the
-    /// editor compares the checked text with the shown one, and the answer's
-    /// lines ([`Lines::after`]) the same two again (3 to 4 ms each for 10 MB).
-    /// Held by `Weak`, so no other text can take either's address meanwhile.
-    static COMPARED: RefCell<Option<(Weak<String>, Weak<String>, (usize, usize, usize))>> = const { RefCell::new(None) };
+    /// The last two texts compared: on a keystroke the editor compares the
+    /// checked text with the shown one, and the answer's lines
+    /// ([`Lines::after`]) the same two again (3 to 4 ms each for 10 MB).
+    static COMPARED: RefCell<Option<Compared>> = const { RefCell::new(None) };
 }
 
 /// [`difference`] of two shared texts, remembered for the same two.
