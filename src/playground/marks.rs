@@ -73,15 +73,11 @@ impl LineMarks {
                 mark.start = mark.start.min(text.len());
                 // The engine's line, where it holds the start (looking every
                 // line up among 430,000 took an answer milliseconds).
-                let line = match (engine_line as usize).checked_sub(1) {
-                    Some(line)
-                        if line < lines.count()
-                            && (lines.range(line).0..=lines.range(line).1).contains(&mark.start) =>
-                    {
-                        line
-                    }
-                    _ => lines.line_of(mark.start),
-                };
+                let hinted = (engine_line as usize).checked_sub(1).filter(|&line| {
+                    let (start, end) = lines.range(line);
+                    line < lines.count() && (start..=end).contains(&mark.start)
+                });
+                let line = hinted.unwrap_or_else(|| lines.line_of(mark.start));
                 let (line_start, line_end) = lines.range(line);
                 mark.end = mark.end.clamp(mark.start, line_end);
                 if mark.start == mark.end {
@@ -177,6 +173,20 @@ mod tests {
         let marks = LineMarks::new(text, &lines, &report, |_| true);
         let mark = *marks.on_line(0).next().unwrap();
         assert!(mark.end > mark.start && mark.severity.is_none());
+    }
+
+    #[test]
+    fn a_finding_whose_line_does_not_hold_its_start_is_marked_where_it_starts() {
+        let report = check("t", POD.as_bytes(), &Options::default());
+        let lines = LineStarts::new(POD.as_bytes());
+        let mut wrong = check("t", POD.as_bytes(), &Options::default());
+        for f in &mut wrong.findings {
+            f.span.start.line = 2;
+        }
+        let marks = LineMarks::new(POD, &lines, &report, |_| true);
+        let from_wrong = LineMarks::new(POD, &lines, &wrong, |_| true);
+        assert_eq!(marks.by_line, from_wrong.by_line);
+        assert!(marks.by_line.iter().any(|(line, _)| *line == 10));
     }
 
     #[test]

@@ -282,7 +282,7 @@ impl Hasher for Hashed {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(self.0, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        self.0 = fnv(self.0, bytes);
     }
 
     fn write_u64(&mut self, n: u64) {
@@ -294,8 +294,8 @@ impl Hasher for Hashed {
 /// after the other.
 const FNV: u64 = 0xcbf2_9ce4_8422_2325;
 
-fn fnv(hash: u64, text: &str) -> u64 {
-    text.bytes().fold(hash, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+fn fnv(hash: u64, text: impl AsRef<[u8]>) -> u64 {
+    text.as_ref().iter().fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// How a report names an object without a name (see `ObjectRef`'s `Display`).
