@@ -34,7 +34,7 @@ use std::rc::{Rc, Weak};
 
 use js_sys::{Array, ArrayBuffer, Function, Object, Reflect, Uint8Array, JSON};
 use posture::playground::changes::{self, Change, Hunk, Shift};
-use posture::playground::document::Splice;
+use posture::playground::document::{Edits, Splice};
 use posture::playground::packed;
 use posture::playground::text::{difference, utf16_len};
 use posture::report::Finding;
@@ -204,31 +204,43 @@ pub fn use_checks(state: &UseReducerHandle<State>) {
     let key = (Rc::as_ptr(&state.text) as usize, options.clone());
     use_effect_with(key, move |_| {
         let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
-        // A few typed characters go at once, from the keystroke's own task,
-        // so the engine checks while the page draws the keystroke (sent from
-        // the next task, they waited for that frame). Anything larger goes
-        // from a task of its own: a paste's text crossing to the worker (tens
-        // of ms for 10 MB) is not added to the paste's own task. Either way
-        // the checks are sent in order: none goes at once while one waits.
-        let at_once = WAITING.get() == 0 && sent.borrow().small(&text, &options, &steps);
-        let send = move || {
+        // Sent already, as the editor made it (see [`edited`]).
+        if matches!(&sent.borrow().text, Some((held, opened)) if Rc::ptr_eq(held, &text) && *opened == options) {
+            return;
+        }
+        // From a task of its own: a paste's text crossing to the worker (tens
+        // of ms for 10 MB) is not added to the paste's own task. The checks
+        // are sent in order: none goes at once (see [`edited`]) while one waits.
+        WAITING.set(WAITING.get() + 1);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
+            WAITING.set(WAITING.get() - 1);
             let mut sent = sent.borrow_mut();
             sent.dispatch = Some(dispatch.clone());
             if sent.post(text, options, &steps).is_err() {
                 drop(sent);
                 dispatch.dispatch(Action::Status("The check could not be sent to the engine.".into()));
             }
-        };
-        if at_once {
-            return send();
-        }
-        WAITING.set(WAITING.get() + 1);
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(next_task()).await;
-            WAITING.set(WAITING.get() - 1);
-            send();
         });
     });
+}
+
+/// A small edit the editor just made (a keystroke, a word; at most
+/// [`SMALL_EDIT`] bytes) to the text the engine holds goes at once, from
+/// the keystroke's own task before the page draws it, so the engine checks
+/// meanwhile (sent from [`use_checks`]' effect, after the page's render, it
+/// left 5 to 15 ms later). Anything else goes from the effect.
+pub fn edited(edits: &Edits, text: &Rc<String>) {
+    let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+    let mut sent = sent.borrow_mut();
+    let small = edits.splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT;
+    let Some((_, options)) = sent.text.as_ref().filter(|(held, _)| Rc::ptr_eq(held, &edits.from)) else { return };
+    if small && WAITING.get() == 0 {
+        let options = options.clone();
+        // Should it fail, the engine's text is unknown and the effect sends
+        // the text whole.
+        let _ = sent.post_splices(text.clone(), options, edits.splices.iter());
+    }
 }
 
 /// Sends a one-shot request (`type` and its fields, without an id); `done`
@@ -341,48 +353,18 @@ impl Sent {
         self.spare.as_ref().is_some_and(|(of, _)| std::ptr::eq(of.as_ptr(), Rc::as_ptr(report)))
     }
 
-    /// Whether the change to `text` is one small edit of the editor's (a
-    /// keystroke, a word) to the text the engine holds, not a whole text
-    /// or a paste to send.
-    fn small(&self, text: &Rc<String>, options: &Options, steps: &[Rc<Step>]) -> bool {
-        matches!((&self.text, steps.last()), (Some((old, opened)), Some(step))
-            if opened == options
-                && std::ptr::eq(step.from.as_ptr(), Rc::as_ptr(old))
-                && std::ptr::eq(step.to.as_ptr(), Rc::as_ptr(text))
-                && step.splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT)
-    }
-
     /// Sends the change to `text`: the edits of `steps` that made it from
     /// the text the engine holds, or the range where they differ, when the
     /// options are the same; else the whole text.
     fn post(&mut self, text: Rc<String>, options: Options, steps: &[Rc<Step>]) -> Result<(), String> {
-        self.generation += 1;
         let splices = match &self.text {
             Some((old, opened)) if *opened == options => splices_between(steps, old, &text),
             _ => None,
         };
         if let Some(splices) = splices.filter(|s| !s.is_empty()) {
-            let mut id = 0;
-            for splice in splices {
-                id = self.next_id;
-                self.next_id += 1;
-                let message = Object::new();
-                set(&message, "id", &id.into());
-                set(&message, "type", &"edit".into());
-                set(&message, "start", &(splice.start as f64).into());
-                set(&message, "end", &(splice.end as f64).into());
-                let transfer = set_text(&message, &splice.text);
-                if let Err(e) = self.channel.post_transferring(&message, transfer) {
-                    // Some edits may have gone: the engine's text is unknown,
-                    // so the next check sends the text whole.
-                    self.text = None;
-                    return Err(e);
-                }
-            }
-            self.text = Some((text.clone(), options));
-            self.newest = Some((id, text, now()));
-            return Ok(());
+            return self.post_splices(text, options, splices.into_iter());
         }
+        self.generation += 1;
         let id = self.next_id;
         self.next_id += 1;
         let message = Object::new();
@@ -405,6 +387,36 @@ impl Sent {
             }
         }
         self.channel.post_transferring(&message, transfer)?;
+        self.text = Some((text.clone(), options));
+        self.newest = Some((id, text, now()));
+        Ok(())
+    }
+
+    /// Sends `splices`, which make `text` from the text the engine holds.
+    fn post_splices<'a>(
+        &mut self,
+        text: Rc<String>,
+        options: Options,
+        splices: impl Iterator<Item = &'a Splice>,
+    ) -> Result<(), String> {
+        self.generation += 1;
+        let mut id = 0;
+        for splice in splices {
+            id = self.next_id;
+            self.next_id += 1;
+            let message = Object::new();
+            set(&message, "id", &id.into());
+            set(&message, "type", &"edit".into());
+            set(&message, "start", &(splice.start as f64).into());
+            set(&message, "end", &(splice.end as f64).into());
+            let transfer = set_text(&message, &splice.text);
+            if let Err(e) = self.channel.post_transferring(&message, transfer) {
+                // Some edits may have gone: the engine's text is unknown,
+                // so the next check sends the text whole.
+                self.text = None;
+                return Err(e);
+            }
+        }
         self.text = Some((text.clone(), options));
         self.newest = Some((id, text, now()));
         Ok(())
@@ -767,7 +779,7 @@ fn module_options(options: &Options, file: &str) -> JsValue {
     object.into()
 }
 
-/// Bytes typed or pasted that go to the engine at once (see [`use_checks`]).
+/// Bytes typed or pasted that go to the engine at once (see [`edited`]).
 const SMALL_EDIT: usize = 1024;
 
 /// Bytes of text above which a request carries it as UTF-8 `bytes`, a

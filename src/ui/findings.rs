@@ -2,6 +2,8 @@
 //! object or by rule, each with its rationale, references and fix.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
@@ -37,12 +39,8 @@ pub fn findings_panel(props: &Props) -> Html {
     // draw: the panel is drawn again on every keystroke, and counting 40,000
     // findings took it about 10 ms.
     let counted = {
-        let key = (
-            Rc::as_ptr(&state.checked) as usize,
-            state.hidden_severities.clone(),
-            state.hidden_families.clone(),
-            state.group,
-        );
+        let key =
+            (Rc::as_ptr(&state.checked) as usize, state.hidden_severities, state.hidden_families.clone(), state.group);
         let state = state.clone();
         use_memo(key, move |_| Counted::new(&state))
     };
@@ -153,7 +151,7 @@ struct Counted {
     /// In the order of [`Severity::ALL`].
     by_severity: [usize; Severity::ALL.len()],
     safe_fixes: usize,
-    groups: Rc<Vec<(String, Vec<usize>)>>,
+    groups: Rc<Groups>,
 }
 
 impl Counted {
@@ -174,17 +172,36 @@ impl Counted {
     }
 }
 
+/// The shown findings in groups (see [`group`]).
+#[derive(Default)]
+struct Groups {
+    /// Each group's heading and where its findings are in `members`.
+    headings: Vec<(String, usize, usize)>,
+    /// Indexes in the report, group after group.
+    members: Vec<usize>,
+}
+
+impl Groups {
+    fn iter(&self) -> impl Iterator<Item = (&String, &[usize])> {
+        self.headings.iter().map(|(heading, start, end)| (heading, &self.members[*start..*end]))
+    }
+}
+
 /// Findings in groups: by object (in order of appearance) or by rule (in
 /// the order of their headings), each group its heading and the indexes of
 /// its findings. An object's heading is left empty, to be named where it is
 /// drawn ([`heading`]): naming 10,000 objects took an answer milliseconds.
-fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
+/// The findings are placed in one list once the groups are known, not in a
+/// list per group (20,000 lists for 10 MB of manifests, on every answer).
+fn group(state: &State, shown: &[usize]) -> Groups {
     let findings = &state.checked.report.findings;
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    // Each group's heading, first finding and size; each finding's group.
+    let mut groups: Vec<(String, usize, usize)> = Vec::new();
+    let mut of = Vec::with_capacity(shown.len());
     // Groups by the hash of their heading, formatted only where two hashes
     // meet (formatting and hashing a heading for each of 10,000 objects took
     // an answer about 10 ms).
-    let mut index: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let mut index: HashMap<u64, usize, BuildHasherDefault<Hashed>> = HashMap::default();
     // Findings come object by object: the previous finding's group, found
     // again without naming its object or rule (a name per finding, for 40,000).
     let mut last: Option<(*const (), usize)> = None;
@@ -194,53 +211,91 @@ fn group(state: &State, shown: &[usize]) -> Vec<(String, Vec<usize>)> {
             Group::Object => Rc::as_ptr(&f.object) as *const (),
             Group::Rule => std::ptr::from_ref(f.rule) as *const (),
         };
-        if let Some((_, g)) = last.filter(|(p, _)| *p == same) {
-            groups[g].1.push(i);
-            continue;
-        }
-        // The heading's text, hashed as it would be written.
-        let key = match state.group {
-            Group::Object => {
-                let object = &*f.object;
-                let mut key = fnv(fnv(FNV, &object.kind), " ");
-                if let Some(namespace) = &object.namespace {
-                    key = fnv(fnv(key, namespace), "/");
-                }
-                fnv(key, object.name.as_deref().unwrap_or(UNNAMED))
+        let g = match last.filter(|(p, _)| *p == same) {
+            Some((_, g)) => g,
+            None => {
+                // The heading's text, hashed as it would be written.
+                let key = match state.group {
+                    Group::Object => {
+                        let object = &*f.object;
+                        let mut key = fnv(fnv(FNV, &object.kind), " ");
+                        if let Some(namespace) = &object.namespace {
+                            key = fnv(fnv(key, namespace), "/");
+                        }
+                        fnv(key, object.name.as_deref().unwrap_or(UNNAMED))
+                    }
+                    Group::Rule => fnv(FNV, f.rule.id),
+                };
+                let same_heading = |a: &Finding| match state.group {
+                    Group::Object => a.object == f.object || heading(Group::Object, a) == heading(Group::Object, f),
+                    Group::Rule => a.rule.id == f.rule.id,
+                };
+                let found = match index.get(&key) {
+                    Some(&g) if same_heading(&findings[groups[g].1]) => Some(g),
+                    // Two headings with one hash (never seen): looked for by name.
+                    Some(_) => groups.iter().position(|(_, first, _)| same_heading(&findings[*first])),
+                    None => None,
+                };
+                found.unwrap_or_else(|| {
+                    index.entry(key).or_insert(groups.len());
+                    let named = if state.group == Group::Rule { heading(Group::Rule, f) } else { String::new() };
+                    groups.push((named, i, 0));
+                    groups.len() - 1
+                })
             }
-            Group::Rule => fnv(FNV, f.rule.id),
         };
-        let same_heading = |a: &Finding| match state.group {
-            Group::Object => a.object == f.object || heading(Group::Object, a) == heading(Group::Object, f),
-            Group::Rule => a.rule.id == f.rule.id,
-        };
-        let found = match index.get(&key) {
-            Some(&g) if same_heading(&findings[groups[g].1[0]]) => Some(g),
-            // Two headings with one hash (never seen): looked for by name.
-            Some(_) => groups.iter().position(|(_, g)| same_heading(&findings[g[0]])),
-            None => None,
-        };
-        let g = found.unwrap_or_else(|| {
-            index.entry(key).or_insert(groups.len());
-            let named = if state.group == Group::Rule { heading(Group::Rule, f) } else { String::new() };
-            groups.push((named, Vec::new()));
-            groups.len() - 1
-        });
-        groups[g].1.push(i);
+        groups[g].2 += 1;
+        of.push(g);
         last = Some((same, g));
     }
+    let mut order: Vec<usize> = (0..groups.len()).collect();
     if state.group == Group::Rule {
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        order.sort_by(|&a, &b| groups[a].0.cmp(&groups[b].0));
     }
-    groups
+    // Where each group's findings start, in that order; then each finding placed.
+    let mut next = vec![0; groups.len()];
+    let mut at = 0;
+    let headings = order
+        .into_iter()
+        .map(|g| {
+            next[g] = at;
+            at += groups[g].2;
+            (std::mem::take(&mut groups[g].0), next[g], at)
+        })
+        .collect();
+    let mut members = vec![0; shown.len()];
+    for (&i, &g) in shown.iter().zip(&of) {
+        members[next[g]] = i;
+        next[g] += 1;
+    }
+    Groups { headings, members }
+}
+
+/// The hasher of [`group`]'s index, whose keys are already hashes
+/// ([`fnv`]): they are taken as they are.
+#[derive(Default)]
+struct Hashed(u64);
+
+impl Hasher for Hashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv(self.0, bytes);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// FNV-1a, 64 bits: `fnv(fnv(FNV, a), b)` hashes `a` and `b` written one
 /// after the other.
 const FNV: u64 = 0xcbf2_9ce4_8422_2325;
 
-fn fnv(hash: u64, text: &str) -> u64 {
-    text.bytes().fold(hash, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+fn fnv(hash: u64, text: impl AsRef<[u8]>) -> u64 {
+    text.as_ref().iter().fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// How a report names an object without a name (see `ObjectRef`'s `Display`).
@@ -255,7 +310,7 @@ fn heading(group: Group, f: &Finding) -> String {
 }
 
 fn severity_chip(state: &UseReducerHandle<State>, severity: Severity, count: usize) -> Html {
-    let pressed = !state.hidden_severities.contains(&severity);
+    let pressed = !state.hidden_severities.contains(severity);
     let dispatch = state.dispatcher();
     html! {
         <button class={classes!("chip", severity.name())} aria-pressed={pressed.to_string()}
@@ -378,7 +433,7 @@ impl Opened {
 struct ListProps {
     state: UseReducerHandle<State>,
     /// Headings (see [`group`]) with the findings under them, by index in the report.
-    groups: Rc<Vec<(String, Vec<usize>)>>,
+    groups: Rc<Groups>,
 }
 
 impl PartialEq for ListProps {
@@ -402,7 +457,7 @@ fn finding_list(props: &ListProps) -> Html {
     let window = use_state_eq(|| (0usize, 2 * OVERSCAN));
     let row = use_mut_ref(|| ROW_GUESS);
     let opened = Opened { keys: use_mut_ref(Vec::new), redraw: use_force_update() };
-    let total: usize = props.groups.iter().map(|(_, members)| members.len() + 1).sum();
+    let total = props.groups.headings.len() + props.groups.members.len();
 
     // Which rows are in view: the list's part of the viewport and of the
     // pane that scrolls it.

@@ -183,7 +183,7 @@ fn select(entries: &[(&str, JsValue)]) -> Object {
 /// all safe" as to the list).
 fn safe_and_shown(state: &State, f: &Finding, fix: &Fix) -> bool {
     fix.applicability == Applicability::Safe
-        && !state.hidden_severities.contains(&f.severity)
+        && !state.hidden_severities.contains(f.severity)
         && !state.hidden_families.contains(f.rule.family.id())
 }
 

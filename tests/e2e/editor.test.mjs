@@ -46,7 +46,10 @@ test('only the lines in view are in the page, and the textarea holds the text ar
 test('fill() and select all + paste replace the whole text, also when it is long', async () => {
   const page = await openOn(env);
   await paste(page, numbered(5000));
-  // A caret in the middle: the textarea holds only lines around it.
+  // The paste leaves its caret, at the end, in view.
+  await page.waitForSelector('.line[data-line="5001"]');
+  // A caret near the start: the textarea holds only lines around it.
+  await page.evaluate(() => { document.querySelector('.editor-frame .code').scrollTop = 0; });
   await page.click('.line[data-line="3"]');
   await checked(page, () => page.fill(EDITOR, 'kind: Pod\n'));
   assert.equal(await editorText(page), 'kind: Pod\n');

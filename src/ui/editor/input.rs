@@ -84,7 +84,11 @@ impl Input {
             let edits = if text { self.doc.borrow_mut().take_edits() } else { None };
             let doc = self.doc.borrow();
             if text {
-                self.dispatch.dispatch(Action::Typed(doc.shared(), edits));
+                let shared = doc.shared();
+                if let Some(edits) = &edits {
+                    crate::ui::checks::edited(edits, &shared);
+                }
+                self.dispatch.dispatch(Action::Typed(shared, edits));
             }
             let caret = doc.selected().0;
             if self.reported.replace(Some(caret)) != Some(caret) || text {
@@ -94,8 +98,9 @@ impl Input {
         if !self.composing.get() {
             self.write_window();
         }
+        // Scrolled to once drawn: the text's new height is set then (a
+        // paste's caret at the end of the text was out of reach before).
         self.reveal.set(true);
-        self.scroll_to_caret();
         self.redraw.force_update();
     }
 
@@ -111,22 +116,6 @@ impl Input {
         let direction = if head < anchor { "backward" } else { "forward" };
         let _ = el.set_selection_range_with_direction(window.selection.0, window.selection.1, direction);
         *self.window.borrow_mut() = window;
-    }
-
-    /// Scrolls the caret's line into view (its column, once drawn: see the
-    /// editor's layout effect).
-    fn scroll_to_caret(&self) {
-        let Some(scroller) = self.scroller.cast::<HtmlElement>() else { return };
-        let doc = self.doc.borrow();
-        let line = doc.line_of(doc.selection().1) as f64;
-        let top = line * self.line_height;
-        let view = scroller.client_height() as f64 - 2.0 * 8.0;
-        let scroll = scroller.scroll_top() as f64;
-        if top < scroll {
-            scroller.set_scroll_top(top as i32);
-        } else if top + self.line_height > scroll + view {
-            scroller.set_scroll_top((top + self.line_height - view).ceil() as i32);
-        }
     }
 
     /// Lines a PageUp or PageDown moves.

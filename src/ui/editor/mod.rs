@@ -212,7 +212,10 @@ pub fn editor(props: &Props) -> Html {
     let moved = {
         let (checked, shown) = (props.checked.text.clone(), props.text.clone());
         *use_memo((Rc::as_ptr(&checked) as usize, Rc::as_ptr(&shown) as usize), move |_| {
-            (!Rc::ptr_eq(&checked, &shown)).then(|| Moved::between(&checked, &shown))
+            (!Rc::ptr_eq(&checked, &shown)).then(|| {
+                let (start, old_end, new_end) = super::state::difference_of(&checked, &shown);
+                Moved { start, old_end, new_end }
+            })
         })
     };
     // The text drawn is the document's; until the app has it (the same
@@ -258,8 +261,15 @@ pub fn editor(props: &Props) -> Html {
             };
             set(&area, "left", px(x));
             set(&area, "top", px(y));
-            // The caret's column in view too, after an edit or a motion.
+            // The caret's line and column in view, after an edit or a motion.
             if reveal.replace(false) {
+                let (top, view) = (caret_line * lh, scroller_el.client_height() as f64 - 2.0 * 8.0);
+                let scroll = scroller_el.scroll_top() as f64;
+                if top < scroll {
+                    scroller_el.set_scroll_top(top as i32);
+                } else if top + lh > scroll + view {
+                    scroller_el.set_scroll_top((top + lh - view).ceil() as i32);
+                }
                 if let Some(c) = caret {
                     let (r, s) = (c.get_bounding_client_rect(), scroller_el.get_bounding_client_rect());
                     let margin = 24.0;
