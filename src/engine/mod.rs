@@ -9,6 +9,7 @@
 mod checker;
 mod indent;
 mod memo;
+mod same;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -23,7 +24,7 @@ use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
 pub use memo::{Changed, Moved};
-use memo::{Depends, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
+use memo::{Depends, DocumentKey, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -500,9 +501,15 @@ pub struct Plan {
 
 impl Plan {
     /// Plans a check of `parsed` (each input's file, parse, scan and
-    /// indentation step) after `local`. Only new documents' objects are
-    /// found here; kept ones are known by their place.
-    fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
+    /// indentation step) after `local`, whose documents `replaced` (their
+    /// trees, by where they were) edits have since parsed again. Only new
+    /// documents' objects are found here; kept ones are known by their
+    /// place.
+    fn new(
+        inputs: &[(&str, &yaml::Parsed, &Scan, usize)],
+        local: &Local,
+        replaced: &[(DocumentKey, yaml::Node)],
+    ) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
         let mut plan =
             Plan { origins, changed: Touched::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
@@ -512,12 +519,18 @@ impl Plan {
         for (index, &(file, parsed, scan, indent)) in inputs.iter().enumerate() {
             let same_indent = local.indents.get(index) == Some(&indent);
             let mut settle = WordSet::default();
+            // The new documents since the last kept one, and the last
+            // check's places from which the documents they may stand for
+            // start (see [`Gap`]).
+            let mut gap = Gap { input: index, same_indent, from: 0, documents: Vec::new() };
             for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
                 let places = local.places.get(&(index, origin.chunk, origin.within));
                 let Read::Root(offset, root) = read(file, doc, scan, origin.pending, places.is_some()) else {
                     continue;
                 };
                 if let Some(places) = places {
+                    gap.close(places.start, local, replaced, &mut plan.changed, &mut seen);
+                    gap.from = places.end;
                     let source = scan.source_at(offset);
                     for was in places.clone() {
                         let Some(Some(prior)) = local.objects.get(was) else { continue };
@@ -533,14 +546,11 @@ impl Plan {
                         }
                     }
                 } else if let Ok(Contents::Objects(found)) = k8s::contents(root) {
-                    for object in &found {
-                        Lookup::of(object, |lookup| {
-                            plan.changed.insert(lookup.key());
-                        });
-                    }
+                    gap.documents.push(New { root, source: scan.source_at(offset), objects: found });
                     settle.insert(origin.chunk);
                 }
             }
+            gap.close(usize::MAX, local, replaced, &mut plan.changed, &mut seen);
             plan.settle.push(settle);
         }
         for (was, prior) in local.objects.iter().enumerate() {
@@ -555,6 +565,86 @@ impl Plan {
             }
         }
         plan
+    }
+}
+
+/// The documents of one input parsed anew between two kept ones: each
+/// stands for a document of the last check that edits replaced, and counts
+/// as unchanged, if it reads the same (tree, `# Source:`, indentation
+/// step) and keeps its place among the objects (it stands for one from the
+/// same gap, and they keep their order): rules of other objects that look
+/// it up would find it as before. Its own rules run again (its findings'
+/// places may have moved within it). Others' objects mark the lookups
+/// they are filed under as changed.
+struct Gap<'a> {
+    input: usize,
+    same_indent: bool,
+    /// The last check's places of objects before this one are before the
+    /// gap.
+    from: usize,
+    documents: Vec<New<'a>>,
+}
+
+/// A document parsed anew: its tree, its `# Source:` and its objects.
+struct New<'a> {
+    root: &'a yaml::Node,
+    source: Option<&'a str>,
+    objects: Vec<k8s::Object<'a>>,
+}
+
+impl Gap<'_> {
+    /// How far ahead of the last one matched a new document's match is
+    /// looked for (a few documents pasted before it), so that a paste of
+    /// many documents compares each with a few at most.
+    const AHEAD: usize = 8;
+
+    /// Ends the gap at the last check's place `to` (where the next kept
+    /// document's objects were): its new documents are matched with the
+    /// replaced ones between, in order; the objects of those matched are
+    /// `seen` (not gone), the others' lookups `changed`.
+    fn close(
+        &mut self,
+        to: usize,
+        local: &Local,
+        replaced: &[(DocumentKey, yaml::Node)],
+        changed: &mut Touched,
+        seen: &mut [bool],
+    ) {
+        if self.documents.is_empty() {
+            return;
+        }
+        let mut candidates: Vec<(Range<usize>, &yaml::Node)> = replaced
+            .iter()
+            .filter(|(key, _)| key.0 == self.input)
+            .filter_map(|(key, root)| Some((local.places.get(key)?.clone(), root)))
+            .filter(|(places, _)| self.from <= places.start && places.start < to)
+            .collect();
+        candidates.sort_by_key(|(places, _)| places.start);
+        let mut next = 0;
+        for new in self.documents.drain(..) {
+            let reads_as = |(places, root): &(Range<usize>, &yaml::Node)| {
+                places.len() == new.objects.len()
+                    && places.clone().all(|was| {
+                        matches!(local.objects.get(was), Some(Some(prior)) if prior.source.as_deref() == new.source)
+                    })
+                    && same::content(root, new.root)
+            };
+            let matched = match self.same_indent {
+                true => candidates[next..].iter().take(Gap::AHEAD).position(reads_as),
+                false => None,
+            };
+            match matched {
+                Some(i) => {
+                    candidates[next + i].0.clone().for_each(|was| seen[was] = true);
+                    next += i + 1;
+                }
+                None => {
+                    for object in &new.objects {
+                        Lookup::of(object, |lookup| changed.insert(lookup.key()));
+                    }
+                }
+            }
+        }
     }
 }
 
