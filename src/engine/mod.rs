@@ -24,7 +24,7 @@ use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
 pub use memo::{Changed, Moved};
-use memo::{Depends, DocumentKey, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
+use memo::{Depends, Digest, DocumentKey, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -120,10 +120,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let mut documents = Vec::with_capacity(parsed.iter().map(|stream| stream.documents.len()).sum());
     // Where each object is and its place in the last check (with `memo`),
     // in input order.
-    let mut places = Vec::new();
-    let mut previous: Vec<Option<usize>> = Vec::new();
+    let last_count = memo.as_ref().map_or(0, |(_, local)| local.objects.len());
+    let mut places = Vec::with_capacity(last_count);
+    let mut previous: Vec<Option<usize>> = Vec::with_capacity(last_count);
     // Each document's objects' places (with `memo`).
-    let mut filed_at = Vec::new();
+    let mut filed_at = Vec::with_capacity(if memo.is_some() { documents.capacity() } else { 0 });
     for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         let scan = &scans[index];
         let mut templated = None;
@@ -144,10 +145,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             report.documents += 1;
             // The objects this document held at the last check (by their
             // places in it), if its text is kept.
-            let was = match (&memo, origin) {
-                (Some((_, local)), Some(o)) => local.places.get(&(index, o.chunk, o.within)).cloned(),
-                _ => None,
-            };
+            let was = memo.as_ref().and_then(|(plan, _)| plan.known.get(index)?.get(doc.index - 1)?.clone());
             let (offset, root) = match read(input.file, doc, scan, pending, was.is_some()) {
                 Read::Templated => {
                     templated.get_or_insert(doc.index);
@@ -231,7 +229,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     // place in it.
     let no_change = Touched::default();
     let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
-    let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
+    let mut before: Vec<Option<(usize, LocalHits)>> = Vec::with_capacity(previous.len());
     if let Some((plan, local)) = &mut memo {
         for &was in &previous {
             let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
@@ -242,7 +240,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     // full check keeps nothing (a list of 30,000 `None`s is 3 MB).
     let mut kept = Vec::with_capacity(if memo.is_some() { scope.len() } else { 0 });
     // Where each object of the last check went, by its place in it.
-    let mut moves: Vec<Option<Move>> = Vec::new();
+    let mut moves: Vec<Option<Move>> = Vec::with_capacity(last_count);
     // Where each new finding came from (with `memo`), in report order.
     let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
     // Which practices look at each object, in input order.
@@ -260,6 +258,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             relevance: 0,
             filed: Vec::new(),
             rules: Vec::new(),
+            digest: Digest::default(),
         });
         // The rules to run: all, or those of a kept object whose findings
         // depend on lookups that changed or on lines that moved (the
@@ -271,8 +270,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 now.relevance = prior.relevance;
                 let lines = i64::from(origin.line) - i64::from(prior.line);
                 let mut rerun = Vec::new();
-                if prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0)) {
+                if prior.digest.keeps_all(changed, lines != 0)
+                    || prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0))
+                {
                     now.rules = prior.rules;
+                    now.digest = prior.digest;
                 } else {
                     for (r, ran) in prior.rules {
                         if ran.kept(changed, lines != 0) {
@@ -372,6 +374,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     }
                 }
             }
+        }
+        if let Some(now) = &mut now {
+            now.digest = Digest::of(&now.rules);
         }
         if memo.is_some() {
             kept.push(now);
@@ -490,6 +495,9 @@ fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shi
 pub struct Plan {
     /// Each input's document origins.
     origins: Vec<Vec<yaml::Origin>>,
+    /// Each input's documents' objects' places in the last check, for
+    /// those whose text is kept.
+    known: Vec<Vec<Option<Range<usize>>>>,
     /// The lookups filed under an object added, removed or changed.
     changed: Touched,
     /// Whether each object of the last check (by place) is kept: its chunk
@@ -511,8 +519,18 @@ impl Plan {
         replaced: &[(DocumentKey, yaml::Node)],
     ) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
-        let mut plan =
-            Plan { origins, changed: Touched::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+        let known = (origins.iter().enumerate())
+            .map(|(index, origins)| {
+                origins.iter().map(|o| local.places.get(&(index, o.chunk, o.within)).cloned()).collect()
+            })
+            .collect();
+        let mut plan = Plan {
+            origins,
+            known,
+            changed: Touched::default(),
+            kept: vec![false; local.objects.len()],
+            settle: Vec::new(),
+        };
         let mut seen = vec![false; local.objects.len()];
         // Kept objects whose trees are behind, and how far their lines moved.
         let mut behind = Vec::new();
@@ -523,12 +541,13 @@ impl Plan {
             // check's places from which the documents they may stand for
             // start (see [`Gap`]).
             let mut gap = Gap { input: index, same_indent, from: 0, documents: Vec::new() };
-            for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
-                let places = local.places.get(&(index, origin.chunk, origin.within));
+            for ((doc, origin), places) in
+                parsed.stream.documents.iter().zip(&plan.origins[index]).zip(&plan.known[index])
+            {
                 let Read::Root(offset, root) = read(file, doc, scan, origin.pending, places.is_some()) else {
                     continue;
                 };
-                if let Some(places) = places {
+                if let Some(places) = places.clone() {
                     gap.close(places.start, local, replaced, &mut plan.changed, &mut seen);
                     gap.from = places.end;
                     let source = scan.source_at(offset);
