@@ -113,10 +113,10 @@ pub struct Move {
     pub rerun: Vec<usize>,
 }
 
-impl Move {
+impl Moved {
     fn finding(&self, finding: &mut Finding) {
         // Most findings of an edit's input are before it.
-        if self.bytes == 0 && self.lines == 0 && self.documents == 0 {
+        if *self == Moved::default() {
             return;
         }
         for pos in [&mut finding.span.start, &mut finding.span.end] {
@@ -271,20 +271,23 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
     order: impl Fn(&Finding, &Tag) -> K,
 ) -> (Vec<T>, Vec<Tag>, Changed) {
     let (mut items, mut tags) = last;
-    let found = |tag: &Tag| moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule));
+    // Each finding's move, its tag moved with its object (one pass).
     let kept: Vec<Option<Moved>> = tags
-        .iter()
-        .map(|tag| found(tag).map(|m| Moved { bytes: m.bytes, lines: m.lines, documents: m.documents }))
-        .collect();
-    let mut keep = kept.iter();
-    items.retain(|_| keep.next().is_some_and(Option::is_some));
-    let mut keep = kept.iter();
-    tags.retain(|_| keep.next().is_some_and(Option::is_some));
-    for (item, tag) in items.iter_mut().zip(&mut tags) {
-        if let Some(to) = found(tag) {
-            to.finding(item.finding_mut());
+        .iter_mut()
+        .map(|tag| {
+            let to = moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule))?;
             tag.object = to.to;
-        }
+            Some(Moved { bytes: to.bytes, lines: to.lines, documents: to.documents })
+        })
+        .collect();
+    if kept.iter().any(Option::is_none) {
+        let mut keep = kept.iter();
+        items.retain(|_| keep.next().is_some_and(Option::is_some));
+        let mut keep = kept.iter();
+        tags.retain(|_| keep.next().is_some_and(Option::is_some));
+    }
+    for (item, moved) in items.iter_mut().zip(kept.iter().flatten()) {
+        moved.finding(item.finding_mut());
     }
     let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
     let mut changed = Changed { kept, added: Vec::with_capacity(new.len()) };

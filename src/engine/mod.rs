@@ -225,17 +225,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         .zip(lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
-    // What each object kept from the last check (as planned), with its
-    // place in it.
     let no_change = Touched::default();
-    let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
-    let mut before: Vec<Option<(usize, LocalHits)>> = Vec::with_capacity(previous.len());
-    if let Some((plan, local)) = &mut memo {
-        for &was in &previous {
-            let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
-            before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
-        }
-    }
+    let plan = memo.as_ref().map(|(plan, _)| *plan);
+    let changed = plan.map_or(&no_change, |plan| &plan.changed);
     // What each object found (with `memo`), by its place in this check; a
     // full check keeps nothing (a list of 30,000 `None`s is 3 MB).
     let mut kept = Vec::with_capacity(if memo.is_some() { scope.len() } else { 0 });
@@ -248,7 +240,14 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     for n in 0..scope.len() {
         let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
-        let prior = before.get_mut(n).and_then(Option::take);
+        // What the object kept from the last check (as planned), with its
+        // place in it.
+        let prior = match (&mut memo, previous.get(n).copied().flatten()) {
+            (Some((plan, local)), Some(was)) if plan.kept.get(was) == Some(&true) => {
+                local.objects.get_mut(was).and_then(Option::take).map(|prior| (was, prior))
+            }
+            _ => None,
+        };
         let chunk = place.map(|origin| origin.offset..origin.end);
         let mut now = place.map(|origin| LocalHits {
             offset: origin.offset,
