@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::indent::Indents;
-use super::memo::{DocumentKey, WordSet};
+use super::memo::DocumentKey;
 use super::{read_part, run, Changed, Input, Local, Options, Plan, Run};
 use crate::k8s::templates::Scan;
 use crate::report::Report;
@@ -95,26 +95,11 @@ impl Checker {
                 source.lines = LineStarts::new(read_part(text, &self.options));
             }
             source.scan.edit(text, range.clone(), replacement.len());
-            let touched = self.replaced.len();
             keep_touched(&mut self.replaced, &self.local, input, &source.parsed, &range);
             let edit = yaml::Edit { range, inserted: replacement.len() };
             let previous = std::mem::take(&mut source.parsed);
             let lines = LineIndex::with_starts(read_part(text, &self.options), &source.lines);
             source.parsed = yaml::reparse(text, &lines, &self.options.limits, Some((previous, &edit)));
-            // Those whose chunk was kept after all are not replaced.
-            if self.replaced.len() > touched {
-                let touched_chunks: WordSet<u64> =
-                    self.replaced[touched..].iter().map(|((_, chunk, _), _)| *chunk).collect();
-                let kept: WordSet<u64> = (source.parsed.origins().iter())
-                    .map(|origin| origin.chunk)
-                    .filter(|chunk| touched_chunks.contains(chunk))
-                    .collect();
-                let mut at = 0;
-                self.replaced.retain(|((_, chunk, _), _)| {
-                    at += 1;
-                    at <= touched || !kept.contains(chunk)
-                });
-            }
         }
     }
 
@@ -167,8 +152,10 @@ impl Checker {
 }
 
 /// Copies into `replaced` the trees of the documents of input `input`
-/// whose chunk the edit of `range` touches (the parse after it drops
-/// them), if the last check found objects in them.
+/// whose chunk the edit of `range` touches (the parse after it drops them;
+/// one it keeps after all stays known by its place, and is never taken for
+/// a new one: see [`super::Plan`]), if the last check found objects in
+/// them.
 fn keep_touched(
     replaced: &mut Vec<(DocumentKey, yaml::Node)>,
     local: &Local,
@@ -176,10 +163,7 @@ fn keep_touched(
     parsed: &yaml::Parsed,
     range: &Range<usize>,
 ) {
-    for (doc, origin) in parsed.stream.documents.iter().zip(parsed.origins()) {
-        if origin.offset > range.end || origin.end < range.start {
-            continue;
-        }
+    for (origin, doc) in parsed.touching(range) {
         let key = (input, origin.chunk, origin.within);
         if let (Ok(root), true) = (&doc.root, local.places.contains_key(&key)) {
             replaced.push((key, root.clone()));
