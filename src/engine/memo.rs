@@ -99,7 +99,7 @@ impl Digest {
     /// Whether every rule is surely kept ([`Ran::kept`]); if not, some may
     /// still be.
     pub fn keeps_all(&self, changed: &Touched, lines_moved: bool) -> bool {
-        !self.always && !(self.lines && lines_moved) && changed.bits & self.reads == 0
+        !(self.always || self.lines && lines_moved) && changed.bits & self.reads == 0
     }
 }
 
