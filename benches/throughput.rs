@@ -42,17 +42,26 @@ fn corpus() -> Vec<String> {
 /// each copy in its own namespaces and with its own names (so cross-object
 /// rules relate objects within a copy, as in a real repository).
 fn stream(target: usize) -> String {
+    copies(target, true)
+}
+
+/// About `target` bytes of copies of the corpus, each with its own names
+/// and, if `own_namespaces`, its own namespaces; without, the copies share
+/// them, as `tests/e2e/bench.mjs`'s `real()` builds its text (so a
+/// namespace's lookups gather every copy's objects).
+fn copies(target: usize, own_namespaces: bool) -> String {
     let corpus = corpus();
     let mut out = String::with_capacity(target + 64 * 1024);
     let mut copy = 0;
     while out.len() < target {
         for file in &corpus {
             out.push_str("---\n");
-            out.push_str(
-                &file
-                    .replace("namespace: ", &format!("namespace: c{copy}-"))
-                    .replace("name: ", &format!("name: c{copy}-")),
-            );
+            let file = if own_namespaces {
+                file.replace("namespace: ", &format!("namespace: c{copy}-"))
+            } else {
+                file.clone()
+            };
+            out.push_str(&file.replace("name: ", &format!("name: c{copy}-")));
             if !out.ends_with('\n') {
                 out.push('\n');
             }
@@ -281,9 +290,7 @@ fn thread_cpu() -> f64 {
 /// deleted; and a blank line typed after it, then deleted, which moves
 /// every line below (each re-check timed).
 fn incremental(options: &Options) {
-    // More rounds (`POSTURE_BENCH_ROUNDS=400`) make a profile of the edits
-    // outweigh the first check's.
-    let rounds: usize = std::env::var("POSTURE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let rounds = rounds();
     println!(
         "== incremental: one edit inside one document, re-checked (engine::Checker, best of {rounds}; wall / thread CPU)"
     );
@@ -296,19 +303,8 @@ fn incremental(options: &Options) {
         let start = Instant::now();
         let findings = checker.check(&[Input { file: "bench", text: &text }]).findings.len();
         let first = start.elapsed().as_secs_f64();
-        let mut best = |at: usize, typed: &[u8]| {
-            let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
-            for round in 0..rounds {
-                let (range, replacement) =
-                    if round % 2 == 0 { (at..at, typed) } else { (at..at + typed.len(), &b""[..]) };
-                let (start, start_cpu) = (Instant::now(), thread_cpu());
-                std::hint::black_box(checker.edit(0, range, replacement));
-                wall = wall.min(start.elapsed().as_secs_f64());
-                cpu = cpu.min(thread_cpu() - start_cpu);
-            }
-            format!("{:>7.2} / {:>7.2} ms", wall * 1000.0, cpu * 1000.0)
-        };
-        let (character, line) = (best(at, b"x"), best(line_end, b"\n"));
+        let (character, line) =
+            (retyped(&mut checker, rounds, at, b"x"), retyped(&mut checker, rounds, line_end, b"\n"));
         println!(
             "  {:>5.1} MB stream: first check {:>7.1} ms ({findings} findings), re-check after one character {character}, after a new line {line}",
             mb(text.len()),
@@ -321,6 +317,46 @@ fn incremental(options: &Options) {
             mb(text.len())
         );
     }
+}
+
+/// The playground's keystroke in 10 MB (`tests/e2e/bench.mjs`: its text,
+/// whose copies share their namespaces, and its `#` typed at the end),
+/// then as in [`incremental`] a character typed into a value in the middle
+/// and a new line after it.
+fn keystroke(options: &Options) {
+    let rounds = rounds();
+    let text = copies(10 * 1024 * 1024, false).into_bytes();
+    let middle = text.len() / 2;
+    let at = middle + text[middle..].windows(7).position(|w| w == b"image: ").expect("an image") + 7;
+    let line_end = at + text[at..].iter().position(|&b| b == b'\n').expect("a line end") + 1;
+    let mut checker = Checker::new(options.clone());
+    let findings = checker.check(&[Input { file: "bench", text: &text }]).findings.len();
+    let end = retyped(&mut checker, rounds, text.len(), b"#");
+    let (character, line) = (retyped(&mut checker, rounds, at, b"x"), retyped(&mut checker, rounds, line_end, b"\n"));
+    println!(
+        "  {:>5.1} MB as bench.mjs builds it ({findings} findings, namespaces shared): `#` typed at the end {end}, one character {character}, a new line {line}",
+        mb(text.len())
+    );
+}
+
+/// How many times each edit is timed (more, `POSTURE_BENCH_ROUNDS=400`,
+/// make a profile of the edits outweigh the first check's).
+fn rounds() -> usize {
+    std::env::var("POSTURE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20)
+}
+
+/// `typed` inserted at `at` then deleted, `rounds` times, each re-checked:
+/// the best wall and thread CPU time.
+fn retyped(checker: &mut Checker, rounds: usize, at: usize, typed: &[u8]) -> String {
+    let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
+    for round in 0..rounds {
+        let (range, replacement) = if round % 2 == 0 { (at..at, typed) } else { (at..at + typed.len(), &b""[..]) };
+        let (start, start_cpu) = (Instant::now(), thread_cpu());
+        std::hint::black_box(checker.edit(0, range, replacement));
+        wall = wall.min(start.elapsed().as_secs_f64());
+        cpu = cpu.min(thread_cpu() - start_cpu);
+    }
+    format!("{:>7.2} / {:>7.2} ms", wall * 1000.0, cpu * 1000.0)
 }
 
 /// What the module's `Checker.changes()` does after a keystroke besides
@@ -387,6 +423,10 @@ fn main() {
     }
     if runs("incremental") {
         incremental(&options);
+    }
+    // `-- keystroke` runs this part alone.
+    if runs("incremental keystroke") {
+        keystroke(&options);
     }
     if runs("growth") {
         println!("== growth: the input doubles (time, and the process's peak memory including the input)");

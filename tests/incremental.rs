@@ -325,3 +325,163 @@ fn a_new_line_moves_the_lines_findings_name_far_below() {
         assert_ne!(naming(report), before);
     }
 }
+
+/// One input checked incrementally and compared with a full check.
+struct Session {
+    text: Vec<u8>,
+    checker: Checker,
+}
+
+impl Session {
+    fn new(text: Vec<u8>) -> Self {
+        let mut checker = Checker::new(Options::default());
+        checker.check(&[Input { file: "a.yaml", text: &text }]);
+        Session { text, checker }
+    }
+
+    /// Applies an edit without checking.
+    fn apply(&mut self, range: std::ops::Range<usize>, inserted: &[u8]) {
+        self.checker.apply_edit(0, range.clone(), inserted);
+        self.text.splice(range, inserted.iter().copied());
+    }
+
+    /// The incremental report must be the full check's.
+    fn compare(&mut self, what: &str) {
+        let files = [("a.yaml", &self.text[..])];
+        let full = check_all(&[Input { file: "a.yaml", text: &self.text }], &Options::default());
+        let got = rendered(self.checker.report(), &files);
+        if got != rendered(&full, &files) {
+            let path = std::env::temp_dir().join("posture-incremental-same-content.yaml");
+            std::fs::write(&path, &self.text).unwrap();
+            panic!("{what}: the incremental report differs; text saved to {}", path.display());
+        }
+    }
+
+    /// Where each document (`---` line) starts, and the text's end.
+    fn documents(&self) -> Vec<usize> {
+        let text = &self.text;
+        (0..text.len()).filter(|&i| (i == 0 || text[i - 1] == b'\n') && text[i..].starts_with(b"---")).collect()
+    }
+}
+
+/// Edits after which objects others look up read as they did, or differ
+/// from it, while their documents are parsed again: a comment or a blank
+/// line typed into a document; a looked-up value changed and changed back
+/// (with or without a check between); a document moved elsewhere (the same
+/// content at another place: lookups list it in another order) or copied
+/// next to itself. Copies of corpus files whose objects share namespaces,
+/// so that many objects look up the ones edited.
+#[test]
+fn edits_that_leave_objects_reading_the_same_give_the_report_of_a_full_check() {
+    let corpus = corpus();
+    let mut rng = Rng(0x5A3E_C0DE_F1E1_D5AF);
+    for _ in 0..edits(200) / 4 {
+        let mut text = Vec::new();
+        let files: Vec<usize> = (0..3).map(|_| rng.below(corpus.len())).collect();
+        for copy in 0..2 {
+            for &f in &files {
+                let named = String::from_utf8_lossy(&corpus[f]).replace("name: ", &format!("name: c{copy}-"));
+                text.extend_from_slice(b"---\n");
+                text.extend_from_slice(named.trim_end_matches('\n').as_bytes());
+                text.push(b'\n');
+            }
+        }
+        let mut session = Session::new(text);
+        for _ in 0..4 {
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(session.text.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1))
+                .filter(|&i| i < session.text.len())
+                .collect();
+            let line = starts[rng.below(starts.len())];
+            match rng.below(6) {
+                // A comment line, or a blank line, typed into a document
+                // and removed again.
+                0 | 1 => {
+                    let typed: &[u8] = if rng.below(2) == 0 { b"# a note\n" } else { b"\n" };
+                    session.apply(line..line, typed);
+                    session.compare("a comment or blank line typed");
+                    session.apply(line..line + typed.len(), b"");
+                    session.compare("a comment or blank line removed");
+                }
+                // A `#` typed at the end of a line (a comment after a value)
+                // or of the text.
+                2 => {
+                    let end =
+                        session.text[line..].iter().position(|&b| b == b'\n').map_or(session.text.len(), |n| line + n);
+                    let at = if rng.below(2) == 0 { end } else { session.text.len() };
+                    session.apply(at..at, b" #");
+                    session.compare("a comment typed at a line's end");
+                }
+                // A looked-up value changed then changed back, with or
+                // without a check between.
+                3 => {
+                    let key = LOOKED_UP[rng.below(LOOKED_UP.len())];
+                    let text = &session.text;
+                    let found: Vec<usize> =
+                        text.windows(key.len()).enumerate().filter(|(_, w)| *w == key).map(|(i, _)| i).collect();
+                    let Some(&at) = found.get(rng.below(found.len())) else { continue };
+                    let at = at + key.len() + text[at + key.len()..].iter().take_while(|&&b| b != b'\n').count();
+                    session.apply(at..at, b"x");
+                    if rng.below(2) == 0 {
+                        session.compare("a looked-up value changed");
+                    }
+                    session.apply(at..at + 1, b"");
+                    session.compare("a looked-up value changed back");
+                }
+                // A document moved before another (or to the end), with or
+                // without a check between the cut and the paste.
+                4 => {
+                    let documents = session.documents();
+                    let i = rng.below(documents.len());
+                    let end = documents.get(i + 1).copied().unwrap_or(session.text.len());
+                    let cut = session.text[documents[i]..end].to_vec();
+                    session.apply(documents[i]..end, b"");
+                    if rng.below(2) == 0 {
+                        session.compare("a document cut");
+                    }
+                    let documents = session.documents();
+                    let to = documents.get(rng.below(documents.len() + 1)).copied().unwrap_or(session.text.len());
+                    let mut pasted = cut;
+                    if to == session.text.len() && !session.text.ends_with(b"\n") {
+                        pasted.insert(0, b'\n');
+                    }
+                    session.apply(to..to, &pasted);
+                    session.compare("a document moved");
+                }
+                // A document copied next to itself.
+                _ => {
+                    let documents = session.documents();
+                    let i = rng.below(documents.len());
+                    let end = documents.get(i + 1).copied().unwrap_or(session.text.len());
+                    let mut copy = session.text[documents[i]..end].to_vec();
+                    if !copy.ends_with(b"\n") {
+                        copy.insert(0, b'\n');
+                    }
+                    session.apply(end..end, &copy);
+                    session.compare("a document copied next to itself");
+                }
+            }
+        }
+    }
+}
+
+/// A comment typed into a document that other objects' rules look up (a
+/// NetworkPolicy: the namespace's workloads ask whether it denies by
+/// default) leaves their findings kept: only the document's own are found
+/// again. Its findings below the comment move a line.
+#[test]
+fn a_comment_in_a_looked_up_document_finds_again_only_its_own_findings() {
+    let workload = |name: &str| {
+        format!("---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n")
+    };
+    let policy = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: open\n  namespace: shop\nspec:\n  podSelector: {matchLabels: {app: gone}}\n  ingress:\n  - {}\n";
+    let text = format!("{}{}{policy}", workload("web"), workload("api"));
+    let mut session = Session::new(text.into_bytes());
+    let at = session.text.windows(6).rposition(|w| w == b"spec:\n").unwrap();
+    session.apply(at..at, b"# a note\n");
+    let (report, changed) = session.checker.report_and_changed();
+    let added: Vec<String> = changed.unwrap().added.iter().map(|&i| report.findings[i].object.kind.clone()).collect();
+    assert!(report.findings.iter().any(|f| f.object.kind == "Deployment" && f.message.contains("default-deny")));
+    assert!(!added.is_empty() && added.iter().all(|kind| kind == "NetworkPolicy"), "found again: {added:?}");
+    session.compare("a comment typed into the policy");
+}

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::indent::Indents;
+use super::memo::DocumentKey;
 use super::{read_part, run, Changed, Input, Local, Options, Plan, Run};
 use crate::k8s::templates::Scan;
 use crate::report::Report;
@@ -18,6 +19,10 @@ pub struct Checker {
     options: Options,
     sources: Vec<Source>,
     local: Local,
+    /// The trees of the last check's documents that edits since replaced
+    /// (by where they were): a document parsed again that reads as one of
+    /// them leaves the lookups its objects are filed under unmarked.
+    replaced: Vec<(DocumentKey, yaml::Node)>,
     /// The inputs were set since the last report: it is no report before
     /// the next.
     fresh: bool,
@@ -35,7 +40,7 @@ struct Source {
 
 impl Checker {
     pub fn new(options: Options) -> Self {
-        Checker { options, sources: Vec::new(), local: Local::default(), fresh: true }
+        Checker { options, sources: Vec::new(), local: Local::default(), replaced: Vec::new(), fresh: true }
     }
 
     /// Checks these inputs, replacing any before.
@@ -47,6 +52,7 @@ impl Checker {
     /// Replaces the inputs, without checking them (see [`Checker::report`]).
     pub fn set(&mut self, inputs: &[Input]) {
         self.local = Local::default();
+        self.replaced.clear();
         self.fresh = true;
         self.sources = inputs
             .iter()
@@ -89,6 +95,7 @@ impl Checker {
                 source.lines = LineStarts::new(read_part(text, &self.options));
             }
             source.scan.edit(text, range.clone(), replacement.len());
+            keep_touched(&mut self.replaced, &self.local, input, &source.parsed, &range);
             let edit = yaml::Edit { range, inserted: replacement.len() };
             let previous = std::mem::take(&mut source.parsed);
             let lines = LineIndex::with_starts(read_part(text, &self.options), &source.lines);
@@ -114,7 +121,7 @@ impl Checker {
         // Kept trees are moved with their text only where rules will read
         // them (see [`yaml::Parsed`]).
         let planned: Vec<_> = self.sources.iter().map(|s| (&*s.file, &s.parsed, &s.scan, s.indents.unit())).collect();
-        let mut plan = Plan::new(&planned, &self.local);
+        let mut plan = Plan::new(&planned, &self.local, &std::mem::take(&mut self.replaced));
         for (source, chunks) in self.sources.iter_mut().zip(&plan.settle) {
             source.parsed.settle(|chunk| chunks.contains(&chunk));
         }
@@ -141,5 +148,25 @@ impl Checker {
             self.local.changed = None;
         }
         (&self.local.report, self.local.changed.as_ref())
+    }
+}
+
+/// Copies into `replaced` the trees of the documents of input `input`
+/// whose chunk the edit of `range` touches (the parse after it drops them;
+/// one it keeps after all stays known by its place, and is never taken for
+/// a new one: see [`super::Plan`]), if the last check found objects in
+/// them.
+fn keep_touched(
+    replaced: &mut Vec<(DocumentKey, yaml::Node)>,
+    local: &Local,
+    input: usize,
+    parsed: &yaml::Parsed,
+    range: &Range<usize>,
+) {
+    for (origin, doc) in parsed.touching(range) {
+        let key = (input, origin.chunk, origin.within);
+        if let (Ok(root), true) = (&doc.root, local.places.contains_key(&key)) {
+            replaced.push((key, root.clone()));
+        }
     }
 }

@@ -65,6 +65,42 @@ pub struct LocalHits {
     /// a rule that found nothing without looking past the object is left
     /// out.
     pub rules: Vec<(usize, Ran)>,
+    /// `rules` summed up ([`Digest::of`]).
+    pub digest: Digest,
+}
+
+/// What an object's rules depend on, summed up, so that an object none of
+/// whose rules runs again (most, after an edit) is told without going
+/// through every rule's reads.
+#[derive(Clone, Copy, Default)]
+pub struct Digest {
+    /// Some rule runs every time ([`Depends::Anything`]).
+    always: bool,
+    /// Some rule's hit quotes one of the object's lines ([`Ran::lines`]).
+    lines: bool,
+    /// The bits of [`Touched`]'s word of every lookup the rules read.
+    reads: u64,
+}
+
+impl Digest {
+    pub fn of(rules: &[(usize, Ran)]) -> Digest {
+        let mut digest = Digest::default();
+        for (_, ran) in rules {
+            digest.lines |= ran.lines;
+            match &ran.on {
+                Depends::Alone => {}
+                Depends::Reading(reads) => reads.iter().for_each(|&key| digest.reads |= Touched::bit(key)),
+                Depends::Anything => digest.always = true,
+            }
+        }
+        digest
+    }
+
+    /// Whether every rule is surely kept ([`Ran::kept`]); if not, some may
+    /// still be.
+    pub fn keeps_all(&self, changed: &Touched, lines_moved: bool) -> bool {
+        !(self.always || self.lines && lines_moved) && changed.bits & self.reads == 0
+    }
 }
 
 /// How a kept object moved since the last check, where it is in this
@@ -77,10 +113,10 @@ pub struct Move {
     pub rerun: Vec<usize>,
 }
 
-impl Move {
+impl Moved {
     fn finding(&self, finding: &mut Finding) {
         // Most findings of an edit's input are before it.
-        if self.bytes == 0 && self.lines == 0 && self.documents == 0 {
+        if *self == Moved::default() {
             return;
         }
         for pos in [&mut finding.span.start, &mut finding.span.end] {
@@ -235,20 +271,23 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
     order: impl Fn(&Finding, &Tag) -> K,
 ) -> (Vec<T>, Vec<Tag>, Changed) {
     let (mut items, mut tags) = last;
-    let found = |tag: &Tag| moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule));
+    // Each finding's move, its tag moved with its object (one pass).
     let kept: Vec<Option<Moved>> = tags
-        .iter()
-        .map(|tag| found(tag).map(|m| Moved { bytes: m.bytes, lines: m.lines, documents: m.documents }))
-        .collect();
-    let mut keep = kept.iter();
-    items.retain(|_| keep.next().is_some_and(Option::is_some));
-    let mut keep = kept.iter();
-    tags.retain(|_| keep.next().is_some_and(Option::is_some));
-    for (item, tag) in items.iter_mut().zip(&mut tags) {
-        if let Some(to) = found(tag) {
-            to.finding(item.finding_mut());
+        .iter_mut()
+        .map(|tag| {
+            let to = moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule))?;
             tag.object = to.to;
-        }
+            Some(Moved { bytes: to.bytes, lines: to.lines, documents: to.documents })
+        })
+        .collect();
+    if kept.iter().any(Option::is_none) {
+        let mut keep = kept.iter();
+        items.retain(|_| keep.next().is_some_and(Option::is_some));
+        let mut keep = kept.iter();
+        tags.retain(|_| keep.next().is_some_and(Option::is_some));
+    }
+    for (item, moved) in items.iter_mut().zip(kept.iter().flatten()) {
+        moved.finding(item.finding_mut());
     }
     let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
     let mut changed = Changed { kept, added: Vec::with_capacity(new.len()) };
@@ -274,19 +313,23 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
             low
         })
         .collect();
-    let len = items.len() + new.len();
-    let mut out = (Vec::with_capacity(len), Vec::with_capacity(len));
-    let (mut old_items, mut old_tags) = (items.into_iter(), tags.into_iter());
-    let mut taken = 0;
+    // The kept ones before the first new one stay where they are (a
+    // keystroke at the end of a large text moves none).
+    let first = places[0];
+    let (rest_items, rest_tags) = (items.split_off(first), tags.split_off(first));
+    items.reserve(rest_items.len() + new.len());
+    tags.reserve(rest_tags.len() + new.len());
+    let (mut old_items, mut old_tags) = (rest_items.into_iter(), rest_tags.into_iter());
+    let mut taken = first;
     for ((item, tag), place) in new.into_iter().zip(places) {
-        out.0.extend(old_items.by_ref().take(place - taken));
-        out.1.extend(old_tags.by_ref().take(place - taken));
+        items.extend(old_items.by_ref().take(place - taken));
+        tags.extend(old_tags.by_ref().take(place - taken));
         taken = place;
-        changed.added.push(out.0.len());
-        out.0.push(item);
-        out.1.push(tag);
+        changed.added.push(items.len());
+        items.push(item);
+        tags.push(tag);
     }
-    out.0.extend(old_items);
-    out.1.extend(old_tags);
-    (out.0, out.1, changed)
+    items.extend(old_items);
+    tags.extend(old_tags);
+    (items, tags, changed)
 }

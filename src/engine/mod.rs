@@ -9,6 +9,7 @@
 mod checker;
 mod indent;
 mod memo;
+mod same;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -23,7 +24,7 @@ use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
 pub use checker::Checker;
 pub use memo::{Changed, Moved};
-use memo::{Depends, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
+use memo::{Depends, Digest, DocumentKey, Local, LocalHits, Move, Ran, Tag, Touched, WordSet};
 
 /// One input: a label for reports and its bytes.
 #[derive(Clone, Copy)]
@@ -119,10 +120,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let mut documents = Vec::with_capacity(parsed.iter().map(|stream| stream.documents.len()).sum());
     // Where each object is and its place in the last check (with `memo`),
     // in input order.
-    let mut places = Vec::new();
-    let mut previous: Vec<Option<usize>> = Vec::new();
+    let last_count = memo.as_ref().map_or(0, |(_, local)| local.objects.len());
+    let mut places = Vec::with_capacity(last_count);
+    let mut previous: Vec<Option<usize>> = Vec::with_capacity(last_count);
     // Each document's objects' places (with `memo`).
-    let mut filed_at = Vec::new();
+    let mut filed_at = Vec::with_capacity(if memo.is_some() { documents.capacity() } else { 0 });
     for (index, (input, stream)) in inputs.iter().zip(parsed).enumerate() {
         let scan = &scans[index];
         let mut templated = None;
@@ -143,10 +145,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             report.documents += 1;
             // The objects this document held at the last check (by their
             // places in it), if its text is kept.
-            let was = match (&memo, origin) {
-                (Some((_, local)), Some(o)) => local.places.get(&(index, o.chunk, o.within)).cloned(),
-                _ => None,
-            };
+            let was = memo.as_ref().and_then(|(plan, _)| plan.known.get(index)?.get(doc.index - 1)?.clone());
             let (offset, root) = match read(input.file, doc, scan, pending, was.is_some()) {
                 Read::Templated => {
                     templated.get_or_insert(doc.index);
@@ -226,22 +225,14 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         .zip(lines)
         .map(|((input, stream), lines)| suppress::Comments::new(input.text, &stream.comments, lines))
         .collect();
-    // What each object kept from the last check (as planned), with its
-    // place in it.
     let no_change = Touched::default();
-    let changed = memo.as_ref().map_or(&no_change, |(plan, _)| &plan.changed);
-    let mut before: Vec<Option<(usize, LocalHits)>> = Vec::new();
-    if let Some((plan, local)) = &mut memo {
-        for &was in &previous {
-            let kept = was.filter(|&was| plan.kept.get(was) == Some(&true));
-            before.push(kept.and_then(|was| Some((was, local.objects.get_mut(was)?.take()?))));
-        }
-    }
+    let plan = memo.as_ref().map(|(plan, _)| *plan);
+    let changed = plan.map_or(&no_change, |plan| &plan.changed);
     // What each object found (with `memo`), by its place in this check; a
     // full check keeps nothing (a list of 30,000 `None`s is 3 MB).
     let mut kept = Vec::with_capacity(if memo.is_some() { scope.len() } else { 0 });
     // Where each object of the last check went, by its place in it.
-    let mut moves: Vec<Option<Move>> = Vec::new();
+    let mut moves: Vec<Option<Move>> = Vec::with_capacity(last_count);
     // Where each new finding came from (with `memo`), in report order.
     let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
     // Which practices look at each object, in input order.
@@ -249,7 +240,14 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     for n in 0..scope.len() {
         let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
-        let prior = before.get_mut(n).and_then(Option::take);
+        // What the object kept from the last check (as planned), with its
+        // place in it.
+        let prior = match (&mut memo, previous.get(n).copied().flatten()) {
+            (Some((plan, local)), Some(was)) if plan.kept.get(was) == Some(&true) => {
+                local.objects.get_mut(was).and_then(Option::take).map(|prior| (was, prior))
+            }
+            _ => None,
+        };
         let chunk = place.map(|origin| origin.offset..origin.end);
         let mut now = place.map(|origin| LocalHits {
             offset: origin.offset,
@@ -259,6 +257,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             relevance: 0,
             filed: Vec::new(),
             rules: Vec::new(),
+            digest: Digest::default(),
         });
         // The rules to run: all, or those of a kept object whose findings
         // depend on lookups that changed or on lines that moved (the
@@ -270,8 +269,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 now.relevance = prior.relevance;
                 let lines = i64::from(origin.line) - i64::from(prior.line);
                 let mut rerun = Vec::new();
-                if prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0)) {
+                if prior.digest.keeps_all(changed, lines != 0)
+                    || prior.rules.iter().all(|(_, ran)| ran.kept(changed, lines != 0))
+                {
                     now.rules = prior.rules;
+                    now.digest = prior.digest;
                 } else {
                     for (r, ran) in prior.rules {
                         if ran.kept(changed, lines != 0) {
@@ -371,6 +373,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     }
                 }
             }
+        }
+        if let Some(now) = &mut now {
+            now.digest = Digest::of(&now.rules);
         }
         if memo.is_some() {
             kept.push(now);
@@ -489,6 +494,9 @@ fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shi
 pub struct Plan {
     /// Each input's document origins.
     origins: Vec<Vec<yaml::Origin>>,
+    /// Each input's documents' objects' places in the last check, for
+    /// those whose text is kept.
+    known: Vec<Vec<Option<Range<usize>>>>,
     /// The lookups filed under an object added, removed or changed.
     changed: Touched,
     /// Whether each object of the last check (by place) is kept: its chunk
@@ -500,24 +508,47 @@ pub struct Plan {
 
 impl Plan {
     /// Plans a check of `parsed` (each input's file, parse, scan and
-    /// indentation step) after `local`. Only new documents' objects are
-    /// found here; kept ones are known by their place.
-    fn new(inputs: &[(&str, &yaml::Parsed, &Scan, usize)], local: &Local) -> Plan {
+    /// indentation step) after `local`, whose documents `replaced` (their
+    /// trees, by where they were) edits have since parsed again. Only new
+    /// documents' objects are found here; kept ones are known by their
+    /// place.
+    fn new(
+        inputs: &[(&str, &yaml::Parsed, &Scan, usize)],
+        local: &Local,
+        replaced: &[(DocumentKey, yaml::Node)],
+    ) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
-        let mut plan =
-            Plan { origins, changed: Touched::default(), kept: vec![false; local.objects.len()], settle: Vec::new() };
+        let known = (origins.iter().enumerate())
+            .map(|(index, origins)| {
+                origins.iter().map(|o| local.places.get(&(index, o.chunk, o.within)).cloned()).collect()
+            })
+            .collect();
+        let mut plan = Plan {
+            origins,
+            known,
+            changed: Touched::default(),
+            kept: vec![false; local.objects.len()],
+            settle: Vec::new(),
+        };
         let mut seen = vec![false; local.objects.len()];
         // Kept objects whose trees are behind, and how far their lines moved.
         let mut behind = Vec::new();
         for (index, &(file, parsed, scan, indent)) in inputs.iter().enumerate() {
             let same_indent = local.indents.get(index) == Some(&indent);
             let mut settle = WordSet::default();
-            for (doc, origin) in parsed.stream.documents.iter().zip(&plan.origins[index]) {
-                let places = local.places.get(&(index, origin.chunk, origin.within));
+            // The new documents since the last kept one, and the last
+            // check's places from which the documents they may stand for
+            // start (see [`Gap`]).
+            let mut gap = Gap { input: index, same_indent, from: 0, documents: Vec::new() };
+            for ((doc, origin), places) in
+                parsed.stream.documents.iter().zip(&plan.origins[index]).zip(&plan.known[index])
+            {
                 let Read::Root(offset, root) = read(file, doc, scan, origin.pending, places.is_some()) else {
                     continue;
                 };
-                if let Some(places) = places {
+                if let Some(places) = places.clone() {
+                    gap.close(places.start, local, replaced, &mut plan.changed, &mut seen);
+                    gap.from = places.end;
                     let source = scan.source_at(offset);
                     for was in places.clone() {
                         let Some(Some(prior)) = local.objects.get(was) else { continue };
@@ -533,14 +564,11 @@ impl Plan {
                         }
                     }
                 } else if let Ok(Contents::Objects(found)) = k8s::contents(root) {
-                    for object in &found {
-                        Lookup::of(object, |lookup| {
-                            plan.changed.insert(lookup.key());
-                        });
-                    }
+                    gap.documents.push(New { root, source: scan.source_at(offset), objects: found });
                     settle.insert(origin.chunk);
                 }
             }
+            gap.close(usize::MAX, local, replaced, &mut plan.changed, &mut seen);
             plan.settle.push(settle);
         }
         for (was, prior) in local.objects.iter().enumerate() {
@@ -555,6 +583,86 @@ impl Plan {
             }
         }
         plan
+    }
+}
+
+/// The documents of one input parsed anew between two kept ones: each
+/// stands for a document of the last check that edits replaced, and counts
+/// as unchanged, if it reads the same (tree, `# Source:`, indentation
+/// step) and keeps its place among the objects (it stands for one from the
+/// same gap, and they keep their order): rules of other objects that look
+/// it up would find it as before. Its own rules run again (its findings'
+/// places may have moved within it). Others' objects mark the lookups
+/// they are filed under as changed.
+struct Gap<'a> {
+    input: usize,
+    same_indent: bool,
+    /// The last check's places of objects before this one are before the
+    /// gap.
+    from: usize,
+    documents: Vec<New<'a>>,
+}
+
+/// A document parsed anew: its tree, its `# Source:` and its objects.
+struct New<'a> {
+    root: &'a yaml::Node,
+    source: Option<&'a str>,
+    objects: Vec<k8s::Object<'a>>,
+}
+
+impl Gap<'_> {
+    /// How far ahead of the last one matched a new document's match is
+    /// looked for (a few documents pasted before it), so that a paste of
+    /// many documents compares each with a few at most.
+    const AHEAD: usize = 8;
+
+    /// Ends the gap at the last check's place `to` (where the next kept
+    /// document's objects were): its new documents are matched with the
+    /// replaced ones between, in order; the objects of those matched are
+    /// `seen` (not gone), the others' lookups `changed`.
+    fn close(
+        &mut self,
+        to: usize,
+        local: &Local,
+        replaced: &[(DocumentKey, yaml::Node)],
+        changed: &mut Touched,
+        seen: &mut [bool],
+    ) {
+        if self.documents.is_empty() {
+            return;
+        }
+        let mut candidates: Vec<(Range<usize>, &yaml::Node)> = replaced
+            .iter()
+            .filter(|(key, _)| key.0 == self.input)
+            .filter_map(|(key, root)| Some((local.places.get(key)?.clone(), root)))
+            .filter(|(places, _)| self.from <= places.start && places.start < to)
+            .collect();
+        candidates.sort_by_key(|(places, _)| places.start);
+        let mut next = 0;
+        for new in self.documents.drain(..) {
+            let reads_as = |(places, root): &(Range<usize>, &yaml::Node)| {
+                places.len() == new.objects.len()
+                    && places.clone().all(|was| {
+                        matches!(local.objects.get(was), Some(Some(prior)) if prior.source.as_deref() == new.source)
+                    })
+                    && same::content(root, new.root)
+            };
+            let matched = match self.same_indent {
+                true => candidates[next..].iter().take(Gap::AHEAD).position(reads_as),
+                false => None,
+            };
+            match matched {
+                Some(i) => {
+                    candidates[next + i].0.clone().for_each(|was| seen[was] = true);
+                    next += i + 1;
+                }
+                None => {
+                    for object in &new.objects {
+                        Lookup::of(object, |lookup| changed.insert(lookup.key()));
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -20,6 +20,10 @@ pub struct Scan {
     /// does), with whether each holds a template action and its Helm
     /// `# Source:` comment.
     chunks: Vec<Chunk>,
+    /// Some document has a `# Source:` comment (most inputs have none:
+    /// [`Scan::source_at`] is then asked for every document of every check
+    /// of the incremental engine without a search).
+    sourced: bool,
 }
 
 #[derive(Debug)]
@@ -117,6 +121,7 @@ impl Scan {
             (Some(first), last) => first.action_bytes.start..last.unwrap_or(first).action_bytes.end,
             (None, _) => 0..0,
         };
+        self.sourced = self.chunks.iter().any(|c| c.source.is_some());
     }
 
     /// Whether the file is a Helm template.
@@ -153,6 +158,9 @@ impl Scan {
 
     /// The Helm `# Source:` of the document at this byte offset.
     pub fn source_at(&self, offset: usize) -> Option<&str> {
+        if !self.sourced {
+            return None;
+        }
         self.chunk(offset)?.source.as_deref()
     }
 }

@@ -169,6 +169,34 @@ impl Parsed {
         origins
     }
 
+    /// The documents, with their origins, of the chunks whose text
+    /// touches `range` (its ends included): those an edit of it parses
+    /// again, and perhaps a neighbour.
+    pub fn touching<'s>(&'s self, range: &Range<usize>) -> impl Iterator<Item = (Origin, &'s Document)> + 's {
+        let (start, end) = (range.start, range.end);
+        let mut first = 0;
+        (self.chunks.iter())
+            .map(move |info| {
+                first += info.documents;
+                (info, first - info.documents)
+            })
+            .skip_while(move |(info, _)| info.range.end < start)
+            .take_while(move |(info, _)| info.range.start <= end)
+            .flat_map(move |(info, first)| {
+                (0..info.documents).map(move |within| {
+                    let origin = Origin {
+                        chunk: info.id,
+                        offset: info.range.start,
+                        end: info.range.end,
+                        line: info.line,
+                        within,
+                        pending: info.pending,
+                    };
+                    (origin, &self.stream.documents[first + within])
+                })
+            })
+    }
+
     /// Moves the trees of the chunks `chosen` (by id) to where their text
     /// is now.
     pub fn settle(&mut self, chosen: impl Fn(u64) -> bool) {
