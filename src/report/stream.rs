@@ -111,6 +111,14 @@ impl<'w> JsonWriter<'w> {
         self.has_value = true;
     }
 
+    /// A string already escaped with its quotes by [`super::escape::json_string`]
+    /// (a text written many times, escaped once).
+    pub fn escaped_string(&mut self, escaped: &[u8]) {
+        self.value_start();
+        self.buf.extend_from_slice(escaped);
+        self.has_value = true;
+    }
+
     pub fn number(&mut self, value: usize) {
         self.value_start();
         // Digits from the last: a usize has at most 20.
