@@ -13,7 +13,8 @@ pub struct Object<'a> {
     pub kind: &'a str,
     pub name: Option<&'a str>,
     pub namespace: Option<&'a str>,
-    /// Found once: every rule asks for them.
+    /// Found once: every rule asks for them (the group several times).
+    group: &'a str,
     pod: Option<PodView<'a>>,
     processes: Vec<Process<'a>>,
 }
@@ -46,7 +47,7 @@ impl<'a> Object<'a> {
 
     /// The API group: `""` for the core group (`apiVersion: v1`).
     pub fn group(&self) -> &'a str {
-        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+        self.group
     }
 
     /// An instance of a custom resource rather than of a built-in API: its
@@ -84,9 +85,11 @@ impl<'a> Object<'a> {
     fn from_node(node: &'a Node) -> Self {
         let text = |key| node.get(key).and_then(Node::as_str).unwrap_or("");
         let meta = |key| node.at(&["metadata", key]).and_then(Node::as_str);
+        let api_version = text("apiVersion");
         let mut object = Object {
             node,
-            api_version: text("apiVersion"),
+            api_version,
+            group: api_version.rsplit_once('/').map_or("", |(group, _)| group),
             kind: text("kind"),
             name: meta("name").or_else(|| meta("generateName")),
             namespace: meta("namespace"),
