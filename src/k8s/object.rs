@@ -63,7 +63,7 @@ impl<'a> Object<'a> {
 
     /// The pod this object runs or templates, if it is a workload.
     pub fn pod(&self) -> Option<PodView<'a>> {
-        self.pod
+        self.pod.clone()
     }
 
     /// The control-plane processes (kube-apiserver, etcd, ...) it runs.
