@@ -1,6 +1,8 @@
 //! Kubernetes objects found in a document: apiVersion, kind and metadata,
 //! with `kind: List` (what `kubectl get -o yaml` prints) unwrapped.
 
+use std::rc::Rc;
+
 use crate::yaml::{Node, YamlError};
 
 use super::pod::PodView;
@@ -15,7 +17,9 @@ pub struct Object<'a> {
     pub namespace: Option<&'a str>,
     /// Found once: every rule asks for them (the group several times).
     group: &'a str,
-    pod: Option<PodView<'a>>,
+    /// Behind a pointer: most objects are no workload, and a view with its
+    /// containers is ten words.
+    pod: Option<Rc<PodView<'a>>>,
     processes: Vec<Process<'a>>,
 }
 
@@ -63,7 +67,7 @@ impl<'a> Object<'a> {
 
     /// The pod this object runs or templates, if it is a workload.
     pub fn pod(&self) -> Option<PodView<'a>> {
-        self.pod.clone()
+        self.pod.as_deref().cloned()
     }
 
     /// The control-plane processes (kube-apiserver, etcd, ...) it runs.
@@ -96,7 +100,7 @@ impl<'a> Object<'a> {
             pod: None,
             processes: Vec::new(),
         };
-        object.pod = PodView::of(&object);
+        object.pod = PodView::of(&object).map(Rc::new);
         object.processes = Process::find(&object);
         object
     }
