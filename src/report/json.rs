@@ -7,7 +7,7 @@
 //! `name`, `namespace`, happen to be in that order too).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::stream::{JsonWriter, Layout};
@@ -94,8 +94,10 @@ pub fn to_json(report: &Report) -> String {
 /// The texts every finding of a rule repeats (its title, remediation text
 /// and snippet), escaped once per report rather than once per finding: the
 /// 15 MB stream's 66,000 findings repeat a few hundred texts.
+/// A list, looked through: a report's findings come from a few dozen rules,
+/// and a map's hashing code would be linked into the engine module too.
 #[derive(Default)]
-pub(super) struct RuleTexts(HashMap<*const Rule, Escaped>);
+pub(super) struct RuleTexts(Vec<(&'static Rule, Escaped)>);
 
 struct Escaped {
     title: Box<[u8]>,
@@ -110,11 +112,19 @@ impl RuleTexts {
             super::escape::json_string(&mut out, text);
             out.into_boxed_slice()
         };
-        self.0.entry(rule).or_insert_with(|| Escaped {
-            title: escaped(rule.title),
-            remediation: escaped(rule.remediation),
-            snippet: escaped(rule.snippet),
-        })
+        let at = match self.0.iter().position(|(known, _)| std::ptr::eq(*known, rule)) {
+            Some(at) => at,
+            None => {
+                let texts = Escaped {
+                    title: escaped(rule.title),
+                    remediation: escaped(rule.remediation),
+                    snippet: escaped(rule.snippet),
+                };
+                self.0.push((rule, texts));
+                self.0.len() - 1
+            }
+        };
+        &self.0[at].1
     }
 }
 
