@@ -1,6 +1,8 @@
 //! Kubernetes objects found in a document: apiVersion, kind and metadata,
 //! with `kind: List` (what `kubectl get -o yaml` prints) unwrapped.
 
+use std::rc::Rc;
+
 use crate::yaml::{Node, YamlError};
 
 use super::pod::PodView;
@@ -13,8 +15,11 @@ pub struct Object<'a> {
     pub kind: &'a str,
     pub name: Option<&'a str>,
     pub namespace: Option<&'a str>,
-    /// Found once: every rule asks for them.
-    pod: Option<PodView<'a>>,
+    /// Found once: every rule asks for them (the group several times).
+    group: &'a str,
+    /// Behind a pointer: most objects are no workload, and a view with its
+    /// containers is ten words.
+    pod: Option<Rc<PodView<'a>>>,
     processes: Vec<Process<'a>>,
 }
 
@@ -46,7 +51,7 @@ impl<'a> Object<'a> {
 
     /// The API group: `""` for the core group (`apiVersion: v1`).
     pub fn group(&self) -> &'a str {
-        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+        self.group
     }
 
     /// An instance of a custom resource rather than of a built-in API: its
@@ -62,7 +67,7 @@ impl<'a> Object<'a> {
 
     /// The pod this object runs or templates, if it is a workload.
     pub fn pod(&self) -> Option<PodView<'a>> {
-        self.pod
+        self.pod.as_deref().cloned()
     }
 
     /// The control-plane processes (kube-apiserver, etcd, ...) it runs.
@@ -84,16 +89,18 @@ impl<'a> Object<'a> {
     fn from_node(node: &'a Node) -> Self {
         let text = |key| node.get(key).and_then(Node::as_str).unwrap_or("");
         let meta = |key| node.at(&["metadata", key]).and_then(Node::as_str);
+        let api_version = text("apiVersion");
         let mut object = Object {
             node,
-            api_version: text("apiVersion"),
+            api_version,
+            group: api_version.rsplit_once('/').map_or("", |(group, _)| group),
             kind: text("kind"),
             name: meta("name").or_else(|| meta("generateName")),
             namespace: meta("namespace"),
             pod: None,
             processes: Vec::new(),
         };
-        object.pod = PodView::of(&object);
+        object.pod = PodView::of(&object).map(Rc::new);
         object.processes = Process::find(&object);
         object
     }

@@ -1,6 +1,8 @@
 //! The pod spec of every workload kind, and its containers: one visitor, so
 //! no rule ever digs a template out of a Deployment or CronJob itself.
 
+use std::rc::Rc;
+
 use crate::yaml::{Entry, Node, Span};
 
 use super::object::Object;
@@ -110,7 +112,7 @@ fn shape_of(object: &Object) -> Option<(Shape, bool)> {
     by_shape.then_some((POD_SPEC, false))
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PodView<'a> {
     /// The pod (or pod template): holds `metadata` and `spec`.
     pub template: &'a Node,
@@ -120,6 +122,8 @@ pub struct PodView<'a> {
     pub shape: Shape,
     /// Known from the kind; false when recognised by the object's shape.
     pub known_kind: bool,
+    /// Found once, when the object is read: most rules walk them.
+    containers: Rc<[Container<'a>]>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,7 +225,8 @@ impl<'a> PodView<'a> {
             Shape::TektonSteps => (object.node, object.node.get("spec")?, "spec"),
         };
         spec.as_map()?;
-        Some(PodView { template, spec, spec_path, shape, known_kind })
+        let containers = containers(spec, shape);
+        Some(PodView { template, spec, spec_path, shape, known_kind, containers })
     }
 
     /// Whether every field of the pod is here. False for the container
@@ -255,18 +260,24 @@ impl<'a> PodView<'a> {
     /// Init, regular, then ephemeral containers (for the container shapes:
     /// each Argo template's containers, or Tekton's steps then sidecars).
     pub fn containers(&self) -> impl Iterator<Item = Container<'a>> + 'a {
-        let lists = |holder: &'a Node, lists: &'static [ContainerList]| {
-            lists.iter().flat_map(move |&list| Container::listed(list, holder.items(list.field())))
-        };
-        let found: Vec<Container<'a>> = match self.shape {
-            Shape::Template(_) => lists(self.spec, &ContainerList::ALL).collect(),
-            Shape::TektonSteps => lists(self.spec, &[ContainerList::Steps, ContainerList::Sidecars]).collect(),
-            Shape::ArgoTemplates(_) => self.spec.items("templates").iter().flat_map(argo_containers).collect(),
-        };
-        found.into_iter()
+        let all = Rc::clone(&self.containers);
+        (0..all.len()).map(move |i| all[i])
     }
+
     pub fn volumes(&self) -> &'a [Node] {
         self.spec.items("volumes")
+    }
+}
+
+/// What [`PodView::containers`] walks.
+fn containers(spec: &Node, shape: Shape) -> Rc<[Container<'_>]> {
+    let lists = |lists: &'static [ContainerList]| {
+        lists.iter().flat_map(move |&list| Container::listed(list, spec.items(list.field())))
+    };
+    match shape {
+        Shape::Template(_) => lists(&ContainerList::ALL).collect(),
+        Shape::TektonSteps => lists(&[ContainerList::Steps, ContainerList::Sidecars]).collect(),
+        Shape::ArgoTemplates(_) => spec.items("templates").iter().flat_map(argo_containers).collect(),
     }
 }
 

@@ -265,8 +265,9 @@ impl<'a> Builder<'a> {
     /// The span of a range of bytes of the input.
     fn span(&self, start: usize, end: usize) -> Span {
         let start_pos = self.lines.pos(start);
-        // Collection starts and ends are empty: one lookup.
-        let end_pos = if end == start { start_pos } else { self.lines.pos(end) };
+        // Collection starts and ends are empty: one lookup; a scalar mostly
+        // ends on the line it starts on.
+        let end_pos = if end == start { start_pos } else { self.lines.pos_from(start_pos, end) };
         Span { start: start_pos, end: end_pos }
     }
 

@@ -228,6 +228,21 @@ impl<'a> LineIndex<'a> {
         Pos { line: line as u32 + 1, column: column as u32 + 1, offset: offset as u32 }
     }
 
+    /// The position of `offset`, at or after `from` (a position this index
+    /// gave): counted on from `from` when both are on one line, as the two
+    /// ends of most scalars are, without looking the line up again.
+    pub fn pos_from(&self, from: Pos, offset: usize) -> Pos {
+        let next_line = self.lines.starts.get(from.line as usize).map_or(usize::MAX, |&start| start as usize);
+        let on_boundary = self.lines.ascii || self.text.get(offset).is_none_or(|&b| !is_continuation(b));
+        if from.at() <= offset && offset < next_line && offset <= self.text.len() && on_boundary {
+            let skipped = &self.text[from.at()..offset];
+            let columns =
+                if self.lines.ascii { skipped.len() } else { skipped.iter().filter(|&&b| !is_continuation(b)).count() };
+            return Pos { line: from.line, column: from.column + columns as u32, offset: offset as u32 };
+        }
+        self.pos(offset)
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> &'a [u8] {
         let (start, mut end) = self.lines.range((line as usize).saturating_sub(1));
@@ -281,6 +296,20 @@ mod tests {
         let pos = index.pos(text.find('c').unwrap());
         assert_eq!((pos.line, pos.column), (2, 5));
         assert_eq!(index.line_text(2), "bé: c".as_bytes());
+    }
+
+    #[test]
+    fn a_position_counted_on_from_another_is_the_one_looked_up() {
+        for text in ["a: é\nbé: c\r\n😀x\n", "ab: 1\nc: [d, e]\n", "x"] {
+            let index = LineIndex::new(text.as_bytes());
+            // Every pair of offsets, inside characters and past the end too.
+            for from in 0..=text.len() {
+                for offset in from..text.len() + 3 {
+                    let looked_up = LineIndex::new(text.as_bytes()).pos(offset);
+                    assert_eq!(index.pos_from(index.pos(from), offset), looked_up, "{text:?} {from} {offset}");
+                }
+            }
+        }
     }
 
     #[test]
