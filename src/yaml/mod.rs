@@ -157,14 +157,7 @@ impl Parsed {
     pub fn origins(&self) -> Vec<Origin> {
         let mut origins = Vec::with_capacity(self.stream.documents.len());
         for info in &self.chunks {
-            origins.extend((0..info.documents).map(|within| Origin {
-                chunk: info.id,
-                offset: info.range.start,
-                end: info.range.end,
-                line: info.line,
-                within,
-                pending: info.pending,
-            }));
+            origins.extend((0..info.documents).map(|within| info.origin(within)));
         }
         origins
     }
@@ -183,17 +176,7 @@ impl Parsed {
             .skip_while(move |(info, _)| info.range.end < start)
             .take_while(move |(info, _)| info.range.start <= end)
             .flat_map(move |(info, first)| {
-                (0..info.documents).map(move |within| {
-                    let origin = Origin {
-                        chunk: info.id,
-                        offset: info.range.start,
-                        end: info.range.end,
-                        line: info.line,
-                        within,
-                        pending: info.pending,
-                    };
-                    (origin, &self.stream.documents[first + within])
-                })
+                (0..info.documents).map(move |within| (info.origin(within), &self.stream.documents[first + within]))
             })
     }
 
@@ -233,6 +216,20 @@ struct ChunkInfo {
     failed: bool,
     /// How far its trees' spans are behind its text.
     pending: Shift,
+}
+
+impl ChunkInfo {
+    /// The origin of its document `within`.
+    fn origin(&self, within: usize) -> Origin {
+        Origin {
+            chunk: self.id,
+            offset: self.range.start,
+            end: self.range.end,
+            line: self.line,
+            within,
+            pending: self.pending,
+        }
+    }
 }
 
 /// An edit of a stream: `range` of the old text became `inserted` bytes.
