@@ -485,3 +485,81 @@ fn a_comment_in_a_looked_up_document_finds_again_only_its_own_findings() {
     assert!(!added.is_empty() && added.iter().all(|kind| kind == "NetworkPolicy"), "found again: {added:?}");
     session.compare("a comment typed into the policy");
 }
+
+/// A Deployment `name` in namespace `namespace`, as one document.
+fn deployment(name: &str, namespace: &str) -> String {
+    format!(
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {namespace}\nspec:\n  \
+         template:\n    spec:\n      containers:\n      - name: c\n        image: nginx\n"
+    )
+}
+
+/// A workload pasted after an identical one, which the parse of the paste
+/// keeps, then a comment typed into that one before a check: the kept
+/// document stands for one replaced document at most, so the pasted copy
+/// is new (three workloads, not two).
+#[test]
+fn a_copy_pasted_after_its_twin_then_a_comment_typed_into_the_twin() {
+    let web = deployment("web", "shop");
+    let mut session = Session::new(format!("{web}{web}").into_bytes());
+    let end = session.text.len();
+    session.apply(end..end, web.as_bytes());
+    let at = web.len() + 4;
+    session.apply(at..at, b"# c\n");
+    let full = check_all(&[Input { file: "a.yaml", text: &session.text }], &Options::default());
+    assert!(full.findings.iter().any(|f| f.message.contains("has 3 workload(s)")));
+    session.compare("a copy pasted, then a comment typed into its twin");
+}
+
+/// Whole documents pasted, copied, replaced by themselves, swapped and
+/// removed, and comments typed into them, several edits before each check
+/// (as the playground's worker applies the edits that arrive while it
+/// checks), among documents that read alike and look each other up.
+#[test]
+fn documents_pasted_copied_and_swapped_between_checks_give_the_report_of_a_full_check() {
+    let pool = [
+        deployment("web", "shop"),
+        deployment("api", "shop"),
+        deployment("web", "other"),
+        "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\n\
+         spec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n"
+            .to_string(),
+        "---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ServiceAccount, metadata: {name: sa, \
+         namespace: shop}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: shop}}\n"
+            .to_string(),
+    ];
+    let mut rng = Rng(0x1357_9BDF_2468_ACE0);
+    for _ in 0..edits(2000) / 4 {
+        let text: String = (0..3 + rng.below(3)).map(|_| pool[rng.below(pool.len())].as_str()).collect();
+        let mut session = Session::new(text.into_bytes());
+        for _ in 0..3 {
+            for _ in 0..1 + rng.below(3) {
+                let mut starts = session.documents();
+                starts.push(session.text.len());
+                let i = rng.below(starts.len() - 1);
+                let (at, next) = (starts[i], starts[i + 1]);
+                match rng.below(6) {
+                    0 => session.apply(at..at, pool[rng.below(pool.len())].as_bytes()),
+                    1 => {
+                        let end = starts[(i + 1 + rng.below(2)).min(starts.len() - 1)];
+                        let same = session.text[at..end].to_vec();
+                        session.apply(at..end, &same);
+                    }
+                    2 if starts.len() > 3 => session.apply(at..next, b""),
+                    3 if i + 2 < starts.len() => {
+                        let mut swapped = session.text[next..starts[i + 2]].to_vec();
+                        swapped.extend_from_slice(&session.text[at..next]);
+                        session.apply(at..starts[i + 2], &swapped);
+                    }
+                    4 => {
+                        let copy = session.text[at..next].to_vec();
+                        let to = starts[rng.below(starts.len())];
+                        session.apply(to..to, &copy);
+                    }
+                    _ => session.apply(at + 4..at + 4, b"# c\n"),
+                }
+            }
+            session.compare("documents pasted, copied, swapped or removed between checks");
+        }
+    }
+}

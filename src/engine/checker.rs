@@ -155,7 +155,7 @@ impl Checker {
 /// whose chunk the edit of `range` touches (the parse after it drops them;
 /// one it keeps after all stays known by its place, and is never taken for
 /// a new one: see [`super::Plan`]), if the last check found objects in
-/// them.
+/// them and they are not kept already.
 fn keep_touched(
     replaced: &mut Vec<(DocumentKey, yaml::Node)>,
     local: &Local,
@@ -165,6 +165,12 @@ fn keep_touched(
 ) {
     for (origin, doc) in parsed.touching(range) {
         let key = (input, origin.chunk, origin.within);
+        // A document the parse kept, touched again by a later edit before
+        // the check, is kept once: two copies of it would let two new
+        // documents that read alike both stand for it.
+        if replaced.iter().any(|(kept, _)| *kept == key) {
+            continue;
+        }
         if let (Ok(root), true) = (&doc.root, local.places.contains_key(&key)) {
             replaced.push((key, root.clone()));
         }
