@@ -418,6 +418,16 @@ impl Big {
 mod tests {
     use super::exact;
 
+    /// Random 64-bit words from `seed` (xorshift64), the same each run.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     fn same(text: &str) {
         let expected: f64 = text.parse().unwrap();
         let got = exact(text).unwrap_or_else(|| panic!("{text}: not parsed"));
@@ -461,13 +471,7 @@ mod tests {
     fn random_decimals_round_as_the_standard_library() {
         // xorshift: random digits, lengths and exponents, many of them on
         // or next to halfway points between two floats.
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let digits = 1 + next() % 25;
             let mut text: String = (0..digits).map(|_| char::from(b'0' + (next() % 10) as u8)).collect();
@@ -493,13 +497,7 @@ mod tests {
     fn floats_display_as_the_standard_library_does() {
         // `display` is the standard library's natively: call the wasm road.
         use super::{display, display_f32, shown_f32 as ours_f32, shown_f64 as ours};
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let special = [
             0.0,
             -0.0,
