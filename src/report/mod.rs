@@ -117,7 +117,7 @@ impl Report {
         for finding in &self.findings {
             counts[finding.severity as usize] += 1;
         }
-        let by_severity = Severity::ALL.iter().zip(counts).map(|(s, n)| (s.name(), n)).collect();
+        let by_severity = Severity::ALL.iter().map(|&s| (s.name(), counts[s as usize])).collect();
         Summary {
             files: self.files,
             documents: self.documents,
