@@ -56,7 +56,7 @@ extern "C" {
 extern "C" {
     /// Resolves in a task of its own: the browser draws and takes input first.
     #[wasm_bindgen(js_name = nextTask)]
-    fn next_task() -> js_sys::Promise;
+    pub(crate) fn next_task() -> js_sys::Promise;
 
     /// Resolves once the browser is idle, after drawing the next frame.
     #[wasm_bindgen(js_name = whenIdle)]
