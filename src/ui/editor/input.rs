@@ -83,13 +83,17 @@ impl Input {
     /// the document's splice) was already the page's longest.
     pub fn changed(&self, text: bool) {
         let edits = if text { self.doc.borrow_mut().take_edits() } else { None };
+        // A text changed by edits not known is one with a large insertion
+        // (see `Document::take_edits`).
+        let later = text && edits.is_none();
+        if !later {
+            self.tell(text, edits);
+        }
         if !self.composing.get() {
             self.write_window();
         }
-        // A text changed by edits not known is one with a large insertion
-        // (see `Document::take_edits`).
-        if !text || edits.is_some() {
-            return self.tell(text, edits);
+        if !later {
+            return self.draw();
         }
         let input = self.clone();
         let shared = self.doc.borrow().shared();
@@ -97,32 +101,36 @@ impl Input {
             let _ = wasm_bindgen_futures::JsFuture::from(crate::ui::checks::next_task()).await;
             // Unless an edit since has told the app of a newer text.
             if Rc::ptr_eq(&shared, &input.doc.borrow().shared()) {
-                input.tell(text, edits);
+                input.tell(true, None);
+                input.draw();
             }
         });
     }
 
-    /// [`Input::changed`]'s telling the app and drawing.
+    /// Tells the app of the document's text (`text`: changed by `edits`)
+    /// and caret; a small edit goes to the engine at once.
     fn tell(&self, text: bool, edits: Option<posture::playground::document::Edits>) {
-        {
-            let doc = self.doc.borrow();
-            if text {
-                let shared = doc.shared();
-                if let Some(edits) = &edits {
-                    crate::ui::checks::edited(edits, &shared);
-                    if let Some(bytes) = edits.bytes {
-                        crate::ui::state::differ_by(&edits.from, &shared, bytes);
-                    }
+        let doc = self.doc.borrow();
+        if text {
+            let shared = doc.shared();
+            if let Some(edits) = &edits {
+                crate::ui::checks::edited(edits, &shared);
+                if let Some(bytes) = edits.bytes {
+                    crate::ui::state::differ_by(&edits.from, &shared, bytes);
                 }
-                self.dispatch.dispatch(Action::Typed(shared, edits));
             }
-            let caret = doc.selected().0;
-            if self.reported.replace(Some(caret)) != Some(caret) || text {
-                self.dispatch.dispatch(Action::Cursor(caret));
-            }
+            self.dispatch.dispatch(Action::Typed(shared, edits));
         }
-        // Scrolled to once drawn: the text's new height is set then (a
-        // paste's caret at the end of the text was out of reach before).
+        let caret = doc.selected().0;
+        if self.reported.replace(Some(caret)) != Some(caret) || text {
+            self.dispatch.dispatch(Action::Cursor(caret));
+        }
+    }
+
+    /// Draws the editor again, the caret scrolled into view once drawn (the
+    /// text's new height is set then: a paste's caret at the end of the text
+    /// was out of reach before).
+    fn draw(&self) {
         self.reveal.set(true);
         self.redraw.force_update();
     }
@@ -173,7 +181,8 @@ impl Input {
         if !self.fits(start, end, text.len()) {
             return;
         }
-        self.doc.borrow_mut().insert(&text, kind, now());
+        let mut announce = |from: &Rc<String>, splice: &_| crate::ui::checks::editing(from, splice);
+        self.doc.borrow_mut().insert_announced(&text, kind, now(), &mut announce);
         self.changed(true);
     }
 
