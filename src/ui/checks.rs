@@ -56,7 +56,7 @@ extern "C" {
 extern "C" {
     /// Resolves in a task of its own: the browser draws and takes input first.
     #[wasm_bindgen(js_name = nextTask)]
-    fn next_task() -> js_sys::Promise;
+    pub(crate) fn next_task() -> js_sys::Promise;
 
     /// Resolves once the browser is idle, after drawing the next frame.
     #[wasm_bindgen(js_name = whenIdle)]
@@ -118,6 +118,9 @@ struct Sent {
     spare: Option<(Weak<Report>, Vec<Finding>)>,
     /// Whether [`tidy_when_idle`] is waiting to run.
     tidying: bool,
+    /// An edit sent before the editor made it ([`editing`]): its id and
+    /// splice, until [`edited`] is given the text it made.
+    ahead: Option<(u32, Splice)>,
 }
 
 /// Error answers in a row after which the worker is let go: the playground's
@@ -151,6 +154,7 @@ pub fn start() {
         retired: Vec::new(),
         spare: None,
         tidying: false,
+        ahead: None,
     }));
     let worker = start_worker(&sent);
     let mut inner = sent.borrow_mut();
@@ -234,12 +238,34 @@ pub fn edited(edits: &Edits, text: &Rc<String>) {
     let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
     let mut sent = sent.borrow_mut();
     let small = edits.splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT;
-    let Some((_, options)) = sent.text.as_ref().filter(|(held, _)| Rc::ptr_eq(held, &edits.from)) else { return };
+    let held = sent.text.as_ref().filter(|(held, _)| Rc::ptr_eq(held, &edits.from)).map(|(_, o)| o.clone());
+    if let Some((id, splice)) = sent.ahead.take() {
+        // Sent by [`editing`]: the engine holds this text now if the edit
+        // made is the one sent; if not, its answer is not shown and the
+        // text goes whole.
+        let made = held.filter(|_| edits.splices == [splice]);
+        sent.newest = made.is_some().then(|| (id, text.clone(), now()));
+        sent.text = made.map(|options| (text.clone(), options));
+        return;
+    }
+    let Some(options) = held else { return };
     if small && WAITING.get() == 0 {
-        let options = options.clone();
         // Should it fail, the engine's text is unknown and the effect sends
         // the text whole.
         let _ = sent.post_splices(text.clone(), options, edits.splices.iter());
+    }
+}
+
+/// A small edit about to be made to the text the engine holds (`from`),
+/// sent before the editor makes it: copying a shared text of 10 MB (3 to
+/// 9 ms) then runs while the engine checks. [`edited`] takes the text made.
+pub fn editing(from: &Rc<String>, splice: &Splice) {
+    let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
+    let mut sent = sent.borrow_mut();
+    let holds = sent.text.as_ref().is_some_and(|(held, _)| Rc::ptr_eq(held, from));
+    if holds && splice.text.len() <= SMALL_EDIT && WAITING.get() == 0 {
+        sent.generation += 1;
+        sent.ahead = sent.post_edit(splice).ok().map(|id| (id, splice.clone()));
     }
 }
 
@@ -402,24 +428,26 @@ impl Sent {
         self.generation += 1;
         let mut id = 0;
         for splice in splices {
-            id = self.next_id;
-            self.next_id += 1;
-            let message = Object::new();
-            set(&message, "id", &id.into());
-            set(&message, "type", &"edit".into());
-            set(&message, "start", &(splice.start as f64).into());
-            set(&message, "end", &(splice.end as f64).into());
-            let transfer = set_text(&message, &splice.text);
-            if let Err(e) = self.channel.post_transferring(&message, transfer) {
-                // Some edits may have gone: the engine's text is unknown,
-                // so the next check sends the text whole.
-                self.text = None;
-                return Err(e);
-            }
+            id = self.post_edit(splice)?;
         }
         self.text = Some((text.clone(), options));
         self.newest = Some((id, text, now()));
         Ok(())
+    }
+
+    /// Sends one `edit`; its id. Should it fail, the engine's text is
+    /// unknown (earlier edits may have gone): the next check sends the text whole.
+    fn post_edit(&mut self, splice: &Splice) -> Result<u32, String> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let message = Object::new();
+        set(&message, "id", &id.into());
+        set(&message, "type", &"edit".into());
+        set(&message, "start", &(splice.start as f64).into());
+        set(&message, "end", &(splice.end as f64).into());
+        let transfer = set_text(&message, &splice.text);
+        self.channel.post_transferring(&message, transfer).inspect_err(|_| self.text = None)?;
+        Ok(id)
     }
 }
 

@@ -148,27 +148,33 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// a safe fix; and the shown findings' groups.
 struct Counted {
     shown: usize,
-    /// In the order of [`Severity::ALL`].
+    /// By [`Severity`]'s order (that of [`Severity::ALL`]).
     by_severity: [usize; Severity::ALL.len()],
     safe_fixes: usize,
     groups: Rc<Groups>,
 }
 
 impl Counted {
+    /// In one pass over the findings: a pass for each count took an answer
+    /// of 40,000 findings a few ms each.
     fn new(state: &State) -> Self {
-        let shown = state.shown_findings();
+        let findings = &state.checked.report.findings;
+        let mut shown = Vec::with_capacity(findings.len());
         let mut by_severity = [0; Severity::ALL.len()];
-        for f in &state.checked.report.findings {
-            if let Some(at) = Severity::ALL.iter().position(|&s| s == f.severity) {
-                by_severity[at] += 1;
+        let mut safe_fixes = 0;
+        for (i, f) in findings.iter().enumerate() {
+            by_severity[f.severity as usize] += 1;
+            if state.shows(f) {
+                shown.push(i);
+                safe_fixes += usize::from(super::fixes::has_safe_fix(f));
             }
         }
         let groups = Rc::new(group(state, &shown));
-        Counted { shown: shown.len(), by_severity, safe_fixes: super::fixes::safe_fixes(state), groups }
+        Counted { shown: shown.len(), by_severity, safe_fixes, groups }
     }
 
     fn of_severity(&self, severity: Severity) -> usize {
-        Severity::ALL.iter().position(|&s| s == severity).map_or(0, |at| self.by_severity[at])
+        self.by_severity[severity as usize]
     }
 }
 

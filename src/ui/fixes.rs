@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use js_sys::{Array, Object, Reflect};
-use posture::fix::{Applicability, Fix, FixState, PLACEHOLDER};
+use posture::fix::{Applicability, FixState, PLACEHOLDER};
 use posture::playground::text::difference;
 use posture::Finding;
 use wasm_bindgen::{JsCast, JsValue};
@@ -179,27 +179,14 @@ fn select(entries: &[(&str, JsValue)]) -> Object {
     object
 }
 
-/// Whether a finding has a safe fix and is shown (filters apply to "Fix
-/// all safe" as to the list).
-fn safe_and_shown(state: &State, f: &Finding, fix: &Fix) -> bool {
-    fix.applicability == Applicability::Safe
-        && !state.hidden_severities.contains(f.severity)
-        && !state.hidden_families.contains(f.rule.family.id())
-}
-
-/// How many shown findings have a safe fix ready.
-pub fn safe_fixes(state: &State) -> usize {
-    state
-        .checked
-        .report
-        .findings
-        .iter()
-        .filter(|f| matches!(&f.fix, Some(FixState::Ready(fix)) if safe_and_shown(state, f, fix)))
-        .count()
+/// Whether a finding has a safe fix ready ("Fix all safe" counts those of
+/// the shown findings: filters apply to it as to the list).
+pub fn has_safe_fix(f: &Finding) -> bool {
+    matches!(&f.fix, Some(FixState::Ready(fix)) if fix.applicability == Applicability::Safe)
 }
 
 /// "Fix all safe": every safe fix of the shown findings (`n`, counted by
-/// [`safe_fixes`]), at once.
+/// `Counted` in `findings.rs`), at once.
 pub fn fix_all(state: &UseReducerHandle<State>, n: usize) -> Html {
     let onclick = {
         let state = state.clone();

@@ -77,29 +77,60 @@ impl Input {
     }
 
     /// After the document changed (`text`) or only its selection: tells the
-    /// app, writes the textarea's window again and draws.
+    /// app, writes the textarea's window again and draws. After a large
+    /// insertion (a paste of a megabyte or more), the app is told and the page drawn
+    /// from a task of their own: the paste's task (its text into the wasm,
+    /// the document's splice) was already the page's longest.
     pub fn changed(&self, text: bool) {
-        {
-            // The text is shared with the app, and the edits that made it go along.
-            let edits = if text { self.doc.borrow_mut().take_edits() } else { None };
-            let doc = self.doc.borrow();
-            if text {
-                let shared = doc.shared();
-                if let Some(edits) = &edits {
-                    crate::ui::checks::edited(edits, &shared);
-                }
-                self.dispatch.dispatch(Action::Typed(shared, edits));
-            }
-            let caret = doc.selected().0;
-            if self.reported.replace(Some(caret)) != Some(caret) || text {
-                self.dispatch.dispatch(Action::Cursor(caret));
-            }
+        let edits = if text { self.doc.borrow_mut().take_edits() } else { None };
+        // A text changed by edits not known is one with a large insertion
+        // (see `Document::take_edits`).
+        let later = text && edits.is_none();
+        if !later {
+            self.tell(text, edits);
         }
         if !self.composing.get() {
             self.write_window();
         }
-        // Scrolled to once drawn: the text's new height is set then (a
-        // paste's caret at the end of the text was out of reach before).
+        if !later {
+            return self.draw();
+        }
+        let input = self.clone();
+        let shared = self.doc.borrow().shared();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(crate::ui::checks::next_task()).await;
+            // Unless an edit since has told the app of a newer text.
+            if Rc::ptr_eq(&shared, &input.doc.borrow().shared()) {
+                input.tell(true, None);
+                input.draw();
+            }
+        });
+    }
+
+    /// Tells the app of the document's text (`text`: changed by `edits`)
+    /// and caret; a small edit goes to the engine at once.
+    fn tell(&self, text: bool, edits: Option<posture::playground::document::Edits>) {
+        let doc = self.doc.borrow();
+        if text {
+            let shared = doc.shared();
+            if let Some(edits) = &edits {
+                crate::ui::checks::edited(edits, &shared);
+                if let Some(bytes) = edits.bytes {
+                    crate::ui::state::differ_by(&edits.from, &shared, bytes);
+                }
+            }
+            self.dispatch.dispatch(Action::Typed(shared, edits));
+        }
+        let caret = doc.selected().0;
+        if self.reported.replace(Some(caret)) != Some(caret) || text {
+            self.dispatch.dispatch(Action::Cursor(caret));
+        }
+    }
+
+    /// Draws the editor again, the caret scrolled into view once drawn (the
+    /// text's new height is set then: a paste's caret at the end of the text
+    /// was out of reach before).
+    fn draw(&self) {
         self.reveal.set(true);
         self.redraw.force_update();
     }
@@ -150,7 +181,8 @@ impl Input {
         if !self.fits(start, end, text.len()) {
             return;
         }
-        self.doc.borrow_mut().insert(&text, kind, now());
+        let mut announce = |from: &Rc<String>, splice: &_| crate::ui::checks::editing(from, splice);
+        self.doc.borrow_mut().insert_announced(&text, kind, now(), &mut announce);
         self.changed(true);
     }
 

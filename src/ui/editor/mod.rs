@@ -235,6 +235,7 @@ pub fn editor(props: &Props) -> Html {
         let reveal = input.reveal.clone();
         let (top, height, width) = (first as f64 * lh, count as f64 * lh, longest.max(1) + 2);
         let caret_line = document.line_of(document.selection().1) as f64;
+        let view = view.clone();
         use_effect(move || {
             let set = |node: &NodeRef, property: &str, value: String| {
                 if let Some(el) = node.cast::<HtmlElement>() {
@@ -261,8 +262,16 @@ pub fn editor(props: &Props) -> Html {
             };
             set(&area, "left", px(x));
             set(&area, "top", px(y));
+            // The scroller resized without the window (a notice shown above
+            // the editor after a paste): measured again, and a caret that was
+            // in view kept there, so the next keystroke does not scroll.
+            let resized = scroller_el.client_height() as f64 != view.height;
+            let caret_was_shown = caret_line * lh >= view.top && (caret_line + 1.0) * lh <= view.top + view.height;
+            if resized {
+                view.set(View { top: scroller_el.scroll_top() as f64, height: scroller_el.client_height() as f64 });
+            }
             // The caret's line and column in view, after an edit or a motion.
-            if reveal.replace(false) {
+            if reveal.replace(false) || (resized && caret_was_shown) {
                 let (top, view) = (caret_line * lh, scroller_el.client_height() as f64 - 2.0 * 8.0);
                 let scroll = scroller_el.scroll_top() as f64;
                 if top < scroll {
