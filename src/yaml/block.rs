@@ -214,6 +214,10 @@ impl<'a> Scan<'a> {
 
     /// End of the line holding `at` (the offset of its `\n`, or the end).
     fn line_end(&self, at: usize) -> usize {
+        // Most values end their line: no search then.
+        if self.bytes.get(at) == Some(&b'\n') {
+            return at;
+        }
         memchr::memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |i| at + i)
     }
 
@@ -471,10 +475,16 @@ impl<'a> Scan<'a> {
         }
         let mut i = at;
         loop {
-            match self.byte(i) {
+            // The next byte that may end it, in a loop without bounds checks.
+            let Some(found) = self.bytes[i..].iter().position(|&b| matches!(b, b'\n' | b':' | b'#')) else {
+                return Some((self.bytes.len(), PlainEnd::Line));
+            };
+            i += found;
+            match self.bytes[i] {
                 b'\n' => return Some((i, PlainEnd::Line)),
                 b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return Some((i, PlainEnd::Colon)),
-                b'#' if self.byte(i - 1) == b' ' => return Some((i, PlainEnd::Line)),
+                // Not at `at`: no plain scalar starts with `#`.
+                b'#' if self.bytes[i - 1] == b' ' => return Some((i, PlainEnd::Line)),
                 _ => i += 1,
             }
         }
