@@ -73,10 +73,15 @@ pub struct Buffers {
 /// (the scanner declines them), and a scalar is plain or not (a quoted or
 /// literal scalar is a string whatever its text).
 pub enum Piece<'a> {
-    Open { map: bool },
+    Open {
+        map: bool,
+    },
     /// The end of the innermost open collection.
     End,
-    Scalar { text: Cow<'a, str>, plain: bool },
+    Scalar {
+        text: Cow<'a, str>,
+        plain: bool,
+    },
 }
 
 impl<'a> Events<'a> {

@@ -178,6 +178,8 @@ struct Builder<'a> {
     /// The input's length (positions are clamped to it, as
     /// [`LineIndex::pos`] clamps them).
     len: usize,
+    /// The input is ASCII (see [`Self::ascii_pos`]).
+    ascii: bool,
     /// What anchors and aliases copied so far.
     alias: Size,
     /// The children of every open collection, innermost last: one buffer
@@ -234,6 +236,7 @@ impl<'a> Builder<'a> {
             nodes: 0,
             line: (0, 0, 0),
             len: lines.text_len(),
+            ascii: lines.is_ascii(),
             alias: Size::default(),
         }
     }
@@ -288,8 +291,9 @@ impl<'a> Builder<'a> {
     }
 
     /// The span of a range of bytes of the input.
+    #[inline]
     fn span(&mut self, start: usize, end: usize) -> Span {
-        if self.lines.is_ascii() {
+        if self.ascii {
             let start_pos = self.ascii_pos(start);
             let end_pos = if end == start { start_pos } else { self.ascii_pos(end) };
             return Span { start: start_pos, end: end_pos };
@@ -304,6 +308,7 @@ impl<'a> Builder<'a> {
     /// The position of a byte of an ASCII input: events come in the order
     /// of their text, mostly several on a line, so the line is looked up
     /// only when an offset leaves the last one.
+    #[inline]
     fn ascii_pos(&mut self, offset: usize) -> Pos {
         let offset = offset.min(self.len);
         let (mut line, mut start, mut next) = self.line;
@@ -592,5 +597,28 @@ impl<'a> CharOffsets<'a> {
         let rest = char_index % 64;
         let within = self.text[from..].char_indices().nth(rest).map_or(self.text.len() - from, |(i, _)| i);
         self.base + from + within
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ascii_position_counted_from_the_last_line_is_the_one_looked_up() {
+        let text = "a: 1\n\nkey: value\n  - x\n\n\nlast";
+        let lines = LineIndex::new(text.as_bytes());
+        let limits = Limits::default();
+        // Offsets in increasing order, as events come, and some backwards.
+        for step in [1, 2, 3, 5] {
+            let mut scratch = Scratch::default();
+            let mut builder = Builder::new(text, 0, &lines, &limits, &mut scratch);
+            let offsets = (0..=text.len() + 2).step_by(step).chain((0..=text.len()).rev().step_by(step));
+            for offset in offsets {
+                let end = (offset + step).min(text.len() + 1);
+                let expected = Span { start: lines.pos(offset), end: lines.pos(end) };
+                assert_eq!(builder.span(offset, end), expected, "{offset}..{end}");
+            }
+        }
     }
 }
