@@ -60,20 +60,23 @@ pub enum Value {
 }
 
 // A tree holds a node per value and an entry per mapping key: keep them
-// this small (on 64-bit targets; smaller on wasm32). A value holding a
-// `Text` stays three words: the other variants fit beside its tag.
+// this small. A value holding a `Text` is no larger than one holding a
+// number or a boxed slice: the other variants fit beside its tag.
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(
     std::mem::size_of::<Value>() == 24 && std::mem::size_of::<Node>() == 48 && std::mem::size_of::<Entry>() == 80
 );
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// Bytes a [`Text`] holds in place: what fits beside its length and tag in
-/// the three words a boxed string with its tag takes anyway.
-const SHORT: usize = 22;
+/// the size a value has anyway (three words on 64-bit targets; on wasm32
+/// two words, and at least a number's eight bytes and a tag).
+const SHORT: usize = if cfg!(target_pointer_width = "64") { 22 } else { 14 };
 
 /// A string scalar's text: up to [`SHORT`] bytes in place, longer on the
 /// heap. Most of a manifest's strings are that short (`TCP`, `Always`,
-/// names, label values: five in six of the 15 MB stream's), and each would
+/// names, label values: five in six of the 15 MB stream's are at most 22), and each would
 /// otherwise be an allocation of its own, made and first touched while the
 /// tree is built. Reads as a `str`.
 #[derive(Clone)]
