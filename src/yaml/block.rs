@@ -1,8 +1,10 @@
 //! A scanner for the YAML that Kubernetes manifests are written in: block
 //! mappings and sequences, plain, quoted and literal scalars, one-line flow
-//! collections, comments. It turns one document chunk into the same events,
-//! with the same spans, that the full parser (saphyr) gives for it, several
-//! times faster and without a string per plain scalar.
+//! collections, comments. It turns one document chunk into the events, with
+//! the same spans, that the full parser (saphyr) gives for it, several
+//! times faster and without a string per plain scalar, in the tree
+//! builder's own form ([`Piece`]: no anchors, tags or scalar styles, which
+//! the subset has no use for, and nothing to build or drop per event).
 //!
 //! It declines (returns `None`) at the first thing outside that subset:
 //! anchors, aliases, tags, directives, `...`, complex keys, folded or kept
@@ -15,8 +17,6 @@
 //! `tests/yaml_scanner.rs` holds it to the full parser's output.
 
 use std::borrow::Cow;
-
-use saphyr_parser::ScalarStyle;
 
 /// One event, with its byte range in the chunk: 16 bytes, since a chunk's
 /// events are all read before the first is used.
@@ -46,12 +46,10 @@ enum Kind {
     /// A quoted scalar without escapes: its text is from after its opening
     /// quote to `close`.
     Quoted {
-        single: bool,
         close: u32,
     },
-    /// A scalar whose text had to be built: `owned[index]`.
+    /// A quoted or literal scalar whose text had to be built: `owned[index]`.
     Built {
-        style: ScalarStyle,
         index: u32,
     },
 }
@@ -71,28 +69,42 @@ pub struct Buffers {
     stack: Vec<Open>,
 }
 
+/// One event as the tree builder takes it: no anchors, tags or aliases
+/// (the scanner declines them), and a scalar is plain or not (a quoted or
+/// literal scalar is a string whatever its text).
+pub enum Piece<'a> {
+    Open {
+        map: bool,
+    },
+    /// The end of the innermost open collection.
+    End,
+    Scalar {
+        text: Cow<'a, str>,
+        plain: bool,
+    },
+}
+
 impl<'a> Events<'a> {
-    /// The events as the full parser gives them, each with its byte range
-    /// in the chunk (taken out of the list: [`Events::recycle`] then).
-    pub fn parser_events(&mut self) -> impl Iterator<Item = (saphyr_parser::Event<'a>, usize, usize)> + '_ {
+    /// The events, each with its byte range in the chunk (taken out of the
+    /// list: [`Events::recycle`] then).
+    pub fn pieces(&mut self) -> impl Iterator<Item = (Piece<'a>, usize, usize)> + '_ {
         let Events { text, list, owned } = self;
         let text = *text;
         list.drain(..).map(move |Event { kind, start, end }| {
             let (start, end) = (start as usize, end as usize);
-            let scalar = |text, style| saphyr_parser::Event::Scalar(text, style, 0, None);
-            let event = match kind {
-                Kind::MappingStart => saphyr_parser::Event::MappingStart(0, None),
-                Kind::SequenceStart => saphyr_parser::Event::SequenceStart(0, None),
-                // The tree builder closes the innermost collection either way.
-                Kind::End => saphyr_parser::Event::MappingEnd,
-                Kind::Plain => scalar(Cow::Borrowed(&text[start..end]), ScalarStyle::Plain),
-                Kind::Quoted { single, close } => {
-                    let style = if single { ScalarStyle::SingleQuoted } else { ScalarStyle::DoubleQuoted };
-                    scalar(Cow::Borrowed(&text[start + 1..close as usize]), style)
+            let piece = match kind {
+                Kind::MappingStart => Piece::Open { map: true },
+                Kind::SequenceStart => Piece::Open { map: false },
+                Kind::End => Piece::End,
+                Kind::Plain => Piece::Scalar { text: Cow::Borrowed(&text[start..end]), plain: true },
+                Kind::Quoted { close } => {
+                    Piece::Scalar { text: Cow::Borrowed(&text[start + 1..close as usize]), plain: false }
                 }
-                Kind::Built { style, index } => scalar(Cow::Owned(std::mem::take(&mut owned[index as usize])), style),
+                Kind::Built { index } => {
+                    Piece::Scalar { text: Cow::Owned(std::mem::take(&mut owned[index as usize])), plain: false }
+                }
             };
-            (event, start, end)
+            (piece, start, end)
         })
     }
 
@@ -184,10 +196,10 @@ impl<'a> Scan<'a> {
         self.out.push(Event { kind, start: start as u32, end: end as u32 });
     }
 
-    fn built(&mut self, text: String, style: ScalarStyle, start: usize, end: usize) {
+    fn built(&mut self, text: String, start: usize, end: usize) {
         let index = self.owned.len() as u32;
         self.owned.push(text);
-        self.push(Kind::Built { style, index }, start, end);
+        self.push(Kind::Built { index }, start, end);
     }
 
     fn open(&mut self, kind: Block, indent: usize, at: usize) -> Option<()> {
@@ -207,6 +219,10 @@ impl<'a> Scan<'a> {
 
     /// End of the line holding `at` (the offset of its `\n`, or the end).
     fn line_end(&self, at: usize) -> usize {
+        // Most values end their line: no search then.
+        if self.bytes.get(at) == Some(&b'\n') {
+            return at;
+        }
         memchr::memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |i| at + i)
     }
 
@@ -464,10 +480,16 @@ impl<'a> Scan<'a> {
         }
         let mut i = at;
         loop {
-            match self.byte(i) {
+            // The next byte that may end it, in a loop without bounds checks.
+            let Some(found) = self.bytes[i..].iter().position(|&b| matches!(b, b'\n' | b':' | b'#')) else {
+                return Some((self.bytes.len(), PlainEnd::Line));
+            };
+            i += found;
+            match self.bytes[i] {
                 b'\n' => return Some((i, PlainEnd::Line)),
                 b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return Some((i, PlainEnd::Colon)),
-                b'#' if self.byte(i - 1) == b' ' => return Some((i, PlainEnd::Line)),
+                // Not at `at`: no plain scalar starts with `#`.
+                b'#' if self.bytes[i - 1] == b' ' => return Some((i, PlainEnd::Line)),
                 _ => i += 1,
             }
         }
@@ -515,9 +537,9 @@ impl<'a> Scan<'a> {
         };
         let inner = &self.text[at + 1..close];
         if quote == b'\'' && inner.contains("''") {
-            self.built(inner.replace("''", "'"), ScalarStyle::SingleQuoted, at, end);
+            self.built(inner.replace("''", "'"), at, end);
         } else {
-            self.push(Kind::Quoted { single: quote == b'\'', close: close as u32 }, at, end);
+            self.push(Kind::Quoted { close: close as u32 }, at, end);
         }
         Some(end)
     }
@@ -648,7 +670,7 @@ impl<'a> Scan<'a> {
         if !strip {
             value.push('\n');
         }
-        self.built(value, ScalarStyle::Literal, start, end);
+        self.built(value, start, end);
         Some(if end == self.bytes.len() { end } else { line })
     }
 }

@@ -3,13 +3,14 @@
 //! are counted as events arrive and stop the document with an error the
 //! moment a limit is crossed.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::lines::LineIndex;
-use super::node::{Entry, Key, Keys, Node, Span, Value};
+use super::node::{Entry, Key, Keys, Node, Pos, Span, Value};
 use super::scalar::{self, CoreTag};
 use super::{block, comments};
 use super::{Limits, YamlError};
@@ -61,9 +62,17 @@ fn parse_events(
 ) -> Vec<Result<Node, YamlError>> {
     let mut builder = Builder::new(text, base, lines, limits, scratch);
     let mut docs = Vec::new();
-    for (event, start, end) in events.parser_events() {
+    for (piece, start, end) in events.pieces() {
         let span = builder.span(base + start, base + end);
-        if !builder.feed(event, span, &mut docs, scalars) {
+        let done = match piece {
+            block::Piece::Open { map } => builder.open(map, 0, span),
+            block::Piece::End => builder.close(span),
+            block::Piece::Scalar { text, plain } => {
+                scalars.push(span.start.at()..span.end.at());
+                builder.scalar(text, plain, 0, None, span)
+            }
+        };
+        if !builder.done(done, &mut docs) {
             break;
         }
     }
@@ -163,6 +172,14 @@ struct Builder<'a> {
     /// Anchored nodes with what each holds.
     anchors: HashMap<usize, (Node, Size)>,
     nodes: usize,
+    /// The last line a position was found on, for [`Self::ascii_pos`]: its
+    /// number, where it starts and where the next starts.
+    line: (u32, usize, usize),
+    /// The input's length (positions are clamped to it, as
+    /// [`LineIndex::pos`] clamps them).
+    len: usize,
+    /// The input is ASCII (see [`Self::ascii_pos`]).
+    ascii: bool,
     /// What anchors and aliases copied so far.
     alias: Size,
     /// The children of every open collection, innermost last: one buffer
@@ -217,12 +234,16 @@ impl<'a> Builder<'a> {
             scratch,
             anchors: HashMap::new(),
             nodes: 0,
+            line: (0, 0, 0),
+            len: lines.text_len(),
+            ascii: lines.is_ascii(),
             alias: Size::default(),
         }
     }
 
-    /// Feeds one event, adding a finished document (or an error) to
-    /// `docs`; false once the chunk's parse has to stop (at an error).
+    /// Feeds one of the full parser's events, adding a finished document
+    /// (or an error) to `docs`; false once the chunk's parse has to stop
+    /// (at an error).
     fn feed(
         &mut self,
         event: Event,
@@ -233,7 +254,14 @@ impl<'a> Builder<'a> {
         if let Event::Scalar(..) = event {
             scalars.push(span.start.at()..span.end.at());
         }
-        match self.event(event, span) {
+        let done = self.event(event, span);
+        self.done(done, docs)
+    }
+
+    /// Adds what an event completed (a document, or an error) to `docs`;
+    /// false once the chunk's parse has to stop (at an error).
+    fn done(&mut self, done: Result<Option<Node>, YamlError>, docs: &mut Vec<Result<Node, YamlError>>) -> bool {
+        match done {
             Ok(Some(root)) => {
                 docs.push(Ok(root));
                 self.reset();
@@ -258,12 +286,18 @@ impl<'a> Builder<'a> {
 
     /// The span of a range of characters of the chunk (the full parser
     /// counts in characters).
-    fn span_at(&self, start_char: usize, end_char: usize) -> Span {
+    fn span_at(&mut self, start_char: usize, end_char: usize) -> Span {
         self.span(self.offsets.byte(start_char), self.offsets.byte(end_char))
     }
 
     /// The span of a range of bytes of the input.
-    fn span(&self, start: usize, end: usize) -> Span {
+    #[inline]
+    fn span(&mut self, start: usize, end: usize) -> Span {
+        if self.ascii {
+            let start_pos = self.ascii_pos(start);
+            let end_pos = if end == start { start_pos } else { self.ascii_pos(end) };
+            return Span { start: start_pos, end: end_pos };
+        }
         let start_pos = self.lines.pos(start);
         // Collection starts and ends are empty: one lookup; a scalar mostly
         // ends on the line it starts on.
@@ -271,20 +305,26 @@ impl<'a> Builder<'a> {
         Span { start: start_pos, end: end_pos }
     }
 
-    /// Feeds one event; returns a document's root when one is complete.
+    /// The position of a byte of an ASCII input: events come in the order
+    /// of their text, mostly several on a line, so the line is looked up
+    /// only when an offset leaves the last one.
+    #[inline]
+    fn ascii_pos(&mut self, offset: usize) -> Pos {
+        let offset = offset.min(self.len);
+        let (mut line, mut start, mut next) = self.line;
+        if offset < start || offset >= next {
+            (line, start, next) = self.lines.line_bounds(offset);
+            self.line = (line, start, next);
+        }
+        Pos { line, column: (offset - start) as u32 + 1, offset: offset as u32 }
+    }
+
+    /// Feeds one of the full parser's events; returns a document's root
+    /// when one is complete.
     fn event(&mut self, event: Event, span: Span) -> Result<Option<Node>, YamlError> {
         match event {
-            Event::Scalar(text, style, 0, None) if matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) => {
-                self.key(&text, style == ScalarStyle::Plain, span)
-            }
             Event::Scalar(text, style, anchor, tag) => {
-                let tag = core_tag(tag.as_deref());
-                let is_merge = style == ScalarStyle::Plain && &*text == "<<";
-                let value =
-                    scalar::resolve(text, style == ScalarStyle::Plain, tag).map_err(|m| YamlError::new(m, span))?;
-                self.count(1, span)?;
-                let size = Size { nodes: 1, bytes: scalar_bytes(&value) };
-                self.complete(Node { span, value }, anchor, size, is_merge || tag == Some(CoreTag::Merge))
+                self.scalar(text, style == ScalarStyle::Plain, anchor, core_tag(tag.as_deref()), span)
             }
             Event::Alias(id) => {
                 let Some((node, size)) = self.anchors.get(&id).cloned() else {
@@ -294,34 +334,47 @@ impl<'a> Builder<'a> {
                 self.count(size.nodes, span)?;
                 self.complete(node, 0, size, false)
             }
-            Event::SequenceStart(anchor, _) => {
-                self.open(span)?;
-                self.stack.push(Frame::Seq {
-                    start: span,
-                    anchor,
-                    first: self.items.len(),
-                    size: Size { nodes: 1, bytes: 0 },
-                });
-                Ok(None)
-            }
-            Event::MappingStart(anchor, _) => {
-                self.open(span)?;
-                self.stack.push(Frame::Map {
-                    start: span,
-                    anchor,
-                    first: self.entries.len(),
-                    key: None,
-                    merges: Vec::new(),
-                    size: Size { nodes: 1, bytes: 0 },
-                });
-                Ok(None)
-            }
+            Event::SequenceStart(anchor, _) => self.open(false, anchor, span),
+            Event::MappingStart(anchor, _) => self.open(true, anchor, span),
             Event::SequenceEnd | Event::MappingEnd => self.close(span),
-            Event::DocumentEnd if self.stack.is_empty() => Ok(None),
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {
                 Ok(None)
             }
         }
+    }
+
+    /// A scalar: a mapping's key, or a value.
+    fn scalar(
+        &mut self,
+        text: Cow<str>,
+        plain: bool,
+        anchor: usize,
+        tag: Option<CoreTag>,
+        span: Span,
+    ) -> Result<Option<Node>, YamlError> {
+        if anchor == 0 && tag.is_none() && matches!(self.stack.last(), Some(Frame::Map { key: None, .. })) {
+            return self.key(&text, plain, span);
+        }
+        let is_merge = plain && &*text == "<<";
+        let value = scalar::resolve(text, plain, tag).map_err(|m| YamlError::new(m, span))?;
+        self.count(1, span)?;
+        let size = Size { nodes: 1, bytes: scalar_bytes(&value) };
+        self.complete(Node { span, value }, anchor, size, is_merge || tag == Some(CoreTag::Merge))
+    }
+
+    /// A mapping or sequence starts.
+    fn open(&mut self, map: bool, anchor: usize, span: Span) -> Result<Option<Node>, YamlError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(YamlError::new(depth_message(self.limits), span));
+        }
+        self.count(1, span)?;
+        let size = Size { nodes: 1, bytes: 0 };
+        self.stack.push(if map {
+            Frame::Map { start: span, anchor, first: self.entries.len(), key: None, merges: Vec::new(), size }
+        } else {
+            Frame::Seq { start: span, anchor, first: self.items.len(), size }
+        });
+        Ok(None)
     }
 
     /// A mapping's next key, untagged and unanchored: what [`Self::complete`]
@@ -368,13 +421,6 @@ impl<'a> Builder<'a> {
             ));
         }
         Ok(())
-    }
-
-    fn open(&mut self, span: Span) -> Result<(), YamlError> {
-        if self.stack.len() >= self.limits.max_depth {
-            return Err(YamlError::new(depth_message(self.limits), span));
-        }
-        self.count(1, span)
     }
 
     fn count(&mut self, n: usize, span: Span) -> Result<(), YamlError> {
@@ -551,5 +597,28 @@ impl<'a> CharOffsets<'a> {
         let rest = char_index % 64;
         let within = self.text[from..].char_indices().nth(rest).map_or(self.text.len() - from, |(i, _)| i);
         self.base + from + within
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ascii_position_counted_from_the_last_line_is_the_one_looked_up() {
+        let text = "a: 1\n\nkey: value\n  - x\n\n\nlast";
+        let lines = LineIndex::new(text.as_bytes());
+        let limits = Limits::default();
+        // Offsets in increasing order, as events come, and some backwards.
+        for step in [1, 2, 3, 5] {
+            let mut scratch = Scratch::default();
+            let mut builder = Builder::new(text, 0, &lines, &limits, &mut scratch);
+            let offsets = (0..=text.len() + 2).step_by(step).chain((0..=text.len()).rev().step_by(step));
+            for offset in offsets {
+                let end = (offset + step).min(text.len() + 1);
+                let expected = Span { start: lines.pos(offset), end: lines.pos(end) };
+                assert_eq!(builder.span(offset, end), expected, "{offset}..{end}");
+            }
+        }
     }
 }

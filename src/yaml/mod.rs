@@ -12,7 +12,7 @@ mod split;
 
 pub use build::Chunk;
 pub use lines::{LineIndex, LineStarts};
-pub use node::{Entry, Fnv, Key, Node, Pos, Span, Value};
+pub use node::{Entry, Fnv, Key, Node, Pos, Span, Text, Value};
 pub use scalar::plain_is_str;
 use std::ops::Range;
 

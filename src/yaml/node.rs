@@ -44,24 +44,125 @@ pub struct Node {
     pub value: Value,
 }
 
-/// A tree is built once and then only read: strings, lists and mappings
-/// are boxed slices (two words, not a `Vec`'s three), which keeps a value at
-/// three words and every node and mapping entry a word smaller.
+/// A tree is built once and then only read: lists and mappings are boxed
+/// slices (two words, not a `Vec`'s three), and a string short enough is
+/// held in place ([`Text`]), which keeps a value at three words and every
+/// node and mapping entry a word smaller.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Box<str>),
+    Str(Text),
     Seq(Box<[Node]>),
     Map(Box<[Entry]>),
 }
 
 // A tree holds a node per value and an entry per mapping key: keep them
-// this small (on 64-bit targets; smaller on wasm32).
+// this small. A value holding a `Text` is no larger than one holding a
+// number or a boxed slice: the other variants fit beside its tag.
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Node>() == 48 && std::mem::size_of::<Entry>() == 80);
+const _: () = assert!(
+    std::mem::size_of::<Value>() == 24 && std::mem::size_of::<Node>() == 48 && std::mem::size_of::<Entry>() == 80
+);
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
+/// Bytes a [`Text`] holds in place: what fits beside its length and tag in
+/// the size a value has anyway (three words on 64-bit targets; on wasm32
+/// two words, and at least a number's eight bytes and a tag).
+const SHORT: usize = if cfg!(target_pointer_width = "64") { 22 } else { 14 };
+
+/// A string scalar's text: up to [`SHORT`] bytes in place, longer on the
+/// heap. Most of a manifest's strings are that short (`TCP`, `Always`,
+/// names, label values: five in six of the 15 MB stream's are at most 22), and each would
+/// otherwise be an allocation of its own, made and first touched while the
+/// tree is built. Reads as a `str`.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+/// Private, so that a short text is only ever made from a `str` (see
+/// [`Text::as_str`]).
+#[derive(Clone)]
+enum Repr {
+    Short { len: u8, bytes: [u8; SHORT] },
+    Long(Box<str>),
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Short { len, bytes } => {
+                let bytes = &bytes[..usize::from(*len)];
+                // SAFETY: `bytes[..len]` is a copy of a whole `str` (the one
+                // place a `Short` is made is `From<&str>`, below), so it is
+                // UTF-8. Checking it again on every read (rules read each
+                // string many times) cost more than the allocations saved.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+            Repr::Long(text) => text,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        if text.len() > SHORT {
+            return Text(Repr::Long(text.into()));
+        }
+        let mut bytes = [0; SHORT];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        Text(Repr::Short { len: text.len() as u8, bytes })
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        if text.len() > SHORT {
+            Text(Repr::Long(text.into_boxed_str()))
+        } else {
+            Text::from(text.as_str())
+        }
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Text {
+    fn from(text: std::borrow::Cow<'_, str>) -> Text {
+        match text {
+            std::borrow::Cow::Borrowed(text) => Text::from(text),
+            std::borrow::Cow::Owned(text) => Text::from(text),
+        }
+    }
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> String {
+        match text.0 {
+            Repr::Long(text) => text.into_string(),
+            Repr::Short { .. } => text.as_str().to_owned(),
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
 
 /// One `key: value` pair. Keys are strings, as after Kubernetes' YAML-to-JSON
 /// conversion (`1:` becomes `"1"`, `on:` becomes `"true"`).

@@ -12,10 +12,13 @@ pub fn documents(text: &[u8]) -> Vec<Range<usize>> {
     let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
     let mut chunks = Vec::new();
     let mut start = bom;
-    // Every line start, found a word at a time: most lines start with
-    // neither marker's first byte, and cost no more than that look.
-    let line_starts = std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-    for line_start in line_starts.take_while(|&at| at < text.len()) {
+    // Only the lines that may be markers: the first, and those found by
+    // their line break and first two bytes, a vector's width at a time
+    // (most lines start with neither marker).
+    let dashes = memchr::memmem::find_iter(text, b"\n--").map(|i| i + 1);
+    let dots = memchr::memmem::find_iter(text, b"\n..").map(|i| i + 1);
+    let candidates = merged(dashes, dots);
+    for line_start in std::iter::once(bom).chain(candidates).take_while(|&at| at < text.len()) {
         let line = &text[line_start..];
         if is_marker(line, b"---") {
             chunks.push(start..line_start);
@@ -28,6 +31,16 @@ pub fn documents(text: &[u8]) -> Vec<Range<usize>> {
     }
     chunks.push(start..text.len());
     merge_preambles(text, chunks)
+}
+
+/// Two ascending lists of offsets as one.
+fn merged(a: impl Iterator<Item = usize>, b: impl Iterator<Item = usize>) -> impl Iterator<Item = usize> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if x > y => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 pub(super) fn is_marker(line: &[u8], marker: &[u8; 3]) -> bool {
@@ -107,6 +120,49 @@ mod tests {
     #[test]
     fn directives_stay_with_their_document() {
         assert_eq!(texts("%YAML 1.1\n---\na: 1\n"), ["%YAML 1.1\n---\na: 1\n"]);
+    }
+
+    /// [`documents`] as it read every line before it looked only at those
+    /// found by their first bytes.
+    fn every_line(text: &[u8]) -> Vec<Range<usize>> {
+        let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let (mut chunks, mut start) = (Vec::new(), bom);
+        let line_starts = std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        for line_start in line_starts.take_while(|&at| at < text.len()) {
+            let line = &text[line_start..];
+            if is_marker(line, b"---") {
+                chunks.push(start..line_start);
+                start = line_start;
+            } else if is_marker(line, b"...") {
+                let next = memchr::memchr(b'\n', line).map_or(text.len(), |i| line_start + i + 1);
+                chunks.push(start..next);
+                start = next;
+            }
+        }
+        chunks.push(start..text.len());
+        merge_preambles(text, chunks)
+    }
+
+    #[test]
+    fn only_lines_that_may_be_markers_are_read() {
+        // Lines made of the bytes markers are made of, so that dashes,
+        // dots, near misses (`--`, `..x`, `----`) and both markers on
+        // neighbouring lines all occur.
+        let pieces = ["---", "...", "--", "..", "-", ".", "a: 1", " ", "#", "\n", "\n", "\n", "\r", "x"];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            let len = state % 24;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            for text in [text.clone(), format!("\u{feff}{text}")] {
+                assert_eq!(documents(text.as_bytes()), every_line(text.as_bytes()), "{text:?}");
+            }
+        }
     }
 
     #[test]

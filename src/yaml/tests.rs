@@ -211,3 +211,15 @@ fn aliases_to_long_text_stop_at_the_byte_limit() {
     // Short text aliased as often is fine.
     assert!(parse(&format!("name: &n abc\nlist: [{}]\n", vec!["*n"; 1000].join(", ")))[0].root.is_ok());
 }
+
+#[test]
+fn short_and_long_texts_read_as_they_were_made() {
+    // Both sides of the length held in place, and a character across it.
+    for text in ["", "a", "é", &"x".repeat(21), &"x".repeat(22), &"x".repeat(23), &format!("{}é", "x".repeat(21))] {
+        assert_eq!(Text::from(text).as_str(), text);
+        assert_eq!(&*Text::from(text.to_string()), text);
+        assert_eq!(String::from(Text::from(text)), text);
+        assert_eq!(format!("{:?}", Text::from(text)), format!("{text:?}"));
+    }
+    assert_eq!(root("a: \"x\"\n").get("a").unwrap().value, root("a: x\n").get("a").unwrap().value);
+}
