@@ -216,6 +216,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         prior.map_or(&[][..], |prior| &prior.filed[..])
     };
     let scope = Scope::new(options, documents, filed);
+    // A full check keeps no rule's reads for the next one.
+    let scope = if memo.is_some() { scope } else { scope.noting_no_reads() };
     report.objects = scope.len();
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
@@ -320,7 +322,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // when they move).
         let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
         let object = std::rc::Rc::new(located.object.reference());
-        let annotation = suppress::annotation(&located.object);
+        // Its suppression annotation, looked up at its first finding.
+        let annotation = std::cell::OnceCell::new();
         let source = located.source.map(std::rc::Rc::<str>::from);
         // Whether the object's text holds template syntax (fixes are
         // refused then), read once per object when a fix asks.
@@ -362,6 +365,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     source: source.clone(),
                 };
                 let tag = place.map(|_| Tag { input: located.input, object: n, rule: r, hit: seq });
+                let annotation = *annotation.get_or_init(|| suppress::annotation(&located.object));
                 match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => {
                         report.suppressed.push(Suppressed { finding, suppression });
