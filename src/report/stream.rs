@@ -45,6 +45,9 @@ pub struct JsonWriter<'w> {
     /// `,` and a line break, then spaces (grown to the deepest level seen).
     breaks: Vec<u8>,
     error: Option<io::Error>,
+    /// How many [`JsonWriter::record`]s are open: the buffer is not let out
+    /// while one is, so that what it recorded is still there.
+    recording: usize,
 }
 
 impl<'w> JsonWriter<'w> {
@@ -60,6 +63,7 @@ impl<'w> JsonWriter<'w> {
             after_key: false,
             breaks: b",\n".to_vec(),
             error: None,
+            recording: 0,
         }
     }
 
@@ -117,12 +121,27 @@ impl<'w> JsonWriter<'w> {
         self.has_value = true;
     }
 
-    /// A string already escaped with its quotes by [`super::escape::json_string`]
-    /// (a text written many times, escaped once).
-    pub fn escaped_string(&mut self, escaped: &[u8]) {
+    /// A value already laid out: a string escaped with its quotes by
+    /// [`super::escape::json_string`], or a value [`JsonWriter::record`]
+    /// gave at the same depth of the same layout (a text or an object
+    /// written many times, laid out once).
+    pub fn laid_out(&mut self, value: &[u8]) {
         self.value_start();
-        self.buf.extend_from_slice(escaped);
+        self.buf.extend_from_slice(value);
         self.has_value = true;
+    }
+
+    /// Writes a value with `write` and gives its bytes, for
+    /// [`JsonWriter::laid_out`] to write again at the same depth.
+    pub fn record(&mut self, write: impl FnOnce(&mut Self)) -> Box<[u8]> {
+        self.value_start();
+        // The separator before it is written: the value alone is recorded.
+        self.after_key = true;
+        let start = self.buf.len();
+        self.recording += 1;
+        write(self);
+        self.recording -= 1;
+        self.buf[start..].into()
     }
 
     pub fn number(&mut self, value: usize) {
@@ -235,7 +254,9 @@ impl<'w> JsonWriter<'w> {
         self.buf.push(bracket);
         self.has_value = true;
         // A closed array or object is a good place to let the buffer out.
-        self.spill(SPILL);
+        if self.recording == 0 {
+            self.spill(SPILL);
+        }
     }
 
     /// Before a value: an item of an array is separated from the last.
