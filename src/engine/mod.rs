@@ -321,10 +321,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // The object's lines (a message naming one of them is found again
         // when they move).
         let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
-        let object = std::rc::Rc::new(located.object.reference());
-        // Its suppression annotation, looked up at its first finding.
-        let annotation = std::cell::OnceCell::new();
-        let source = located.source.map(std::rc::Rc::<str>::from);
+        // What its findings repeat, made at its first finding (most
+        // objects have none).
+        let named = std::cell::OnceCell::new();
         // Whether the object's text holds template syntax (fixes are
         // refused then), read once per object when a fix asks.
         let templated = std::cell::OnceCell::new();
@@ -352,21 +351,21 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             }
             for (seq, hit) in hits.found.drain(..).enumerate() {
                 let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
+                let named = named.get_or_init(|| Named::of(located));
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
                     message: hit.message,
                     file: files[located.input].clone(),
                     document: located.document,
-                    object: object.clone(),
+                    object: named.object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
                     fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
-                    source: source.clone(),
+                    source: named.source.clone(),
                 };
                 let tag = place.map(|_| Tag { input: located.input, object: n, rule: r, hit: seq });
-                let annotation = *annotation.get_or_init(|| suppress::annotation(&located.object));
-                match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
+                match suppress::find(named.annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => {
                         report.suppressed.push(Suppressed { finding, suppression });
                         suppressed_tags.extend(tag);
@@ -418,14 +417,43 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         }
         None => {
             let ranks = RuleRanks::new(&enabled);
-            let order = |f: &Finding| {
-                let input = position.get(&*f.file).map_or(0, |&i| i as u128 + 1);
+            // Findings come in input order: the last file's position is
+            // looked up again only when the file changes.
+            let mut last: Option<(std::rc::Rc<str>, u128)> = None;
+            let mut order = |f: &Finding| {
+                let input = match &last {
+                    Some((file, input)) if std::rc::Rc::ptr_eq(file, &f.file) => *input,
+                    _ => {
+                        let input = position.get(&*f.file).map_or(0, |&i| i as u128 + 1);
+                        last = Some((f.file.clone(), input));
+                        input
+                    }
+                };
                 (input << 64) | (u128::from(f.span.start.offset) << 16) | u128::from(ranks.of(f.rule))
             };
-            crate::sort::sort_by_cached_key(&mut report.findings, order);
+            crate::sort::sort_by_cached_key(&mut report.findings, &mut order);
             crate::sort::sort_by_cached_key(&mut report.suppressed, |s| order(&s.finding));
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
+        }
+    }
+}
+
+/// What every finding of an object repeats.
+struct Named<'a> {
+    object: std::rc::Rc<crate::k8s::ObjectRef>,
+    /// The template it was rendered from.
+    source: Option<std::rc::Rc<str>>,
+    /// Its suppression annotation.
+    annotation: Option<&'a str>,
+}
+
+impl<'a> Named<'a> {
+    fn of(located: &rules::scope::Located<'a>) -> Self {
+        Named {
+            object: std::rc::Rc::new(located.object.reference()),
+            source: located.source.map(std::rc::Rc::<str>::from),
+            annotation: suppress::annotation(&located.object),
         }
     }
 }
