@@ -94,9 +94,11 @@ pub fn to_json(report: &Report) -> String {
 
 /// What findings repeat, laid out once per report rather than once per
 /// finding: each rule's texts (title, remediation text and snippet, id;
-/// the 15 MB stream's 66,000 findings repeat a few hundred texts), and the
-/// file and object of the last finding written (a file's findings, and
-/// most of an object's, are written one after another).
+/// the 15 MB stream's 66,000 findings repeat a few hundred texts), the
+/// file of the last finding written (a file's findings are written one
+/// after another) and the layout of a span. An object's fields are not
+/// kept: most objects have one or two findings, and laying out one to
+/// keep cost more than it saved.
 #[derive(Default)]
 pub(super) struct Repeated {
     /// By the rules' addresses, in that order: a report's findings come
@@ -104,7 +106,8 @@ pub(super) struct Repeated {
     /// into the engine module too.
     rules: Vec<(usize, Escaped)>,
     file: Option<(Rc<str>, Box<[u8]>)>,
-    object: Option<(Rc<ObjectRef>, Box<[u8]>)>,
+    /// A span as [`span`] lays it out, in the pieces between its numbers.
+    span: Option<Box<[Box<[u8]>]>>,
 }
 
 pub(super) struct Escaped {
@@ -151,16 +154,19 @@ impl Repeated {
         }
     }
 
-    /// A finding's object (see [`object`]), always written at the same
-    /// depth by one writer.
-    pub(super) fn object(&mut self, json: &mut JsonWriter, of: &Rc<ObjectRef>) {
-        match &self.object {
-            Some((last, bytes)) if Rc::ptr_eq(last, of) => json.laid_out(bytes),
-            _ => {
-                let bytes = json.record(|json| object(json, of));
-                self.object = Some((of.clone(), bytes));
-            }
-        }
+    /// A finding's span (see [`span`]), always written at the same depth
+    /// by one writer: its keys and layout are laid out once, its numbers
+    /// written between them.
+    fn span(&mut self, json: &mut JsonWriter, of: Span) {
+        let pieces = self.span.get_or_insert_with(|| {
+            // Laid out with every number 0; the keys hold no `0`.
+            let zeros = json.layout_of(|json| span(json, Span::default()));
+            zeros.split(|&b| b == b'0').map(Box::from).collect()
+        });
+        // In `span`'s order.
+        let numbers = |pos: Pos| [pos.column as usize, pos.line as usize, pos.at()];
+        let ([a, b, c], [d, e, f]) = (numbers(of.end), numbers(of.start));
+        json.laid_out_with_numbers(pieces, &[a, b, c, d, e, f]);
     }
 }
 
@@ -180,7 +186,7 @@ fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>
     }
     json.field("message", &f.message);
     json.key("object");
-    repeated.object(json, &f.object);
+    object(json, &f.object);
     json.key("remediation");
     remediation(json, f, repeated.of(f.rule));
     json.key("rule");
@@ -191,7 +197,7 @@ fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>
         json.field("source", source);
     }
     json.key("span");
-    span(json, f.span);
+    repeated.span(json, f.span);
     if let Some(s) = suppression {
         json.key("suppression");
         json.begin_object();

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::json::{remediation, Repeated};
+use super::json::{object, remediation, Repeated};
 use super::registry::{cis, tool_id};
 use super::stream::{JsonWriter, Layout};
 use super::{Finding, Report};
@@ -190,7 +190,7 @@ fn result(
     json.begin_object();
     json.field_number("document", f.document);
     json.key("object");
-    repeated.object(json, &f.object);
+    object(json, &f.object);
     json.key("remediation");
     remediation(json, f, repeated.of(f.rule));
     json.field("severity", f.severity.name());
