@@ -97,12 +97,20 @@ impl PolicyRule<'_> {
     /// Grants `verb` on `resource` in `group`, naming the resource (not
     /// through `*`).
     fn names(&self, group: &str, resource: &str, verbs: &[&str]) -> bool {
-        // The cheap tests first (most policy rules fail the group), and the
+        self.names_in(group, resource) && self.grants_some(verbs)
+    }
+
+    /// Grants one of `verbs` (or every verb, `*`).
+    fn grants_some(&self, verbs: &[&str]) -> bool {
+        self.verbs.contains("*") || verbs.iter().any(|v| self.verbs.contains(v))
+    }
+
+    /// Names `resource` in `group` (not through `*`), whatever the verbs.
+    fn names_in(&self, group: &str, resource: &str) -> bool {
+        // The cheap test first (most policy rules fail the group), and the
         // subresource found once rather than for each resource listed:
         // every RBAC rule asks this of every policy rule of every role.
-        if !(self.groups.contains(group) || self.groups.contains("*"))
-            || !(self.verbs.contains("*") || verbs.iter().any(|v| self.verbs.contains(v)))
-        {
+        if !(self.groups.contains(group) || self.groups.contains("*")) {
             return false;
         }
         let sub = resource.split_once('/').map(|(_, sub)| sub);
@@ -125,7 +133,11 @@ impl PolicyRule<'_> {
 /// which verbs, make it dangerous, and how to say so.
 fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs: &[&str], what: &str) {
     for rule in policy_rules(object) {
-        let named: Vec<&str> = targets.iter().filter(|(g, r)| rule.names(g, r, verbs)).map(|(_, r)| *r).collect();
+        // The verbs once per policy rule, not once per target.
+        if !rule.grants_some(verbs) {
+            continue;
+        }
+        let named: Vec<&str> = targets.iter().filter(|(g, r)| rule.names_in(g, r)).map(|(_, r)| *r).collect();
         if !named.is_empty() {
             hits.node(
                 rule.node,
