@@ -239,6 +239,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
     // Which practices look at each object, in input order.
     let mut relevances = Vec::with_capacity(scope.len());
+    // Every enabled rule, the rules run on an object not kept.
+    let every_rule: Vec<usize> = (0..enabled.len()).collect();
     for n in 0..scope.len() {
         let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
@@ -261,10 +263,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             rules: Vec::new(),
             digest: Digest::default(),
         });
+        let rules_rerun: Vec<usize>;
         // The rules to run: all, or those of a kept object whose findings
         // depend on lookups that changed or on lines that moved (the
         // others' are in the report).
-        let visit: Vec<usize> = match (prior, &mut now, place) {
+        let visit: &[usize] = match (prior, &mut now, place) {
             (Some((was, prior)), Some(now), Some(origin)) => {
                 now.filed = prior.filed;
                 now.source = prior.source;
@@ -291,7 +294,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     moves.resize_with(was + 1, || None);
                 }
                 moves[was] = Some(Move { to: n, bytes, lines, documents, rerun: rerun.clone() });
-                rerun
+                rules_rerun = rerun;
+                &rules_rerun
             }
             (_, now, _) => {
                 let object = &scope.object(n).object;
@@ -300,7 +304,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     now.source = at.source.map(Box::from);
                     now.relevance = crate::report::relevance(object);
                 }
-                (0..enabled.len()).collect()
+                &every_rule
             }
         };
         relevances.push(match &now {
@@ -327,7 +331,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // Whether the object's text holds template syntax (fixes are
         // refused then), read once per object when a fix asks.
         let templated = std::cell::OnceCell::new();
-        for r in visit {
+        for &r in visit {
             let rule = enabled[r];
             (rule.check)(&located.object, &mut hits);
             let looked = hits.looked_past();

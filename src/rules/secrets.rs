@@ -174,6 +174,10 @@ fn secret_name_like(name: &str) -> bool {
     let name_bytes = name.as_bytes();
     let holds_word = (0..name_bytes.len()).any(|at| {
         let first = name_bytes[at].to_ascii_lowercase();
+        // The words' first letters.
+        if !matches!(first, b'p' | b's' | b't' | b'a' | b'c') {
+            return false;
+        }
         SECRET_WORDS.iter().any(|w| {
             let w = w.as_bytes();
             w[0] == first && name_bytes.get(at..at + w.len()).is_some_and(|there| there.eq_ignore_ascii_case(w))
