@@ -85,7 +85,7 @@ pub const PLACEHOLDER: &str = "FIXME";
 
 /// A clearly marked placeholder for a value only the user knows.
 pub fn placeholder(what: &str) -> Scalar {
-    Scalar::Str(format!("{PLACEHOLDER}: {what}"))
+    Scalar::Str(text!("{PLACEHOLDER}: {what}"))
 }
 
 /// Applies non-overlapping edits (sorted by start) to a text.
