@@ -2,6 +2,14 @@
 //! in, report out, with no I/O, clock or randomness, so it behaves the same
 //! natively and in WebAssembly.
 
+/// `format!` for texts the rules build (messages, snippets, the names in
+/// them): see [`clip::text`].
+macro_rules! text {
+    ($($arg:tt)*) => {
+        $crate::clip::text(format_args!($($arg)*))
+    };
+}
+
 mod base64;
 pub mod clip;
 pub mod engine;

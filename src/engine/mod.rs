@@ -216,6 +216,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         prior.map_or(&[][..], |prior| &prior.filed[..])
     };
     let scope = Scope::new(options, documents, filed);
+    // A full check keeps no rule's reads for the next one.
+    let scope = if memo.is_some() { scope } else { scope.noting_no_reads() };
     report.objects = scope.len();
 
     let files: Vec<std::rc::Rc<str>> = inputs.iter().map(|i| std::rc::Rc::from(i.file)).collect();
@@ -237,6 +239,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let (mut found_tags, mut suppressed_tags) = (Vec::new(), Vec::new());
     // Which practices look at each object, in input order.
     let mut relevances = Vec::with_capacity(scope.len());
+    // Every enabled rule, the rules run on an object not kept.
+    let every_rule: Vec<usize> = (0..enabled.len()).collect();
     for n in 0..scope.len() {
         let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
@@ -259,10 +263,11 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             rules: Vec::new(),
             digest: Digest::default(),
         });
+        let rules_rerun: Vec<usize>;
         // The rules to run: all, or those of a kept object whose findings
         // depend on lookups that changed or on lines that moved (the
         // others' are in the report).
-        let visit: Vec<usize> = match (prior, &mut now, place) {
+        let visit: &[usize] = match (prior, &mut now, place) {
             (Some((was, prior)), Some(now), Some(origin)) => {
                 now.filed = prior.filed;
                 now.source = prior.source;
@@ -289,7 +294,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     moves.resize_with(was + 1, || None);
                 }
                 moves[was] = Some(Move { to: n, bytes, lines, documents, rerun: rerun.clone() });
-                rerun
+                rules_rerun = rerun;
+                &rules_rerun
             }
             (_, now, _) => {
                 let object = &scope.object(n).object;
@@ -298,7 +304,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     now.source = at.source.map(Box::from);
                     now.relevance = crate::report::relevance(object);
                 }
-                (0..enabled.len()).collect()
+                &every_rule
             }
         };
         relevances.push(match &now {
@@ -319,13 +325,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // The object's lines (a message naming one of them is found again
         // when they move).
         let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
-        let object = std::rc::Rc::new(located.object.reference());
-        let annotation = suppress::annotation(&located.object);
-        let source = located.source.map(std::rc::Rc::<str>::from);
+        // What its findings repeat, made at its first finding (most
+        // objects have none).
+        let named = std::cell::OnceCell::new();
         // Whether the object's text holds template syntax (fixes are
         // refused then), read once per object when a fix asks.
         let templated = std::cell::OnceCell::new();
-        for r in visit {
+        for &r in visit {
             let rule = enabled[r];
             (rule.check)(&located.object, &mut hits);
             let looked = hits.looked_past();
@@ -349,20 +355,21 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             }
             for (seq, hit) in hits.found.drain(..).enumerate() {
                 let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
+                let named = named.get_or_init(|| Named::of(located));
                 let finding = Finding {
                     rule,
                     severity: hit.severity.unwrap_or(rule.severity),
                     message: hit.message,
                     file: files[located.input].clone(),
                     document: located.document,
-                    object: object.clone(),
+                    object: named.object.clone(),
                     span: hit.span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
                     fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
-                    source: source.clone(),
+                    source: named.source.clone(),
                 };
                 let tag = place.map(|_| Tag { input: located.input, object: n, rule: r, hit: seq });
-                match suppress::find(annotation, rule.id, &comments[located.input], hit.span.start.line) {
+                match suppress::find(named.annotation, rule.id, &comments[located.input], hit.span.start.line) {
                     Some(suppression) => {
                         report.suppressed.push(Suppressed { finding, suppression });
                         suppressed_tags.extend(tag);
@@ -414,14 +421,43 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         }
         None => {
             let ranks = RuleRanks::new(&enabled);
-            let order = |f: &Finding| {
-                let input = position.get(&*f.file).map_or(0, |&i| i as u128 + 1);
+            // Findings come in input order: the last file's position is
+            // looked up again only when the file changes.
+            let mut last: Option<(std::rc::Rc<str>, u128)> = None;
+            let mut order = |f: &Finding| {
+                let input = match &last {
+                    Some((file, input)) if std::rc::Rc::ptr_eq(file, &f.file) => *input,
+                    _ => {
+                        let input = position.get(&*f.file).map_or(0, |&i| i as u128 + 1);
+                        last = Some((f.file.clone(), input));
+                        input
+                    }
+                };
                 (input << 64) | (u128::from(f.span.start.offset) << 16) | u128::from(ranks.of(f.rule))
             };
-            crate::sort::sort_by_cached_key(&mut report.findings, order);
+            crate::sort::sort_by_cached_key(&mut report.findings, &mut order);
             crate::sort::sort_by_cached_key(&mut report.suppressed, |s| order(&s.finding));
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
+        }
+    }
+}
+
+/// What every finding of an object repeats.
+struct Named<'a> {
+    object: std::rc::Rc<crate::k8s::ObjectRef>,
+    /// The template it was rendered from.
+    source: Option<std::rc::Rc<str>>,
+    /// Its suppression annotation.
+    annotation: Option<&'a str>,
+}
+
+impl<'a> Named<'a> {
+    fn of(located: &rules::scope::Located<'a>) -> Self {
+        Named {
+            object: std::rc::Rc::new(located.object.reference()),
+            source: located.source.map(std::rc::Rc::<str>::from),
+            annotation: suppress::annotation(&located.object),
         }
     }
 }

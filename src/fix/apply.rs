@@ -100,7 +100,7 @@ pub fn fix_selected(
     let first = run(&current);
     for e in &first.errors {
         if let Some(i) = inputs.iter().position(|input| input.file == e.file) {
-            refused[i].get_or_insert_with(|| format!("the file has input errors ({}); fix them first", e.message));
+            refused[i].get_or_insert_with(|| text!("the file has input errors ({}); fix them first", e.message));
         }
     }
     let mut report = first;
@@ -204,15 +204,15 @@ fn item(f: &Finding, line: u32, reason: String) -> Item {
 
 fn left_reason(f: &Finding, mode: Mode, refused: Option<&str>) -> String {
     match (&f.fix, refused) {
-        (Some(_), Some(file)) => format!("file left untouched: {file}"),
-        (Some(FixState::Refused(reason)), None) => format!("no fix: {reason}"),
+        (Some(_), Some(file)) => text!("file left untouched: {file}"),
+        (Some(FixState::Refused(reason)), None) => text!("no fix: {reason}"),
         (Some(FixState::Ready(fix)), None) => match fix.applicability {
             Applicability::NeedsValue => "needs a value: apply its fix alone and fill in the placeholder".into(),
             Applicability::Unsafe if !mode.unsafe_fixes => "unsafe fix: may break the workload; use --unsafe".into(),
             _ => "its fix did not apply (conflicting edits)".into(),
         },
         (None, _) => match super::declared(f.rule.id) {
-            super::Declared::None(why) => format!("no fix: {why}"),
+            super::Declared::None(why) => text!("no fix: {why}"),
             super::Declared::Fix(_) => "no fix".into(),
         },
     }
@@ -288,7 +288,7 @@ fn verify(
     index: impl Fn(&Finding) -> Option<usize>,
 ) -> Result<(), String> {
     if let Some(e) = report.errors.iter().find(|e| e.file == inputs[i].file) {
-        return Err(format!("the fixed text would not parse ({}); nothing written", e.message));
+        return Err(text!("the fixed text would not parse ({}); nothing written", e.message));
     }
     let options = Options::default();
     let (old, new) = (objects(&originals[i], &options), objects(&current[i], &options));
@@ -298,12 +298,12 @@ fn verify(
     let after = counts(report.findings.iter().filter(|f| index(f) == Some(i)));
     for (k, n) in &after {
         if *n > before.get(k).copied().unwrap_or(0) {
-            return Err(format!("fixing would raise a new finding ({}: {}); nothing written", k.1, k.4));
+            return Err(text!("fixing would raise a new finding ({}: {}); nothing written", k.1, k.4));
         }
     }
     for (k, item) in applied {
         if after.contains_key(k) {
-            return Err(format!("the fix for {} did not close it ({}); nothing written", item.rule, item.message));
+            return Err(text!("the fix for {} did not close it ({}); nothing written", item.rule, item.message));
         }
     }
     Ok(())

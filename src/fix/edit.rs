@@ -115,13 +115,13 @@ impl<'t> Editor<'t> {
                         }
                         (_, Value::Map(items)) if items.is_empty() => self.replace_empty(entry, &value),
                         (_, Value::Seq(items)) if items.is_empty() => self.replace_empty(entry, &value),
-                        _ => Err(format!("{first} holds {}, not the value to set", node.display())),
+                        _ => Err(text!("{first} holds {}, not the value to set", node.display())),
                     };
                 }
                 match &node.value {
                     Value::Map(items) if !items.is_empty() => self.set(node, rest, value),
                     Value::Null | Value::Map(_) => self.replace_empty(entry, &chain(rest, value)),
-                    _ => Err(format!("{first} is {}, not a mapping", node.display())),
+                    _ => Err(text!("{first} is {}, not a mapping", node.display())),
                 }
             }
         }
@@ -143,7 +143,7 @@ impl<'t> Editor<'t> {
                 _ => {
                     return self
                         .set(base, path, Val::Seq(vec![item]))
-                        .map_err(|e| e + &format!(" ({})", path[..=i].join(".")))
+                        .map_err(|e| e + &text!(" ({})", path[..=i].join(".")))
                 }
             }
         }
@@ -155,7 +155,7 @@ impl<'t> Editor<'t> {
                     Value::Seq(items) if items.iter().any(|n| item.matches(n)) => Ok(vec![]),
                     Value::Seq(items) if !items.is_empty() => self.append(&e.value, &item),
                     Value::Seq(_) | Value::Null => self.replace_empty(e, &Val::Seq(vec![item])),
-                    _ => Err(format!("{last} is {}, not a list", e.value.display())),
+                    _ => Err(text!("{last} is {}, not a list", e.value.display())),
                 }
             }
             None => self.set(map, &[last], Val::Seq(vec![item])),
@@ -174,11 +174,11 @@ impl<'t> Editor<'t> {
         let entry = entries.iter().find(|e| e.key == key).ok_or("no such key")?;
         self.check_entry(entry)?;
         if entries.len() < 2 {
-            return Err(format!("{key} is the only key of its mapping"));
+            return Err(text!("{key} is the only key of its mapping"));
         }
         let start = self.line_start(entry.key_span.start.at());
         if !self.text[start..entry.key_span.start.at()].iter().all(|&b| b == b' ') {
-            return Err(format!("{key} does not start its line"));
+            return Err(text!("{key} does not start its line"));
         }
         let end = self.after_line(self.last_byte(&entry.value));
         if end == self.text.len() && !self.text.ends_with(b"\n") {
@@ -296,7 +296,7 @@ impl<'t> Editor<'t> {
             return Ok(match entries.last() {
                 Some(last) => {
                     let at = last.value.span.end.at();
-                    vec![Edit { start: at, end: at, text: format!(", {entry}") }]
+                    vec![Edit { start: at, end: at, text: text!(", {entry}") }]
                 }
                 None => {
                     let at = map.span.start.at() + 1;
@@ -391,15 +391,15 @@ impl<'t> Editor<'t> {
     /// tag.
     fn check_entry(&self, entry: &crate::yaml::Entry) -> Result<(), String> {
         if entry.value.span.start.offset < entry.key_span.end.offset {
-            return Err(format!("{} is an alias; edit it by hand", entry.key));
+            return Err(text!("{} is an alias; edit it by hand", entry.key));
         }
         if matches!(self.text.get(entry.value.span.start.at()), Some(b'&' | b'*' | b'!')) {
-            return Err(format!("{} has an anchor, alias or tag; edit it by hand", entry.key));
+            return Err(text!("{} has an anchor, alias or tag; edit it by hand", entry.key));
         }
         if entry.value.span.start.offset > entry.key_span.end.offset {
             let between = &self.text[entry.key_span.end.at()..entry.value.span.start.at()];
             if between.iter().any(|b| matches!(b, b'&' | b'*' | b'!')) {
-                return Err(format!("{} has an anchor, alias or tag; edit it by hand", entry.key));
+                return Err(text!("{} has an anchor, alias or tag; edit it by hand", entry.key));
             }
         }
         Ok(())
@@ -462,7 +462,7 @@ impl<'t> Editor<'t> {
         let start = self.line_start(entry.key_span.start.at());
         let before = &self.text[start..entry.key_span.start.at()];
         if !before.iter().all(|&b| b == b' ' || b == b'-') {
-            return Err(format!("{} does not start its line", entry.key));
+            return Err(text!("{} does not start its line", entry.key));
         }
         Ok(before.len())
     }
@@ -473,7 +473,7 @@ impl<'t> Editor<'t> {
         let rest = &self.text[from..];
         let i = rest.iter().position(|&b| b != b' ').ok_or("no colon after the key")?;
         if rest[i] != b':' {
-            return Err(format!("{} is not a simple key; edit it by hand", entry.key));
+            return Err(text!("{} is not a simple key; edit it by hand", entry.key));
         }
         Ok(from + i)
     }
@@ -619,8 +619,8 @@ fn double_quoted(s: &str) -> String {
     for c in json.chars() {
         match c as u32 {
             _ if !raw_in_yaml(c) => out.push(c),
-            n @ ..=0xff => out.push_str(&format!("\\x{n:02X}")),
-            n => out.push_str(&format!("\\u{n:04X}")),
+            n @ ..=0xff => out.push_str(&text!("\\x{n:02X}")),
+            n => out.push_str(&text!("\\u{n:04X}")),
         }
     }
     out
@@ -655,7 +655,7 @@ fn is_word(s: &str) -> bool {
 
 /// Whether `k: s` parses back to `s` under `k`.
 fn reads_back(s: &str) -> bool {
-    let text = format!("k: {s}\n");
+    let text = text!("k: {s}\n");
     let lines = LineIndex::new(text.as_bytes());
     let stream = crate::yaml::parse_stream(text.as_bytes(), &lines, &Limits::default());
     matches!(stream.documents.as_slice(), [doc] if matches!(&doc.root, Ok(root)

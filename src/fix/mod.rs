@@ -85,7 +85,7 @@ pub const PLACEHOLDER: &str = "FIXME";
 
 /// A clearly marked placeholder for a value only the user knows.
 pub fn placeholder(what: &str) -> Scalar {
-    Scalar::Str(format!("{PLACEHOLDER}: {what}"))
+    Scalar::Str(text!("{PLACEHOLDER}: {what}"))
 }
 
 /// Applies non-overlapping edits (sorted by start) to a text.
@@ -108,7 +108,7 @@ pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
 pub fn holds_template(object: &crate::k8s::Object, text: &[u8]) -> bool {
     let span = object.node.span;
     let body = &text[span.start.at().min(text.len())..span.end.at().min(text.len())];
-    body.windows(2).any(|w| w == b"{{" || w == b"{%")
+    memchr::memchr_iter(b'{', body).any(|at| matches!(body.get(at + 1), Some(b'{' | b'%')))
 }
 
 /// A finding's fix state from what its rule computed and declared; asks

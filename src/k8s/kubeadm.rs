@@ -105,7 +105,7 @@ pub(super) fn processes<'a>(object: &Object<'a>) -> Vec<Process<'a>> {
             component,
             flags: Vec::new(),
             command: kind_span,
-            origin: Origin::ExtraArgs { kind, path: format!("{}.{args}", path.join(".")), list: v1beta4 },
+            origin: Origin::ExtraArgs { kind, path: text!("{}.{args}", path.join(".")), list: v1beta4 },
             container: None,
         };
         // A missing flag goes to the deepest part of the path written.

@@ -182,7 +182,7 @@ impl<'a> Container<'a> {
             ContainerList::Sidecars => "sidecar",
             ContainerList::Template => "the container of template",
         };
-        format!("{kind} {}", crate::clip::quoted(self.name))
+        text!("{kind} {}", crate::clip::quoted(self.name))
     }
 
     pub fn security_context(&self) -> Option<&'a Node> {

@@ -89,7 +89,7 @@ impl<'a> Process<'a> {
         pod.containers()
             .filter_map(|c| {
                 let (component, flags, command) = parse(&c)?;
-                let origin = Origin::Command(format!("{}.{}[{}]", pod.spec_path, c.list.field(), c.name));
+                let origin = Origin::Command(text!("{}.{}[{}]", pod.spec_path, c.list.field(), c.name));
                 Some(Process { component, flags, command, origin, container: Some(c) })
             })
             .collect()
@@ -133,21 +133,21 @@ impl<'a> Process<'a> {
     pub fn fix(&self, flags: &[&str]) -> String {
         match &self.origin {
             Origin::Command(list_path) => {
-                let mut out = format!("# in {list_path} command\n");
+                let mut out = text!("# in {list_path} command\n");
                 for flag in flags {
-                    out.push_str(&format!("- {flag}\n"));
+                    out.push_str(&text!("- {flag}\n"));
                 }
                 out
             }
             Origin::ExtraArgs { kind, path, list } => {
-                let mut out = format!("# in the {kind}, {path}\n");
+                let mut out = text!("# in the {kind}, {path}\n");
                 for flag in flags {
                     let body = flag.trim_start_matches('-');
                     let (name, value) = body.split_once('=').unwrap_or((body, "true"));
                     if *list {
-                        out.push_str(&format!("- name: {name}\n  value: \"{value}\"\n"));
+                        out.push_str(&text!("- name: {name}\n  value: \"{value}\"\n"));
                     } else {
-                        out.push_str(&format!("{name}: \"{value}\"\n"));
+                        out.push_str(&text!("{name}: \"{value}\"\n"));
                     }
                 }
                 out

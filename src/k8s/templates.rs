@@ -133,11 +133,11 @@ impl Scan {
     pub fn message(&self) -> String {
         let (first, last) = (self.action_lines[0], self.action_lines[self.action_lines.len() - 1]);
         let lines = if first == last {
-            format!("line {first} holds a template action")
+            text!("line {first} holds a template action")
         } else {
-            format!("lines {first}–{last} hold template actions")
+            text!("lines {first}–{last} hold template actions")
         };
-        format!(
+        text!(
             "Helm template: render it first, e.g. `helm template <release> <chart>`, and check the output; {lines} \
              (documents without any are still checked)"
         )
@@ -430,12 +430,7 @@ mod tests {
                 }
                 text.splice(start..end, inserted.iter().copied());
                 scan.edit(&text, start..end, inserted.len());
-                assert_eq!(
-                    format!("{scan:?}"),
-                    format!("{:?}", Scan::new(&text)),
-                    "{:?}",
-                    String::from_utf8_lossy(&text)
-                );
+                assert_eq!(text!("{scan:?}"), text!("{:?}", Scan::new(&text)), "{:?}", String::from_utf8_lossy(&text));
             }
         }
     }

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use super::stream::{JsonWriter, Layout};
 use super::{Finding, InputError, PracticeSummary, Report, Summary};
@@ -36,7 +37,7 @@ pub fn write_json_part<'a>(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let some = |n: usize| if whole { n } else { 0 };
-    let mut texts = RuleTexts::default();
+    let mut repeated = Repeated::default();
     let mut json = JsonWriter::new(out, layout);
     json.begin_object();
     json.key("errors");
@@ -52,7 +53,7 @@ pub fn write_json_part<'a>(
         if json.failed() {
             break;
         }
-        finding(&mut json, f, None, &mut texts);
+        finding(&mut json, f, None, &mut repeated);
     }
     json.end_array();
     json.key("notes");
@@ -79,7 +80,7 @@ pub fn write_json_part<'a>(
         if json.failed() {
             break;
         }
-        finding(&mut json, &s.finding, Some(&s.suppression), &mut texts);
+        finding(&mut json, &s.finding, Some(&s.suppression), &mut repeated);
     }
     json.end_array();
     json.end_object();
@@ -91,47 +92,89 @@ pub fn to_json(report: &Report) -> String {
     super::stream::to_string(|out| write_json(report, Layout::Pretty, out))
 }
 
-/// The texts every finding of a rule repeats (its title, remediation text
-/// and snippet), escaped once per report rather than once per finding: the
-/// 15 MB stream's 66,000 findings repeat a few hundred texts.
-/// A list, looked through: a report's findings come from a few dozen rules,
-/// and a map's hashing code would be linked into the engine module too.
+/// What findings repeat, laid out once per report rather than once per
+/// finding: each rule's texts (title, remediation text and snippet, id;
+/// the 15 MB stream's 66,000 findings repeat a few hundred texts), the
+/// file of the last finding written (a file's findings are written one
+/// after another) and the layout of a span. An object's fields are not
+/// kept: most objects have one or two findings, and laying out one to
+/// keep cost more than it saved.
 #[derive(Default)]
-pub(super) struct RuleTexts(Vec<(&'static Rule, Escaped)>);
+pub(super) struct Repeated {
+    /// By the rules' addresses, in that order: a report's findings come
+    /// from a few dozen rules, and a map's hashing code would be linked
+    /// into the engine module too.
+    rules: Vec<(usize, Escaped)>,
+    file: Option<(Rc<str>, Box<[u8]>)>,
+    /// A span as [`span`] lays it out, in the pieces between its numbers.
+    span: Option<Box<[Box<[u8]>]>>,
+}
 
-struct Escaped {
+pub(super) struct Escaped {
+    id: Box<[u8]>,
     title: Box<[u8]>,
     remediation: Box<[u8]>,
     snippet: Box<[u8]>,
 }
 
-impl RuleTexts {
-    fn of(&mut self, rule: &'static Rule) -> &Escaped {
-        let escaped = |text: &str| {
-            let mut out = Vec::new();
-            super::escape::json_string(&mut out, text);
-            out.into_boxed_slice()
-        };
-        let at = match self.0.iter().position(|(known, _)| std::ptr::eq(*known, rule)) {
-            Some(at) => at,
-            None => {
+fn escaped(text: &str) -> Box<[u8]> {
+    let mut out = Vec::new();
+    super::escape::json_string(&mut out, text);
+    out.into_boxed_slice()
+}
+
+impl Repeated {
+    pub(super) fn of(&mut self, rule: &'static Rule) -> &Escaped {
+        let address = rule as *const Rule as usize;
+        let at = match self.rules.binary_search_by_key(&address, |&(known, _)| known) {
+            Ok(at) => at,
+            Err(at) => {
                 let texts = Escaped {
+                    id: escaped(rule.id),
                     title: escaped(rule.title),
                     remediation: escaped(rule.remediation),
                     snippet: escaped(rule.snippet),
                 };
-                self.0.push((rule, texts));
-                self.0.len() - 1
+                self.rules.insert(at, (address, texts));
+                at
             }
         };
-        &self.0[at].1
+        &self.rules[at].1
+    }
+
+    /// A finding's file, as a JSON string.
+    fn file(&mut self, json: &mut JsonWriter, file: &Rc<str>) {
+        match &self.file {
+            Some((last, bytes)) if Rc::ptr_eq(last, file) => json.laid_out(bytes),
+            _ => {
+                let bytes = escaped(file);
+                json.laid_out(&bytes);
+                self.file = Some((file.clone(), bytes));
+            }
+        }
+    }
+
+    /// A finding's span (see [`span`]), always written at the same depth
+    /// by one writer: its keys and layout are laid out once, its numbers
+    /// written between them.
+    fn span(&mut self, json: &mut JsonWriter, of: Span) {
+        let pieces = self.span.get_or_insert_with(|| {
+            // Laid out with every number 0; the keys hold no `0`.
+            let zeros = json.layout_of(|json| span(json, Span::default()));
+            zeros.split(|&b| b == b'0').map(Box::from).collect()
+        });
+        // In `span`'s order.
+        let numbers = |pos: Pos| [pos.column as usize, pos.line as usize, pos.at()];
+        let ([a, b, c], [d, e, f]) = (numbers(of.end), numbers(of.start));
+        json.laid_out_with_numbers(pieces, &[a, b, c, d, e, f]);
     }
 }
 
-fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>, texts: &mut RuleTexts) {
+fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>, repeated: &mut Repeated) {
     json.begin_object();
     json.field_number("document", f.document);
-    json.field("file", &f.file);
+    json.key("file");
+    repeated.file(json, &f.file);
     // Added fields (see crate::fix): the fix's edits, or why there is none.
     match &f.fix {
         Some(FixState::Ready(fix)) => {
@@ -145,15 +188,16 @@ fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>
     json.key("object");
     object(json, &f.object);
     json.key("remediation");
-    remediation(json, f, texts);
-    json.field("rule", f.rule.id);
+    remediation(json, f, repeated.of(f.rule));
+    json.key("rule");
+    json.laid_out(&repeated.of(f.rule).id);
     json.field("severity", f.severity.name());
     // Added: the template Helm's `# Source:` comment names.
     if let Some(source) = &f.source {
         json.field("source", source);
     }
     json.key("span");
-    span(json, f.span);
+    repeated.span(json, f.span);
     if let Some(s) = suppression {
         json.key("suppression");
         json.begin_object();
@@ -162,7 +206,7 @@ fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>
         json.end_object();
     }
     json.key("title");
-    json.escaped_string(&texts.of(f.rule).title);
+    json.laid_out(&repeated.of(f.rule).title);
     json.end_object();
 }
 
@@ -194,17 +238,16 @@ pub fn object(json: &mut JsonWriter, object: &ObjectRef) {
 }
 
 /// `{ snippet, text }`.
-pub(super) fn remediation(json: &mut JsonWriter, f: &Finding, texts: &mut RuleTexts) {
-    let rule = texts.of(f.rule);
+pub(super) fn remediation(json: &mut JsonWriter, f: &Finding, rule: &Escaped) {
     json.begin_object();
     json.key("snippet");
     match &f.snippet {
         // The rule's own snippet, not one written for this finding.
-        Cow::Borrowed(snippet) if std::ptr::eq(*snippet, f.rule.snippet) => json.escaped_string(&rule.snippet),
+        Cow::Borrowed(snippet) if std::ptr::eq(*snippet, f.rule.snippet) => json.laid_out(&rule.snippet),
         snippet => json.string(snippet),
     }
     json.key("text");
-    json.escaped_string(&rule.remediation);
+    json.laid_out(&rule.remediation);
     json.end_object();
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::json::{object, remediation, RuleTexts};
+use super::json::{object, remediation, Repeated};
 use super::registry::{cis, tool_id};
 use super::stream::{JsonWriter, Layout};
 use super::{Finding, Report};
@@ -41,7 +41,7 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
     let rules = report.rules();
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let mut artifacts = Artifacts::default();
-    let mut texts = RuleTexts::default();
+    let mut repeated = Repeated::default();
     let mut json = JsonWriter::new(out, layout);
     json.begin_object();
     json.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -81,7 +81,7 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
         if json.failed() {
             break;
         }
-        result(&mut json, f, suppression, index.get(f.rule.id).copied(), &mut artifacts, &mut texts);
+        result(&mut json, f, suppression, index.get(f.rule.id).copied(), &mut artifacts, &mut repeated);
     }
     json.end_array();
     json.key("tool");
@@ -168,7 +168,7 @@ fn result(
     suppression: Option<&Suppression>,
     rule_index: Option<usize>,
     artifacts: &mut Artifacts,
-    texts: &mut RuleTexts,
+    repeated: &mut Repeated,
 ) {
     let artifact = artifacts.of(&f.file);
     json.begin_object();
@@ -192,7 +192,7 @@ fn result(
     json.key("object");
     object(json, &f.object);
     json.key("remediation");
-    remediation(json, f, texts);
+    remediation(json, f, repeated.of(f.rule));
     json.field("severity", f.severity.name());
     // Added: the template Helm's `# Source:` comment names.
     if let Some(source) = &f.source {

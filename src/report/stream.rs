@@ -45,6 +45,9 @@ pub struct JsonWriter<'w> {
     /// `,` and a line break, then spaces (grown to the deepest level seen).
     breaks: Vec<u8>,
     error: Option<io::Error>,
+    /// The buffer goes out once it holds this much ([`SPILL`]; never for
+    /// [`JsonWriter::layout_of`]'s scratch writer).
+    spill_at: usize,
 }
 
 impl<'w> JsonWriter<'w> {
@@ -60,6 +63,7 @@ impl<'w> JsonWriter<'w> {
             after_key: false,
             breaks: b",\n".to_vec(),
             error: None,
+            spill_at: SPILL,
         }
     }
 
@@ -117,39 +121,53 @@ impl<'w> JsonWriter<'w> {
         self.has_value = true;
     }
 
-    /// A string already escaped with its quotes by [`super::escape::json_string`]
-    /// (a text written many times, escaped once).
-    pub fn escaped_string(&mut self, escaped: &[u8]) {
+    /// A value already laid out: a string escaped with its quotes by
+    /// [`super::escape::json_string`], or what [`JsonWriter::layout_of`]
+    /// gave at the same depth of the same layout (a text or an object
+    /// written many times, laid out once).
+    pub fn laid_out(&mut self, value: &[u8]) {
         self.value_start();
-        self.buf.extend_from_slice(escaped);
+        self.buf.extend_from_slice(value);
         self.has_value = true;
+    }
+
+    /// A value laid out as `pieces` with `numbers` between them (one piece
+    /// more than numbers): a value whose numbers alone change, whose
+    /// pieces [`JsonWriter::layout_of`] gave once.
+    pub fn laid_out_with_numbers(&mut self, pieces: &[Box<[u8]>], numbers: &[usize]) {
+        debug_assert_eq!(pieces.len(), numbers.len() + 1);
+        self.value_start();
+        for (piece, &number) in pieces.iter().zip(numbers) {
+            self.buf.extend_from_slice(piece);
+            digits(&mut self.buf, number);
+        }
+        self.buf.extend_from_slice(pieces.last().map_or(&[][..], |piece| &piece[..]));
+        self.has_value = true;
+    }
+
+    /// How `write` lays out a value written here (after a key, or as an
+    /// item at this depth), without writing it: for [`JsonWriter::laid_out`].
+    pub fn layout_of(&self, write: impl FnOnce(&mut JsonWriter)) -> Vec<u8> {
+        let mut sink = io::sink();
+        let mut scratch = JsonWriter {
+            out: &mut sink,
+            buf: Vec::new(),
+            pretty: self.pretty,
+            depth: self.depth,
+            has_value: false,
+            // As after a key: the separator before it is not the value's.
+            after_key: true,
+            breaks: self.breaks.clone(),
+            error: None,
+            spill_at: usize::MAX,
+        };
+        write(&mut scratch);
+        scratch.buf
     }
 
     pub fn number(&mut self, value: usize) {
         self.value_start();
-        // Digits from the last, two at a time (a report writes six numbers
-        // per finding's span): a usize has at most 20.
-        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-            2021222324252627282930313233343536373839\
-            4041424344454647484950515253545556575859\
-            6061626364656667686970717273747576777879\
-            8081828384858687888990919293949596979899";
-        let mut digits = [0u8; 20];
-        let (mut n, mut at) = (value, digits.len());
-        while n >= 100 {
-            let pair = 2 * (n % 100);
-            n /= 100;
-            at -= 2;
-            digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-        }
-        if n >= 10 {
-            at -= 2;
-            digits[at..at + 2].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
-        } else {
-            at -= 1;
-            digits[at] = b'0' + n as u8;
-        }
-        self.buf.extend_from_slice(&digits[at..]);
+        digits(&mut self.buf, value);
         self.has_value = true;
     }
 
@@ -235,7 +253,7 @@ impl<'w> JsonWriter<'w> {
         self.buf.push(bracket);
         self.has_value = true;
         // A closed array or object is a good place to let the buffer out.
-        self.spill(SPILL);
+        self.spill(self.spill_at);
     }
 
     /// Before a value: an item of an array is separated from the last.
@@ -261,6 +279,18 @@ impl<'w> JsonWriter<'w> {
 
     fn line(&mut self, first: bool) {
         let end = 2 + 2 * self.depth;
+        // Up to seven levels deep (every report's findings), sixteen bytes
+        // of a constant are copied and the spare ones cut off: a copy of
+        // known length, written in place rather than by a call to memcpy.
+        const BREAK: &[u8; 16] = b",\n              ";
+        const FIRST: &[u8; 16] = b"\n               ";
+        let len = end - usize::from(first);
+        if len <= 16 {
+            let at = self.buf.len();
+            self.buf.extend_from_slice(if first { FIRST } else { BREAK });
+            self.buf.truncate(at + len);
+            return;
+        }
         if self.breaks.len() < end {
             self.breaks.resize(end, b' ');
         }
@@ -279,6 +309,32 @@ impl<'w> JsonWriter<'w> {
         }
         self.buf.clear();
     }
+}
+
+/// Writes a number's digits, from the last, two at a time (a report writes
+/// six numbers per finding's span): a usize has at most 20.
+fn digits(buf: &mut Vec<u8>, value: usize) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let mut digits = [0u8; 20];
+    let (mut n, mut at) = (value, digits.len());
+    while n >= 100 {
+        let pair = 2 * (n % 100);
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
+    } else {
+        at -= 1;
+        digits[at] = b'0' + n as u8;
+    }
+    buf.extend_from_slice(&digits[at..]);
 }
 
 /// What a report writer writes, as a string.

@@ -248,7 +248,7 @@ pub static AUDIT_ONLY: Rule = Rule {
             if mode.audit_only {
                 hits.at(
                     mode.span,
-                    format!(
+                    text!(
                         "{} {:?} is in {} mode: violations are admitted and only reported",
                         mode.engine,
                         object.name.unwrap_or(""),
@@ -271,7 +271,7 @@ fn controls(object: &Object) -> Vec<String> {
                     .flat_map(|v| v.items("imageReferences").iter().chain(v.items("image_references")))
                     .filter_map(Node::as_str)
                     .collect();
-                out.push(format!(
+                out.push(text!(
                     "image signature verification for {}",
                     if refs.is_empty() { "images".to_owned() } else { refs.join(", ") }
                 ));
@@ -279,11 +279,11 @@ fn controls(object: &Object) -> Vec<String> {
             if let Some(level) = rule.at(&["validate", "podSecurity", "level"]).and_then(Node::as_str) {
                 let version =
                     rule.at(&["validate", "podSecurity", "version"]).and_then(Node::as_str).unwrap_or("latest");
-                out.push(format!("Pod Security {level} (version {version})"));
+                out.push(text!("Pod Security {level} (version {version})"));
             }
             let images = rule.at(&["validate", "pattern"]).map(image_patterns).unwrap_or_default();
             if !images.is_empty() {
-                out.push(format!("image references matching {}", images.join(", ")));
+                out.push(text!("image references matching {}", images.join(", ")));
             }
         }
     } else if object.group() == "constraints.gatekeeper.sh" {
@@ -292,9 +292,9 @@ fn controls(object: &Object) -> Vec<String> {
             "K8sAllowedRepos" => {
                 let repos: Vec<&str> =
                     params.map_or(&[][..], |p| p.items("repos")).iter().filter_map(Node::as_str).collect();
-                out.push(format!("image registries limited to {}", repos.join(", ")));
+                out.push(text!("image registries limited to {}", repos.join(", ")));
             }
-            kind if kind.starts_with("K8sPSP") => out.push(format!("a Pod Security control ({kind})")),
+            kind if kind.starts_with("K8sPSP") => out.push(text!("a Pod Security control ({kind})")),
             _ => {}
         }
     }
@@ -441,7 +441,7 @@ pub static ENFORCED_CONTROLS: Rule = Rule {
         let how = if enforced { "enforces" } else { "audits (does not enforce)" };
         hits.at(
             object.node.entry("kind").map_or(object.node.span, |e| e.span()),
-            format!("{} {:?} {how}: {}", object.kind, object.name.unwrap_or(""), controls.join("; ")),
+            text!("{} {:?} {how}: {}", object.kind, object.name.unwrap_or(""), controls.join("; ")),
         );
     },
 };
@@ -560,7 +560,7 @@ pub static POD_SECURITY_CONFIG: Rule = Rule {
                     .filter(|n| !(key == "namespaces" && *n == "kube-system"))
                     .collect();
                 if !exempt.is_empty() {
-                    hits.at(e.span(), format!("exemptions.{key}: {what} {} skip Pod Security entirely", exempt.join(", ")));
+                    hits.at(e.span(), text!("exemptions.{key}: {what} {} skip Pod Security entirely", exempt.join(", ")));
                 }
             }
         }

@@ -105,11 +105,11 @@ pub static SKIP_TLS_VERIFY: Rule = Rule {
         };
         let at = |key| service.get(key).and_then(crate::yaml::Node::as_str).unwrap_or("");
         let (name, namespace) = (at("name"), at("namespace"));
-        hits.at(entry.span(), format!(
+        hits.at(entry.span(), text!(
             "APIService {:?} sends requests to Service {namespace}/{name} without verifying its certificate",
             object.name.unwrap_or("")
         ))
-        .fix(format!(
+        .fix(text!(
             "# in APIService {:?}: remove insecureSkipTLSVerify and set spec.caBundle to the\n# base64 CA that signed Service {namespace}/{name}'s serving certificate\n# (cert-manager's CA injector can set it).\n",
             object.name.unwrap_or("")
         ));

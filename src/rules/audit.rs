@@ -111,7 +111,7 @@ impl<'a> AuditRule<'a> {
     }
 
     fn label(&self) -> String {
-        format!("rule {} (line {})", self.number, self.node.span.start.line)
+        text!("rule {} (line {})", self.number, self.node.span.start.line)
     }
 
     /// Where to point: the rule's level, or the rule.
@@ -243,7 +243,7 @@ pub static SENSITIVE_BODIES: Rule = Rule {
         for (i, whats) in leaks {
             let rule = &rules[i];
             let scope = if rule.unrestricted_requester() { "" } else { " (for the users, verbs or namespaces it names)" };
-            hits.at(rule.span(), format!(
+            hits.at(rule.span(), text!(
                 "{} is the first rule matching {}, and logs them at {}{scope}: their contents end up in the audit log",
                 rule.label(), and_list(&whats), rule.level
             ));
@@ -322,7 +322,7 @@ pub static SHADOWED: Rule = Rule {
         let Some(rules) = AuditRule::all(object) else { return };
         for (j, later) in rules.iter().enumerate() {
             if let Some(earlier) = rules[..j].iter().find(|earlier| covers(earlier, later)) {
-                hits.node(later.node, format!(
+                hits.node(later.node, text!(
                     "{} can never match: {} already matches every request it would",
                     later.label(), earlier.label()
                 ));
@@ -335,7 +335,7 @@ pub static SHADOWED: Rule = Rule {
 fn and_list(items: &[&str]) -> String {
     match items.split_last() {
         Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) => text!("{} and {last}", rest.join(", ")),
         None => String::new(),
     }
 }
@@ -492,7 +492,7 @@ pub static NOTHING_LOGGED: Rule = Rule {
         let Some(rules) = AuditRule::all(object) else { return };
         if rules.iter().all(|r| r.level == "None") {
             let why = if rules.is_empty() { "it has no rules" } else { "every rule is level None" };
-            hits.at(object.node.span, format!("the audit policy logs nothing: {why}"));
+            hits.at(object.node.span, text!("the audit policy logs nothing: {why}"));
         }
     },
 };
@@ -585,7 +585,7 @@ pub static OMIT_STAGES: Rule = Rule {
         {
             for stage in ["ResponseComplete", "Panic"] {
                 if let (true, Some(at)) = (stages.contains(&stage), at) {
-                    hits.at(at, format!("{stage} is omitted: the outcome of requests is not logged"));
+                    hits.at(at, text!("{stage} is omitted: the outcome of requests is not logged"));
                 }
             }
         }
@@ -700,7 +700,7 @@ pub static NOISY_READS: Rule = Rule {
         }
         crate::sort::sort_by_key(&mut noisy, |(i, _)| *i);
         for (i, what) in noisy {
-            hits.at(rules[i].span(), format!("{} logs high-volume reads of {} at RequestResponse", rules[i].label(), what.join(", ")));
+            hits.at(rules[i].span(), text!("{} logs high-volume reads of {} at RequestResponse", rules[i].label(), what.join(", ")));
         }
     },
 };
@@ -770,13 +770,13 @@ pub static INVALID: Rule = Rule {
         let Some(rules) = AuditRule::all(object) else { return };
         if object.api_version != "audit.k8s.io/v1" {
             let at = object.node.entry("apiVersion").map_or(object.node.span, |e| e.span());
-            hits.at(at, format!("{} was removed in Kubernetes 1.24: use audit.k8s.io/v1", object.api_version));
+            hits.at(at, text!("{} was removed in Kubernetes 1.24: use audit.k8s.io/v1", object.api_version));
         }
         for rule in &rules {
             if !LEVELS.contains(&rule.level) {
                 hits.at(
                     rule.span(),
-                    format!(
+                    text!(
                         "{} has level {:?}; valid levels are None, Metadata, Request, RequestResponse",
                         rule.label(),
                         rule.level
@@ -784,13 +784,13 @@ pub static INVALID: Rule = Rule {
                 );
             }
             if rule.resources.is_some() && !rule.urls.is_empty() {
-                hits.node(rule.node, format!("{} names both resources and nonResourceURLs", rule.label()));
+                hits.node(rule.node, text!("{} names both resources and nonResourceURLs", rule.label()));
             }
             for url in &rule.urls {
                 if url.trim_end_matches('*').contains('*') || !url.starts_with('/') && *url != "*" {
                     hits.node(
                         rule.node,
-                        format!(
+                        text!(
                             "{} has an invalid non-resource URL {url:?}: it must start with / and may end with *",
                             rule.label()
                         ),

@@ -11,10 +11,10 @@ pub fn table() -> String {
     let mut out = String::from("| Rule | Severity | What it finds | Standard |\n|---|---|---|---|\n");
     for rule in all() {
         let mut standard: Vec<String> =
-            rule.pss.iter().map(|c| format!("PSS `{}` ({})", c.check, c.level.name())).collect();
+            rule.pss.iter().map(|c| text!("PSS `{}` ({})", c.check, c.level.name())).collect();
         let cis: Vec<&str> = rule.cis.iter().map(|c| c.item).collect();
         if !cis.is_empty() {
-            standard.push(format!("CIS {}", cis.join(", ")));
+            standard.push(text!("CIS {}", cis.join(", ")));
         }
         let _ =
             writeln!(out, "| `{}` | {} | {} | {} |", rule.id, rule.severity.name(), rule.title, standard.join("; "));
@@ -29,9 +29,9 @@ pub fn kinds_table() -> String {
     for k in WORKLOAD_KINDS {
         let (at, rules) = match k.shape {
             Shape::Template([]) => ("`spec`".to_owned(), "all"),
-            Shape::Template(path) => (format!("`{}.spec`", path.join(".")), "all"),
+            Shape::Template(path) => (text!("`{}.spec`", path.join(".")), "all"),
             Shape::ArgoTemplates(path) => (
-                format!("`{}.templates[*]`: `container`, `script`, `containerSet`, `initContainers`, `sidecars`; pod-level fields of `{0}`", path.join(".")),
+                text!("`{}.templates[*]`: `container`, `script`, `containerSet`, `initContainers`, `sidecars`; pod-level fields of `{0}`", path.join(".")),
                 "what is set",
             ),
             Shape::TektonSteps => ("`spec.steps`, `spec.sidecars`; `spec.volumes`".to_owned(), "what is set"),
@@ -65,7 +65,7 @@ pub fn sources_table() -> String {
             tool.name()
         );
         for (id, rules) in ids {
-            let rules: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+            let rules: Vec<String> = rules.iter().map(|r| text!("`{r}`")).collect();
             let _ = writeln!(out, "| `{id}` | {} |", rules.join(", "));
         }
         out.push_str("\n</details>\n");
@@ -103,7 +103,7 @@ pub fn fixes_table() -> String {
         let ids: Vec<String> = all()
             .iter()
             .filter(|r| crate::fix::declared(r.id) == Declared::Fix(a))
-            .map(|r| format!("`{}`", r.id))
+            .map(|r| text!("`{}`", r.id))
             .collect();
         let _ = writeln!(out, "- **{}** ({what}): {}.", a.name(), ids.join(", "));
     }
@@ -117,7 +117,7 @@ pub fn fixes_table() -> String {
 }
 
 pub fn markdown() -> String {
-    let mut out = format!("# Posture rules\n\n{}", table());
+    let mut out = text!("# Posture rules\n\n{}", table());
     for rule in all() {
         out.push('\n');
         out.push_str(&rule_section(rule));
@@ -126,7 +126,7 @@ pub fn markdown() -> String {
 }
 
 fn rule_section(rule: &Rule) -> String {
-    let mut out = format!("## `{}`: {}\n\nSeverity: **{}**", rule.id, rule.title, rule.severity.name());
+    let mut out = text!("## `{}`: {}\n\nSeverity: **{}**", rule.id, rule.title, rule.severity.name());
     if let Some(c) = &rule.pss {
         let _ = write!(
             out,
@@ -163,9 +163,9 @@ fn rule_section(rule: &Rule) -> String {
 /// other tools, and references (CIS items included). The rule docs and
 /// SARIF's rule descriptors both show this.
 pub fn help_markdown(rule: &Rule) -> String {
-    let mut out = format!("{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n", rule.rationale, rule.remediation, rule.snippet);
+    let mut out = text!("{}\n\n**Fix:** {}\n\n```yaml\n{}\n```\n", rule.rationale, rule.remediation, rule.snippet);
     if !rule.sources.is_empty() {
-        let ids: Vec<String> = rule.sources.iter().map(|s| format!("{} `{}`", s.tool.name(), s.id)).collect();
+        let ids: Vec<String> = rule.sources.iter().map(|s| text!("{} `{}`", s.tool.name(), s.id)).collect();
         let _ = write!(out, "\nSame check elsewhere: {}.\n", ids.join(", "));
     }
     out.push_str("\nReferences:\n");

@@ -249,7 +249,7 @@ pub static IDENTITY_FIRST: Rule = Rule {
         for (index, item) in items.iter().enumerate() {
             let Some(p) = item.providers.first().filter(|p| p.kind == "identity") else { continue };
             let what = if secrets_entry == Some(index) { "Secrets (and the other resources of this entry)" } else { "these resources" };
-            hits.at(p.item.span, format!("identity is the first provider for {}: {what} are written to etcd unencrypted", item.label()));
+            hits.at(p.item.span, text!("identity is the first provider for {}: {what} are written to etcd unencrypted", item.label()));
         }
     },
 };
@@ -314,7 +314,7 @@ pub static IDENTITY_FALLBACK: Rule = Rule {
     check: |object, hits| {
         each_provider(object, |item, i, p| {
             if i > 0 && p.kind == "identity" {
-                hits.at(p.item.span, format!("identity is a fallback for {}: plaintext data in etcd is still accepted (fine while migrating)", item.label()));
+                hits.at(p.item.span, text!("identity is a fallback for {}: plaintext data in etcd is still accepted (fine while migrating)", item.label()));
             }
         })
     },
@@ -386,7 +386,7 @@ pub static AESCBC: Rule = Rule {
     check: |object, hits| {
         each_provider(object, |item, _, p| {
             if p.kind == "aescbc" {
-                hits.at(p.entry.key_span, format!("aescbc protects {}: prefer KMS v2 or secretbox", item.label()));
+                hits.at(p.entry.key_span, text!("aescbc protects {}: prefer KMS v2 or secretbox", item.label()));
             }
         })
     },
@@ -463,7 +463,7 @@ pub static AESGCM: Rule = Rule {
             if p.kind == "aesgcm" {
                 hits.at(
                     p.entry.key_span,
-                    format!(
+                    text!(
                         "aesgcm protects {}: rotate its key automatically (about every 200,000 writes)",
                         item.label()
                     ),
@@ -664,7 +664,7 @@ pub static KEY_MATERIAL: Rule = Rule {
                 if names.contains(&name) {
                     hits.node(
                         key,
-                        format!(
+                        text!(
                             "{} key name {name:?} is used twice in this provider: the API server refuses the file",
                             p.kind
                         ),
@@ -676,7 +676,7 @@ pub static KEY_MATERIAL: Rule = Rule {
                 if DOCUMENTED_KEYS.contains(&text) {
                     hits.at(
                         secret.span(),
-                        format!("key {name:?} is the example key from the Kubernetes documentation: it is public"),
+                        text!("key {name:?} is the example key from the Kubernetes documentation: it is public"),
                     );
                     continue;
                 }
@@ -684,14 +684,14 @@ pub static KEY_MATERIAL: Rule = Rule {
                     None => {
                         hits.at(
                             secret.span(),
-                            format!("key {name:?} is not valid base64: the API server refuses the file"),
+                            text!("key {name:?} is not valid base64: the API server refuses the file"),
                         );
                     }
                     Some(bytes) if !sizes.contains(&bytes.len()) => {
                         let want: Vec<String> = sizes.iter().map(usize::to_string).collect();
                         hits.at(
                             secret.span(),
-                            format!(
+                            text!(
                                 "key {name:?} is {} bytes; {} needs {} bytes: the API server refuses the file",
                                 bytes.len(),
                                 p.kind,
@@ -772,7 +772,7 @@ pub static LOCAL_KEYS: Rule = Rule {
                 if let Some(entry) = p.entry.value.entry("keys") {
                     hits.at(
                         entry.key_span,
-                        format!(
+                        text!(
                             "{} keeps {} key(s) in this file: a KMS v2 plugin would keep them off the disk",
                             p.kind,
                             keys(p).len()
@@ -909,9 +909,9 @@ pub static UNLOADABLE: Rule = Rule {
                 if name == "*" {
                     hits.node(resource, "`*` is not a valid resource: use `*.*` for everything or `*.` for the core group");
                 } else if seen.contains(&name) {
-                    hits.node(resource, format!("{name} is listed twice"));
+                    hits.node(resource, text!("{name} is listed twice"));
                 } else if let Some(wildcard) = seen.iter().find(|earlier| masks(earlier, name)) {
-                    hits.node(resource, format!("{name} is masked by the earlier {wildcard} entry: the API server refuses the file"));
+                    hits.node(resource, text!("{name} is masked by the earlier {wildcard} entry: the API server refuses the file"));
                 }
                 seen.push(name);
             }
@@ -941,7 +941,7 @@ fn provider_problems(p: &Provider, hits: &mut Hits) {
         return;
     }
     if !PROVIDERS.contains(&p.kind) {
-        hits.at(p.entry.key_span, format!("unknown provider {:?}", p.kind));
+        hits.at(p.entry.key_span, text!("unknown provider {:?}", p.kind));
         return;
     }
     let config = &p.entry.value;
@@ -954,20 +954,21 @@ fn provider_problems(p: &Provider, hits: &mut Hits) {
         if !known.contains(&entry.key.as_str()) {
             hits.at(
                 entry.key_span,
-                format!(
+                text!(
                     "unknown field {:?} in {}: the API server decodes this file strictly and refuses it",
-                    entry.key, p.kind
+                    entry.key,
+                    p.kind
                 ),
             );
         }
     }
     if !key_lengths(p.kind).is_empty() && keys(p).is_empty() {
-        hits.at(p.entry.span(), format!("{} provider has no keys", p.kind));
+        hits.at(p.entry.span(), text!("{} provider has no keys", p.kind));
     }
     if p.kind == "kms" {
         for field in ["name", "endpoint"] {
             if config.get(field).is_none() {
-                hits.at(p.entry.span(), format!("kms provider has no {field}"));
+                hits.at(p.entry.span(), text!("kms provider has no {field}"));
             }
         }
         if config.get("apiVersion").and_then(Node::as_str) == Some("v2") && config.get("cachesize").is_some() {

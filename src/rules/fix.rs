@@ -10,9 +10,9 @@ pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
     let name = crate::clip::value(c.name);
     // An Argo Workflows template holds one container, not a list.
     let (mut fix, indent) = if c.list == ContainerList::Template {
-        (format!("# in {}.templates[name: {name}]\n{list}:\n", pod.spec_path), "  ")
+        (text!("# in {}.templates[name: {name}]\n{list}:\n", pod.spec_path), "  ")
     } else {
-        (format!("# in {}.{list}\n{list}:\n  - name: {name}\n", pod.spec_path), "    ")
+        (text!("# in {}.{list}\n{list}:\n  - name: {name}\n", pod.spec_path), "    ")
     };
     for line in body.lines() {
         fix.push_str(indent);
@@ -24,5 +24,5 @@ pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
 
 /// A fix in the pod spec, shown where it goes.
 pub fn pod_fix(pod: &PodView, body: &str) -> String {
-    format!("# in {}\n{body}\n", pod.spec_path)
+    text!("# in {}\n{body}\n", pod.spec_path)
 }

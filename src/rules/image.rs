@@ -49,9 +49,9 @@ impl<'a> ImageRef<'a> {
         let registry = self.registry.to_ascii_lowercase();
         let registry = if registry == "index.docker.io" { "docker.io".to_owned() } else { registry };
         if registry == "docker.io" && !self.repository.contains('/') {
-            format!("docker.io/library/{}", self.repository)
+            text!("docker.io/library/{}", self.repository)
         } else {
-            format!("{registry}/{}", self.repository)
+            text!("{registry}/{}", self.repository)
         }
     }
 
@@ -153,10 +153,10 @@ pub static LATEST_TAG: Rule = Rule {
             let reference = ImageRef::parse(image);
             if reference.mutable_latest() {
                 let what = if reference.tag.is_some() { "uses the latest tag" } else { "has no tag (so latest)" };
-                hits.at(span, format!("{} image {image:?} {what}", c.label())).fix(container_fix(
+                hits.at(span, text!("{} image {image:?} {what}", c.label())).fix(container_fix(
                     pod,
                     c,
-                    &format!("image: {}/{}:<version>", reference.registry, reference.repository),
+                    &text!("image: {}/{}:<version>", reference.registry, reference.repository),
                 ));
             }
         })
@@ -242,10 +242,10 @@ pub static NOT_PINNED: Rule = Rule {
             let reference = ImageRef::parse(image);
             // Untagged and latest images are image/latest-tag's finding.
             if reference.digest.is_none() && !reference.mutable_latest() {
-                hits.at(span, format!("{} image {image:?} is not pinned by digest", c.label())).fix(container_fix(
+                hits.at(span, text!("{} image {image:?} is not pinned by digest", c.label())).fix(container_fix(
                     pod,
                     c,
-                    &format!("image: {image}@sha256:<digest>"),
+                    &text!("image: {image}@sha256:<digest>"),
                 ));
             }
         })
@@ -343,13 +343,13 @@ pub static REGISTRY_ALLOWLIST: Rule = Rule {
             let ok = allowed.iter().any(|a| {
                 let a = a.trim_end_matches('/');
                 let host_len = a.find('/').unwrap_or(a.len());
-                let a = format!("{}{}", a[..host_len].to_ascii_lowercase(), &a[host_len..]);
-                full == a || full.starts_with(&format!("{a}/"))
+                let a = text!("{}{}", a[..host_len].to_ascii_lowercase(), &a[host_len..]);
+                full == a || full.starts_with(&text!("{a}/"))
             });
             if !ok {
                 hits.at(
                     span,
-                    format!(
+                    text!(
                         "{} image {image:?} comes from {}, which is not an allowed registry",
                         c.label(),
                         reference.registry
@@ -444,7 +444,7 @@ pub static PULL_POLICY: Rule = Rule {
                 let edit = hits.editor().replace(&policy.value, &crate::fix::Scalar::str("Always"));
                 hits.at(
                     policy.span(),
-                    format!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", c.label()),
+                    text!("{} pulls the mutable image {image:?} with imagePullPolicy {value}", c.label()),
                 )
                 .fix(container_fix(pod, c, PULL_POLICY.snippet))
                 .edit(edit);

@@ -75,9 +75,9 @@ impl Lifetime {
     pub fn refusal(&self, version: KubernetesVersion) -> String {
         match (self.added, self.removed) {
             (Some(added), _) if !version.at_least(added) => {
-                format!("was added in Kubernetes 1.{added}, so {version} does not know it ({})", self.note)
+                text!("was added in Kubernetes 1.{added}, so {version} does not know it ({})", self.note)
             }
-            (_, Some(removed)) => format!("was removed in Kubernetes 1.{removed} ({})", self.note),
+            (_, Some(removed)) => text!("was removed in Kubernetes 1.{removed} ({})", self.note),
             _ => String::new(),
         }
     }

@@ -21,7 +21,7 @@ fn is_namespace(object: &Object) -> bool {
 }
 
 fn label<'a>(namespace: &'a Object, mode: &str) -> Option<&'a Entry> {
-    namespace.node.at(&["metadata", "labels"])?.entry(&format!("{LABEL}{mode}"))
+    namespace.node.at(&["metadata", "labels"])?.entry(&text!("{LABEL}{mode}"))
 }
 
 fn rank(level: &str) -> Option<u8> {
@@ -94,10 +94,10 @@ pub static PSS_LABELS: Rule = Rule {
         let name = object.name.unwrap_or("");
         match label(object, "enforce") {
             None => {
-                hits.at(object.node.nearest(&["metadata", "labels"]), format!("namespace {name} has no pod-security.kubernetes.io/enforce label: any pod is admitted"));
+                hits.at(object.node.nearest(&["metadata", "labels"]), text!("namespace {name} has no pod-security.kubernetes.io/enforce label: any pod is admitted"));
             }
             Some(e) if e.value.as_str() == Some("privileged") => {
-                hits.at(e.span(), format!("namespace {name} enforces the privileged level: any pod is admitted"));
+                hits.at(e.span(), text!("namespace {name} enforces the privileged level: any pod is admitted"));
             }
             Some(_) => {}
         }
@@ -166,7 +166,7 @@ pub static PSS_VERSION: Rule = Rule {
         if let Some(minor) = minor.filter(|m| *m < OLDEST_CURRENT) {
             hits.at(
                 e.span(),
-                format!(
+                text!(
                     "enforcement is pinned to policy v1.{minor}; the current version is v1.{}",
                     PolicyVersion::NEWEST
                 ),
@@ -257,9 +257,9 @@ pub static PSS_MODES: Rule = Rule {
                 Some(e) if e.value.as_str().and_then(rank).is_some_and(|r| r < enforce.1) => {
                     hits.at(
                         e.span(),
-                        format!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0),
+                        text!("{mode} is {} but enforce is {}", e.value.as_str().unwrap_or(""), enforce.0),
                     )
-                    .fix(format!("# in Namespace {:?}: {mode} at least as strict as enforce\nmetadata:\n  labels:\n    pod-security.kubernetes.io/{mode}: {}\n", object.name.unwrap_or(""), enforce.0));
+                    .fix(text!("# in Namespace {:?}: {mode} at least as strict as enforce\nmetadata:\n  labels:\n    pod-security.kubernetes.io/{mode}: {}\n", object.name.unwrap_or(""), enforce.0));
                 }
                 None if enforce.1 < 2 => absent.push(mode),
                 _ => {}
@@ -267,12 +267,12 @@ pub static PSS_MODES: Rule = Rule {
         }
         if !absent.is_empty() {
             let labels: String =
-                absent.iter().map(|mode| format!("    pod-security.kubernetes.io/{mode}: restricted\n")).collect();
+                absent.iter().map(|mode| text!("    pod-security.kubernetes.io/{mode}: restricted\n")).collect();
             hits.at(
                 object.node.nearest(&["metadata", "labels"]),
-                format!("no {} label: nothing shows what the restricted level would reject", absent.join(" or ")),
+                text!("no {} label: nothing shows what the restricted level would reject", absent.join(" or ")),
             )
-            .fix(format!(
+            .fix(text!(
                 "# in Namespace {:?}: report what restricted would reject, without enforcing it\nmetadata:\n  labels:\n{labels}",
                 object.name.unwrap_or("")
             ));
@@ -418,16 +418,16 @@ pub static ADMISSION_REJECTS: Rule = Rule {
         }
         let how = if object.kind == "Pod" { "rejects this pod" } else { "will reject the pods this workload creates" };
         let at = object.node.at(&["metadata"]).and_then(|m| m.entry("namespace")).map_or(object.node.span, Entry::span);
-        let at_version = if pinned { format!(" at {version}") } else { String::new() };
+        let at_version = if pinned { text!(" at {version}") } else { String::new() };
         hits.at(
             at,
-            format!(
+            text!(
                 "namespace {ns} enforces Pod Security {}{at_version}: admission {how} (fails {})",
                 level.name(),
                 failing.join(", ")
             ),
         )
-        .fix(format!(
+        .fix(text!(
             "# {} {:?}: fix its pss/* findings at the {} level ({}); run\n# posture check --pss-level {} to see each one on its field.\n",
             object.kind,
             object.name.unwrap_or(""),

@@ -55,7 +55,7 @@ fn selects_all(policy: &Object) -> bool {
 
 /// (default-deny ingress, default-deny egress) for a namespace.
 fn default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
-    scope.remember(format!("network/default-deny {namespace}"), || compute_default_deny(scope, namespace))
+    scope.remember(text!("network/default-deny {namespace}"), || compute_default_deny(scope, namespace))
 }
 
 fn compute_default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
@@ -248,7 +248,7 @@ pub static MISSING_DEFAULT_DENY: Rule = Rule {
             (true, true) => return,
         };
         let at = object.node.entry("kind").map_or(object.node.span, Entry::span);
-        hits.at(at, format!(
+        hits.at(at, text!(
             "namespace {namespace} has {workloads} workload(s) but no default-deny {} NetworkPolicy",
             missing.join(" or ")
         ))
@@ -394,7 +394,7 @@ pub static ALLOW_ALL: Rule = Rule {
                 if direction == "egress" { ", the cloud metadata service (169.254.169.254) included" } else { "" };
             // The narrowest rule that still names a peer: the policy's own
             // namespace, which the reviewer widens to what is needed.
-            let same_namespace = format!(
+            let same_namespace = text!(
                 "# in NetworkPolicy {policy:?}: allow pods of namespace {ns} only, then add the peers the workload needs\n{direction}:\n  - {peers}:\n      - podSelector: {{}}\n"
             );
             for rule in object.node.at(&["spec", direction]).and_then(Node::as_seq).unwrap_or(&[]) {
@@ -403,7 +403,7 @@ pub static ALLOW_ALL: Rule = Rule {
                 if rule.as_map().is_some_and(<[Entry]>::is_empty) || (rule.items(peers).is_empty() && open_ports) {
                     hits.node(
                         rule,
-                        format!("this {direction} rule has no {peers} and no ports: it allows all traffic{metadata}"),
+                        text!("this {direction} rule has no {peers} and no ports: it allows all traffic{metadata}"),
                     )
                     .fix(same_namespace.clone());
                     continue;
@@ -418,11 +418,11 @@ pub static ALLOW_ALL: Rule = Rule {
                         };
                     let fix = if peer.get("ipBlock").is_some() {
                         let except = if direction == "egress" { ", and except 169.254.169.254/32" } else { "" };
-                        format!("# in NetworkPolicy {policy:?}, spec.{direction}: replace the ipBlock covering every address\n# with the ranges the pods must {}{except}.\n", if direction == "egress" { "reach" } else { "accept traffic from" })
+                        text!("# in NetworkPolicy {policy:?}, spec.{direction}: replace the ipBlock covering every address\n# with the ranges the pods must {}{except}.\n", if direction == "egress" { "reach" } else { "accept traffic from" })
                     } else {
                         same_namespace.clone()
                     };
-                    hits.node(peer, format!("{direction} peer allows everything: {why}{reaches_metadata}")).fix(fix);
+                    hits.node(peer, text!("{direction} peer allows everything: {why}{reaches_metadata}")).fix(fix);
                 }
             }
         }
@@ -571,8 +571,8 @@ pub static METADATA_EGRESS: Rule = Rule {
                 let except: Vec<&str> = peer.at(&["ipBlock", "except"]).map_or(&[][..], |n| n.as_seq().unwrap_or(&[])).iter().filter_map(Node::as_str).collect();
                 if let Some(metadata) = metadata_reached(cidr, &except) {
                     let host = if metadata.contains(':') { "/128" } else { "/32" };
-                    hits.node(peer, format!("egress to {cidr} includes the cloud metadata service ({metadata}): add it to except"))
-                        .fix(METADATA_EGRESS.snippet.replace("0.0.0.0/0", cidr).replace("169.254.169.254/32", &format!("{metadata}{host}")));
+                    hits.node(peer, text!("egress to {cidr} includes the cloud metadata service ({metadata}): add it to except"))
+                        .fix(METADATA_EGRESS.snippet.replace("0.0.0.0/0", cidr).replace("169.254.169.254/32", &text!("{metadata}{host}")));
                 }
             }
         }
@@ -596,7 +596,7 @@ fn label_pairs(selector: &Node) -> String {
         .and_then(Node::as_map)
         .unwrap_or(&[])
         .iter()
-        .map(|e| format!("{}={}", e.key, e.value.as_str().unwrap_or("")))
+        .map(|e| text!("{}={}", e.key, e.value.as_str().unwrap_or("")))
         .collect();
     crate::sort::sort(&mut pairs);
     pairs.join(",")
@@ -754,7 +754,7 @@ pub static DANGLING: Rule = Rule {
         let pairs = label_pairs(selector);
         // Policies often repeat a selector; each is matched against the
         // namespace's pods once.
-        let selected = scope.remember(format!("network/selects {ns} {pairs}"), || {
+        let selected = scope.remember(text!("network/selects {ns} {pairs}"), || {
             let mut selected = Selected::default();
             for workload in scope.workloads_in(ns) {
                 selected.any_pods = true;
@@ -768,7 +768,7 @@ pub static DANGLING: Rule = Rule {
                         selected.matched |=
                             selects(selector, |k| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str()));
                     }
-                    Made::Unknown => selected.maybe.push(format!("{}/{}", custom.kind, custom.name.unwrap_or(""))),
+                    Made::Unknown => selected.maybe.push(text!("{}/{}", custom.kind, custom.name.unwrap_or(""))),
                     Made::NoPods => {}
                 }
             }
@@ -778,16 +778,16 @@ pub static DANGLING: Rule = Rule {
             return;
         }
         let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
-        let check = format!("# kubectl get pods -n {ns} -l {pairs}\n");
+        let check = text!("# kubectl get pods -n {ns} -l {pairs}\n");
         if selected.maybe.is_empty() {
-            hits.at(at, format!("no workload in namespace {ns} has labels matching this podSelector"))
-                .fix(format!("{check}# if no pod is listed, set podSelector.matchLabels of NetworkPolicy {:?} to the\n# pod template labels of the workload it should protect, or delete the policy.\n", object.name.unwrap_or("")));
+            hits.at(at, text!("no workload in namespace {ns} has labels matching this podSelector"))
+                .fix(text!("{check}# if no pod is listed, set podSelector.matchLabels of NetworkPolicy {:?} to the\n# pod template labels of the workload it should protect, or delete the policy.\n", object.name.unwrap_or("")));
         } else {
-            hits.at(at, format!(
+            hits.at(at, text!(
                 "no workload in namespace {ns} has labels matching this podSelector; do pods that an operator makes from {} carry them? Check before deleting the policy",
                 selected.maybe.join(", ")
             ))
-            .fix(format!("{check}# pods listed here are protected by this policy: keep it.\n"));
+            .fix(text!("{check}# pods listed here are protected by this policy: keep it.\n"));
         }
     },
 };
@@ -922,15 +922,15 @@ pub static HOST_NETWORK_PODS: Rule = Rule {
             .workloads_in(namespace_of(object))
             .filter(|w| w.pod().is_some_and(|p| p.spec.get("hostNetwork").and_then(Node::as_bool) == Some(true)))
             .filter(|w| all || selects(selector, |k| template_labels(w)?.get(k)?.as_str()))
-            .map(|w| format!("{} {:?}", w.kind, w.name.unwrap_or("")))
+            .map(|w| text!("{} {:?}", w.kind, w.name.unwrap_or("")))
             .collect();
         if host_network.is_empty() {
             return;
         }
         let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
         let names = host_network.join(", ");
-        hits.at(at, format!("this policy selects the pods of {names}, which use hostNetwork: true; network plugins generally do not apply policies to them"))
-            .fix(format!("# NetworkPolicy {:?} does not reliably filter {names}: filter their traffic\n# at the node (host firewall, the network plugin's host policies), or remove\n# hostNetwork: true from their pod spec so that the policy applies.\n", object.name.unwrap_or("")));
+        hits.at(at, text!("this policy selects the pods of {names}, which use hostNetwork: true; network plugins generally do not apply policies to them"))
+            .fix(text!("# NetworkPolicy {:?} does not reliably filter {names}: filter their traffic\n# at the node (host firewall, the network plugin's host policies), or remove\n# hostNetwork: true from their pod spec so that the policy applies.\n", object.name.unwrap_or("")));
     },
 };
 

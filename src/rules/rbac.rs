@@ -97,12 +97,20 @@ impl PolicyRule<'_> {
     /// Grants `verb` on `resource` in `group`, naming the resource (not
     /// through `*`).
     fn names(&self, group: &str, resource: &str, verbs: &[&str]) -> bool {
-        // The cheap tests first (most policy rules fail the group), and the
+        self.names_in(group, resource) && self.grants_some(verbs)
+    }
+
+    /// Grants one of `verbs` (or every verb, `*`).
+    fn grants_some(&self, verbs: &[&str]) -> bool {
+        self.verbs.contains("*") || verbs.iter().any(|v| self.verbs.contains(v))
+    }
+
+    /// Names `resource` in `group` (not through `*`), whatever the verbs.
+    fn names_in(&self, group: &str, resource: &str) -> bool {
+        // The cheap test first (most policy rules fail the group), and the
         // subresource found once rather than for each resource listed:
         // every RBAC rule asks this of every policy rule of every role.
-        if !(self.groups.contains(group) || self.groups.contains("*"))
-            || !(self.verbs.contains("*") || verbs.iter().any(|v| self.verbs.contains(v)))
-        {
+        if !(self.groups.contains(group) || self.groups.contains("*")) {
             return false;
         }
         let sub = resource.split_once('/').map(|(_, sub)| sub);
@@ -125,11 +133,15 @@ impl PolicyRule<'_> {
 /// which verbs, make it dangerous, and how to say so.
 fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs: &[&str], what: &str) {
     for rule in policy_rules(object) {
-        let named: Vec<&str> = targets.iter().filter(|(g, r)| rule.names(g, r, verbs)).map(|(_, r)| *r).collect();
+        // The verbs once per policy rule, not once per target.
+        if !rule.grants_some(verbs) {
+            continue;
+        }
+        let named: Vec<&str> = targets.iter().filter(|(g, r)| rule.names_in(g, r)).map(|(_, r)| *r).collect();
         if !named.is_empty() {
             hits.node(
                 rule.node,
-                format!(
+                text!(
                     "{} {:?} grants {} on {}: {what}",
                     object.kind,
                     object.name.unwrap_or(""),
@@ -144,14 +156,14 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
 
 /// `["a", "b"]`: a YAML flow list.
 fn flow(items: &[&str]) -> String {
-    format!("[{}]", items.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", "))
+    text!("[{}]", items.iter().map(|i| text!("{i:?}")).collect::<Vec<_>>().join(", "))
 }
 
 /// A policy rule as YAML list items, split so that the dangerous verbs on
 /// the target resources are left out and everything else stays granted; in
 /// words where that cannot be written out (a `*` verb, nothing left).
 fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs: &[&str]) -> String {
-    let role = format!("{} {:?}", object.kind, object.name.unwrap_or(""));
+    let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
     let hit = |r: &str| {
         targets
             .iter()
@@ -159,7 +171,7 @@ fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs:
     };
     let (risky, others): (Vec<&str>, Vec<&str>) = rule.resources.iter().partition(|r| hit(r));
     if rule.verbs.contains("*") {
-        return format!(
+        return text!(
             "# in {role}: replace verbs: [\"*\"] of this rule with the verbs its subjects use,\n# leaving out {} on {}.\n",
             verbs.join(", "),
             risky.join(", ")
@@ -168,14 +180,14 @@ fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs:
     let kept: Vec<&str> = rule.verbs.iter().filter(|v| !verbs.contains(v)).collect();
     let names = rule.node.strings("resourceNames");
     let item = |resources: &[&str], verbs: &[&str]| {
-        let mut out = format!("- apiGroups: {}\n  resources: {}\n", flow(&rule.groups.to_vec()), flow(resources));
+        let mut out = text!("- apiGroups: {}\n  resources: {}\n", flow(&rule.groups.to_vec()), flow(resources));
         if !names.is_empty() {
-            out.push_str(&format!("  resourceNames: {}\n", flow(&names)));
+            out.push_str(&text!("  resourceNames: {}\n", flow(&names)));
         }
-        out.push_str(&format!("  verbs: {}\n", flow(verbs)));
+        out.push_str(&text!("  verbs: {}\n", flow(verbs)));
         out
     };
-    let mut out = format!("# in {role}: this rule without {} on {}\n", verbs.join(", "), risky.join(", "));
+    let mut out = text!("# in {role}: this rule without {} on {}\n", verbs.join(", "), risky.join(", "));
     if !others.is_empty() {
         out.push_str(&item(&others, &rule.verbs.to_vec()));
     }
@@ -183,11 +195,8 @@ fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs:
         out.push_str(&item(&risky, &kept));
     }
     if others.is_empty() && kept.is_empty() {
-        out = format!(
-            "# in {role}: remove this rule; it grants only {} on {}.\n",
-            rule.verbs.join(", "),
-            risky.join(", ")
-        );
+        out =
+            text!("# in {role}: remove this rule; it grants only {} on {}.\n", rule.verbs.join(", "), risky.join(", "));
     }
     out
 }
@@ -287,8 +296,8 @@ pub static WILDCARD: Rule = Rule {
                 [key] => rule.node.entry(key).map_or(rule.node.span, |e| e.span()),
                 _ => rule.node.span,
             };
-            let role = format!("{} {:?}", object.kind, object.name.unwrap_or(""));
-            let fix = format!(
+            let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let fix = text!(
                 "# in {role}: replace * in {} of this rule with the exact values its subjects use\n",
                 starred.join(", ")
             );
@@ -299,7 +308,7 @@ pub static WILDCARD: Rule = Rule {
             if read_only && metrics_only {
                 hits.at(
                     at,
-                    format!(
+                    text!(
                         "{role} reads every resource (*) of {}: read-only usage numbers, a small grant",
                         rule.groups.join(", ")
                     ),
@@ -310,7 +319,7 @@ pub static WILDCARD: Rule = Rule {
             }
             let scope =
                 if rule.is_full_wildcard() { ": every verb on every resource, which is cluster-admin" } else { "" };
-            hits.at(at, format!("{role} uses * in {}{scope}", starred.join(", "))).fix(fix);
+            hits.at(at, text!("{role} uses * in {}{scope}", starred.join(", "))).fix(fix);
         }
     },
 };
@@ -412,13 +421,13 @@ pub static SECRETS_READ: Rule = Rule {
             // Secrets: the API server then authorizes them only with a
             // metadata.name field selector.
             if rule.names("", "secrets", &["get", "list", "watch"]) && !rule.named_objects {
-                hits.node(rule.node, format!(
+                hits.node(rule.node, text!(
                     "{} {:?} grants {} on secrets: it reads credentials",
                     object.kind,
                     object.name.unwrap_or(""),
                     rule.granted_verbs(&["get", "list", "watch"]).join(", ")
                 ))
-                .fix(format!(
+                .fix(text!(
                     "# in {} {:?}: drop list and watch on secrets, and add resourceNames\n# listing the Secrets its subjects read, with get only.\n",
                     object.kind,
                     object.name.unwrap_or("")
@@ -830,8 +839,8 @@ pub static TOKEN_CREATE: Rule = Rule {
     check: |object, hits| {
         for rule in policy_rules(object) {
             if rule.names("", "serviceaccounts/token", &["create"]) && !rule.named_objects {
-                hits.node(rule.node, format!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")))
-                    .fix(format!("# in {} {:?}: add resourceNames to this rule, listing the service accounts\n# whose tokens its subjects need.\n", object.kind, object.name.unwrap_or("")));
+                hits.node(rule.node, text!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")))
+                    .fix(text!("# in {} {:?}: add resourceNames to this rule, listing the service accounts\n# whose tokens its subjects need.\n", object.kind, object.name.unwrap_or("")));
             }
         }
     },
@@ -973,9 +982,9 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
             if named.is_empty() || rule.named_objects && !rule.verbs.iter().any(|v| matches!(v, "create" | "*")) {
                 continue;
             }
-            let role = format!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
             let fix = webhook_fix(hits.scope(), &role, &rule, &named, &KINDS);
-            hits.node(rule.node, format!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
+            hits.node(rule.node, text!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
                 .fix(fix);
         }
     },
@@ -1078,7 +1087,7 @@ fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kin
         rule.verbs.iter().filter(|v| *v != "create").partition(|v| matches!(*v, "get" | "list" | "watch"));
     // The configurations' names, as YAML, once per run: every role of a
     // large input would otherwise list (and format) them all again.
-    let names = scope.remember(format!("webhook-configurations {named:?}"), || {
+    let names = scope.remember(text!("webhook-configurations {named:?}"), || {
         let mut names: Vec<&str> = kinds
             .iter()
             .filter(|(r, _)| named.contains(r))
@@ -1091,7 +1100,7 @@ fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kin
         // make the report grow as roles times configurations.
         (!names.is_empty() && names.len() <= WEBHOOK_NAMES_LISTED).then(|| flow(&names))
     });
-    let mut out = format!("# in {role}: limit the writes to the webhook configurations its subjects own\n");
+    let mut out = text!("# in {role}: limit the writes to the webhook configurations its subjects own\n");
     if rule.verbs.contains("create") {
         out.push_str("# (create cannot be limited by name: grant it only where the subject must create them)\n");
     }
@@ -1100,8 +1109,8 @@ fn webhook_fix(scope: &Scope, role: &str, rule: &PolicyRule, named: &[&str], kin
         return out;
     };
     let item = |verbs: &[&str], names: Option<&str>| {
-        let names = names.map(|n| format!("  resourceNames: {n}\n")).unwrap_or_default();
-        format!(
+        let names = names.map(|n| text!("  resourceNames: {n}\n")).unwrap_or_default();
+        text!(
             "- apiGroups: [\"admissionregistration.k8s.io\"]\n  resources: {}\n{names}  verbs: {}\n",
             flow(named),
             flow(verbs)
@@ -1300,15 +1309,15 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
             .iter()
             .map(|s| subject(s))
             .filter(|(_, name, _)| !control_plane_identity(name))
-            .map(|(kind, name, ns)| format!("{kind} {}{name}", ns.map(|n| format!("{n}/")).unwrap_or_default()))
+            .map(|(kind, name, ns)| text!("{kind} {}{name}", ns.map(|n| text!("{n}/")).unwrap_or_default()))
             .collect();
         if !who.is_empty() {
             let role = if equivalent {
-                format!("{} (every verb on every resource)", b.role_name)
+                text!("{} (every verb on every resource)", b.role_name)
             } else {
                 "cluster-admin".into()
             };
-            hits.at(b.role_ref, format!("{role} is bound to {}", who.join(", "))).fix(format!(
+            hits.at(b.role_ref, text!("{role} is bound to {}", who.join(", "))).fix(text!(
                 "# in {} {:?}: refer to a role holding only what {} needs\n# instead of {}.\n",
                 object.kind,
                 object.name.unwrap_or(""),
@@ -1478,7 +1487,7 @@ pub static SYSTEM_GROUP_BINDING: Rule = Rule {
                 _ if name.starts_with("system:serviceaccounts:") => "every service account of that namespace",
                 _ => continue,
             };
-            hits.node(s, format!("{} {:?} is bound to {name}: {who}", b.role_kind, b.role_name)).fix(format!(
+            hits.node(s, text!("{} {:?} is bound to {name}: {who}", b.role_kind, b.role_name)).fix(text!(
                 "# in {} {:?}: replace subject {name} with the users, groups or service\n# accounts that need {} {:?}.\n",
                 object.kind,
                 object.name.unwrap_or(""),
@@ -1598,8 +1607,8 @@ pub static DEFAULT_SA_BINDING: Rule = Rule {
                 _ => None,
             };
             if let Some(namespace) = account {
-                hits.node(s, format!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name))
-                    .fix(format!(
+                hits.node(s, text!("{} {:?} is bound to the default service account of {namespace}", b.role_kind, b.role_name))
+                    .fix(text!(
                         "# create a ServiceAccount in {namespace} for the workload that needs {} {:?},\n# set it as that workload's serviceAccountName, and name it here instead of default.\n",
                         b.role_kind, b.role_name
                     ));
@@ -1750,16 +1759,16 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
         let grants: Vec<String> = policy_rules(role).iter().map(describe).collect();
         let scope = match object.kind {
             "ClusterRoleBinding" => "cluster-wide".to_owned(),
-            _ => format!("in namespace {}", namespace_of(object)),
+            _ => text!("in namespace {}", namespace_of(object)),
         };
         let who: Vec<String> =
-            b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| format!("{kind} {name}")).collect();
+            b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| text!("{kind} {name}")).collect();
         let namespace = (object.kind == "RoleBinding").then(|| namespace_of(object));
         let checks: Vec<String> =
             b.subjects.iter().filter_map(|s| can_i(subject(s), namespace_of(object), namespace)).collect();
         hits.at(
             b.role_ref,
-            format!(
+            text!(
                 "{} get, {scope}: {}",
                 who.join(", "),
                 if grants.is_empty() { "nothing".into() } else { grants.join("; ") }
@@ -1774,12 +1783,12 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
 fn describe(rule: &PolicyRule) -> String {
     let urls = rule.node.strings("nonResourceURLs");
     if rule.resources.is_empty() && !urls.is_empty() {
-        return format!("{} on URLs {}", rule.verbs.join("/"), urls.join(", "));
+        return text!("{} on URLs {}", rule.verbs.join("/"), urls.join(", "));
     }
     let groups: Vec<&str> = rule.groups.iter().map(|g| if g.is_empty() { "core" } else { g }).collect();
     let names = rule.node.strings("resourceNames");
-    let named = if names.is_empty() { String::new() } else { format!(" named {}", names.join(", ")) };
-    format!("{} on {}{named} ({})", rule.verbs.join("/"), rule.resources.join(", "), groups.join(", "))
+    let named = if names.is_empty() { String::new() } else { text!(" named {}", names.join(", ")) };
+    text!("{} on {}{named} ({})", rule.verbs.join("/"), rule.resources.join(", "), groups.join(", "))
 }
 
 /// The `kubectl auth can-i` line that lists a subject's permissions, as the
@@ -1787,14 +1796,14 @@ fn describe(rule: &PolicyRule) -> String {
 /// (`--as-group` needs an `--as`).
 fn can_i((kind, name, ns): (&str, &str, Option<&str>), binding_ns: &str, scope: Option<&str>) -> Option<String> {
     let who = match kind {
-        "ServiceAccount" => format!("--as=system:serviceaccount:{}:{name}", ns.unwrap_or(binding_ns)),
-        "User" => format!("--as={name}"),
-        "Group" => format!("--as=someone --as-group={name}"),
+        "ServiceAccount" => text!("--as=system:serviceaccount:{}:{name}", ns.unwrap_or(binding_ns)),
+        "User" => text!("--as={name}"),
+        "Group" => text!("--as=someone --as-group={name}"),
         _ => return None,
     };
     // Cluster-wide grants show in any namespace's listing.
-    let scope = scope.map(|ns| format!(" -n {ns}")).unwrap_or_default();
-    Some(format!("# kubectl auth can-i --list {who}{scope}\n"))
+    let scope = scope.map(|ns| text!(" -n {ns}")).unwrap_or_default();
+    Some(text!("# kubectl auth can-i --list {who}{scope}\n"))
 }
 
 pub static RULES: &[&Rule] = &[

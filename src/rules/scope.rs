@@ -208,9 +208,12 @@ pub struct Scope<'a> {
     index: Index,
     /// Facts rules derive from many objects, computed once per run, with
     /// the lookups computing them read.
-    memo: RefCell<HashMap<String, Remembered>>,
+    memo: RefCell<WordMap<String, Remembered>>,
     /// The lookups read since [`Scope::take_reads`] (see [`Lookup::key`]).
     reads: RefCell<Vec<u64>>,
+    /// Whether lookups read are noted: only an incremental check uses
+    /// them, and a full one would make a list for each rule on each object.
+    notes_reads: bool,
 }
 
 /// A fact a rule derived, and the lookups deriving it read.
@@ -364,7 +367,21 @@ impl<'a> Scope<'a> {
             }
         }
         let index = Index::new(keys, &filings);
-        Scope { options, documents, objects, index, memo: RefCell::default(), reads: RefCell::default() }
+        Scope {
+            options,
+            documents,
+            objects,
+            index,
+            memo: RefCell::default(),
+            reads: RefCell::default(),
+            notes_reads: true,
+        }
+    }
+
+    /// The scope of a check that keeps nothing for the next one: lookups
+    /// read are not noted ([`Scope::take_reads`] gives none).
+    pub fn noting_no_reads(self) -> Self {
+        Scope { notes_reads: false, ..self }
     }
 
     /// How many objects there are.
@@ -390,13 +407,15 @@ impl<'a> Scope<'a> {
 
     /// Every object of every input, in input order, for a rule.
     pub fn all(&self) -> impl Iterator<Item = &Located<'a>> {
-        self.read(Lookup::Everything);
+        self.read(Lookup::Everything.key());
         (0..self.len()).map(|n| self.object(n))
     }
 
-    /// Notes a lookup a rule made.
-    fn read(&self, lookup: Lookup) {
-        self.reads.borrow_mut().push(lookup.key());
+    /// Notes a lookup a rule made, by its key.
+    fn read(&self, key: u64) {
+        if self.notes_reads {
+            self.reads.borrow_mut().push(key);
+        }
     }
 
     /// The lookups read since the last call (see [`Lookup`]).
@@ -406,7 +425,8 @@ impl<'a> Scope<'a> {
 
     /// The objects filed under `lookup`, in input order (noted as read).
     fn filed<'s, 'q>(&'s self, lookup: Lookup<'q>) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'q, 'a> {
-        self.read(lookup);
+        let key = lookup.key();
+        self.read(key);
         // Whether the object is filed under the lookup itself, not only
         // under its key: as [`Lookup::of`] files it, without listing every
         // lookup of every object a rule goes through.
@@ -426,7 +446,7 @@ impl<'a> Scope<'a> {
                 }
             }
         };
-        let mut numbers = self.index.get(lookup.key()).iter().copied().peekable();
+        let mut numbers = self.index.get(key).iter().copied().peekable();
         // An object listed twice in a row (filed twice) is taken once.
         std::iter::from_fn(move || {
             let n = numbers.next()?;

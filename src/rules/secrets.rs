@@ -125,13 +125,13 @@ pub static ENV_VAR: Rule = Rule {
             for env in c.node.items("env") {
                 if let Some(r) = env.get("valueFrom").and_then(|v| v.entry("secretKeyRef")) {
                     let name = env.get("name").and_then(Node::as_str).unwrap_or("");
-                    hits.at(r.span(), format!("{} reads Secret {} into environment variable {name}", c.label(), secret_name(&r.value)))
+                    hits.at(r.span(), text!("{} reads Secret {} into environment variable {name}", c.label(), secret_name(&r.value)))
                         .fix(container_fix(&pod, &c, ENV_VAR.snippet));
                 }
             }
             for from in c.node.items("envFrom") {
                 if let Some(r) = from.entry("secretRef") {
-                    hits.at(r.span(), format!("{} loads every key of Secret {} into its environment", c.label(), secret_name(&r.value)))
+                    hits.at(r.span(), text!("{} loads every key of Secret {} into its environment", c.label(), secret_name(&r.value)))
                         .fix(container_fix(&pod, &c, ENV_VAR.snippet));
                 }
             }
@@ -140,7 +140,7 @@ pub static ENV_VAR: Rule = Rule {
 };
 
 fn secret_name(reference: &Node) -> String {
-    format!("{:?}", reference.get("name").and_then(Node::as_str).unwrap_or(""))
+    text!("{:?}", reference.get("name").and_then(Node::as_str).unwrap_or(""))
 }
 
 /// Words that say "this is a credential" in a key name.
@@ -168,8 +168,22 @@ const ABOUT_WORDS: [&str; 19] = [
 ];
 
 fn secret_name_like(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if !SECRET_WORDS.iter().any(|w| lower.contains(w)) {
+    // Most names hold none of the words: told in one pass over the name,
+    // each word tried only where its first letter is (no lowercase copy,
+    // no searcher built for each word).
+    let name_bytes = name.as_bytes();
+    let holds_word = (0..name_bytes.len()).any(|at| {
+        let first = name_bytes[at].to_ascii_lowercase();
+        // The words' first letters.
+        if !matches!(first, b'p' | b's' | b't' | b'a' | b'c') {
+            return false;
+        }
+        SECRET_WORDS.iter().any(|w| {
+            let w = w.as_bytes();
+            w[0] == first && name_bytes.get(at..at + w.len()).is_some_and(|there| there.eq_ignore_ascii_case(w))
+        })
+    });
+    if !holds_word {
         return false;
     }
     // The last word decides; words split on separators and camelCase humps.
@@ -223,7 +237,7 @@ fn weakness(name: &str, value: &str) -> Option<String> {
     } else if name.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == v) {
         Some("a word of its own name".to_owned())
     } else if v.chars().count() < 8 {
-        Some(format!("only {} characters", v.chars().count()))
+        Some(text!("only {} characters", v.chars().count()))
     } else {
         None
     }
@@ -231,6 +245,16 @@ fn weakness(name: &str, value: &str) -> Option<String> {
 
 /// Well-known token formats, found whatever the key is called.
 fn known_format(value: &str) -> Option<&'static str> {
+    // Each format below starts with one of these pairs of bytes: a value
+    // holding none of them (almost every value) is none of them, told in
+    // one pass rather than a search for each format.
+    let pairs = value.as_bytes().windows(2);
+    if !pairs
+        .into_iter()
+        .any(|w| matches!(w, [b'-', b'-'] | [b'A', b'K' | b'I'] | [b'g', b'h' | b'l'] | [b'x', b'o'] | [b's', b'k']))
+    {
+        return None;
+    }
     let starts = |p: &str| value.contains(p);
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----") {
         return Some("a private key");
@@ -390,10 +414,10 @@ pub static LITERAL: Rule = Rule {
         let mut check = |name: &str, value: &Node, span, place: &str, fix: &dyn Fn(&str) -> String| {
             let Value::Str(text) = &value.value else { return };
             if let Some(format) = known_format(text) {
-                hits.at(span, format!("{place} {name:?} holds what looks like {format}")).fix(fix(name));
+                hits.at(span, text!("{place} {name:?} holds what looks like {format}")).fix(fix(name));
             } else if secret_name_like(name) && literal_value(text) {
-                let weak = weakness(name, text).map(|why| format!(", and a weak one ({why})")).unwrap_or_default();
-                hits.at(span, format!("{place} {name:?} holds a literal credential{weak}")).fix(fix(name));
+                let weak = weakness(name, text).map(|why| text!(", and a weak one ({why})")).unwrap_or_default();
+                hits.at(span, text!("{place} {name:?} holds a literal credential{weak}")).fix(fix(name));
             }
         };
         let owner = object.name.unwrap_or("app");
@@ -405,12 +429,12 @@ pub static LITERAL: Rule = Rule {
                     };
                     let fix = |name: &str| {
                         let key = name.to_ascii_lowercase().replace('_', "-");
-                        let body = format!(
+                        let body = text!(
                             "# {name} read from a Secret kept out of the repository\nenv:\n  - name: {name}\n    valueFrom:\n      secretKeyRef:\n        name: {owner}\n        key: {key}"
                         );
                         container_fix(&pod, &c, &body)
                     };
-                    check(name, value, env.span, &format!("{} environment variable", c.label()), &fix);
+                    check(name, value, env.span, &text!("{} environment variable", c.label()), &fix);
                 }
             }
         }
@@ -418,7 +442,7 @@ pub static LITERAL: Rule = Rule {
             for key in ["data", "binaryData"] {
                 for entry in object.node.get(key).and_then(Node::as_map).unwrap_or(&[]) {
                     let fix = |name: &str| {
-                        format!(
+                        text!(
                             "# Move {name:?} out of ConfigMap {owner:?} into a Secret created from your secret\n# store, and read it from there (secretKeyRef or a Secret volume); rotate it.\n"
                         )
                     };
@@ -429,7 +453,7 @@ pub static LITERAL: Rule = Rule {
         for entry in object.node.at(&["metadata", "annotations"]).and_then(Node::as_map).unwrap_or(&[]) {
             if let Value::Str(text) = &entry.value.value {
                 if let Some(format) = known_format(text) {
-                    hits.at(entry.span(), format!("annotation {:?} holds what looks like {format}", entry.key)).fix(format!(
+                    hits.at(entry.span(), text!("annotation {:?} holds what looks like {format}", entry.key)).fix(text!(
                         "# Remove annotation {:?} from {} {owner:?}: annotations are readable by\n# anyone who can get the object. Rotate the credential.\n",
                         entry.key, object.kind
                     ));
@@ -438,7 +462,7 @@ pub static LITERAL: Rule = Rule {
                         entry.span(),
                         "the last-applied-configuration annotation repeats this Secret's data in plain JSON",
                     )
-                    .fix(format!(
+                    .fix(text!(
                         "# Remove the annotation from Secret {owner:?} (kubectl apply --server-side does not\n# write it), and create the Secret from your secret store; rotate its data.\n"
                     ));
                 }
@@ -538,21 +562,21 @@ pub static COMMITTED: Rule = Rule {
             let Some(entry) = object.node.entry(key).filter(|e| e.value.as_map().is_some_and(|m| !m.is_empty())) else { continue };
             let items = entry.value.as_map().unwrap_or(&[]);
             let keys: Vec<&str> = items.iter().map(|e| e.key.as_str()).collect();
-            let credential = typed.map(|t| format!("its type is {t}")).or_else(|| {
+            let credential = typed.map(|t| text!("its type is {t}")).or_else(|| {
                 items.iter().find_map(|e| {
                     let text = e.value.as_str()?;
                     let text = if key == "data" { String::from_utf8_lossy(&crate::base64::decode_standard(text)?).into_owned() } else { text.to_owned() };
-                    credential_in(&e.key, &text).map(|why| format!("{:?} {why}", e.key))
+                    credential_in(&e.key, &text).map(|why| text!("{:?} {why}", e.key))
                 })
             });
             match credential {
                 Some(why) => {
-                    hits.at(entry.key_span, format!("Secret {name:?} carries credentials in its {key} ({}) in the manifest: {why}; rotate them", keys.join(", ")))
-                        .fix(COMMITTED.snippet.replace("name: db", &format!("name: {name}")).replace("prod/db", &format!("{}/{name}", crate::rules::scope::namespace_of(object))));
+                    hits.at(entry.key_span, text!("Secret {name:?} carries credentials in its {key} ({}) in the manifest: {why}; rotate them", keys.join(", ")))
+                        .fix(COMMITTED.snippet.replace("name: db", &text!("name: {name}")).replace("prod/db", &text!("{}/{name}", crate::rules::scope::namespace_of(object))));
                 }
                 None => {
-                    hits.at(entry.key_span, format!("Secret {name:?} carries its {key} ({}) in the manifest; none of it looks like a credential", keys.join(", ")))
-                        .fix(format!("# Secret {name:?} holds settings, not recognisable credentials: a ConfigMap\n# is the place for them, or keep them out of the repository if they are sensitive.\n"))
+                    hits.at(entry.key_span, text!("Secret {name:?} carries its {key} ({}) in the manifest; none of it looks like a credential", keys.join(", ")))
+                        .fix(text!("# Secret {name:?} holds settings, not recognisable credentials: a ConfigMap\n# is the place for them, or keep them out of the repository if they are sensitive.\n"))
                         .severity(Severity::Low);
                 }
             }
@@ -576,7 +600,7 @@ const CREDENTIAL_TYPES: [&str; 7] = [
 /// sets a credential inside a configuration file.
 fn credential_in(key: &str, text: &str) -> Option<String> {
     if let Some(format) = known_format(text) {
-        return Some(format!("holds what looks like {format}"));
+        return Some(text!("holds what looks like {format}"));
     }
     if secret_name_like(key) && literal_value(text) {
         return Some("is named as a credential".to_owned());
@@ -585,7 +609,7 @@ fn credential_in(key: &str, text: &str) -> Option<String> {
         let (name, value) = line.split_once(':').or_else(|| line.split_once('='))?;
         let (name, value) =
             (name.trim().trim_start_matches("- "), value.trim().trim_matches(|c| c == '"' || c == '\''));
-        (secret_name_like(name) && literal_value(value)).then(|| format!("sets {name}"))
+        (secret_name_like(name) && literal_value(value)).then(|| text!("sets {name}"))
     })
 }
 

@@ -104,7 +104,7 @@ pub static EXPOSED: Rule = Rule {
                 let ranges =
                     object.node.at(&["spec", "loadBalancerSourceRanges"]).and_then(Node::as_seq).unwrap_or(&[]);
                 if ranges.is_empty() || ranges.iter().any(|r| matches!(r.as_str(), Some("0.0.0.0/0" | "::/0"))) {
-                    hits.at(kind.span(), format!("Service {name:?} is a LoadBalancer open to every source address")).fix(format!(
+                    hits.at(kind.span(), text!("Service {name:?} is a LoadBalancer open to every source address")).fix(text!(
                         "# in Service {name:?}: set spec.loadBalancerSourceRanges to the address ranges\n# of the clients that may connect (none, or 0.0.0.0/0, lets everyone in).\n"
                     ));
                 }
@@ -112,7 +112,7 @@ pub static EXPOSED: Rule = Rule {
             // A LoadBalancer opens node ports too: the fix is to stay inside
             // the cluster and be reached through an Ingress or Gateway.
             Some("NodePort") => {
-                hits.at(kind.span(), format!("Service {name:?} opens a port on every node")).fix(format!(
+                hits.at(kind.span(), text!("Service {name:?} opens a port on every node")).fix(text!(
                     "# in Service {name:?}: keep it inside the cluster and expose it through an Ingress or Gateway\nspec:\n  type: ClusterIP\n"
                 ));
             }
@@ -205,7 +205,7 @@ pub static EXTERNAL_IPS: Rule = Rule {
         {
             hits.at(
                 e.span(),
-                format!(
+                text!(
                     "Service {:?} claims externalIPs: traffic to those addresses is routed to it on every node",
                     object.name.unwrap_or("")
                 ),
@@ -293,9 +293,9 @@ pub static INGRESS_TLS: Rule = Rule {
             let hosts = if hosts.is_empty() {
                 "[<the host names it serves>]".to_owned()
             } else {
-                format!("[{}]", hosts.join(", "))
+                text!("[{}]", hosts.join(", "))
             };
-            hits.at(at, format!("Ingress {name:?} has {what}: it serves plain HTTP")).fix(format!(
+            hits.at(at, text!("Ingress {name:?} has {what}: it serves plain HTTP")).fix(text!(
                 "# in Ingress {name:?}\nspec:\n  tls:\n    - hosts: {hosts}\n      secretName: {name}-tls\n"
             ));
         }

@@ -128,11 +128,11 @@ pub static RESOURCES: Rule = Rule {
                     c.node.at(&["resources", kind, what]).is_none()
                         && (*kind == "limits" || c.node.at(&["resources", "limits", what]).is_none())
                 })
-                .map(|(kind, what)| format!("{kind}.{what}"))
+                .map(|(kind, what)| text!("{kind}.{what}"))
                 .collect();
             if !missing.is_empty() && pod.complete() {
                 let edit = resource_placeholders(&hits.editor(), &c, &missing);
-                hits.at(c.node.nearest(&["resources"]), format!("{} sets no {}", c.label(), missing.join(", ")))
+                hits.at(c.node.nearest(&["resources"]), text!("{} sets no {}", c.label(), missing.join(", ")))
                     .fix(container_fix(&pod, &c, RESOURCES.snippet))
                     .edit(edit);
             }
@@ -240,14 +240,14 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
                     let edit = hits.editor().replace(&e.value, &Scalar::Bool(true));
-                    hits.at(e.span(), format!("{} has a writable root file system", c.label()))
+                    hits.at(e.span(), text!("{} has a writable root file system", c.label()))
                         .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
                 None if pod.complete() => {
                     let edit =
                         hits.editor().set(c.node, &["securityContext", "readOnlyRootFilesystem"], Scalar::Bool(true));
-                    hits.at(c.missing(&[]), format!("{} does not set readOnlyRootFilesystem: true", c.label()))
+                    hits.at(c.missing(&[]), text!("{} does not set readOnlyRootFilesystem: true", c.label()))
                         .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
@@ -257,26 +257,25 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
     },
 };
 
-pub static ROOT_USER_OR_GROUP: Rule =
-    Rule {
-        id: "workload/root-user-or-group",
-        family: Family::Workload,
-        title: "Pod or container runs as user 0 or with group 0",
-        severity: Severity::Medium,
-        practice: Practice::PodSecurity,
-        rationale: "runAsUser: 0 is root, the same user as root on the node. Pod Security checks the \
+pub static ROOT_USER_OR_GROUP: Rule = Rule {
+    id: "workload/root-user-or-group",
+    family: Family::Workload,
+    title: "Pod or container runs as user 0 or with group 0",
+    severity: Severity::Medium,
+    practice: Practice::PodSecurity,
+    rationale: "runAsUser: 0 is root, the same user as root on the node. Pod Security checks the \
         user only at the restricted level, and the group never: runAsGroup, fsGroup or \
         supplementalGroups of 0 give processes the root group, which owns many files on the node and \
         in images (for example /etc/shadow on some distributions).",
-        references: &[SECURITY_CONTEXT_DOC],
-        cis: &[],
-        sources: &[trivy("KSV-0105"), trivy("KSV-0116")],
-        kinds: kinds::WORKLOADS,
-        remediation: "Use non-zero ids for runAsUser, runAsGroup, fsGroup and supplementalGroups.",
-        snippet: "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001\n  fsGroup: 10001",
-        pss: None,
-        bad: &[
-            indoc! {r#"
+    references: &[SECURITY_CONTEXT_DOC],
+    cis: &[],
+    sources: &[trivy("KSV-0105"), trivy("KSV-0116")],
+    kinds: kinds::WORKLOADS,
+    remediation: "Use non-zero ids for runAsUser, runAsGroup, fsGroup and supplementalGroups.",
+    snippet: "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001\n  fsGroup: 10001",
+    pss: None,
+    bad: &[
+        indoc! {r#"
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -288,7 +287,7 @@ pub static ROOT_USER_OR_GROUP: Rule =
                   - name: app
                     image: nginx:1.27
             "#},
-            indoc! {r#"
+        indoc! {r#"
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata:
@@ -314,10 +313,10 @@ pub static ROOT_USER_OR_GROUP: Rule =
                           runAsUser: 1000
                           runAsGroup: 0  # expect: workload/root-user-or-group
             "#},
-        ],
-        good: &[
-            HARDENED,
-            indoc! {r#"
+    ],
+    good: &[
+        HARDENED,
+        indoc! {r#"
                 apiVersion: batch/v1
                 kind: Job
                 metadata:
@@ -336,36 +335,39 @@ pub static ROOT_USER_OR_GROUP: Rule =
                       - name: backup
                         image: registry.example.com/backup:1.2
             "#},
-        ],
-        check: |object, hits| {
-            let Some(pod) = object.pod() else { return };
-            let is_zero = |n: &Node| n.as_i64() == Some(0);
-            // At the restricted level pss/run-as-user reports user 0 already.
-            let user_reported = hits.options().runs("pss/run-as-user");
-            let fields: &[&str] =
-                if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
-            let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };
-            for field in fields {
-                if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
-                    hits.at(e.span(), format!("the pod sets {field}: 0 ({})", what(field)))
-                        .fix(pod_fix(&pod, ROOT_USER_OR_GROUP.snippet));
+    ],
+    check: |object, hits| {
+        let Some(pod) = object.pod() else { return };
+        let is_zero = |n: &Node| n.as_i64() == Some(0);
+        // At the restricted level pss/run-as-user reports user 0 already.
+        let user_reported = hits.options().runs("pss/run-as-user");
+        let fields: &[&str] =
+            if user_reported { &["runAsGroup", "fsGroup"] } else { &["runAsUser", "runAsGroup", "fsGroup"] };
+        let what = |field: &str| if field == "runAsUser" { "root" } else { "the root group" };
+        for field in fields {
+            if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
+                hits.at(e.span(), text!("the pod sets {field}: 0 ({})", what(field)))
+                    .fix(pod_fix(&pod, ROOT_USER_OR_GROUP.snippet));
+            }
+        }
+        if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
+            for g in groups.iter().filter(|g| is_zero(g)) {
+                hits.node(g, "the pod adds supplemental group 0 (the root group)");
+            }
+        }
+        for c in pod.containers() {
+            for field in fields.iter().filter(|f| **f != "fsGroup") {
+                if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
+                    hits.at(e.span(), text!("{} sets {field}: 0 ({})", c.label(), what(field))).fix(container_fix(
+                        &pod,
+                        &c,
+                        "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001",
+                    ));
                 }
             }
-            if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
-                for g in groups.iter().filter(|g| is_zero(g)) {
-                    hits.node(g, "the pod adds supplemental group 0 (the root group)");
-                }
-            }
-            for c in pod.containers() {
-                for field in fields.iter().filter(|f| **f != "fsGroup") {
-                    if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
-                        hits.at(e.span(), format!("{} sets {field}: 0 ({})", c.label(), what(field)))
-                            .fix(container_fix(&pod, &c, "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001"));
-                    }
-                }
-            }
-        },
-    };
+        }
+    },
+};
 
 pub static AUTOMOUNT_TOKEN: Rule = Rule {
     id: "workload/automount-token",
@@ -501,7 +503,7 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         if !opted_out && !bound && (entry.is_some() || pod.complete()) {
             let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
             let edit = hits.editor().set(pod.spec, &["automountServiceAccountToken"], Scalar::Bool(false));
-            let hit = hits.at(at, format!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
+            let hit = hits.at(at, text!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
                 .fix(pod_fix(&pod, AUTOMOUNT_TOKEN.snippet));
             // Turning off a token someone asked for is less certain.
             match entry {
@@ -665,7 +667,7 @@ fn kubelet_input(path: &str, parents: bool) -> Option<String> {
         if under(path, dir) {
             Some((*why).to_owned())
         } else {
-            (parents && under(dir, path)).then(|| format!("it holds {dir}, and {why}"))
+            (parents && under(dir, path)).then(|| text!("it holds {dir}, and {why}"))
         }
     })
 }
@@ -805,14 +807,14 @@ pub static RUNTIME_SOCKET: Rule = Rule {
             let Some((entry, path)) = host_path(volume) else { continue };
             if let Some(socket) = runtime_socket(path) {
                 let what = if socket == path.trim_end_matches('/') {
-                    format!("the container runtime socket {path} is mounted")
+                    text!("the container runtime socket {path} is mounted")
                 } else {
-                    format!("{path} is mounted, and with it any container runtime socket it holds ({socket}, ...)")
+                    text!("{path} is mounted, and with it any container runtime socket it holds ({socket}, ...)")
                 };
                 let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
-                hits.at(entry.span(), format!("{what}: it controls every container on the node")).fix(pod_fix(
+                hits.at(entry.span(), text!("{what}: it controls every container on the node")).fix(pod_fix(
                     &pod,
-                    &format!(
+                    &text!(
                         "# remove volume {name:?} ({path}) and its volumeMounts: driving the runtime is\n# node-level work for a separately reviewed agent, not an application pod."
                     ),
                 ));
@@ -935,21 +937,21 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 continue;
             };
             let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
-            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&format!("{p}/")));
+            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&text!("{p}/")));
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(&pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
-                    hits.at(entry.span(), format!("the node's {path} is {how}: it holds {what}, a small exposure"))
+                    hits.at(entry.span(), text!("the node's {path} is {how}: it holds {what}, a small exposure"))
                         .severity(Severity::Low)
-                        .fix(pod_fix(&pod, &format!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
+                        .fix(pod_fix(&pod, &text!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
                 }
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
                     // covered by the path itself; writes are the other rule's.
-                    let why = kubelet_input(path, false).map(|why| format!(": {why}")).unwrap_or_default();
-                    hits.at(entry.span(), format!("the node's {path} is mounted into the pod{why}")).fix(pod_fix(
+                    let why = kubelet_input(path, false).map(|why| text!(": {why}")).unwrap_or_default();
+                    hits.at(entry.span(), text!("the node's {path} is mounted into the pod{why}")).fix(pod_fix(
                         &pod,
-                        &format!(
+                        &text!(
                             "# volume {name:?} mounts the node's {path}: remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
                         ),
                     ));
@@ -1094,16 +1096,16 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                 // readOnly covers reads and writes of files; connecting to a
                 // socket is neither, so a socket is reported either way.
                 if is_socket(volume, path) {
-                    hits.node(mount, format!("{} mounts the node's socket {path}: readOnly would not stop it talking to the service behind it", c.label()))
-                        .fix(format!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
+                    hits.node(mount, text!("{} mounts the node's socket {path}: readOnly would not stop it talking to the service behind it", c.label()))
+                        .fix(text!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
                 } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                    let fix = container_fix(&pod, &c, &format!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
+                    let fix = container_fix(&pod, &c, &text!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
                     match kubelet_input(path, true) {
                         Some(why) => hits
-                            .node(mount, format!("{} mounts the node's {path} writable: {why}", c.label()))
+                            .node(mount, text!("{} mounts the node's {path} writable: {why}", c.label()))
                             .fix(fix)
                             .severity(Severity::High),
-                        None => hits.node(mount, format!("{} mounts the node's {path} writable", c.label())).fix(fix),
+                        None => hits.node(mount, text!("{} mounts the node's {path} writable", c.label())).fix(fix),
                     };
                 }
             }
@@ -1222,12 +1224,12 @@ pub static HOST_PATH_PERSISTENT_VOLUME: Rule = Rule {
         }
         let Some((entry, path)) = object.node.get("spec").and_then(host_path) else { return };
         let why = match kubelet_input(path, true) {
-            Some(why) => format!(": {why}"),
+            Some(why) => text!(": {why}"),
             None if sensitive(path) => ", a sensitive directory of the node".to_owned(),
             None => String::new(),
         };
-        hits.at(entry.span(), format!("PersistentVolume {:?} mounts the node's {path} into any pod whose claim binds to it{why}", object.name.unwrap_or("")))
-            .fix(format!("# PersistentVolume {:?}: delete it and let its claims use a StorageClass\n# backed by a CSI driver (persistentVolumeClaim spec.storageClassName).\n", object.name.unwrap_or("")));
+        hits.at(entry.span(), text!("PersistentVolume {:?} mounts the node's {path} into any pod whose claim binds to it{why}", object.name.unwrap_or("")))
+            .fix(text!("# PersistentVolume {:?}: delete it and let its claims use a StorageClass\n# backed by a CSI driver (persistentVolumeClaim spec.storageClassName).\n", object.name.unwrap_or("")));
     },
 };
 
@@ -1409,7 +1411,7 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
                 let name = cap.as_str().unwrap_or("");
                 let name = name.strip_prefix("CAP_").unwrap_or(name).to_ascii_uppercase();
                 if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
-                    hits.node(cap, format!("{} adds {name}: {why}", c.label())).fix(container_fix(
+                    hits.node(cap, text!("{} adds {name}: {why}", c.label())).fix(container_fix(
                         &pod,
                         &c,
                         DANGEROUS_CAPABILITIES.snippet,
@@ -1458,7 +1460,7 @@ pub static RECOGNISED_BY_SHAPE: Rule = Rule {
     check: |object, hits| {
         if object.pod().is_some_and(|pod| !pod.known_kind) {
             let at = object.node.entry("kind").map_or(object.node.span, Entry::span);
-            hits.at(at, format!("{} ({}) is not a kind Posture knows; it holds spec.template.spec.containers, so it is checked as a workload", object.kind, object.api_version));
+            hits.at(at, text!("{} ({}) is not a kind Posture knows; it holds spec.template.spec.containers, so it is checked as a workload", object.kind, object.api_version));
         }
     },
 };
@@ -1484,7 +1486,7 @@ fn resource_placeholders(editor: &crate::fix::Editor, c: &Container, missing: &[
     use crate::fix::{placeholder, Val};
     let value = |path: &str| {
         let example = if path.ends_with("cpu") { "100m" } else { "256Mi" };
-        Val::Scalar(placeholder(&format!("{path}, such as {example}")))
+        Val::Scalar(placeholder(&text!("{path}, such as {example}")))
     };
     let mut groups: Vec<(String, Vec<(String, Val)>)> = Vec::new();
     for path in missing {

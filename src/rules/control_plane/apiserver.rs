@@ -66,7 +66,7 @@ pub static ANONYMOUS_AUTH: Rule = Rule {
                 } else {
                     "is not set (it defaults to true)"
                 };
-                hits.at(p.at("anonymous-auth"), format!("--anonymous-auth {how}: unauthenticated requests are served"))
+                hits.at(p.at("anonymous-auth"), text!("--anonymous-auth {how}: unauthenticated requests are served"))
                     .fix(p.fix(&["--anonymous-auth=false"]));
             }
         })
@@ -159,7 +159,7 @@ pub static AUTHORIZATION_MODE: Rule = Rule {
                 if !missing.is_empty() {
                     hits.at(
                         p.at("authorization-mode"),
-                        format!("--authorization-mode lacks {}", missing.join(" and ")),
+                        text!("--authorization-mode lacks {}", missing.join(" and ")),
                     )
                     .fix(fix);
                 }
@@ -206,7 +206,7 @@ pub static INSECURE_PORT: Rule = Rule {
             if p.value("insecure-port").is_some_and(|v| v != "0") {
                 hits.at(
                     p.at("insecure-port"),
-                    format!(
+                    text!(
                         "--insecure-port={} serves the API without authentication",
                         p.value("insecure-port").unwrap_or("")
                     ),
@@ -252,7 +252,7 @@ pub static STATIC_CREDENTIALS: Rule = Rule {
         each(object, |p| {
             for name in ["token-auth-file", "basic-auth-file"] {
                 if let Some(flag) = p.flag(name) {
-                    hits.at(flag.span, format!("--{name} makes the API server accept long-lived static credentials"));
+                    hits.at(flag.span, text!("--{name} makes the API server accept long-lived static credentials"));
                 }
             }
         })
@@ -358,8 +358,8 @@ pub static AUDIT_LOG_RETENTION: Rule = Rule {
                 .filter(|f| p.flag(f).is_none())
                 .collect();
             if !missing.is_empty() {
-                let flags: Vec<String> = missing.iter().map(|f| format!("--{f}")).collect();
-                hits.at(path.span, format!("audit log has no {}", flags.join(", "))).fix(p.fix(&[
+                let flags: Vec<String> = missing.iter().map(|f| text!("--{f}")).collect();
+                hits.at(path.span, text!("audit log has no {}", flags.join(", "))).fix(p.fix(&[
                     "--audit-log-maxage=30",
                     "--audit-log-maxbackup=10",
                     "--audit-log-maxsize=100",
@@ -489,7 +489,7 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
             }
             for plugin in ["PodSecurity", "ServiceAccount", "NamespaceLifecycle"] {
                 if disabled.contains(&plugin) {
-                    hits.at(p.at("disable-admission-plugins"), format!("{plugin} admission is disabled"));
+                    hits.at(p.at("disable-admission-plugins"), text!("{plugin} admission is disabled"));
                 }
             }
         })
@@ -498,9 +498,9 @@ pub static ADMISSION_PLUGINS: Rule = Rule {
 
 /// Flags that must all be present; one finding per missing group.
 fn require(p: &Process, hits: &mut Hits, flags: &[&str], message: &str, fix: &[&str]) {
-    let missing: Vec<String> = flags.iter().filter(|f| p.flag(f).is_none()).map(|f| format!("--{f}")).collect();
+    let missing: Vec<String> = flags.iter().filter(|f| p.flag(f).is_none()).map(|f| text!("--{f}")).collect();
     if !missing.is_empty() {
-        hits.at(p.command, format!("{} not set: {message}", missing.join(", "))).fix(p.fix(fix));
+        hits.at(p.command, text!("{} not set: {message}", missing.join(", "))).fix(p.fix(fix));
     }
 }
 
@@ -650,12 +650,12 @@ pub fn weak_cipher(suite: &str) -> bool {
 /// The kube-apiserver's `--tls-min-version` / `--tls-cipher-suites`.
 pub fn weak_tls(p: &Process, hits: &mut Hits) {
     if let Some(version @ ("VersionTLS10" | "VersionTLS11")) = p.value("tls-min-version") {
-        hits.at(p.at("tls-min-version"), format!("--tls-min-version={version} allows deprecated TLS versions"))
+        hits.at(p.at("tls-min-version"), text!("--tls-min-version={version} allows deprecated TLS versions"))
             .fix(p.fix(&["--tls-min-version=VersionTLS12"]));
     }
     let weak: Vec<&str> = p.list("tls-cipher-suites").into_iter().filter(|s| weak_cipher(s)).collect();
     if !weak.is_empty() {
-        hits.at(p.at("tls-cipher-suites"), format!("--tls-cipher-suites allows weak suites: {}", weak.join(", ")));
+        hits.at(p.at("tls-cipher-suites"), text!("--tls-cipher-suites allows weak suites: {}", weak.join(", ")));
     }
 }
 
@@ -747,7 +747,7 @@ pub static REMOVED_FLAG: Rule = Rule {
                 if !row.accepted_at(version) {
                     hits.at(
                         flag.span,
-                        format!("--{} {}: kube-apiserver {version} would not start", flag.name, row.refusal(version)),
+                        text!("--{} {}: kube-apiserver {version} would not start", flag.name, row.refusal(version)),
                     );
                 }
             }
@@ -756,12 +756,12 @@ pub static REMOVED_FLAG: Rule = Rule {
                 if !row.accepted_at(version) {
                     hits.at(
                         p.at("enable-admission-plugins"),
-                        format!(
+                        text!(
                             "admission plugin {plugin} {}: kube-apiserver {version} would not start",
                             row.refusal(version)
                         ),
                     )
-                    .fix(p.fix(&[&format!(
+                    .fix(p.fix(&[&text!(
                         "--enable-admission-plugins={}",
                         p.list("enable-admission-plugins").into_iter().filter(|x| *x != plugin).collect::<Vec<_>>().join(",")
                     )]));

@@ -128,7 +128,7 @@ pub static SERVICE_ACCOUNT_KEYS: Rule = Rule {
                 ("root-ca-file", "--root-ca-file=/etc/kubernetes/pki/ca.crt"),
             ] {
                 if p.flag(flag).is_none() {
-                    hits.at(p.command, format!("--{flag} is not set")).fix(p.fix(&[fix]));
+                    hits.at(p.command, text!("--{flag} is not set")).fix(p.fix(&[fix]));
                 }
             }
         })

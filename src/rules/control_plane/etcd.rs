@@ -91,8 +91,8 @@ pub static AUTO_TLS: Rule = Rule {
         each(object, |p| {
             for flag in ["auto-tls", "peer-auto-tls"] {
                 if p.bool(flag, false) {
-                    hits.at(p.at(flag), format!("--{flag} makes etcd use a self-signed certificate nobody can verify"))
-                        .fix(p.fix(&[&format!("--{flag}=false")]));
+                    hits.at(p.at(flag), text!("--{flag} makes etcd use a self-signed certificate nobody can verify"))
+                        .fix(p.fix(&[&text!("--{flag}=false")]));
                 }
             }
         })

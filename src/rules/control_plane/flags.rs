@@ -27,13 +27,13 @@ pub fn set_flag(p: &Process, editor: &Editor, name: &str, value: &str) -> Planne
     {
         return Err("the flags are inside a shell script; edit it by hand".into());
     }
-    let word = format!("--{name}={value}");
+    let word = text!("--{name}={value}");
     match p.flag(name) {
         Some(flag) => {
             let node = items().find(|n| n.span == flag.span).ok_or("cannot find the flag's list item")?;
             let text = node.as_str().unwrap_or("");
-            if !(text.starts_with(&format!("--{name}=")) || text == format!("--{name}")) {
-                return Err(format!("--{name} and its value are separate words; edit them by hand"));
+            if !(text.starts_with(&text!("--{name}=")) || text == text!("--{name}")) {
+                return Err(text!("--{name} and its value are separate words; edit them by hand"));
             }
             editor.replace(node, &Scalar::Str(word))
         }
@@ -51,7 +51,7 @@ pub fn profiling(p: &Process, hits: &mut Hits) {
     if p.bool("profiling", true) {
         let how = if p.flag("profiling").is_some() { "is on" } else { "is on by default" };
         let edit = set_flag(p, &hits.editor(), "profiling", "false");
-        hits.at(p.at("profiling"), format!("{} profiling {how}", p.component.binary()))
+        hits.at(p.at("profiling"), text!("{} profiling {how}", p.component.binary()))
             .fix(p.fix(&["--profiling=false"]))
             .edit(edit);
     }
@@ -74,7 +74,7 @@ pub fn bind_address(p: &Process, hits: &mut Hits) {
     };
     hits.at(
         p.at("bind-address"),
-        format!(
+        text!(
             "{} --bind-address {how} {address}: its metrics, health and debug endpoints {reach}",
             p.component.binary()
         ),

@@ -86,15 +86,15 @@ impl Kubelet<'_> {
                 let mut out = String::from("# in the KubeletConfiguration\n");
                 for (depth, key) in s.path.iter().enumerate() {
                     let last = depth + 1 == s.path.len();
-                    out.push_str(&format!(
+                    out.push_str(&text!(
                         "{}{key}:{}\n",
                         "  ".repeat(depth),
-                        if last { format!(" {value}") } else { String::new() }
+                        if last { text!(" {value}") } else { String::new() }
                     ));
                 }
                 out
             }
-            Kubelet::Flags(p) => p.fix(&[&format!("--{}={value}", s.flag)]),
+            Kubelet::Flags(p) => p.fix(&[&text!("--{}={value}", s.flag)]),
         }
     }
 
@@ -142,8 +142,8 @@ fn check(object: &Object, hits: &mut Hits, s: &Setting) {
         }
         if !(s.ok)(&value) {
             let default = if explicit { "" } else { " (the default)" };
-            let name = if kubelet.is_config() { s.path.join(".") } else { format!("--{}", s.flag) };
-            hits.at(span, format!("{name} is {value}{default}: {}", s.why)).fix(kubelet.fix(s, s.safe));
+            let name = if kubelet.is_config() { s.path.join(".") } else { text!("--{}", s.flag) };
+            hits.at(span, text!("{name} is {value}{default}: {}", s.why)).fix(kubelet.fix(s, s.safe));
         }
     }
 }

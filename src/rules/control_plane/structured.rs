@@ -43,6 +43,6 @@ pub fn authorizers(object: &Object, hits: &mut Hits) {
     }
     let missing: Vec<&str> = ["Node", "RBAC"].into_iter().filter(|m| !types.iter().any(|(t, _)| t == m)).collect();
     if !missing.is_empty() && !types.iter().any(|(t, _)| *t == "AlwaysAllow") {
-        hits.at(entry.key_span, format!("the authorizers lack {}", missing.join(" and "))).fix(fix.into());
+        hits.at(entry.key_span, text!("the authorizers lack {}", missing.join(" and "))).fix(fix.into());
     }
 }

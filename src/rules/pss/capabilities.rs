@@ -135,7 +135,7 @@ fn capabilities_baseline(object: &Object, hits: &mut Hits) {
         for cap in added(c.sc(&["capabilities"])) {
             let name = cap.as_str().unwrap_or("");
             if !BASELINE_CAPABILITIES.contains(&name) {
-                hits.node(cap, format!("{} adds capability {}", c.label(), cap.display()))
+                hits.node(cap, text!("{} adds capability {}", c.label(), cap.display()))
                     .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]"))
                     .edit(add.map_or(Err("no add list".into()), |add| editor.remove_item(add, cap)));
             }
@@ -281,7 +281,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),
             };
-            hits.at(at, format!("{} does not drop ALL capabilities", c.label()))
+            hits.at(at, text!("{} does not drop ALL capabilities", c.label()))
                 .fix(container_fix(&pod, &c, drop_all))
                 .edit(editor.add_item(c.node, &["securityContext", "capabilities", "drop"], Scalar::str("ALL")));
         }
@@ -295,7 +295,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 let hit = hits
                     .node(
                         cap,
-                        format!(
+                        text!(
                             "{} adds capability {}; only NET_BIND_SERVICE may be added{beyond}",
                             c.label(),
                             cap.display()

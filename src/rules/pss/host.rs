@@ -130,8 +130,8 @@ fn host_namespaces(object: &Object, hits: &mut Hits) {
         ("hostIPC", "the node's IPC namespace"),
     ] {
         if let Some(entry) = pod.spec.entry(field).filter(|e| e.value.as_bool() == Some(true)) {
-            hits.at(entry.span(), format!("the pod shares {what} ({field}: true)"))
-                .fix(pod_fix(&pod, &format!("{field}: false")))
+            hits.at(entry.span(), text!("the pod shares {what} ({field}: true)"))
+                .fix(pod_fix(&pod, &text!("{field}: false")))
                 .edit(editor.remove(pod.spec, field));
         }
     }
@@ -237,9 +237,9 @@ fn host_ports(object: &Object, hits: &mut Hits) {
                 let container_port = port.get("containerPort").map_or_else(|| "8080".into(), Node::display);
                 hits.at(
                     entry.span(),
-                    format!("{} binds port {} on the node (hostPort)", c.label(), entry.value.display()),
+                    text!("{} binds port {} on the node (hostPort)", c.label(), entry.value.display()),
                 )
-                .fix(container_fix(&pod, &c, &format!("ports:\n  - containerPort: {container_port}")))
+                .fix(container_fix(&pod, &c, &text!("ports:\n  - containerPort: {container_port}")))
                 .edit(editor.remove(port, "hostPort"));
             }
         }
@@ -372,12 +372,12 @@ fn host_probes(object: &Object, hits: &mut Hits) {
             for kind in ["httpGet", "tcpSocket"] {
                 let Some(entry) = handler.entry_at(&[kind, "host"]) else { continue };
                 if entry.value.as_str().is_some_and(|h| !h.is_empty()) {
-                    let field = format!("{}.{kind}", path.join("."));
-                    hits.at(entry.span(), format!("{} {} sends {kind} to host {}", c.label(), path.join("."), entry.value.display()))
+                    let field = text!("{}.{kind}", path.join("."));
+                    hits.at(entry.span(), text!("{} {} sends {kind} to host {}", c.label(), path.join("."), entry.value.display()))
                         .fix(container_fix(
                             &pod,
                             &c,
-                            &format!("# {field}: remove host: {} (the kubelet then targets the\n# pod's own IP); reach other services from inside the container.", entry.value.display()),
+                            &text!("# {field}: remove host: {} (the kubelet then targets the\n# pod's own IP); reach other services from inside the container.", entry.value.display()),
                         ));
                 }
             }
@@ -492,9 +492,9 @@ fn sysctls(object: &Object, hits: &mut Hits) {
         if !versions::sysctl_allowed(name, version) {
             // A sysctl a later policy allows: say so, the pin is the cause.
             let later = versions::sysctl_allowed_since(name)
-                .map(|since| format!(" at {version} (allowed from {since})"))
+                .map(|since| text!(" at {version} (allowed from {since})"))
                 .unwrap_or_default();
-            hits.node(item, format!("sysctl {name:?} is not in the set Pod Security allows{later}"));
+            hits.node(item, text!("sysctl {name:?} is not in the set Pod Security allows{later}"));
         }
     }
 }
@@ -601,7 +601,7 @@ fn windows_host_process(object: &Object, hits: &mut Hits) {
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
-            hits.at(entry.span(), format!("{} runs as a Windows HostProcess (hostProcess: true)", c.label()))
+            hits.at(entry.span(), text!("{} runs as a Windows HostProcess (hostProcess: true)", c.label()))
                 .fix(container_fix(&pod, &c, fix));
         }
     }

@@ -121,7 +121,7 @@ fn privileged(object: &Object, hits: &mut Hits) {
         if let Some(entry) =
             c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true))
         {
-            hits.at(entry.span(), format!("{} runs privileged", c.label()))
+            hits.at(entry.span(), text!("{} runs privileged", c.label()))
                 .fix(container_fix(&pod, &c, "securityContext:\n  privileged: false"))
                 .edit(editor.replace(&entry.value, &Scalar::Bool(false)));
         }
@@ -234,13 +234,13 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
             Some(entry) => {
                 hits.at(
                     entry.span(),
-                    format!("{} allows privilege escalation ({FIELD}: {})", c.label(), entry.value.display()),
+                    text!("{} allows privilege escalation ({FIELD}: {})", c.label(), entry.value.display()),
                 )
                 .fix(fix())
                 .edit(edit());
             }
             None if pod.complete() => {
-                hits.at(c.missing(&[]), format!("{} does not set {FIELD}: false", c.label())).fix(fix()).edit(edit());
+                hits.at(c.missing(&[]), text!("{} does not set {FIELD}: false", c.label())).fix(fix()).edit(edit());
             }
             None => {}
         }
@@ -435,7 +435,7 @@ fn proc_mount_restricted(object: &Object, hits: &mut Hits) {
         let Some(entry) = c.node.entry_at(&["securityContext", "procMount"]) else { continue };
         if entry.value.as_str() != Some("Default") {
             let hit = hits
-                .at(entry.span(), format!("{} sets procMount: {}", c.label(), entry.value.display()))
+                .at(entry.span(), text!("{} sets procMount: {}", c.label(), entry.value.display()))
                 .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"))
                 .edit(editor.replace(&entry.value, &Scalar::str("Default")));
             // Outside a user namespace the baseline check fails too, and

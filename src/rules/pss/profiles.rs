@@ -124,13 +124,13 @@ fn apparmor(object: &Object, hits: &mut Hits) {
         |holder| editor.set(holder, &["securityContext", "appArmorProfile", "type"], Scalar::str("RuntimeDefault"));
     let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
     if let Some((at, t)) = profile_type(pod.spec, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
-        hits.at(at.span(), format!("the pod sets AppArmor profile type {t:?}"))
+        hits.at(at.span(), text!("the pod sets AppArmor profile type {t:?}"))
             .fix(pod_fix(&pod, fix))
             .edit(runtime_default(pod.spec));
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
-            hits.at(at.span(), format!("{} sets AppArmor profile type {t:?}", c.label()))
+            hits.at(at.span(), text!("{} sets AppArmor profile type {t:?}", c.label()))
                 .fix(container_fix(&pod, &c, fix))
                 .edit(runtime_default(c.node));
         }
@@ -141,7 +141,7 @@ fn apparmor(object: &Object, hits: &mut Hits) {
         }
         let value = entry.value.as_str().unwrap_or("");
         if !(value.is_empty() || value == "runtime/default" || value.starts_with("localhost/")) {
-            hits.at(entry.span(), format!("annotation {} sets AppArmor profile {value:?}", entry.key))
+            hits.at(entry.span(), text!("annotation {} sets AppArmor profile {value:?}", entry.key))
                 .edit(editor.replace(&entry.value, &Scalar::str("runtime/default")));
         }
     }
@@ -270,8 +270,8 @@ fn selinux(object: &Object, hits: &mut Hits) {
             let value = entry.value.as_str().unwrap_or("");
             let ok = if field == "type" { versions::selinux_type_allowed(value, version) } else { value.is_empty() };
             if !ok {
-                let hit = hits.at(entry.span(), format!("{who} sets SELinux {field} {value:?}"));
-                let fix = format!("securityContext:\n  seLinuxOptions:\n    {field}: \"\"  # or remove it");
+                let hit = hits.at(entry.span(), text!("{who} sets SELinux {field} {value:?}"));
+                let fix = text!("securityContext:\n  seLinuxOptions:\n    {field}: \"\"  # or remove it");
                 hit.fix(match container {
                     Some(c) => container_fix(&pod, &c, &fix),
                     None => pod_fix(&pod, &fix),
@@ -296,13 +296,13 @@ fn bad_seccomp_profiles(pod: &PodView, hits: &mut Hits) -> bool {
     let runtime_default =
         |holder| editor.set(holder, &["securityContext", "seccompProfile", "type"], Scalar::str("RuntimeDefault"));
     if let Some((at, t)) = pod_level.filter(|(_, t)| !seccomp_ok(t)) {
-        hits.at(at.span(), format!("the pod sets seccomp profile type {t:?}"))
+        hits.at(at.span(), text!("the pod sets seccomp profile type {t:?}"))
             .fix(pod_fix(pod, SECCOMP_FIX))
             .edit_as(Applicability::Unsafe, runtime_default(pod.spec));
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "seccompProfile").filter(|(_, t)| !seccomp_ok(t)) {
-            hits.at(at.span(), format!("{} sets seccomp profile type {t:?}", c.label()))
+            hits.at(at.span(), text!("{} sets seccomp profile type {t:?}", c.label()))
                 .fix(container_fix(pod, &c, SECCOMP_FIX))
                 .edit_as(Applicability::Unsafe, runtime_default(c.node));
         }
@@ -430,7 +430,7 @@ fn bad_seccomp_annotations(pod: &PodView, hits: &mut Hits) {
                 .is_some_and(|name| pod.containers().any(|c| c.name == name));
         let value = entry.value.as_str().unwrap_or("");
         if read && !valid(value) {
-            hits.at(entry.span(), format!("annotation {} sets seccomp profile {value:?}", entry.key));
+            hits.at(entry.span(), text!("annotation {} sets seccomp profile {value:?}", entry.key));
         }
     }
 }
@@ -572,7 +572,7 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
     let editor = hits.editor();
     for c in unset {
-        hits.at(c.missing(&[]), format!("{} has no seccomp profile, and the pod sets none for it", c.label()))
+        hits.at(c.missing(&[]), text!("{} has no seccomp profile, and the pod sets none for it", c.label()))
             .fix(pod_fix(&pod, SECCOMP_FIX))
             .edit(editor.set(pod.spec, &["securityContext", "seccompProfile", "type"], Scalar::str("RuntimeDefault")));
     }

@@ -153,7 +153,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
     let pod_level = pod.spec.entry_at(&["securityContext", FIELD]);
     let pod_value = pod_level.and_then(|e| e.value.as_bool());
     if let Some(entry) = pod_level.filter(|_| pod_value != Some(true)) {
-        hits.at(entry.span(), format!("the pod sets {FIELD}: {}", entry.value.display()))
+        hits.at(entry.span(), text!("the pod sets {FIELD}: {}", entry.value.display()))
             .fix(pod_fix(&pod, fix))
             .edit(on_pod());
     }
@@ -161,7 +161,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(true) => {}
             Some(entry) => {
-                hits.at(entry.span(), format!("{} sets {FIELD}: {}", c.label(), entry.value.display()))
+                hits.at(entry.span(), text!("{} sets {FIELD}: {}", c.label(), entry.value.display()))
                     .fix(container_fix(&pod, &c, fix))
                     .edit(editor.set(c.node, &["securityContext", FIELD], crate::fix::Scalar::Bool(true)));
             }
@@ -169,7 +169,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
             None if pod_level.is_none() && pod.complete() => {
                 hits.at(
                     c.missing(&[]),
-                    format!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
+                    text!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
                 )
                 .fix(pod_fix(&pod, fix))
                 .edit(on_pod());
@@ -300,7 +300,7 @@ fn run_as_user(object: &Object, hits: &mut Hits) {
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
-            hits.at(entry.span(), format!("{} runs as root (runAsUser: 0)", c.label()))
+            hits.at(entry.span(), text!("{} runs as root (runAsUser: 0)", c.label()))
                 .fix(container_fix(&pod, &c, fix))
                 .edit(editor.replace(&entry.value, &uid()));
         }

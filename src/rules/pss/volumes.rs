@@ -122,7 +122,7 @@ fn host_path_volumes(object: &Object, hits: &mut Hits) {
     for volume in pod.volumes() {
         let Some(entry) = volume.entry("hostPath").filter(|e| !e.value.is_null()) else { continue };
         let path = entry.value.get("path").map_or_else(|| "?".into(), Node::display);
-        hits.at(entry.span(), format!("volume {:?} mounts host path {path}", volume_name(volume)))
+        hits.at(entry.span(), text!("volume {:?} mounts host path {path}", volume_name(volume)))
             .fix(pod_fix(&pod, &empty_dir_fix(volume)));
     }
 }
@@ -132,7 +132,7 @@ fn volume_name(volume: &Node) -> &str {
 }
 
 fn empty_dir_fix(volume: &Node) -> String {
-    format!("volumes:\n  - name: {}\n    emptyDir: {{}}", volume_name(volume))
+    text!("volumes:\n  - name: {}\n    emptyDir: {{}}", volume_name(volume))
 }
 
 /// Volume Types (restricted). Restricted field: `spec.volumes[*]`. Allowed
@@ -301,7 +301,7 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
             let hit = hits
                 .at(
                     entry.span(),
-                    format!(
+                    text!(
                         "volume {:?} uses type {}, which the restricted level forbids{}",
                         volume_name(volume),
                         entry.key,
@@ -310,7 +310,7 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
                 )
                 .fix(pod_fix(
                     &pod,
-                    &format!(
+                    &text!(
                         "volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}",
                         volume_name(volume)
                     ),
