@@ -233,15 +233,16 @@ pub fn use_checks(state: &UseReducerHandle<State>) {
 /// [`SMALL_EDIT`] bytes) to the text the engine holds goes at once, from
 /// the keystroke's own task before the page draws it, so the engine checks
 /// meanwhile (sent from [`use_checks`]' effect, after the page's render, it
-/// left 5 to 15 ms later). Anything else goes from the effect.
+/// left 5 to 15 ms later). Anything else goes from the effect. An edit
+/// [`editing`] sent before the editor made it is only confirmed here.
 pub fn edited(edits: &Edits, text: &Rc<String>) {
     let Some(sent) = SENT.with(|s| s.borrow().clone()) else { return };
     let mut sent = sent.borrow_mut();
-    let small = edits.splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT;
     let held = sent.text.as_ref().filter(|(held, _)| Rc::ptr_eq(held, &edits.from)).map(|(_, o)| o.clone());
     if let Some((id, splice)) = sent.ahead.take() {
         // Sent by [`editing`]: the engine holds this text now if the edit
-        // made is the one sent; if not, its answer is not shown and the
+        // made is the one sent (the editor announces the splice it then
+        // makes, so it always is); if not, its answer is not shown and the
         // text goes whole.
         let made = held.filter(|_| edits.splices == [splice]);
         sent.newest = made.is_some().then(|| (id, text.clone(), now()));
@@ -249,6 +250,7 @@ pub fn edited(edits: &Edits, text: &Rc<String>) {
         return;
     }
     let Some(options) = held else { return };
+    let small = edits.splices.iter().map(|s| s.text.len()).sum::<usize>() <= SMALL_EDIT;
     if small && WAITING.get() == 0 {
         // Should it fail, the engine's text is unknown and the effect sends
         // the text whole.

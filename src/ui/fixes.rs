@@ -59,13 +59,24 @@ pub enum Step {
     Redo,
 }
 
+/// Why a fix's answer was dropped.
+const CHANGED_MEANWHILE: &str = "Not applied: the text changed meanwhile; try again.";
+
 /// The reducer's part for [`Step`]s.
 pub fn reduce(next: &mut State, step: Step) {
+    // The editor holds a newer text than the app's: a step would replace
+    // it with one made from the app's, and the newer one would be lost.
+    if super::editor::holds_untold_text() {
+        if matches!(step, Step::Applied { .. }) {
+            next.status = Some(CHANGED_MEANWHILE.into());
+        }
+        return;
+    }
     let current = next.text.clone();
     let (text, status) = match step {
         Step::Applied { before, after, status } => {
             if !Rc::ptr_eq(&before, &current) {
-                next.status = Some("Not applied: the text changed meanwhile; try again.".into());
+                next.status = Some(CHANGED_MEANWHILE.into());
                 return;
             }
             let after = Rc::new(after);
@@ -144,7 +155,7 @@ fn risk(rule: &str) -> &'static str {
 /// why nothing changed, if so.
 fn apply(state: &State, dispatch: UseReducerDispatcher<State>, select: Object, refused: impl FnOnce(String) + 'static) {
     let checked = &state.checked;
-    if !Rc::ptr_eq(&checked.text, &state.text) {
+    if !Rc::ptr_eq(&checked.text, &state.text) || super::editor::holds_untold_text() {
         return refused("the latest edit is still being checked; try again in a moment".into());
     }
     let before = checked.text.clone();

@@ -184,6 +184,37 @@ test('with no worker, the engine module runs in the page: checks, fixes, downloa
   await context.close();
 });
 
+for (const worker of [false, true]) {
+  test(`a paste over 1 MiB then "Fix all safe" in one task keeps the paste (${worker ? 'worker' : 'engine in the page'}): the app is told of the paste a task later, and a fix made for the text before it is not applied`, async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    if (!worker) {
+      // The engine in the page answers the fix at once, before the task that tells the app.
+      await context.route('**/pkg/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: "throw new Error('no worker here');" }));
+    }
+    const page = await openOn(env, env.server.url, {}, context);
+    await paste(page, INSECURE);
+    const big = real(1.2 * 1024 * 1024);
+    await page.evaluate((text) => {
+      const el = document.querySelector('[data-testid=editor]');
+      el.focus();
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', ctrlKey: true, bubbles: true, cancelable: true }));
+      const clipboardData = new DataTransfer();
+      clipboardData.setData('text/plain', text);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+      document.querySelector('[data-testid=fix-all]').click();
+    }, big);
+    // Settled: the page shows a check of the editor's text.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid=editor]');
+      return el.editorChecked.text === el.editorText;
+    }, null, { timeout: 120000 });
+    const text = await editorText(page);
+    assert.ok(text === `${INSECURE}${big}`, `the paste was lost: ${text.length} characters, status "${await page.textContent('.status')}"`);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
 test('typing during the check of a large text keeps every keystroke, and the newest text is checked', async () => {
   const page = await openOn(env);
   const big = real(1.5 * 1024 * 1024);

@@ -8,7 +8,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use posture::playground::document::{Document, Kind, Motion, Window};
+use posture::playground::document::{Document, Edits, Kind, Motion, Window};
 use posture::playground::text::normalize_line_breaks;
 use posture::playground::MAX_TEXT;
 use wasm_bindgen::JsCast;
@@ -78,9 +78,10 @@ impl Input {
 
     /// After the document changed (`text`) or only its selection: tells the
     /// app, writes the textarea's window again and draws. After a large
-    /// insertion (a paste of a megabyte or more), the app is told and the page drawn
+    /// insertion (more than `UNLOGGED`, 1 MiB), the app is told and the page drawn
     /// from a task of their own: the paste's task (its text into the wasm,
-    /// the document's splice) was already the page's longest.
+    /// the document's splice) was already the page's longest. Until then the
+    /// app's text is the one before the insertion: see [`super::holds_untold_text`].
     pub fn changed(&self, text: bool) {
         let edits = if text { self.doc.borrow_mut().take_edits() } else { None };
         // A text changed by edits not known is one with a large insertion
@@ -97,6 +98,7 @@ impl Input {
         }
         let input = self.clone();
         let shared = self.doc.borrow().shared();
+        super::UNTOLD.with(|untold| untold.set(untold.get() + 1));
         wasm_bindgen_futures::spawn_local(async move {
             let _ = wasm_bindgen_futures::JsFuture::from(crate::ui::checks::next_task()).await;
             // Unless an edit since has told the app of a newer text.
@@ -104,12 +106,13 @@ impl Input {
                 input.tell(true, None);
                 input.draw();
             }
+            super::UNTOLD.with(|untold| untold.set(untold.get() - 1));
         });
     }
 
     /// Tells the app of the document's text (`text`: changed by `edits`)
     /// and caret; a small edit goes to the engine at once.
-    fn tell(&self, text: bool, edits: Option<posture::playground::document::Edits>) {
+    fn tell(&self, text: bool, edits: Option<Edits>) {
         let doc = self.doc.borrow();
         if text {
             let shared = doc.shared();

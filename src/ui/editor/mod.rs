@@ -41,6 +41,21 @@ fn line_height() -> f64 {
 /// Lines drawn beyond the visible ones, above and below.
 const OVERSCAN: usize = 10;
 
+thread_local! {
+    /// Large insertions whose text the app is told of from a task of its
+    /// own, not yet run (see `Input::changed`).
+    static UNTOLD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Whether the editor holds a text the app has not been told of yet (a
+/// large insertion's, for the rest of the task that made it). The app's
+/// text is then the one before it: anything that replaces the editor's
+/// text with one made from the app's (a fix applied, undone or redone)
+/// would drop the insertion, so it must wait.
+pub fn holds_untold_text() -> bool {
+    UNTOLD.with(Cell::get) > 0
+}
+
 #[derive(Properties)]
 pub struct Props {
     pub text: Rc<String>,
