@@ -579,13 +579,15 @@ fn line_starts(text: &str, base: usize) -> Vec<usize> {
     // The high bit of each byte of a chunk that is a line break (exact: no
     // carry crosses bytes).
     let breaks = |chunk: &[u8]| {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ u64::from_ne_bytes([b'\n'; 8]);
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ u64::from_le_bytes([b'\n'; 8]);
         !(((word & LOW7) + LOW7) | word | LOW7)
     };
     // Counted first, so the list is made once at its size (growing it by
     // doubling took 6 ms of the 10 MB paste).
     let chunks = || text.as_bytes().chunks_exact(8);
     let counted: u32 = chunks().map(|c| breaks(c).count_ones()).sum();
+    // The text's start, the breaks counted, and up to 7 in the bytes after
+    // the last whole chunk (`remainder`, below).
     let mut starts = Vec::with_capacity(1 + counted as usize + 7);
     starts.push(base);
     let mut chunks = chunks();
