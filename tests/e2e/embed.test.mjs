@@ -294,6 +294,28 @@ test('keyboard: one tab stop into the editor, Tab indents, Escape then Tab leave
   await page.context().close();
 });
 
+test('a check answered while the keyboard is among the findings keeps the focus where it was', async () => {
+  const page = await newPage();
+  await page.goto(`${env.server.url}docs-example.html`);
+  const frame = await embed(page, 0);
+  await frame.focus('[data-testid=finding] summary');
+  await page.keyboard.press('ArrowDown');
+  const at = () => frame.evaluate(() => [...document.querySelectorAll('summary')].indexOf(document.activeElement));
+  assert.equal(await at(), 1);
+  // An edit made without moving the focus (as a script, or a check that was
+  // still running when the keyboard got there): the list is drawn again.
+  const before = await frame.getAttribute('.summary', 'data-check-number');
+  await frame.evaluate(() => {
+    const editor = document.querySelector('[data-testid=editor]');
+    editor.value += '\n# edited';
+    editor.dispatchEvent(new Event('input'));
+  });
+  await frame.waitForFunction((b) => document.querySelector('.summary').dataset.checkNumber !== b, before, TIMEOUT);
+  assert.equal(await at(), 1, 'the same finding keeps the focus');
+  assert.equal(await frame.evaluate(() => document.activeElement.tabIndex), 0, 'and is the findings\' tab stop');
+  await page.context().close();
+});
+
 test('hostile content is shown as text and never run; 5 MB of YAML arrives whole', async () => {
   const page = await newPage();
   const hostile = '<script>parent.pwned = 1</script>\n<img src=x onerror="parent.pwned = 1">\n</script></textarea></pre>\n'

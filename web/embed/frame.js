@@ -273,11 +273,17 @@ function show(report) {
   const errors = report.errors.length ? `; ${report.errors.length} input error${report.errors.length > 1 ? 's' : ''}` : '';
   summary.textContent = n ? `${n} finding${n > 1 ? 's' : ''}: ${counts.join(', ')}${errors}` : `No findings${errors}`;
   summary.dataset.checkNumber = checks;
+  // A keyboard user among the findings (a check answered after they went
+  // there) stays at the same place in the list drawn again.
+  const was = [...list.querySelectorAll('summary')].findIndex((head) => head.closest('li').contains(document.activeElement));
   list.replaceChildren(
     ...report.errors.map(inputError),
     ...worstFirst(report.findings).slice(0, LISTED).map((i) => findingItem(report.findings[i], i)),
   );
-  roving([...list.querySelectorAll('summary')], 0);
+  const heads = [...list.querySelectorAll('summary')];
+  const at = Math.max(0, Math.min(was, heads.length - 1));
+  roving(heads, at);
+  if (was >= 0) heads[at]?.focus();
   more.textContent = n > LISTED ? `${n - LISTED} more findings: open in the playground to see them all.` : '';
   setState('done');
   tell({ kind: 'report', report });
