@@ -9,16 +9,21 @@ use std::ops::Range;
 
 /// The byte range of one document's text (including its `---` line).
 pub fn documents(text: &[u8]) -> Vec<Range<usize>> {
-    let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-    let mut chunks = Vec::new();
-    let mut start = bom;
     // Only the lines that may be markers: the first, and those found by
     // their line break and first two bytes, a vector's width at a time
     // (most lines start with neither marker).
     let dashes = memchr::memmem::find_iter(text, b"\n--").map(|i| i + 1);
     let dots = memchr::memmem::find_iter(text, b"\n..").map(|i| i + 1);
-    let candidates = merged(dashes, dots);
-    for line_start in std::iter::once(bom).chain(candidates).take_while(|&at| at < text.len()) {
+    cut(text, merged(dashes, dots))
+}
+
+/// The documents of `text`, cut at the markers among the lines that start
+/// at `line_starts` (ascending; the first line is always read).
+fn cut(text: &[u8], line_starts: impl Iterator<Item = usize>) -> Vec<Range<usize>> {
+    let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let mut chunks = Vec::new();
+    let mut start = bom;
+    for line_start in std::iter::once(bom).chain(line_starts).take_while(|&at| at < text.len()) {
         let line = &text[line_start..];
         if is_marker(line, b"---") {
             chunks.push(start..line_start);
@@ -125,22 +130,7 @@ mod tests {
     /// [`documents`] as it read every line before it looked only at those
     /// found by their first bytes.
     fn every_line(text: &[u8]) -> Vec<Range<usize>> {
-        let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let (mut chunks, mut start) = (Vec::new(), bom);
-        let line_starts = std::iter::once(bom).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        for line_start in line_starts.take_while(|&at| at < text.len()) {
-            let line = &text[line_start..];
-            if is_marker(line, b"---") {
-                chunks.push(start..line_start);
-                start = line_start;
-            } else if is_marker(line, b"...") {
-                let next = memchr::memchr(b'\n', line).map_or(text.len(), |i| line_start + i + 1);
-                chunks.push(start..next);
-                start = next;
-            }
-        }
-        chunks.push(start..text.len());
-        merge_preambles(text, chunks)
+        cut(text, memchr::memchr_iter(b'\n', text).map(|i| i + 1))
     }
 
     #[test]
