@@ -23,47 +23,12 @@ pub struct Local {
     pub objects: Vec<Option<LocalHits>>,
     /// Each document's objects' places in `objects`.
     pub places: WordMap<DocumentKey, Range<usize>>,
-    /// The same, in the order of the check's documents (and so of their
-    /// places): see [`Local::places_in_order`].
-    pub in_order: Vec<(DocumentKey, Range<usize>)>,
     /// How `report.findings` came from the findings of the report before.
     pub changed: Option<Changed>,
     /// Each input's indentation step when these were found: fixes' edits
     /// depend on it, so findings of an input whose step changed are not
     /// kept.
     pub indents: Vec<usize>,
-}
-
-impl Local {
-    /// The places of input `input`'s documents (by their chunk and place
-    /// in it), as `places` has them. Kept documents keep their order, so
-    /// most are the next one of `in_order`: only the few an edit made or
-    /// removed are hashed, not every document of a large input (each
-    /// lookup of `places` was a cache miss after a large open).
-    pub fn places_in_order(
-        &self,
-        input: usize,
-        documents: impl Iterator<Item = (u64, usize)>,
-    ) -> Vec<Option<Range<usize>>> {
-        let mut next = self.in_order.partition_point(|((at, _, _), _)| *at < input);
-        documents
-            .map(|(chunk, within)| {
-                let key = (input, chunk, within);
-                match self.in_order.get(next) {
-                    Some((listed, places)) if *listed == key => {
-                        next += 1;
-                        Some(places.clone())
-                    }
-                    _ => {
-                        let places = self.places.get(&key)?;
-                        // Places start apart and in order.
-                        next = self.in_order.partition_point(|(_, listed)| listed.start <= places.start);
-                        Some(places.clone())
-                    }
-                }
-            })
-            .collect()
-    }
 }
 
 /// Where a document is: its input, its chunk (which keeps its id while

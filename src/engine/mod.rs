@@ -414,8 +414,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             );
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             local.places.clear();
-            local.places.extend(filed_at.iter().cloned());
-            local.in_order = filed_at;
+            local.places.extend(filed_at);
             local.objects = kept;
             local.indents = indents;
             report
@@ -556,7 +555,9 @@ impl Plan {
     ) -> Plan {
         let origins: Vec<Vec<yaml::Origin>> = inputs.iter().map(|(_, parsed, _, _)| parsed.origins()).collect();
         let known = (origins.iter().enumerate())
-            .map(|(index, origins)| local.places_in_order(index, origins.iter().map(|o| (o.chunk, o.within))))
+            .map(|(index, origins)| {
+                origins.iter().map(|o| local.places.get(&(index, o.chunk, o.within)).cloned()).collect()
+            })
             .collect();
         let mut plan = Plan {
             origins,
