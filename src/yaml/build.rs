@@ -155,6 +155,7 @@ fn depth_message(limits: &Limits) -> String {
 #[derive(Default)]
 pub struct Scratch {
     keys: Keys,
+    marks: Marks,
     stack: Vec<Frame>,
     items: Vec<Node>,
     entries: Vec<Entry>,
@@ -440,16 +441,18 @@ impl<'a> Builder<'a> {
         };
         match frame {
             Frame::Seq { start, anchor, first, size } => {
-                let items: Vec<Node> = self.items.drain(first..).collect();
+                // Moved in one copy into a vector of their exact size (so
+                // that boxing it does not reallocate).
+                let items = self.items.split_off(first);
                 let last = items.last().map_or(start, |n| n.span);
                 let span = start.to(self.closing(end, last));
                 self.complete(Node { span, value: Value::Seq(items.into_boxed_slice()) }, anchor, size, false)
             }
             Frame::Map { start, anchor, first, merges, size, .. } => {
-                let entries: Vec<Entry> = self.entries.drain(first..).collect();
+                let entries = self.entries.split_off(first);
                 let last = entries.last().map_or(start, |e| e.value.span);
                 let span = start.to(self.closing(end, last));
-                let entries = merge(entries, merges)?;
+                let entries = merge(entries, merges, &mut self.scratch.marks)?;
                 self.complete(Node { span, value: Value::Map(entries.into_boxed_slice()) }, anchor, size, false)
             }
         }
@@ -510,8 +513,8 @@ impl<'a> Builder<'a> {
 /// Rejects duplicate keys, as the API server's strict decoding does, then
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
 /// sources win over later ones.
-fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlError> {
-    if let Some((first, again)) = duplicate(&entries) {
+fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, marks: &mut Marks) -> Result<Vec<Entry>, YamlError> {
+    if let Some((first, again)) = marks.duplicate(&entries) {
         return Err(YamlError::new(
             format!(
                 "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
@@ -545,18 +548,35 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlE
     Ok(entries)
 }
 
-/// The first repeated key: pairwise for the small mappings Kubernetes
-/// objects are made of (every key of a parse comes from its one table, so
-/// by address), hashed for large ones (a ConfigMap's data).
-fn duplicate(entries: &[Entry]) -> Option<(&Entry, &Entry)> {
-    if entries.len() <= 16 {
-        return entries
-            .iter()
-            .enumerate()
-            .find_map(|(i, again)| entries[..i].iter().find(|e| e.key.is(&again.key)).map(|first| (first, again)));
+/// Finds a mapping's repeated keys in one pass over its entries: every key
+/// of a parse comes from its one table ([`Keys`]), numbered, and each
+/// mapping marks the numbers of its keys with a mark of its own, so a key
+/// whose number already bears the mapping's mark is a repeat. (Comparing
+/// every pair of keys cost more than the rest of closing a mapping.)
+#[derive(Default)]
+struct Marks {
+    /// The mark last put on each key number.
+    marks: Vec<u64>,
+    /// The last mapping's mark (0 marks nothing).
+    last: u64,
+}
+
+impl Marks {
+    /// The first repeated key of `entries` (all from one table) and the
+    /// entry it repeats.
+    fn duplicate<'e>(&mut self, entries: &'e [Entry]) -> Option<(&'e Entry, &'e Entry)> {
+        self.last += 1;
+        let mark = self.last;
+        let again = entries.iter().find(|e| {
+            let id = e.key.id();
+            if id >= self.marks.len() {
+                self.marks.resize(id + 1, 0);
+            }
+            std::mem::replace(&mut self.marks[id], mark) == mark
+        })?;
+        let first = entries.iter().find(|e| e.key.is(&again.key))?;
+        Some((first, again))
     }
-    let mut seen: HashMap<&str, &Entry> = HashMap::with_capacity(entries.len());
-    entries.iter().find_map(|again| seen.insert(&again.key, again).map(|first| (first, again)))
 }
 
 /// Bytes of text a scalar holds (what an alias to it copies).

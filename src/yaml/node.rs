@@ -178,12 +178,23 @@ pub struct Entry {
 /// shared (see [`Keys`]), rather than allocated at every use. The shared
 /// text is held by a thin pointer (an `Rc<str>` is two words): a 15 MB
 /// input has 600,000 entries, and a word less in each is 5 MB.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Key(Rc<Box<str>>);
+///
+/// Two keys are equal when their texts are, whichever table they come
+/// from (an incremental parse mixes trees of several).
+#[derive(Clone)]
+pub struct Key(Rc<Stored>);
+
+/// A key's text, and its number in its table: the builder finds a
+/// mapping's duplicate keys by marking each number once (see
+/// [`Key::id`]) rather than comparing every pair of keys.
+struct Stored {
+    text: Box<str>,
+    id: u32,
+}
 
 impl Key {
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.0.text
     }
 
     /// Whether two keys of one input's table ([`Keys`]) are the same: each
@@ -191,36 +202,56 @@ impl Key {
     pub(super) fn is(&self, other: &Key) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
+
+    /// Its number in its table: keys of one table are the same exactly
+    /// when their numbers are (numbers run from 0 to the table's size).
+    pub(super) fn id(&self) -> usize {
+        self.0.id as usize
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.is(other) || self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
 }
 
 impl std::ops::Deref for Key {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl PartialEq<str> for Key {
     fn eq(&self, other: &str) -> bool {
-        **self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Key {
     fn eq(&self, other: &&str) -> bool {
-        **self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -246,7 +277,7 @@ impl Keys {
     }
 
     fn add(&mut self, text: Box<str>) -> Key {
-        let key = Key(Rc::new(text.clone()));
+        let key = Key(Rc::new(Stored { text: text.clone(), id: self.0.len() as u32 }));
         self.0.insert(text, key.clone());
         key
     }
