@@ -295,9 +295,9 @@ impl<'a> Builder<'a> {
     /// The span of a range of bytes of the input. Always inlined natively,
     /// like [`Self::done`] and [`Self::complete`]: they run once per event
     /// (or node), and as calls (registers saved, the span, result or node
-    /// passed through memory) they cost 12 million instructions of the 2 MB
-    /// slice's parse of 173 million. Not forced in the wasms, which are
-    /// built for size.
+    /// passed through memory) they cost 11.7 million instructions of the
+    /// 2 MB slice's parse of 168 million. Not forced in the wasms, which
+    /// are built for size.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     #[cfg_attr(target_arch = "wasm32", inline)]
     fn span(&mut self, start: usize, end: usize) -> Span {
@@ -560,8 +560,8 @@ fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, marks: &mut Marks) -> Resul
 /// Finds a mapping's repeated keys in one pass over its entries: every key
 /// of a parse comes from its one table ([`Keys`]), numbered, and each
 /// mapping marks the numbers of its keys with a mark of its own, so a key
-/// whose number already bears the mapping's mark is a repeat. (Comparing
-/// every pair of keys cost more than the rest of closing a mapping.)
+/// whose number already bears the mapping's mark is a repeat, rather than
+/// comparing every pair of keys.
 #[derive(Default)]
 struct Marks {
     /// The mark last put on each key number.
