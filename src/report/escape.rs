@@ -60,7 +60,7 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut plain = 0;
     while let Some(at) = next_escape(bytes, plain) {
-        out.extend_from_slice(&bytes[plain..at]);
+        copy_run(out, bytes, plain, at);
         let b = bytes[at];
         match JSON_ESCAPES[usize::from(b)] {
             b'u' => {
@@ -73,6 +73,22 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[plain..]);
     out.push(b'"');
+}
+
+/// Appends `bytes[from..to]`. A run between a snippet's line breaks is
+/// short: when the text has 32 bytes from `from`, they are copied whole and
+/// cut to length (a copy of known length, written in place rather than a
+/// call to memcpy, whose choice among lengths costs more than the copy).
+fn copy_run(out: &mut Vec<u8>, bytes: &[u8], from: usize, to: usize) {
+    match bytes.get(from..from + 32) {
+        Some(block) if to - from <= 32 => {
+            let at = out.len();
+            let block: &[u8; 32] = block.try_into().unwrap_or(&[0; 32]);
+            out.extend_from_slice(block);
+            out.truncate(at + to - from);
+        }
+        _ => out.extend_from_slice(&bytes[from..to]),
+    }
 }
 
 /// Where the first byte at or after `from` that JSON escapes is.

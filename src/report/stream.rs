@@ -350,7 +350,7 @@ const SLOT: u8 = 0;
 /// the same kinds (a report's findings), it is a copy of each piece and a
 /// value between them, not a key, a separator and a bracket at a time.
 pub struct Shape {
-    pieces: Box<[Box<[u8]>]>,
+    pieces: Box<[Piece]>,
     /// How deep each [`Sink::nested`] value is, below the value's own depth.
     nested: Box<[usize]>,
 }
@@ -378,7 +378,7 @@ impl Shape {
         write(&mut recording);
         let laid_out = recording.json.buf;
         Shape {
-            pieces: laid_out.split(|&b| b == SLOT).map(Box::from).collect(),
+            pieces: laid_out.split(|&b| b == SLOT).map(Piece::new).collect(),
             nested: recording.nested.into_iter().map(|depth| depth - json.depth).collect(),
         }
     }
@@ -391,9 +391,43 @@ impl Shape {
         write(&mut filling);
         let Filling { json, mut pieces, .. } = filling;
         debug_assert_eq!(pieces.len(), 1, "a value recorded but not filled");
-        json.buf.extend_from_slice(pieces.next().map_or(&[][..], |last| &last[..]));
+        if let Some(last) = pieces.next() {
+            last.write(&mut json.buf);
+        }
         json.has_value = true;
         json.spill(json.spill_at);
+    }
+}
+
+/// A piece of a [`Shape`]. Most are short (`,\n      "message": `): kept
+/// in a block of known size, copied whole and cut to length, which the
+/// compiler writes in place rather than as a call to memcpy.
+enum Piece {
+    Short([u8; 64], usize),
+    Long(Box<[u8]>),
+}
+
+impl Piece {
+    fn new(bytes: &[u8]) -> Piece {
+        let mut short = [0; 64];
+        match short.get_mut(..bytes.len()) {
+            Some(start) => {
+                start.copy_from_slice(bytes);
+                Piece::Short(short, bytes.len())
+            }
+            None => Piece::Long(bytes.into()),
+        }
+    }
+
+    fn write(&self, buf: &mut Vec<u8>) {
+        match self {
+            Piece::Short(bytes, len) => {
+                let at = buf.len();
+                buf.extend_from_slice(bytes);
+                buf.truncate(at + len);
+            }
+            Piece::Long(bytes) => buf.extend_from_slice(bytes),
+        }
     }
 }
 
@@ -436,7 +470,7 @@ impl Sink for Recording<'_> {
 /// keys and brackets are in the pieces already.
 pub struct Filling<'f, 'w> {
     json: &'f mut JsonWriter<'w>,
-    pieces: std::slice::Iter<'f, Box<[u8]>>,
+    pieces: std::slice::Iter<'f, Piece>,
     nested: std::slice::Iter<'f, usize>,
 }
 
@@ -445,7 +479,9 @@ impl Filling<'_, '_> {
     fn piece(&mut self) -> &mut Vec<u8> {
         let piece = self.pieces.next();
         debug_assert!(piece.is_some(), "more values than the shape recorded");
-        self.json.buf.extend_from_slice(piece.map_or(&[][..], |piece| &piece[..]));
+        if let Some(piece) = piece {
+            piece.write(&mut self.json.buf);
+        }
         &mut self.json.buf
     }
 }
