@@ -123,6 +123,13 @@ pub(super) struct Escaped {
     snippet: Box<[u8]>,
 }
 
+impl Escaped {
+    /// The rule's id, as a JSON string.
+    pub(super) fn id(&self) -> &[u8] {
+        &self.id
+    }
+}
+
 fn escaped(text: &str) -> Box<[u8]> {
     let mut out = Vec::new();
     super::escape::json_string(&mut out, text);

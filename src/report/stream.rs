@@ -283,6 +283,8 @@ pub trait Sink {
     fn key(&mut self, key: &'static str);
     fn begin_object(&mut self);
     fn end_object(&mut self);
+    fn begin_array(&mut self);
+    fn end_array(&mut self);
     fn string(&mut self, value: &str);
     fn number(&mut self, value: usize);
     fn null(&mut self);
@@ -323,6 +325,12 @@ impl Sink for JsonWriter<'_> {
     }
     fn end_object(&mut self) {
         JsonWriter::end_object(self);
+    }
+    fn begin_array(&mut self) {
+        JsonWriter::begin_array(self);
+    }
+    fn end_array(&mut self) {
+        JsonWriter::end_array(self);
     }
     fn string(&mut self, value: &str) {
         JsonWriter::string(self, value);
@@ -448,6 +456,12 @@ impl Sink for Recording<'_> {
     fn end_object(&mut self) {
         self.json.end_object();
     }
+    fn begin_array(&mut self) {
+        self.json.begin_array();
+    }
+    fn end_array(&mut self) {
+        self.json.end_array();
+    }
     fn string(&mut self, _: &str) {
         self.json.laid_out(&[SLOT]);
     }
@@ -490,6 +504,8 @@ impl Sink for Filling<'_, '_> {
     fn key(&mut self, _: &'static str) {}
     fn begin_object(&mut self) {}
     fn end_object(&mut self) {}
+    fn begin_array(&mut self) {}
+    fn end_array(&mut self) {}
     fn string(&mut self, value: &str) {
         super::escape::json_string(self.piece(), value);
     }
