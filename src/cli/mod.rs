@@ -197,7 +197,7 @@ fn check(args: CheckArgs) -> ExitCode {
     report.errors.splice(0..0, unreadable);
     // Written as produced: a million findings never become one string.
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, unbuffered_stdout());
     let layout = if args.compact { report::Layout::Compact } else { report::Layout::Pretty };
     let result = match args.format {
         Format::Text => report::write_text(&report, &sources, Style { color }, &mut stdout),
@@ -235,6 +235,21 @@ fn parse_kubernetes_version(text: &str) -> Result<KubernetesVersion, String> {
     KubernetesVersion::parse(text).ok_or_else(|| {
         format!("expected latest or 1.{} to {} (as in 1.30)", KubernetesVersion::OLDEST.0, KubernetesVersion::LATEST)
     })
+}
+
+/// Standard output without std's line buffering: the report writers hand
+/// it pieces of 64 KB, each of which a line-buffered stdout wrote in two
+/// (up to its last line break, then the rest once the next piece came). A
+/// duplicate of its descriptor, or std's handle where none can be made.
+fn unbuffered_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(std::io::stdout().lock())
 }
 
 /// Writes to stdout.

@@ -50,32 +50,17 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`, `\`
 /// and the C0 controls (`\n`, `\t`, ... short, the others `\u00XX`); every
-/// other character as it is. Text needing no escape, almost all of it, is
-/// passed over eight bytes at a time and copied in one piece.
+/// other character as it is. Text is passed over eight bytes at a time, the
+/// run before each byte to escape copied in one piece: a snippet's line
+/// breaks are found where they are in their word, not by a look at each
+/// byte of it.
 pub fn json_string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let (mut plain, mut at) = (0, 0);
-    loop {
-        while let Some(eight) = bytes.get(at..at + 8) {
-            if needs_escape(u64::from_le_bytes(eight.try_into().unwrap_or_default())) {
-                break;
-            }
-            at += 8;
-        }
-        // The byte to escape in this word, or the end of a last short one.
-        let stop = bytes.len().min(at + 8);
-        while at < stop && JSON_ESCAPES[usize::from(bytes[at])] == 0 {
-            at += 1;
-        }
-        // needs_escape has no false positives, so a word it stopped at holds
-        // a byte to escape: the scan ends on one, or at the end of the text.
-        if at == bytes.len() {
-            break;
-        }
-        debug_assert!(at < stop);
-        out.extend_from_slice(&bytes[plain..at]);
+    let mut plain = 0;
+    while let Some(at) = next_escape(bytes, plain) {
+        copy_run(out, bytes, plain, at);
         let b = bytes[at];
         match JSON_ESCAPES[usize::from(b)] {
             b'u' => {
@@ -84,21 +69,52 @@ pub fn json_string(out: &mut Vec<u8>, s: &str) {
             }
             short => out.extend_from_slice(&[b'\\', short]),
         }
-        at += 1;
-        plain = at;
+        plain = at + 1;
     }
     out.extend_from_slice(&bytes[plain..]);
     out.push(b'"');
 }
 
-/// Whether any byte of `word` is below 0x20, `"` or `\` (the classic
-/// has-zero-byte test, on the word and on it xor each of those bytes).
-fn needs_escape(word: u64) -> bool {
+/// Appends `bytes[from..to]`. A run between a snippet's line breaks is
+/// short: when the text has 32 bytes from `from`, they are copied whole and
+/// cut to length (a copy of known length, written in place rather than a
+/// call to memcpy, whose choice among lengths costs more than the copy).
+fn copy_run(out: &mut Vec<u8>, bytes: &[u8], from: usize, to: usize) {
+    match bytes.get(from..from + 32) {
+        Some(block) if to - from <= 32 => {
+            let at = out.len();
+            let block: &[u8; 32] = block.try_into().unwrap_or(&[0; 32]);
+            out.extend_from_slice(block);
+            out.truncate(at + to - from);
+        }
+        _ => out.extend_from_slice(&bytes[from..to]),
+    }
+}
+
+/// Where the first byte at or after `from` that JSON escapes is.
+fn next_escape(bytes: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(eight) = bytes.get(from..from + 8) {
+        let found = escapes(u64::from_le_bytes(eight.try_into().unwrap_or_default()));
+        if found != 0 {
+            return Some(from + found.trailing_zeros() as usize / 8);
+        }
+        from += 8;
+    }
+    // The last bytes, fewer than eight.
+    let rest = bytes.get(from..)?;
+    rest.iter().position(|&b| JSON_ESCAPES[usize::from(b)] != 0).map(|i| from + i)
+}
+
+/// The high bit of each byte of `word` that is below 0x20, `"` or `\` (the
+/// classic has-zero-byte test, on the word and on it xor each of those
+/// bytes), read from the lowest: the lowest bit set is always such a byte
+/// (a borrow out of one can mark the byte above it too, never one below).
+fn escapes(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    below_space | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\'))) != 0
+    below_space | zero(word ^ (ONES * u64::from(b'"'))) | zero(word ^ (ONES * u64::from(b'\\')))
 }
 
 /// For each byte, the letter after `\` that stands for it in JSON (`u` for
@@ -149,6 +165,18 @@ mod tests {
         for c in (0..=0x7f).filter_map(char::from_u32).chain(specials) {
             for before in 0..8 {
                 for s in [c.to_string(), format!("{}{c}{}", "a".repeat(before), "b".repeat(12))] {
+                    let mut ours = Vec::new();
+                    json_string(&mut ours, &s);
+                    assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&s).unwrap(), "{s:?}");
+                }
+            }
+        }
+        // Two characters side by side (a borrow out of one byte of the word
+        // test can mark the next byte too), at each offset in a word.
+        for a in (0..=0x7fu8).map(char::from) {
+            for b in (0..=0x7fu8).map(char::from) {
+                for before in [0, 3, 6, 7] {
+                    let s = format!("{}{a}{b}{}", "a".repeat(before), "z".repeat(9));
                     let mut ours = Vec::new();
                     json_string(&mut ours, &s);
                     assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&s).unwrap(), "{s:?}");

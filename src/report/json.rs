@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::rc::Rc;
 
-use super::stream::{JsonWriter, Layout};
+use super::stream::{JsonWriter, Layout, Shape, Sink};
 use super::{Finding, InputError, PracticeSummary, Report, Summary};
 use crate::fix::{Fix, FixState};
 use crate::k8s::ObjectRef;
@@ -96,18 +96,24 @@ pub fn to_json(report: &Report) -> String {
 /// finding: each rule's texts (title, remediation text and snippet, id;
 /// the 15 MB stream's 66,000 findings repeat a few hundred texts), the
 /// file of the last finding written (a file's findings are written one
-/// after another) and the layout of a span. An object's fields are not
-/// kept: most objects have one or two findings, and laying out one to
+/// after another), and a finding's layout (its keys, indentation and
+/// brackets) for each set of optional fields it has. An object's fields are
+/// not kept: most objects have one or two findings, and laying out one to
 /// keep cost more than it saved.
 #[derive(Default)]
 pub(super) struct Repeated {
+    texts: Texts,
+    /// By [`variant`].
+    shapes: [Option<Shape>; VARIANTS],
+}
+
+#[derive(Default)]
+struct Texts {
     /// By the rules' addresses, in that order: a report's findings come
     /// from a few dozen rules, and a map's hashing code would be linked
     /// into the engine module too.
     rules: Vec<(usize, Escaped)>,
     file: Option<(Rc<str>, Box<[u8]>)>,
-    /// A span as [`span`] lays it out, in the pieces between its numbers.
-    span: Option<Box<[Box<[u8]>]>>,
 }
 
 pub(super) struct Escaped {
@@ -115,6 +121,13 @@ pub(super) struct Escaped {
     title: Box<[u8]>,
     remediation: Box<[u8]>,
     snippet: Box<[u8]>,
+}
+
+impl Escaped {
+    /// The rule's id, as a JSON string.
+    pub(super) fn id(&self) -> &[u8] {
+        &self.id
+    }
 }
 
 fn escaped(text: &str) -> Box<[u8]> {
@@ -125,6 +138,12 @@ fn escaped(text: &str) -> Box<[u8]> {
 
 impl Repeated {
     pub(super) fn of(&mut self, rule: &'static Rule) -> &Escaped {
+        self.texts.of(rule)
+    }
+}
+
+impl Texts {
+    fn of(&mut self, rule: &'static Rule) -> &Escaped {
         let address = rule as *const Rule as usize;
         let at = match self.rules.binary_search_by_key(&address, |&(known, _)| known) {
             Ok(at) => at,
@@ -143,7 +162,7 @@ impl Repeated {
     }
 
     /// A finding's file, as a JSON string.
-    fn file(&mut self, json: &mut JsonWriter, file: &Rc<str>) {
+    fn file(&mut self, json: &mut impl Sink, file: &Rc<str>) {
         match &self.file {
             Some((last, bytes)) if Rc::ptr_eq(last, file) => json.laid_out(bytes),
             _ => {
@@ -153,33 +172,40 @@ impl Repeated {
             }
         }
     }
-
-    /// A finding's span (see [`span`]), always written at the same depth
-    /// by one writer: its keys and layout are laid out once, its numbers
-    /// written between them.
-    fn span(&mut self, json: &mut JsonWriter, of: Span) {
-        let pieces = self.span.get_or_insert_with(|| {
-            // Laid out with every number 0; the keys hold no `0`.
-            let zeros = json.layout_of(|json| span(json, Span::default()));
-            zeros.split(|&b| b == b'0').map(Box::from).collect()
-        });
-        // In `span`'s order.
-        let numbers = |pos: Pos| [pos.column as usize, pos.line as usize, pos.at()];
-        let ([a, b, c], [d, e, f]) = (numbers(of.end), numbers(of.start));
-        json.laid_out_with_numbers(pieces, &[a, b, c, d, e, f]);
-    }
 }
 
+/// The optional fields a finding has, which make its layout: its fix (none,
+/// edits or the reason there are none), its source, its suppression.
+const VARIANTS: usize = 3 * 2 * 2;
+
+fn variant(f: &Finding, suppression: Option<&Suppression>) -> usize {
+    let fix = match f.fix {
+        None => 0,
+        Some(FixState::Ready(_)) => 1,
+        Some(FixState::Refused(_)) => 2,
+    };
+    fix * 4 + usize::from(f.source.is_some()) * 2 + usize::from(suppression.is_some())
+}
+
+/// Writes a finding in its variant's layout, recorded at the first finding
+/// that has it.
 fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>, repeated: &mut Repeated) {
+    let Repeated { texts, shapes } = repeated;
+    let shape = shapes[variant(f, suppression)]
+        .get_or_insert_with(|| Shape::record(json, |sink| finding_fields(sink, f, suppression, texts)));
+    shape.fill(json, |sink| finding_fields(sink, f, suppression, texts));
+}
+
+fn finding_fields(json: &mut impl Sink, f: &Finding, suppression: Option<&Suppression>, texts: &mut Texts) {
     json.begin_object();
     json.field_number("document", f.document);
     json.key("file");
-    repeated.file(json, &f.file);
+    texts.file(json, &f.file);
     // Added fields (see crate::fix): the fix's edits, or why there is none.
     match &f.fix {
         Some(FixState::Ready(fix)) => {
             json.key("fix");
-            fix_edits(json, fix);
+            json.nested(|json| fix_edits(json, fix));
         }
         Some(FixState::Refused(reason)) => json.field("fixRefused", reason),
         None => {}
@@ -187,17 +213,18 @@ fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>
     json.field("message", &f.message);
     json.key("object");
     object(json, &f.object);
+    let rule = texts.of(f.rule);
     json.key("remediation");
-    remediation(json, f, repeated.of(f.rule));
+    remediation(json, f, rule);
     json.key("rule");
-    json.laid_out(&repeated.of(f.rule).id);
+    json.laid_out(&rule.id);
     json.field("severity", f.severity.name());
     // Added: the template Helm's `# Source:` comment names.
     if let Some(source) = &f.source {
         json.field("source", source);
     }
     json.key("span");
-    repeated.span(json, f.span);
+    span(json, f.span);
     if let Some(s) = suppression {
         json.key("suppression");
         json.begin_object();
@@ -206,7 +233,7 @@ fn finding(json: &mut JsonWriter, f: &Finding, suppression: Option<&Suppression>
         json.end_object();
     }
     json.key("title");
-    json.laid_out(&repeated.of(f.rule).title);
+    json.laid_out(&rule.title);
     json.end_object();
 }
 
@@ -228,7 +255,7 @@ fn fix_edits(json: &mut JsonWriter, fix: &Fix) {
 }
 
 /// A finding's object, its keys in its fields' order (byte order too).
-pub fn object(json: &mut JsonWriter, object: &ObjectRef) {
+pub fn object(json: &mut impl Sink, object: &ObjectRef) {
     json.begin_object();
     json.field("apiVersion", &object.api_version);
     json.field("kind", &object.kind);
@@ -238,7 +265,7 @@ pub fn object(json: &mut JsonWriter, object: &ObjectRef) {
 }
 
 /// `{ snippet, text }`.
-pub(super) fn remediation(json: &mut JsonWriter, f: &Finding, rule: &Escaped) {
+pub(super) fn remediation(json: &mut impl Sink, f: &Finding, rule: &Escaped) {
     json.begin_object();
     json.key("snippet");
     match &f.snippet {
@@ -253,14 +280,14 @@ pub(super) fn remediation(json: &mut JsonWriter, f: &Finding, rule: &Escaped) {
 
 /// A span with its keys in byte order (`end` before `start`, `column` before
 /// `line`), as every report has printed it.
-fn span(json: &mut JsonWriter, span: Span) {
-    let pos = |json: &mut JsonWriter, pos: Pos| {
+fn span(json: &mut impl Sink, span: Span) {
+    fn pos(json: &mut impl Sink, pos: Pos) {
         json.begin_object();
         json.field_number("column", pos.column as usize);
         json.field_number("line", pos.line as usize);
         json.field_number("offset", pos.at());
         json.end_object();
-    };
+    }
     json.begin_object();
     json.key("end");
     pos(json, span.end);

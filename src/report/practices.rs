@@ -119,26 +119,28 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// Whether the object is something a practice's rules look at.
+    /// Whether the object is something a practice's rules look at. The
+    /// facts already known are asked before the names are compared: every
+    /// object is asked about every practice.
     fn relevant(&self, practice: Practice) -> bool {
         let Facts { kind, group, workload, control_plane } = *self;
         match practice {
             Practice::ApiAccess => {
-                group == "rbac.authorization.k8s.io" || kind == "ServiceAccount" || workload || control_plane
+                workload || control_plane || group == "rbac.authorization.k8s.io" || kind == "ServiceAccount"
             }
             Practice::Encryption => {
-                matches!(kind, "EncryptionConfiguration" | "EncryptionConfig" | "Secret" | "ConfigMap") || workload
+                workload || matches!(kind, "EncryptionConfiguration" | "EncryptionConfig" | "Secret" | "ConfigMap")
             }
             Practice::PodSecurity | Practice::ImagePolicy | Practice::ResourceLimits => workload,
             Practice::NetworkPolicy => {
-                matches!(kind, "NetworkPolicy" | "Service" | "Ingress" | "Namespace") || workload
+                workload || matches!(kind, "NetworkPolicy" | "Service" | "Ingress" | "Namespace")
             }
-            Practice::Audit => (kind == "Policy" && group == "audit.k8s.io") || control_plane,
+            Practice::Audit => control_plane || (kind == "Policy" && group == "audit.k8s.io"),
             Practice::ControlPlane => control_plane || kind == "KubeletConfiguration",
             Practice::Admission => {
-                matches!(group, "kyverno.io" | "constraints.gatekeeper.sh" | "admissionregistration.k8s.io")
+                control_plane
                     || kind == "Namespace"
-                    || control_plane
+                    || matches!(group, "kyverno.io" | "constraints.gatekeeper.sh" | "admissionregistration.k8s.io")
             }
         }
     }

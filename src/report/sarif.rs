@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::json::{object, remediation, Repeated};
+use super::json::{object, remediation, Escaped, Repeated};
 use super::registry::{cis, tool_id};
-use super::stream::{JsonWriter, Layout};
+use super::stream::{JsonWriter, Layout, Shape, Sink};
 use super::{Finding, Report};
 use crate::fix::{Fix, FixState};
 use crate::rules::docs::help_markdown;
@@ -42,6 +42,7 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let mut artifacts = Artifacts::default();
     let mut repeated = Repeated::default();
+    let mut shapes: [Option<Shape>; VARIANTS] = Default::default();
     let mut json = JsonWriter::new(out, layout);
     json.begin_object();
     json.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -81,7 +82,14 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
         if json.failed() {
             break;
         }
-        result(&mut json, f, suppression, index.get(f.rule.id).copied(), &mut artifacts, &mut repeated);
+        let rule_index = index.get(f.rule.id).copied();
+        let artifact = artifacts.of(&f.file);
+        let variant = variant(f, suppression, &artifact);
+        let rule = repeated.of(f.rule);
+        let shape = shapes[variant].get_or_insert_with(|| {
+            Shape::record(&json, |sink| result(sink, f, suppression, rule_index, &artifact, rule))
+        });
+        shape.fill(&mut json, |sink| result(sink, f, suppression, rule_index, &artifact, rule));
     }
     json.end_array();
     json.key("tool");
@@ -111,7 +119,7 @@ pub fn to_sarif(report: &Report) -> String {
 }
 
 /// `{ text }`.
-fn text(json: &mut JsonWriter, text: &str) {
+fn text(json: &mut impl Sink, text: &str) {
     json.begin_object();
     json.field("text", text);
     json.end_object();
@@ -162,27 +170,42 @@ fn descriptor(json: &mut JsonWriter, rule: &Rule) {
     json.end_object();
 }
 
+/// The optional fields a result has, which make its layout: its fix, its
+/// artifact's base, its source, its suppression.
+const VARIANTS: usize = 2 * 2 * 2 * 2;
+
+fn variant(f: &Finding, suppression: Option<&Suppression>, artifact: &Artifact) -> usize {
+    let fix = f.fix.as_ref().and_then(FixState::fix).is_some();
+    usize::from(fix) * 8
+        + usize::from(artifact.uri_base_id.is_some()) * 4
+        + usize::from(f.source.is_some()) * 2
+        + usize::from(suppression.is_some())
+}
+
+/// A result, written in its variant's layout (a [`Shape`] recorded at the
+/// first result that has it).
 fn result(
-    json: &mut JsonWriter,
+    json: &mut impl Sink,
     f: &Finding,
     suppression: Option<&Suppression>,
     rule_index: Option<usize>,
-    artifacts: &mut Artifacts,
-    repeated: &mut Repeated,
+    artifact: &Artifact,
+    rule: &Escaped,
 ) {
-    let artifact = artifacts.of(&f.file);
     json.begin_object();
     // Added (see crate::fix): the finding's fix as SARIF replacements.
     if let Some(fix) = f.fix.as_ref().and_then(FixState::fix) {
         json.key("fixes");
-        json.begin_array();
-        sarif_fix(json, fix, &artifact);
-        json.end_array();
+        json.nested(|json| {
+            json.begin_array();
+            sarif_fix(json, fix, artifact);
+            json.end_array();
+        });
     }
     json.field("level", level(f.severity));
     json.key("locations");
     json.begin_array();
-    location(json, &artifact, f.span);
+    location(json, artifact, f.span);
     json.end_array();
     json.key("message");
     text(json, &f.message);
@@ -192,14 +215,15 @@ fn result(
     json.key("object");
     object(json, &f.object);
     json.key("remediation");
-    remediation(json, f, repeated.of(f.rule));
+    remediation(json, f, rule);
     json.field("severity", f.severity.name());
     // Added: the template Helm's `# Source:` comment names.
     if let Some(source) = &f.source {
         json.field("source", source);
     }
     json.end_object();
-    json.field("ruleId", f.rule.id);
+    json.key("ruleId");
+    json.laid_out(rule.id());
     json.key("ruleIndex");
     match rule_index {
         Some(i) => json.number(i),
@@ -207,12 +231,14 @@ fn result(
     }
     if let Some(s) = suppression {
         json.key("suppressions");
-        json.begin_array();
-        json.begin_object();
-        json.field("justification", &s.reason);
-        json.field("kind", "inSource");
-        json.end_object();
-        json.end_array();
+        json.nested(|json| {
+            json.begin_array();
+            json.begin_object();
+            json.field("justification", &s.reason);
+            json.field("kind", "inSource");
+            json.end_object();
+            json.end_array();
+        });
     }
     json.end_object();
 }
@@ -252,7 +278,7 @@ fn sarif_fix(json: &mut JsonWriter, fix: &Fix, artifact: &Artifact) {
     json.end_object();
 }
 
-fn location(json: &mut JsonWriter, artifact: &Artifact, span: Span) {
+fn location(json: &mut impl Sink, artifact: &Artifact, span: Span) {
     json.begin_object();
     json.key("physicalLocation");
     json.begin_object();
@@ -271,7 +297,7 @@ fn location(json: &mut JsonWriter, artifact: &Artifact, span: Span) {
     json.end_object();
 }
 
-fn artifact_location(json: &mut JsonWriter, artifact: &Artifact) {
+fn artifact_location(json: &mut impl Sink, artifact: &Artifact) {
     json.begin_object();
     json.field("uri", &artifact.uri);
     if let Some(base) = artifact.uri_base_id {

@@ -46,7 +46,7 @@ pub struct JsonWriter<'w> {
     breaks: Vec<u8>,
     error: Option<io::Error>,
     /// The buffer goes out once it holds this much ([`SPILL`]; never for
-    /// [`JsonWriter::layout_of`]'s scratch writer).
+    /// the scratch writer a [`Shape`] is recorded with).
     spill_at: usize,
 }
 
@@ -122,47 +122,12 @@ impl<'w> JsonWriter<'w> {
     }
 
     /// A value already laid out: a string escaped with its quotes by
-    /// [`super::escape::json_string`], or what [`JsonWriter::layout_of`]
-    /// gave at the same depth of the same layout (a text or an object
-    /// written many times, laid out once).
+    /// [`super::escape::json_string`] (a text written many times, escaped
+    /// once).
     pub fn laid_out(&mut self, value: &[u8]) {
         self.value_start();
         self.buf.extend_from_slice(value);
         self.has_value = true;
-    }
-
-    /// A value laid out as `pieces` with `numbers` between them (one piece
-    /// more than numbers): a value whose numbers alone change, whose
-    /// pieces [`JsonWriter::layout_of`] gave once.
-    pub fn laid_out_with_numbers(&mut self, pieces: &[Box<[u8]>], numbers: &[usize]) {
-        debug_assert_eq!(pieces.len(), numbers.len() + 1);
-        self.value_start();
-        for (piece, &number) in pieces.iter().zip(numbers) {
-            self.buf.extend_from_slice(piece);
-            digits(&mut self.buf, number);
-        }
-        self.buf.extend_from_slice(pieces.last().map_or(&[][..], |piece| &piece[..]));
-        self.has_value = true;
-    }
-
-    /// How `write` lays out a value written here (after a key, or as an
-    /// item at this depth), without writing it: for [`JsonWriter::laid_out`].
-    pub fn layout_of(&self, write: impl FnOnce(&mut JsonWriter)) -> Vec<u8> {
-        let mut sink = io::sink();
-        let mut scratch = JsonWriter {
-            out: &mut sink,
-            buf: Vec::new(),
-            pretty: self.pretty,
-            depth: self.depth,
-            has_value: false,
-            // As after a key: the separator before it is not the value's.
-            after_key: true,
-            breaks: self.breaks.clone(),
-            error: None,
-            spill_at: usize::MAX,
-        };
-        write(&mut scratch);
-        scratch.buf
     }
 
     pub fn number(&mut self, value: usize) {
@@ -311,6 +276,259 @@ impl<'w> JsonWriter<'w> {
     }
 }
 
+/// What a value's parts are written to: the writer itself, or a [`Shape`]
+/// being recorded or filled. A value laid out many times (a finding) is
+/// written once, against this.
+pub trait Sink {
+    fn key(&mut self, key: &'static str);
+    fn begin_object(&mut self);
+    fn end_object(&mut self);
+    fn begin_array(&mut self);
+    fn end_array(&mut self);
+    fn string(&mut self, value: &str);
+    fn number(&mut self, value: usize);
+    fn null(&mut self);
+    /// A value already laid out (see [`JsonWriter::laid_out`]).
+    fn laid_out(&mut self, value: &[u8]);
+    /// A value whose layout varies from one time to the next (an array of
+    /// any length), written by the writer itself.
+    fn nested(&mut self, write: impl FnOnce(&mut JsonWriter));
+
+    /// `key` and a string value.
+    fn field(&mut self, key: &'static str, value: &str) {
+        self.key(key);
+        self.string(value);
+    }
+
+    /// `key` and a number.
+    fn field_number(&mut self, key: &'static str, value: usize) {
+        self.key(key);
+        self.number(value);
+    }
+
+    /// `key` and a string, or `null`.
+    fn field_or_null(&mut self, key: &'static str, value: Option<&str>) {
+        self.key(key);
+        match value {
+            Some(value) => self.string(value),
+            None => self.null(),
+        }
+    }
+}
+
+impl Sink for JsonWriter<'_> {
+    fn key(&mut self, key: &'static str) {
+        JsonWriter::key(self, key);
+    }
+    fn begin_object(&mut self) {
+        JsonWriter::begin_object(self);
+    }
+    fn end_object(&mut self) {
+        JsonWriter::end_object(self);
+    }
+    fn begin_array(&mut self) {
+        JsonWriter::begin_array(self);
+    }
+    fn end_array(&mut self) {
+        JsonWriter::end_array(self);
+    }
+    fn string(&mut self, value: &str) {
+        JsonWriter::string(self, value);
+    }
+    fn number(&mut self, value: usize) {
+        JsonWriter::number(self, value);
+    }
+    fn null(&mut self) {
+        JsonWriter::null(self);
+    }
+    fn laid_out(&mut self, value: &[u8]) {
+        JsonWriter::laid_out(self, value);
+    }
+    fn nested(&mut self, write: impl FnOnce(&mut JsonWriter)) {
+        write(self);
+    }
+}
+
+/// Stands for a value in a recorded layout: JSON's layout (keys, brackets,
+/// spaces) never holds a NUL byte.
+const SLOT: u8 = 0;
+
+/// A value's layout, recorded once by a writer: the bytes between its
+/// values (keys, indentation, brackets). Written again with other values of
+/// the same kinds (a report's findings), it is a copy of each piece and a
+/// value between them, not a key, a separator and a bracket at a time.
+pub struct Shape {
+    pieces: Box<[Piece]>,
+    /// How deep each [`Sink::nested`] value is, below the value's own depth.
+    nested: Box<[usize]>,
+}
+
+impl Shape {
+    /// The layout `write` gives an item written by `json` next (at its depth
+    /// and in its layout); the separator before the item is not part of it.
+    pub fn record(json: &JsonWriter, write: impl FnOnce(&mut Recording)) -> Shape {
+        let mut sink = io::sink();
+        let mut recording = Recording {
+            json: JsonWriter {
+                out: &mut sink,
+                buf: Vec::new(),
+                pretty: json.pretty,
+                depth: json.depth,
+                has_value: false,
+                // As after a key: the separator before it is not the item's.
+                after_key: true,
+                breaks: json.breaks.clone(),
+                error: None,
+                spill_at: usize::MAX,
+            },
+            nested: Vec::new(),
+        };
+        write(&mut recording);
+        let laid_out = recording.json.buf;
+        Shape {
+            pieces: laid_out.split(|&b| b == SLOT).map(Piece::new).collect(),
+            nested: recording.nested.into_iter().map(|depth| depth - json.depth).collect(),
+        }
+    }
+
+    /// Writes an item of `json` in this layout, `write` giving its values in
+    /// the order they were recorded.
+    pub fn fill(&self, json: &mut JsonWriter, write: impl FnOnce(&mut Filling)) {
+        json.value_start();
+        let mut filling = Filling { json, pieces: self.pieces.iter(), nested: self.nested.iter() };
+        write(&mut filling);
+        let Filling { json, mut pieces, .. } = filling;
+        debug_assert_eq!(pieces.len(), 1, "a value recorded but not filled");
+        if let Some(last) = pieces.next() {
+            last.write(&mut json.buf);
+        }
+        json.has_value = true;
+        json.spill(json.spill_at);
+    }
+}
+
+/// A piece of a [`Shape`]. Most are short (`,\n      "message": `): kept
+/// in a block of known size, copied whole and cut to length, which the
+/// compiler writes in place rather than as a call to memcpy.
+enum Piece {
+    Short([u8; 64], usize),
+    Long(Box<[u8]>),
+}
+
+impl Piece {
+    fn new(bytes: &[u8]) -> Piece {
+        let mut short = [0; 64];
+        match short.get_mut(..bytes.len()) {
+            Some(start) => {
+                start.copy_from_slice(bytes);
+                Piece::Short(short, bytes.len())
+            }
+            None => Piece::Long(bytes.into()),
+        }
+    }
+
+    fn write(&self, buf: &mut Vec<u8>) {
+        match self {
+            Piece::Short(bytes, len) => {
+                let at = buf.len();
+                buf.extend_from_slice(bytes);
+                buf.truncate(at + len);
+            }
+            Piece::Long(bytes) => buf.extend_from_slice(bytes),
+        }
+    }
+}
+
+/// A [`Sink`] recording a [`Shape`]: every value is a slot.
+pub struct Recording<'w> {
+    json: JsonWriter<'w>,
+    /// The depth of each nested value.
+    nested: Vec<usize>,
+}
+
+impl Sink for Recording<'_> {
+    fn key(&mut self, key: &'static str) {
+        self.json.key(key);
+    }
+    fn begin_object(&mut self) {
+        self.json.begin_object();
+    }
+    fn end_object(&mut self) {
+        self.json.end_object();
+    }
+    fn begin_array(&mut self) {
+        self.json.begin_array();
+    }
+    fn end_array(&mut self) {
+        self.json.end_array();
+    }
+    fn string(&mut self, _: &str) {
+        self.json.laid_out(&[SLOT]);
+    }
+    fn number(&mut self, _: usize) {
+        self.json.laid_out(&[SLOT]);
+    }
+    fn null(&mut self) {
+        self.json.laid_out(&[SLOT]);
+    }
+    fn laid_out(&mut self, _: &[u8]) {
+        self.json.laid_out(&[SLOT]);
+    }
+    fn nested(&mut self, _: impl FnOnce(&mut JsonWriter)) {
+        self.nested.push(self.json.depth);
+        self.json.laid_out(&[SLOT]);
+    }
+}
+
+/// A [`Sink`] writing a [`Shape`]'s pieces and the values between them:
+/// keys and brackets are in the pieces already.
+pub struct Filling<'f, 'w> {
+    json: &'f mut JsonWriter<'w>,
+    pieces: std::slice::Iter<'f, Piece>,
+    nested: std::slice::Iter<'f, usize>,
+}
+
+impl Filling<'_, '_> {
+    /// The layout up to the next value.
+    fn piece(&mut self) -> &mut Vec<u8> {
+        let piece = self.pieces.next();
+        debug_assert!(piece.is_some(), "more values than the shape recorded");
+        if let Some(piece) = piece {
+            piece.write(&mut self.json.buf);
+        }
+        &mut self.json.buf
+    }
+}
+
+impl Sink for Filling<'_, '_> {
+    fn key(&mut self, _: &'static str) {}
+    fn begin_object(&mut self) {}
+    fn end_object(&mut self) {}
+    fn begin_array(&mut self) {}
+    fn end_array(&mut self) {}
+    fn string(&mut self, value: &str) {
+        super::escape::json_string(self.piece(), value);
+    }
+    fn number(&mut self, value: usize) {
+        digits(self.piece(), value);
+    }
+    fn null(&mut self) {
+        self.piece().extend_from_slice(b"null");
+    }
+    fn laid_out(&mut self, value: &[u8]) {
+        self.piece().extend_from_slice(value);
+    }
+    fn nested(&mut self, write: impl FnOnce(&mut JsonWriter)) {
+        self.piece();
+        let below = self.nested.next().copied().unwrap_or_default();
+        let depth = self.json.depth;
+        self.json.depth += below;
+        self.json.after_key = true;
+        write(self.json);
+        self.json.depth = depth;
+    }
+}
+
 /// Writes a number's digits, from the last, two at a time (a report writes
 /// six numbers per finding's span): a usize has at most 20.
 fn digits(buf: &mut Vec<u8>, value: usize) {
@@ -396,6 +614,55 @@ mod tests {
             write(&mut json, &value);
             json.finish().unwrap();
             assert_eq!(String::from_utf8(ours).unwrap(), expected);
+        }
+    }
+
+    /// An item with a nested object, a value of varying layout (an array
+    /// of `n` numbers) and a string or null.
+    fn item(json: &mut impl Sink, n: usize, name: Option<&str>) {
+        json.begin_object();
+        json.field_number("count", n);
+        json.key("list");
+        json.nested(|json| {
+            json.begin_array();
+            (0..n).for_each(|i| json.number(i * 1000));
+            json.end_array();
+        });
+        json.key("object");
+        json.begin_object();
+        json.field_or_null("name", name);
+        json.field("text", "a \"quoted\"\nline");
+        json.end_object();
+        json.key("raw");
+        json.laid_out(b"[true]");
+        json.end_object();
+    }
+
+    #[test]
+    fn a_shape_filled_lays_out_what_the_writer_would() {
+        let items = [(0, Some("a")), (3, None), (1, Some("é\u{1}")), (0, None), (12, Some(""))];
+        for layout in [Layout::Pretty, Layout::Compact] {
+            let (mut direct, mut shaped) = (Vec::new(), Vec::new());
+            let mut json = JsonWriter::new(&mut direct, layout);
+            json.begin_object();
+            json.key("items");
+            json.begin_array();
+            items.iter().for_each(|&(n, name)| item(&mut json, n, name));
+            json.end_array();
+            json.end_object();
+            json.finish().unwrap();
+
+            let mut json = JsonWriter::new(&mut shaped, layout);
+            json.begin_object();
+            json.key("items");
+            json.begin_array();
+            // Recorded once with values of its own, filled with each item's.
+            let shape = Shape::record(&json, |sink| item(sink, 5, None));
+            items.iter().for_each(|&(n, name)| shape.fill(&mut json, |sink| item(sink, n, name)));
+            json.end_array();
+            json.end_object();
+            json.finish().unwrap();
+            assert_eq!(String::from_utf8(shaped).unwrap(), String::from_utf8(direct).unwrap());
         }
     }
 
