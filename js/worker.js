@@ -26,7 +26,80 @@
 //                                         for each 'rules', 'check', 'fix', 'render'
 // The protocol itself is serve.js, which the playground also runs in the
 // page when no worker can start.
+//
+// While no request waits, the worker warms its engine up (README, "The
+// worker's warm-up"): V8 runs wasm first as its baseline compiler's code and
+// optimises a function only after it has run a while, so a fresh worker's
+// first large check (a paste) and first edits in a large text (the keystroke
+// after it) ran two to five times slower than later ones. The warm-up checks
+// the registry's own `bad` examples as the page's requests would (texts
+// opened and answered as packed changes, then edited a document at a time),
+// on a Checker of its own (the text held for the page is never touched),
+// one small step per task. A request that arrives is answered before the
+// next step; the steps go on when the worker is idle again, until done.
+// Nothing is posted: the page sees the same answers, only sooner.
 import { serve } from './serve.js';
+import { Checker, rules } from './playground-engine.js';
 
-const handle = serve((answer, transfer = []) => self.postMessage(answer, transfer));
+/** The warm-up's steps not yet run (null once done), and whether its next step is scheduled. */
+let warmUp = warmUpSteps();
+let stepping = false;
+
+const handle = serve((answer, transfer = []) => self.postMessage(answer, transfer), (busy) => {
+  if (warmUp === null || stepping) return;
+  stepping = true;
+  setTimeout(function step() {
+    stepping = false;
+    // A request came in since: it goes first (serve calls again once it is answered).
+    if (warmUp === null || busy()) return;
+    let done = true;
+    try {
+      done = warmUp.next().done;
+    } catch {
+      // A warm-up that fails only ends early (its checker was freed on the way out).
+    }
+    if (done) {
+      warmUp = null;
+    } else {
+      stepping = true;
+      setTimeout(step, 0);
+    }
+  }, 0);
+});
 self.onmessage = (event) => handle(event.data);
+
+/** The warm-up, a step per `next()`: each a few ms once the engine's code is compiled. */
+function* warmUpSteps() {
+  const examples = rules().flatMap((rule) => rule.bad).map((bad) => `---\n${bad.replace(/\n?$/, '\n')}`);
+  yield;
+  // As pastes: a few examples opened and answered whole.
+  for (let i = 0; i < examples.length; i += 4) {
+    const checker = new Checker();
+    try {
+      checker.setText(examples.slice(i, i + 4).join(''));
+      checker.packedChanges();
+    } finally {
+      checker.free();
+    }
+    yield;
+  }
+  // As typing: a text that grows an example at a time, and a character typed
+  // into each, answered after each edit; the engine's loops over a text's
+  // documents run over a few hundred of them by the end.
+  const checker = new Checker();
+  try {
+    let length = 0;
+    for (const example of examples) {
+      checker.edit(length, length, example);
+      length += example.length;
+      checker.packedChanges();
+      const inside = length - (example.length >> 1);
+      checker.edit(inside, inside, 'x');
+      length += 1;
+      checker.packedChanges();
+      yield;
+    }
+  } finally {
+    checker.free();
+  }
+}
