@@ -38,15 +38,19 @@
 // one small step per task. A request that arrives is answered before the
 // next step; the steps go on when the worker is idle again, until done.
 // Nothing is posted: the page sees the same answers, only sooner.
+// Only the playground's page is warmed for (its 'open' asks for packed
+// changes): it is the one that takes pastes of megabytes, where a docs page
+// may start twenty embeds, each with its worker and a small text.
 import { serve } from './serve.js';
 import { Checker, rules } from './playground-engine.js';
 
-/** The warm-up's steps not yet run (null once done), and whether its next step is scheduled. */
+/** The warm-up's steps not yet run (null once done), whether the page wants them, and whether the next is scheduled. */
 let warmUp = warmUpSteps();
+let wanted = false;
 let stepping = false;
 
 const handle = serve((answer, transfer = []) => self.postMessage(answer, transfer), (busy) => {
-  if (warmUp === null || stepping) return;
+  if (warmUp === null || !wanted || stepping) return;
   stepping = true;
   setTimeout(function step() {
     stepping = false;
@@ -66,7 +70,10 @@ const handle = serve((answer, transfer = []) => self.postMessage(answer, transfe
     }
   }, 0);
 });
-self.onmessage = (event) => handle(event.data);
+self.onmessage = (event) => {
+  wanted ||= event.data?.type === 'open' && event.data.changes === 'packed';
+  handle(event.data);
+};
 
 /** The warm-up, a step per `next()`: each a few ms once the engine's code is compiled. */
 function* warmUpSteps() {
