@@ -35,19 +35,25 @@
 // the registry's own `bad` examples as the page's requests would (texts
 // opened and answered as packed changes, then edited a document at a time),
 // on a Checker of its own (the text held for the page is never touched),
-// one small step per task. A request that arrives is answered before the
-// next step; the steps go on when the worker is idle again, until done.
-// Nothing is posted: the page sees the same answers, only sooner.
+// one small step per task, once no request has come for half a second (the
+// page done drawing its answer, a person reading rather than typing). A
+// request that arrives is answered before the next step; the steps go on
+// after the next quiet half second, until done. Nothing is posted: the page
+// sees the same answers, only sooner.
 // Only the playground's page is warmed for (its 'open' asks for packed
 // changes): it is the one that takes pastes of megabytes, where a docs page
 // may start twenty embeds, each with its worker and a small text.
 import { serve } from './serve.js';
 import { Checker, rules } from './playground-engine.js';
 
-/** The warm-up's steps not yet run (null once done), whether the page wants them, and whether the next is scheduled. */
+/** How long the worker has had no request before a warm-up step runs (ms). */
+const QUIET = 500;
+/** The warm-up's steps not yet run (null once done), whether the page wants them, whether the next is
+ * scheduled, and when the last request came. */
 let warmUp = warmUpSteps();
 let wanted = false;
 let stepping = false;
+let lastRequest = 0;
 
 const handle = serve((answer, transfer = []) => self.postMessage(answer, transfer), (busy) => {
   if (warmUp === null || !wanted || stepping) return;
@@ -56,6 +62,12 @@ const handle = serve((answer, transfer = []) => self.postMessage(answer, transfe
     stepping = false;
     // A request came in since: it goes first (serve calls again once it is answered).
     if (warmUp === null || busy()) return;
+    const quietFor = performance.now() - lastRequest;
+    if (quietFor < QUIET) {
+      stepping = true;
+      setTimeout(step, QUIET - quietFor);
+      return;
+    }
     let done = true;
     try {
       done = warmUp.next().done;
@@ -71,6 +83,7 @@ const handle = serve((answer, transfer = []) => self.postMessage(answer, transfe
   }, 0);
 });
 self.onmessage = (event) => {
+  lastRequest = performance.now();
   wanted ||= event.data?.type === 'open' && event.data.changes === 'packed';
   handle(event.data);
 };
