@@ -31,7 +31,7 @@
 // worker's warm-up"): V8 runs wasm first as its baseline compiler's code and
 // optimises a function only after it has run a while, so a fresh worker's
 // first large check (a paste) and first edits in a large text (the keystroke
-// after it) ran two to five times slower than later ones. The warm-up checks
+// after it) ran up to eight times slower than later ones. The warm-up checks
 // the registry's own `bad` examples as the page's requests would (texts
 // opened and answered as packed changes, then edited a document at a time),
 // on a Checker of its own (the text held for the page is never touched),
@@ -93,7 +93,7 @@ self.onmessage = (event) => {
   handle(event.data);
 };
 
-/** The warm-up, a step per `next()`: each a few ms once the engine's code is compiled. */
+/** The warm-up, a step per `next()`: each about a millisecond once the engine's code is compiled. */
 function* warmUpSteps() {
   const examples = rules().flatMap((rule) => rule.bad).map((bad) => `---\n${bad.replace(/\n?$/, '\n')}`);
   yield;
