@@ -19,10 +19,14 @@
 // is answered on its own (`{ id, rules }`, `{ id, report }`, `{ id, fix }`,
 // `{ id, output }`, `{ id, lesson }` or `{ id, errors }`, `{ id, objects }`, or `{ id, error }`) and
 // leaves the text held as it is.
+// `whenIdle(busy)`, if given, is called each time the engine is loaded and no
+// request waits (once loaded, and after each batch is answered); `busy()`
+// then says whether a request has arrived since. The worker warms its engine
+// up in those moments (worker.js); the page's fallback does not.
 // The playground's build of the engine (the public posture.js has none of fix, render, readLesson, objects, packedChanges).
 import init, { Checker, check, fix, objects, readLesson, render, rules, version } from './playground-engine.js';
 
-export function serve(post) {
+export function serve(post, whenIdle = () => {}) {
   /** Requests not yet applied, oldest first. */
   const queue = [];
   let checker = null;
@@ -41,9 +45,15 @@ export function serve(post) {
     }
   }
 
+  const busy = () => !loaded || scheduled || queue.length > 0;
+
   function drain() {
     scheduled = false;
-    const batch = queue.splice(0);
+    answer(queue.splice(0));
+    if (!busy()) whenIdle(busy);
+  }
+
+  function answer(batch) {
     let id = null;
     let error = null;
     for (const request of batch) {
@@ -126,6 +136,7 @@ export function serve(post) {
       loaded = true;
       post({ type: 'ready', version });
       schedule();
+      if (!busy()) whenIdle(busy);
     },
     (e) => post({ type: 'failed', error: message(e) }),
   );

@@ -19,6 +19,9 @@ const browser = await chromium.launch({
 });
 const RUNS = Number(process.env.RUNS || 2);
 const only = process.env.ONLY;
+// PAUSE=ms: a person's pause between the first findings on screen and the paste (default none:
+// the paste follows at once, before the worker has warmed its engine up; see the README's warm-up section).
+const PAUSE = Number(process.env.PAUSE || 0);
 
 // In every page, before its scripts: long main-thread tasks, and a promise
 // for the next finished check once it is painted (the check's number on
@@ -143,6 +146,7 @@ for (const [name, text] of inputs.filter(([n]) => !only || n.startsWith(only))) 
   let findings = '';
   for (let run = 0; run < RUNS; run++) {
     const page = await fresh();
+    if (PAUSE > 0) await page.waitForTimeout(PAUSE);
     const pasted = await pasteOn(page, text);
     if (pasted.refused) {
       pastes.push(pasted);
