@@ -7,6 +7,7 @@ use crate::yaml::{Node, YamlError};
 
 use super::pod::PodView;
 use super::process::Process;
+use super::role::{self, PolicyRule};
 
 #[derive(Clone, Debug)]
 pub struct Object<'a> {
@@ -21,6 +22,9 @@ pub struct Object<'a> {
     /// containers is ten words.
     pod: Option<Rc<PodView<'a>>>,
     processes: Vec<Process<'a>>,
+    /// A role's policy rules (empty for other objects), read once: every
+    /// RBAC rule reads them.
+    policy_rules: Box<[PolicyRule<'a>]>,
 }
 
 /// How a finding names its object in reports.
@@ -75,6 +79,16 @@ impl<'a> Object<'a> {
         &self.processes
     }
 
+    /// Whether it is a Role or ClusterRole.
+    pub fn is_role(&self) -> bool {
+        role::is_role(self.group, self.kind)
+    }
+
+    /// A role's policy rules, in order; none for other objects.
+    pub fn policy_rules(&self) -> &[PolicyRule<'a>] {
+        &self.policy_rules
+    }
+
     /// Long names are clipped: every finding about the object repeats them.
     pub fn reference(&self) -> ObjectRef {
         let clip = |text: &str| crate::clip::value(text).into_owned();
@@ -99,7 +113,11 @@ impl<'a> Object<'a> {
             namespace: meta("namespace"),
             pod: None,
             processes: Vec::new(),
+            policy_rules: Box::default(),
         };
+        if object.is_role() {
+            object.policy_rules = role::policy_rules(node);
+        }
         object.pod = PodView::of(&object).map(Rc::new);
         object.processes = Process::find(&object);
         object
