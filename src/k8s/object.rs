@@ -70,8 +70,8 @@ impl<'a> Object<'a> {
     }
 
     /// The pod this object runs or templates, if it is a workload.
-    pub fn pod(&self) -> Option<PodView<'a>> {
-        self.pod.as_deref().cloned()
+    pub fn pod(&self) -> Option<&PodView<'a>> {
+        self.pod.as_deref()
     }
 
     /// The control-plane processes (kube-apiserver, etcd, ...) it runs.
