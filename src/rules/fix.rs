@@ -4,16 +4,22 @@
 
 use crate::k8s::{Container, ContainerList, PodView};
 
-/// A fix inside one container, shown where it goes.
+/// A fix inside one container, shown where it goes. Laid out piece by
+/// piece at its final length: many findings of a large input carry one
+/// (and keep it fitted to its text).
 pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
     let list = c.list.field();
     let name = crate::clip::value(c.name);
     // An Argo Workflows template holds one container, not a list.
-    let (mut fix, indent) = if c.list == ContainerList::Template {
-        (text!("# in {}.templates[name: {name}]\n{list}:\n", pod.spec_path), "  ")
+    let (head, indent): (&[&str], &str) = if c.list == ContainerList::Template {
+        (&["# in ", pod.spec_path, ".templates[name: ", &name, "]\n", list, ":\n"], "  ")
     } else {
-        (text!("# in {}.{list}\n{list}:\n  - name: {name}\n", pod.spec_path), "    ")
+        (&["# in ", pod.spec_path, ".", list, "\n", list, ":\n  - name: ", &name, "\n"], "    ")
     };
+    let length = head.iter().map(|piece| piece.len()).sum::<usize>()
+        + body.lines().map(|line| indent.len() + line.len() + 1).sum::<usize>();
+    let mut fix = String::with_capacity(length);
+    head.iter().for_each(|piece| fix.push_str(piece));
     for line in body.lines() {
         fix.push_str(indent);
         fix.push_str(line);

@@ -674,7 +674,8 @@ mod tests {
 
     #[test]
     fn the_last_word_is_found_in_place_as_by_splitting_into_strings() {
-        let parts = ["password", "Token", "_", "-", "FILE", "name", "é", "x9", "Ttl", "API", "key", ".", "TYPE", "sEcReT"];
+        let parts =
+            ["password", "Token", "_", "-", "FILE", "name", "é", "x9", "Ttl", "API", "key", ".", "TYPE", "sEcReT"];
         let mut names = vec![String::new()];
         for a in parts {
             for b in parts {
