@@ -16,8 +16,12 @@ pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
     } else {
         (&["# in ", pod.spec_path, ".", list, "\n", list, ":\n  - name: ", &name, "\n"], "    ")
     };
-    let length = head.iter().map(|piece| piece.len()).sum::<usize>()
-        + body.lines().map(|line| indent.len() + line.len() + 1).sum::<usize>();
+    // The body's lines, each indented and ended: its length (less any `\r`
+    // before a line break, which `lines` drops), with an indentation and a
+    // line break for each line.
+    let breaks = body.bytes().filter(|&b| b == b'\n').count();
+    let lines = breaks + usize::from(!body.is_empty() && !body.ends_with('\n'));
+    let length = head.iter().map(|piece| piece.len()).sum::<usize>() + body.len() - breaks + lines * (indent.len() + 1);
     let mut fix = String::with_capacity(length);
     head.iter().for_each(|piece| fix.push_str(piece));
     for line in body.lines() {
