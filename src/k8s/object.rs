@@ -102,12 +102,14 @@ impl<'a> Object<'a> {
 
     fn from_node(node: &'a Node) -> Self {
         let text = |key| node.get(key).and_then(Node::as_str).unwrap_or("");
-        let meta = |key| node.at(&["metadata", key]).and_then(Node::as_str);
+        // The metadata looked up once for its three fields.
+        let metadata = node.get("metadata");
+        let meta = |key| metadata?.get(key).and_then(Node::as_str);
         let api_version = text("apiVersion");
         let mut object = Object {
             node,
             api_version,
-            group: api_version.rsplit_once('/').map_or("", |(group, _)| group),
+            group: memchr::memrchr(b'/', api_version.as_bytes()).map_or("", |slash| &api_version[..slash]),
             kind: text("kind"),
             name: meta("name").or_else(|| meta("generateName")),
             namespace: meta("namespace"),
@@ -133,9 +135,12 @@ pub enum Contents<'a> {
 }
 
 pub fn contents(root: &Node) -> Result<Contents<'_>, YamlError> {
-    let mut objects = Vec::new();
-    let mut pending = vec![root];
-    while let Some(node) = pending.pop() {
+    // Most documents are one object: its list is made at that size, and
+    // the stack of a `kind: List`'s items only for a list.
+    let mut objects = Vec::with_capacity(1);
+    let mut pending = Vec::new();
+    let mut next = Some(root);
+    while let Some(node) = next.take().or_else(|| pending.pop()) {
         if node.as_map().is_none() {
             if std::ptr::eq(node, root) {
                 return Ok(Contents::NotKubernetes);
