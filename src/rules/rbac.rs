@@ -82,7 +82,7 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
                     named.join(", ")
                 ),
             )
-            .fix(narrowed(object, &rule, targets, verbs));
+            .fix(narrowed(object, rule, targets, verbs));
         }
     }
 }
@@ -916,7 +916,7 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
                 continue;
             }
             let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
-            let fix = webhook_fix(hits.scope(), &role, &rule, &named, &KINDS);
+            let fix = webhook_fix(hits.scope(), &role, rule, &named, &KINDS);
             hits.node(rule.node, text!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
                 .fix(fix);
         }

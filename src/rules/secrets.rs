@@ -126,13 +126,13 @@ pub static ENV_VAR: Rule = Rule {
                 if let Some(r) = env.get("valueFrom").and_then(|v| v.entry("secretKeyRef")) {
                     let name = env.get("name").and_then(Node::as_str).unwrap_or("");
                     hits.at(r.span(), text!("{} reads Secret {} into environment variable {name}", c.label(), secret_name(&r.value)))
-                        .fix(container_fix(&pod, &c, ENV_VAR.snippet));
+                        .fix(container_fix(pod, &c, ENV_VAR.snippet));
                 }
             }
             for from in c.node.items("envFrom") {
                 if let Some(r) = from.entry("secretRef") {
                     hits.at(r.span(), text!("{} loads every key of Secret {} into its environment", c.label(), secret_name(&r.value)))
-                        .fix(container_fix(&pod, &c, ENV_VAR.snippet));
+                        .fix(container_fix(pod, &c, ENV_VAR.snippet));
                 }
             }
         }
@@ -442,7 +442,7 @@ pub static LITERAL: Rule = Rule {
                         let body = text!(
                             "# {name} read from a Secret kept out of the repository\nenv:\n  - name: {name}\n    valueFrom:\n      secretKeyRef:\n        name: {owner}\n        key: {key}"
                         );
-                        container_fix(&pod, &c, &body)
+                        container_fix(pod, &c, &body)
                     };
                     check(name, value, env.span, &|| text!("{} environment variable", c.label()), &fix);
                 }
