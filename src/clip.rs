@@ -63,16 +63,23 @@ pub fn value(text: &str) -> Cow<'_, str> {
 /// A value in quotes (escaped like a Rust string literal), clipped, with
 /// the length after the quotes: `"abc…xyz" (100000 characters)`.
 pub fn quoted(text: &str) -> String {
+    let mut out = String::new();
+    push_quoted(&mut out, text);
+    out
+}
+
+/// [`quoted`], written at the end of `out`.
+pub fn push_quoted(out: &mut String, text: &str) {
     // Printable ASCII other than `"` and `\` (almost every name) is its own
     // escape: quoted without the formatter's character-by-character walk.
     if text.len() <= VALUE && text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\') {
-        let mut out = String::with_capacity(text.len() + 2);
+        out.reserve_exact(text.len() + 2);
         out.push('"');
         out.push_str(text);
         out.push('"');
-        return out;
+        return;
     }
-    match text.char_indices().nth(VALUE) {
+    out.push_str(&match text.char_indices().nth(VALUE) {
         None => text!("{text:?}"),
         Some(_) => {
             let chars = text.chars().count();
@@ -80,7 +87,7 @@ pub fn quoted(text: &str) -> String {
             let shown = clipped.rsplit_once(" (").map_or(&*clipped, |(shown, _)| shown);
             text!("{shown:?} ({chars} characters)")
         }
-    }
+    });
 }
 
 /// A message or snippet built from input, bounded to `max` characters.

@@ -335,7 +335,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let rule = enabled[r];
             (rule.check)(&located.object, &mut hits);
             let looked = hits.looked_past();
-            let reads = scope.take_reads();
+            // A full check notes no reads: nothing to take for each rule
+            // on each object.
+            let reads = if memo.is_some() { scope.take_reads() } else { Vec::new() };
             if let (Some(now), Some(origin)) = (&mut now, place) {
                 let moves_with_chunk = |hit: &Hit| {
                     hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
@@ -352,6 +354,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 if !matches!(ran.on, Depends::Alone) || !hits.found.is_empty() {
                     now.rules.push((r, ran));
                 }
+            }
+            if hits.found.is_empty() {
+                continue;
             }
             for (seq, hit) in hits.found.drain(..).enumerate() {
                 let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));

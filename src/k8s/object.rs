@@ -7,6 +7,7 @@ use crate::yaml::{Node, YamlError};
 
 use super::pod::PodView;
 use super::process::Process;
+use super::role::{self, PolicyRule};
 
 #[derive(Clone, Debug)]
 pub struct Object<'a> {
@@ -21,6 +22,9 @@ pub struct Object<'a> {
     /// containers is ten words.
     pod: Option<Rc<PodView<'a>>>,
     processes: Vec<Process<'a>>,
+    /// A role's policy rules (empty for other objects), read once: every
+    /// RBAC rule reads them.
+    policy_rules: Box<[PolicyRule<'a>]>,
 }
 
 /// How a finding names its object in reports.
@@ -66,13 +70,23 @@ impl<'a> Object<'a> {
     }
 
     /// The pod this object runs or templates, if it is a workload.
-    pub fn pod(&self) -> Option<PodView<'a>> {
-        self.pod.as_deref().cloned()
+    pub fn pod(&self) -> Option<&PodView<'a>> {
+        self.pod.as_deref()
     }
 
     /// The control-plane processes (kube-apiserver, etcd, ...) it runs.
     pub fn processes(&self) -> &[Process<'a>] {
         &self.processes
+    }
+
+    /// Whether it is a Role or ClusterRole.
+    pub fn is_role(&self) -> bool {
+        role::is_role(self.group, self.kind)
+    }
+
+    /// A role's policy rules, in order; none for other objects.
+    pub fn policy_rules(&self) -> &[PolicyRule<'a>] {
+        &self.policy_rules
     }
 
     /// Long names are clipped: every finding about the object repeats them.
@@ -88,18 +102,24 @@ impl<'a> Object<'a> {
 
     fn from_node(node: &'a Node) -> Self {
         let text = |key| node.get(key).and_then(Node::as_str).unwrap_or("");
-        let meta = |key| node.at(&["metadata", key]).and_then(Node::as_str);
+        // The metadata looked up once for its three fields.
+        let metadata = node.get("metadata");
+        let meta = |key| metadata?.get(key).and_then(Node::as_str);
         let api_version = text("apiVersion");
         let mut object = Object {
             node,
             api_version,
-            group: api_version.rsplit_once('/').map_or("", |(group, _)| group),
+            group: memchr::memrchr(b'/', api_version.as_bytes()).map_or("", |slash| &api_version[..slash]),
             kind: text("kind"),
             name: meta("name").or_else(|| meta("generateName")),
             namespace: meta("namespace"),
             pod: None,
             processes: Vec::new(),
+            policy_rules: Box::default(),
         };
+        if object.is_role() {
+            object.policy_rules = role::policy_rules(node);
+        }
         object.pod = PodView::of(&object).map(Rc::new);
         object.processes = Process::find(&object);
         object
@@ -115,9 +135,12 @@ pub enum Contents<'a> {
 }
 
 pub fn contents(root: &Node) -> Result<Contents<'_>, YamlError> {
-    let mut objects = Vec::new();
-    let mut pending = vec![root];
-    while let Some(node) = pending.pop() {
+    // Most documents are one object: its list is made at that size, and
+    // the stack of a `kind: List`'s items only for a list.
+    let mut objects = Vec::with_capacity(1);
+    let mut pending = Vec::new();
+    let mut next = Some(root);
+    while let Some(node) = next.take().or_else(|| pending.pop()) {
         if node.as_map().is_none() {
             if std::ptr::eq(node, root) {
                 return Ok(Contents::NotKubernetes);

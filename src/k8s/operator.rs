@@ -8,9 +8,10 @@ use crate::yaml::Node;
 use super::object::Object;
 
 /// What a custom resource makes, as far as can be told from the input.
-pub enum Made {
-    /// Pods with these labels.
-    Pods(Vec<(String, String)>),
+pub enum Made<'a> {
+    /// Pods with these labels (read in place: every policy of a namespace
+    /// with custom resources asks).
+    Pods(Vec<(&'a str, &'a str)>),
     /// Nothing that runs: scrape targets, rules, configuration.
     NoPods,
     /// An operator this module does not know: it may create pods.
@@ -27,7 +28,7 @@ const PROMETHEUS_OPERATOR: [(&str, &str); 4] = [
 ];
 
 /// What a custom resource makes (`Made::NoPods` for built-in objects).
-pub fn made_by(object: &Object) -> Made {
+pub fn made_by<'a>(object: &Object<'a>) -> Made<'a> {
     if !object.is_custom() {
         return Made::NoPods;
     }
@@ -39,13 +40,13 @@ pub fn made_by(object: &Object) -> Made {
     };
     let name = object.name.unwrap_or("");
     // The operator adds its own labels to those of spec.podMetadata.
-    let mut labels: Vec<(String, String)> = object
+    let mut labels: Vec<(&str, &str)> = object
         .node
         .at(&["spec", "podMetadata", "labels"])
         .and_then(Node::as_map)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|e| Some((e.key.to_string(), e.value.as_str()?.to_owned())))
+        .filter_map(|e| Some((e.key.as_str(), e.value.as_str()?)))
         .collect();
     let own = [
         ("app.kubernetes.io/name", *app),
@@ -54,6 +55,6 @@ pub fn made_by(object: &Object) -> Made {
         ("operator.prometheus.io/name", name),
         (app, name),
     ];
-    labels.extend(own.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    labels.extend(own);
     Made::Pods(labels)
 }

@@ -182,7 +182,12 @@ impl<'a> Container<'a> {
             ContainerList::Sidecars => "sidecar",
             ContainerList::Template => "the container of template",
         };
-        text!("{kind} {}", crate::clip::quoted(self.name))
+        // Laid out in one string: messages name containers often.
+        let mut label = String::with_capacity(kind.len() + 1 + self.name.len() + 2);
+        label.push_str(kind);
+        label.push(' ');
+        crate::clip::push_quoted(&mut label, self.name);
+        label
     }
 
     pub fn security_context(&self) -> Option<&'a Node> {

@@ -4,16 +4,26 @@
 
 use crate::k8s::{Container, ContainerList, PodView};
 
-/// A fix inside one container, shown where it goes.
+/// A fix inside one container, shown where it goes. Laid out piece by
+/// piece at its final length: many findings of a large input carry one
+/// (and keep it fitted to its text).
 pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
     let list = c.list.field();
     let name = crate::clip::value(c.name);
     // An Argo Workflows template holds one container, not a list.
-    let (mut fix, indent) = if c.list == ContainerList::Template {
-        (text!("# in {}.templates[name: {name}]\n{list}:\n", pod.spec_path), "  ")
+    let (head, indent): (&[&str], &str) = if c.list == ContainerList::Template {
+        (&["# in ", pod.spec_path, ".templates[name: ", &name, "]\n", list, ":\n"], "  ")
     } else {
-        (text!("# in {}.{list}\n{list}:\n  - name: {name}\n", pod.spec_path), "    ")
+        (&["# in ", pod.spec_path, ".", list, "\n", list, ":\n  - name: ", &name, "\n"], "    ")
     };
+    // The body's lines, each indented and ended: its length (less any `\r`
+    // before a line break, which `lines` drops), with an indentation and a
+    // line break for each line.
+    let breaks = body.bytes().filter(|&b| b == b'\n').count();
+    let lines = breaks + usize::from(!body.is_empty() && !body.ends_with('\n'));
+    let length = head.iter().map(|piece| piece.len()).sum::<usize>() + body.len() - breaks + lines * (indent.len() + 1);
+    let mut fix = String::with_capacity(length);
+    head.iter().for_each(|piece| fix.push_str(piece));
     for line in body.lines() {
         fix.push_str(indent);
         fix.push_str(line);

@@ -70,7 +70,7 @@ fn each_image<'o>(
     for c in pod.containers() {
         if let Some(entry) = c.node.entry("image") {
             if let Some(image) = entry.value.as_str() {
-                f(&pod, &c, image, entry.span());
+                f(pod, &c, image, entry.span());
             }
         }
     }

@@ -377,13 +377,22 @@ impl Rule {
             Some(control) if control.level > level || !version.at_least(control.since) => false,
             Some(control) => {
                 level == PssLevel::Baseline
-                    || !all()
+                    || !overriding()
                         .iter()
-                        .filter_map(|r| r.pss.as_ref())
                         .any(|other| other.overrides == Some(control.check) && version.at_least(other.since))
             }
         }
     }
+}
+
+/// The Pod Security controls that override another at the restricted
+/// level: a few of the registry's rules, listed once rather than looked for
+/// among all of them whenever a rule asks whether another runs.
+fn overriding() -> &'static [&'static PssControl] {
+    static OVERRIDING: std::sync::OnceLock<Vec<&'static PssControl>> = std::sync::OnceLock::new();
+    OVERRIDING.get_or_init(|| {
+        all().iter().filter_map(|r| r.pss.as_ref()).filter(|control| control.overrides.is_some()).collect()
+    })
 }
 
 /// Every family's rules, in the order they are listed and run.

@@ -766,7 +766,7 @@ pub static DANGLING: Rule = Rule {
                     Made::Pods(labels) => {
                         selected.any_pods = true;
                         selected.matched |=
-                            selects(selector, |k| labels.iter().find(|(l, _)| l == k).map(|(_, v)| v.as_str()));
+                            selects(selector, |k| labels.iter().find(|(l, _)| *l == k).map(|(_, v)| *v));
                     }
                     Made::Unknown => selected.maybe.push(text!("{}/{}", custom.kind, custom.name.unwrap_or(""))),
                     Made::NoPods => {}

@@ -6,7 +6,7 @@
 //! resource. Rules that name a resource explicitly get the specific rule
 //! below; grants through `*` are reported once, by `rbac/wildcard`.
 
-use crate::k8s::Object;
+use crate::k8s::{Object, PolicyRule, RBAC};
 use crate::rules::scope::{namespace_of, Scope};
 use crate::rules::{
     checkov, kube_linter, kubescape, polaris, trivy, Family, Hits, Practice, Reference, Rule, Severity,
@@ -23,75 +23,8 @@ const GOOD_PRACTICES: Reference = Reference {
     url: "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
 };
 
-const RBAC: &str = "rbac.authorization.k8s.io";
-
 /// A Role with narrowly named permissions.
 pub const HARDENED: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: shop\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods\", \"services\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\n  namespace: shop\nsubjects:\n- kind: ServiceAccount\n  name: web\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\n";
-
-/// One entry of a role's `rules`.
-struct PolicyRule<'a> {
-    node: &'a Node,
-    groups: Strings<'a>,
-    resources: Strings<'a>,
-    verbs: Strings<'a>,
-    /// Limited to named objects (`resourceNames`).
-    named_objects: bool,
-}
-
-/// The strings of one of a policy rule's lists, read where they are in the
-/// tree: each RBAC rule reads every role's policy rules again, and copying
-/// the lists into vectors each time was a third of the allocations of a
-/// check's rules.
-#[derive(Clone, Copy)]
-struct Strings<'a>(&'a [Node]);
-
-impl<'a> Strings<'a> {
-    fn of(node: &'a Node, key: &str) -> Self {
-        Strings(node.items(key))
-    }
-
-    fn iter(self) -> impl Iterator<Item = &'a str> {
-        self.0.iter().filter_map(Node::as_str)
-    }
-
-    fn contains(self, s: &str) -> bool {
-        self.iter().any(|item| item == s)
-    }
-
-    fn is_empty(self) -> bool {
-        self.iter().next().is_none()
-    }
-
-    fn to_vec(self) -> Vec<&'a str> {
-        self.iter().collect()
-    }
-
-    fn join(self, separator: &str) -> String {
-        self.to_vec().join(separator)
-    }
-}
-
-fn is_role(object: &Object) -> bool {
-    // The kind first: every RBAC rule asks this of every object.
-    matches!(object.kind, "Role" | "ClusterRole") && object.group() == RBAC
-}
-
-fn policy_rules<'a>(role: &Object<'a>) -> Vec<PolicyRule<'a>> {
-    if !is_role(role) {
-        return Vec::new();
-    }
-    role.node
-        .items("rules")
-        .iter()
-        .map(|node| PolicyRule {
-            node,
-            groups: Strings::of(node, "apiGroups"),
-            resources: Strings::of(node, "resources"),
-            verbs: Strings::of(node, "verbs"),
-            named_objects: !node.items("resourceNames").is_empty(),
-        })
-        .collect()
-}
 
 impl PolicyRule<'_> {
     /// Grants `verb` on `resource` in `group`, naming the resource (not
@@ -132,7 +65,7 @@ impl PolicyRule<'_> {
 /// A check on each rule of each role: which (group, resource) pairs, with
 /// which verbs, make it dangerous, and how to say so.
 fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs: &[&str], what: &str) {
-    for rule in policy_rules(object) {
+    for rule in object.policy_rules() {
         // The verbs once per policy rule, not once per target.
         if !rule.grants_some(verbs) {
             continue;
@@ -149,7 +82,7 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
                     named.join(", ")
                 ),
             )
-            .fix(narrowed(object, &rule, targets, verbs));
+            .fix(narrowed(object, rule, targets, verbs));
         }
     }
 }
@@ -283,7 +216,7 @@ pub static WILDCARD: Rule = Rule {
         "#},
     ],
     check: |object, hits| {
-        for rule in policy_rules(object) {
+        for rule in object.policy_rules() {
             let starred: Vec<&str> = ["apiGroups", "resources", "verbs"]
                 .into_iter()
                 .filter(|key| rule.node.strings(key).contains(&"*"))
@@ -416,7 +349,7 @@ pub static SECRETS_READ: Rule = Rule {
         "#},
     ],
     check: |object, hits| {
-        for rule in policy_rules(object) {
+        for rule in object.policy_rules() {
             // Limited by resourceNames, even list and watch read only the named
             // Secrets: the API server then authorizes them only with a
             // metadata.name field selector.
@@ -837,7 +770,7 @@ pub static TOKEN_CREATE: Rule = Rule {
         "#},
     ],
     check: |object, hits| {
-        for rule in policy_rules(object) {
+        for rule in object.policy_rules() {
             if rule.names("", "serviceaccounts/token", &["create"]) && !rule.named_objects {
                 hits.node(rule.node, text!("{} {:?} can create tokens for any service account in scope", object.kind, object.name.unwrap_or("")))
                     .fix(text!("# in {} {:?}: add resourceNames to this rule, listing the service accounts\n# whose tokens its subjects need.\n", object.kind, object.name.unwrap_or("")));
@@ -977,13 +910,13 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
             ("mutatingwebhookconfigurations", "MutatingWebhookConfiguration"),
         ];
         let verbs = ["create", "update", "patch", "delete"];
-        for rule in policy_rules(object) {
+        for rule in object.policy_rules() {
             let named: Vec<&str> = KINDS.iter().map(|(r, _)| *r).filter(|r| rule.names("admissionregistration.k8s.io", r, &verbs)).collect();
             if named.is_empty() || rule.named_objects && !rule.verbs.iter().any(|v| matches!(v, "create" | "*")) {
                 continue;
             }
             let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
-            let fix = webhook_fix(hits.scope(), &role, &rule, &named, &KINDS);
+            let fix = webhook_fix(hits.scope(), &role, rule, &named, &KINDS);
             hits.node(rule.node, text!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
                 .fix(fix);
         }
@@ -1299,7 +1232,7 @@ pub static CLUSTER_ADMIN_BINDING: Rule = Rule {
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         let equivalent = bound_role(hits.scope(), object, &b)
-            .is_some_and(|role| policy_rules(role).iter().any(PolicyRule::is_full_wildcard));
+            .is_some_and(|role| role.policy_rules().iter().any(PolicyRule::is_full_wildcard));
         let cluster_admin = b.role_kind == "ClusterRole" && b.role_name == "cluster-admin";
         if !cluster_admin && !equivalent {
             return;
@@ -1756,7 +1689,7 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
     check: |object, hits| {
         let Some(b) = binding(object) else { return };
         let Some(role) = bound_role(hits.scope(), object, &b) else { return };
-        let grants: Vec<String> = policy_rules(role).iter().map(describe).collect();
+        let grants: Vec<String> = role.policy_rules().iter().map(describe).collect();
         let scope = match object.kind {
             "ClusterRoleBinding" => "cluster-wide".to_owned(),
             _ => text!("in namespace {}", namespace_of(object)),

@@ -126,13 +126,13 @@ pub static ENV_VAR: Rule = Rule {
                 if let Some(r) = env.get("valueFrom").and_then(|v| v.entry("secretKeyRef")) {
                     let name = env.get("name").and_then(Node::as_str).unwrap_or("");
                     hits.at(r.span(), text!("{} reads Secret {} into environment variable {name}", c.label(), secret_name(&r.value)))
-                        .fix(container_fix(&pod, &c, ENV_VAR.snippet));
+                        .fix(container_fix(pod, &c, ENV_VAR.snippet));
                 }
             }
             for from in c.node.items("envFrom") {
                 if let Some(r) = from.entry("secretRef") {
                     hits.at(r.span(), text!("{} loads every key of Secret {} into its environment", c.label(), secret_name(&r.value)))
-                        .fix(container_fix(&pod, &c, ENV_VAR.snippet));
+                        .fix(container_fix(pod, &c, ENV_VAR.snippet));
                 }
             }
         }
@@ -186,23 +186,32 @@ fn secret_name_like(name: &str) -> bool {
     if !holds_word {
         return false;
     }
-    // The last word decides; words split on separators and camelCase humps.
-    let mut words: Vec<String> = Vec::new();
+    // The last word decides; words split on separators (any byte but an
+    // ASCII letter or digit) and camelCase humps. Found in place: the words
+    // collected into strings were most of the time of a name that holds one.
+    let mut last: &[u8] = &[];
+    let mut start = None;
     let mut previous_lower = false;
-    for ch in name.chars() {
-        if !ch.is_ascii_alphanumeric() {
+    for (at, &b) in name_bytes.iter().enumerate() {
+        if !b.is_ascii_alphanumeric() {
+            if let Some(start) = start.take() {
+                last = &name_bytes[start..at];
+            }
             previous_lower = false;
-            words.push(String::new());
             continue;
         }
-        if ch.is_ascii_uppercase() && previous_lower || words.is_empty() {
-            words.push(String::new());
+        if b.is_ascii_uppercase() && previous_lower || start.is_none() {
+            if let Some(start) = start {
+                last = &name_bytes[start..at];
+            }
+            start = Some(at);
         }
-        previous_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
-        words.last_mut().expect("pushed above").push(ch.to_ascii_lowercase());
+        previous_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
     }
-    words.retain(|w| !w.is_empty());
-    words.last().is_some_and(|last| !ABOUT_WORDS.contains(&last.as_str()))
+    if let Some(start) = start {
+        last = &name_bytes[start..];
+    }
+    !last.is_empty() && !ABOUT_WORDS.iter().any(|about| last.eq_ignore_ascii_case(about.as_bytes()))
 }
 
 /// A value that is written out, rather than a path, a reference, a template,
@@ -411,13 +420,14 @@ pub static LITERAL: Rule = Rule {
     ],
     check: |object, hits| {
         // `fix` builds this finding's snippet from its own names.
-        let mut check = |name: &str, value: &Node, span, place: &str, fix: &dyn Fn(&str) -> String| {
+        // `place` names where the value is, written only for a finding.
+        let mut check = |name: &str, value: &Node, span, place: &dyn Fn() -> String, fix: &dyn Fn(&str) -> String| {
             let Value::Str(text) = &value.value else { return };
             if let Some(format) = known_format(text) {
-                hits.at(span, text!("{place} {name:?} holds what looks like {format}")).fix(fix(name));
+                hits.at(span, text!("{} {name:?} holds what looks like {format}", place())).fix(fix(name));
             } else if secret_name_like(name) && literal_value(text) {
                 let weak = weakness(name, text).map(|why| text!(", and a weak one ({why})")).unwrap_or_default();
-                hits.at(span, text!("{place} {name:?} holds a literal credential{weak}")).fix(fix(name));
+                hits.at(span, text!("{} {name:?} holds a literal credential{weak}", place())).fix(fix(name));
             }
         };
         let owner = object.name.unwrap_or("app");
@@ -432,9 +442,9 @@ pub static LITERAL: Rule = Rule {
                         let body = text!(
                             "# {name} read from a Secret kept out of the repository\nenv:\n  - name: {name}\n    valueFrom:\n      secretKeyRef:\n        name: {owner}\n        key: {key}"
                         );
-                        container_fix(&pod, &c, &body)
+                        container_fix(pod, &c, &body)
                     };
-                    check(name, value, env.span, &text!("{} environment variable", c.label()), &fix);
+                    check(name, value, env.span, &|| text!("{} environment variable", c.label()), &fix);
                 }
             }
         }
@@ -446,7 +456,7 @@ pub static LITERAL: Rule = Rule {
                             "# Move {name:?} out of ConfigMap {owner:?} into a Secret created from your secret\n# store, and read it from there (secretKeyRef or a Secret volume); rotate it.\n"
                         )
                     };
-                    check(&entry.key, &entry.value, entry.span(), "ConfigMap key", &fix);
+                    check(&entry.key, &entry.value, entry.span(), &|| "ConfigMap key".to_owned(), &fix);
                 }
             }
         }
@@ -641,5 +651,44 @@ mod tests {
         assert_eq!(weakness("DB_PASSWORD", "changeme").as_deref(), Some("a well-known default"));
         assert_eq!(weakness("DB_PASSWORD", "s3cr3t").as_deref(), Some("only 6 characters"));
         assert_eq!(weakness("DB_PASSWORD", "hunter2hunter2"), None);
+    }
+
+    /// The last word as the names were once split: into lowercase strings.
+    fn last_word_by_strings(name: &str) -> Option<String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut previous_lower = false;
+        for ch in name.chars() {
+            if !ch.is_ascii_alphanumeric() {
+                previous_lower = false;
+                words.push(String::new());
+                continue;
+            }
+            if ch.is_ascii_uppercase() && previous_lower || words.is_empty() {
+                words.push(String::new());
+            }
+            previous_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+            words.last_mut().expect("pushed above").push(ch.to_ascii_lowercase());
+        }
+        words.into_iter().rfind(|w| !w.is_empty())
+    }
+
+    #[test]
+    fn the_last_word_is_found_in_place_as_by_splitting_into_strings() {
+        let parts =
+            ["password", "Token", "_", "-", "FILE", "name", "é", "x9", "Ttl", "API", "key", ".", "TYPE", "sEcReT"];
+        let mut names = vec![String::new()];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    names.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for name in &names {
+            let holds_word = SECRET_WORDS.iter().any(|w| name.to_ascii_lowercase().contains(w));
+            let expected =
+                holds_word && last_word_by_strings(name).is_some_and(|last| !ABOUT_WORDS.contains(&last.as_str()));
+            assert_eq!(secret_name_like(name), expected, "{name}");
+        }
     }
 }

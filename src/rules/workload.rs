@@ -117,7 +117,7 @@ pub static RESOURCES: Rule = Rule {
     ],
     check: |object, hits| {
         let Some(pod) = object.pod() else { return };
-        for c in workload_containers(&pod) {
+        for c in workload_containers(pod) {
             // A CPU limit is left out on purpose: it throttles bursts and
             // many teams run without one; the memory limit is what protects
             // the node.
@@ -133,7 +133,7 @@ pub static RESOURCES: Rule = Rule {
             if !missing.is_empty() && pod.complete() {
                 let edit = resource_placeholders(&hits.editor(), &c, &missing);
                 hits.at(c.node.nearest(&["resources"]), text!("{} sets no {}", c.label(), missing.join(", ")))
-                    .fix(container_fix(&pod, &c, RESOURCES.snippet))
+                    .fix(container_fix(pod, &c, RESOURCES.snippet))
                     .edit(edit);
             }
         }
@@ -235,20 +235,20 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
         if pod.is_windows() {
             return;
         }
-        for c in workload_containers(&pod) {
+        for c in workload_containers(pod) {
             match c.node.entry_at(&["securityContext", "readOnlyRootFilesystem"]) {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
                     let edit = hits.editor().replace(&e.value, &Scalar::Bool(true));
                     hits.at(e.span(), text!("{} has a writable root file system", c.label()))
-                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet))
+                        .fix(container_fix(pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
                 None if pod.complete() => {
                     let edit =
                         hits.editor().set(c.node, &["securityContext", "readOnlyRootFilesystem"], Scalar::Bool(true));
                     hits.at(c.missing(&[]), text!("{} does not set readOnlyRootFilesystem: true", c.label()))
-                        .fix(container_fix(&pod, &c, READ_ONLY_ROOT_FS.snippet))
+                        .fix(container_fix(pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
                 None => {}
@@ -347,7 +347,7 @@ pub static ROOT_USER_OR_GROUP: Rule = Rule {
         for field in fields {
             if let Some(e) = pod.spec.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
                 hits.at(e.span(), text!("the pod sets {field}: 0 ({})", what(field)))
-                    .fix(pod_fix(&pod, ROOT_USER_OR_GROUP.snippet));
+                    .fix(pod_fix(pod, ROOT_USER_OR_GROUP.snippet));
             }
         }
         if let Some(groups) = pod.sc(&["supplementalGroups"]).and_then(Node::as_seq) {
@@ -359,7 +359,7 @@ pub static ROOT_USER_OR_GROUP: Rule = Rule {
             for field in fields.iter().filter(|f| **f != "fsGroup") {
                 if let Some(e) = c.node.entry_at(&["securityContext", field]).filter(|e| is_zero(&e.value)) {
                     hits.at(e.span(), text!("{} sets {field}: 0 ({})", c.label(), what(field))).fix(container_fix(
-                        &pod,
+                        pod,
                         &c,
                         "securityContext:\n  runAsUser: 10001\n  runAsGroup: 10001",
                     ));
@@ -492,7 +492,7 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         }
         // The service account may opt out for every pod using it; and a
         // pod whose account is bound to a role in the input uses the API.
-        let account = service_account(&pod);
+        let account = service_account(pod);
         let namespace = crate::rules::scope::namespace_of(object);
         let scope = hits.scope();
         let opted_out = entry.is_none() && scope.find("ServiceAccount", namespace, account).is_some_and(|sa| {
@@ -501,10 +501,10 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         let bound = scope.account_is_bound(namespace, account);
         // Unset in a pod completed elsewhere: the run may set it.
         if !opted_out && !bound && (entry.is_some() || pod.complete()) {
-            let at = entry.map_or_else(|| spec_key(&pod), |e| e.span());
+            let at = entry.map_or_else(|| spec_key(pod), |e| e.span());
             let edit = hits.editor().set(pod.spec, &["automountServiceAccountToken"], Scalar::Bool(false));
             let hit = hits.at(at, text!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
-                .fix(pod_fix(&pod, AUTOMOUNT_TOKEN.snippet));
+                .fix(pod_fix(pod, AUTOMOUNT_TOKEN.snippet));
             // Turning off a token someone asked for is less certain.
             match entry {
                 Some(_) => hit.edit_as(crate::fix::Applicability::Unsafe, edit),
@@ -593,10 +593,10 @@ pub static DEFAULT_SERVICE_ACCOUNT: Rule = Rule {
         let Some(pod) = object.pod() else { return };
         let named = pod.spec.entry("serviceAccountName");
         // Unset in a pod completed elsewhere: the run may set it.
-        if service_account(&pod) == "default" && (named.is_some() || pod.complete()) {
-            let at = named.map_or_else(|| spec_key(&pod), |e| e.span());
+        if service_account(pod) == "default" && (named.is_some() || pod.complete()) {
+            let at = named.map_or_else(|| spec_key(pod), |e| e.span());
             hits.at(at, "the pod uses the namespace's default service account")
-                .fix(pod_fix(&pod, DEFAULT_SERVICE_ACCOUNT.snippet));
+                .fix(pod_fix(pod, DEFAULT_SERVICE_ACCOUNT.snippet));
         }
     },
 };
@@ -813,7 +813,7 @@ pub static RUNTIME_SOCKET: Rule = Rule {
                 };
                 let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
                 hits.at(entry.span(), text!("{what}: it controls every container on the node")).fix(pod_fix(
-                    &pod,
+                    pod,
                     &text!(
                         "# remove volume {name:?} ({path}) and its volumeMounts: driving the runtime is\n# node-level work for a separately reviewed agent, not an application pod."
                     ),
@@ -939,18 +939,18 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
             let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
             let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&text!("{p}/")));
             match low_risk {
-                Some((_, what)) if is_socket(volume, path) || mounted_read_only(&pod, name) => {
+                Some((_, what)) if is_socket(volume, path) || mounted_read_only(pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
                     hits.at(entry.span(), text!("the node's {path} is {how}: it holds {what}, a small exposure"))
                         .severity(Severity::Low)
-                        .fix(pod_fix(&pod, &text!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
+                        .fix(pod_fix(pod, &text!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
                 }
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
                     // covered by the path itself; writes are the other rule's.
                     let why = kubelet_input(path, false).map(|why| text!(": {why}")).unwrap_or_default();
                     hits.at(entry.span(), text!("the node's {path} is mounted into the pod{why}")).fix(pod_fix(
-                        &pod,
+                        pod,
                         &text!(
                             "# volume {name:?} mounts the node's {path}: remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
                         ),
@@ -1099,7 +1099,7 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                     hits.node(mount, text!("{} mounts the node's socket {path}: readOnly would not stop it talking to the service behind it", c.label()))
                         .fix(text!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
                 } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                    let fix = container_fix(&pod, &c, &text!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
+                    let fix = container_fix(pod, &c, &text!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
                     match kubelet_input(path, true) {
                         Some(why) => hits
                             .node(mount, text!("{} mounts the node's {path} writable: {why}", c.label()))
@@ -1299,7 +1299,7 @@ pub static SHARE_PROCESS_NAMESPACE: Rule = Rule {
         if let Some(e) = pod.spec.entry("shareProcessNamespace").filter(|e| e.value.as_bool() == Some(true)) {
             let edit = hits.editor().replace(&e.value, &Scalar::Bool(false));
             hits.at(e.span(), "containers share a process namespace: each can read the others' processes and secrets")
-                .fix(pod_fix(&pod, SHARE_PROCESS_NAMESPACE.snippet))
+                .fix(pod_fix(pod, SHARE_PROCESS_NAMESPACE.snippet))
                 .edit(edit);
         }
     },
@@ -1412,7 +1412,7 @@ pub static DANGEROUS_CAPABILITIES: Rule = Rule {
                 let name = name.strip_prefix("CAP_").unwrap_or(name).to_ascii_uppercase();
                 if let Some((_, why)) = DANGEROUS.iter().find(|(n, _)| *n == name) {
                     hits.node(cap, text!("{} adds {name}: {why}", c.label())).fix(container_fix(
-                        &pod,
+                        pod,
                         &c,
                         DANGEROUS_CAPABILITIES.snippet,
                     ));

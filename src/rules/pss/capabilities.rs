@@ -136,7 +136,7 @@ fn capabilities_baseline(object: &Object, hits: &mut Hits) {
             let name = cap.as_str().unwrap_or("");
             if !BASELINE_CAPABILITIES.contains(&name) {
                 hits.node(cap, text!("{} adds capability {}", c.label(), cap.display()))
-                    .fix(container_fix(&pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]"))
+                    .fix(container_fix(pod, &c, "securityContext:\n  capabilities:\n    drop: [\"ALL\"]"))
                     .edit(add.map_or(Err("no add list".into()), |add| editor.remove_item(add, cap)));
             }
         }
@@ -282,7 +282,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 None => c.missing(&["capabilities"]),
             };
             hits.at(at, text!("{} does not drop ALL capabilities", c.label()))
-                .fix(container_fix(&pod, &c, drop_all))
+                .fix(container_fix(pod, &c, drop_all))
                 .edit(editor.add_item(c.node, &["securityContext", "capabilities", "drop"], Scalar::str("ALL")));
         }
         for cap in added(capabilities) {
@@ -302,7 +302,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                         ),
                     )
                     .fix(container_fix(
-                        &pod,
+                        pod,
                         &c,
                         "securityContext:\n  capabilities:\n    drop: [\"ALL\"]\n    add: [\"NET_BIND_SERVICE\"]",
                     ))

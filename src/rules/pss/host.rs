@@ -131,7 +131,7 @@ fn host_namespaces(object: &Object, hits: &mut Hits) {
     ] {
         if let Some(entry) = pod.spec.entry(field).filter(|e| e.value.as_bool() == Some(true)) {
             hits.at(entry.span(), text!("the pod shares {what} ({field}: true)"))
-                .fix(pod_fix(&pod, &text!("{field}: false")))
+                .fix(pod_fix(pod, &text!("{field}: false")))
                 .edit(editor.remove(pod.spec, field));
         }
     }
@@ -239,7 +239,7 @@ fn host_ports(object: &Object, hits: &mut Hits) {
                     entry.span(),
                     text!("{} binds port {} on the node (hostPort)", c.label(), entry.value.display()),
                 )
-                .fix(container_fix(&pod, &c, &text!("ports:\n  - containerPort: {container_port}")))
+                .fix(container_fix(pod, &c, &text!("ports:\n  - containerPort: {container_port}")))
                 .edit(editor.remove(port, "hostPort"));
             }
         }
@@ -375,7 +375,7 @@ fn host_probes(object: &Object, hits: &mut Hits) {
                     let field = text!("{}.{kind}", path.join("."));
                     hits.at(entry.span(), text!("{} {} sends {kind} to host {}", c.label(), path.join("."), entry.value.display()))
                         .fix(container_fix(
-                            &pod,
+                            pod,
                             &c,
                             &text!("# {field}: remove host: {} (the kubelet then targets the\n# pod's own IP); reach other services from inside the container.", entry.value.display()),
                         ));
@@ -597,12 +597,12 @@ fn windows_host_process(object: &Object, hits: &mut Hits) {
     const PATH: [&str; 3] = ["securityContext", "windowsOptions", "hostProcess"];
     let fix = "securityContext:\n  windowsOptions:\n    hostProcess: false";
     if let Some(entry) = pod.spec.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
-        hits.at(entry.span(), "the pod runs as a Windows HostProcess (hostProcess: true)").fix(pod_fix(&pod, fix));
+        hits.at(entry.span(), "the pod runs as a Windows HostProcess (hostProcess: true)").fix(pod_fix(pod, fix));
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&PATH).filter(|e| e.value.as_bool() == Some(true)) {
             hits.at(entry.span(), text!("{} runs as a Windows HostProcess (hostProcess: true)", c.label()))
-                .fix(container_fix(&pod, &c, fix));
+                .fix(container_fix(pod, &c, fix));
         }
     }
 }

@@ -122,7 +122,7 @@ fn privileged(object: &Object, hits: &mut Hits) {
             c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true))
         {
             hits.at(entry.span(), text!("{} runs privileged", c.label()))
-                .fix(container_fix(&pod, &c, "securityContext:\n  privileged: false"))
+                .fix(container_fix(pod, &c, "securityContext:\n  privileged: false"))
                 .edit(editor.replace(&entry.value, &Scalar::Bool(false)));
         }
     }
@@ -228,7 +228,7 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
     let editor = hits.editor();
     for c in pod.containers() {
         let edit = || editor.set(c.node, &["securityContext", FIELD], Scalar::Bool(false));
-        let fix = || container_fix(&pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
+        let fix = || container_fix(pod, &c, "securityContext:\n  allowPrivilegeEscalation: false");
         match c.node.entry_at(&["securityContext", FIELD]) {
             Some(entry) if entry.value.as_bool() == Some(false) => {}
             Some(entry) => {
@@ -339,7 +339,7 @@ pub static PROC_MOUNT: Rule = Rule {
 
 fn proc_mount(object: &Object, hits: &mut Hits) {
     let version = hits.pss_version();
-    if object.pod().is_some_and(|p| !versions::user_namespace_relaxes(&p, version)) {
+    if object.pod().is_some_and(|p| !versions::user_namespace_relaxes(p, version)) {
         proc_mount_restricted(object, hits);
     }
 }
@@ -436,7 +436,7 @@ fn proc_mount_restricted(object: &Object, hits: &mut Hits) {
         if entry.value.as_str() != Some("Default") {
             let hit = hits
                 .at(entry.span(), text!("{} sets procMount: {}", c.label(), entry.value.display()))
-                .fix(container_fix(&pod, &c, "securityContext:\n  procMount: Default"))
+                .fix(container_fix(pod, &c, "securityContext:\n  procMount: Default"))
                 .edit(editor.replace(&entry.value, &Scalar::str("Default")));
             // Outside a user namespace the baseline check fails too, and
             // its severity is the one that applies.

@@ -125,13 +125,13 @@ fn apparmor(object: &Object, hits: &mut Hits) {
     let allowed = |t: &str| matches!(t, "RuntimeDefault" | "Localhost");
     if let Some((at, t)) = profile_type(pod.spec, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
         hits.at(at.span(), text!("the pod sets AppArmor profile type {t:?}"))
-            .fix(pod_fix(&pod, fix))
+            .fix(pod_fix(pod, fix))
             .edit(runtime_default(pod.spec));
     }
     for c in pod.containers() {
         if let Some((at, t)) = profile_type(c.node, "appArmorProfile").filter(|(_, t)| !allowed(t)) {
             hits.at(at.span(), text!("{} sets AppArmor profile type {t:?}", c.label()))
-                .fix(container_fix(&pod, &c, fix))
+                .fix(container_fix(pod, &c, fix))
                 .edit(runtime_default(c.node));
         }
     }
@@ -273,8 +273,8 @@ fn selinux(object: &Object, hits: &mut Hits) {
                 let hit = hits.at(entry.span(), text!("{who} sets SELinux {field} {value:?}"));
                 let fix = text!("securityContext:\n  seLinuxOptions:\n    {field}: \"\"  # or remove it");
                 hit.fix(match container {
-                    Some(c) => container_fix(&pod, &c, &fix),
-                    None => pod_fix(&pod, &fix),
+                    Some(c) => container_fix(pod, &c, &fix),
+                    None => pod_fix(pod, &fix),
                 });
             }
         }
@@ -409,9 +409,9 @@ pub static SECCOMP_BASELINE: Rule = Rule {
 fn seccomp_baseline(object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
     if versions::seccomp_fields(hits.pss_version()) {
-        bad_seccomp_profiles(&pod, hits);
+        bad_seccomp_profiles(pod, hits);
     } else {
-        bad_seccomp_annotations(&pod, hits);
+        bad_seccomp_annotations(pod, hits);
     }
 }
 
@@ -563,7 +563,7 @@ pub static SECCOMP_RESTRICTED: Rule = Rule {
 fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     let version = hits.pss_version();
     let Some(pod) = object.pod().filter(|p| !versions::windows_exempt(p, version)) else { return };
-    let pod_covers = bad_seccomp_profiles(&pod, hits);
+    let pod_covers = bad_seccomp_profiles(pod, hits);
     // A bad pod-level profile is already reported; its containers need the
     // same fix, so they are not reported again.
     if pod_covers || profile_type(pod.spec, "seccompProfile").is_some() || !pod.complete() {
@@ -573,7 +573,7 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     let editor = hits.editor();
     for c in unset {
         hits.at(c.missing(&[]), text!("{} has no seccomp profile, and the pod sets none for it", c.label()))
-            .fix(pod_fix(&pod, SECCOMP_FIX))
+            .fix(pod_fix(pod, SECCOMP_FIX))
             .edit(editor.set(pod.spec, &["securityContext", "seccompProfile", "type"], Scalar::str("RuntimeDefault")));
     }
 }

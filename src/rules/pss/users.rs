@@ -154,7 +154,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
     let pod_value = pod_level.and_then(|e| e.value.as_bool());
     if let Some(entry) = pod_level.filter(|_| pod_value != Some(true)) {
         hits.at(entry.span(), text!("the pod sets {FIELD}: {}", entry.value.display()))
-            .fix(pod_fix(&pod, fix))
+            .fix(pod_fix(pod, fix))
             .edit(on_pod());
     }
     for c in pod.containers() {
@@ -162,7 +162,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
             Some(entry) if entry.value.as_bool() == Some(true) => {}
             Some(entry) => {
                 hits.at(entry.span(), text!("{} sets {FIELD}: {}", c.label(), entry.value.display()))
-                    .fix(container_fix(&pod, &c, fix))
+                    .fix(container_fix(pod, &c, fix))
                     .edit(editor.set(c.node, &["securityContext", FIELD], crate::fix::Scalar::Bool(true)));
             }
             // Covered by the pod-level finding when the pod sets it wrongly.
@@ -171,7 +171,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
                     c.missing(&[]),
                     text!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
                 )
-                .fix(pod_fix(&pod, fix))
+                .fix(pod_fix(pod, fix))
                 .edit(on_pod());
             }
             None => {}
@@ -295,13 +295,13 @@ fn run_as_user(object: &Object, hits: &mut Hits) {
     let is_root = |e: &&crate::yaml::Entry| e.value.as_i64() == Some(0);
     if let Some(entry) = pod.spec.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
         hits.at(entry.span(), "the pod runs as root (runAsUser: 0)")
-            .fix(pod_fix(&pod, fix))
+            .fix(pod_fix(pod, fix))
             .edit(editor.replace(&entry.value, &uid()));
     }
     for c in pod.containers() {
         if let Some(entry) = c.node.entry_at(&["securityContext", "runAsUser"]).filter(is_root) {
             hits.at(entry.span(), text!("{} runs as root (runAsUser: 0)", c.label()))
-                .fix(container_fix(&pod, &c, fix))
+                .fix(container_fix(pod, &c, fix))
                 .edit(editor.replace(&entry.value, &uid()));
         }
     }

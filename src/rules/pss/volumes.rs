@@ -123,7 +123,7 @@ fn host_path_volumes(object: &Object, hits: &mut Hits) {
         let Some(entry) = volume.entry("hostPath").filter(|e| !e.value.is_null()) else { continue };
         let path = entry.value.get("path").map_or_else(|| "?".into(), Node::display);
         hits.at(entry.span(), text!("volume {:?} mounts host path {path}", volume_name(volume)))
-            .fix(pod_fix(&pod, &empty_dir_fix(volume)));
+            .fix(pod_fix(pod, &empty_dir_fix(volume)));
     }
 }
 
@@ -309,7 +309,7 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
                     ),
                 )
                 .fix(pod_fix(
-                    &pod,
+                    pod,
                     &text!(
                         "volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}",
                         volume_name(volume)
