@@ -61,6 +61,8 @@ fn main() {
             size(&root);
             run_in(&root.join("tests/e2e"), "node", &["bench-module.mjs"]);
             run_in(&root.join("tests/e2e"), "node", &["bench.mjs"]);
+            // As a person pastes: after reading the page a while (README, "The worker's warm-up").
+            run_in(&root.join("tests/e2e"), "node", &["bench.mjs", "--pause=3000"]);
             run_in(&root.join("tests/e2e"), "node", &["bench-embed.mjs"]);
         }
         "pre-commit" => pre_commit_hook(&root),
