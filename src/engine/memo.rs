@@ -139,10 +139,24 @@ impl Moved {
 /// others, found again or anew, are.
 #[derive(Debug)]
 pub struct Changed {
-    /// Each finding of the last report: how far it moved, if it was kept.
-    pub kept: Vec<Option<Moved>>,
+    /// The findings of the last report in runs, in order: how many, and how
+    /// far they moved if they were kept. A keystroke keeps nearly all of
+    /// 40,000 findings in a few runs, so its change is told (and read, see
+    /// `playground::changes::from_engine`) in a few steps, not one per finding.
+    pub kept: Vec<(usize, Option<Moved>)>,
     /// Where the findings not kept are in the report, in order.
     pub added: Vec<usize>,
+}
+
+impl Changed {
+    /// Adds `count` findings kept as `moved` (or not kept) after those told.
+    fn push(&mut self, count: usize, moved: Option<Moved>) {
+        match self.kept.last_mut() {
+            Some((run, last)) if *last == moved => *run += count,
+            _ if count > 0 => self.kept.push((count, moved)),
+            _ => {}
+        }
+    }
 }
 
 /// How far a kept finding moved: added to its offsets (spans and fix
@@ -271,26 +285,32 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
     order: impl Fn(&Finding, &Tag) -> K,
 ) -> (Vec<T>, Vec<Tag>, Changed) {
     let (mut items, mut tags) = last;
-    // Each finding's move, its tag moved with its object (one pass).
-    let kept: Vec<Option<Moved>> = tags
-        .iter_mut()
-        .map(|tag| {
-            let to = moves.get(tag.object)?.as_ref().filter(|m| !m.rerun.contains(&tag.rule))?;
+    let mut changed = Changed { kept: Vec::new(), added: Vec::with_capacity(new.0.len()) };
+    // Each finding's move, its tag moved with its object (one pass), told
+    // in runs.
+    for tag in &mut tags {
+        let to = moves.get(tag.object).and_then(Option::as_ref).filter(|m| !m.rerun.contains(&tag.rule));
+        if let Some(to) = to {
             tag.object = to.to;
-            Some(Moved { bytes: to.bytes, lines: to.lines, documents: to.documents })
-        })
-        .collect();
-    if kept.iter().any(Option::is_none) {
-        let mut keep = kept.iter();
-        items.retain(|_| keep.next().is_some_and(Option::is_some));
-        let mut keep = kept.iter();
-        tags.retain(|_| keep.next().is_some_and(Option::is_some));
+        }
+        changed.push(1, to.map(|to| Moved { bytes: to.bytes, lines: to.lines, documents: to.documents }));
     }
-    for (item, moved) in items.iter_mut().zip(kept.iter().flatten()) {
-        moved.finding(item.finding_mut());
+    if changed.kept.iter().any(|(_, moved)| moved.is_none()) {
+        let each = || changed.kept.iter().flat_map(|&(count, moved)| std::iter::repeat_n(moved.is_some(), count));
+        let mut keep = each();
+        items.retain(|_| keep.next() == Some(true));
+        let mut keep = each();
+        tags.retain(|_| keep.next() == Some(true));
+    }
+    // A run kept where it was is not walked.
+    let mut at = 0;
+    for (count, moved) in changed.kept.iter().filter_map(|&(count, moved)| Some((count, moved?))) {
+        if moved != Moved::default() {
+            items[at..at + count].iter_mut().for_each(|item| moved.finding(item.finding_mut()));
+        }
+        at += count;
     }
     let mut new: Vec<(T, Tag)> = new.0.into_iter().zip(new.1).collect();
-    let mut changed = Changed { kept, added: Vec::with_capacity(new.len()) };
     if new.is_empty() {
         return (items, tags, changed);
     }

@@ -121,35 +121,46 @@ pub fn between(old: &[Finding], new: &[Finding], shift: Shift) -> Change {
 /// when no finding moved. `None` if `changed` is not about `old` and `new`
 /// (other lengths).
 pub fn from_engine(changed: &Changed, old: usize, new: usize, shift: Shift) -> Option<Change> {
-    let kept = changed.kept.iter().filter(|k| k.is_some()).count();
-    if changed.kept.len() != old || kept + changed.added.len() != new {
+    let told: usize = changed.kept.iter().map(|(count, _)| count).sum();
+    let kept: usize = changed.kept.iter().filter(|(_, m)| m.is_some()).map(|(count, _)| count).sum();
+    if told != old || kept + changed.added.len() != new {
         return None;
     }
     let as_shift = |m: &Moved| Shift { offset: m.bytes, line: m.lines, document: m.documents };
-    let first_moved = changed.kept.iter().position(|k| k.is_some_and(|m| m != Moved::default()));
+    // Where each run starts among the old findings.
+    let starts = changed.kept.iter().scan(0, |at, &(count, m)| Some((std::mem::replace(at, *at + count), count, m)));
+    let first_moved = starts.clone().find(|(_, _, m)| m.is_some_and(|m| m != Moved::default()));
     let (moved, shift) = match first_moved {
-        Some(at) => (at, as_shift(&changed.kept[at].unwrap_or_default())),
+        Some((at, _, m)) => (at, as_shift(&m.unwrap_or_default())),
         None => (old, shift),
     };
     let mut change = Change { hunks: Vec::new(), moved, shift };
     // Old and new findings are walked together, from one kept finding that
     // moved as the change says (an anchor) to the next: what lies between
-    // them is a hunk.
+    // them is a hunk. A run of kept findings is walked a stretch at a time,
+    // up to the next new finding among them (a few per keystroke).
     let mut added = changed.added.iter().copied().peekable();
     // Where the new findings' walk is, and where the last anchor left both.
     let (mut j, mut old_from, mut new_from) = (0, 0, 0);
-    for (at, kept) in changed.kept.iter().enumerate() {
-        let Some(m) = kept else { continue };
-        while added.next_if_eq(&j).is_some() {
-            j += 1;
-        }
-        if as_shift(m) == if at < moved { Shift::default() } else { shift } {
-            if at > old_from || j > new_from {
-                change.hunks.push(Hunk { start: old_from, end: at, added: j - new_from });
+    for (mut at, mut count, m) in starts {
+        let Some(m) = m else { continue };
+        // Every finding of a run moved alike, so all or none are anchors.
+        let anchors = as_shift(&m) == if at < moved { Shift::default() } else { shift };
+        while count > 0 {
+            while added.next_if_eq(&j).is_some() {
+                j += 1;
             }
-            (old_from, new_from) = (at + 1, j + 1);
+            // At least one (where the new findings are out of order, as the
+            // engine never tells them, one at a time as they come).
+            let stretch = added.peek().map_or(count, |&next| count.min(next.saturating_sub(j)).max(1));
+            if anchors {
+                if at > old_from || j > new_from {
+                    change.hunks.push(Hunk { start: old_from, end: at, added: j - new_from });
+                }
+                (old_from, new_from) = (at + stretch, j + stretch);
+            }
+            (at, j, count) = (at + stretch, j + stretch, count - stretch);
         }
-        j += 1;
     }
     if old > old_from || new > new_from {
         change.hunks.push(Hunk { start: old_from, end: old, added: new - new_from });
@@ -482,7 +493,7 @@ mod tests {
         }
         assert!(small > 200, "most edits resend a few findings ({small} of 300)");
         // A change told about other findings than those held is refused.
-        let changed = crate::engine::Changed { kept: vec![None], added: vec![0, 1] };
+        let changed = crate::engine::Changed { kept: vec![(1, None)], added: vec![0, 1] };
         assert!(from_engine(&changed, 1, 1, Shift::default()).is_none());
         assert!(from_engine(&changed, 2, 2, Shift::default()).is_none());
         assert_eq!(
