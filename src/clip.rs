@@ -73,21 +73,24 @@ pub fn push_quoted(out: &mut String, text: &str) {
     // Printable ASCII other than `"` and `\` (almost every name) is its own
     // escape: quoted without the formatter's character-by-character walk.
     if text.len() <= VALUE && text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\') {
-        out.reserve_exact(text.len() + 2);
+        // Amortised, not exact: `out` may be a text being built a piece at a time.
+        out.reserve(text.len() + 2);
         out.push('"');
         out.push_str(text);
         out.push('"');
         return;
     }
-    out.push_str(&match text.char_indices().nth(VALUE) {
-        None => text!("{text:?}"),
+    use std::fmt::Write;
+    // Written straight into `out` (writing to a `String` cannot fail).
+    let _ = match text.char_indices().nth(VALUE) {
+        None => write!(out, "{text:?}"),
         Some(_) => {
             let chars = text.chars().count();
             let clipped = clip(text, VALUE);
             let shown = clipped.rsplit_once(" (").map_or(&*clipped, |(shown, _)| shown);
-            text!("{shown:?} ({chars} characters)")
+            write!(out, "{shown:?} ({chars} characters)")
         }
-    });
+    };
 }
 
 /// A message or snippet built from input, bounded to `max` characters.

@@ -149,12 +149,11 @@ pub struct Changed {
 }
 
 impl Changed {
-    /// Adds `count` findings kept as `moved` (or not kept) after those told.
-    fn push(&mut self, count: usize, moved: Option<Moved>) {
+    /// Adds a finding kept as `moved` (or not kept) after those told.
+    fn push(&mut self, moved: Option<Moved>) {
         match self.kept.last_mut() {
-            Some((run, last)) if *last == moved => *run += count,
-            _ if count > 0 => self.kept.push((count, moved)),
-            _ => {}
+            Some((run, last)) if *last == moved => *run += 1,
+            _ => self.kept.push((1, moved)),
         }
     }
 }
@@ -293,7 +292,7 @@ pub fn patch_and_merge<T: Listed, K: Ord>(
         if let Some(to) = to {
             tag.object = to.to;
         }
-        changed.push(1, to.map(|to| Moved { bytes: to.bytes, lines: to.lines, documents: to.documents }));
+        changed.push(to.map(|to| Moved { bytes: to.bytes, lines: to.lines, documents: to.documents }));
     }
     if changed.kept.iter().any(|(_, moved)| moved.is_none()) {
         let each = || changed.kept.iter().flat_map(|&(count, moved)| std::iter::repeat_n(moved.is_some(), count));

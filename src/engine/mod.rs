@@ -335,9 +335,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let rule = enabled[r];
             (rule.check)(&located.object, &mut hits);
             let looked = hits.looked_past();
-            // A full check notes no reads: nothing to take for each rule
-            // on each object.
-            let reads = if memo.is_some() { scope.take_reads() } else { Vec::new() };
+            let reads = scope.take_reads();
             if let (Some(now), Some(origin)) = (&mut now, place) {
                 let moves_with_chunk = |hit: &Hit| {
                     hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))

@@ -79,11 +79,6 @@ impl<'a> Object<'a> {
         &self.processes
     }
 
-    /// Whether it is a Role or ClusterRole.
-    pub fn is_role(&self) -> bool {
-        role::is_role(self.group, self.kind)
-    }
-
     /// A role's policy rules, in order; none for other objects.
     pub fn policy_rules(&self) -> &[PolicyRule<'a>] {
         &self.policy_rules
@@ -117,7 +112,7 @@ impl<'a> Object<'a> {
             processes: Vec::new(),
             policy_rules: Box::default(),
         };
-        if object.is_role() {
+        if role::is_role(object.group, object.kind) {
             object.policy_rules = role::policy_rules(node);
         }
         object.pod = PodView::of(&object).map(Rc::new);

@@ -125,9 +125,7 @@ impl<'a> Facts<'a> {
     fn relevant(&self, practice: Practice) -> bool {
         let Facts { kind, group, workload, control_plane } = *self;
         match practice {
-            Practice::ApiAccess => {
-                workload || control_plane || group == "rbac.authorization.k8s.io" || kind == "ServiceAccount"
-            }
+            Practice::ApiAccess => workload || control_plane || group == crate::k8s::RBAC || kind == "ServiceAccount",
             Practice::Encryption => {
                 workload || matches!(kind, "EncryptionConfiguration" | "EncryptionConfig" | "Secret" | "ConfigMap")
             }

@@ -418,8 +418,13 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The lookups read since the last call (see [`Lookup`]).
+    /// The lookups read since the last call (see [`Lookup`]); none, without
+    /// touching the list, in a scope that notes none (asked for each rule on
+    /// each object).
     pub fn take_reads(&self) -> Vec<u64> {
+        if !self.notes_reads {
+            return Vec::new();
+        }
         std::mem::take(&mut *self.reads.borrow_mut())
     }
 
