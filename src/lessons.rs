@@ -398,6 +398,7 @@ impl Lesson {
     /// The lesson as the engine module sends it: the JSON [`Lesson::from_json`]
     /// reads (each struct's keys in its fields' order, as serde wrote them).
     pub fn write_json(&self, json: &mut crate::report::JsonWriter) {
+        use crate::report::Sink;
         json.begin_object();
         json.field("id", &self.id);
         json.field("title", &self.title);

@@ -26,7 +26,7 @@ pub use practices::{practices, relevance, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};
 pub use registry::{rules_json, write_rules};
 pub use sarif::{to_sarif, write_sarif};
-pub use stream::{JsonWriter, Layout};
+pub use stream::{JsonWriter, Layout, Sink};
 pub use text::{to_text, write_text, Style};
 
 /// Shared parts (file, object) are reference-counted: an input can have

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::stream::{JsonWriter, Layout};
+use super::stream::{JsonWriter, Layout, Sink};
 use crate::rules::{self, Rule, Tool};
 
 /// How reports name another tool (`kube-linter`, `checkov`).

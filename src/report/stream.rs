@@ -151,27 +151,6 @@ impl<'w> JsonWriter<'w> {
         self.has_value = true;
     }
 
-    /// `key` and a string value.
-    pub fn field(&mut self, key: &'static str, value: &str) {
-        self.key(key);
-        self.string(value);
-    }
-
-    /// `key` and a number.
-    pub fn field_number(&mut self, key: &'static str, value: usize) {
-        self.key(key);
-        self.number(value);
-    }
-
-    /// `key` and a string, or `null`.
-    pub fn field_or_null(&mut self, key: &'static str, value: Option<&str>) {
-        self.key(key);
-        match value {
-            Some(value) => self.string(value),
-            None => self.null(),
-        }
-    }
-
     /// `key` and an array of strings.
     pub fn field_strings<'s>(&mut self, key: &'static str, values: impl IntoIterator<Item = &'s str>) {
         self.key(key);
