@@ -10,7 +10,7 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::lines::LineIndex;
-use super::node::{Entry, Key, Keys, Node, Pos, Span, Value};
+use super::node::{Entry, Key, Keys, Node, Span, Value};
 use super::scalar::{self, CoreTag};
 use super::{block, comments};
 use super::{Limits, YamlError};
@@ -68,7 +68,7 @@ fn parse_events(
             block::Piece::Open { map } => builder.open(map, 0, span),
             block::Piece::End => builder.close(span),
             block::Piece::Scalar { text, plain } => {
-                scalars.push(span.start.at()..span.end.at());
+                scalars.push(span.bytes());
                 builder.scalar(text, plain, 0, None, span)
             }
         };
@@ -173,14 +173,6 @@ struct Builder<'a> {
     /// Anchored nodes with what each holds.
     anchors: HashMap<usize, (Node, Size)>,
     nodes: usize,
-    /// The last line a position was found on, for [`Self::ascii_pos`]: its
-    /// number, where it starts and where the next starts.
-    line: (u32, usize, usize),
-    /// The input's length (positions are clamped to it, as
-    /// [`LineIndex::pos`] clamps them).
-    len: usize,
-    /// The input is ASCII (see [`Self::ascii_pos`]).
-    ascii: bool,
     /// What anchors and aliases copied so far.
     alias: Size,
     /// The children of every open collection, innermost last: one buffer
@@ -235,9 +227,6 @@ impl<'a> Builder<'a> {
             scratch,
             anchors: HashMap::new(),
             nodes: 0,
-            line: (0, 0, 0),
-            len: lines.text_len(),
-            ascii: lines.is_ascii(),
             alias: Size::default(),
         }
     }
@@ -253,7 +242,7 @@ impl<'a> Builder<'a> {
         scalars: &mut Vec<Range<usize>>,
     ) -> bool {
         if let Event::Scalar(..) = event {
-            scalars.push(span.start.at()..span.end.at());
+            scalars.push(span.bytes());
         }
         let done = self.event(event, span);
         self.done(done, docs)
@@ -288,44 +277,23 @@ impl<'a> Builder<'a> {
 
     /// The span of a range of characters of the chunk (the full parser
     /// counts in characters).
-    fn span_at(&mut self, start_char: usize, end_char: usize) -> Span {
+    fn span_at(&self, start_char: usize, end_char: usize) -> Span {
         self.span(self.offsets.byte(start_char), self.offsets.byte(end_char))
     }
 
-    /// The span of a range of bytes of the input. Always inlined natively,
+    /// The span of a range of bytes of the input, clamped into it (and to
+    /// character boundaries), as positions were. Always inlined natively,
     /// like [`Self::done`] and [`Self::complete`]: they run once per event
     /// (or node), and as calls (registers saved, the span, result or node
     /// passed through memory) they cost 11.7 million instructions of the
     /// 2 MB slice's parse of 168 million. Not forced in the wasms, which
-    /// are built for size.
+    /// are built for size. No line or column is counted here: only the few
+    /// spans a finding or an error reports need them
+    /// ([`LineIndex::region`]).
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     #[cfg_attr(target_arch = "wasm32", inline)]
-    fn span(&mut self, start: usize, end: usize) -> Span {
-        if self.ascii {
-            let start_pos = self.ascii_pos(start);
-            let end_pos = if end == start { start_pos } else { self.ascii_pos(end) };
-            return Span { start: start_pos, end: end_pos };
-        }
-        let start_pos = self.lines.pos(start);
-        // Collection starts and ends are empty: one lookup; a scalar mostly
-        // ends on the line it starts on.
-        let end_pos = if end == start { start_pos } else { self.lines.pos_from(start_pos, end) };
-        Span { start: start_pos, end: end_pos }
-    }
-
-    /// The position of a byte of an ASCII input: events come in the order
-    /// of their text, mostly several on a line, so the line is looked up
-    /// only when an offset leaves the last one.
-    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    #[cfg_attr(target_arch = "wasm32", inline)]
-    fn ascii_pos(&mut self, offset: usize) -> Pos {
-        let offset = offset.min(self.len);
-        let (mut line, mut start, mut next) = self.line;
-        if offset < start || offset >= next {
-            (line, start, next) = self.lines.line_bounds(offset);
-            self.line = (line, start, next);
-        }
-        Pos { line, column: (offset - start) as u32 + 1, offset: offset as u32 }
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::of(self.lines.clamp(start), self.lines.clamp(end))
     }
 
     /// Feeds one of the full parser's events; returns a document's root
@@ -460,7 +428,7 @@ impl<'a> Builder<'a> {
                 let entries = self.entries.split_off(first);
                 let last = entries.last().map_or(start, |e| e.value.span);
                 let span = start.to(self.closing(end, last));
-                let entries = merge(entries, merges, &mut self.scratch.marks)?;
+                let entries = merge(entries, merges, &mut self.scratch.marks, self.lines)?;
                 self.complete(Node { span, value: Value::Map(entries.into_boxed_slice()) }, anchor, size, false)
             }
         }
@@ -470,8 +438,8 @@ impl<'a> Builder<'a> {
     /// also covers trailing blanks and comments); block collections end at
     /// their last child, since their end event is wherever the next token is.
     fn closing(&self, end: Span, last_child: Span) -> Span {
-        if end.start.offset < end.end.offset {
-            Span { start: end.start, end: self.lines.pos(end.start.at() + 1) }
+        if end.start < end.end {
+            Span { start: end.start, end: self.lines.clamp(end.start_at() + 1) as u32 }
         } else {
             last_child
         }
@@ -522,13 +490,18 @@ impl<'a> Builder<'a> {
 /// Rejects duplicate keys, as the API server's strict decoding does, then
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
 /// sources win over later ones.
-fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, marks: &mut Marks) -> Result<Vec<Entry>, YamlError> {
+fn merge(
+    mut entries: Vec<Entry>,
+    merges: Vec<Node>,
+    marks: &mut Marks,
+    lines: &LineIndex,
+) -> Result<Vec<Entry>, YamlError> {
     if let Some((first, again)) = marks.duplicate(&entries) {
         return Err(YamlError::new(
             format!(
                 "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
                 crate::clip::quoted(&again.key),
-                first.key_span.start.line
+                lines.pos(first.key_span.start_at()).line
             ),
             again.key_span,
         ));
@@ -626,28 +599,5 @@ impl<'a> CharOffsets<'a> {
         let rest = char_index % 64;
         let within = self.text[from..].char_indices().nth(rest).map_or(self.text.len() - from, |(i, _)| i);
         self.base + from + within
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_ascii_position_counted_from_the_last_line_is_the_one_looked_up() {
-        let text = "a: 1\n\nkey: value\n  - x\n\n\nlast";
-        let lines = LineIndex::new(text.as_bytes());
-        let limits = Limits::default();
-        // Offsets in increasing order, as events come, and some backwards.
-        for step in [1, 2, 3, 5] {
-            let mut scratch = Scratch::default();
-            let mut builder = Builder::new(text, 0, &lines, &limits, &mut scratch);
-            let offsets = (0..=text.len() + 2).step_by(step).chain((0..=text.len()).rev().step_by(step));
-            for offset in offsets {
-                let end = (offset + step).min(text.len() + 1);
-                let expected = Span { start: lines.pos(offset), end: lines.pos(end) };
-                assert_eq!(builder.span(offset, end), expected, "{offset}..{end}");
-            }
-        }
     }
 }

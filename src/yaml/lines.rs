@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
-use super::node::Pos;
+use super::node::{Pos, Region, Span};
 
 /// Where each line starts. It keeps no reference to the text, so the
 /// playground can keep it next to its own copy of the text; [`LineIndex`]
@@ -205,13 +205,20 @@ impl<'a> LineIndex<'a> {
         line
     }
 
-    /// Clamps `offset` into the text (and back to a character boundary) and
-    /// returns its position.
-    pub fn pos(&self, offset: usize) -> Pos {
+    /// `offset` clamped into the text and back to a character boundary.
+    #[inline]
+    pub fn clamp(&self, offset: usize) -> usize {
         let mut offset = offset.min(self.text.len());
         while !self.lines.ascii && offset > 0 && offset < self.text.len() && is_continuation(self.text[offset]) {
             offset -= 1;
         }
+        offset
+    }
+
+    /// Clamps `offset` into the text (and back to a character boundary) and
+    /// returns its position.
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = self.clamp(offset);
         let line = self.line_of(offset);
         let start = self.lines.starts[line] as usize;
         let column = if self.lines.ascii {
@@ -260,6 +267,17 @@ impl<'a> LineIndex<'a> {
             return Pos { line: from.line, column: from.column + columns as u32, offset: offset as u32 };
         }
         self.pos(offset)
+    }
+
+    /// The positions of both ends of a span: what a finding or an error
+    /// reports of a node's span. Asked in the order of the text, as
+    /// findings mostly are, a lookup starts from the last line found.
+    pub fn region(&self, span: Span) -> Region {
+        let start = self.pos(span.start_at());
+        // Collection starts and ends are empty: one lookup; most spans end
+        // on the line they start on.
+        let end = if span.end == span.start { start } else { self.pos_from(start, span.end_at()) };
+        Region { start, end }
     }
 
     /// The text of a 1-based line, without its line break.

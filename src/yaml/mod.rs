@@ -1,5 +1,6 @@
 //! The span-aware YAML layer: a multi-document stream in, one tree or one
-//! error per document out, every node carrying its byte range, line and column.
+//! error per document out, every node carrying its byte range (its line and
+//! column are found from the input's [`LineIndex`] when a finding needs them).
 
 mod block;
 mod build;
@@ -12,7 +13,7 @@ mod split;
 
 pub use build::Chunk;
 pub use lines::{LineIndex, LineStarts};
-pub use node::{Entry, Fnv, Key, Node, Pos, Span, Text, Value};
+pub use node::{Entry, Fnv, Key, Node, Pos, Region, Span, Text, Value};
 pub use scalar::plain_is_str;
 use std::ops::Range;
 
@@ -259,22 +260,22 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
     for chunk in cuts {
         if docs.len() >= limits.max_documents {
-            let at = lines.pos(chunk.start);
+            let at = Span::at(lines.clamp(chunk.start));
             let message = format!(
                 "more than {} documents (limit max_documents); this one and the rest were not checked",
                 limits.max_documents
             );
-            push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
+            push(&mut docs, Err(YamlError::new(message, at)));
             cut_short = true;
             break;
         }
         if chunk.end > readable {
-            let at = lines.pos(readable);
+            let at = Span::at(lines.clamp(readable));
             let message = format!(
                 "input is larger than {} bytes (limit max_bytes); from here on it was not checked",
                 limits.most_bytes()
             );
-            push(&mut docs, Err(YamlError::new(message, Span { start: at, end: at })));
+            push(&mut docs, Err(YamlError::new(message, at)));
             cut_short = true;
             break;
         }
@@ -302,8 +303,8 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                         }
                     }
                     Err(e) => {
-                        let at = lines.pos(chunk.start + e.valid_up_to());
-                        push(&mut docs, Err(YamlError::new("input is not valid UTF-8", Span { start: at, end: at })));
+                        let at = Span::at(lines.clamp(chunk.start + e.valid_up_to()));
+                        push(&mut docs, Err(YamlError::new("input is not valid UTF-8", at)));
                     }
                 }
                 next_id
@@ -422,10 +423,9 @@ impl Old {
         // An edit of the same length can still add or remove line breaks.
         let moved_lines =
             *self.lines.get_or_insert_with(|| i64::from(lines.pos(range.start).line) - i64::from(info.line));
-        let shift = Shift { bytes: self.shift, lines: moved_lines };
         let mut pending = info.pending;
-        if !shift.is_zero() {
-            pending = Shift { bytes: pending.bytes + shift.bytes, lines: pending.lines + shift.lines };
+        if self.shift != 0 {
+            pending = Shift { bytes: pending.bytes + self.shift };
             for c in &mut comments {
                 *c = c.wrapping_add_signed(self.shift);
             }
@@ -441,27 +441,21 @@ impl Old {
         }
     }
 }
-/// How far a chunk moved with its text: whole lines and bytes (its columns
-/// stay, since it starts a line).
+/// How far a chunk moved with its text, in bytes: its trees hold byte
+/// offsets only, so lines that moved with it move nothing in them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Shift {
     pub bytes: isize,
-    pub lines: i64,
 }
 
 impl Shift {
     pub fn is_zero(&self) -> bool {
-        self.bytes == 0 && self.lines == 0
-    }
-
-    fn pos(&self, pos: &mut Pos) {
-        pos.offset = pos.at().wrapping_add_signed(self.bytes) as u32;
-        pos.line = (i64::from(pos.line) + self.lines) as u32;
+        self.bytes == 0
     }
 
     pub fn span(&self, span: &mut Span) {
-        self.pos(&mut span.start);
-        self.pos(&mut span.end);
+        span.start = span.start_at().wrapping_add_signed(self.bytes) as u32;
+        span.end = span.end_at().wrapping_add_signed(self.bytes) as u32;
     }
 
     /// Moves every span of a tree (without recursion: trees can be deep).

@@ -6,10 +6,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// A position in the input: 0-based byte offset, 1-based line, 1-based column
-/// counted in Unicode scalar values. The offset is 32 bits, like the line
-/// and column (inputs are read up to [`super::Limits::max_bytes`], far below
-/// 4 GiB): every node carries two positions and every mapping entry four, so
-/// this keeps a tree a quarter smaller than a `usize` offset would.
+/// counted in Unicode scalar values, as findings and errors report it. The
+/// trees hold no positions, only byte offsets ([`Span`]): a position is
+/// found from the input's lines ([`super::LineIndex::region`]) for the few
+/// spans a finding or an error reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
     pub line: u32,
@@ -17,9 +17,22 @@ pub struct Pos {
     pub offset: u32,
 }
 
-/// A half-open byte range with the positions of both ends.
+/// Where a node is: a half-open range of byte offsets into the input. 32
+/// bits each (inputs are read up to [`super::Limits::max_bytes`], far below
+/// 4 GiB): every node holds one and every mapping entry two, so a node is
+/// 32 bytes and an entry 48. Lines and columns are not kept: the builder
+/// would count them for every node, and only the spans a finding or an
+/// error reports are ever shown (see [`Region`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A span with the position of both ends, as a finding or an error
+/// reports it (`span{start,end}{line,column,offset}`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Region {
     pub start: Pos,
     pub end: Pos,
 }
@@ -32,9 +45,41 @@ impl Pos {
 }
 
 impl Span {
+    /// The empty span at a byte offset.
+    pub fn at(offset: usize) -> Span {
+        Span { start: offset as u32, end: offset as u32 }
+    }
+
+    /// The span of a range of byte offsets.
+    pub fn of(start: usize, end: usize) -> Span {
+        Span { start: start as u32, end: end as u32 }
+    }
+
+    /// Where it starts, as an index into the text.
+    pub fn start_at(self) -> usize {
+        self.start as usize
+    }
+
+    /// Where it ends, as an index into the text.
+    pub fn end_at(self) -> usize {
+        self.end as usize
+    }
+
+    /// Its bytes, as a range of indices into the text.
+    pub fn bytes(self) -> std::ops::Range<usize> {
+        self.start_at()..self.end_at()
+    }
+
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+}
+
+impl Region {
+    /// Its byte offsets.
+    pub fn span(self) -> Span {
+        Span { start: self.start.offset, end: self.end.offset }
     }
 }
 
@@ -64,7 +109,7 @@ pub enum Value {
 // number or a boxed slice: the other variants fit beside its tag.
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(
-    std::mem::size_of::<Value>() == 24 && std::mem::size_of::<Node>() == 48 && std::mem::size_of::<Entry>() == 80
+    std::mem::size_of::<Value>() == 24 && std::mem::size_of::<Node>() == 32 && std::mem::size_of::<Entry>() == 48
 );
 #[cfg(target_pointer_width = "32")]
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
