@@ -139,7 +139,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     file: input.file.to_owned(),
                     document: Some(doc.index),
                     message: crate::clip::bound(e.message.clone(), crate::clip::MESSAGE),
-                    span: Some(span),
+                    span: Some(lines[index].region(span)),
                 }
             };
             report.documents += 1;
@@ -202,12 +202,12 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             documents.push(found);
         }
         if let Some(document) = templated {
-            let at = |offset| lines[index].pos(offset);
+            let action = yaml::Span::of(scan.action_bytes.start, scan.action_bytes.end);
             report.errors.push(InputError {
                 file: input.file.to_owned(),
                 document: Some(document),
                 message: scan.message(),
-                span: Some(yaml::Span { start: at(scan.action_bytes.start), end: at(scan.action_bytes.end) }),
+                span: Some(lines[index].region(action)),
             });
         }
     }
@@ -321,7 +321,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // One buffer of hits per object, emptied after each rule; its fixes
         // edit the object's input.
         let text = inputs[located.input].text;
-        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
+        let mut hits = Hits::with_text(&scope, text, indents[located.input]).with_lines(&lines[located.input]);
         // The object's lines (a message naming one of them is found again
         // when they move).
         let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
@@ -338,7 +338,8 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let reads = scope.take_reads();
             if let (Some(now), Some(origin)) = (&mut now, place) {
                 let moves_with_chunk = |hit: &Hit| {
-                    hit.span.start.line != origin.line && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
+                    lines[located.input].pos(hit.span.start_at()).line != origin.line
+                        && chunk.as_ref().is_some_and(|chunk| within(hit, chunk))
                 };
                 let on = if !hits.found.iter().all(moves_with_chunk) {
                     Depends::Anything
@@ -357,6 +358,9 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 continue;
             }
             for (seq, hit) in hits.found.drain(..).enumerate() {
+                // Where a finding is, in lines and columns: found for the
+                // hits alone, not for every node of the tree.
+                let span = lines[located.input].region(hit.span);
                 let holds_template = || *templated.get_or_init(|| crate::fix::holds_template(&located.object, text));
                 let named = named.get_or_init(|| Named::of(located));
                 let finding = Finding {
@@ -366,13 +370,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                     file: files[located.input].clone(),
                     document: located.document,
                     object: named.object.clone(),
-                    span: hit.span,
+                    span,
                     snippet: hit.snippet.map_or(std::borrow::Cow::Borrowed(rule.snippet), std::borrow::Cow::Owned),
                     fix: crate::fix::state(rule, hit.edits, hit.applicability, holds_template),
                     source: named.source.clone(),
                 };
                 let tag = place.map(|_| Tag { input: located.input, object: n, rule: r, hit: seq });
-                match suppress::find(named.annotation, rule.id, &comments[located.input], hit.span.start.line) {
+                match suppress::find(named.annotation, rule.id, &comments[located.input], span.start.line) {
                     Some(suppression) => {
                         report.suppressed.push(Suppressed { finding, suppression });
                         suppressed_tags.extend(tag);
@@ -508,8 +512,8 @@ enum Read<'a> {
 /// to recognise.
 fn read<'a>(file: &str, doc: &'a yaml::Document, scan: &Scan, pending: yaml::Shift, known: bool) -> Read<'a> {
     let offset = match &doc.root {
-        Ok(root) => root.span.start.at(),
-        Err(e) => e.span.start.at(),
+        Ok(root) => root.span.start_at(),
+        Err(e) => e.span.start_at(),
     }
     .wrapping_add_signed(pending.bytes);
     if scan.templated_at(offset) {
@@ -708,7 +712,7 @@ impl Gap<'_> {
 /// Whether a hit and its fix's edits are within a chunk's bytes.
 fn within(hit: &Hit, chunk: &Range<usize>) -> bool {
     let inside = |offset: usize| chunk.start <= offset && offset <= chunk.end;
-    inside(hit.span.start.at())
-        && inside(hit.span.end.at())
+    inside(hit.span.start_at())
+        && inside(hit.span.end_at())
         && hit.edits.iter().flatten().flatten().all(|edit| inside(edit.start) && inside(edit.end))
 }

@@ -10,7 +10,7 @@
 //! and keys that do not start their line.
 
 use super::Edit;
-use crate::yaml::{Limits, LineIndex, Node, Value};
+use crate::yaml::{Limits, LineIndex, Node, Span, Value};
 
 /// The edits of one fix, or why none can be made.
 pub type Planned = Result<Vec<Edit>, String>;
@@ -176,8 +176,8 @@ impl<'t> Editor<'t> {
         if entries.len() < 2 {
             return Err(text!("{key} is the only key of its mapping"));
         }
-        let start = self.line_start(entry.key_span.start.at());
-        if !self.text[start..entry.key_span.start.at()].iter().all(|&b| b == b' ') {
+        let start = self.line_start(entry.key_span.start_at());
+        if !self.text[start..entry.key_span.start_at()].iter().all(|&b| b == b' ') {
             return Err(text!("{key} does not start its line"));
         }
         let end = self.after_line(self.last_byte(&entry.value));
@@ -197,9 +197,9 @@ impl<'t> Editor<'t> {
             return Ok(vec![]);
         }
         let quote = self.scalar_style(node)?;
-        self.check_props(node.span.start.at())?;
+        self.check_props(node.span.start_at())?;
         let text = render(value, quote);
-        Ok(vec![Edit { start: node.span.start.at(), end: node.span.end.at(), text }])
+        Ok(vec![Edit { start: node.span.start_at(), end: node.span.end_at(), text }])
     }
 
     /// Appends an item to a non-empty sequence, in its own style.
@@ -209,16 +209,16 @@ impl<'t> Editor<'t> {
         let last = items.last().ok_or("empty list")?;
         self.check_inside(seq, last)?;
         if self.is_flow(seq) {
-            if seq.span.start.line != seq.span.end.line {
+            if self.spans_lines(seq.span) {
                 return Err("the list is in flow style over several lines; edit it by hand".into());
             }
-            let at = last.span.end.at();
+            let at = last.span.end_at();
             let mut text = ", ".to_owned();
             write_scalar(&mut text, item, Quote::Plain);
             return Ok(vec![Edit { start: at, end: at, text }]);
         }
         // The dash of the last item, and the item's own style.
-        let mut dash = last.span.start.at();
+        let mut dash = last.span.start_at();
         while dash > 0 && self.text[dash - 1] == b' ' {
             dash -= 1;
         }
@@ -248,20 +248,20 @@ impl<'t> Editor<'t> {
         let i = items.iter().position(|n| std::ptr::eq(n, item)).ok_or("not an item of the list")?;
         self.check_inside(seq, item)?;
         if self.is_flow(seq) {
-            if seq.span.start.line != seq.span.end.line {
+            if self.spans_lines(seq.span) {
                 return Err("the list is in flow style over several lines; edit it by hand".into());
             }
             let (start, end) = match (i.checked_sub(1).map(|p| &items[p]), items.get(i + 1)) {
-                (_, Some(next)) => (item.span.start.at(), next.span.start.at()),
-                (Some(prev), None) => (prev.span.end.at(), item.span.end.at()),
-                (None, None) => (seq.span.start.at() + 1, seq.span.end.at() - 1),
+                (_, Some(next)) => (item.span.start_at(), next.span.start_at()),
+                (Some(prev), None) => (prev.span.end_at(), item.span.end_at()),
+                (None, None) => (seq.span.start_at() + 1, seq.span.end_at() - 1),
             };
             return Ok(vec![Edit { start, end, text: String::new() }]);
         }
         if items.len() < 2 {
             return Err("it is the only item of its list; edit it by hand".into());
         }
-        let mut dash = item.span.start.at();
+        let mut dash = item.span.start_at();
         while dash > 0 && self.text[dash - 1] == b' ' {
             dash -= 1;
         }
@@ -286,7 +286,7 @@ impl<'t> Editor<'t> {
     fn insert(&self, map: &Node, key: &str, value: &Val) -> Planned {
         let entries = map.as_map().ok_or("not a mapping")?;
         if self.is_flow(map) {
-            if map.span.start.line != map.span.end.line {
+            if self.spans_lines(map.span) {
                 return Err("the mapping is in flow style over several lines; edit it by hand".into());
             }
             let mut entry = String::new();
@@ -295,11 +295,11 @@ impl<'t> Editor<'t> {
             write_flow(&mut entry, value);
             return Ok(match entries.last() {
                 Some(last) => {
-                    let at = last.value.span.end.at();
+                    let at = last.value.span.end_at();
                     vec![Edit { start: at, end: at, text: text!(", {entry}") }]
                 }
                 None => {
-                    let at = map.span.start.at() + 1;
+                    let at = map.span.start_at() + 1;
                     vec![Edit { start: at, end: at, text: entry }]
                 }
             });
@@ -307,7 +307,9 @@ impl<'t> Editor<'t> {
         let last = entries.last().ok_or("empty block mapping")?;
         let indent = self.key_indent(&entries[0])?;
         for e in entries {
-            if self.key_indent(e).ok() != Some(indent) && e.key_span.start.line != entries[0].key_span.start.line {
+            if self.key_indent(e).ok() != Some(indent)
+                && !self.on_one_line(entries[0].key_span.start_at(), e.key_span.start_at())
+            {
                 return Err("the mapping's keys are not aligned".into());
             }
         }
@@ -320,8 +322,8 @@ impl<'t> Editor<'t> {
     /// `key: ~`, `key: {}`, `key: []`).
     fn replace_empty(&self, entry: &crate::yaml::Entry, value: &Val) -> Planned {
         let colon = self.colon(entry)?;
-        let end = if entry.value.span.end.at() > colon { entry.value.span.end.at() } else { colon + 1 };
-        if !self.text[colon + 1..entry.value.span.start.at().max(colon + 1)].iter().all(|&b| b == b' ') {
+        let end = if entry.value.span.end_at() > colon { entry.value.span.end_at() } else { colon + 1 };
+        if !self.text[colon + 1..entry.value.span.start_at().max(colon + 1)].iter().all(|&b| b == b' ') {
             return Err("the value has an anchor, alias or tag; edit it by hand".into());
         }
         let mut text = String::new();
@@ -360,7 +362,7 @@ impl<'t> Editor<'t> {
     /// key.
     fn check_map(&self, map: &Node) -> Result<(), String> {
         let entries = map.as_map().ok_or("not a mapping")?;
-        let text = &self.text[map.span.start.at()..map.span.end.at().min(self.text.len())];
+        let text = &self.text[map.span.start_at()..map.span.end_at().min(self.text.len())];
         // Each fix checks every mapping on its path, the pod spec's whole
         // text included: a text without `<<` (almost every one) is passed
         // over by memmem rather than split into lines.
@@ -381,7 +383,7 @@ impl<'t> Editor<'t> {
     /// A node found where its parent is: not the copy an alias made, nor
     /// an entry a merge key brought in.
     fn check_inside(&self, parent: &Node, child: &Node) -> Result<(), String> {
-        if child.span.start.offset < parent.span.start.offset || child.span.end.offset > parent.span.end.offset {
+        if child.span.start < parent.span.start || child.span.end > parent.span.end {
             return Err("the path goes through an alias or merge key; edit it by hand".into());
         }
         Ok(())
@@ -390,14 +392,14 @@ impl<'t> Editor<'t> {
     /// An entry whose value is written after its key, with no anchor or
     /// tag.
     fn check_entry(&self, entry: &crate::yaml::Entry) -> Result<(), String> {
-        if entry.value.span.start.offset < entry.key_span.end.offset {
+        if entry.value.span.start < entry.key_span.end {
             return Err(text!("{} is an alias; edit it by hand", entry.key));
         }
-        if matches!(self.text.get(entry.value.span.start.at()), Some(b'&' | b'*' | b'!')) {
+        if matches!(self.text.get(entry.value.span.start_at()), Some(b'&' | b'*' | b'!')) {
             return Err(text!("{} has an anchor, alias or tag; edit it by hand", entry.key));
         }
-        if entry.value.span.start.offset > entry.key_span.end.offset {
-            let between = &self.text[entry.key_span.end.at()..entry.value.span.start.at()];
+        if entry.value.span.start > entry.key_span.end {
+            let between = &self.text[entry.key_span.end_at()..entry.value.span.start_at()];
             if between.iter().any(|b| matches!(b, b'&' | b'*' | b'!')) {
                 return Err(text!("{} has an anchor, alias or tag; edit it by hand", entry.key));
             }
@@ -417,13 +419,11 @@ impl<'t> Editor<'t> {
     }
 
     fn scalar_style(&self, node: &Node) -> Result<Quote, String> {
-        match self.text.get(node.span.start.at()) {
+        match self.text.get(node.span.start_at()) {
             Some(b'"') => Ok(Quote::Double),
             Some(b'\'') => Ok(Quote::Single),
             Some(b'|' | b'>') => Err("the value is a block scalar; edit it by hand".into()),
-            _ if node.span.start.line != node.span.end.line => {
-                Err("the value spans several lines; edit it by hand".into())
-            }
+            _ if self.spans_lines(node.span) => Err("the value spans several lines; edit it by hand".into()),
             _ => Ok(Quote::Plain),
         }
     }
@@ -431,7 +431,7 @@ impl<'t> Editor<'t> {
     // ---- text ----------------------------------------------------------
 
     fn is_flow(&self, node: &Node) -> bool {
-        matches!(self.text.get(node.span.start.at()), Some(b'{' | b'['))
+        matches!(self.text.get(node.span.start_at()), Some(b'{' | b'['))
     }
 
     /// `\r\n` when the input's lines end so.
@@ -440,6 +440,18 @@ impl<'t> Editor<'t> {
             Some(i) if i > 0 && self.text[i - 1] == b'\r' => "\r\n",
             _ => "\n",
         }
+    }
+
+    /// Whether a span's ends are on different lines (the trees hold byte
+    /// offsets, not lines).
+    fn spans_lines(&self, span: Span) -> bool {
+        !self.on_one_line(span.start_at(), span.end_at())
+    }
+
+    /// Whether two bytes are on one line: no line break lies between them.
+    fn on_one_line(&self, a: usize, b: usize) -> bool {
+        let len = self.text.len();
+        memchr::memchr(b'\n', &self.text[a.min(b).min(len)..a.max(b).min(len)]).is_none()
     }
 
     fn line_start(&self, at: usize) -> usize {
@@ -453,14 +465,14 @@ impl<'t> Editor<'t> {
 
     /// The last byte of a node's text.
     fn last_byte(&self, node: &Node) -> usize {
-        node.span.end.at().saturating_sub(1).max(node.span.start.at())
+        node.span.end_at().saturating_sub(1).max(node.span.start_at())
     }
 
     /// Columns before a key: the mapping's indentation (a key after `- `
     /// included).
     fn key_indent(&self, entry: &crate::yaml::Entry) -> Result<usize, String> {
-        let start = self.line_start(entry.key_span.start.at());
-        let before = &self.text[start..entry.key_span.start.at()];
+        let start = self.line_start(entry.key_span.start_at());
+        let before = &self.text[start..entry.key_span.start_at()];
         if !before.iter().all(|&b| b == b' ' || b == b'-') {
             return Err(text!("{} does not start its line", entry.key));
         }
@@ -469,7 +481,7 @@ impl<'t> Editor<'t> {
 
     /// The `:` after a key.
     fn colon(&self, entry: &crate::yaml::Entry) -> Result<usize, String> {
-        let from = entry.key_span.end.at();
+        let from = entry.key_span.end_at();
         let rest = &self.text[from..];
         let i = rest.iter().position(|&b| b != b' ').ok_or("no colon after the key")?;
         if rest[i] != b':' {

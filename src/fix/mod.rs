@@ -107,7 +107,7 @@ pub fn splice(text: &[u8], edits: &[Edit]) -> Vec<u8> {
 /// are refused.
 pub fn holds_template(object: &crate::k8s::Object, text: &[u8]) -> bool {
     let span = object.node.span;
-    let body = &text[span.start.at().min(text.len())..span.end.at().min(text.len())];
+    let body = &text[span.start_at().min(text.len())..span.end_at().min(text.len())];
     memchr::memchr_iter(b'{', body).any(|at| matches!(body.get(at + 1), Some(b'{' | b'%')))
 }
 

@@ -4,7 +4,7 @@
 //! logged at all.
 
 use crate::k8s::Object;
-use crate::rules::{kubescape, Family, Practice, Reference, Rule, Severity};
+use crate::rules::{kubescape, Family, Hits, Practice, Reference, Rule, Severity};
 use crate::yaml::{Node, Span};
 use indoc::indoc;
 
@@ -110,8 +110,8 @@ impl<'a> AuditRule<'a> {
         Some(self.unrestricted_requester() && gr.names.is_empty())
     }
 
-    fn label(&self) -> String {
-        text!("rule {} (line {})", self.number, self.node.span.start.line)
+    fn label(&self, hits: &Hits) -> String {
+        text!("rule {} (line {})", self.number, hits.line_of(self.node.span))
     }
 
     /// Where to point: the rule's level, or the rule.
@@ -245,7 +245,7 @@ pub static SENSITIVE_BODIES: Rule = Rule {
             let scope = if rule.unrestricted_requester() { "" } else { " (for the users, verbs or namespaces it names)" };
             hits.at(rule.span(), text!(
                 "{} is the first rule matching {}, and logs them at {}{scope}: their contents end up in the audit log",
-                rule.label(), and_list(&whats), rule.level
+                rule.label(hits), and_list(&whats), rule.level
             ));
         }
     },
@@ -324,7 +324,7 @@ pub static SHADOWED: Rule = Rule {
             if let Some(earlier) = rules[..j].iter().find(|earlier| covers(earlier, later)) {
                 hits.node(later.node, text!(
                     "{} can never match: {} already matches every request it would",
-                    later.label(), earlier.label()
+                    later.label(hits), earlier.label(hits)
                 ));
             }
         }
@@ -700,7 +700,7 @@ pub static NOISY_READS: Rule = Rule {
         }
         crate::sort::sort_by_key(&mut noisy, |(i, _)| *i);
         for (i, what) in noisy {
-            hits.at(rules[i].span(), text!("{} logs high-volume reads of {} at RequestResponse", rules[i].label(), what.join(", ")));
+            hits.at(rules[i].span(), text!("{} logs high-volume reads of {} at RequestResponse", rules[i].label(hits), what.join(", ")));
         }
     },
 };
@@ -778,13 +778,13 @@ pub static INVALID: Rule = Rule {
                     rule.span(),
                     text!(
                         "{} has level {:?}; valid levels are None, Metadata, Request, RequestResponse",
-                        rule.label(),
+                        rule.label(hits),
                         rule.level
                     ),
                 );
             }
             if rule.resources.is_some() && !rule.urls.is_empty() {
-                hits.node(rule.node, text!("{} names both resources and nonResourceURLs", rule.label()));
+                hits.node(rule.node, text!("{} names both resources and nonResourceURLs", rule.label(hits)));
             }
             for url in &rule.urls {
                 if url.trim_end_matches('*').contains('*') || !url.starts_with('/') && *url != "*" {
@@ -792,7 +792,7 @@ pub static INVALID: Rule = Rule {
                         rule.node,
                         text!(
                             "{} has an invalid non-resource URL {url:?}: it must start with / and may end with *",
-                            rule.label()
+                            rule.label(hits)
                         ),
                     );
                 }

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clip;
 use crate::k8s::Object;
-use crate::yaml::{Node, Span};
+use crate::yaml::{LineIndex, Node, Span};
 use scope::Scope;
 use standards::PolicyVersion;
 
@@ -465,6 +465,9 @@ pub struct Hits<'s> {
     text: &'s [u8],
     /// `text`'s indentation step, computed once per input.
     indent: usize,
+    /// `text`'s lines, for a message that names a line (the trees hold
+    /// byte offsets only).
+    lines: Option<&'s LineIndex<'s>>,
     /// Whether the rule asked for the scope: what it found may then depend
     /// on more than the object (see [`Hits::looked_past`]).
     asked: std::cell::Cell<bool>,
@@ -487,8 +490,20 @@ impl<'s> Hits<'s> {
             pss_version: scope.options.pss_version,
             text,
             indent,
+            lines: None,
             asked: std::cell::Cell::new(false),
         }
+    }
+
+    /// The same, with the lines of `text` ([`Hits::line_of`]).
+    pub fn with_lines(self, lines: &'s LineIndex<'s>) -> Self {
+        Hits { lines: Some(lines), ..self }
+    }
+
+    /// The 1-based line a span starts on, for a message that names it;
+    /// hits with no text (see [`Hits::at_version`]) are on line 1.
+    pub fn line_of(&self, span: Span) -> u32 {
+        self.lines.map_or(1, |lines| lines.pos(span.start_at()).line)
     }
 
     /// Computes fixes' edits against the object's input (see
