@@ -17,7 +17,7 @@ use crate::fix::{Fix, FixState};
 use crate::k8s::ObjectRef;
 use crate::rules::Rule;
 use crate::suppress::Suppression;
-use crate::yaml::{Pos, Span};
+use crate::yaml::{Pos, Region};
 
 /// Writes the report to `out` (buffered by the writer itself: pieces go out
 /// 64 KB at a time).
@@ -280,7 +280,7 @@ pub(super) fn remediation(json: &mut impl Sink, f: &Finding, rule: &Escaped) {
 
 /// A span with its keys in byte order (`end` before `start`, `column` before
 /// `line`), as every report has printed it.
-fn span(json: &mut impl Sink, span: Span) {
+fn span(json: &mut impl Sink, span: Region) {
     fn pos(json: &mut impl Sink, pos: Pos) {
         json.begin_object();
         json.field_number("column", pos.column as usize);

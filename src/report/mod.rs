@@ -17,7 +17,7 @@ use std::rc::Rc;
 use crate::k8s::ObjectRef;
 use crate::rules::{Rule, Severity};
 use crate::suppress::Suppression;
-use crate::yaml::Span;
+use crate::yaml::Region;
 
 pub use escape::{escape, json_string};
 pub use json::{object as write_object_ref, to_json, write_json, write_json_part};
@@ -40,7 +40,7 @@ pub struct Finding {
     /// 1-based index of the document in its file.
     pub document: usize,
     pub object: Rc<ObjectRef>,
-    pub span: Span,
+    pub span: Region,
     /// The YAML that fixes this finding.
     pub snippet: Cow<'static, str>,
     /// The edits that fix it, or why none can be made (see [`crate::fix`]);
@@ -68,7 +68,7 @@ pub struct InputError {
     pub file: String,
     pub document: Option<usize>,
     pub message: String,
-    pub span: Option<Span>,
+    pub span: Option<Region>,
 }
 
 /// A finding someone reviewed and accepted, with their reason.

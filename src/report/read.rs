@@ -14,7 +14,7 @@ use crate::json::{self, Fields, Value};
 use crate::k8s::ObjectRef;
 use crate::rules::{self, Practice, Rule, Severity};
 use crate::suppress::Suppression;
-use crate::yaml::{Pos, Span};
+use crate::yaml::{Pos, Region};
 
 /// Reads a report as `posture check --format json` writes it (the engine
 /// module's reports are the same JSON).
@@ -159,14 +159,14 @@ pub fn read_object(value: &Value) -> Result<ObjectRef, String> {
     })
 }
 
-fn span(value: &Value) -> Result<Span, String> {
+fn span(value: &Value) -> Result<Region, String> {
     let s = Fields::of(value, "a span")?;
     let pos = |key: &str| -> Result<Pos, String> {
         let p = Fields::of(s.value(key)?, "a position")?;
         let number = |key: &str| u32::try_from(p.usize(key)?).map_err(|_| format!("a {key} out of range"));
         Ok(Pos { line: number("line")?, column: number("column")?, offset: number("offset")? })
     };
-    Ok(Span { start: pos("start")?, end: pos("end")? })
+    Ok(Region { start: pos("start")?, end: pos("end")? })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::fix::{Fix, FixState};
 use crate::rules::docs::help_markdown;
 use crate::rules::{Rule, Severity};
 use crate::suppress::Suppression;
-use crate::yaml::Span;
+use crate::yaml::Region;
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -278,7 +278,7 @@ fn sarif_fix(json: &mut JsonWriter, fix: &Fix, artifact: &Artifact) {
     json.end_object();
 }
 
-fn location(json: &mut impl Sink, artifact: &Artifact, span: Span) {
+fn location(json: &mut impl Sink, artifact: &Artifact, span: Region) {
     json.begin_object();
     json.key("physicalLocation");
     json.begin_object();

@@ -9,7 +9,7 @@ use std::io;
 use super::escape::{self, escape};
 use super::{Report, Status};
 use crate::rules::Severity;
-use crate::yaml::{LineIndex, Span};
+use crate::yaml::{LineIndex, Region};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Style {
@@ -53,7 +53,7 @@ pub fn write_text(
 ) -> io::Result<()> {
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
     let mut out = String::new();
-    let mut quote = |out: &mut String, file: &str, span: Span, code: &str| {
+    let mut quote = |out: &mut String, file: &str, span: Region, code: &str| {
         let Some((file, text)) = sources.get_key_value(file) else { return };
         let index = indexes.entry(file.as_str()).or_insert_with(|| LineIndex::new(text));
         // A window of the line around the span: lines can be megabytes long,
