@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::k8s::{self, Contents, ObjectRef};
 use crate::report::Report;
 use crate::rules::{self, Practice, PssLevel};
-use crate::yaml::{self, Entry, Limits, LineIndex, Node, Span};
+use crate::yaml::{self, Entry, Limits, LineIndex, Node, Region, Span};
 use crate::Options;
 
 /// One lesson, as its file describes it. Serialized, it goes from the engine
@@ -89,7 +89,14 @@ pub struct Reference {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonError {
     pub message: String,
-    pub span: Option<Span>,
+    pub span: Option<Region>,
+}
+
+/// A problem found in the tree: where, as byte offsets (placed in lines
+/// and columns once all are found), and why.
+struct Problem {
+    span: Span,
+    message: String,
 }
 
 impl std::fmt::Display for LessonError {
@@ -114,15 +121,19 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LessonError>> {
     let lines = LineIndex::new(text.as_bytes());
     let stream = yaml::parse_stream(text.as_bytes(), &lines, &Limits::default());
     let mut docs = stream.documents.into_iter().filter(|d| !matches!(&d.root, Ok(root) if root.is_null()));
+    let placed = |problems: Vec<Problem>| {
+        let place = |p: Problem| LessonError { message: p.message, span: Some(lines.region(p.span)) };
+        problems.into_iter().map(place).collect()
+    };
     let root = match (docs.next(), docs.next()) {
         (None, _) => return Err(vec![LessonError { message: "the file is empty".into(), span: None }]),
         (Some(_), Some(second)) => {
             let span = second.root.as_ref().map_or_else(|e| e.span, |n| n.span);
-            return Err(vec![error(span, "a lesson file holds one YAML document; this is a second one")]);
+            return Err(placed(vec![error(span, "a lesson file holds one YAML document; this is a second one")]));
         }
         (Some(doc), None) => match doc.root {
             Ok(root) => root,
-            Err(e) => return Err(vec![error(e.span, format!("not valid YAML: {}", e.message))]),
+            Err(e) => return Err(placed(vec![error(e.span, format!("not valid YAML: {}", e.message))])),
         },
     };
     let mut errors = Vec::new();
@@ -130,18 +141,18 @@ pub fn parse(text: &str) -> Result<Lesson, Vec<LessonError>> {
     match lesson {
         Some(lesson) if errors.is_empty() => Ok(lesson),
         _ => {
-            crate::sort::sort_by_key(&mut errors, |e| e.span.map(|s| s.start.offset));
-            Err(errors)
+            crate::sort::sort_by_key(&mut errors, |e| e.span.start);
+            Err(placed(errors))
         }
     }
 }
 
-fn error(span: Span, message: impl Into<String>) -> LessonError {
-    LessonError { message: message.into(), span: Some(span) }
+fn error(span: Span, message: impl Into<String>) -> Problem {
+    Problem { span, message: message.into() }
 }
 
 /// Checks a mapping's keys against the allowed ones; `what` names it.
-fn strict<'n>(node: &'n Node, what: &str, allowed: &[&str], errors: &mut Vec<LessonError>) -> &'n [Entry] {
+fn strict<'n>(node: &'n Node, what: &str, allowed: &[&str], errors: &mut Vec<Problem>) -> &'n [Entry] {
     let Some(entries) = node.as_map() else {
         errors.push(error(node.span, format!("{what} must be a mapping, not {}", node.display())));
         return &[];
@@ -157,7 +168,7 @@ fn strict<'n>(node: &'n Node, what: &str, allowed: &[&str], errors: &mut Vec<Les
     entries
 }
 
-fn text_field(node: &Node, field: &str, required: bool, errors: &mut Vec<LessonError>) -> Option<String> {
+fn text_field(node: &Node, field: &str, required: bool, errors: &mut Vec<Problem>) -> Option<String> {
     match node.entry(field) {
         Some(entry) => match entry.value.as_str() {
             Some(s) if !s.trim().is_empty() => Some(s.to_owned()),
@@ -178,7 +189,7 @@ fn text_field(node: &Node, field: &str, required: bool, errors: &mut Vec<LessonE
     }
 }
 
-fn bool_field(node: &Node, field: &str, default: bool, errors: &mut Vec<LessonError>) -> bool {
+fn bool_field(node: &Node, field: &str, default: bool, errors: &mut Vec<Problem>) -> bool {
     match node.entry(field) {
         None => default,
         Some(entry) => entry.value.as_bool().unwrap_or_else(|| {
@@ -192,7 +203,7 @@ fn bool_field(node: &Node, field: &str, default: bool, errors: &mut Vec<LessonEr
 }
 
 /// The items of a sequence field (absent: none).
-fn seq_field<'n>(node: &'n Node, field: &str, errors: &mut Vec<LessonError>) -> &'n [Node] {
+fn seq_field<'n>(node: &'n Node, field: &str, errors: &mut Vec<Problem>) -> &'n [Node] {
     match node.entry(field) {
         None => &[],
         Some(entry) => entry.value.as_seq().unwrap_or_else(|| {
@@ -202,7 +213,7 @@ fn seq_field<'n>(node: &'n Node, field: &str, errors: &mut Vec<LessonError>) -> 
     }
 }
 
-fn strings(node: &Node, field: &str, errors: &mut Vec<LessonError>) -> Vec<(String, Span)> {
+fn strings(node: &Node, field: &str, errors: &mut Vec<Problem>) -> Vec<(String, Span)> {
     seq_field(node, field, errors)
         .iter()
         .filter_map(|item| match item.as_str() {
@@ -215,7 +226,7 @@ fn strings(node: &Node, field: &str, errors: &mut Vec<LessonError>) -> Vec<(Stri
         .collect()
 }
 
-fn read_lesson(root: &Node, errors: &mut Vec<LessonError>) -> Option<Lesson> {
+fn read_lesson(root: &Node, errors: &mut Vec<Problem>) -> Option<Lesson> {
     if root.as_map().is_none() {
         errors.push(error(
             root.span,
@@ -295,7 +306,7 @@ fn read_lesson(root: &Node, errors: &mut Vec<LessonError>) -> Option<Lesson> {
     })
 }
 
-fn read_goal(node: &Node, errors: &mut Vec<LessonError>) -> Option<Goal> {
+fn read_goal(node: &Node, errors: &mut Vec<Problem>) -> Option<Goal> {
     if node.as_map().is_none() {
         errors.push(error(node.span, format!("`goal` must be a mapping, not {}", node.display())));
         return None;

@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::engine::{Changed, Moved};
 use crate::fix::FixState;
 use crate::report::{Finding, Report};
-use crate::yaml::{Pos, Span};
+use crate::yaml::{Pos, Region};
 
 /// How the findings after an edit moved: added to their offsets (spans and
 /// fix edits), lines and document numbers; columns stay.
@@ -283,7 +283,7 @@ fn same(old: &Finding, new: &Finding, shift: Shift) -> bool {
         }
 }
 
-fn move_span(span: Span, shift: Shift) -> Option<Span> {
+fn move_span(span: Region, shift: Shift) -> Option<Region> {
     let pos = |p: Pos| {
         Some(Pos {
             line: u32::try_from(i64::from(p.line) + shift.line).ok()?,
@@ -291,7 +291,7 @@ fn move_span(span: Span, shift: Shift) -> Option<Span> {
             offset: u32::try_from(p.at().checked_add_signed(shift.offset)?).ok()?,
         })
     };
-    Some(Span { start: pos(span.start)?, end: pos(span.end)? })
+    Some(Region { start: pos(span.start)?, end: pos(span.end)? })
 }
 
 fn move_fix(fix: &FixState, shift: Shift) -> Option<FixState> {

@@ -19,7 +19,7 @@ use crate::fix::{Applicability, Edit, Fix, FixState};
 use crate::k8s::ObjectRef;
 use crate::report::Finding;
 use crate::rules::{Rule, Severity};
-use crate::yaml::{Pos, Span};
+use crate::yaml::{Pos, Region};
 
 /// The layout's number, the answer's first byte: a page and a worker of
 /// different builds (one of them cached) refuse each other's bytes rather
@@ -213,7 +213,7 @@ impl<'b, R: Fn(&str) -> Option<&'static Rule>> Reader<'b, R> {
             let offset = u32::try_from(self.number()?).map_err(|_| self.error("an offset out of range"))?;
             Ok(Pos { line, column, offset })
         };
-        let span = Span { start: pos()?, end: pos()? };
+        let span = Region { start: pos()?, end: pos()? };
         let snippet = match self.optional()? {
             None => Cow::Borrowed(rule.snippet),
             Some(own) => Cow::Owned(own.to_owned()),
