@@ -350,6 +350,22 @@ mod tests {
     }
 
     #[test]
+    fn a_region_is_the_positions_of_its_ends_looked_up() {
+        for text in ["a: é\nbé: c\r\n😀x\n", "ab: 1\nc: [d, e]\n", "x"] {
+            // One index for every span, asked in and out of order, as
+            // findings ask it.
+            let index = LineIndex::new(text.as_bytes());
+            for start in (0..=text.len() + 1).chain((0..=text.len()).rev()) {
+                for end in start..text.len() + 3 {
+                    let fresh = LineIndex::new(text.as_bytes());
+                    let expected = Region { start: fresh.pos(start), end: fresh.pos(end) };
+                    assert_eq!(index.region(Span::of(start, end)), expected, "{text:?} {start}..{end}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn edited_starts_equal_new_ones() {
         let mut text = b"a: 1\nb: 2\n\nc\n".to_vec();
         let mut lines = LineStarts::new(&text);
