@@ -167,7 +167,8 @@ fn utf16_len(text: &str) -> usize {
 pub struct LineIndex<'a> {
     text: &'a [u8],
     lines: Cow<'a, LineStarts>,
-    /// The line of the last lookup: the parser asks in increasing order.
+    /// The line of the last lookup: findings and errors are placed mostly
+    /// in the order of the text.
     last: Cell<usize>,
     /// The last (offset, column) computed, so columns on a long non-ASCII
     /// line are counted onwards rather than from the line's start each time.
@@ -233,25 +234,6 @@ impl<'a> LineIndex<'a> {
             column
         };
         Pos { line: line as u32 + 1, column: column as u32 + 1, offset: offset as u32 }
-    }
-
-    /// The length of the text.
-    pub fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
-    /// Whether the text is ASCII: a column is then a byte count.
-    pub fn is_ascii(&self) -> bool {
-        self.lines.ascii
-    }
-
-    /// The line holding `offset` (clamped to the text): its 1-based number,
-    /// where it starts, and where the next one starts (past the end of the
-    /// text for the last line, so that an offset clamped to it is on it).
-    pub fn line_bounds(&self, offset: usize) -> (u32, usize, usize) {
-        let line = self.line_of(offset.min(self.text.len()));
-        let next = self.lines.starts.get(line + 1).map_or(usize::MAX, |&next| next as usize);
-        (line as u32 + 1, self.lines.starts[line] as usize, next)
     }
 
     /// The position of `offset`, at or after `from` (a position this index
