@@ -160,6 +160,32 @@ fn plain_bytes(bytes: &[u8]) -> bool {
     })
 }
 
+/// The offset of the first line break, `:` or `#` at or after `at`: the
+/// bytes that may end a plain scalar. Eight bytes at a time (a word's test
+/// for each of the three, as `report::escape` finds the bytes to escape):
+/// most scalars are a few words long, too short for `memchr3`'s set-up
+/// to pay.
+fn stop(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `word` equal to `b`, and perhaps of
+    // bytes above one that is: the lowest flagged byte is always a real
+    // one, which is all the search needs.
+    let equal = |word: u64, b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let found = equal(word, b'\n') | equal(word, b':') | equal(word, b'#');
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes.get(at..)?.iter().position(|&b| matches!(b, b'\n' | b':' | b'#')).map(|i| at + i)
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Block {
     Map,
@@ -361,9 +387,9 @@ impl<'a> Scan<'a> {
         if self.is_entry(first) {
             self.open(Block::Seq, indent, first)?;
             self.item(line, first)
-        } else if self.key_end(first).is_some() {
+        } else if let Some(colon) = self.key_end(first) {
             self.open(Block::Map, indent, first)?;
-            self.key_line(line, first)
+            self.key_value(line, first, colon)
         } else {
             None
         }
@@ -383,9 +409,9 @@ impl<'a> Scan<'a> {
                 dash = at;
                 continue;
             }
-            if self.key_end(at).is_some() {
+            if let Some(colon) = self.key_end(at) {
                 self.open(Block::Map, at - line, at)?;
-                return self.key_line(line, at);
+                return self.key_value(line, at, colon);
             }
             let end = self.value(at)?;
             return Some((end, Pending::None));
@@ -412,6 +438,13 @@ impl<'a> Scan<'a> {
     /// `key: value`, `key:` (the value follows on later lines, or is null).
     fn key_line(&mut self, line: usize, at: usize) -> Option<(usize, Pending)> {
         let colon = self.key_end(at)?;
+        self.key_value(line, at, colon)
+    }
+
+    /// [`Self::key_line`] once its key is known to end at `colon` (callers
+    /// that had to look for the colon to tell a mapping from a scalar do
+    /// not look again).
+    fn key_value(&mut self, line: usize, at: usize, colon: usize) -> Option<(usize, Pending)> {
         match self.byte(at) {
             b'"' | b'\'' => {
                 self.quoted(at, false)?;
@@ -480,11 +513,10 @@ impl<'a> Scan<'a> {
         }
         let mut i = at;
         loop {
-            // The next byte that may end it, in a loop without bounds checks.
-            let Some(found) = self.bytes[i..].iter().position(|&b| matches!(b, b'\n' | b':' | b'#')) else {
+            let Some(found) = stop(self.bytes, i) else {
                 return Some((self.bytes.len(), PlainEnd::Line));
             };
-            i += found;
+            i = found;
             match self.bytes[i] {
                 b'\n' => return Some((i, PlainEnd::Line)),
                 b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return Some((i, PlainEnd::Colon)),

@@ -155,6 +155,7 @@ fn depth_message(limits: &Limits) -> String {
 #[derive(Default)]
 pub struct Scratch {
     keys: Keys,
+    recent: Recent,
     marks: Marks,
     stack: Vec<Frame>,
     items: Vec<Node>,
@@ -391,12 +392,22 @@ impl<'a> Builder<'a> {
     /// new to the input (most keys are `name`, `image`, ...).
     fn key(&mut self, text: &str, plain: bool, span: Span) -> Result<Option<Node>, YamlError> {
         self.count(1, span)?;
-        let (key, bytes) = match plain.then(|| scalar::implicit(text)).flatten() {
-            None => (self.scratch.keys.key_str(text), text.len()),
-            Some(value) => {
-                let bytes = scalar_bytes(&value);
-                (self.scratch.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
-            }
+        let probe = Probe::of(text.as_bytes());
+        let (key, bytes) = match self.scratch.recent.get(&probe, text) {
+            Some(key) => (key, text.len()),
+            None => match plain.then(|| scalar::implicit(text)).flatten() {
+                None => {
+                    let key = self.scratch.keys.key_str(text);
+                    if plain {
+                        self.scratch.recent.put(probe, &key);
+                    }
+                    (key, text.len())
+                }
+                Some(value) => {
+                    let bytes = scalar_bytes(&value);
+                    (self.scratch.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
+                }
+            },
         };
         if let Some(Frame::Map { key: slot, size, .. }) = self.stack.last_mut() {
             *size += Size { nodes: 1, bytes };
@@ -585,6 +596,67 @@ impl Marks {
         })?;
         let first = entries.iter().find(|e| e.key.is(&again.key))?;
         Some((first, again))
+    }
+}
+
+/// The keys last met, found by their text's length and first and last
+/// bytes: a mapping key is looked up in the input's table ([`Keys`]) once
+/// per entry, and hashing all of its text there cost more than the rest
+/// of the entry. A slot holds the last plain key whose text is a string
+/// (a quoted key of the same text is the same key; a plain `y` is not a
+/// quoted `"y"`, which is why quoted keys are not put here).
+#[derive(Default)]
+struct Recent {
+    /// Made at the first key: a small input does not pay for it.
+    slots: Vec<(Probe, Option<Key>)>,
+}
+
+/// A key's length and its first and last eight bytes (fewer when it is
+/// shorter): all of a text of up to 16 bytes, so equal probes of such
+/// texts are equal texts.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Probe {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Probe {
+    fn of(text: &[u8]) -> Probe {
+        let len = text.len();
+        let word = |at: usize| u64::from_le_bytes(text[at..at + 8].try_into().unwrap_or_default());
+        let half = |at: usize| u64::from(u32::from_le_bytes(text[at..at + 4].try_into().unwrap_or_default()));
+        let (head, tail) = match len {
+            8.. => (word(0), word(len - 8)),
+            4..8 => (half(0), half(len - 4)),
+            1..4 => (u64::from(text[0]) | u64::from(text[len / 2]) << 8 | u64::from(text[len - 1]) << 16, 0),
+            0 => (0, 0),
+        };
+        Probe { len, head, tail }
+    }
+}
+
+impl Recent {
+    /// A power of two: most inputs use a few hundred distinct keys.
+    const SLOTS: usize = 512;
+
+    fn slot(probe: &Probe) -> usize {
+        let mixed = (probe.head ^ probe.tail.rotate_left(29) ^ probe.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - Self::SLOTS.trailing_zeros())) as usize
+    }
+
+    /// The key of `text` (whose probe is `probe`) if it is in its slot.
+    fn get(&self, probe: &Probe, text: &str) -> Option<Key> {
+        let (held, key) = self.slots.get(Self::slot(probe))?;
+        let key = key.as_ref()?;
+        (held == probe && (probe.len <= 16 || key.as_str() == text)).then(|| key.clone())
+    }
+
+    fn put(&mut self, probe: Probe, key: &Key) {
+        if self.slots.is_empty() {
+            self.slots.resize(Self::SLOTS, (Probe::default(), None));
+        }
+        self.slots[Self::slot(&probe)] = (probe, Some(key.clone()));
     }
 }
 

@@ -71,10 +71,13 @@ pub fn plain_is_str(text: &str) -> bool {
 
 /// What a plain scalar's text resolves to; `None` for a string (left to the
 /// caller, which may not need a copy of the text).
+///
+/// Inlined in its callers up to the first byte's test: most scalars (keys,
+/// names, images) start with a byte that starts no number, or are longer
+/// than every word below: strings, told without a call or the comparisons
+/// (this runs on every plain key and value).
+#[inline]
 pub fn implicit(text: &str) -> Option<Value> {
-    // Most scalars (keys, names, images) start with a byte that starts no
-    // number, or are longer than every word below: strings, told without
-    // the comparisons (this runs on every plain key and value).
     if let Some(&first) = text.as_bytes().first() {
         let word = matches!(first, b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'o' | b'O' | b'f' | b'F');
         let number = matches!(first, b'.' | b'+' | b'-' | b'0'..=b'9');
@@ -83,6 +86,12 @@ pub fn implicit(text: &str) -> Option<Value> {
             return None;
         }
     }
+    resolve_table(text)
+}
+
+/// [`implicit`] past the first byte's test.
+#[inline(never)]
+fn resolve_table(text: &str) -> Option<Value> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
