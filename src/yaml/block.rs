@@ -2,30 +2,21 @@
 //! mappings and sequences, plain, quoted and literal scalars, one-line flow
 //! collections, comments. It turns one document chunk into the events, with
 //! the same spans, that the full parser (saphyr) gives for it, several
-//! times faster and without a string per plain scalar, in the tree
-//! builder's own form ([`Piece`]: no anchors, tags or scalar styles, which
-//! the subset has no use for, and nothing to build or drop per event).
+//! times faster and without a string per plain scalar, handed to the tree
+//! builder as they are read ([`Sink`]: no anchors, tags or scalar styles,
+//! which the subset has no use for, and nothing to build or drop per event).
 //!
-//! It declines (returns `None`) at the first thing outside that subset:
+//! It declines (returns false) at the first thing outside that subset:
 //! anchors, aliases, tags, directives, `...`, complex keys, folded or kept
 //! block scalars, escapes, multi-line plain or quoted scalars and flow
 //! collections, tabs, carriage returns and other control characters, odd
 //! indentation, and anything that is an error. The chunk then goes to the
 //! full parser, which also words every syntax error: this scanner never
-//! reports one. It reads the whole chunk before the tree builder sees an
-//! event, so declining late costs time, never a different result.
+//! reports one. What the builder made of the chunk's events so far is then
+//! dropped, so declining late costs time, never a different result.
 //! `tests/yaml_scanner.rs` holds it to the full parser's output.
 
 use std::borrow::Cow;
-
-/// One event, with its byte range in the chunk: 16 bytes, since a chunk's
-/// events are all read before the first is used.
-#[derive(Debug)]
-struct Event {
-    kind: Kind,
-    start: u32,
-    end: u32,
-}
 
 /// What ends a plain scalar on its line ([`Scan::plain_end`]).
 enum PlainEnd {
@@ -35,85 +26,24 @@ enum PlainEnd {
     Line,
 }
 
-#[derive(Debug)]
-enum Kind {
-    MappingStart,
-    SequenceStart,
-    /// The end of the innermost open collection.
-    End,
-    /// A plain scalar: its text is its span.
-    Plain,
-    /// A quoted scalar without escapes: its text is from after its opening
-    /// quote to `close`.
-    Quoted {
-        close: u32,
-    },
-    /// A quoted or literal scalar whose text had to be built: `owned[index]`.
-    Built {
-        index: u32,
-    },
-}
-
-/// The events of a chunk.
-pub struct Events<'a> {
-    text: &'a str,
-    list: Vec<Event>,
-    /// The text of `Built` scalars.
-    owned: Vec<String>,
+/// Where the scanner's events go as it reads them (the tree builder), each
+/// with its byte range in the chunk. No anchors, tags or aliases (the
+/// scanner declines them), and a scalar is plain or not (a quoted or
+/// literal scalar is a string whatever its text). Events are handed over
+/// as they are read, not kept in a list for the builder: when the scanner
+/// declines the chunk, what was handed over is dropped.
+pub trait Sink<'a> {
+    /// A mapping (`map`) or a sequence starts.
+    fn open(&mut self, map: bool, start: usize, end: usize);
+    /// The innermost open collection ends.
+    fn close(&mut self, start: usize, end: usize);
+    fn scalar(&mut self, text: Cow<'a, str>, plain: bool, start: usize, end: usize);
 }
 
 /// The scanner's buffers, kept from one chunk to the next with their room.
 #[derive(Default)]
 pub struct Buffers {
-    list: Vec<Event>,
     stack: Vec<Open>,
-}
-
-/// One event as the tree builder takes it: no anchors, tags or aliases
-/// (the scanner declines them), and a scalar is plain or not (a quoted or
-/// literal scalar is a string whatever its text).
-pub enum Piece<'a> {
-    Open {
-        map: bool,
-    },
-    /// The end of the innermost open collection.
-    End,
-    Scalar {
-        text: Cow<'a, str>,
-        plain: bool,
-    },
-}
-
-impl<'a> Events<'a> {
-    /// The events, each with its byte range in the chunk (taken out of the
-    /// list: [`Events::recycle`] then).
-    pub fn pieces(&mut self) -> impl Iterator<Item = (Piece<'a>, usize, usize)> + '_ {
-        let Events { text, list, owned } = self;
-        let text = *text;
-        list.drain(..).map(move |Event { kind, start, end }| {
-            let (start, end) = (start as usize, end as usize);
-            let piece = match kind {
-                Kind::MappingStart => Piece::Open { map: true },
-                Kind::SequenceStart => Piece::Open { map: false },
-                Kind::End => Piece::End,
-                Kind::Plain => Piece::Scalar { text: Cow::Borrowed(&text[start..end]), plain: true },
-                Kind::Quoted { close } => {
-                    Piece::Scalar { text: Cow::Borrowed(&text[start + 1..close as usize]), plain: false }
-                }
-                Kind::Built { index } => {
-                    Piece::Scalar { text: Cow::Owned(std::mem::take(&mut owned[index as usize])), plain: false }
-                }
-            };
-            (piece, start, end)
-        })
-    }
-
-    /// Gives the event list back for the next chunk.
-    pub fn recycle(self, buffers: &mut Buffers) {
-        let mut list = self.list;
-        list.clear();
-        buffers.list = list;
-    }
 }
 
 /// Deeper nesting goes to the full parser (and its depth limit message).
@@ -121,25 +51,19 @@ const MAX_DEPTH: usize = 100;
 /// YAML limits an implicit key to 1024 characters; longer is an error.
 const MAX_KEY: usize = 1000;
 
-/// The events of a chunk, or `None` when it holds anything this scanner
-/// leaves to the full parser.
-pub fn events<'a>(text: &'a str, buffers: &mut Buffers) -> Option<Events<'a>> {
+/// Hands the events of a chunk to `sink`; false when the chunk holds
+/// anything this scanner leaves to the full parser (and what `sink` was
+/// given is to be dropped).
+pub fn scan<'a>(text: &'a str, buffers: &mut Buffers, sink: &mut impl Sink<'a>) -> bool {
     if u32::try_from(text.len()).is_err() || !plain_bytes(text.as_bytes()) {
-        return None;
+        return false;
     }
-    let mut out = std::mem::take(&mut buffers.list);
-    out.clear();
-    out.reserve(text.len() / 8);
     let mut stack = std::mem::take(&mut buffers.stack);
     stack.clear();
-    let mut scan = Scan { text, bytes: text.as_bytes(), out, owned: Vec::new(), stack };
+    let mut scan = Scan { text, bytes: text.as_bytes(), sink, stack };
     let scanned = scan.document();
     buffers.stack = scan.stack;
-    if scanned.is_none() {
-        buffers.list = scan.out;
-        return None;
-    }
-    Some(Events { text, list: scan.out, owned: scan.owned })
+    scanned.is_some()
 }
 
 /// No control character but the line feed, no byte order mark, no C1
@@ -208,24 +132,17 @@ enum Pending {
     Item { dash_indent: usize },
 }
 
-struct Scan<'a> {
+struct Scan<'a, 's, S> {
     text: &'a str,
     bytes: &'a [u8],
-    out: Vec<Event>,
-    owned: Vec<String>,
+    sink: &'s mut S,
     stack: Vec<Open>,
 }
 
-impl<'a> Scan<'a> {
-    /// Offsets fit: the chunk is shorter than 4 GiB.
-    fn push(&mut self, kind: Kind, start: usize, end: usize) {
-        self.out.push(Event { kind, start: start as u32, end: end as u32 });
-    }
-
-    fn built(&mut self, text: String, start: usize, end: usize) {
-        let index = self.owned.len() as u32;
-        self.owned.push(text);
-        self.push(Kind::Built { index }, start, end);
+impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
+    /// A plain scalar: its text is its range.
+    fn plain(&mut self, start: usize, end: usize) {
+        self.sink.scalar(Cow::Borrowed(&self.text[start..end]), true, start, end);
     }
 
     fn open(&mut self, kind: Block, indent: usize, at: usize) -> Option<()> {
@@ -233,14 +150,13 @@ impl<'a> Scan<'a> {
             return None;
         }
         self.stack.push(Open { kind, indent });
-        let event = if kind == Block::Map { Kind::MappingStart } else { Kind::SequenceStart };
-        self.push(event, at, at);
+        self.sink.open(kind == Block::Map, at, at);
         Some(())
     }
 
     fn close(&mut self, at: usize) {
         self.stack.pop();
-        self.push(Kind::End, at, at);
+        self.sink.close(at, at);
     }
 
     /// End of the line holding `at` (the offset of its `\n`, or the end).
@@ -324,7 +240,7 @@ impl<'a> Scan<'a> {
             (line, pending) = self.content_line(line, first, pending)?;
         }
         match pending {
-            Pending::Value { colon, .. } => self.push(Kind::Plain, colon, colon),
+            Pending::Value { colon, .. } => self.plain(colon, colon),
             Pending::Item { .. } => return None,
             Pending::None => {}
         }
@@ -355,7 +271,7 @@ impl<'a> Scan<'a> {
                     self.open(Block::IndentlessSeq, indent, at)?;
                     return self.item(line, first);
                 }
-                self.push(Kind::Plain, colon, colon);
+                self.plain(colon, colon);
             }
             Pending::Item { dash_indent } => {
                 return if indent > dash_indent { self.nested(line, first) } else { None };
@@ -451,7 +367,7 @@ impl<'a> Scan<'a> {
             }
             _ => {
                 let end = self.trim_end(at, colon);
-                self.push(Kind::Plain, at, end);
+                self.plain(at, end);
             }
         }
         let value = self.skip_spaces(colon + 1);
@@ -490,7 +406,7 @@ impl<'a> Scan<'a> {
             _ => {
                 let (i, PlainEnd::Line) = self.plain_end(at)? else { return None };
                 let end = self.trim_end(at, i);
-                self.push(Kind::Plain, at, end);
+                self.plain(at, end);
                 i
             }
         };
@@ -568,11 +484,8 @@ impl<'a> Scan<'a> {
             _ => return None,
         };
         let inner = &self.text[at + 1..close];
-        if quote == b'\'' && inner.contains("''") {
-            self.built(inner.replace("''", "'"), at, end);
-        } else {
-            self.push(Kind::Quoted { close: close as u32 }, at, end);
-        }
+        let text = if quote == b'\'' && inner.contains("''") { Cow::Owned(inner.replace("''", "'")) } else { Cow::Borrowed(inner) };
+        self.sink.scalar(text, false, at, end);
         Some(end)
     }
 
@@ -584,10 +497,10 @@ impl<'a> Scan<'a> {
         }
         let map = self.byte(at) == b'{';
         let close = if map { b'}' } else { b']' };
-        self.push(if map { Kind::MappingStart } else { Kind::SequenceStart }, at, at + 1);
+        self.sink.open(map, at, at + 1);
         let mut i = self.skip_spaces(at + 1);
         if self.byte(i) == close {
-            self.push(Kind::End, i, i + 1);
+            self.sink.close(i, i + 1);
             return Some(i + 1);
         }
         loop {
@@ -607,7 +520,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 b if b == close => {
-                    self.push(Kind::End, i, i + 1);
+                    self.sink.close(i, i + 1);
                     return Some(i + 1);
                 }
                 _ => return None,
@@ -644,7 +557,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 let end = self.trim_end(at, i);
-                self.push(Kind::Plain, at, end);
+                self.plain(at, end);
                 Some(i)
             }
         }
@@ -702,7 +615,7 @@ impl<'a> Scan<'a> {
         if !strip {
             value.push('\n');
         }
-        self.built(value, start, end);
+        self.sink.scalar(Cow::Owned(value), false, start, end);
         Some(if end == self.bytes.len() { end } else { line })
     }
 }

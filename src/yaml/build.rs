@@ -44,41 +44,67 @@ fn parse_documents(
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    match block::events(text, &mut scratch.scanner) {
-        Some(events) => parse_events(events, text, base, lines, limits, scratch, scalars),
-        None => parse_documents_full(text, base, lines, limits, scratch, scalars),
-    }
+    parse_block(text, base, lines, limits, scratch, scalars).unwrap_or_else(|| {
+        scalars.clear();
+        parse_documents_full(text, base, lines, limits, scratch, scalars)
+    })
 }
 
-/// The documents of the block scanner's events.
-fn parse_events(
-    mut events: block::Events,
+/// The documents of a chunk the block scanner takes (`None` if it declines
+/// it: then what `scalars` received is to be dropped).
+fn parse_block(
     text: &str,
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
-) -> Vec<Result<Node, YamlError>> {
-    let mut builder = Builder::new(text, base, lines, limits, scratch);
-    let mut docs = Vec::new();
-    for (piece, start, end) in events.pieces() {
-        let span = builder.span(base + start, base + end);
-        let done = match piece {
-            block::Piece::Open { map } => builder.open(map, 0, span),
-            block::Piece::End => builder.close(span),
-            block::Piece::Scalar { text, plain } => {
-                scalars.push(span.start.at()..span.end.at());
-                builder.scalar(text, plain, 0, None, span)
-            }
-        };
-        if !builder.done(done, &mut docs) {
-            break;
+) -> Option<Vec<Result<Node, YamlError>>> {
+    let mut buffers = std::mem::take(&mut scratch.scanner);
+    let builder = Builder::new(text, base, lines, limits, scratch);
+    let mut fed = Fed { builder, base, docs: Vec::new(), scalars, stopped: false };
+    let taken = block::scan(text, &mut buffers, &mut fed);
+    fed.builder.scratch.scanner = buffers;
+    taken.then_some(fed.docs)
+}
+
+/// The tree builder fed by the block scanner as it reads: the first error
+/// stops it (the scanner reads on, since the chunk may yet go to the full
+/// parser).
+struct Fed<'b, 's> {
+    builder: Builder<'b>,
+    /// Where the chunk starts in the input.
+    base: usize,
+    docs: Vec<Result<Node, YamlError>>,
+    scalars: &'s mut Vec<Range<usize>>,
+    stopped: bool,
+}
+
+impl<'t> block::Sink<'t> for Fed<'_, '_> {
+    fn open(&mut self, map: bool, start: usize, end: usize) {
+        if !self.stopped {
+            let span = self.builder.span(self.base + start, self.base + end);
+            let done = self.builder.open(map, 0, span);
+            self.stopped = !self.builder.done(done, &mut self.docs);
         }
     }
-    drop(builder);
-    events.recycle(&mut scratch.scanner);
-    docs
+
+    fn close(&mut self, start: usize, end: usize) {
+        if !self.stopped {
+            let span = self.builder.span(self.base + start, self.base + end);
+            let done = self.builder.close(span);
+            self.stopped = !self.builder.done(done, &mut self.docs);
+        }
+    }
+
+    fn scalar(&mut self, text: Cow<'t, str>, plain: bool, start: usize, end: usize) {
+        if !self.stopped {
+            let span = self.builder.span(self.base + start, self.base + end);
+            self.scalars.push(span.start.at()..span.end.at());
+            let done = self.builder.scalar(text, plain, 0, None, span);
+            self.stopped = !self.builder.done(done, &mut self.docs);
+        }
+    }
 }
 
 /// A chunk parsed by the full parser, and by the block scanner if it takes
@@ -95,11 +121,8 @@ pub fn parse_chunk_both(
     let mut scalars = Vec::new();
     let full = parse_documents_full(text, base, lines, limits, scratch, &mut scalars);
     let full = chunk(full, scalars);
-    let block = block::events(text, &mut scratch.scanner).map(|events| {
-        let mut scalars = Vec::new();
-        let docs = parse_events(events, text, base, lines, limits, scratch, &mut scalars);
-        chunk(docs, scalars)
-    });
+    let mut scalars = Vec::new();
+    let block = parse_block(text, base, lines, limits, scratch, &mut scalars).map(|docs| chunk(docs, scalars));
     (full, block)
 }
 
@@ -637,26 +660,40 @@ impl Probe {
 }
 
 impl Recent {
-    /// A power of two: most inputs use a few hundred distinct keys.
-    const SLOTS: usize = 512;
+    /// Pairs of slots, a power of two: the 2 MB slice of the 15 MB stream
+    /// has 131 distinct keys, which one slot per hash missed 10% of the
+    /// time (two frequent keys of one slot put each other out), two 0.6%.
+    const SETS: usize = 256;
 
-    fn slot(probe: &Probe) -> usize {
+    /// The first of the two slots where `probe`'s key may be.
+    fn set(probe: &Probe) -> usize {
         let mixed = (probe.head ^ probe.tail.rotate_left(29) ^ probe.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> (64 - Self::SLOTS.trailing_zeros())) as usize
+        2 * (mixed >> (64 - Self::SETS.trailing_zeros())) as usize
     }
 
-    /// The key of `text` (whose probe is `probe`) if it is in its slot.
-    fn get(&self, probe: &Probe, text: &str) -> Option<Key> {
-        let (held, key) = self.slots.get(Self::slot(probe))?;
-        let key = key.as_ref()?;
-        (held == probe && (probe.len <= 16 || key.as_str() == text)).then(|| key.clone())
+    /// The key of `text` (whose probe is `probe`) if it is in its set: the
+    /// last met of the set first.
+    fn get(&mut self, probe: &Probe, text: &str) -> Option<Key> {
+        let set = Self::set(probe);
+        let pair = self.slots.get_mut(set..set + 2)?;
+        let holds = |(held, key): &(Probe, Option<Key>)| {
+            key.as_ref().filter(|key| held == probe && (probe.len <= 16 || key.as_str() == text)).cloned()
+        };
+        if let Some(key) = holds(&pair[0]) {
+            return Some(key);
+        }
+        let key = holds(&pair[1])?;
+        pair.swap(0, 1);
+        Some(key)
     }
 
     fn put(&mut self, probe: Probe, key: &Key) {
         if self.slots.is_empty() {
-            self.slots.resize(Self::SLOTS, (Probe::default(), None));
+            self.slots.resize(2 * Self::SETS, (Probe::default(), None));
         }
-        self.slots[Self::slot(&probe)] = (probe, Some(key.clone()));
+        let set = Self::set(&probe);
+        self.slots.swap(set, set + 1);
+        self.slots[set] = (probe, Some(key.clone()));
     }
 }
 
