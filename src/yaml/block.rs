@@ -413,11 +413,12 @@ impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
         Some(self.line_end(end) + 1)
     }
 
-    fn trim_end(&self, start: usize, mut end: usize) -> usize {
-        while end > start && self.bytes[end - 1] == b' ' {
-            end -= 1;
+    fn trim_end(&self, start: usize, end: usize) -> usize {
+        // Most scalars end where their line or key does: one test.
+        match self.bytes.get(..end).and_then(|text| text.get(start..)) {
+            Some([.., b' ']) => start + self.bytes[start..end].iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1),
+            _ => end,
         }
-        end
     }
 
     /// Where the plain scalar at `at` stops on its line: at a `: ` (or a `:`
@@ -446,7 +447,12 @@ impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
     /// Whether a plain scalar may start at `at`: not with an indicator, and
     /// `-` only before a character that cannot make it one.
     fn plain_start(&self, at: usize) -> bool {
-        match self.byte(at) {
+        let first = self.byte(at);
+        // Letters and digits first: most scalars start with one.
+        if first.is_ascii_alphanumeric() {
+            return true;
+        }
+        match first {
             b'-' => !matches!(self.byte(at + 1), b' ' | b'\n' | b'#' | b',' | b'[' | b']' | b'{' | b'}'),
             b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
             | b'%' | b'@' | b'`' | b' ' | b'\n' => false,

@@ -250,7 +250,7 @@ enum Frame {
 impl<'a> Builder<'a> {
     fn new(text: &'a str, base: usize, lines: &'a LineIndex, limits: &'a Limits, scratch: &'a mut Scratch) -> Self {
         Builder {
-            offsets: CharOffsets::new(text, base),
+            offsets: CharOffsets::new(text, base, lines.is_ascii()),
             lines,
             limits,
             stack: std::mem::take(&mut scratch.stack),
@@ -376,7 +376,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A scalar: a mapping's key, or a value.
+    /// A scalar: a mapping's key, or a value. Always inlined natively,
+    /// like [`Self::open`] and [`Self::close`]: the block scanner's calls
+    /// (no anchor, no tag) then lose the branches for them, and no call
+    /// passes the span and result through memory.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn scalar(
         &mut self,
         text: Cow<str>,
@@ -396,6 +400,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A mapping or sequence starts.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn open(&mut self, map: bool, anchor: usize, span: Span) -> Result<Option<Node>, YamlError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(YamlError::new(depth_message(self.limits), span));
@@ -477,6 +482,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn close(&mut self, end: Span) -> Result<Option<Node>, YamlError> {
         let Some(frame) = self.stack.pop() else {
             return Ok(None);
@@ -719,9 +725,14 @@ struct CharOffsets<'a> {
 }
 
 impl<'a> CharOffsets<'a> {
-    fn new(text: &'a str, base: usize) -> Self {
-        let checkpoints =
-            if text.is_ascii() { Vec::new() } else { text.char_indices().step_by(64).map(|(i, _)| i).collect() };
+    /// `ascii`: the whole input is (then so is the chunk, without reading
+    /// it again).
+    fn new(text: &'a str, base: usize, ascii: bool) -> Self {
+        let checkpoints = if ascii || text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().step_by(64).map(|(i, _)| i).collect()
+        };
         CharOffsets { base, checkpoints, text }
     }
 

@@ -39,12 +39,26 @@ impl CoreTag {
 
 /// Resolves a scalar's text. `plain` is false for quoted and block scalars,
 /// which are strings unless a tag says otherwise.
+///
+/// Inlined up to the tag's test: most scalars have none (and the block
+/// scanner's never do), and their way is a few tests.
+#[inline]
 pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Value, String> {
+    let Some(tag) = tag else {
+        return Ok(match plain.then(|| implicit(&text)).flatten() {
+            Some(value) => value,
+            None => Value::Str(text.into()),
+        });
+    };
+    tagged(text, tag)
+}
+
+/// [`resolve`] with a tag.
+fn tagged(text: Cow<str>, tag: CoreTag) -> Result<Value, String> {
+    let tag = Some(tag);
     let value = match tag {
-        None if !plain => return Ok(Value::Str(text.into())),
         Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.into())),
-        None => return Ok(implicit(&text).unwrap_or_else(|| Value::Str(text.into()))),
-        Some(_) => implicit(&text).unwrap_or_else(|| Value::Str(text.as_ref().into())),
+        _ => implicit(&text).unwrap_or_else(|| Value::Str(text.as_ref().into())),
     };
     let fits = matches!(
         (tag, &value),
