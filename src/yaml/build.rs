@@ -418,6 +418,7 @@ impl<'a> Builder<'a> {
     /// A mapping's next key, untagged and unanchored: what [`Self::complete`]
     /// does with a scalar key, without a copy of its text unless the key is
     /// new to the input (most keys are `name`, `image`, ...).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn key(&mut self, text: &str, plain: bool, span: Span) -> Result<Option<Node>, YamlError> {
         self.count(1, span)?;
         let probe = Probe::of(text.as_bytes());
@@ -562,20 +563,33 @@ impl<'a> Builder<'a> {
 /// Rejects duplicate keys, as the API server's strict decoding does, then
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
 /// sources win over later ones.
-fn merge(mut entries: Vec<Entry>, merges: Vec<Node>, marks: &mut Marks) -> Result<Vec<Entry>, YamlError> {
+///
+/// Inlined natively up to the duplicates' test: most mappings have no merge
+/// key, and then that is all.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn merge(entries: Vec<Entry>, merges: Vec<Node>, marks: &mut Marks) -> Result<Vec<Entry>, YamlError> {
     if let Some((first, again)) = marks.duplicate(&entries) {
-        return Err(YamlError::new(
-            format!(
-                "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
-                crate::clip::quoted(&again.key),
-                first.key_span.start.line
-            ),
-            again.key_span,
-        ));
+        return Err(duplicate(first, again));
     }
     if merges.is_empty() {
         return Ok(entries);
     }
+    merge_sources(entries, merges)
+}
+
+fn duplicate(first: &Entry, again: &Entry) -> YamlError {
+    YamlError::new(
+        format!(
+            "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
+            crate::clip::quoted(&again.key),
+            first.key_span.start.line
+        ),
+        again.key_span,
+    )
+}
+
+/// Applies `<<` merges to a mapping's own (distinct) entries.
+fn merge_sources(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlError> {
     let mut present: HashSet<Key> = entries.iter().map(|e| e.key.clone()).collect();
     for source in merges {
         let maps: Vec<Node> = match source.value {
@@ -614,6 +628,9 @@ impl Marks {
     /// The first repeated key of `entries` (all from one table) and the
     /// entry it repeats.
     fn duplicate<'e>(&mut self, entries: &'e [Entry]) -> Option<(&'e Entry, &'e Entry)> {
+        if entries.len() < 2 {
+            return None;
+        }
         self.last += 1;
         let mark = self.last;
         let again = entries.iter().find(|e| {

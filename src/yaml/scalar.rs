@@ -40,9 +40,10 @@ impl CoreTag {
 /// Resolves a scalar's text. `plain` is false for quoted and block scalars,
 /// which are strings unless a tag says otherwise.
 ///
-/// Inlined up to the tag's test: most scalars have none (and the block
-/// scanner's never do), and their way is a few tests.
-#[inline]
+/// Inlined up to the tag's test (always, natively): most scalars have none
+/// (and the block scanner's never do), and their way is a few tests.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Value, String> {
     let Some(tag) = tag else {
         return Ok(match plain.then(|| implicit(&text)).flatten() {
