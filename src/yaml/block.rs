@@ -340,15 +340,16 @@ impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
         let colon = match self.byte(at) {
             quote @ (b'"' | b'\'') => {
                 let close = self.quoted_close(at, quote)?;
-                self.skip_spaces(close + 1)
+                let colon = self.skip_spaces(close + 1);
+                (self.byte(colon) == b':' && matches!(self.byte(colon + 1), b' ' | b'\n')).then_some(colon)?
             }
+            // A plain scalar's end is a key's colon only as one.
             _ => match self.plain_end(at)? {
                 (colon, PlainEnd::Colon) => colon,
                 (_, PlainEnd::Line) => return None,
             },
         };
-        (self.byte(colon) == b':' && matches!(self.byte(colon + 1), b' ' | b'\n') && colon - at <= MAX_KEY)
-            .then_some(colon)
+        (colon - at <= MAX_KEY).then_some(colon)
     }
 
     /// `key: value`, `key:` (the value follows on later lines, or is null).
@@ -446,6 +447,7 @@ impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
 
     /// Whether a plain scalar may start at `at`: not with an indicator, and
     /// `-` only before a character that cannot make it one.
+    #[inline]
     fn plain_start(&self, at: usize) -> bool {
         let first = self.byte(at);
         // Letters and digits first: most scalars start with one.
@@ -490,7 +492,11 @@ impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
             _ => return None,
         };
         let inner = &self.text[at + 1..close];
-        let text = if quote == b'\'' && inner.contains("''") { Cow::Owned(inner.replace("''", "'")) } else { Cow::Borrowed(inner) };
+        let text = if quote == b'\'' && inner.contains("''") {
+            Cow::Owned(inner.replace("''", "'"))
+        } else {
+            Cow::Borrowed(inner)
+        };
         self.sink.scalar(text, false, at, end);
         Some(end)
     }
