@@ -76,6 +76,9 @@ struct Fed<'b, 's> {
     /// Where the chunk starts in the input.
     base: usize,
     docs: Vec<Result<Node, YamlError>>,
+    /// The quoted and literal scalars only: a plain one the scanner takes
+    /// never holds a `#` after a blank (it would end there), so never one
+    /// [`comments::find`] could take for a comment.
     scalars: &'s mut Vec<Range<usize>>,
     stopped: bool,
 }
@@ -100,7 +103,9 @@ impl<'t> block::Sink<'t> for Fed<'_, '_> {
     fn scalar(&mut self, text: Cow<'t, str>, plain: bool, start: usize, end: usize) {
         if !self.stopped {
             let span = self.builder.span(self.base + start, self.base + end);
-            self.scalars.push(span.start.at()..span.end.at());
+            if !plain {
+                self.scalars.push(span.start.at()..span.end.at());
+            }
             let done = self.builder.scalar(text, plain, 0, None, span);
             self.stopped = !self.builder.done(done, &mut self.docs);
         }
