@@ -2,30 +2,21 @@
 //! mappings and sequences, plain, quoted and literal scalars, one-line flow
 //! collections, comments. It turns one document chunk into the events, with
 //! the same spans, that the full parser (saphyr) gives for it, several
-//! times faster and without a string per plain scalar, in the tree
-//! builder's own form ([`Piece`]: no anchors, tags or scalar styles, which
-//! the subset has no use for, and nothing to build or drop per event).
+//! times faster and without a string per plain scalar, handed to the tree
+//! builder as they are read ([`Sink`]: no anchors, tags or scalar styles,
+//! which the subset has no use for, and nothing to build or drop per event).
 //!
-//! It declines (returns `None`) at the first thing outside that subset:
+//! It declines (returns false) at the first thing outside that subset:
 //! anchors, aliases, tags, directives, `...`, complex keys, folded or kept
 //! block scalars, escapes, multi-line plain or quoted scalars and flow
 //! collections, tabs, carriage returns and other control characters, odd
 //! indentation, and anything that is an error. The chunk then goes to the
 //! full parser, which also words every syntax error: this scanner never
-//! reports one. It reads the whole chunk before the tree builder sees an
-//! event, so declining late costs time, never a different result.
+//! reports one. What the builder made of the chunk's events so far is then
+//! dropped, so declining late costs time, never a different result.
 //! `tests/yaml_scanner.rs` holds it to the full parser's output.
 
 use std::borrow::Cow;
-
-/// One event, with its byte range in the chunk: 16 bytes, since a chunk's
-/// events are all read before the first is used.
-#[derive(Debug)]
-struct Event {
-    kind: Kind,
-    start: u32,
-    end: u32,
-}
 
 /// What ends a plain scalar on its line ([`Scan::plain_end`]).
 enum PlainEnd {
@@ -35,85 +26,24 @@ enum PlainEnd {
     Line,
 }
 
-#[derive(Debug)]
-enum Kind {
-    MappingStart,
-    SequenceStart,
-    /// The end of the innermost open collection.
-    End,
-    /// A plain scalar: its text is its span.
-    Plain,
-    /// A quoted scalar without escapes: its text is from after its opening
-    /// quote to `close`.
-    Quoted {
-        close: u32,
-    },
-    /// A quoted or literal scalar whose text had to be built: `owned[index]`.
-    Built {
-        index: u32,
-    },
-}
-
-/// The events of a chunk.
-pub struct Events<'a> {
-    text: &'a str,
-    list: Vec<Event>,
-    /// The text of `Built` scalars.
-    owned: Vec<String>,
+/// Where the scanner's events go as it reads them (the tree builder), each
+/// with its byte range in the chunk. No anchors, tags or aliases (the
+/// scanner declines them), and a scalar is plain or not (a quoted or
+/// literal scalar is a string whatever its text). Events are handed over
+/// as they are read, not kept in a list for the builder: when the scanner
+/// declines the chunk, what was handed over is dropped.
+pub trait Sink<'a> {
+    /// A mapping (`map`) or a sequence starts.
+    fn open(&mut self, map: bool, start: usize, end: usize);
+    /// The innermost open collection ends.
+    fn close(&mut self, start: usize, end: usize);
+    fn scalar(&mut self, text: Cow<'a, str>, plain: bool, start: usize, end: usize);
 }
 
 /// The scanner's buffers, kept from one chunk to the next with their room.
 #[derive(Default)]
 pub struct Buffers {
-    list: Vec<Event>,
     stack: Vec<Open>,
-}
-
-/// One event as the tree builder takes it: no anchors, tags or aliases
-/// (the scanner declines them), and a scalar is plain or not (a quoted or
-/// literal scalar is a string whatever its text).
-pub enum Piece<'a> {
-    Open {
-        map: bool,
-    },
-    /// The end of the innermost open collection.
-    End,
-    Scalar {
-        text: Cow<'a, str>,
-        plain: bool,
-    },
-}
-
-impl<'a> Events<'a> {
-    /// The events, each with its byte range in the chunk (taken out of the
-    /// list: [`Events::recycle`] then).
-    pub fn pieces(&mut self) -> impl Iterator<Item = (Piece<'a>, usize, usize)> + '_ {
-        let Events { text, list, owned } = self;
-        let text = *text;
-        list.drain(..).map(move |Event { kind, start, end }| {
-            let (start, end) = (start as usize, end as usize);
-            let piece = match kind {
-                Kind::MappingStart => Piece::Open { map: true },
-                Kind::SequenceStart => Piece::Open { map: false },
-                Kind::End => Piece::End,
-                Kind::Plain => Piece::Scalar { text: Cow::Borrowed(&text[start..end]), plain: true },
-                Kind::Quoted { close } => {
-                    Piece::Scalar { text: Cow::Borrowed(&text[start + 1..close as usize]), plain: false }
-                }
-                Kind::Built { index } => {
-                    Piece::Scalar { text: Cow::Owned(std::mem::take(&mut owned[index as usize])), plain: false }
-                }
-            };
-            (piece, start, end)
-        })
-    }
-
-    /// Gives the event list back for the next chunk.
-    pub fn recycle(self, buffers: &mut Buffers) {
-        let mut list = self.list;
-        list.clear();
-        buffers.list = list;
-    }
 }
 
 /// Deeper nesting goes to the full parser (and its depth limit message).
@@ -121,25 +51,19 @@ const MAX_DEPTH: usize = 100;
 /// YAML limits an implicit key to 1024 characters; longer is an error.
 const MAX_KEY: usize = 1000;
 
-/// The events of a chunk, or `None` when it holds anything this scanner
-/// leaves to the full parser.
-pub fn events<'a>(text: &'a str, buffers: &mut Buffers) -> Option<Events<'a>> {
+/// Hands the events of a chunk to `sink`; false when the chunk holds
+/// anything this scanner leaves to the full parser (and what `sink` was
+/// given is to be dropped).
+pub fn scan<'a>(text: &'a str, buffers: &mut Buffers, sink: &mut impl Sink<'a>) -> bool {
     if u32::try_from(text.len()).is_err() || !plain_bytes(text.as_bytes()) {
-        return None;
+        return false;
     }
-    let mut out = std::mem::take(&mut buffers.list);
-    out.clear();
-    out.reserve(text.len() / 8);
     let mut stack = std::mem::take(&mut buffers.stack);
     stack.clear();
-    let mut scan = Scan { text, bytes: text.as_bytes(), out, owned: Vec::new(), stack };
+    let mut scan = Scan { text, bytes: text.as_bytes(), sink, stack };
     let scanned = scan.document();
     buffers.stack = scan.stack;
-    if scanned.is_none() {
-        buffers.list = scan.out;
-        return None;
-    }
-    Some(Events { text, list: scan.out, owned: scan.owned })
+    scanned.is_some()
 }
 
 /// No control character but the line feed, no byte order mark, no C1
@@ -158,6 +82,32 @@ fn plain_bytes(bytes: &[u8]) -> bool {
     !bytes.windows(3).any(|w| {
         matches!(w, [0xEF, 0xBB, 0xBF] | [0xE2, 0x80, 0xA8 | 0xA9]) || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
     })
+}
+
+/// The offset of the first line break, `:` or `#` at or after `at`: the
+/// bytes that may end a plain scalar. Eight bytes at a time (a word's test
+/// for each of the three, as `report::escape` finds the bytes to escape):
+/// most scalars are a few words long, too short for `memchr3`'s set-up
+/// to pay.
+fn stop(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `word` equal to `b`, and perhaps of
+    // bytes above one that is: the lowest flagged byte is always a real
+    // one, which is all the search needs.
+    let equal = |word: u64, b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let found = equal(word, b'\n') | equal(word, b':') | equal(word, b'#');
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    bytes.get(at..)?.iter().position(|&b| matches!(b, b'\n' | b':' | b'#')).map(|i| at + i)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -182,24 +132,17 @@ enum Pending {
     Item { dash_indent: usize },
 }
 
-struct Scan<'a> {
+struct Scan<'a, 's, S> {
     text: &'a str,
     bytes: &'a [u8],
-    out: Vec<Event>,
-    owned: Vec<String>,
+    sink: &'s mut S,
     stack: Vec<Open>,
 }
 
-impl<'a> Scan<'a> {
-    /// Offsets fit: the chunk is shorter than 4 GiB.
-    fn push(&mut self, kind: Kind, start: usize, end: usize) {
-        self.out.push(Event { kind, start: start as u32, end: end as u32 });
-    }
-
-    fn built(&mut self, text: String, start: usize, end: usize) {
-        let index = self.owned.len() as u32;
-        self.owned.push(text);
-        self.push(Kind::Built { index }, start, end);
+impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
+    /// A plain scalar: its text is its range.
+    fn plain(&mut self, start: usize, end: usize) {
+        self.sink.scalar(Cow::Borrowed(&self.text[start..end]), true, start, end);
     }
 
     fn open(&mut self, kind: Block, indent: usize, at: usize) -> Option<()> {
@@ -207,14 +150,13 @@ impl<'a> Scan<'a> {
             return None;
         }
         self.stack.push(Open { kind, indent });
-        let event = if kind == Block::Map { Kind::MappingStart } else { Kind::SequenceStart };
-        self.push(event, at, at);
+        self.sink.open(kind == Block::Map, at, at);
         Some(())
     }
 
     fn close(&mut self, at: usize) {
         self.stack.pop();
-        self.push(Kind::End, at, at);
+        self.sink.close(at, at);
     }
 
     /// End of the line holding `at` (the offset of its `\n`, or the end).
@@ -298,7 +240,7 @@ impl<'a> Scan<'a> {
             (line, pending) = self.content_line(line, first, pending)?;
         }
         match pending {
-            Pending::Value { colon, .. } => self.push(Kind::Plain, colon, colon),
+            Pending::Value { colon, .. } => self.plain(colon, colon),
             Pending::Item { .. } => return None,
             Pending::None => {}
         }
@@ -329,7 +271,7 @@ impl<'a> Scan<'a> {
                     self.open(Block::IndentlessSeq, indent, at)?;
                     return self.item(line, first);
                 }
-                self.push(Kind::Plain, colon, colon);
+                self.plain(colon, colon);
             }
             Pending::Item { dash_indent } => {
                 return if indent > dash_indent { self.nested(line, first) } else { None };
@@ -361,9 +303,9 @@ impl<'a> Scan<'a> {
         if self.is_entry(first) {
             self.open(Block::Seq, indent, first)?;
             self.item(line, first)
-        } else if self.key_end(first).is_some() {
+        } else if let Some(colon) = self.key_end(first) {
             self.open(Block::Map, indent, first)?;
-            self.key_line(line, first)
+            self.key_value(line, first, colon)
         } else {
             None
         }
@@ -383,9 +325,9 @@ impl<'a> Scan<'a> {
                 dash = at;
                 continue;
             }
-            if self.key_end(at).is_some() {
+            if let Some(colon) = self.key_end(at) {
                 self.open(Block::Map, at - line, at)?;
-                return self.key_line(line, at);
+                return self.key_value(line, at, colon);
             }
             let end = self.value(at)?;
             return Some((end, Pending::None));
@@ -398,27 +340,35 @@ impl<'a> Scan<'a> {
         let colon = match self.byte(at) {
             quote @ (b'"' | b'\'') => {
                 let close = self.quoted_close(at, quote)?;
-                self.skip_spaces(close + 1)
+                let colon = self.skip_spaces(close + 1);
+                (self.byte(colon) == b':' && matches!(self.byte(colon + 1), b' ' | b'\n')).then_some(colon)?
             }
+            // A plain scalar's end is a key's colon only as one.
             _ => match self.plain_end(at)? {
                 (colon, PlainEnd::Colon) => colon,
                 (_, PlainEnd::Line) => return None,
             },
         };
-        (self.byte(colon) == b':' && matches!(self.byte(colon + 1), b' ' | b'\n') && colon - at <= MAX_KEY)
-            .then_some(colon)
+        (colon - at <= MAX_KEY).then_some(colon)
     }
 
     /// `key: value`, `key:` (the value follows on later lines, or is null).
     fn key_line(&mut self, line: usize, at: usize) -> Option<(usize, Pending)> {
         let colon = self.key_end(at)?;
+        self.key_value(line, at, colon)
+    }
+
+    /// [`Self::key_line`] once its key is known to end at `colon` (callers
+    /// that had to look for the colon to tell a mapping from a scalar do
+    /// not look again).
+    fn key_value(&mut self, line: usize, at: usize, colon: usize) -> Option<(usize, Pending)> {
         match self.byte(at) {
             b'"' | b'\'' => {
                 self.quoted(at, false)?;
             }
             _ => {
                 let end = self.trim_end(at, colon);
-                self.push(Kind::Plain, at, end);
+                self.plain(at, end);
             }
         }
         let value = self.skip_spaces(colon + 1);
@@ -457,18 +407,19 @@ impl<'a> Scan<'a> {
             _ => {
                 let (i, PlainEnd::Line) = self.plain_end(at)? else { return None };
                 let end = self.trim_end(at, i);
-                self.push(Kind::Plain, at, end);
+                self.plain(at, end);
                 i
             }
         };
         Some(self.line_end(end) + 1)
     }
 
-    fn trim_end(&self, start: usize, mut end: usize) -> usize {
-        while end > start && self.bytes[end - 1] == b' ' {
-            end -= 1;
+    fn trim_end(&self, start: usize, end: usize) -> usize {
+        // Most scalars end where their line or key does: one test.
+        match self.bytes.get(..end).and_then(|text| text.get(start..)) {
+            Some([.., b' ']) => start + self.bytes[start..end].iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1),
+            _ => end,
         }
-        end
     }
 
     /// Where the plain scalar at `at` stops on its line: at a `: ` (or a `:`
@@ -480,11 +431,10 @@ impl<'a> Scan<'a> {
         }
         let mut i = at;
         loop {
-            // The next byte that may end it, in a loop without bounds checks.
-            let Some(found) = self.bytes[i..].iter().position(|&b| matches!(b, b'\n' | b':' | b'#')) else {
+            let Some(found) = stop(self.bytes, i) else {
                 return Some((self.bytes.len(), PlainEnd::Line));
             };
-            i += found;
+            i = found;
             match self.bytes[i] {
                 b'\n' => return Some((i, PlainEnd::Line)),
                 b':' if matches!(self.byte(i + 1), b' ' | b'\n') => return Some((i, PlainEnd::Colon)),
@@ -497,8 +447,14 @@ impl<'a> Scan<'a> {
 
     /// Whether a plain scalar may start at `at`: not with an indicator, and
     /// `-` only before a character that cannot make it one.
+    #[inline]
     fn plain_start(&self, at: usize) -> bool {
-        match self.byte(at) {
+        let first = self.byte(at);
+        // Letters and digits first: most scalars start with one.
+        if first.is_ascii_alphanumeric() {
+            return true;
+        }
+        match first {
             b'-' => !matches!(self.byte(at + 1), b' ' | b'\n' | b'#' | b',' | b'[' | b']' | b'{' | b'}'),
             b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
             | b'%' | b'@' | b'`' | b' ' | b'\n' => false,
@@ -536,11 +492,12 @@ impl<'a> Scan<'a> {
             _ => return None,
         };
         let inner = &self.text[at + 1..close];
-        if quote == b'\'' && inner.contains("''") {
-            self.built(inner.replace("''", "'"), at, end);
+        let text = if quote == b'\'' && inner.contains("''") {
+            Cow::Owned(inner.replace("''", "'"))
         } else {
-            self.push(Kind::Quoted { close: close as u32 }, at, end);
-        }
+            Cow::Borrowed(inner)
+        };
+        self.sink.scalar(text, false, at, end);
         Some(end)
     }
 
@@ -552,10 +509,10 @@ impl<'a> Scan<'a> {
         }
         let map = self.byte(at) == b'{';
         let close = if map { b'}' } else { b']' };
-        self.push(if map { Kind::MappingStart } else { Kind::SequenceStart }, at, at + 1);
+        self.sink.open(map, at, at + 1);
         let mut i = self.skip_spaces(at + 1);
         if self.byte(i) == close {
-            self.push(Kind::End, i, i + 1);
+            self.sink.close(i, i + 1);
             return Some(i + 1);
         }
         loop {
@@ -575,7 +532,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 b if b == close => {
-                    self.push(Kind::End, i, i + 1);
+                    self.sink.close(i, i + 1);
                     return Some(i + 1);
                 }
                 _ => return None,
@@ -612,7 +569,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 let end = self.trim_end(at, i);
-                self.push(Kind::Plain, at, end);
+                self.plain(at, end);
                 Some(i)
             }
         }
@@ -670,7 +627,7 @@ impl<'a> Scan<'a> {
         if !strip {
             value.push('\n');
         }
-        self.built(value, start, end);
+        self.sink.scalar(Cow::Owned(value), false, start, end);
         Some(if end == self.bytes.len() { end } else { line })
     }
 }

@@ -44,41 +44,72 @@ fn parse_documents(
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
 ) -> Vec<Result<Node, YamlError>> {
-    match block::events(text, &mut scratch.scanner) {
-        Some(events) => parse_events(events, text, base, lines, limits, scratch, scalars),
-        None => parse_documents_full(text, base, lines, limits, scratch, scalars),
-    }
+    parse_block(text, base, lines, limits, scratch, scalars).unwrap_or_else(|| {
+        scalars.clear();
+        parse_documents_full(text, base, lines, limits, scratch, scalars)
+    })
 }
 
-/// The documents of the block scanner's events.
-fn parse_events(
-    mut events: block::Events,
+/// The documents of a chunk the block scanner takes (`None` if it declines
+/// it: then what `scalars` received is to be dropped).
+fn parse_block(
     text: &str,
     base: usize,
     lines: &LineIndex,
     limits: &Limits,
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
-) -> Vec<Result<Node, YamlError>> {
-    let mut builder = Builder::new(text, base, lines, limits, scratch);
-    let mut docs = Vec::new();
-    for (piece, start, end) in events.pieces() {
-        let span = builder.span(base + start, base + end);
-        let done = match piece {
-            block::Piece::Open { map } => builder.open(map, 0, span),
-            block::Piece::End => builder.close(span),
-            block::Piece::Scalar { text, plain } => {
-                scalars.push(span.bytes());
-                builder.scalar(text, plain, 0, None, span)
-            }
-        };
-        if !builder.done(done, &mut docs) {
-            break;
+) -> Option<Vec<Result<Node, YamlError>>> {
+    let mut buffers = std::mem::take(&mut scratch.scanner);
+    let builder = Builder::new(text, base, lines, limits, scratch);
+    let mut fed = Fed { builder, base, docs: Vec::new(), scalars, stopped: false };
+    let taken = block::scan(text, &mut buffers, &mut fed);
+    fed.builder.scratch.scanner = buffers;
+    taken.then_some(fed.docs)
+}
+
+/// The tree builder fed by the block scanner as it reads: the first error
+/// stops it (the scanner reads on, since the chunk may yet go to the full
+/// parser).
+struct Fed<'b, 's> {
+    builder: Builder<'b>,
+    /// Where the chunk starts in the input.
+    base: usize,
+    docs: Vec<Result<Node, YamlError>>,
+    /// The quoted and literal scalars only: a plain one the scanner takes
+    /// never holds a `#` after a blank (it would end there), so never one
+    /// [`comments::find`] could take for a comment.
+    scalars: &'s mut Vec<Range<usize>>,
+    stopped: bool,
+}
+
+impl<'t> block::Sink<'t> for Fed<'_, '_> {
+    fn open(&mut self, map: bool, start: usize, end: usize) {
+        if !self.stopped {
+            let span = self.builder.span(self.base + start, self.base + end);
+            let done = self.builder.open(map, 0, span);
+            self.stopped = !self.builder.done(done, &mut self.docs);
         }
     }
-    drop(builder);
-    events.recycle(&mut scratch.scanner);
-    docs
+
+    fn close(&mut self, start: usize, end: usize) {
+        if !self.stopped {
+            let span = self.builder.span(self.base + start, self.base + end);
+            let done = self.builder.close(span);
+            self.stopped = !self.builder.done(done, &mut self.docs);
+        }
+    }
+
+    fn scalar(&mut self, text: Cow<'t, str>, plain: bool, start: usize, end: usize) {
+        if !self.stopped {
+            let span = self.builder.span(self.base + start, self.base + end);
+            if !plain {
+                self.scalars.push(span.bytes());
+            }
+            let done = self.builder.scalar(text, plain, 0, None, span);
+            self.stopped = !self.builder.done(done, &mut self.docs);
+        }
+    }
 }
 
 /// A chunk parsed by the full parser, and by the block scanner if it takes
@@ -95,11 +126,8 @@ pub fn parse_chunk_both(
     let mut scalars = Vec::new();
     let full = parse_documents_full(text, base, lines, limits, scratch, &mut scalars);
     let full = chunk(full, scalars);
-    let block = block::events(text, &mut scratch.scanner).map(|events| {
-        let mut scalars = Vec::new();
-        let docs = parse_events(events, text, base, lines, limits, scratch, &mut scalars);
-        chunk(docs, scalars)
-    });
+    let mut scalars = Vec::new();
+    let block = parse_block(text, base, lines, limits, scratch, &mut scalars).map(|docs| chunk(docs, scalars));
     (full, block)
 }
 
@@ -155,6 +183,7 @@ fn depth_message(limits: &Limits) -> String {
 #[derive(Default)]
 pub struct Scratch {
     keys: Keys,
+    recent: Recent,
     marks: Marks,
     stack: Vec<Frame>,
     items: Vec<Node>,
@@ -218,7 +247,7 @@ enum Frame {
 impl<'a> Builder<'a> {
     fn new(text: &'a str, base: usize, lines: &'a LineIndex, limits: &'a Limits, scratch: &'a mut Scratch) -> Self {
         Builder {
-            offsets: CharOffsets::new(text, base),
+            offsets: CharOffsets::new(text, base, lines.is_ascii()),
             lines,
             limits,
             stack: std::mem::take(&mut scratch.stack),
@@ -320,7 +349,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A scalar: a mapping's key, or a value.
+    /// A scalar: a mapping's key, or a value. Always inlined natively,
+    /// like [`Self::open`] and [`Self::close`]: the block scanner's calls
+    /// (no anchor, no tag) then lose the branches for them, and no call
+    /// passes the span and result through memory.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn scalar(
         &mut self,
         text: Cow<str>,
@@ -340,6 +373,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A mapping or sequence starts.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn open(&mut self, map: bool, anchor: usize, span: Span) -> Result<Option<Node>, YamlError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(YamlError::new(depth_message(self.limits), span));
@@ -357,14 +391,25 @@ impl<'a> Builder<'a> {
     /// A mapping's next key, untagged and unanchored: what [`Self::complete`]
     /// does with a scalar key, without a copy of its text unless the key is
     /// new to the input (most keys are `name`, `image`, ...).
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn key(&mut self, text: &str, plain: bool, span: Span) -> Result<Option<Node>, YamlError> {
         self.count(1, span)?;
-        let (key, bytes) = match plain.then(|| scalar::implicit(text)).flatten() {
-            None => (self.scratch.keys.key_str(text), text.len()),
-            Some(value) => {
-                let bytes = scalar_bytes(&value);
-                (self.scratch.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
-            }
+        let probe = Probe::of(text.as_bytes());
+        let (key, bytes) = match self.scratch.recent.get(&probe, text) {
+            Some(key) => (key, text.len()),
+            None => match plain.then(|| scalar::implicit(text)).flatten() {
+                None => {
+                    let key = self.scratch.keys.key_str(text);
+                    if plain {
+                        self.scratch.recent.put(probe, &key);
+                    }
+                    (key, text.len())
+                }
+                Some(value) => {
+                    let bytes = scalar_bytes(&value);
+                    (self.scratch.keys.key(scalar::key_string(value).map_err(|m| YamlError::new(m, span))?), bytes)
+                }
+            },
         };
         if let Some(Frame::Map { key: slot, size, .. }) = self.stack.last_mut() {
             *size += Size { nodes: 1, bytes };
@@ -411,6 +456,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn close(&mut self, end: Span) -> Result<Option<Node>, YamlError> {
         let Some(frame) = self.stack.pop() else {
             return Ok(None);
@@ -490,25 +536,38 @@ impl<'a> Builder<'a> {
 /// Rejects duplicate keys, as the API server's strict decoding does, then
 /// applies `<<` merges: explicit keys win over merged ones, and earlier merge
 /// sources win over later ones.
+///
+/// Inlined natively up to the duplicates' test: most mappings have no merge
+/// key, and then that is all.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn merge(
-    mut entries: Vec<Entry>,
+    entries: Vec<Entry>,
     merges: Vec<Node>,
     marks: &mut Marks,
     lines: &LineIndex,
 ) -> Result<Vec<Entry>, YamlError> {
     if let Some((first, again)) = marks.duplicate(&entries) {
-        return Err(YamlError::new(
-            format!(
-                "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
-                crate::clip::quoted(&again.key),
-                lines.pos(first.key_span.start_at()).line
-            ),
-            again.key_span,
-        ));
+        return Err(duplicate(first, again, lines));
     }
     if merges.is_empty() {
         return Ok(entries);
     }
+    merge_sources(entries, merges)
+}
+
+fn duplicate(first: &Entry, again: &Entry, lines: &LineIndex) -> YamlError {
+    YamlError::new(
+        format!(
+            "duplicate key {} (first defined at line {}); the API server rejects duplicate fields",
+            crate::clip::quoted(&again.key),
+            lines.pos(first.key_span.start_at()).line
+        ),
+        again.key_span,
+    )
+}
+
+/// Applies `<<` merges to a mapping's own (distinct) entries.
+fn merge_sources(mut entries: Vec<Entry>, merges: Vec<Node>) -> Result<Vec<Entry>, YamlError> {
     let mut present: HashSet<Key> = entries.iter().map(|e| e.key.clone()).collect();
     for source in merges {
         let maps: Vec<Node> = match source.value {
@@ -547,6 +606,9 @@ impl Marks {
     /// The first repeated key of `entries` (all from one table) and the
     /// entry it repeats.
     fn duplicate<'e>(&mut self, entries: &'e [Entry]) -> Option<(&'e Entry, &'e Entry)> {
+        if entries.len() < 2 {
+            return None;
+        }
         self.last += 1;
         let mark = self.last;
         let again = entries.iter().find(|e| {
@@ -558,6 +620,81 @@ impl Marks {
         })?;
         let first = entries.iter().find(|e| e.key.is(&again.key))?;
         Some((first, again))
+    }
+}
+
+/// The keys last met, found by their text's length and first and last
+/// bytes: a mapping key is looked up in the input's table ([`Keys`]) once
+/// per entry, and hashing all of its text there cost more than the rest
+/// of the entry. A slot holds the last plain key whose text is a string
+/// (a quoted key of the same text is the same key; a plain `y` is not a
+/// quoted `"y"`, which is why quoted keys are not put here).
+#[derive(Default)]
+struct Recent {
+    /// Made at the first key: a small input does not pay for it.
+    slots: Vec<(Probe, Option<Key>)>,
+}
+
+/// A key's length and its first and last eight bytes (fewer when it is
+/// shorter): all of a text of up to 16 bytes, so equal probes of such
+/// texts are equal texts.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Probe {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+impl Probe {
+    fn of(text: &[u8]) -> Probe {
+        let len = text.len();
+        let word = |at: usize| u64::from_le_bytes(text[at..at + 8].try_into().unwrap_or_default());
+        let half = |at: usize| u64::from(u32::from_le_bytes(text[at..at + 4].try_into().unwrap_or_default()));
+        let (head, tail) = match len {
+            8.. => (word(0), word(len - 8)),
+            4..8 => (half(0), half(len - 4)),
+            1..4 => (u64::from(text[0]) | u64::from(text[len / 2]) << 8 | u64::from(text[len - 1]) << 16, 0),
+            0 => (0, 0),
+        };
+        Probe { len, head, tail }
+    }
+}
+
+impl Recent {
+    /// Pairs of slots, a power of two: the 2 MB slice of the 15 MB stream
+    /// has 131 distinct keys, which one slot per hash missed 10% of the
+    /// time (two frequent keys of one slot put each other out), two 0.6%.
+    const SETS: usize = 256;
+
+    /// The first of the two slots where `probe`'s key may be.
+    fn set(probe: &Probe) -> usize {
+        let mixed = (probe.head ^ probe.tail.rotate_left(29) ^ probe.len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        2 * (mixed >> (64 - Self::SETS.trailing_zeros())) as usize
+    }
+
+    /// The key of `text` (whose probe is `probe`) if it is in its set: the
+    /// last met of the set first.
+    fn get(&mut self, probe: &Probe, text: &str) -> Option<Key> {
+        let set = Self::set(probe);
+        let pair = self.slots.get_mut(set..set + 2)?;
+        let holds = |(held, key): &(Probe, Option<Key>)| {
+            key.as_ref().filter(|key| held == probe && (probe.len <= 16 || key.as_str() == text)).cloned()
+        };
+        if let Some(key) = holds(&pair[0]) {
+            return Some(key);
+        }
+        let key = holds(&pair[1])?;
+        pair.swap(0, 1);
+        Some(key)
+    }
+
+    fn put(&mut self, probe: Probe, key: &Key) {
+        if self.slots.is_empty() {
+            self.slots.resize(2 * Self::SETS, (Probe::default(), None));
+        }
+        let set = Self::set(&probe);
+        self.slots.swap(set, set + 1);
+        self.slots[set] = (probe, Some(key.clone()));
     }
 }
 
@@ -583,9 +720,14 @@ struct CharOffsets<'a> {
 }
 
 impl<'a> CharOffsets<'a> {
-    fn new(text: &'a str, base: usize) -> Self {
-        let checkpoints =
-            if text.is_ascii() { Vec::new() } else { text.char_indices().step_by(64).map(|(i, _)| i).collect() };
+    /// `ascii`: the whole input is (then so is the chunk, without reading
+    /// it again).
+    fn new(text: &'a str, base: usize, ascii: bool) -> Self {
+        let checkpoints = if ascii || text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().step_by(64).map(|(i, _)| i).collect()
+        };
         CharOffsets { base, checkpoints, text }
     }
 

@@ -236,6 +236,11 @@ impl<'a> LineIndex<'a> {
         Pos { line: line as u32 + 1, column: column as u32 + 1, offset: offset as u32 }
     }
 
+    /// Whether the text is ASCII: a character offset is then a byte offset.
+    pub fn is_ascii(&self) -> bool {
+        self.lines.ascii
+    }
+
     /// The position of `offset`, at or after `from` (a position this index
     /// gave): counted on from `from` when both are on one line, as the two
     /// ends of most scalars are, without looking the line up again.

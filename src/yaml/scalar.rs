@@ -39,12 +39,27 @@ impl CoreTag {
 
 /// Resolves a scalar's text. `plain` is false for quoted and block scalars,
 /// which are strings unless a tag says otherwise.
+///
+/// Inlined up to the tag's test (always, natively): most scalars have none
+/// (and the block scanner's never do), and their way is a few tests.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 pub fn resolve(text: Cow<str>, plain: bool, tag: Option<CoreTag>) -> Result<Value, String> {
+    let Some(tag) = tag else {
+        return Ok(match plain.then(|| implicit(&text)).flatten() {
+            Some(value) => value,
+            None => Value::Str(text.into()),
+        });
+    };
+    tagged(text, tag)
+}
+
+/// [`resolve`] with a tag.
+fn tagged(text: Cow<str>, tag: CoreTag) -> Result<Value, String> {
+    let tag = Some(tag);
     let value = match tag {
-        None if !plain => return Ok(Value::Str(text.into())),
         Some(CoreTag::Str | CoreTag::Other) => return Ok(Value::Str(text.into())),
-        None => return Ok(implicit(&text).unwrap_or_else(|| Value::Str(text.into()))),
-        Some(_) => implicit(&text).unwrap_or_else(|| Value::Str(text.as_ref().into())),
+        _ => implicit(&text).unwrap_or_else(|| Value::Str(text.as_ref().into())),
     };
     let fits = matches!(
         (tag, &value),
@@ -71,10 +86,13 @@ pub fn plain_is_str(text: &str) -> bool {
 
 /// What a plain scalar's text resolves to; `None` for a string (left to the
 /// caller, which may not need a copy of the text).
+///
+/// Inlined in its callers up to the first byte's test: most scalars (keys,
+/// names, images) start with a byte that starts no number, or are longer
+/// than every word below: strings, told without a call or the comparisons
+/// (this runs on every plain key and value).
+#[inline]
 pub fn implicit(text: &str) -> Option<Value> {
-    // Most scalars (keys, names, images) start with a byte that starts no
-    // number, or are longer than every word below: strings, told without
-    // the comparisons (this runs on every plain key and value).
     if let Some(&first) = text.as_bytes().first() {
         let word = matches!(first, b'~' | b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'o' | b'O' | b'f' | b'F');
         let number = matches!(first, b'.' | b'+' | b'-' | b'0'..=b'9');
@@ -83,6 +101,12 @@ pub fn implicit(text: &str) -> Option<Value> {
             return None;
         }
     }
+    resolve_table(text)
+}
+
+/// [`implicit`] past the first byte's test.
+#[inline(never)]
+fn resolve_table(text: &str) -> Option<Value> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
