@@ -34,5 +34,5 @@ pub fn container_fix(pod: &PodView, c: &Container, body: &str) -> String {
 
 /// A fix in the pod spec, shown where it goes.
 pub fn pod_fix(pod: &PodView, body: &str) -> String {
-    text!("# in {}\n{body}\n", pod.spec_path)
+    joined!("# in ", pod.spec_path, "\n", body, "\n")
 }

@@ -242,10 +242,10 @@ pub static NOT_PINNED: Rule = Rule {
             let reference = ImageRef::parse(image);
             // Untagged and latest images are image/latest-tag's finding.
             if reference.digest.is_none() && !reference.mutable_latest() {
-                hits.at(span, text!("{} image {image:?} is not pinned by digest", c.label())).fix(container_fix(
+                hits.at(span, joined!(c.label(), " image ", ?image, " is not pinned by digest")).fix(container_fix(
                     pod,
                     c,
-                    &text!("image: {image}@sha256:<digest>"),
+                    &joined!("image: ", image, "@sha256:<digest>"),
                 ));
             }
         })

@@ -503,7 +503,7 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         if !opted_out && !bound && (entry.is_some() || pod.complete()) {
             let at = entry.map_or_else(|| spec_key(pod), |e| e.span());
             let edit = hits.editor().set(pod.spec, &["automountServiceAccountToken"], Scalar::Bool(false));
-            let hit = hits.at(at, text!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
+            let hit = hits.at(at, joined!("the pod gets a token for service account ", ?account, "; set automountServiceAccountToken: false unless it calls the API"))
                 .fix(pod_fix(pod, AUTOMOUNT_TOKEN.snippet));
             // Turning off a token someone asked for is less certain.
             match entry {
@@ -937,7 +937,7 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 continue;
             };
             let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
-            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&text!("{p}/")));
+            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')));
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
