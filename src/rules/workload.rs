@@ -128,11 +128,11 @@ pub static RESOURCES: Rule = Rule {
                     c.node.at(&["resources", kind, what]).is_none()
                         && (*kind == "limits" || c.node.at(&["resources", "limits", what]).is_none())
                 })
-                .map(|(kind, what)| text!("{kind}.{what}"))
+                .map(|(kind, what)| joined!(kind, ".", what))
                 .collect();
             if !missing.is_empty() && pod.complete() {
                 let edit = resource_placeholders(&hits.editor(), &c, &missing);
-                hits.at(c.node.nearest(&["resources"]), text!("{} sets no {}", c.label(), missing.join(", ")))
+                hits.at(c.node.nearest(&["resources"]), joined!(c.label(), " sets no ", missing.join(", ")))
                     .fix(container_fix(pod, &c, RESOURCES.snippet))
                     .edit(edit);
             }
@@ -1486,7 +1486,7 @@ fn resource_placeholders(editor: &crate::fix::Editor, c: &Container, missing: &[
     use crate::fix::{placeholder, Val};
     let value = |path: &str| {
         let example = if path.ends_with("cpu") { "100m" } else { "256Mi" };
-        Val::Scalar(placeholder(&text!("{path}, such as {example}")))
+        Val::Scalar(placeholder(&joined!(path, ", such as ", example)))
     };
     let mut groups: Vec<(String, Vec<(String, Val)>)> = Vec::new();
     for path in missing {
