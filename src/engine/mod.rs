@@ -241,6 +241,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
     let mut relevances = Vec::with_capacity(scope.len());
     // Every enabled rule, the rules run on an object not kept.
     let every_rule: Vec<usize> = (0..enabled.len()).collect();
+    let ranks = RuleRanks::new(&enabled);
     for n in 0..scope.len() {
         let at = scope.document_of(n);
         let place = places.get(n).and_then(Option::as_ref);
@@ -322,6 +323,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // edit the object's input.
         let text = inputs[located.input].text;
         let mut hits = Hits::with_text(&scope, text, indents[located.input]);
+        let (findings_from, suppressed_from) = (report.findings.len(), report.suppressed.len());
         // The object's lines (a message naming one of them is found again
         // when they move).
         let chunk_lines = place.map(|origin| origin.line..=lines[located.input].pos(origin.end).line);
@@ -384,6 +386,13 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 }
             }
         }
+        if memo.is_none() {
+            // A full check's findings come object by object in input
+            // order: each object's put in order as it ends, so that the
+            // whole report is most often in order already (see below).
+            ranks.sort_within(&mut report.findings[findings_from..], |f| f);
+            ranks.sort_within(&mut report.suppressed[suppressed_from..], |s| &s.finding);
+        }
         if let Some(now) = &mut now {
             now.digest = Digest::of(&now.rules);
         }
@@ -423,7 +432,6 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             report
         }
         None => {
-            let ranks = RuleRanks::new(&enabled);
             // Findings come in input order: the last file's position is
             // looked up again only when the file changes.
             let mut last: Option<(std::rc::Rc<str>, u128)> = None;
@@ -438,8 +446,15 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
                 };
                 (input << 64) | (u128::from(f.span.start.offset) << 16) | u128::from(ranks.of(f.rule))
             };
-            crate::sort::sort_by_cached_key(&mut report.findings, &mut order);
-            crate::sort::sort_by_cached_key(&mut report.suppressed, |s| order(&s.finding));
+            // Each object's findings are in order (see above): the report
+            // is sorted again only when objects' findings interleave (a
+            // finding placed in another object, inputs named alike).
+            if !report.findings.is_sorted_by_key(&mut order) {
+                crate::sort::sort_by_cached_key(&mut report.findings, &mut order);
+            }
+            if !report.suppressed.is_sorted_by_key(|s| order(&s.finding)) {
+                crate::sort::sort_by_cached_key(&mut report.suppressed, |s| order(&s.finding));
+            }
             report.practices = crate::report::practices(relevances, &enabled, &report.findings);
             report
         }
@@ -483,6 +498,21 @@ impl RuleRanks {
     fn of(&self, rule: &'static Rule) -> u16 {
         let found = self.0.binary_search_by_key(&address(rule), |&(at, _)| at);
         found.map_or(u16::MAX, |i| self.0[i].1)
+    }
+
+    /// Sorts one object's findings (as `finding` finds them in `items`)
+    /// as a full check orders them: by offset, then rule id, stably. A
+    /// stable sort of each object's findings, objects kept in order, is the
+    /// stable sort of them all whenever the result is in order.
+    fn sort_within<T>(&self, items: &mut [T], finding: impl Fn(&T) -> &Finding) {
+        if items.len() < 2 {
+            return;
+        }
+        crate::sort::sort_by(items, |a, b| {
+            let (a, b) = (finding(a), finding(b));
+            let offset = a.span.start.offset.cmp(&b.span.start.offset);
+            offset.then_with(|| self.of(a.rule).cmp(&self.of(b.rule)))
+        });
     }
 }
 
