@@ -742,3 +742,35 @@ fn within(hit: &Hit, chunk: &Range<usize>) -> bool {
         && inside(hit.span.end.at())
         && hit.edits.iter().flatten().flatten().all(|edit| inside(edit.start) && inside(edit.end))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings of inputs named alike interleave by offset: the report is
+    /// put in order again after each object's own findings were.
+    #[test]
+    fn findings_of_inputs_named_alike_are_ordered_by_offset() {
+        let pod = |name: &str, pad: usize| {
+            format!("{}apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: nginx\n", "#\n".repeat(pad))
+        };
+        let (a, b, c) = (pod("a", 0), pod("b", 0), pod("c", 3));
+        let inputs = [
+            Input { file: "x.yaml", text: c.as_bytes() },
+            Input { file: "y.yaml", text: b.as_bytes() },
+            Input { file: "x.yaml", text: a.as_bytes() },
+        ];
+        let report = check_all(&inputs, &Options::default());
+        let key = |f: &Finding| (&*f.file == "x.yaml", f.span.start.offset, f.rule.id);
+        assert!(report.findings.len() > 4);
+        assert!(report.findings.is_sorted_by_key(key), "{:?}", report.findings.iter().map(key).collect::<Vec<_>>());
+        // Both inputs named x.yaml share a position: their findings mix.
+        let names: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| &*f.file == "x.yaml")
+            .map(|f| f.object.name.as_deref().unwrap_or(""))
+            .collect();
+        assert!(names.windows(2).any(|w| w[0] != w[1] && w[0] == "a"), "{names:?}");
+    }
+}

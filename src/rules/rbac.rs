@@ -1709,7 +1709,13 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
             b.subjects.iter().filter_map(|s| can_i(subject(s), namespace_of(object), namespace)).collect();
         hits.at(
             b.role_ref,
-            joined!(who.join(", "), " get, ", scope, ": ", if grants.is_empty() { "nothing".into() } else { grants.join("; ") }),
+            joined!(
+                who.join(", "),
+                " get, ",
+                scope,
+                ": ",
+                if grants.is_empty() { "nothing".into() } else { grants.join("; ") }
+            ),
         )
         .fix(checks.concat());
     },

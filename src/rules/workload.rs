@@ -937,7 +937,9 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 continue;
             };
             let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
-            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')));
+            let low_risk = LOW_RISK_READ_ONLY
+                .iter()
+                .find(|(p, _)| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')));
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
