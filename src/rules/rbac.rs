@@ -46,7 +46,7 @@ impl PolicyRule<'_> {
         if !(self.groups.contains(group) || self.groups.contains("*")) {
             return false;
         }
-        let sub = resource.split_once('/').map(|(_, sub)| sub);
+        let sub = resource.bytes().position(|b| b == b'/').map(|slash| &resource[slash + 1..]);
         self.resources.iter().any(|r| r == resource || sub.is_some_and(|sub| r.strip_prefix("*/") == Some(sub)))
     }
 
