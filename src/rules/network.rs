@@ -790,8 +790,14 @@ pub static DANGLING: Rule = Rule {
         let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
         let check = joined!("# kubectl get pods -n ", ns, " -l ", pairs, "\n");
         if selected.maybe.is_empty() {
-            hits.at(at, text!("no workload in namespace {ns} has labels matching this podSelector"))
-                .fix(text!("{check}# if no pod is listed, set podSelector.matchLabels of NetworkPolicy {:?} to the\n# pod template labels of the workload it should protect, or delete the policy.\n", object.name.unwrap_or("")));
+            hits.at(at, joined!("no workload in namespace ", ns, " has labels matching this podSelector")).fix(
+                joined!(
+                    check,
+                    "# if no pod is listed, set podSelector.matchLabels of NetworkPolicy ",
+                    ?object.name.unwrap_or(""),
+                    " to the\n# pod template labels of the workload it should protect, or delete the policy.\n"
+                ),
+            );
         } else {
             hits.at(at, text!(
                 "no workload in namespace {ns} has labels matching this podSelector; do pods that an operator makes from {} carry them? Check before deleting the policy",

@@ -104,7 +104,7 @@ fn flow(items: &[&str]) -> String {
 /// the target resources are left out and everything else stays granted; in
 /// words where that cannot be written out (a `*` verb, nothing left).
 fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs: &[&str]) -> String {
-    let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+    let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
     let hit = |r: &str| {
         targets
             .iter()
@@ -237,7 +237,7 @@ pub static WILDCARD: Rule = Rule {
                 [key] => rule.node.entry(key).map_or(rule.node.span, |e| e.span()),
                 _ => rule.node.span,
             };
-            let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
             let fix = text!(
                 "# in {role}: replace * in {} of this rule with the exact values its subjects use\n",
                 starred.join(", ")
@@ -923,7 +923,7 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
             if named.is_empty() || rule.named_objects && !rule.verbs.iter().any(|v| matches!(v, "create" | "*")) {
                 continue;
             }
-            let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
             let fix = webhook_fix(hits.scope(), &role, rule, &named, &KINDS);
             hits.node(rule.node, text!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
                 .fix(fix);

@@ -439,8 +439,15 @@ pub static LITERAL: Rule = Rule {
                     };
                     let fix = |name: &str| {
                         let key = name.to_ascii_lowercase().replace('_', "-");
-                        let body = text!(
-                            "# {name} read from a Secret kept out of the repository\nenv:\n  - name: {name}\n    valueFrom:\n      secretKeyRef:\n        name: {owner}\n        key: {key}"
+                        let body = joined!(
+                            "# ",
+                            name,
+                            " read from a Secret kept out of the repository\nenv:\n  - name: ",
+                            name,
+                            "\n    valueFrom:\n      secretKeyRef:\n        name: ",
+                            owner,
+                            "\n        key: ",
+                            key
                         );
                         container_fix(pod, &c, &body)
                     };

@@ -950,11 +950,16 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
                     // covered by the path itself; writes are the other rule's.
-                    let why = kubelet_input(path, false).map(|why| text!(": {why}")).unwrap_or_default();
-                    hits.at(entry.span(), text!("the node's {path} is mounted into the pod{why}")).fix(pod_fix(
+                    let why = kubelet_input(path, false);
+                    let (colon, why) = why.as_deref().map_or(("", ""), |why| (": ", why));
+                    hits.at(entry.span(), joined!("the node's ", path, " is mounted into the pod", colon, why)).fix(pod_fix(
                         pod,
-                        &text!(
-                            "# volume {name:?} mounts the node's {path}: remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
+                        &joined!(
+                            "# volume ",
+                            ?name,
+                            " mounts the node's ",
+                            path,
+                            ": remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
                         ),
                     ));
                 }
@@ -1101,7 +1106,8 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                     hits.node(mount, text!("{} mounts the node's socket {path}: readOnly would not stop it talking to the service behind it", c.label()))
                         .fix(text!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
                 } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                    let fix = container_fix(pod, &c, &text!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
+                    let fix =
+                        container_fix(pod, &c, &joined!("volumeMounts:\n  - name: ", name, "\n    readOnly: true"));
                     match kubelet_input(path, true) {
                         Some(why) => hits
                             .node(mount, text!("{} mounts the node's {path} writable: {why}", c.label()))
