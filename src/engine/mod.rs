@@ -335,7 +335,7 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
         // One buffer of hits per object, emptied after each rule; its fixes
         // edit the object's input.
         let text = inputs[located.input].text;
-        let mut hits = Hits::with_text(&scope, text, indents[located.input]);
+        let mut hits = Hits::with_text(scope, text, indents[located.input]);
         let (findings_from, suppressed_from) = (report.findings.len(), report.suppressed.len());
         // The object's lines (a message naming one of them is found again
         // when they move).
