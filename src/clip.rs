@@ -40,6 +40,50 @@ pub fn text(args: std::fmt::Arguments) -> String {
     })
 }
 
+/// A piece of a [`joined`] text.
+pub enum Piece<'a> {
+    /// Written as it is (`{}`).
+    Plain(&'a str),
+    /// Quoted and escaped as `{:?}` writes it.
+    Debug(&'a str),
+}
+
+/// What `joined!` writes: the pieces end to end, in a string allocated
+/// once at their length.
+pub fn joined(pieces: &[Piece]) -> String {
+    let length = pieces.iter().map(|piece| match piece {
+        Piece::Plain(text) => text.len(),
+        Piece::Debug(text) => text.len() + 2,
+    });
+    let mut out = String::with_capacity(length.sum());
+    for piece in pieces {
+        match piece {
+            Piece::Plain(text) => out.push_str(text),
+            Piece::Debug(text) => push_debug(&mut out, text),
+        }
+    }
+    out
+}
+
+/// Printable ASCII other than `"` and `\`, which `{:?}` writes as itself.
+fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
+}
+
+/// `text` quoted as `{text:?}` writes it, at the end of `out`: a plain
+/// name (almost every one) without the formatter's character walk.
+pub fn push_debug(out: &mut String, text: &str) {
+    if is_plain(text) {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        use std::fmt::Write;
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{text:?}");
+    }
+}
+
 /// `text` when it has at most `max` characters; otherwise its start and
 /// end around an ellipsis, with its length: `abc…xyz (100000 characters)`.
 pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
@@ -72,7 +116,7 @@ pub fn quoted(text: &str) -> String {
 pub fn push_quoted(out: &mut String, text: &str) {
     // Printable ASCII other than `"` and `\` (almost every name) is its own
     // escape: quoted without the formatter's character-by-character walk.
-    if text.len() <= VALUE && text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\') {
+    if text.len() <= VALUE && is_plain(text) {
         // Amortised, not exact: `out` may be a text being built a piece at a time.
         out.reserve(text.len() + 2);
         out.push('"');
@@ -119,6 +163,10 @@ mod tests {
             assert_eq!(quoted(name), format!("{name:?}"));
         }
         assert!(quoted(&long).ends_with("end\" (100008 characters)"));
+        // A joined text agrees with the formatter's, quoted pieces included.
+        for name in ["app", "a\"b", "tab\there", "é", "\u{7f}", "", &long] {
+            assert_eq!(joined!("name ", ?name, ": ", name), format!("name {name:?}: {name}"));
+        }
         assert_eq!(bound("x".repeat(10), 4), "xxx…x (10 characters)");
     }
 }

@@ -10,6 +10,22 @@ macro_rules! text {
     };
 }
 
+/// A text made for many findings, its pieces laid end to end in one string
+/// of their length: `joined!("volume ", ?name, " is mounted")` is
+/// `text!("volume {name:?} is mounted")` without the formatter, which
+/// costs several times the copying (see [`clip::joined`]). A piece after
+/// `?` is quoted as `{:?}` quotes it.
+macro_rules! joined {
+    (@ [$($done:expr,)*]) => { $crate::clip::joined(&[$($done,)*]) };
+    (@ [$($done:expr,)*] ? $e:expr $(, $($rest:tt)*)?) => {
+        joined!(@ [$($done,)* $crate::clip::Piece::Debug(&$e),] $($($rest)*)?)
+    };
+    (@ [$($done:expr,)*] $e:expr $(, $($rest:tt)*)?) => {
+        joined!(@ [$($done,)* $crate::clip::Piece::Plain(&$e),] $($($rest)*)?)
+    };
+    ($($piece:tt)*) => { joined!(@ [] $($piece)*) };
+}
+
 mod base64;
 pub mod clip;
 pub mod engine;

@@ -141,7 +141,8 @@ impl Checker {
         let parsed: Vec<&Stream> = self.sources.iter().map(|s| &s.parsed.stream).collect();
         let scans: Vec<&Scan> = self.sources.iter().map(|s| &s.scan).collect();
         let indents = self.sources.iter().map(|s| s.indents.unit()).collect();
-        let inputs = Run { inputs: &inputs, lines: &lines, parsed: &parsed, scans: &scans, indents };
+        let inputs =
+            Run { inputs: &inputs, lines: &lines, parsed: &parsed, scans: &scans, indents, leave_unfreed: false };
         let report = run(inputs, &self.options, Some((&plan, &mut self.local)));
         self.local.report = report;
         if std::mem::take(&mut self.fresh) {

@@ -313,7 +313,10 @@ impl<'t> Editor<'t> {
                 return Err("the mapping's keys are not aligned".into());
             }
         }
-        let mut lines = String::new();
+        // Room for a typical fix's lines (a key or two, a value): grown a
+        // step at a time from nothing, they were reallocated three or four
+        // times; a finding keeps its edits shrunk to fit.
+        let mut lines = String::with_capacity(128);
         write_block(&mut lines, key, value, indent, self.indent_unit(), self.newline());
         Ok(self.insert_line_after(self.last_byte(&last.value), lines))
     }
@@ -365,13 +368,14 @@ impl<'t> Editor<'t> {
         let text = &self.text[map.span.start_at()..map.span.end_at().min(self.text.len())];
         // Each fix checks every mapping on its path, the pod spec's whole
         // text included: a text without `<<` (almost every one) is passed
-        // over by memmem rather than split into lines.
+        // over by memchr rather than split into lines.
         let merge = |line: &[u8]| {
             let line = line.trim_ascii_start();
             let line = line.strip_prefix(b"- ").unwrap_or(line).trim_ascii_start();
             line.starts_with(b"<<") && line[2..].trim_ascii_start().starts_with(b":")
         };
-        if memchr::memmem::find(text, b"<<").is_some() && text.split(|&b| b == b'\n').any(merge) {
+        let holds_merge = memchr::memchr_iter(b'<', text).any(|at| text.get(at + 1) == Some(&b'<'));
+        if holds_merge && text.split(|&b| b == b'\n').any(merge) {
             return Err("the mapping uses a merge key (<<); edit it by hand".into());
         }
         for e in entries {
@@ -530,7 +534,7 @@ fn chain(path: &[&str], value: Val) -> Val {
 
 /// `key: value` as block lines at `indent`, without a final newline.
 fn write_block(out: &mut String, key: &str, value: &Val, indent: usize, unit: usize, nl: &str) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    push_spaces(out, indent);
     write_key(out, key);
     out.push(':');
     match value {
@@ -544,6 +548,17 @@ fn write_block(out: &mut String, key: &str, value: &Val, indent: usize, unit: us
             out.push(' ');
             write_flow(out, value);
         }
+    }
+}
+
+/// `count` spaces: an indentation, copied from a run of spaces rather than
+/// pushed a character at a time.
+fn push_spaces(out: &mut String, mut count: usize) {
+    const SPACES: &str = "                                ";
+    while count > 0 {
+        let run = count.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        count -= run;
     }
 }
 

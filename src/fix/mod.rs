@@ -85,7 +85,7 @@ pub const PLACEHOLDER: &str = "FIXME";
 
 /// A clearly marked placeholder for a value only the user knows.
 pub fn placeholder(what: &str) -> Scalar {
-    Scalar::Str(text!("{PLACEHOLDER}: {what}"))
+    Scalar::Str(joined!(PLACEHOLDER, ": ", what))
 }
 
 /// Applies non-overlapping edits (sorted by start) to a text.

@@ -21,7 +21,9 @@ fn is_namespace(object: &Object) -> bool {
 }
 
 fn label<'a>(namespace: &'a Object, mode: &str) -> Option<&'a Entry> {
-    namespace.node.at(&["metadata", "labels"])?.entry(&text!("{LABEL}{mode}"))
+    // Found by its two parts: asked of every namespace for every mode.
+    let labels = namespace.node.at(&["metadata", "labels"])?.as_map()?;
+    labels.iter().find(|e| e.key.strip_prefix(LABEL) == Some(mode))
 }
 
 fn rank(level: &str) -> Option<u8> {

@@ -55,7 +55,7 @@ fn selects_all(policy: &Object) -> bool {
 
 /// (default-deny ingress, default-deny egress) for a namespace.
 fn default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
-    scope.remember(text!("network/default-deny {namespace}"), || compute_default_deny(scope, namespace))
+    scope.remember(joined!("network/default-deny ", namespace), || compute_default_deny(scope, namespace))
 }
 
 fn compute_default_deny(scope: &Scope, namespace: &str) -> (bool, bool) {
@@ -394,9 +394,19 @@ pub static ALLOW_ALL: Rule = Rule {
                 if direction == "egress" { ", the cloud metadata service (169.254.169.254) included" } else { "" };
             // The narrowest rule that still names a peer: the policy's own
             // namespace, which the reviewer widens to what is needed.
-            let same_namespace = text!(
-                "# in NetworkPolicy {policy:?}: allow pods of namespace {ns} only, then add the peers the workload needs\n{direction}:\n  - {peers}:\n      - podSelector: {{}}\n"
-            );
+            let same_namespace = || {
+                joined!(
+                    "# in NetworkPolicy ",
+                    ?policy,
+                    ": allow pods of namespace ",
+                    ns,
+                    " only, then add the peers the workload needs\n",
+                    direction,
+                    ":\n  - ",
+                    peers,
+                    ":\n      - podSelector: {}\n"
+                )
+            };
             for rule in object.node.at(&["spec", direction]).and_then(Node::as_seq).unwrap_or(&[]) {
                 // Absent or empty peer and port lists both mean "all".
                 let open_ports = rule.items("ports").is_empty();
@@ -405,7 +415,7 @@ pub static ALLOW_ALL: Rule = Rule {
                         rule,
                         text!("this {direction} rule has no {peers} and no ports: it allows all traffic{metadata}"),
                     )
-                    .fix(same_namespace.clone());
+                    .fix(same_namespace());
                     continue;
                 }
                 for peer in rule.items(peers) {
@@ -420,7 +430,7 @@ pub static ALLOW_ALL: Rule = Rule {
                         let except = if direction == "egress" { ", and except 169.254.169.254/32" } else { "" };
                         text!("# in NetworkPolicy {policy:?}, spec.{direction}: replace the ipBlock covering every address\n# with the ranges the pods must {}{except}.\n", if direction == "egress" { "reach" } else { "accept traffic from" })
                     } else {
-                        same_namespace.clone()
+                        same_namespace()
                     };
                     hits.node(peer, text!("{direction} peer allows everything: {why}{reaches_metadata}")).fix(fix);
                 }
@@ -596,7 +606,7 @@ fn label_pairs(selector: &Node) -> String {
         .and_then(Node::as_map)
         .unwrap_or(&[])
         .iter()
-        .map(|e| text!("{}={}", e.key, e.value.as_str().unwrap_or("")))
+        .map(|e| joined!(e.key, "=", e.value.as_str().unwrap_or("")))
         .collect();
     crate::sort::sort(&mut pairs);
     pairs.join(",")
@@ -754,7 +764,7 @@ pub static DANGLING: Rule = Rule {
         let pairs = label_pairs(selector);
         // Policies often repeat a selector; each is matched against the
         // namespace's pods once.
-        let selected = scope.remember(text!("network/selects {ns} {pairs}"), || {
+        let selected = scope.remember(joined!("network/selects ", ns, " ", pairs), || {
             let mut selected = Selected::default();
             for workload in scope.workloads_in(ns) {
                 selected.any_pods = true;
@@ -778,10 +788,16 @@ pub static DANGLING: Rule = Rule {
             return;
         }
         let at = object.node.at(&["spec"]).and_then(|s| s.entry("podSelector")).map_or(object.node.span, Entry::span);
-        let check = text!("# kubectl get pods -n {ns} -l {pairs}\n");
+        let check = joined!("# kubectl get pods -n ", ns, " -l ", pairs, "\n");
         if selected.maybe.is_empty() {
-            hits.at(at, text!("no workload in namespace {ns} has labels matching this podSelector"))
-                .fix(text!("{check}# if no pod is listed, set podSelector.matchLabels of NetworkPolicy {:?} to the\n# pod template labels of the workload it should protect, or delete the policy.\n", object.name.unwrap_or("")));
+            hits.at(at, joined!("no workload in namespace ", ns, " has labels matching this podSelector")).fix(
+                joined!(
+                    check,
+                    "# if no pod is listed, set podSelector.matchLabels of NetworkPolicy ",
+                    ?object.name.unwrap_or(""),
+                    " to the\n# pod template labels of the workload it should protect, or delete the policy.\n"
+                ),
+            );
         } else {
             hits.at(at, text!(
                 "no workload in namespace {ns} has labels matching this podSelector; do pods that an operator makes from {} carry them? Check before deleting the policy",

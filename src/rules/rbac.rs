@@ -46,7 +46,7 @@ impl PolicyRule<'_> {
         if !(self.groups.contains(group) || self.groups.contains("*")) {
             return false;
         }
-        let sub = resource.split_once('/').map(|(_, sub)| sub);
+        let sub = resource.bytes().position(|b| b == b'/').map(|slash| &resource[slash + 1..]);
         self.resources.iter().any(|r| r == resource || sub.is_some_and(|sub| r.strip_prefix("*/") == Some(sub)))
     }
 
@@ -89,14 +89,22 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
 
 /// `["a", "b"]`: a YAML flow list.
 fn flow(items: &[&str]) -> String {
-    text!("[{}]", items.iter().map(|i| text!("{i:?}")).collect::<Vec<_>>().join(", "))
+    let mut list = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        crate::clip::push_debug(&mut list, item);
+    }
+    list.push(']');
+    list
 }
 
 /// A policy rule as YAML list items, split so that the dangerous verbs on
 /// the target resources are left out and everything else stays granted; in
 /// words where that cannot be written out (a `*` verb, nothing left).
 fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs: &[&str]) -> String {
-    let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+    let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
     let hit = |r: &str| {
         targets
             .iter()
@@ -229,7 +237,7 @@ pub static WILDCARD: Rule = Rule {
                 [key] => rule.node.entry(key).map_or(rule.node.span, |e| e.span()),
                 _ => rule.node.span,
             };
-            let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
             let fix = text!(
                 "# in {role}: replace * in {} of this rule with the exact values its subjects use\n",
                 starred.join(", ")
@@ -915,7 +923,7 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
             if named.is_empty() || rule.named_objects && !rule.verbs.iter().any(|v| matches!(v, "create" | "*")) {
                 continue;
             }
-            let role = text!("{} {:?}", object.kind, object.name.unwrap_or(""));
+            let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
             let fix = webhook_fix(hits.scope(), &role, rule, &named, &KINDS);
             hits.node(rule.node, text!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
                 .fix(fix);
@@ -1692,18 +1700,20 @@ pub static EFFECTIVE_PERMISSIONS: Rule = Rule {
         let grants: Vec<String> = role.policy_rules().iter().map(describe).collect();
         let scope = match object.kind {
             "ClusterRoleBinding" => "cluster-wide".to_owned(),
-            _ => text!("in namespace {}", namespace_of(object)),
+            _ => joined!("in namespace ", namespace_of(object)),
         };
         let who: Vec<String> =
-            b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| text!("{kind} {name}")).collect();
+            b.subjects.iter().map(|s| subject(s)).map(|(kind, name, _)| joined!(kind, " ", name)).collect();
         let namespace = (object.kind == "RoleBinding").then(|| namespace_of(object));
         let checks: Vec<String> =
             b.subjects.iter().filter_map(|s| can_i(subject(s), namespace_of(object), namespace)).collect();
         hits.at(
             b.role_ref,
-            text!(
-                "{} get, {scope}: {}",
+            joined!(
                 who.join(", "),
+                " get, ",
+                scope,
+                ": ",
                 if grants.is_empty() { "nothing".into() } else { grants.join("; ") }
             ),
         )
@@ -1721,7 +1731,7 @@ fn describe(rule: &PolicyRule) -> String {
     let groups: Vec<&str> = rule.groups.iter().map(|g| if g.is_empty() { "core" } else { g }).collect();
     let names = rule.node.strings("resourceNames");
     let named = if names.is_empty() { String::new() } else { text!(" named {}", names.join(", ")) };
-    text!("{} on {}{named} ({})", rule.verbs.join("/"), rule.resources.join(", "), groups.join(", "))
+    joined!(rule.verbs.join("/"), " on ", rule.resources.join(", "), named, " (", groups.join(", "), ")")
 }
 
 /// The `kubectl auth can-i` line that lists a subject's permissions, as the
@@ -1729,14 +1739,14 @@ fn describe(rule: &PolicyRule) -> String {
 /// (`--as-group` needs an `--as`).
 fn can_i((kind, name, ns): (&str, &str, Option<&str>), binding_ns: &str, scope: Option<&str>) -> Option<String> {
     let who = match kind {
-        "ServiceAccount" => text!("--as=system:serviceaccount:{}:{name}", ns.unwrap_or(binding_ns)),
-        "User" => text!("--as={name}"),
-        "Group" => text!("--as=someone --as-group={name}"),
+        "ServiceAccount" => joined!("--as=system:serviceaccount:", ns.unwrap_or(binding_ns), ":", name),
+        "User" => joined!("--as=", name),
+        "Group" => joined!("--as=someone --as-group=", name),
         _ => return None,
     };
     // Cluster-wide grants show in any namespace's listing.
-    let scope = scope.map(|ns| text!(" -n {ns}")).unwrap_or_default();
-    Some(text!("# kubectl auth can-i --list {who}{scope}\n"))
+    let (flag, ns) = scope.map_or(("", ""), |ns| (" -n ", ns));
+    Some(joined!("# kubectl auth can-i --list ", who, flag, ns, "\n"))
 }
 
 pub static RULES: &[&Rule] = &[

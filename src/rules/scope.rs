@@ -13,7 +13,7 @@ use crate::k8s::Object;
 use crate::rules::kubernetes_version::KubernetesVersion;
 use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
-use crate::yaml::{Fnv, Limits, Node};
+use crate::yaml::{Limits, Node};
 
 /// The index's tables (and the incremental engine's). A re-check builds
 /// the index again, hashing every object's names: eight bytes at a time
@@ -241,9 +241,10 @@ pub enum Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    /// The lookup as a number (a collision only makes a rule run again).
+    /// The lookup as a number (a collision only makes a rule run again),
+    /// hashed eight bytes at a time: every object's lookups are.
     pub fn key(&self) -> u64 {
-        let mut hasher = Fnv::default();
+        let mut hasher = Words::default();
         self.hash(&mut hasher);
         hasher.finish()
     }

@@ -427,7 +427,7 @@ pub static LITERAL: Rule = Rule {
                 hits.at(span, text!("{} {name:?} holds what looks like {format}", place())).fix(fix(name));
             } else if secret_name_like(name) && literal_value(text) {
                 let weak = weakness(name, text).map(|why| text!(", and a weak one ({why})")).unwrap_or_default();
-                hits.at(span, text!("{} {name:?} holds a literal credential{weak}", place())).fix(fix(name));
+                hits.at(span, joined!(place(), " ", ?name, " holds a literal credential", weak)).fix(fix(name));
             }
         };
         let owner = object.name.unwrap_or("app");
@@ -439,12 +439,19 @@ pub static LITERAL: Rule = Rule {
                     };
                     let fix = |name: &str| {
                         let key = name.to_ascii_lowercase().replace('_', "-");
-                        let body = text!(
-                            "# {name} read from a Secret kept out of the repository\nenv:\n  - name: {name}\n    valueFrom:\n      secretKeyRef:\n        name: {owner}\n        key: {key}"
+                        let body = joined!(
+                            "# ",
+                            name,
+                            " read from a Secret kept out of the repository\nenv:\n  - name: ",
+                            name,
+                            "\n    valueFrom:\n      secretKeyRef:\n        name: ",
+                            owner,
+                            "\n        key: ",
+                            key
                         );
                         container_fix(pod, &c, &body)
                     };
-                    check(name, value, env.span, &|| text!("{} environment variable", c.label()), &fix);
+                    check(name, value, env.span, &|| joined!(c.label(), " environment variable"), &fix);
                 }
             }
         }
@@ -581,8 +588,8 @@ pub static COMMITTED: Rule = Rule {
             });
             match credential {
                 Some(why) => {
-                    hits.at(entry.key_span, text!("Secret {name:?} carries credentials in its {key} ({}) in the manifest: {why}; rotate them", keys.join(", ")))
-                        .fix(COMMITTED.snippet.replace("name: db", &text!("name: {name}")).replace("prod/db", &text!("{}/{name}", crate::rules::scope::namespace_of(object))));
+                    hits.at(entry.key_span, joined!("Secret ", ?name, " carries credentials in its ", key, " (", keys.join(", "), ") in the manifest: ", why, "; rotate them"))
+                        .fix(COMMITTED.snippet.replace("name: db", &joined!("name: ", name)).replace("prod/db", &joined!(crate::rules::scope::namespace_of(object), "/", name)));
                 }
                 None => {
                     hits.at(entry.key_span, text!("Secret {name:?} carries its {key} ({}) in the manifest; none of it looks like a credential", keys.join(", ")))

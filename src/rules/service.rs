@@ -112,8 +112,10 @@ pub static EXPOSED: Rule = Rule {
             // A LoadBalancer opens node ports too: the fix is to stay inside
             // the cluster and be reached through an Ingress or Gateway.
             Some("NodePort") => {
-                hits.at(kind.span(), text!("Service {name:?} opens a port on every node")).fix(text!(
-                    "# in Service {name:?}: keep it inside the cluster and expose it through an Ingress or Gateway\nspec:\n  type: ClusterIP\n"
+                hits.at(kind.span(), joined!("Service ", ?name, " opens a port on every node")).fix(joined!(
+                    "# in Service ",
+                    ?name,
+                    ": keep it inside the cluster and expose it through an Ingress or Gateway\nspec:\n  type: ClusterIP\n"
                 ));
             }
             _ => {}

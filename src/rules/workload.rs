@@ -128,11 +128,11 @@ pub static RESOURCES: Rule = Rule {
                     c.node.at(&["resources", kind, what]).is_none()
                         && (*kind == "limits" || c.node.at(&["resources", "limits", what]).is_none())
                 })
-                .map(|(kind, what)| text!("{kind}.{what}"))
+                .map(|(kind, what)| joined!(kind, ".", what))
                 .collect();
             if !missing.is_empty() && pod.complete() {
                 let edit = resource_placeholders(&hits.editor(), &c, &missing);
-                hits.at(c.node.nearest(&["resources"]), text!("{} sets no {}", c.label(), missing.join(", ")))
+                hits.at(c.node.nearest(&["resources"]), joined!(c.label(), " sets no ", missing.join(", ")))
                     .fix(container_fix(pod, &c, RESOURCES.snippet))
                     .edit(edit);
             }
@@ -503,7 +503,7 @@ pub static AUTOMOUNT_TOKEN: Rule = Rule {
         if !opted_out && !bound && (entry.is_some() || pod.complete()) {
             let at = entry.map_or_else(|| spec_key(pod), |e| e.span());
             let edit = hits.editor().set(pod.spec, &["automountServiceAccountToken"], Scalar::Bool(false));
-            let hit = hits.at(at, text!("the pod gets a token for service account {account:?}; set automountServiceAccountToken: false unless it calls the API"))
+            let hit = hits.at(at, joined!("the pod gets a token for service account ", ?account, "; set automountServiceAccountToken: false unless it calls the API"))
                 .fix(pod_fix(pod, AUTOMOUNT_TOKEN.snippet));
             // Turning off a token someone asked for is less certain.
             match entry {
@@ -937,7 +937,9 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 continue;
             };
             let name = volume.get("name").and_then(Node::as_str).unwrap_or("");
-            let low_risk = LOW_RISK_READ_ONLY.iter().find(|(p, _)| path == *p || path.starts_with(&text!("{p}/")));
+            let low_risk = LOW_RISK_READ_ONLY
+                .iter()
+                .find(|(p, _)| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')));
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
@@ -948,11 +950,16 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
                     // covered by the path itself; writes are the other rule's.
-                    let why = kubelet_input(path, false).map(|why| text!(": {why}")).unwrap_or_default();
-                    hits.at(entry.span(), text!("the node's {path} is mounted into the pod{why}")).fix(pod_fix(
+                    let why = kubelet_input(path, false);
+                    let (colon, why) = why.as_deref().map_or(("", ""), |why| (": ", why));
+                    hits.at(entry.span(), joined!("the node's ", path, " is mounted into the pod", colon, why)).fix(pod_fix(
                         pod,
-                        &text!(
-                            "# volume {name:?} mounts the node's {path}: remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
+                        &joined!(
+                            "# volume ",
+                            ?name,
+                            " mounts the node's ",
+                            path,
+                            ": remove it, or mount only the file\n# the container needs, read-only; keep the container's own data in an\n# emptyDir or a PersistentVolumeClaim."
                         ),
                     ));
                 }
@@ -1099,7 +1106,8 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                     hits.node(mount, text!("{} mounts the node's socket {path}: readOnly would not stop it talking to the service behind it", c.label()))
                         .fix(text!("# readOnly does not restrict a Unix socket. Remove volume {name:?} from\n# {}.{} {:?} unless it must use the service listening on {path},\n# and limit what that service lets its clients do.\n", pod.spec_path, c.list.field(), c.name));
                 } else if mount.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                    let fix = container_fix(pod, &c, &text!("volumeMounts:\n  - name: {name}\n    readOnly: true"));
+                    let fix =
+                        container_fix(pod, &c, &joined!("volumeMounts:\n  - name: ", name, "\n    readOnly: true"));
                     match kubelet_input(path, true) {
                         Some(why) => hits
                             .node(mount, text!("{} mounts the node's {path} writable: {why}", c.label()))
@@ -1486,7 +1494,7 @@ fn resource_placeholders(editor: &crate::fix::Editor, c: &Container, missing: &[
     use crate::fix::{placeholder, Val};
     let value = |path: &str| {
         let example = if path.ends_with("cpu") { "100m" } else { "256Mi" };
-        Val::Scalar(placeholder(&text!("{path}, such as {example}")))
+        Val::Scalar(placeholder(&joined!(path, ", such as ", example)))
     };
     let mut groups: Vec<(String, Vec<(String, Val)>)> = Vec::new();
     for path in missing {

@@ -281,7 +281,7 @@ fn capabilities_restricted(object: &Object, hits: &mut Hits) {
                 Some(drop) => drop.span(),
                 None => c.missing(&["capabilities"]),
             };
-            hits.at(at, text!("{} does not drop ALL capabilities", c.label()))
+            hits.at(at, joined!(c.label(), " does not drop ALL capabilities"))
                 .fix(container_fix(pod, &c, drop_all))
                 .edit(editor.add_item(c.node, &["securityContext", "capabilities", "drop"], Scalar::str("ALL")));
         }

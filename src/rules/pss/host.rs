@@ -130,8 +130,8 @@ fn host_namespaces(object: &Object, hits: &mut Hits) {
         ("hostIPC", "the node's IPC namespace"),
     ] {
         if let Some(entry) = pod.spec.entry(field).filter(|e| e.value.as_bool() == Some(true)) {
-            hits.at(entry.span(), text!("the pod shares {what} ({field}: true)"))
-                .fix(pod_fix(pod, &text!("{field}: false")))
+            hits.at(entry.span(), joined!("the pod shares ", what, " (", field, ": true)"))
+                .fix(pod_fix(pod, &joined!(field, ": false")))
                 .edit(editor.remove(pod.spec, field));
         }
     }

@@ -240,7 +240,7 @@ fn allow_privilege_escalation(object: &Object, hits: &mut Hits) {
                 .edit(edit());
             }
             None if pod.complete() => {
-                hits.at(c.missing(&[]), text!("{} does not set {FIELD}: false", c.label())).fix(fix()).edit(edit());
+                hits.at(c.missing(&[]), joined!(c.label(), " does not set ", FIELD, ": false")).fix(fix()).edit(edit());
             }
             None => {}
         }

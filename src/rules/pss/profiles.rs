@@ -572,7 +572,7 @@ fn seccomp_restricted(object: &Object, hits: &mut Hits) {
     let unset: Vec<Container> = pod.containers().filter(|c| profile_type(c.node, "seccompProfile").is_none()).collect();
     let editor = hits.editor();
     for c in unset {
-        hits.at(c.missing(&[]), text!("{} has no seccomp profile, and the pod sets none for it", c.label()))
+        hits.at(c.missing(&[]), joined!(c.label(), " has no seccomp profile, and the pod sets none for it"))
             .fix(pod_fix(pod, SECCOMP_FIX))
             .edit(editor.set(pod.spec, &["securityContext", "seccompProfile", "type"], Scalar::str("RuntimeDefault")));
     }

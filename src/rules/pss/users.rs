@@ -169,7 +169,7 @@ fn run_as_non_root(object: &Object, hits: &mut Hits) {
             None if pod_level.is_none() && pod.complete() => {
                 hits.at(
                     c.missing(&[]),
-                    text!("{} may run as root: neither it nor the pod sets {FIELD}: true", c.label()),
+                    joined!(c.label(), " may run as root: neither it nor the pod sets ", FIELD, ": true"),
                 )
                 .fix(pod_fix(pod, fix))
                 .edit(on_pod());

@@ -301,17 +301,21 @@ fn restricted_volumes(object: &Object, hits: &mut Hits) {
             let hit = hits
                 .at(
                     entry.span(),
-                    text!(
-                        "volume {:?} uses type {}, which the restricted level forbids{}",
-                        volume_name(volume),
+                    joined!(
+                        "volume ",
+                        ?volume_name(volume),
+                        " uses type ",
                         entry.key,
+                        ", which the restricted level forbids",
                         if entry.key == "hostPath" { " (and the baseline level too)" } else { "" }
                     ),
                 )
                 .fix(pod_fix(
                     pod,
-                    &text!(
-                        "volumes:\n  - name: {}\n    persistentVolumeClaim:\n      claimName: {0}",
+                    &joined!(
+                        "volumes:\n  - name: ",
+                        volume_name(volume),
+                        "\n    persistentVolumeClaim:\n      claimName: ",
                         volume_name(volume)
                     ),
                 ));
