@@ -168,7 +168,16 @@ impl<'a, S: Sink<'a>> Scan<'a, '_, S> {
         memchr::memchr(b'\n', &self.bytes[at..]).map_or(self.bytes.len(), |i| at + i)
     }
 
+    /// The first byte at or after `at` that is not a space. Eight bytes at
+    /// a time, as [`stop`]: every line's indentation is counted here.
     fn skip_spaces(&self, mut at: usize) -> usize {
+        while let Some(word) = self.bytes.get(at..at + 8) {
+            let other = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ u64::from_le_bytes([b' '; 8]);
+            if other != 0 {
+                return at + (other.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
         while self.bytes.get(at) == Some(&b' ') {
             at += 1;
         }
