@@ -697,7 +697,9 @@ impl Recent {
     }
 
     /// The key of `text` (whose probe is `probe`) if it is in its set: the
-    /// last met of the set first.
+    /// last met of the set first. Always inlined natively, as the builder's
+    /// calls are: it runs once per mapping entry.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn get(&mut self, probe: &Probe, text: &str) -> Option<Key> {
         let set = Self::set(probe);
         let pair = self.slots.get_mut(set..set + 2)?;

@@ -173,6 +173,9 @@ impl From<String> for Text {
 }
 
 impl From<std::borrow::Cow<'_, str>> for Text {
+    /// Always inlined natively: it runs once per string value the builder
+    /// makes, most of them borrowed and short.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn from(text: std::borrow::Cow<'_, str>) -> Text {
         match text {
             std::borrow::Cow::Borrowed(text) => Text::from(text),

@@ -86,6 +86,20 @@ fn duplicate_keys_are_errors_like_strict_decoding() {
 }
 
 #[test]
+fn the_first_repeated_key_is_reported_in_small_and_large_mappings() {
+    // Small mappings compare their keys pair by pair, larger ones mark
+    // them: both report the first entry that repeats an earlier key, and
+    // the line of the key it repeats.
+    for count in [3, 6, 7, 20] {
+        let mut text: String = (0..count).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k2: again\nk1: again\n");
+        let err = parse(&text).remove(0).root.unwrap_err();
+        assert!(err.message.contains("duplicate key \"k2\" (first defined at line 3)"), "{count}: {}", err.message);
+        assert_eq!(place(text.as_bytes(), err.span).start.line, count + 1);
+    }
+}
+
+#[test]
 fn anchors_aliases_and_merge_keys() {
     let text = "base: &b {p: 1, q: 2}\nuse:\n  <<: *b\n  q: 3\nlist: [*b]\n";
     let doc = root(text);
