@@ -23,17 +23,27 @@ pub struct Chunk {
     pub comments: Vec<usize>,
 }
 
-/// Parses one chunk (`text` starts at byte `base` of the input).
-pub fn parse_chunk(text: &str, base: usize, lines: &LineIndex, limits: &Limits, scratch: &mut Scratch) -> Chunk {
+/// Parses one chunk (`text` starts at byte `base` of the input): adds its
+/// documents to `documents` (a buffer the caller empties and keeps: most
+/// chunks hold one document, and a vector of their own was an allocation
+/// per chunk) and returns where its comments start.
+pub fn parse_chunk(
+    text: &str,
+    base: usize,
+    lines: &LineIndex,
+    limits: &Limits,
+    scratch: &mut Scratch,
+    documents: &mut Vec<Result<Node, YamlError>>,
+) -> Vec<usize> {
     let mut scalars = std::mem::take(&mut scratch.scalars);
     scalars.clear();
-    let documents = parse_documents(text, base, lines, limits, scratch, &mut scalars);
+    parse_documents(text, base, lines, limits, scratch, &mut scalars, documents);
     let comments = comments::find(text, base, &scalars);
     scratch.scalars = scalars;
-    Chunk { documents, comments }
+    comments
 }
 
-/// The documents of a chunk; records the byte range of every scalar in
+/// Adds the documents of a chunk to `docs`; records the byte range of every scalar in
 /// `scalars`, so that comments can be told from text. The block scanner
 /// reads the chunk when it can, the full parser otherwise.
 fn parse_documents(
@@ -43,15 +53,19 @@ fn parse_documents(
     limits: &Limits,
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
-) -> Vec<Result<Node, YamlError>> {
-    parse_block(text, base, lines, limits, scratch, scalars).unwrap_or_else(|| {
+    docs: &mut Vec<Result<Node, YamlError>>,
+) {
+    let before = docs.len();
+    if !parse_block(text, base, lines, limits, scratch, scalars, docs) {
+        docs.truncate(before);
         scalars.clear();
-        parse_documents_full(text, base, lines, limits, scratch, scalars)
-    })
+        parse_documents_full(text, base, lines, limits, scratch, scalars, docs);
+    }
 }
 
-/// The documents of a chunk the block scanner takes (`None` if it declines
-/// it: then what `scalars` received is to be dropped).
+/// Adds the documents of a chunk the block scanner takes to `docs`; false
+/// if it declines it: then what `docs` and `scalars` received is to be
+/// dropped.
 fn parse_block(
     text: &str,
     base: usize,
@@ -59,13 +73,14 @@ fn parse_block(
     limits: &Limits,
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
-) -> Option<Vec<Result<Node, YamlError>>> {
+    docs: &mut Vec<Result<Node, YamlError>>,
+) -> bool {
     let mut buffers = std::mem::take(&mut scratch.scanner);
     let builder = Builder::new(text, base, lines, limits, scratch);
-    let mut fed = Fed { builder, base, docs: Vec::new(), scalars, stopped: false };
+    let mut fed = Fed { builder, base, docs, scalars, stopped: false };
     let taken = block::scan(text, &mut buffers, &mut fed);
     fed.builder.scratch.scanner = buffers;
-    taken.then_some(fed.docs)
+    taken
 }
 
 /// The tree builder fed by the block scanner as it reads: the first error
@@ -75,7 +90,7 @@ struct Fed<'b, 's> {
     builder: Builder<'b>,
     /// Where the chunk starts in the input.
     base: usize,
-    docs: Vec<Result<Node, YamlError>>,
+    docs: &'s mut Vec<Result<Node, YamlError>>,
     /// The quoted and literal scalars only: a plain one the scanner takes
     /// never holds a `#` after a blank (it would end there), so never one
     /// [`comments::find`] could take for a comment.
@@ -100,7 +115,7 @@ impl<'t> block::Sink<'t> for Fed<'_, '_> {
         if !self.stopped {
             let span = self.span(start, end);
             let done = self.builder.open(map, 0, span);
-            self.stopped = !self.builder.done(done, &mut self.docs);
+            self.stopped = !self.builder.done(done, self.docs);
         }
     }
 
@@ -108,7 +123,7 @@ impl<'t> block::Sink<'t> for Fed<'_, '_> {
         if !self.stopped {
             let span = self.span(start, end);
             let done = self.builder.close(span);
-            self.stopped = !self.builder.done(done, &mut self.docs);
+            self.stopped = !self.builder.done(done, self.docs);
         }
     }
 
@@ -119,7 +134,7 @@ impl<'t> block::Sink<'t> for Fed<'_, '_> {
                 self.scalars.push(span.bytes());
             }
             let done = self.builder.scalar(text, plain, 0, None, span);
-            self.stopped = !self.builder.done(done, &mut self.docs);
+            self.stopped = !self.builder.done(done, self.docs);
         }
     }
 }
@@ -135,11 +150,11 @@ pub fn parse_chunk_both(
 ) -> (Chunk, Option<Chunk>) {
     let chunk =
         |documents, scalars: Vec<Range<usize>>| Chunk { documents, comments: comments::find(text, base, &scalars) };
-    let mut scalars = Vec::new();
-    let full = parse_documents_full(text, base, lines, limits, scratch, &mut scalars);
-    let full = chunk(full, scalars);
-    let mut scalars = Vec::new();
-    let block = parse_block(text, base, lines, limits, scratch, &mut scalars).map(|docs| chunk(docs, scalars));
+    let (mut scalars, mut docs) = (Vec::new(), Vec::new());
+    parse_documents_full(text, base, lines, limits, scratch, &mut scalars, &mut docs);
+    let full = chunk(docs, scalars);
+    let (mut scalars, mut docs) = (Vec::new(), Vec::new());
+    let block = parse_block(text, base, lines, limits, scratch, &mut scalars, &mut docs).then(|| chunk(docs, scalars));
     (full, block)
 }
 
@@ -151,9 +166,9 @@ fn parse_documents_full(
     limits: &Limits,
     scratch: &mut Scratch,
     scalars: &mut Vec<Range<usize>>,
-) -> Vec<Result<Node, YamlError>> {
+    docs: &mut Vec<Result<Node, YamlError>>,
+) {
     let mut builder = Builder::new(text, base, lines, limits, scratch);
-    let mut docs = Vec::new();
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = match event {
@@ -165,15 +180,14 @@ fn parse_documents_full(
                 let index = e.marker().index().min(end);
                 let at = builder.span_at(index, index);
                 docs.push(Err(YamlError::new(syntax_message(e.info(), limits), at)));
-                return docs;
+                return;
             }
         };
         let span = builder.span_at(span.start.index(), span.end.index());
-        if !builder.feed(event, span, &mut docs, scalars) {
+        if !builder.feed(event, span, docs, scalars) {
             break;
         }
     }
-    docs
 }
 
 fn syntax_message(info: &str, limits: &Limits) -> String {

@@ -257,6 +257,8 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
     let mut comments = Vec::new();
     let mut chunks = Vec::new();
     let mut scratch = build::Scratch::default();
+    // A chunk's documents, moved into `docs` once it is parsed.
+    let mut roots = Vec::new();
     let push = |docs: &mut Vec<Document>, root| docs.push(Document { index: docs.len() + 1, root });
     for chunk in cuts {
         if docs.len() >= limits.max_documents {
@@ -296,9 +298,9 @@ pub fn reparse(text: &[u8], lines: &LineIndex, limits: &Limits, previous: Option
                 next_id += 1;
                 match std::str::from_utf8(&text[chunk.clone()]) {
                     Ok(s) => {
-                        let parsed = build::parse_chunk(s, chunk.start, lines, limits, &mut scratch);
-                        comments.extend(parsed.comments);
-                        for root in parsed.documents {
+                        let found = build::parse_chunk(s, chunk.start, lines, limits, &mut scratch, &mut roots);
+                        comments.extend(found);
+                        for root in roots.drain(..) {
                             push(&mut docs, root);
                         }
                     }
