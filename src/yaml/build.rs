@@ -643,9 +643,11 @@ impl Marks {
         if entries.len() <= Self::PAIRWISE {
             // Each key against those before it: the same first repeat and
             // the same entry it repeats as the marks find.
-            return entries.iter().enumerate().skip(1).find_map(|(i, again)| {
-                entries[..i].iter().find(|e| e.key.is(&again.key)).map(|first| (first, again))
-            });
+            return entries
+                .iter()
+                .enumerate()
+                .skip(1)
+                .find_map(|(i, again)| entries[..i].iter().find(|e| e.key.is(&again.key)).map(|first| (first, again)));
         }
         self.last += 1;
         let mark = self.last;
