@@ -115,11 +115,14 @@ pub(super) struct Texts {
     file: Option<(Rc<str>, Box<[u8]>)>,
     /// Names from the code (a severity's, an applicability's), by their
     /// text's address and length: a handful.
-    names: Vec<((usize, usize), Box<[u8]>)>,
+    names: Vec<(NameKey, Box<[u8]>)>,
     /// The last finding's object, compared by its fields: each finding
     /// holds an object of its own.
     objects: Kept<Rc<ObjectRef>>,
 }
+
+/// A static text's address and length.
+type NameKey = (usize, usize);
 
 pub(super) struct Escaped {
     id: Box<[u8]>,

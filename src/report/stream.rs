@@ -569,14 +569,14 @@ fn digits(buf: &mut Vec<u8>, value: usize) {
         Ok(0) => buf.push(b'0'),
         Ok(n) if n < 100_000_000 => {
             // Four digits in each 32-bit half, the first half the higher.
-            let fours = n / 10_000 | (n % 10_000) << 32;
+            let fours = (n / 10_000) | ((n % 10_000) << 32);
             // Two in each 16-bit quarter: x / 100 as x * 5243 >> 19 (the
             // other half's product, shifted in too, masked off).
-            let hundreds = (fours * 5243 >> 19) & 0x0000_007F_0000_007F;
-            let twos = hundreds | (fours - hundreds * 100) << 16;
+            let hundreds = ((fours * 5243) >> 19) & 0x0000_007F_0000_007F;
+            let twos = hundreds | ((fours - hundreds * 100) << 16);
             // One in each byte: x / 10 as x * 103 >> 10.
-            let tens = (twos * 103 >> 10) & 0x000F_000F_000F_000F;
-            let ones = tens | (twos - tens * 10) << 8;
+            let tens = ((twos * 103) >> 10) & 0x000F_000F_000F_000F;
+            let ones = tens | ((twos - tens * 10) << 8);
             // The first digit is the lowest byte that is not zero.
             let leading = ones.trailing_zeros() / 8;
             let ascii = (ones + 0x3030_3030_3030_3030) >> (8 * leading);
