@@ -225,6 +225,11 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, lines, last: Cell::new(0), cursor: Cell::new((0, 0)) }
     }
 
+    /// Where each line starts, in order (the first at 0).
+    pub fn starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lines.starts.iter().map(|&start| start as usize)
+    }
+
     fn line_of(&self, offset: usize) -> usize {
         let starts = &self.lines.starts;
         let hint = self.last.get();
@@ -268,11 +273,6 @@ impl<'a> LineIndex<'a> {
     /// The length of the text.
     pub fn text_len(&self) -> usize {
         self.text.len()
-    }
-
-    /// Where each line starts, in order (the first at 0).
-    pub fn starts(&self) -> impl Iterator<Item = usize> + '_ {
-        self.lines.starts.iter().map(|&start| start as usize)
     }
 
     /// Whether the text is ASCII: a column is then a byte count.
