@@ -247,7 +247,7 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
                 None if pod.complete() => {
                     let edit =
                         hits.editor().set(c.node, &["securityContext", "readOnlyRootFilesystem"], Scalar::Bool(true));
-                    hits.at(c.missing(&[]), text!("{} does not set readOnlyRootFilesystem: true", c.label()))
+                    hits.at(c.missing(&[]), joined!(c.label(), " does not set readOnlyRootFilesystem: true"))
                         .fix(container_fix(pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
