@@ -12,4 +12,4 @@ pub use object::{contents, Contents, Object, ObjectRef};
 pub use operator::{made_by, Made};
 pub use pod::{Container, ContainerList, PodView, Shape, WorkloadKind, WORKLOAD_KINDS};
 pub use process::{Component, Flag, Origin, Process};
-pub use role::{PolicyRule, Strings, RBAC};
+pub use role::{verb_bit, PolicyRule, Strings, EVERY_VERB, RBAC};
