@@ -78,12 +78,16 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
         if !named.is_empty() {
             hits.node(
                 rule.node,
-                text!(
-                    "{} {:?} grants {} on {}: {what}",
+                joined!(
                     object.kind,
-                    object.name.unwrap_or(""),
+                    " ",
+                    ?object.name.unwrap_or(""),
+                    " grants ",
                     rule.granted_verbs(verbs).join(", "),
-                    named.join(", ")
+                    " on ",
+                    named.join(", "),
+                    ": ",
+                    what
                 ),
             )
             .fix(narrowed(object, rule, targets, verbs));

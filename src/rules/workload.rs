@@ -131,8 +131,12 @@ pub static RESOURCES: Rule = Rule {
                 .collect();
             if !missing.is_empty() && pod.complete() {
                 let edit = resource_placeholders(&hits.editor(), &c, &missing);
-                // The names laid out after the label in its own string.
-                let mut message = c.label();
+                // Laid out in one string of the message's length (a finding
+                // keeps its message shrunk to fit: a longer one is copied).
+                let label = c.label();
+                let names: usize = missing.iter().map(|r| r.path.len() + ", ".len()).sum();
+                let mut message = String::with_capacity(label.len() + " sets no ".len() + names - ", ".len());
+                message.push_str(&label);
                 message.push_str(" sets no ");
                 for (i, r) in missing.iter().enumerate() {
                     if i > 0 {
@@ -248,14 +252,14 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
                     let edit = hits.editor().replace(&e.value, &Scalar::Bool(true));
-                    hits.at(e.span(), text!("{} has a writable root file system", c.label()))
+                    hits.at(e.span(), joined!(c.label(), " has a writable root file system"))
                         .fix(container_fix(pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
                 None if pod.complete() => {
                     let edit =
                         hits.editor().set(c.node, &["securityContext", "readOnlyRootFilesystem"], Scalar::Bool(true));
-                    hits.at(c.missing(&[]), text!("{} does not set readOnlyRootFilesystem: true", c.label()))
+                    hits.at(c.missing(&[]), joined!(c.label(), " does not set readOnlyRootFilesystem: true"))
                         .fix(container_fix(pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
@@ -951,9 +955,9 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
-                    hits.at(entry.span(), text!("the node's {path} is {how}: it holds {what}, a small exposure"))
+                    hits.at(entry.span(), joined!("the node's ", path, " is ", how, ": it holds ", *what, ", a small exposure"))
                         .severity(Severity::Low)
-                        .fix(pod_fix(pod, &text!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
+                        .fix(pod_fix(pod, &joined!("# volume ", ?name, " mounts the node's ", path, ": keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
                 }
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
@@ -1118,10 +1122,10 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                         container_fix(pod, &c, &joined!("volumeMounts:\n  - name: ", name, "\n    readOnly: true"));
                     match kubelet_input(path, true) {
                         Some(why) => hits
-                            .node(mount, text!("{} mounts the node's {path} writable: {why}", c.label()))
+                            .node(mount, joined!(c.label(), " mounts the node's ", path, " writable: ", why))
                             .fix(fix)
                             .severity(Severity::High),
-                        None => hits.node(mount, text!("{} mounts the node's {path} writable", c.label())).fix(fix),
+                        None => hits.node(mount, joined!(c.label(), " mounts the node's ", path, " writable")).fix(fix),
                     };
                 }
             }
