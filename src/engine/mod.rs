@@ -66,7 +66,11 @@ pub fn parse_all<'a>(inputs: &'a [Input<'a>], options: &Options) -> ParsedInputs
         .map(|(input, lines)| yaml::parse_stream(input.text, lines, &options.limits))
         .collect();
     let scans = inputs.iter().map(|i| Scan::new(i.text)).collect();
-    let indents = inputs.iter().map(|i| crate::fix::edit::indent_unit(i.text)).collect();
+    let indents = inputs
+        .iter()
+        .zip(&lines)
+        .map(|(input, lines)| indent_unit(input.text, lines, read_part(input.text, options).len()))
+        .collect();
     ParsedInputs { inputs, lines, streams, scans, indents }
 }
 
@@ -92,6 +96,15 @@ impl ParsedInputs<'_> {
         };
         run(run_of, options, None)
     }
+}
+
+/// An input's indentation step (see [`crate::fix::edit::indent_unit`]),
+/// from the line starts of the part read (`read` bytes, indexed by `lines`)
+/// and, past it (an input over the limit), of the rest.
+fn indent_unit(text: &[u8], lines: &LineIndex, read: usize) -> usize {
+    use crate::fix::edit::{least_indent, unit_of};
+    let rest = memchr::memchr_iter(b'\n', &text[read..]).map(|i| read + i + 1);
+    unit_of(least_indent(text, lines.starts()).min(least_indent(text, rest)))
 }
 
 /// Lines of the part of an input that is read.

@@ -503,15 +503,41 @@ impl<'t> Editor<'t> {
 /// is not a list item continuation (2 when there is none). Reads the
 /// whole text: once per input, not once per edit.
 pub fn indent_unit(text: &[u8]) -> usize {
-    // Lines cut where memchr finds their breaks, a word at a time.
-    let mut start = 0;
-    let lines = memchr::memchr_iter(b'\n', text).chain(std::iter::once(text.len())).map(|end| {
-        let line = &text[start..end];
-        start = end + 1;
-        line
-    });
-    let unit = lines.filter_map(line_indent).min();
-    unit.filter(|&unit| unit <= 8).unwrap_or(2)
+    unit_of(least_indent(text, std::iter::once(0).chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1))))
+}
+
+/// The step for the least indentation of a text's lines (`usize::MAX`
+/// when no line counts).
+pub fn unit_of(least: usize) -> usize {
+    if least <= 8 {
+        least
+    } else {
+        2
+    }
+}
+
+/// The least indentation, as [`line_indent`] counts it, of the lines of
+/// `text` that start at `starts` (found already), or `usize::MAX`. Only a
+/// line indented less than the least so far can lower it: a line is
+/// passed after a look at its first bytes, and the search ends at one
+/// space, the least there is.
+pub fn least_indent(text: &[u8], starts: impl IntoIterator<Item = usize>) -> usize {
+    let mut least = usize::MAX;
+    for start in starts {
+        let line = &text[start..];
+        let mut spaces = 0;
+        while spaces < least && line.get(spaces) == Some(&b' ') {
+            spaces += 1;
+        }
+        // As `line_indent` reads the line without its break.
+        if spaces > 0 && spaces < least && !matches!(line.get(spaces), None | Some(b'#' | b'\r' | b'\n')) {
+            least = spaces;
+            if least == 1 {
+                break;
+            }
+        }
+    }
+    least
 }
 
 /// A line's indentation as [`indent_unit`] counts it: `None` for a line

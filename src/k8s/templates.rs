@@ -5,6 +5,7 @@
 //! and, in rendered `helm template` output, the `# Source:` comment naming
 //! the template each document came from.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::yaml::Node;
@@ -186,21 +187,29 @@ fn scan_chunks(
 ) -> (Vec<Chunk>, Option<usize>) {
     let mut chunks = Vec::new();
     let mut chunk = Chunk::new(start, line);
-    let mut offset = start;
     // Block scalars (`key: |`) hold text, where `{{ }}` is data (an
     // alerting template), unless it is plainly Helm's.
     let mut block: Option<usize> = None;
     let mut leading = true;
-    // Each line with its line break; the breaks are found a word at a time.
     let body = &text[start..];
-    let ends = memchr::memchr_iter(b'\n', body).map(|i| i + 1).chain(std::iter::once(body.len()));
-    let mut from = 0;
-    for (n, end) in (line..).zip(ends) {
-        let raw = &body[from..end];
-        from = end;
-        if raw.is_empty() {
-            break;
+    let mut skip = Skip::default();
+    // The line read next: where it starts in `body`, and its number.
+    let (mut from, mut n) = (0, line);
+    while from < body.len() {
+        if !leading && block.is_none() && !reads_every_line() {
+            // Only a few lines can change anything now: the lines before
+            // the next one are passed by without being cut, only their
+            // breaks counted.
+            let next = skip.next_line(body, from);
+            n += memchr::memchr_iter(b'\n', &body[from..next]).count() as u32;
+            from = next;
+            if from == body.len() {
+                break;
+            }
         }
+        let end = memchr::memchr(b'\n', &body[from..]).map_or(body.len(), |i| from + i + 1);
+        let (raw, offset, number) = (&body[from..end], start + from, n);
+        (from, n) = (end, n + 1);
         if let Some(indent) = plain_line(raw) {
             // What the full reading below would do with this line.
             if let Some(indent) = indent {
@@ -209,17 +218,15 @@ fn scan_chunks(
                     block = None;
                 }
             }
-            offset += raw.len();
             continue;
         }
-        let line = String::from_utf8_lossy(raw);
+        let line = std::str::from_utf8(raw).map_or_else(|_| String::from_utf8_lossy(raw), Cow::Borrowed);
         let body = line.trim_end_matches(['\n', '\r']);
         let trimmed = body.trim_start();
         let indent = body.len() - trimmed.len();
         if body.starts_with("---") && body[3..].chars().next().is_none_or(char::is_whitespace) {
             if offset == start && at_marker {
                 // The marker of the chunk begun above.
-                offset += raw.len();
                 continue;
             }
             if offset > start && stop(offset) {
@@ -228,7 +235,7 @@ fn scan_chunks(
                 return (chunks, Some(offset));
             }
             chunk.range.end = offset;
-            chunks.push(std::mem::replace(&mut chunk, Chunk::new(offset, n)));
+            chunks.push(std::mem::replace(&mut chunk, Chunk::new(offset, number)));
             block = None;
             leading = true;
         } else if trimmed.starts_with('#') {
@@ -246,18 +253,94 @@ fn scan_chunks(
                 if chunk.actions.is_empty() {
                     chunk.action_bytes.start = offset + indent;
                 }
-                chunk.actions.push(n);
+                chunk.actions.push(number);
                 chunk.action_bytes.end = offset + body.len();
             }
             if block.is_none() && opens_block(trimmed) {
                 block = Some(indent);
             }
         }
-        offset += raw.len();
     }
-    chunk.range.end = offset;
+    chunk.range.end = start + body.len();
     chunks.push(chunk);
     (chunks, None)
+}
+
+/// Whether the scan reads every line, as it did before it skipped plain
+/// ones (tests compare the two).
+#[cfg(test)]
+fn reads_every_line() -> bool {
+    tests::READ_EVERY_LINE.with(std::cell::Cell::get)
+}
+
+#[cfg(not(test))]
+fn reads_every_line() -> bool {
+    false
+}
+
+/// Finds the next line that still tells something once a document's
+/// leading comments are past and no block scalar is open: one that may
+/// hold a template action (`{{`) or open a block scalar (`|`, `>`), found
+/// a vector's width at a time, or the next `---` line, found once for
+/// every line up to it. Every other line would only end what is already
+/// ended (comments, non-ASCII text and flow mappings included).
+struct Skip {
+    markers: memchr::memmem::Finder<'static>,
+    /// The start of the first line starting with `---` at or after the
+    /// last place asked about (the end of the text if there is none).
+    marker: Option<usize>,
+}
+
+impl Default for Skip {
+    fn default() -> Self {
+        Skip { markers: memchr::memmem::Finder::new(b"\n---"), marker: None }
+    }
+}
+
+impl Skip {
+    /// The start of the first such line at or after `from` (a line start),
+    /// or the end of `body`.
+    fn next_line(&mut self, body: &[u8], from: usize) -> usize {
+        let marker = match self.marker {
+            Some(marker) if marker >= from => marker,
+            _ => {
+                let found = if body[from..].starts_with(b"---") {
+                    from
+                } else {
+                    self.markers.find(&body[from..]).map_or(body.len(), |i| from + i + 1)
+                };
+                *self.marker.insert(found)
+            }
+        };
+        match first_telling(&body[..marker], from) {
+            Some(at) => memchr::memrchr(b'\n', &body[from..at]).map_or(from, |i| from + i + 1),
+            None => marker,
+        }
+    }
+}
+
+/// Where the first `{{`, `|` or `>` of `bytes` at or after `from` is.
+fn first_telling(bytes: &[u8], mut from: usize) -> Option<usize> {
+    let telling = |b: u8| (b == b'{') | (b == b'|') | (b == b'>');
+    loop {
+        // Blocks of 32 without one, passed a vector's width at a time: one
+        // or-fold per byte sought (the three compares in one fold are
+        // turned into a table lookup that does not vectorise).
+        while let Some(block) = bytes.get(from..from + 32) {
+            let block: &[u8; 32] = block.try_into().unwrap_or(&[0; 32]);
+            let holds = |sought: u8| block.iter().fold(false, |found, &b| found | (b == sought));
+            if holds(b'{') | holds(b'|') | holds(b'>') {
+                break;
+            }
+            from += 32;
+        }
+        let at = from + bytes[from..].iter().position(|&b| telling(b))?;
+        // A flow mapping's `{` alone (`resources: {}`) is not an action.
+        if bytes[at] != b'{' || bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
 }
 
 /// Most lines of a manifest: ASCII, not a `---` marker, no comment, no
@@ -359,6 +442,10 @@ pub fn recognise(file: &str, root: &Node) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    thread_local! {
+        pub(super) static READ_EVERY_LINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
     #[test]
     fn actions_outside_quotes_and_helm_words_inside_them() {
         assert!(is_action("{{- if .Values.enabled }}", false));
@@ -388,6 +475,50 @@ mod tests {
         assert!(!scan.templated_at(40));
         assert!(scan.templated_at(text.len() - 3));
         assert_eq!(scan.source_at(text.len() - 3), Some("web/templates/deploy.yaml"));
+    }
+
+    /// Plain lines passed by unread leave the scan as reading each does:
+    /// random texts of markers, comments, sources, actions in and out of
+    /// block scalars, long plain lines and non-ASCII text.
+    #[test]
+    fn skipping_plain_lines_reads_as_every_line() {
+        let pieces: [&[u8]; 20] = [
+            b"a: >\n  {{ $x }}\n",
+            b"  resources: {}\n",
+            b"  a: {b: {c: 1}} {",
+            b"{\n",
+            b"---\n",
+            b"--- # c\n",
+            b"----\n",
+            b"# Source: t/a.yaml\n",
+            b"  # note {{ x }}\n",
+            b"x: {{ .Values.a }}\n",
+            b"  y: \"{{ $a }}\"\n",
+            b"{{- end }}\n",
+            b"key: |\n",
+            b"  text {{ $labels.a }}\n",
+            b"kind: Pod\n",
+            b"metadata:\n  name: a-rather-long-name-for-one-plain-line-of-text\n",
+            b"  \n",
+            b"\xC3\xA9: 1\n",
+            b"a: >-\n  b\nc: d\n",
+            b"z: 1",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut below = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..2000 {
+            let text: Vec<u8> = (0..below(40)).flat_map(|_| pieces[below(pieces.len())].iter().copied()).collect();
+            let skipping = text!("{:?}", Scan::new(&text));
+            READ_EVERY_LINE.with(|every| every.set(true));
+            let reading = text!("{:?}", Scan::new(&text));
+            READ_EVERY_LINE.with(|every| every.set(false));
+            assert_eq!(skipping, reading, "{:?}", String::from_utf8_lossy(&text));
+        }
     }
 
     /// A scan brought up to date after random edits equals a scan of the

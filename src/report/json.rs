@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::rc::Rc;
 
-use super::stream::{JsonWriter, Layout, Shape, Sink};
+use super::stream::{JsonWriter, Kept, Layout, Shape, Sink, Value};
 use super::{Finding, InputError, PracticeSummary, Report, Summary};
-use crate::fix::{Fix, FixState};
+use crate::fix::{Edit, Fix, FixState};
 use crate::k8s::ObjectRef;
 use crate::rules::Rule;
 use crate::suppress::Suppression;
@@ -94,27 +94,35 @@ pub fn to_json(report: &Report) -> String {
 
 /// What findings repeat, laid out once per report rather than once per
 /// finding: each rule's texts (title, remediation text and snippet, id;
-/// the 15 MB stream's 66,000 findings repeat a few hundred texts), the
-/// file of the last finding written (a file's findings are written one
-/// after another), and a finding's layout (its keys, indentation and
-/// brackets) for each set of optional fields it has. An object's fields are
-/// not kept: most objects have one or two findings, and laying out one to
-/// keep cost more than it saved.
+/// the 15 MB stream's 66,000 findings repeat a few hundred texts) and
+/// the names it writes (severities, a fix's applicability), the file and
+/// the object of the last finding written (a file's findings, and an
+/// object's, are written one after another), and a finding's layout (its
+/// keys, indentation and brackets) for each set of optional fields it has.
 #[derive(Default)]
-pub(super) struct Repeated {
+struct Repeated {
     texts: Texts,
     /// By [`variant`].
     shapes: [Option<Shape>; VARIANTS],
 }
 
 #[derive(Default)]
-struct Texts {
+pub(super) struct Texts {
     /// By the rules' addresses, in that order: a report's findings come
     /// from a few dozen rules, and a map's hashing code would be linked
     /// into the engine module too.
-    rules: Vec<(usize, Escaped)>,
+    rules: Vec<(usize, Rc<Escaped>)>,
     file: Option<(Rc<str>, Box<[u8]>)>,
+    /// Names from the code (a severity's, an applicability's), by their
+    /// text's address and length: a handful.
+    names: Vec<(NameKey, Box<[u8]>)>,
+    /// The last finding's object, compared by its fields: each finding
+    /// holds an object of its own.
+    objects: Kept<Rc<ObjectRef>>,
 }
+
+/// A static text's address and length.
+type NameKey = (usize, usize);
 
 pub(super) struct Escaped {
     id: Box<[u8]>,
@@ -136,29 +144,42 @@ fn escaped(text: &str) -> Box<[u8]> {
     out.into_boxed_slice()
 }
 
-impl Repeated {
-    pub(super) fn of(&mut self, rule: &'static Rule) -> &Escaped {
-        self.texts.of(rule)
-    }
-}
-
 impl Texts {
-    fn of(&mut self, rule: &'static Rule) -> &Escaped {
+    pub(super) fn of(&mut self, rule: &'static Rule) -> Rc<Escaped> {
         let address = rule as *const Rule as usize;
         let at = match self.rules.binary_search_by_key(&address, |&(known, _)| known) {
             Ok(at) => at,
             Err(at) => {
-                let texts = Escaped {
+                let texts = Rc::new(Escaped {
                     id: escaped(rule.id),
                     title: escaped(rule.title),
                     remediation: escaped(rule.remediation),
                     snippet: escaped(rule.snippet),
-                };
+                });
                 self.rules.insert(at, (address, texts));
                 at
             }
         };
-        &self.rules[at].1
+        self.rules[at].1.clone()
+    }
+
+    /// A name the code gives (a severity's), as a JSON string.
+    pub(super) fn name(&mut self, name: &'static str) -> &[u8] {
+        let key = (name.as_ptr() as usize, name.len());
+        let at = match self.names.iter().position(|(known, _)| *known == key) {
+            Some(at) => at,
+            None => {
+                self.names.push((key, escaped(name)));
+                self.names.len() - 1
+            }
+        };
+        &self.names[at].1
+    }
+
+    /// A finding's object, laid out at its first finding.
+    pub(super) fn object(&mut self, json: &mut impl Sink, object: &Rc<ObjectRef>) {
+        let objects = &mut self.objects;
+        json.nested(|json| objects.write(json, object.clone()));
     }
 
     /// A finding's file, as a JSON string.
@@ -175,14 +196,16 @@ impl Texts {
 }
 
 /// The optional fields a finding has, which make its layout: its fix (none,
-/// edits or the reason there are none), its source, its suppression.
-const VARIANTS: usize = 3 * 2 * 2;
+/// one edit, other edits, or the reason there are none), its source, its
+/// suppression.
+const VARIANTS: usize = 4 * 2 * 2;
 
 fn variant(f: &Finding, suppression: Option<&Suppression>) -> usize {
-    let fix = match f.fix {
+    let fix = match &f.fix {
         None => 0,
-        Some(FixState::Ready(_)) => 1,
-        Some(FixState::Refused(_)) => 2,
+        Some(FixState::Ready(fix)) if fix.edits.len() == 1 => 1,
+        Some(FixState::Ready(_)) => 2,
+        Some(FixState::Refused(_)) => 3,
     };
     fix * 4 + usize::from(f.source.is_some()) * 2 + usize::from(suppression.is_some())
 }
@@ -205,20 +228,21 @@ fn finding_fields(json: &mut impl Sink, f: &Finding, suppression: Option<&Suppre
     match &f.fix {
         Some(FixState::Ready(fix)) => {
             json.key("fix");
-            json.nested(|json| fix_edits(json, fix));
+            fix_edits(json, fix, texts);
         }
         Some(FixState::Refused(reason)) => json.field("fixRefused", reason),
         None => {}
     }
     json.field("message", &f.message);
     json.key("object");
-    object(json, &f.object);
+    texts.object(json, &f.object);
     let rule = texts.of(f.rule);
     json.key("remediation");
-    remediation(json, f, rule);
+    remediation(json, f, &rule);
     json.key("rule");
     json.laid_out(&rule.id);
-    json.field("severity", f.severity.name());
+    json.key("severity");
+    json.laid_out(texts.name(f.severity.name()));
     // Added: the template Helm's `# Source:` comment names.
     if let Some(source) = &f.source {
         json.field("source", source);
@@ -237,25 +261,44 @@ fn finding_fields(json: &mut impl Sink, f: &Finding, suppression: Option<&Suppre
     json.end_object();
 }
 
-/// `{ applicability, edits: [{ end, start, text }] }`.
-fn fix_edits(json: &mut JsonWriter, fix: &Fix) {
+/// `{ applicability, edits: [{ end, start, text }] }`: one edit (most
+/// fixes) laid out in the finding's layout, other counts by the writer.
+fn fix_edits(json: &mut impl Sink, fix: &Fix, texts: &mut Texts) {
     json.begin_object();
-    json.field("applicability", fix.applicability.name());
+    json.key("applicability");
+    json.laid_out(texts.name(fix.applicability.name()));
     json.key("edits");
-    json.begin_array();
-    for edit in &fix.edits {
-        json.begin_object();
-        json.field_number("end", edit.end);
-        json.field_number("start", edit.start);
-        json.field("text", &edit.text);
-        json.end_object();
+    match fix.edits.as_slice() {
+        [edit] => {
+            json.begin_array();
+            fix_edit(json, edit);
+            json.end_array();
+        }
+        edits => json.nested(|json| {
+            json.begin_array();
+            edits.iter().for_each(|edit| fix_edit(json, edit));
+            json.end_array();
+        }),
     }
-    json.end_array();
     json.end_object();
 }
 
+fn fix_edit(json: &mut impl Sink, edit: &Edit) {
+    json.begin_object();
+    json.field_number("end", edit.end);
+    json.field_number("start", edit.start);
+    json.field("text", &edit.text);
+    json.end_object();
+}
+
+impl Value for Rc<ObjectRef> {
+    fn write(&self, json: &mut impl Sink) {
+        write_object(json, self);
+    }
+}
+
 /// A finding's object, its keys in its fields' order (byte order too).
-pub fn object(json: &mut impl Sink, object: &ObjectRef) {
+pub fn write_object(json: &mut impl Sink, object: &ObjectRef) {
     json.begin_object();
     json.field("apiVersion", &object.api_version);
     json.field("kind", &object.kind);

@@ -20,7 +20,7 @@ use crate::suppress::Suppression;
 use crate::yaml::Region;
 
 pub use escape::{escape, json_string};
-pub use json::{object as write_object_ref, to_json, write_json, write_json_part};
+pub use json::{to_json, write_json, write_json_part, write_object as write_object_ref};
 pub use markdown::{to_markdown, write_markdown};
 pub use practices::{practices, relevance, PracticeSummary, Status};
 pub use read::{from_json, from_json_with, read_object};

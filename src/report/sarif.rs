@@ -6,8 +6,9 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::rc::Rc;
 
-use super::json::{object, remediation, Escaped, Repeated};
+use super::json::{remediation, Escaped, Texts};
 use super::registry::{cis, tool_id};
 use super::stream::{JsonWriter, Layout, Shape, Sink};
 use super::{Finding, Report};
@@ -41,7 +42,7 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
     let rules = report.rules();
     let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let mut artifacts = Artifacts::default();
-    let mut repeated = Repeated::default();
+    let mut texts = Texts::default();
     let mut shapes: [Option<Shape>; VARIANTS] = Default::default();
     let mut json = JsonWriter::new(out, layout);
     json.begin_object();
@@ -85,11 +86,10 @@ pub fn write_sarif(report: &Report, layout: Layout, out: &mut dyn Write) -> io::
         let rule_index = index.get(f.rule.id).copied();
         let artifact = artifacts.of(&f.file);
         let variant = variant(f, suppression, &artifact);
-        let rule = repeated.of(f.rule);
-        let shape = shapes[variant].get_or_insert_with(|| {
-            Shape::record(&json, |sink| result(sink, f, suppression, rule_index, &artifact, rule))
-        });
-        shape.fill(&mut json, |sink| result(sink, f, suppression, rule_index, &artifact, rule));
+        let found = Found { f, suppression, rule_index, artifact: &artifact };
+        let shape =
+            shapes[variant].get_or_insert_with(|| Shape::record(&json, |sink| result(sink, &found, &mut texts)));
+        shape.fill(&mut json, |sink| result(sink, &found, &mut texts));
     }
     json.end_array();
     json.key("tool");
@@ -182,16 +182,19 @@ fn variant(f: &Finding, suppression: Option<&Suppression>, artifact: &Artifact) 
         + usize::from(suppression.is_some())
 }
 
+/// A result's finding, with what the log says of it.
+struct Found<'a> {
+    f: &'a Finding,
+    suppression: Option<&'a Suppression>,
+    rule_index: Option<usize>,
+    artifact: &'a Artifact,
+}
+
 /// A result, written in its variant's layout (a [`Shape`] recorded at the
 /// first result that has it).
-fn result(
-    json: &mut impl Sink,
-    f: &Finding,
-    suppression: Option<&Suppression>,
-    rule_index: Option<usize>,
-    artifact: &Artifact,
-    rule: &Escaped,
-) {
+fn result(json: &mut impl Sink, found: &Found, texts: &mut Texts) {
+    let Found { f, suppression, rule_index, artifact } = *found;
+    let rule: Rc<Escaped> = texts.of(f.rule);
     json.begin_object();
     // Added (see crate::fix): the finding's fix as SARIF replacements.
     if let Some(fix) = f.fix.as_ref().and_then(FixState::fix) {
@@ -202,7 +205,8 @@ fn result(
             json.end_array();
         });
     }
-    json.field("level", level(f.severity));
+    json.key("level");
+    json.laid_out(texts.name(level(f.severity)));
     json.key("locations");
     json.begin_array();
     location(json, artifact, f.span);
@@ -213,10 +217,11 @@ fn result(
     json.begin_object();
     json.field_number("document", f.document);
     json.key("object");
-    object(json, &f.object);
+    texts.object(json, &f.object);
     json.key("remediation");
-    remediation(json, f, rule);
-    json.field("severity", f.severity.name());
+    remediation(json, f, &rule);
+    json.key("severity");
+    json.laid_out(texts.name(f.severity.name()));
     // Added: the template Helm's `# Source:` comment names.
     if let Some(source) = &f.source {
         json.field("source", source);

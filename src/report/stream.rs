@@ -42,8 +42,6 @@ pub struct JsonWriter<'w> {
     has_value: bool,
     /// A key was just written: the next value is its value, not an item.
     after_key: bool,
-    /// `,` and a line break, then spaces (grown to the deepest level seen).
-    breaks: Vec<u8>,
     error: Option<io::Error>,
     /// The buffer goes out once it holds this much ([`SPILL`]; never for
     /// the scratch writer a [`Shape`] is recorded with).
@@ -61,7 +59,6 @@ impl<'w> JsonWriter<'w> {
             depth: 0,
             has_value: false,
             after_key: false,
-            breaks: b",\n".to_vec(),
             error: None,
             spill_at: SPILL,
         }
@@ -228,17 +225,28 @@ impl<'w> JsonWriter<'w> {
         // known length, written in place rather than by a call to memcpy.
         const BREAK: &[u8; 16] = b",\n              ";
         const FIRST: &[u8; 16] = b"\n               ";
+        // Deeper (SARIF's regions), the rest are spaces added.
         let len = end - usize::from(first);
-        if len <= 16 {
-            let at = self.buf.len();
-            self.buf.extend_from_slice(if first { FIRST } else { BREAK });
-            self.buf.truncate(at + len);
-            return;
+        let at = self.buf.len();
+        self.buf.extend_from_slice(if first { FIRST } else { BREAK });
+        self.buf.resize(at + len, b' ');
+    }
+
+    /// A writer of this one's layout and depth into `buf`, as after a key,
+    /// which never goes out (made with no allocation: a value kept is laid
+    /// out in one).
+    fn scratch<'s>(&self, out: &'s mut dyn Write, buf: Vec<u8>) -> JsonWriter<'s> {
+        JsonWriter {
+            out,
+            buf,
+            pretty: self.pretty,
+            depth: self.depth,
+            has_value: false,
+            // As after a key: the separator before it is not the value's.
+            after_key: true,
+            error: None,
+            spill_at: usize::MAX,
         }
-        if self.breaks.len() < end {
-            self.breaks.resize(end, b' ');
-        }
-        self.buf.extend_from_slice(&self.breaks[usize::from(first)..end]);
     }
 
     /// Writes the buffer to `out` once it holds at least `at_least` bytes.
@@ -328,6 +336,56 @@ impl Sink for JsonWriter<'_> {
     }
 }
 
+/// A value that lays itself out (against any [`Sink`]: a [`Kept`] value
+/// is laid out through its recorded [`Shape`]).
+pub trait Value {
+    fn write(&self, json: &mut impl Sink);
+}
+
+/// The last value of a kind laid out, copied while the same one comes
+/// again at the same depth: a finding's object, the same for each of the
+/// object's findings, which come one after another (about three each in
+/// the 15 MB stream). A new one is laid out in the layout recorded for the
+/// first, into the last one's buffer: its values and the pieces between
+/// them, no keys or brackets, no allocation.
+pub struct Kept<V> {
+    last: Option<(V, usize, Vec<u8>)>,
+    /// The layout, and the depth it was recorded at.
+    shape: Option<(Shape, usize)>,
+}
+
+impl<V> Default for Kept<V> {
+    fn default() -> Self {
+        Kept { last: None, shape: None }
+    }
+}
+
+impl<V: PartialEq + Value> Kept<V> {
+    pub fn write(&mut self, json: &mut JsonWriter, value: V) {
+        let depth = json.depth;
+        match self.last.take() {
+            Some((last, at, bytes)) if at == depth && last == value => {
+                json.laid_out(&bytes);
+                self.last = Some((last, at, bytes));
+            }
+            last => {
+                let mut sink = io::sink();
+                let mut buf = last.map(|(_, _, buf)| buf).unwrap_or_default();
+                buf.clear();
+                let mut scratch = json.scratch(&mut sink, buf);
+                let shape = match self.shape.take() {
+                    Some((shape, at)) if at == depth => shape,
+                    _ => Shape::record(&scratch, |sink| value.write(sink)),
+                };
+                shape.fill(&mut scratch, |sink| value.write(sink));
+                self.shape = Some((shape, depth));
+                json.laid_out(&scratch.buf);
+                self.last = Some((value, depth, scratch.buf));
+            }
+        }
+    }
+}
+
 /// Stands for a value in a recorded layout: JSON's layout (keys, brackets,
 /// spaces) never holds a NUL byte.
 const SLOT: u8 = 0;
@@ -347,21 +405,7 @@ impl Shape {
     /// and in its layout); the separator before the item is not part of it.
     pub fn record(json: &JsonWriter, write: impl FnOnce(&mut Recording)) -> Shape {
         let mut sink = io::sink();
-        let mut recording = Recording {
-            json: JsonWriter {
-                out: &mut sink,
-                buf: Vec::new(),
-                pretty: json.pretty,
-                depth: json.depth,
-                has_value: false,
-                // As after a key: the separator before it is not the item's.
-                after_key: true,
-                breaks: json.breaks.clone(),
-                error: None,
-                spill_at: usize::MAX,
-            },
-            nested: Vec::new(),
-        };
+        let mut recording = Recording { json: json.scratch(&mut sink, Vec::new()), nested: Vec::new() };
         write(&mut recording);
         let laid_out = recording.json.buf;
         Shape {
@@ -508,30 +552,40 @@ impl Sink for Filling<'_, '_> {
     }
 }
 
-/// Writes a number's digits, from the last, two at a time (a report writes
-/// six numbers per finding's span): a usize has at most 20.
+/// Writes a number's digits. Below 10^8 (every offset, line and column,
+/// six numbers per finding's span) all eight places are made at once in
+/// the bytes of one word (halves, then quarters, then eighths of the
+/// number, each a multiply and a shift), the leading zeros shifted out,
+/// and the word copied whole and cut to length: no loop, no call to
+/// memcpy.
 fn digits(buf: &mut Vec<u8>, value: usize) {
-    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-        2021222324252627282930313233343536373839\
-        4041424344454647484950515253545556575859\
-        6061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899";
-    let mut digits = [0u8; 20];
-    let (mut n, mut at) = (value, digits.len());
-    while n >= 100 {
-        let pair = 2 * (n % 100);
-        n /= 100;
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    /// Larger numbers, never in a report of an input Posture reads.
+    #[cold]
+    fn long(buf: &mut Vec<u8>, value: usize) {
+        buf.extend_from_slice(value.to_string().as_bytes());
     }
-    if n >= 10 {
-        at -= 2;
-        digits[at..at + 2].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
-    } else {
-        at -= 1;
-        digits[at] = b'0' + n as u8;
+
+    match u64::try_from(value) {
+        Ok(0) => buf.push(b'0'),
+        Ok(n) if n < 100_000_000 => {
+            // Four digits in each 32-bit half, the first half the higher.
+            let fours = (n / 10_000) | ((n % 10_000) << 32);
+            // Two in each 16-bit quarter: x / 100 as x * 5243 >> 19 (the
+            // other half's product, shifted in too, masked off).
+            let hundreds = ((fours * 5243) >> 19) & 0x0000_007F_0000_007F;
+            let twos = hundreds | ((fours - hundreds * 100) << 16);
+            // One in each byte: x / 10 as x * 103 >> 10.
+            let tens = ((twos * 103) >> 10) & 0x000F_000F_000F_000F;
+            let ones = tens | ((twos - tens * 10) << 8);
+            // The first digit is the lowest byte that is not zero.
+            let leading = ones.trailing_zeros() / 8;
+            let ascii = (ones + 0x3030_3030_3030_3030) >> (8 * leading);
+            let start = buf.len();
+            buf.extend_from_slice(&ascii.to_le_bytes());
+            buf.truncate(start + 8 - leading as usize);
+        }
+        _ => long(buf, value),
     }
-    buf.extend_from_slice(&digits[at..]);
 }
 
 /// What a report writer writes, as a string.
@@ -581,9 +635,29 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_their_digits() {
+        let mut powers: Vec<usize> = (0..20).map(|e| 10usize.pow(e)).collect();
+        powers.push(usize::MAX);
+        let around = powers.iter().flat_map(|&p| [p.wrapping_sub(1), p, p.saturating_add(1)]);
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let random = (0..20_000).map(|i| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> (i % 64)) as usize
+        });
+        for n in around.chain(random).chain(0..100_000) {
+            let mut buf = b"x".to_vec();
+            digits(&mut buf, n);
+            assert_eq!(&buf[1..], n.to_string().as_bytes(), "{n}");
+        }
+    }
+
+    #[test]
     fn layouts_are_serde_jsons() {
         let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": [[2], {"e": null}], "f": "g"}],
-            "h": {"i": {"j": [true, false, 0, 7, 10, 42, 99, 100, 101, 999, 1000, 65536, 1234567, 18446744073709551615u64]}}, "k": "\u{1}\u{7f} é \\ \t😀\"\n"});
+            "h": {"i": {"j": [true, false, 0, 7, 10, 42, 99, 100, 101, 999, 1000, 65536, 1234567, 18446744073709551615u64]}}, "k": "\u{1}\u{7f} é \\ \t😀\"\n",
+            "l": [[[[[[[[[{"m": [1, {"n": []}]}]]]]]]]]]});
         for (layout, expected) in [
             (Layout::Pretty, serde_json::to_string_pretty(&value).unwrap()),
             (Layout::Compact, serde_json::to_string(&value).unwrap()),

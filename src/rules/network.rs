@@ -778,7 +778,7 @@ pub static DANGLING: Rule = Rule {
                         selected.matched |=
                             selects(selector, |k| labels.iter().find(|(l, _)| *l == k).map(|(_, v)| *v));
                     }
-                    Made::Unknown => selected.maybe.push(text!("{}/{}", custom.kind, custom.name.unwrap_or(""))),
+                    Made::Unknown => selected.maybe.push(joined!(custom.kind, "/", custom.name.unwrap_or(""))),
                     Made::NoPods => {}
                 }
             }
@@ -799,11 +799,17 @@ pub static DANGLING: Rule = Rule {
                 ),
             );
         } else {
-            hits.at(at, text!(
-                "no workload in namespace {ns} has labels matching this podSelector; do pods that an operator makes from {} carry them? Check before deleting the policy",
-                selected.maybe.join(", ")
-            ))
-            .fix(text!("{check}# pods listed here are protected by this policy: keep it.\n"));
+            hits.at(
+                at,
+                joined!(
+                    "no workload in namespace ",
+                    ns,
+                    " has labels matching this podSelector; do pods that an operator makes from ",
+                    selected.maybe.join(", "),
+                    " carry them? Check before deleting the policy"
+                ),
+            )
+            .fix(joined!(check, "# pods listed here are protected by this policy: keep it.\n"));
         }
     },
 };

@@ -370,16 +370,20 @@ pub static SECRETS_READ: Rule = Rule {
             // Secrets: the API server then authorizes them only with a
             // metadata.name field selector.
             if rule.names("", "secrets", &["get", "list", "watch"]) && !rule.named_objects {
-                hits.node(rule.node, text!(
-                    "{} {:?} grants {} on secrets: it reads credentials",
+                hits.node(rule.node, joined!(
                     object.kind,
-                    object.name.unwrap_or(""),
-                    rule.granted_verbs(&["get", "list", "watch"]).join(", ")
+                    " ",
+                    ?object.name.unwrap_or(""),
+                    " grants ",
+                    rule.granted_verbs(&["get", "list", "watch"]).join(", "),
+                    " on secrets: it reads credentials"
                 ))
-                .fix(text!(
-                    "# in {} {:?}: drop list and watch on secrets, and add resourceNames\n# listing the Secrets its subjects read, with get only.\n",
+                .fix(joined!(
+                    "# in ",
                     object.kind,
-                    object.name.unwrap_or("")
+                    " ",
+                    ?object.name.unwrap_or(""),
+                    ": drop list and watch on secrets, and add resourceNames\n# listing the Secrets its subjects read, with get only.\n"
                 ));
             }
         }

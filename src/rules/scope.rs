@@ -13,7 +13,7 @@ use crate::k8s::Object;
 use crate::rules::kubernetes_version::KubernetesVersion;
 use crate::rules::standards::PolicyVersion;
 use crate::rules::{self, PssLevel, Rule};
-use crate::yaml::{Limits, Node};
+use crate::yaml::{Fnv, Limits, Node};
 
 /// The index's tables (and the incremental engine's). A re-check builds
 /// the index again, hashing every object's names: eight bytes at a time
@@ -240,10 +240,9 @@ pub enum Lookup<'a> {
 }
 
 impl<'a> Lookup<'a> {
-    /// The lookup as a number (a collision only makes a rule run again),
-    /// hashed eight bytes at a time: every object's lookups are.
+    /// The lookup as a number (a collision only makes a rule run again).
     pub fn key(&self) -> u64 {
-        let mut hasher = Words::default();
+        let mut hasher = Fnv::default();
         self.hash(&mut hasher);
         hasher.finish()
     }

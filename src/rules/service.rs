@@ -104,8 +104,10 @@ pub static EXPOSED: Rule = Rule {
                 let ranges =
                     object.node.at(&["spec", "loadBalancerSourceRanges"]).and_then(Node::as_seq).unwrap_or(&[]);
                 if ranges.is_empty() || ranges.iter().any(|r| matches!(r.as_str(), Some("0.0.0.0/0" | "::/0"))) {
-                    hits.at(kind.span(), text!("Service {name:?} is a LoadBalancer open to every source address")).fix(text!(
-                        "# in Service {name:?}: set spec.loadBalancerSourceRanges to the address ranges\n# of the clients that may connect (none, or 0.0.0.0/0, lets everyone in).\n"
+                    hits.at(kind.span(), joined!("Service ", ?name, " is a LoadBalancer open to every source address")).fix(joined!(
+                        "# in Service ",
+                        ?name,
+                        ": set spec.loadBalancerSourceRanges to the address ranges\n# of the clients that may connect (none, or 0.0.0.0/0, lets everyone in).\n"
                     ));
                 }
             }

@@ -30,8 +30,8 @@ impl LineStarts {
         // doubled past it.
         let mut starts = Vec::with_capacity(1 + memchr::memchr_iter(b'\n', text).count());
         starts.push(0);
-        starts.extend(breaks(text, 0));
-        LineStarts { starts, len: text.len(), ascii: text.is_ascii(), utf16: OnceCell::new() }
+        let ascii = each_break(text, 0, |start| starts.push(start));
+        LineStarts { starts, len: text.len(), ascii, utf16: OnceCell::new() }
     }
 
     /// Brings the index up to date after `range` of the text it was built
@@ -49,8 +49,9 @@ impl LineStarts {
             *start = (*start as usize).wrapping_add_signed(shift) as u32;
         }
         let new = &text[range.start..range.start + inserted];
-        let added = breaks(new, range.start).count();
-        self.starts.splice(from..to, breaks(new, range.start));
+        let new_starts = breaks(new, range.start);
+        let added = new_starts.len();
+        self.starts.splice(from..to, new_starts);
         self.len = text.len();
         self.ascii = (self.ascii && new.is_ascii()) || text.is_ascii();
         let utf16 = self.utf16.take().filter(|_| !self.ascii).map(|old| {
@@ -150,8 +151,44 @@ impl LineStarts {
 
 /// The offsets after each line break of `bytes`, which start at `base`
 /// (within the 32 bits positions hold).
-fn breaks(bytes: &[u8], base: usize) -> impl Iterator<Item = u32> + '_ {
-    memchr::memchr_iter(b'\n', bytes).map(move |i| (base + i + 1) as u32)
+fn breaks(bytes: &[u8], base: usize) -> Vec<u32> {
+    let mut starts = Vec::new();
+    each_break(bytes, base, |start| starts.push(start));
+    starts
+}
+
+/// Calls `found` with the offset after each line break of `bytes`, which
+/// start at `base`, and says whether every byte is ASCII. Breaks are found
+/// eight bytes at a time: a manifest's lines are short (24 bytes on
+/// average), and memchr's search, started again after each break, cost
+/// more than a word's test.
+fn each_break(bytes: &[u8], base: usize, mut found: impl FnMut(u32)) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut seen = 0;
+    let mut at = base + 1;
+    let mut word = |word: u64| {
+        seen |= word;
+        // Exactly the bytes equal to `\n`: the high bit of each byte that
+        // is zero once xor-ed with it, with no borrow between bytes.
+        let x = word ^ (ONES * u64::from(b'\n'));
+        let mut breaks = !(((x & !HIGH) + !HIGH) | x) & HIGH;
+        while breaks != 0 {
+            found((at + breaks.trailing_zeros() as usize / 8) as u32);
+            breaks &= breaks - 1;
+        }
+        at += 8;
+    };
+    let mut words = bytes.chunks_exact(8);
+    for eight in words.by_ref() {
+        word(u64::from_le_bytes(eight.try_into().unwrap_or_default()));
+    }
+    // The bytes after the last whole word, as one more word padded with
+    // spaces.
+    let mut last = [b' '; 8];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    word(u64::from_le_bytes(last));
+    seen & HIGH == 0
 }
 
 /// UTF-16 code units of UTF-8 bytes: one per character, two for those of
@@ -187,6 +224,11 @@ impl<'a> LineIndex<'a> {
 
     fn with(text: &'a [u8], lines: Cow<'a, LineStarts>) -> Self {
         LineIndex { text, lines, last: Cell::new(0), cursor: Cell::new((0, 0)) }
+    }
+
+    /// Where each line starts, in order (the first at 0).
+    pub fn starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lines.starts.iter().map(|&start| start as usize)
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -339,6 +381,36 @@ mod tests {
         assert_eq!(lines.range(2), (11, 11));
         assert_eq!(lines.range(9), (11, 11));
         assert_eq!((lines.line_of(0), lines.line_of(5), lines.line_of(11)), (0, 1, 2));
+    }
+
+    /// Line breaks found a word at a time are every `\n` and nothing else
+    /// (`\x0b` and `\x8a` next to one, at each place in a word, and text
+    /// that ends inside a word), and non-ASCII text anywhere is noticed.
+    #[test]
+    fn every_break_and_only_breaks() {
+        let bytes = [b'\n', b'\n', 0x0b, 0x8a, b'a', 0x0a ^ 0x80, 0];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..200 {
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let b = bytes[(seed % bytes.len() as u64) as usize];
+                    if len % 3 == 0 {
+                        b & 0x7f
+                    } else {
+                        b
+                    }
+                })
+                .collect();
+            let lines = LineStarts::new(&text);
+            let expected: Vec<u32> = std::iter::once(0)
+                .chain(text.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i as u32 + 1))
+                .collect();
+            assert_eq!(lines.starts, expected, "{text:?}");
+            assert_eq!(lines.ascii, text.is_ascii(), "{text:?}");
+        }
     }
 
     #[test]

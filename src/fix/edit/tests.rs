@@ -278,3 +278,31 @@ fn double_quoted_strings_escape_what_yaml_keeps_out_of_them() {
     }
     assert_eq!(render(&Scalar::Str("\u{7f}\u{2028}".into()), Quote::Double), r#""\x7F\u2028""#);
 }
+
+/// The step is the least indentation `line_indent` gives a line, whichever
+/// line holds it (the search stops early only at one space).
+#[test]
+fn indent_unit_is_the_least_line_indent() {
+    let pieces: [&[u8]; 10] =
+        [b"a:\n", b"  ", b" ", b"    b: 1\n", b"#", b"\r\n", b"\n", b"- x\n", b"         deep\n", b"c"];
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..3000 {
+        let mut text = Vec::new();
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..next() % 12 {
+            text.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+        }
+        let least = text.split(|&b| b == b'\n').filter_map(line_indent).min();
+        assert_eq!(
+            indent_unit(&text),
+            least.filter(|&unit| unit <= 8).unwrap_or(2),
+            "{:?}",
+            String::from_utf8_lossy(&text)
+        );
+    }
+}

@@ -121,7 +121,7 @@ fn privileged(object: &Object, hits: &mut Hits) {
         if let Some(entry) =
             c.node.entry_at(&["securityContext", "privileged"]).filter(|e| e.value.as_bool() == Some(true))
         {
-            hits.at(entry.span(), text!("{} runs privileged", c.label()))
+            hits.at(entry.span(), joined!(c.label(), " runs privileged"))
                 .fix(container_fix(pod, &c, "securityContext:\n  privileged: false"))
                 .edit(editor.replace(&entry.value, &Scalar::Bool(false)));
         }
