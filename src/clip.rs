@@ -65,8 +65,9 @@ pub fn joined(pieces: &[Piece]) -> String {
     out
 }
 
-/// Printable ASCII other than `"` and `\`, which `{:?}` writes as itself.
-fn is_plain(text: &str) -> bool {
+/// Printable ASCII other than `"` and `\`, which `{:?}` (and a JSON or YAML
+/// double-quoted string) writes as itself.
+pub fn is_plain(text: &str) -> bool {
     text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\')
 }
 

@@ -18,7 +18,7 @@ use crate::k8s::templates::Scan;
 use crate::k8s::{self, Contents};
 use crate::report::{Finding, InputError, Report, Suppressed};
 pub use crate::rules::scope::Options;
-use crate::rules::scope::{Found, Lookup, Scope};
+use crate::rules::scope::{Found, Located, Lookup, Scope};
 use crate::rules::{self, Hit, Hits, Rule};
 use crate::suppress;
 use crate::yaml::{self, LineIndex, Stream};
@@ -201,8 +201,10 @@ fn run(inputs: Run, options: &Options, mut memo: Option<(&Plan, &mut Local)>) ->
             let found = if later {
                 Found::later(input.file, doc.index, index, source, root, was.len())
             } else {
-                match k8s::contents(root) {
-                    Ok(Contents::Objects(found)) => Found::now(input.file, doc.index, index, source, found),
+                let (file, document) = (input.file, doc.index);
+                let located = |object| Located { object, file, document, input: index, source };
+                match k8s::contents_as(root, located) {
+                    Ok(Contents::Objects(found)) => Found::now(file, document, index, source, found),
                     Ok(Contents::NotKubernetes) => {
                         report.skipped_documents += 1;
                         continue;
@@ -501,7 +503,7 @@ struct Named<'a> {
 }
 
 impl<'a> Named<'a> {
-    fn of(located: &rules::scope::Located<'a>) -> Self {
+    fn of(located: &Located<'a>) -> Self {
         Named {
             object: std::rc::Rc::new(located.object.reference()),
             source: located.source.map(std::rc::Rc::<str>::from),

@@ -652,6 +652,13 @@ fn write_str(out: &mut String, s: &str, quote: Quote) {
             out.push('\'');
         }
         Quote::Plain if plain_ok(s) => out.push_str(s),
+        // Printable ASCII but `"` and `\` (a fix's placeholders, most
+        // values) is its own escape: quoted without a second string.
+        _ if crate::clip::is_plain(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
         _ => out.push_str(&double_quoted(s)),
     }
 }

@@ -121,15 +121,23 @@ impl<'a> Object<'a> {
     }
 }
 
-/// What a document holds.
-pub enum Contents<'a> {
-    Objects(Vec<Object<'a>>),
+/// What a document holds: its objects (as [`contents_as`] wraps them).
+pub enum Contents<T> {
+    Objects(Vec<T>),
     /// YAML that is not a Kubernetes object (no apiVersion and no kind), such
     /// as Helm values; it is counted and otherwise left alone.
     NotKubernetes,
 }
 
-pub fn contents(root: &Node) -> Result<Contents<'_>, YamlError> {
+pub fn contents(root: &Node) -> Result<Contents<Object<'_>>, YamlError> {
+    contents_as(root, |object| object)
+}
+
+/// [`contents`], each object wrapped as it is found: the engine's objects
+/// carry where they came from, and were copied into a second list for it.
+/// Not inlined: in the engine's loop it made that loop slower.
+#[inline(never)]
+pub fn contents_as<'a, T>(root: &'a Node, mut wrap: impl FnMut(Object<'a>) -> T) -> Result<Contents<T>, YamlError> {
     // Most documents are one object: its list is made at that size, and
     // the stack of a `kind: List`'s items only for a list.
     let mut objects = Vec::with_capacity(1);
@@ -155,7 +163,7 @@ pub fn contents(root: &Node) -> Result<Contents<'_>, YamlError> {
         let object = Object::from_node(node);
         match node.get("items").and_then(Node::as_seq) {
             Some(items) if object.kind.ends_with("List") => pending.extend(items.iter().rev()),
-            _ => objects.push(object),
+            _ => objects.push(wrap(object)),
         }
     }
     Ok(Contents::Objects(objects))

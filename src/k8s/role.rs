@@ -16,21 +16,63 @@ pub struct PolicyRule<'a> {
     pub verbs: Strings<'a>,
     /// Limited to named objects (`resourceNames`).
     pub named_objects: bool,
+    /// The [`verb_bit`]s of its verbs: every RBAC rule asks each policy
+    /// rule whether it grants one of a few verbs, a string search each.
+    pub verb_bits: u32,
 }
+
+/// The verbs [`verb_bit`] knows: Kubernetes' own, which the rules ask of.
+const VERBS: [&str; 16] = [
+    "*",
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "impersonate",
+    "bind",
+    "escalate",
+    "approve",
+    "sign",
+    "use",
+    "proxy",
+];
+
+/// A bit for each verb of [`VERBS`], 0 for any other.
+pub fn verb_bit(verb: &str) -> u32 {
+    VERBS.iter().position(|&known| known == verb).map_or(0, |i| 1 << i)
+}
+
+/// The bit of `*`.
+pub const EVERY_VERB: u32 = 1;
 
 /// The strings of one of a policy rule's lists, read where they are in the
 /// tree: copying the lists into vectors was a third of the allocations of
 /// a check's rules.
 #[derive(Clone, Copy, Debug)]
-pub struct Strings<'a>(&'a [Node]);
+pub struct Strings<'a> {
+    nodes: &'a [Node],
+    /// Whether `*` is one of them, found once: the rules ask it of every
+    /// list of every policy rule.
+    star: bool,
+}
 
 impl<'a> Strings<'a> {
     fn of(node: &'a Node, key: &str) -> Self {
-        Strings(node.items(key))
+        let nodes = node.items(key);
+        Strings { nodes, star: nodes.iter().any(|n| n.as_str() == Some("*")) }
+    }
+
+    /// Whether `*` is one of them.
+    pub fn has_star(self) -> bool {
+        self.star
     }
 
     pub fn iter(self) -> impl Iterator<Item = &'a str> {
-        self.0.iter().filter_map(Node::as_str)
+        self.nodes.iter().filter_map(Node::as_str)
     }
 
     pub fn contains(self, s: &str) -> bool {
@@ -60,12 +102,16 @@ pub fn is_role(group: &str, kind: &str) -> bool {
 pub fn policy_rules(role: &Node) -> Box<[PolicyRule<'_>]> {
     role.items("rules")
         .iter()
-        .map(|node| PolicyRule {
-            node,
-            groups: Strings::of(node, "apiGroups"),
-            resources: Strings::of(node, "resources"),
-            verbs: Strings::of(node, "verbs"),
-            named_objects: !node.items("resourceNames").is_empty(),
+        .map(|node| {
+            let verbs = Strings::of(node, "verbs");
+            PolicyRule {
+                node,
+                groups: Strings::of(node, "apiGroups"),
+                resources: Strings::of(node, "resources"),
+                verbs,
+                named_objects: !node.items("resourceNames").is_empty(),
+                verb_bits: verbs.iter().fold(0, |bits, verb| bits | verb_bit(verb)),
+            }
         })
         .collect()
 }

@@ -6,7 +6,7 @@
 //! resource. Rules that name a resource explicitly get the specific rule
 //! below; grants through `*` are reported once, by `rbac/wildcard`.
 
-use crate::k8s::{Object, PolicyRule, RBAC};
+use crate::k8s::{verb_bit, Object, PolicyRule, EVERY_VERB, RBAC};
 use crate::rules::scope::{namespace_of, Scope};
 use crate::rules::{
     checkov, kube_linter, kubescape, polaris, trivy, Family, Hits, Practice, Reference, Rule, Severity,
@@ -35,7 +35,11 @@ impl PolicyRule<'_> {
 
     /// Grants one of `verbs` (or every verb, `*`).
     fn grants_some(&self, verbs: &[&str]) -> bool {
-        self.verbs.contains("*") || verbs.iter().any(|v| self.verbs.contains(v))
+        self.verb_bits & EVERY_VERB != 0
+            || verbs.iter().any(|v| match verb_bit(v) {
+                0 => self.verbs.contains(v),
+                bit => self.verb_bits & bit != 0,
+            })
     }
 
     /// Names `resource` in `group` (not through `*`), whatever the verbs.
@@ -43,7 +47,7 @@ impl PolicyRule<'_> {
         // The cheap test first (most policy rules fail the group), and the
         // subresource found once rather than for each resource listed:
         // every RBAC rule asks this of every policy rule of every role.
-        if !(self.groups.contains(group) || self.groups.contains("*")) {
+        if !(self.groups.contains(group) || self.groups.has_star()) {
             return false;
         }
         let sub = resource.bytes().position(|b| b == b'/').map(|slash| &resource[slash + 1..]);
@@ -51,14 +55,14 @@ impl PolicyRule<'_> {
     }
 
     fn granted_verbs(&self, verbs: &[&str]) -> Vec<String> {
-        if self.verbs.contains("*") {
+        if self.verbs.has_star() {
             return vec!["*".into()];
         }
         self.verbs.iter().filter(|v| verbs.contains(v)).map(|v| v.to_string()).collect()
     }
 
     fn is_full_wildcard(&self) -> bool {
-        [self.groups, self.resources, self.verbs].iter().all(|list| list.contains("*"))
+        [self.groups, self.resources, self.verbs].iter().all(|list| list.has_star())
     }
 }
 
@@ -115,7 +119,7 @@ fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs:
             .any(|(_, t)| *t == r || t.split_once('/').is_some_and(|(_, sub)| r.strip_prefix("*/") == Some(sub)))
     };
     let (risky, others): (Vec<&str>, Vec<&str>) = rule.resources.iter().partition(|r| hit(r));
-    if rule.verbs.contains("*") {
+    if rule.verbs.has_star() {
         return text!(
             "# in {role}: replace verbs: [\"*\"] of this rule with the verbs its subjects use,\n# leaving out {} on {}.\n",
             verbs.join(", "),

@@ -148,17 +148,16 @@ pub struct Found<'a> {
 }
 
 impl<'a> Found<'a> {
-    /// A document whose objects were found.
+    /// A document whose objects were found (each with where it came from).
     pub fn now(
         file: &'a str,
         document: usize,
         input: usize,
         source: Option<&'a str>,
-        objects: Vec<Object<'a>>,
+        objects: Vec<Located<'a>>,
     ) -> Self {
-        let found = Found { file, document, input, source, objects: OnceCell::new(), root: None, count: objects.len() };
-        let _ = found.objects.set(found.locate(objects));
-        found
+        let count = objects.len();
+        Found { file, document, input, source, objects: OnceCell::from(objects), root: None, count }
     }
 
     /// A document known to hold `count` objects, found in `root` only if a

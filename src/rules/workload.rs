@@ -121,18 +121,30 @@ pub static RESOURCES: Rule = Rule {
             // A CPU limit is left out on purpose: it throttles bursts and
             // many teams run without one; the memory limit is what protects
             // the node.
-            let missing: Vec<String> = [("requests", "cpu"), ("requests", "memory"), ("limits", "memory")]
+            let missing: Vec<Resource> = RESOURCE_FIELDS
                 .into_iter()
                 // A request left out defaults to the limit.
-                .filter(|(kind, what)| {
-                    c.node.at(&["resources", kind, what]).is_none()
-                        && (*kind == "limits" || c.node.at(&["resources", "limits", what]).is_none())
+                .filter(|r| {
+                    c.node.at(&["resources", r.group, r.what]).is_none()
+                        && (r.group == "limits" || c.node.at(&["resources", "limits", r.what]).is_none())
                 })
-                .map(|(kind, what)| joined!(kind, ".", what))
                 .collect();
             if !missing.is_empty() && pod.complete() {
                 let edit = resource_placeholders(&hits.editor(), &c, &missing);
-                hits.at(c.node.nearest(&["resources"]), joined!(c.label(), " sets no ", missing.join(", ")))
+                // Laid out in one string of the message's length (a finding
+                // keeps its message shrunk to fit: a longer one is copied).
+                let label = c.label();
+                let names: usize = missing.iter().map(|r| r.path.len() + ", ".len()).sum();
+                let mut message = String::with_capacity(label.len() + " sets no ".len() + names - ", ".len());
+                message.push_str(&label);
+                message.push_str(" sets no ");
+                for (i, r) in missing.iter().enumerate() {
+                    if i > 0 {
+                        message.push_str(", ");
+                    }
+                    message.push_str(r.path);
+                }
+                hits.at(c.node.nearest(&["resources"]), message)
                     .fix(container_fix(pod, &c, RESOURCES.snippet))
                     .edit(edit);
             }
@@ -240,7 +252,7 @@ pub static READ_ONLY_ROOT_FS: Rule = Rule {
                 Some(e) if e.value.as_bool() == Some(true) => {}
                 Some(e) => {
                     let edit = hits.editor().replace(&e.value, &Scalar::Bool(true));
-                    hits.at(e.span(), text!("{} has a writable root file system", c.label()))
+                    hits.at(e.span(), joined!(c.label(), " has a writable root file system"))
                         .fix(container_fix(pod, &c, READ_ONLY_ROOT_FS.snippet))
                         .edit(edit);
                 }
@@ -943,9 +955,9 @@ pub static SENSITIVE_HOST_PATH: Rule = Rule {
             match low_risk {
                 Some((_, what)) if is_socket(volume, path) || mounted_read_only(pod, name) => {
                     let how = if is_socket(volume, path) { "mounted" } else { "mounted read-only" };
-                    hits.at(entry.span(), text!("the node's {path} is {how}: it holds {what}, a small exposure"))
+                    hits.at(entry.span(), joined!("the node's ", path, " is ", how, ": it holds ", *what, ", a small exposure"))
                         .severity(Severity::Low)
-                        .fix(pod_fix(pod, &text!("# volume {name:?} mounts the node's {path}: keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
+                        .fix(pod_fix(pod, &joined!("# volume ", ?name, " mounts the node's ", path, ": keep it read-only, or mount only the\n# file the container needs (a ConfigMap or projected volume where it can be one).")));
                 }
                 _ => {
                     // Read access to a parent of the kubelet's inputs is
@@ -1110,10 +1122,10 @@ pub static WRITABLE_HOST_PATH: Rule = Rule {
                         container_fix(pod, &c, &joined!("volumeMounts:\n  - name: ", name, "\n    readOnly: true"));
                     match kubelet_input(path, true) {
                         Some(why) => hits
-                            .node(mount, text!("{} mounts the node's {path} writable: {why}", c.label()))
+                            .node(mount, joined!(c.label(), " mounts the node's ", path, " writable: ", why))
                             .fix(fix)
                             .severity(Severity::High),
-                        None => hits.node(mount, text!("{} mounts the node's {path} writable", c.label())).fix(fix),
+                        None => hits.node(mount, joined!(c.label(), " mounts the node's ", path, " writable")).fix(fix),
                     };
                 }
             }
@@ -1490,18 +1502,32 @@ pub static RULES: &[&Rule] = &[
 
 /// Placeholders for the missing requests and limits, each group created
 /// where missing.
-fn resource_placeholders(editor: &crate::fix::Editor, c: &Container, missing: &[String]) -> crate::fix::Planned {
+/// A container's resource field that `workload/missing-resources` asks
+/// for: where it goes, its name in messages, and its placeholder's text.
+#[derive(Clone, Copy)]
+struct Resource {
+    group: &'static str,
+    what: &'static str,
+    path: &'static str,
+    example: &'static str,
+}
+
+/// The fields asked for, in the order messages name them. A CPU limit is
+/// left out on purpose (see the rule).
+const RESOURCE_FIELDS: [Resource; 3] = [
+    Resource { group: "requests", what: "cpu", path: "requests.cpu", example: "requests.cpu, such as 100m" },
+    Resource { group: "requests", what: "memory", path: "requests.memory", example: "requests.memory, such as 256Mi" },
+    Resource { group: "limits", what: "memory", path: "limits.memory", example: "limits.memory, such as 256Mi" },
+];
+
+fn resource_placeholders(editor: &crate::fix::Editor, c: &Container, missing: &[Resource]) -> crate::fix::Planned {
     use crate::fix::{placeholder, Val};
-    let value = |path: &str| {
-        let example = if path.ends_with("cpu") { "100m" } else { "256Mi" };
-        Val::Scalar(placeholder(&joined!(path, ", such as ", example)))
-    };
     let mut groups: Vec<(String, Vec<(String, Val)>)> = Vec::new();
-    for path in missing {
-        let (group, what) = path.split_once('.').expect("group.resource");
-        match groups.iter_mut().find(|(g, _)| g == group) {
-            Some((_, items)) => items.push((what.to_owned(), value(path))),
-            None => groups.push((group.to_owned(), vec![(what.to_owned(), value(path))])),
+    for r in missing {
+        let value = Val::Scalar(placeholder(r.example));
+        match groups.iter_mut().find(|(g, _)| g == r.group) {
+            Some((_, items)) => items.push((r.what.to_owned(), value)),
+            None => groups.push((r.group.to_owned(), vec![(r.what.to_owned(), value)])),
         }
     }
     if c.node.get("resources").is_none() {

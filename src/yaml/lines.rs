@@ -242,7 +242,7 @@ impl<'a> LineIndex<'a> {
         } else if hint + 1 < starts.len() && within(hint + 1) {
             hint + 1
         } else {
-            self.lines.line_of(offset)
+            gallop(starts, hint, offset)
         };
         self.last.set(line);
         line
@@ -319,6 +319,52 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The line holding `offset`, searched outwards from the line `hint` in
+/// doubling steps, then halved: the findings of one object are asked in
+/// the order of its rules, not of its text, so most lookups land a few
+/// lines from the last, where a search of the whole index took 17 steps.
+fn gallop(starts: &[u32], hint: usize, offset: usize) -> usize {
+    let before = |line: usize| starts[line] as usize <= offset;
+    let (mut low, mut high) = if before(hint) {
+        // The answer is at or after `hint`: `low` holds a start at or
+        // before `offset`, `high` is past the answer.
+        let mut step = 1;
+        let mut low = hint;
+        loop {
+            let next = hint + step;
+            if next >= starts.len() {
+                break (low, starts.len());
+            }
+            if !before(next) {
+                break (low, next);
+            }
+            low = next;
+            step *= 2;
+        }
+    } else {
+        let mut step = 1;
+        let mut high = hint;
+        loop {
+            let Some(next) = hint.checked_sub(step) else { break (0, high) };
+            if before(next) {
+                break (next, high);
+            }
+            high = next;
+            step *= 2;
+        }
+    };
+    // `starts[0]` is 0, so some start is at or before every offset.
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    low
+}
+
 fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
@@ -364,6 +410,17 @@ mod tests {
                 .collect();
             assert_eq!(lines.starts, expected, "{text:?}");
             assert_eq!(lines.ascii, text.is_ascii(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_search_from_any_line_finds_what_a_search_of_the_whole_index_finds() {
+        let text = b"a\n\nbbb\ncc\n\n\nd\neeeeee\nf\n\ng";
+        let lines = LineStarts::new(text);
+        for hint in 0..lines.count() {
+            for offset in 0..=text.len() {
+                assert_eq!(gallop(&lines.starts, hint, offset), lines.line_of(offset), "from line {hint} to {offset}");
+            }
         }
     }
 
