@@ -446,6 +446,17 @@ mod tests {
         pub(super) static READ_EVERY_LINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
+    /// A number below `n`, drawn by xorshift from `seed` on: the tests'
+    /// random texts, the same every run.
+    fn below_from(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
     #[test]
     fn actions_outside_quotes_and_helm_words_inside_them() {
         assert!(is_action("{{- if .Values.enabled }}", false));
@@ -504,13 +515,7 @@ mod tests {
             b"a: >-\n  b\nc: d\n",
             b"z: 1",
         ];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut below = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut below = below_from(0x9E37_79B9_7F4A_7C15u64);
         for _ in 0..2000 {
             let text: Vec<u8> = (0..below(40)).flat_map(|_| pieces[below(pieces.len())].iter().copied()).collect();
             let skipping = text!("{:?}", Scan::new(&text));
@@ -539,13 +544,7 @@ mod tests {
             b"kind: Pod\n",
             b"\xC3\xA9",
         ];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut below = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut below = below_from(0x2545_F491_4F6C_DD1Du64);
         for _ in 0..200 {
             let mut text: Vec<u8> = Vec::new();
             for _ in 0..below(30) {
