@@ -457,6 +457,12 @@ mod tests {
         }
     }
 
+    /// Fewer than `most` of `pieces`, drawn at random and laid end to end.
+    fn random_text(pieces: &[&[u8]], most: usize, below: &mut impl FnMut(usize) -> usize) -> Vec<u8> {
+        let count = below(most);
+        (0..count).flat_map(|_| pieces[below(pieces.len())].iter().copied()).collect()
+    }
+
     #[test]
     fn actions_outside_quotes_and_helm_words_inside_them() {
         assert!(is_action("{{- if .Values.enabled }}", false));
@@ -517,7 +523,7 @@ mod tests {
         ];
         let mut below = below_from(0x9E37_79B9_7F4A_7C15u64);
         for _ in 0..2000 {
-            let text: Vec<u8> = (0..below(40)).flat_map(|_| pieces[below(pieces.len())].iter().copied()).collect();
+            let text = random_text(&pieces, 40, &mut below);
             let skipping = text!("{:?}", Scan::new(&text));
             READ_EVERY_LINE.with(|every| every.set(true));
             let reading = text!("{:?}", Scan::new(&text));
@@ -546,18 +552,12 @@ mod tests {
         ];
         let mut below = below_from(0x2545_F491_4F6C_DD1Du64);
         for _ in 0..200 {
-            let mut text: Vec<u8> = Vec::new();
-            for _ in 0..below(30) {
-                text.extend_from_slice(pieces[below(pieces.len())]);
-            }
+            let mut text = random_text(&pieces, 30, &mut below);
             let mut scan = Scan::new(&text);
             for _ in 0..30 {
                 let start = below(text.len() + 1);
                 let end = (start + below(12)).min(text.len());
-                let mut inserted = Vec::new();
-                for _ in 0..below(3) {
-                    inserted.extend_from_slice(pieces[below(pieces.len())]);
-                }
+                let inserted = random_text(&pieces, 3, &mut below);
                 text.splice(start..end, inserted.iter().copied());
                 scan.edit(&text, start..end, inserted.len());
                 assert_eq!(text!("{scan:?}"), text!("{:?}", Scan::new(&text)), "{:?}", String::from_utf8_lossy(&text));
