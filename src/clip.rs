@@ -115,20 +115,18 @@ pub fn quoted(text: &str) -> String {
 
 /// [`quoted`], written at the end of `out`.
 pub fn push_quoted(out: &mut String, text: &str) {
-    // Printable ASCII other than `"` and `\` (almost every name) is its own
-    // escape: quoted without the formatter's character-by-character walk.
-    if text.len() <= VALUE && is_plain(text) {
-        // Amortised, not exact: `out` may be a text being built a piece at a time.
-        out.reserve(text.len() + 2);
-        out.push('"');
-        out.push_str(text);
-        out.push('"');
+    // No more bytes than `VALUE` is no more characters: nothing to clip.
+    if text.len() <= VALUE {
+        push_debug(out, text);
         return;
     }
     use std::fmt::Write;
     // Written straight into `out` (writing to a `String` cannot fail).
     let _ = match text.char_indices().nth(VALUE) {
-        None => write!(out, "{text:?}"),
+        None => {
+            push_debug(out, text);
+            Ok(())
+        }
         Some(_) => {
             let chars = text.chars().count();
             let clipped = clip(text, VALUE);
