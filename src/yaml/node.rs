@@ -76,13 +76,6 @@ impl Span {
     }
 }
 
-impl Region {
-    /// Its byte offsets.
-    pub fn span(self) -> Span {
-        Span { start: self.start.offset, end: self.end.offset }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub span: Span,
