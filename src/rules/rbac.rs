@@ -95,6 +95,11 @@ fn role_check(object: &Object, hits: &mut Hits, targets: &[(&str, &str)], verbs:
     }
 }
 
+/// A role as its fixes name it: its kind and its quoted name.
+fn role_label(object: &Object) -> String {
+    joined!(object.kind, " ", ?object.name.unwrap_or(""))
+}
+
 /// `["a", "b"]`: a YAML flow list.
 fn flow(items: &[&str]) -> String {
     let mut list = String::from("[");
@@ -112,7 +117,7 @@ fn flow(items: &[&str]) -> String {
 /// the target resources are left out and everything else stays granted; in
 /// words where that cannot be written out (a `*` verb, nothing left).
 fn narrowed(object: &Object, rule: &PolicyRule, targets: &[(&str, &str)], verbs: &[&str]) -> String {
-    let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
+    let role = role_label(object);
     let hit = |r: &str| {
         targets
             .iter()
@@ -245,7 +250,7 @@ pub static WILDCARD: Rule = Rule {
                 [key] => rule.node.entry(key).map_or(rule.node.span, |e| e.span()),
                 _ => rule.node.span,
             };
-            let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
+            let role = role_label(object);
             let fix = text!(
                 "# in {role}: replace * in {} of this rule with the exact values its subjects use\n",
                 starred.join(", ")
@@ -935,7 +940,7 @@ pub static WEBHOOK_CONFIG: Rule = Rule {
             if named.is_empty() || rule.named_objects && !rule.verbs.iter().any(|v| matches!(v, "create" | "*")) {
                 continue;
             }
-            let role = joined!(object.kind, " ", ?object.name.unwrap_or(""));
+            let role = role_label(object);
             let fix = webhook_fix(hits.scope(), &role, rule, &named, &KINDS);
             hits.node(rule.node, text!("{role} grants {} on {}: it controls what the API server admits", rule.granted_verbs(&verbs).join(", "), named.join(", ")))
                 .fix(fix);
