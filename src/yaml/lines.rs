@@ -49,11 +49,11 @@ impl LineStarts {
             *start = (*start as usize).wrapping_add_signed(shift) as u32;
         }
         let new = &text[range.start..range.start + inserted];
-        let new_starts = breaks(new, range.start);
+        let (new_starts, new_ascii) = breaks(new, range.start);
         let added = new_starts.len();
         self.starts.splice(from..to, new_starts);
         self.len = text.len();
-        self.ascii = (self.ascii && new.is_ascii()) || text.is_ascii();
+        self.ascii = (self.ascii && new_ascii) || text.is_ascii();
         let utf16 = self.utf16.take().filter(|_| !self.ascii).map(|old| {
             // Lines before the edit keep theirs; the new ones are counted
             // from the edited line's start; the old ones after it move by
@@ -150,11 +150,11 @@ impl LineStarts {
 }
 
 /// The offsets after each line break of `bytes`, which start at `base`
-/// (within the 32 bits positions hold).
-fn breaks(bytes: &[u8], base: usize) -> Vec<u32> {
+/// (within the 32 bits positions hold), and whether every byte is ASCII.
+fn breaks(bytes: &[u8], base: usize) -> (Vec<u32>, bool) {
     let mut starts = Vec::new();
-    each_break(bytes, base, |start| starts.push(start));
-    starts
+    let ascii = each_break(bytes, base, |start| starts.push(start));
+    (starts, ascii)
 }
 
 /// Calls `found` with the offset after each line break of `bytes`, which
